@@ -1,0 +1,2 @@
+import WardenHummingbird
+import HummingbirdBcrypt

@@ -1,0 +1,130 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "warden",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "WardenCore", targets: ["WardenCore"]),
+        .library(name: "WardenHummingbird", targets: ["WardenHummingbird"]),
+        .library(name: "WardenTesting", targets: ["WardenTesting"]),
+        .executable(name: "scopes-tutorial", targets: ["ScopesTutorialCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // The framework-neutral core: scopes, claims, the verifier, key sets, revocations.
+        // Never imports a web framework.
+        .target(
+            name: "WardenCore",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Resource-server adapter for Hummingbird: authenticator, scoped route groups, errors, OpenAPI.
+        .target(
+            name: "WardenHummingbird",
+            dependencies: [
+                "WardenCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test helpers for users' own tests: generated keys, a key set, a token minter.
+        .target(
+            name: "WardenTesting",
+            dependencies: [
+                "WardenCore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The FastAPI "OAuth2 scopes" tutorial rebuilt on Warden (library + thin @main).
+        .target(
+            name: "ScopesTutorial",
+            dependencies: [
+                "WardenCore",
+                "WardenHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            path: "Examples/ScopesTutorial/Sources/ScopesTutorial",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ScopesTutorialCLI",
+            dependencies: [
+                "ScopesTutorial",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/ScopesTutorial/Sources/ScopesTutorialCLI",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WardenCoreTests",
+            dependencies: [
+                "WardenCore",
+                "WardenTesting",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Vectors")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WardenHummingbirdTests",
+            dependencies: [
+                "WardenCore",
+                "WardenHummingbird",
+                "WardenTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScopesTutorialTests",
+            dependencies: [
+                "ScopesTutorial",
+                "WardenCore",
+                "WardenTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Examples/ScopesTutorial/Tests/ScopesTutorialTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

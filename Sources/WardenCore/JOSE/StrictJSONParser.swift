@@ -1,0 +1,250 @@
+// Written by hand on purpose: Foundation's JSONDecoder and JSONSerialization silently accept
+// duplicate member names (keeping one of them), which lets two parsers read different claims
+// from the same token (RFC 7515 §5.2 and RFC 7519 §4 require rejecting or consistently
+// handling duplicates; Warden rejects). It is also the hot path of every verification, where
+// JSONDecoder costs more than the signature check. No listed library offers a strict parser.
+
+/// Parses RFC 8259 JSON and refuses duplicate member names, unescaped control characters,
+/// invalid UTF-8, lone surrogates, trailing data and nesting deeper than ``maximumDepth``.
+public struct StrictJSONParser: Sendable {
+    public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        public let offset: Int
+        public let reason: String
+        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    }
+
+    public var maximumDepth: Int
+
+    public init(maximumDepth: Int = 16) {
+        self.maximumDepth = maximumDepth
+    }
+
+    public func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        var cursor = Cursor(bytes: bytes, maximumDepth: maximumDepth)
+        cursor.skipWhitespace()
+        let value = try cursor.parseValue(depth: 0)
+        cursor.skipWhitespace()
+        guard cursor.index == bytes.count else { throw cursor.failure("trailing data") }
+        return value
+    }
+}
+
+private struct Cursor {
+    let bytes: [UInt8]
+    let maximumDepth: Int
+    var index = 0
+
+    init(bytes: [UInt8], maximumDepth: Int) {
+        self.bytes = bytes
+        self.maximumDepth = maximumDepth
+    }
+
+    func failure(_ reason: String) -> StrictJSONParser.Failure {
+        StrictJSONParser.Failure(offset: index, reason: reason)
+    }
+
+    var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func expect(_ literal: StaticString) throws(StrictJSONParser.Failure) {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw failure("unexpected end") }
+        let matches = literal.withUTF8Buffer { buffer in
+            for offset in 0..<count where bytes[index + offset] != buffer[offset] { return false }
+            return true
+        }
+        guard matches else { throw failure("invalid literal") }
+        index += count
+    }
+
+    mutating func parseValue(depth: Int) throws(StrictJSONParser.Failure) -> JSONValue {
+        guard let byte = current else { throw failure("unexpected end") }
+        switch byte {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expect("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expect("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw failure("unexpected character")
+        }
+    }
+
+    mutating func parseObject(depth: Int) throws(StrictJSONParser.Failure) -> JSONValue {
+        guard depth <= maximumDepth else { throw failure("nesting too deep") }
+        index += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if current == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else { throw failure("expected member name") }
+            let name = try parseString()
+            skipWhitespace()
+            guard current == UInt8(ascii: ":") else { throw failure("expected ':'") }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth)
+            guard members.updateValue(value, forKey: name) == nil else {
+                throw failure("duplicate member name")
+            }
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return .object(members)
+            default: throw failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    mutating func parseArray(depth: Int) throws(StrictJSONParser.Failure) -> JSONValue {
+        guard depth <= maximumDepth else { throw failure("nesting too deep") }
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "]") {
+            index += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            default: throw failure("expected ',' or ']'")
+            }
+        }
+    }
+
+    mutating func parseNumber() throws(StrictJSONParser.Failure) -> Double {
+        let start = index
+        if current == UInt8(ascii: "-") { index += 1 }
+        guard let first = current, isDigit(first) else { throw failure("invalid number") }
+        if first == UInt8(ascii: "0") {
+            index += 1
+            if let next = current, isDigit(next) { throw failure("leading zero") }
+        } else {
+            while let next = current, isDigit(next) { index += 1 }
+        }
+        if current == UInt8(ascii: ".") {
+            index += 1
+            guard let next = current, isDigit(next) else { throw failure("invalid fraction") }
+            while let next = current, isDigit(next) { index += 1 }
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            index += 1
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
+            guard let next = current, isDigit(next) else { throw failure("invalid exponent") }
+            while let next = current, isDigit(next) { index += 1 }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        guard let value = Double(text), value.isFinite else { throw failure("number out of range") }
+        return value
+    }
+
+    func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    mutating func parseString() throws(StrictJSONParser.Failure) -> String {
+        index += 1
+        let start = index
+        // Fast path: no escapes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                guard let string = String(validating: bytes[start..<index], as: UTF8.self) else {
+                    throw failure("invalid UTF-8")
+                }
+                index += 1
+                return string
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw failure("unescaped control character") }
+            index += 1
+        }
+        guard index < bytes.count else { throw failure("unterminated string") }
+        var scalars = [UInt8](bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                guard let string = String(validating: scalars, as: UTF8.self) else {
+                    throw failure("invalid UTF-8")
+                }
+                return string
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard let escape = current else { throw failure("unterminated escape") }
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append(0x22)
+                case UInt8(ascii: "\\"): scalars.append(0x5C)
+                case UInt8(ascii: "/"): scalars.append(0x2F)
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "u"):
+                    let scalar = try parseUnicodeEscape()
+                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                default: throw failure("invalid escape")
+                }
+            default:
+                if byte < 0x20 { throw failure("unescaped control character") }
+                scalars.append(byte)
+                index += 1
+            }
+        }
+        throw failure("unterminated string")
+    }
+
+    mutating func parseHex4() throws(StrictJSONParser.Failure) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw failure("short unicode escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw failure("invalid unicode escape")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    mutating func parseUnicodeEscape() throws(StrictJSONParser.Failure) -> Unicode.Scalar {
+        let high = try parseHex4()
+        if (0xD800...0xDBFF).contains(high) {
+            guard index + 2 <= bytes.count,
+                bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            else { throw failure("lone surrogate") }
+            index += 2
+            let low = try parseHex4()
+            guard (0xDC00...0xDFFF).contains(low) else { throw failure("lone surrogate") }
+            let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+            guard let scalar = Unicode.Scalar(combined) else { throw failure("invalid scalar") }
+            return scalar
+        }
+        guard let scalar = Unicode.Scalar(high) else { throw failure("lone surrogate") }
+        return scalar
+    }
+}

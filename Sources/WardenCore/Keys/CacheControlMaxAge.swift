@@ -1,0 +1,28 @@
+/// Reads the freshness lifetime from a `Cache-Control` header (RFC 9111 §5.2.2): `max-age=N`,
+/// or zero for `no-store`/`no-cache`. `nil` when the header says neither.
+enum CacheControlMaxAge {
+    static func seconds(in header: String?) -> Int? {
+        guard let header else { return nil }
+        var result: Int?
+        for directive in header.split(separator: ",") {
+            let parts = directive.split(separator: "=", maxSplits: 1)
+            let name = parts[0].trimmingSpaces().lowercased()
+            switch name {
+            case "no-store", "no-cache": return 0
+            case "max-age":
+                guard parts.count == 2 else { continue }
+                var value = parts[1].trimmingSpaces()
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+                if let seconds = Int(value), seconds >= 0 { result = seconds }
+            default: continue
+            }
+        }
+        return result
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -1,0 +1,159 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Keys fetched from a JWKS URL (RFC 7517 §5), for resource servers verifying an authorization
+/// server's tokens.
+///
+/// - Keys are cached for the response's `Cache-Control: max-age`, within configured bounds.
+/// - The background refresh is a swift-service-lifecycle `Service` (``run()``).
+/// - A token with an unknown `kid` triggers at most one refetch per cooldown, and concurrent
+///   lookups share that one fetch, so a flood of forged `kid`s cannot make it fetch per request.
+/// - When the endpoint fails, the last good keys stay in use up to ``RemoteJWKSConfiguration/maximumStaleAge``.
+public final class RemoteJWKSKeySet: VerificationKeySource {
+    public let url: String
+    public let configuration: RemoteJWKSConfiguration
+    let httpClient: HTTPClient
+    let timeSource: TimeSource
+    let logger: Logger
+
+    struct State {
+        var keys: [String: VerificationKey] = [:]
+        /// When the current keys were fetched; nil until the first success.
+        var fetchedAt: Date?
+        /// When the cache lifetime of the current keys ends.
+        var freshUntil: Date?
+        /// When a lookup last caused a fetch (for the cooldown).
+        var lastLookupFetch: Date?
+        var inFlight: Task<Bool, Never>?
+        var fetchCount = 0
+    }
+
+    let state = Mutex(State())
+
+    public init(
+        url: String,
+        configuration: RemoteJWKSConfiguration = .init(),
+        httpClient: HTTPClient = .shared,
+        timeSource: TimeSource = .system,
+        logger: Logger = Logger(label: "warden.jwks")
+    ) {
+        self.url = url
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.timeSource = timeSource
+        self.logger = logger
+    }
+
+    /// How many fetches were started (successful or not).
+    public var fetchCount: Int { state.withLock { $0.fetchCount } }
+
+    /// The ids of the keys in use now.
+    public var keyIDs: [String] { state.withLock { $0.keys.keys.sorted() } }
+
+    public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
+        enum Decision { case found(VerificationKey), missing, join(Task<Bool, Never>) }
+        let now = timeSource.now()
+        let decision: Decision = state.withLock { state in
+            let usable = isUsable(state, now: now)
+            if usable, let key = state.keys[id] { return .found(key) }
+            if let task = state.inFlight { return .join(task) }
+            if let last = state.lastLookupFetch,
+                now.timeIntervalSince(last) < configuration.unknownKeyRefetchCooldown.timeInterval
+            {
+                return .missing
+            }
+            state.lastLookupFetch = now
+            let task = startFetch(&state)
+            return .join(task)
+        }
+        switch decision {
+        case .found(let key): return key
+        case .missing: break
+        case .join(let task): _ = await task.value
+        }
+        let now2 = timeSource.now()
+        return try state.withLock { state throws(TokenVerificationError) in
+            guard isUsable(state, now: now2) else { throw TokenVerificationError(.keysUnavailable) }
+            return state.keys[id]
+        }
+    }
+
+    /// Fetches the JWKS now (joining a fetch already under way). Returns whether it succeeded.
+    @discardableResult
+    public func refresh() async -> Bool {
+        let task = state.withLock { state in state.inFlight ?? startFetch(&state) }
+        return await task.value
+    }
+
+    private func isUsable(_ state: State, now: Date) -> Bool {
+        guard let fetchedAt = state.fetchedAt else { return false }
+        return now.timeIntervalSince(fetchedAt) <= configuration.maximumStaleAge.timeInterval
+    }
+
+    /// Must be called with the lock held.
+    private func startFetch(_ current: inout State) -> Task<Bool, Never> {
+        current.fetchCount += 1
+        let task = Task { [self] in
+            let result = await fetch()
+            state.withLock { state in
+                state.inFlight = nil
+                if let (keys, lifetime) = result {
+                    let now = timeSource.now()
+                    state.keys = Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0) })
+                    state.fetchedAt = now
+                    state.freshUntil = now.addingTimeInterval(lifetime)
+                }
+            }
+            return result != nil
+        }
+        current.inFlight = task
+        return task
+    }
+
+    /// One GET of the JWKS. Returns the keys and their cache lifetime, or nil on any failure.
+    private func fetch() async -> ([VerificationKey], TimeInterval)? {
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
+            let response = try await httpClient.execute(request, timeout: .init(configuration.requestTimeout))
+            guard response.status == .ok else {
+                logger.warning("JWKS fetch failed", metadata: ["url": "\(url)", "status": "\(response.status.code)"])
+                return nil
+            }
+            let body = try await response.body.collect(upTo: configuration.maximumDocumentSize)
+            let parsed = try await JSONWebKeySet.parse(Array(body.readableBytesView))
+            for reason in parsed.skipped {
+                logger.debug("JWKS key skipped", metadata: ["url": "\(url)", "reason": "\(reason)"])
+            }
+            guard !parsed.keys.isEmpty else {
+                logger.warning("JWKS has no usable keys", metadata: ["url": "\(url)"])
+                return nil
+            }
+            let maxAge = CacheControlMaxAge.seconds(in: response.headers.first(name: "Cache-Control"))
+            let lifetime = maxAge.map(Double.init) ?? configuration.defaultCacheLifetime.timeInterval
+            let bounded = min(
+                max(lifetime, configuration.minimumCacheLifetime.timeInterval),
+                configuration.maximumCacheLifetime.timeInterval
+            )
+            logger.debug("JWKS fetched", metadata: ["url": "\(url)", "kids": "\(parsed.keys.map(\.id))"])
+            return (parsed.keys, bounded)
+        } catch {
+            logger.warning("JWKS fetch failed", metadata: ["url": "\(url)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Seconds until the next background refresh is due.
+    func secondsUntilRefresh(lastAttemptSucceeded: Bool, failures: Int) -> TimeInterval {
+        if !lastAttemptSucceeded {
+            let backoff = configuration.retryDelay.timeInterval * pow(2, Double(min(failures, 10)))
+            return min(backoff, configuration.defaultCacheLifetime.timeInterval)
+        }
+        let freshUntil = state.withLock { $0.freshUntil } ?? timeSource.now()
+        return max(freshUntil.timeIntervalSince(timeSource.now()), configuration.minimumCacheLifetime.timeInterval)
+    }
+}

@@ -1,0 +1,22 @@
+/// Keys given in code or configuration.
+public struct StaticKeySet: VerificationKeySource {
+    private let keys: [String: VerificationKey]
+
+    /// - Throws: ``KeyConfigurationError`` when two keys share a `kid`.
+    public init(_ keys: [VerificationKey]) throws(KeyConfigurationError) {
+        var byID: [String: VerificationKey] = [:]
+        for key in keys {
+            guard byID.updateValue(key, forKey: key.id) == nil else {
+                throw KeyConfigurationError("two keys share the kid '\(key.id)'")
+            }
+        }
+        self.keys = byID
+    }
+
+    public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
+        keys[id]
+    }
+
+    /// The key ids, sorted.
+    public var keyIDs: [String] { keys.keys.sorted() }
+}

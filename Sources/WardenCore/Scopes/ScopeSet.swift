@@ -1,0 +1,46 @@
+/// A set of scopes, as carried by the `scope` parameter and claim: space-delimited scope
+/// tokens, order irrelevant (RFC 6749 §3.3). Renders sorted, so the same set always reads the same.
+public struct ScopeSet: Hashable, Sendable, Sequence, CustomStringConvertible, ExpressibleByArrayLiteral {
+    public private(set) var scopes: Set<Scope>
+
+    public init() { scopes = [] }
+
+    public init(_ scopes: some Sequence<Scope>) { self.scopes = Set(scopes) }
+
+    public init(arrayLiteral elements: Scope...) { scopes = Set(elements) }
+
+    /// Parses a `scope` value: `scope-token *( SP scope-token )`. Exactly one space between tokens;
+    /// an empty string is the empty set; anything else outside the grammar throws.
+    public init(parsing value: some StringProtocol) throws(InvalidScopeError) {
+        var scopes = Set<Scope>()
+        if !value.isEmpty {
+            for token in value.utf8.split(separator: 0x20, omittingEmptySubsequences: false) {
+                guard Scope.isValidToken(token) else { throw InvalidScopeError(value: String(value)) }
+                scopes.insert(Scope(unchecked: String(decoding: token, as: UTF8.self)))
+            }
+        }
+        self.scopes = scopes
+    }
+
+    public var isEmpty: Bool { scopes.isEmpty }
+    public var count: Int { scopes.count }
+    public func contains(_ scope: Scope) -> Bool { scopes.contains(scope) }
+    public func isSubset(of other: ScopeSet) -> Bool { scopes.isSubset(of: other.scopes) }
+    public func union(_ other: ScopeSet) -> ScopeSet { ScopeSet(scopes.union(other.scopes)) }
+    public func intersection(_ other: ScopeSet) -> ScopeSet { ScopeSet(scopes.intersection(other.scopes)) }
+    public func subtracting(_ other: ScopeSet) -> ScopeSet { ScopeSet(scopes.subtracting(other.scopes)) }
+    public mutating func insert(_ scope: Scope) { scopes.insert(scope) }
+
+    public func makeIterator() -> Array<Scope>.Iterator { sorted.makeIterator() }
+
+    /// The scopes in a stable (sorted) order.
+    public var sorted: [Scope] { scopes.sorted() }
+
+    /// The wire form: sorted scope tokens separated by single spaces.
+    public var description: String { sorted.map(\.rawValue).joined(separator: " ") }
+}
+
+extension Scope {
+    /// For tokens already checked against the grammar.
+    init(unchecked rawValue: String) { self.rawValue = rawValue }
+}

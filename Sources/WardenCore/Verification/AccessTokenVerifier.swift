@@ -1,0 +1,131 @@
+import Foundation
+import CoreMetrics
+import Logging
+
+/// Verifies JWT access tokens (RFC 9068) by Warden's policy, trusting nothing in the token:
+///
+/// 1. size cap before any parsing; three canonical base64url segments; strict JSON (no duplicate
+///    members) — see ``UnverifiedCompactJWS``;
+/// 2. header: `typ` is `at+jwt` or `application/at+jwt` (RFC 9068 §4, case-insensitive); `crit`
+///    refused (Warden understands no extensions, RFC 7515 §4.1.11); `alg` never `none`; `kid`
+///    matched exactly, and `alg` must equal that key's own algorithm (so no HMAC with a public key);
+///    `jwk`, `jku`, `x5u`, `x5c` are ignored and never fetched;
+/// 3. signature, by jwt-kit, with that one key;
+/// 4. claims: `iss` exact, `aud` contains ours, `exp` required, `nbf`/`iat` honoured with leeway,
+///    `sub`/`client_id`/`jti` required, `scope` by RFC 6749 §3.3;
+/// 5. `jti` not revoked.
+///
+/// Tokens that pass are cached (keyed by a hash of the token) until `exp`.
+/// Failure reasons go to the log (debug) and the `warden.verifier.tokens` metric, never to callers
+/// beyond ``TokenVerificationError/reason``.
+public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
+    public let configuration: AccessTokenVerifierConfiguration
+    public let keys: Keys
+    public let revocations: RevocationList
+    public let cache: VerifiedTokenCache
+    let timeSource: TimeSource
+    let logger: Logger
+    let metrics: VerifierMetrics
+    private let leeway: TimeInterval
+
+    public init(
+        configuration: AccessTokenVerifierConfiguration,
+        keys: Keys,
+        revocations: RevocationList = RevocationList(),
+        timeSource: TimeSource = .system,
+        logger: Logger = Logger(label: "warden.verifier")
+    ) {
+        self.configuration = configuration
+        self.keys = keys
+        self.revocations = revocations
+        self.cache = VerifiedTokenCache(capacity: configuration.cacheCapacity)
+        self.timeSource = timeSource
+        self.logger = logger
+        self.metrics = VerifierMetrics()
+        self.leeway = configuration.leeway.timeInterval
+    }
+
+    /// Verifies `token` (the compact JWS, as sent after `Bearer `).
+    public func verify(_ token: String) async throws(TokenVerificationError) -> VerifiedAccessToken {
+        // The cap comes before anything else touches the token.
+        guard token.utf8.count <= configuration.maximumTokenSize else {
+            throw refuse(.init(.oversized), keyID: nil)
+        }
+        return try await verify(bytes: Array(token.utf8))
+    }
+
+    /// Verifies a token given as bytes.
+    public func verify(bytes token: [UInt8]) async throws(TokenVerificationError) -> VerifiedAccessToken {
+        guard token.count <= configuration.maximumTokenSize else {
+            throw refuse(.init(.oversized), keyID: nil)
+        }
+        let now = timeSource.now()
+        let cacheKey = VerifiedTokenCache.key(for: token)
+        if let cached = cache.lookup(cacheKey, now: now) {
+            guard !revocations.isRevoked(tokenID: cached.tokenID) else {
+                cache.remove(cacheKey)
+                throw refuse(.init(.revoked), keyID: cached.keyID)
+            }
+            metrics.cached.increment()
+            return cached
+        }
+        var keyID: String?
+        do {
+            let verified = try await verifyUncached(token, now: now, keyID: &keyID)
+            cache.insert(verified, for: cacheKey, validUntil: verified.claims.expiresAt.addingTimeInterval(leeway))
+            metrics.verified.increment()
+            return verified
+        } catch {
+            throw refuse(error, keyID: keyID)
+        }
+    }
+
+    private func verifyUncached(
+        _ token: [UInt8],
+        now: Date,
+        keyID: inout String?
+    ) async throws(TokenVerificationError) -> VerifiedAccessToken {
+        let jws = try UnverifiedCompactJWS(token)
+        let header = jws.header
+
+        // RFC 9068 §4: the resource server MUST check typ is at+jwt (media type, case-insensitive).
+        guard let type = header["typ"]?.stringValue?.lowercased(), type == "at+jwt" || type == "application/at+jwt" else {
+            throw .init(.wrongType)
+        }
+        // RFC 7515 §4.1.11: a recipient that does not understand every listed extension must refuse.
+        if header["crit"] != nil { throw .init(.unsupportedCritical) }
+        guard let algName = header["alg"]?.stringValue, let algorithm = SignatureAlgorithm(jwsName: algName) else {
+            throw .init(.unsupportedAlgorithm, detail: header["alg"]?.stringValue?.lowercased() == "none" ? "none" : nil)
+        }
+        guard let kid = header["kid"]?.stringValue, !kid.isEmpty else { throw .init(.unknownKey, detail: "no kid") }
+        keyID = kid
+        guard let key = try await keys.verificationKey(id: kid) else { throw .init(.unknownKey) }
+        guard key.algorithm == algorithm else { throw .init(.algorithmMismatch, detail: "\(algorithm) with a \(key.algorithm) key") }
+        guard key.isValidSignature(jws.signature, for: jws.signingInput) else { throw .init(.badSignature) }
+
+        guard let payload = (try? StrictJSONParser().parse(jws.payload))?.objectValue else {
+            throw .init(.malformed, detail: "payload is not a strict JSON object")
+        }
+        let claims = try AccessTokenClaims(json: payload)
+        guard claims.issuer == configuration.issuer else { throw .init(.wrongIssuer) }
+        guard claims.audience.contains(configuration.audience) else { throw .init(.wrongAudience) }
+        guard now.timeIntervalSince(claims.expiresAt) < leeway else { throw .init(.expired) }
+        if let notBefore = claims.notBefore, notBefore.timeIntervalSince(now) > leeway { throw .init(.notYetValid) }
+        guard claims.issuedAt.timeIntervalSince(now) <= leeway else { throw .init(.issuedInFuture) }
+        guard !revocations.isRevoked(tokenID: claims.tokenID) else { throw .init(.revoked) }
+        return VerifiedAccessToken(claims: claims, keyID: kid, algorithm: algorithm)
+    }
+
+    private func refuse(_ error: TokenVerificationError, keyID: String?) -> TokenVerificationError {
+        metrics.recordRefusal(error.reason)
+        logger.debug(
+            "access token refused",
+            metadata: [
+                "reason": "\(error.reason)",
+                "detail": "\(error.detail ?? "")",
+                "kid": "\(keyID ?? "")",
+            ]
+        )
+        return error
+    }
+}

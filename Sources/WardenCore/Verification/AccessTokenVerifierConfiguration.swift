@@ -1,0 +1,18 @@
+/// What an ``AccessTokenVerifier`` accepts. A plain struct with defaulted values.
+public struct AccessTokenVerifierConfiguration: Sendable {
+    /// `iss` must equal this exactly (RFC 9068 §4).
+    public var issuer: String
+    /// `aud` must contain this (RFC 9068 §4): the identifier of this resource server.
+    public var audience: String
+    /// Clock skew allowed on `exp`, `nbf` and `iat`.
+    public var leeway: Duration = .seconds(60)
+    /// Tokens longer than this are refused before any parsing.
+    public var maximumTokenSize: Int = 8 * 1024
+    /// How many verified tokens to remember; 0 turns the cache off.
+    public var cacheCapacity: Int = 10_000
+
+    public init(issuer: String, audience: String) {
+        self.issuer = issuer
+        self.audience = audience
+    }
+}

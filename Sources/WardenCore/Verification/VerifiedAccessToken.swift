@@ -1,0 +1,20 @@
+/// An access token that passed every check of an ``AccessTokenVerifier``: signature by a known
+/// key, type, issuer, audience, time window and revocation. Only the verifier creates one.
+public struct VerifiedAccessToken: Sendable, Hashable {
+    public let claims: AccessTokenClaims
+    /// The `kid` of the key that verified it.
+    public let keyID: String
+    public let algorithm: SignatureAlgorithm
+
+    init(claims: AccessTokenClaims, keyID: String, algorithm: SignatureAlgorithm) {
+        self.claims = claims
+        self.keyID = keyID
+        self.algorithm = algorithm
+    }
+
+    public var subject: String { claims.subject }
+    public var clientID: String { claims.clientID }
+    public var tokenID: String { claims.tokenID }
+    public var scope: ScopeSet { claims.scope }
+    public var actor: ActorClaim? { claims.actor }
+}

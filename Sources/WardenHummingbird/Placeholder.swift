@@ -1,0 +1,4 @@
+import WardenCore
+import Hummingbird
+import HummingbirdAuth
+import OpenAPIKit
