@@ -1,0 +1,44 @@
+import Hummingbird
+import HummingbirdAuth
+import WardenCore
+
+/// Middleware that reads the request's bearer token (RFC 6750 §2), verifies it with an
+/// ``AccessTokenVerifier`` and puts the ``VerifiedAccessToken`` in `context.identity`.
+///
+/// - No credentials: the request goes on without an identity (protected routes answer 401).
+/// - A token that fails verification: 401 `invalid_token` (503 if its keys cannot be had).
+/// - Several credentials or bad syntax: 400 `invalid_request`.
+///
+/// Scopes are not checked here: ``ProtectedRouterGroup`` routes check their added-up requirement.
+public struct BearerAuthenticator<Context: AuthRequestContext, Keys: VerificationKeySource>: RouterMiddleware
+where Context.Identity == VerifiedAccessToken {
+    public let verifier: AccessTokenVerifier<Keys>
+    public let configuration: BearerAuthenticatorConfiguration
+    private let extractor: BearerCredentialExtractor
+
+    public init(
+        verifier: AccessTokenVerifier<Keys>,
+        configuration: BearerAuthenticatorConfiguration = .init(),
+        context: Context.Type = Context.self
+    ) {
+        self.verifier = verifier
+        self.configuration = configuration
+        self.extractor = BearerCredentialExtractor(configuration: configuration)
+    }
+
+    public var realm: String { configuration.realm }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        var context = context
+        if let token = try await extractor.extract(from: &request) {
+            do {
+                context.identity = try await verifier.verify(token)
+            } catch {
+                if error.reason == .keysUnavailable { throw BearerError.temporarilyUnavailable(realm: realm) }
+                throw BearerError.invalidToken(realm: realm)
+            }
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,17 @@
+/// Where a ``BearerAuthenticator`` looks for a token and how it names itself.
+public struct BearerAuthenticatorConfiguration: Sendable {
+    /// The `realm` of `WWW-Authenticate` challenges. Must not contain `"` or `\`.
+    public var realm: String = "warden"
+    /// Accept `access_token` in the URI query (RFC 6750 §2.3). Off by default: URIs end up in logs
+    /// and histories. While off, a query token is refused with 400 `invalid_request`.
+    public var allowsQueryToken = false
+    /// Accept `access_token` in a form-encoded body (RFC 6750 §2.2) on non-GET requests.
+    public var allowsFormBodyToken = false
+    /// The largest form body read when looking for `access_token`.
+    public var maximumFormBodySize = 64 * 1024
+
+    public init(realm: String = "warden") {
+        precondition(!realm.contains("\"") && !realm.contains("\\"), "realm must not contain '\"' or '\\'")
+        self.realm = realm
+    }
+}

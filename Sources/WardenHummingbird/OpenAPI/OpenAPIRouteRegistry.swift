@@ -1,0 +1,39 @@
+import Hummingbird
+import Synchronization
+import WardenCore
+
+/// Collects the routes of an application as they are declared: protected routes record
+/// themselves with their added-up scope requirement; public routes are added with
+/// ``addPublic(method:path:summary:)``. ``OpenAPIDocumentBuilder`` turns it into a document.
+public final class OpenAPIRouteRegistry: Sendable {
+    public struct Operation: Sendable, Equatable {
+        public let method: HTTPRequest.Method
+        /// OpenAPI path template (`/orders/{id}`).
+        public let path: String
+        /// `nil` for a public operation; `.none` for one that needs only a valid token.
+        public let requirement: ScopeRequirement?
+        public let summary: String?
+    }
+
+    private let storage = Mutex<[Operation]>([])
+
+    public init() {}
+
+    public var operations: [Operation] { storage.withLock { $0 } }
+
+    func add(method: HTTPRequest.Method, path: RouterPath, requirement: ScopeRequirement, summary: String?) {
+        let operation = Operation(method: method, path: Self.template(path), requirement: requirement, summary: summary)
+        storage.withLock { $0.append(operation) }
+    }
+
+    /// Records a route that needs no token.
+    public func addPublic(method: HTTPRequest.Method, path: RouterPath, summary: String? = nil) {
+        let operation = Operation(method: method, path: Self.template(path), requirement: nil, summary: summary)
+        storage.withLock { $0.append(operation) }
+    }
+
+    /// Hummingbird renders captures as `{name}`, which is OpenAPI's template syntax too.
+    static func template(_ path: RouterPath) -> String {
+        path.components.isEmpty ? "/" : "/" + path.components.map(\.description).joined(separator: "/")
+    }
+}

@@ -1,4 +1,0 @@
-import WardenCore
-import Hummingbird
-import HummingbirdAuth
-import OpenAPIKit

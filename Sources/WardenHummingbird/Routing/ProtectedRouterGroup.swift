@@ -1,0 +1,103 @@
+import Hummingbird
+import HummingbirdAuth
+import WardenCore
+
+/// A group of routes that require a verified access token and, optionally, scopes. Scopes add up
+/// through nesting, as FastAPI's `SecurityScopes` adds them up through dependencies:
+///
+/// ```swift
+/// let me = api.group("users/me", requiring: .allOf("me"))
+/// me.get("items", requiring: .allOf("items")) { request, context, auth in … }   // needs "me items"
+/// ```
+///
+/// Each route checks its whole requirement once per request; a 403 names every scope it needs.
+public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Identity == VerifiedAccessToken {
+    let routes: RouterGroup<Context>
+    /// The path from the router's root, for documentation.
+    public let path: RouterPath
+    /// What every route in this group requires.
+    public let requirement: ScopeRequirement
+    public let realm: String
+    let documentation: OpenAPIRouteRegistry?
+
+    init(routes: RouterGroup<Context>, path: RouterPath, requirement: ScopeRequirement, realm: String, documentation: OpenAPIRouteRegistry?) {
+        self.routes = routes
+        self.path = path
+        self.requirement = requirement
+        self.realm = realm
+        self.documentation = documentation
+    }
+
+    /// A nested group whose routes require this group's scopes and `requirement`.
+    public func group(_ path: RouterPath = "", requiring requirement: ScopeRequirement = .none) -> ProtectedRouterGroup {
+        ProtectedRouterGroup(
+            routes: routes.group(path),
+            path: self.path.appendingPath(path),
+            requirement: self.requirement.adding(requirement),
+            realm: realm,
+            documentation: documentation
+        )
+    }
+
+    /// Adds middleware to the routes added after this call.
+    @discardableResult
+    public func add(middleware: any MiddlewareProtocol<Request, Response, Context>) -> Self {
+        routes.add(middleware: middleware)
+        return self
+    }
+
+    /// Adds a route that requires this group's scopes and `requirement`.
+    @discardableResult
+    public func on<Output: ResponseGenerator>(
+        _ path: RouterPath = "",
+        method: HTTPRequest.Method,
+        requiring requirement: ScopeRequirement = .none,
+        summary: String? = nil,
+        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+    ) -> Self {
+        let whole = self.requirement.adding(requirement)
+        let mentioned = whole.mentionedScopes
+        let realm = self.realm
+        documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
+        routes.on(path, method: method) { request, context -> Output in
+            guard let token = context.identity else {
+                throw BearerError.missingCredentials(realm: realm, scope: mentioned)
+            }
+            guard whole.isSatisfied(by: token.scope) else {
+                throw BearerError.insufficientScope(realm: realm, scope: mentioned)
+            }
+            return try await handler(request, context, AuthorizedToken(token: token, requiredScopes: whole))
+        }
+        return self
+    }
+
+    @discardableResult
+    public func get<Output: ResponseGenerator>(
+        _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
+        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+    ) -> Self { on(path, method: .get, requiring: requirement, summary: summary, use: handler) }
+
+    @discardableResult
+    public func post<Output: ResponseGenerator>(
+        _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
+        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+    ) -> Self { on(path, method: .post, requiring: requirement, summary: summary, use: handler) }
+
+    @discardableResult
+    public func put<Output: ResponseGenerator>(
+        _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
+        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+    ) -> Self { on(path, method: .put, requiring: requirement, summary: summary, use: handler) }
+
+    @discardableResult
+    public func patch<Output: ResponseGenerator>(
+        _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
+        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+    ) -> Self { on(path, method: .patch, requiring: requirement, summary: summary, use: handler) }
+
+    @discardableResult
+    public func delete<Output: ResponseGenerator>(
+        _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
+        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+    ) -> Self { on(path, method: .delete, requiring: requirement, summary: summary, use: handler) }
+}

@@ -1,0 +1,26 @@
+import Hummingbird
+import HummingbirdAuth
+import WardenCore
+
+extension RouterMethods where Context: AuthRequestContext, Context.Identity == VerifiedAccessToken {
+    /// A group at `path` whose routes need a token verified by `authenticator` and meeting
+    /// `requirement`. Routes added to it are recorded in `documentation` for the OpenAPI document.
+    ///
+    /// Create protected groups on the router itself so documented paths are complete.
+    public func protected<Keys: VerificationKeySource>(
+        _ path: RouterPath = "",
+        by authenticator: BearerAuthenticator<Context, Keys>,
+        requiring requirement: ScopeRequirement = .none,
+        documentation: OpenAPIRouteRegistry? = nil
+    ) -> ProtectedRouterGroup<Context> {
+        let routes = self.group(path)
+        routes.add(middleware: authenticator)
+        return ProtectedRouterGroup(
+            routes: routes,
+            path: path,
+            requirement: requirement,
+            realm: authenticator.realm,
+            documentation: documentation
+        )
+    }
+}
