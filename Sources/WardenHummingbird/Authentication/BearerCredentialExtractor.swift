@@ -31,7 +31,7 @@ struct BearerCredentialExtractor: Sendable {
             contentType.lowercased().hasPrefix("application/x-www-form-urlencoded")
         {
             let body = try await request.collectBody(upTo: configuration.maximumFormBodySize)
-            found.append(contentsOf: Self.formValues(named: "access_token", in: String(buffer: body)))
+            found.append(contentsOf: URLEncodedFormParameters.allValues(named: "access_token", in: String(buffer: body)))
         }
 
         // RFC 6750 §2: clients MUST NOT use more than one method in each request.
@@ -75,16 +75,6 @@ struct BearerCredentialExtractor: Sendable {
             }
         }
         return count > 0
-    }
-
-    static func formValues(named name: String, in body: String) -> [String] {
-        body.split(separator: "&").compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2 else { return nil }
-            let key = parts[0].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-            guard key == name else { return nil }
-            return parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-        }
     }
 
     private func invalid(_ description: String) -> BearerError {

@@ -1,0 +1,78 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import WardenCore
+import WardenHummingbird
+
+/// `POST /token`: the OAuth 2 password grant (RFC 6749 §4.3) for the tutorial's users.
+///
+/// Unlike the FastAPI tutorial, the token carries requested ∩ known ∩ the user's allowed scopes
+/// and an unknown or unallowed scope is `invalid_scope` (DESIGN.md decision 3). Disabled users get
+/// no token at all.
+struct PasswordTokenEndpoint: Sendable {
+    let users: TutorialUserDirectory
+    let signer: AccessTokenSigner
+    let configuration: TutorialConfiguration
+
+    static let maximumBodySize = 16 * 1024
+
+    func handle(_ request: Request) async throws -> Response {
+        // RFC 6749 §4.3.2: parameters are form-encoded in the body.
+        guard let contentType = request.headers[.contentType]?.lowercased(),
+            contentType.hasPrefix("application/x-www-form-urlencoded")
+        else { throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded.") }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.maximumBodySize)
+        } catch {
+            throw OAuthError.invalidRequest("The request body is too large.")
+        }
+        let form = try URLEncodedFormParameters(parsing: String(buffer: body))
+
+        guard let grantType = form["grant_type"] else { throw OAuthError.invalidRequest("grant_type is required.") }
+        guard grantType == "password" else { throw OAuthError.unsupportedGrantType("Only the password grant is supported.") }
+        guard let username = form["username"], !username.isEmpty, let password = form["password"], !password.isEmpty else {
+            throw OAuthError.invalidRequest("username and password are required.")
+        }
+        let requested: ScopeSet
+        do { requested = try ScopeSet(parsing: form["scope"] ?? "") } catch {
+            throw OAuthError.invalidScope("The scope parameter is malformed.")
+        }
+        guard username.utf8.count <= 256, password.utf8.count <= 1024 else {
+            throw OAuthError.invalidGrant("Incorrect username or password.")
+        }
+        // bcrypt takes ~0.25 s: keep it off the event loop's cooperative pool's critical path.
+        let user = await Task.detached { users.authenticate(username: username, password: password) }.value
+        guard let user else { throw OAuthError.invalidGrant("Incorrect username or password.") }
+        guard !user.disabled else { throw OAuthError.invalidGrant("The user account is disabled.") }
+
+        guard requested.isSubset(of: TutorialScopes.known) else { throw OAuthError.invalidScope("Unknown scope requested.") }
+        guard requested.isSubset(of: user.allowedScopes) else { throw OAuthError.invalidScope("Scope not allowed for this user.") }
+
+        let now = Date()
+        let lifetime = Double(configuration.tokenLifetime.components.seconds)
+        let claims = AccessTokenClaims(
+            issuer: configuration.resolvedIssuer,
+            subject: user.username,
+            audience: [configuration.audience],
+            expiresAt: now.addingTimeInterval(lifetime),
+            issuedAt: now,
+            tokenID: UUID().uuidString,
+            clientID: "scopes-tutorial",
+            scope: requested
+        )
+        let token = try signer.sign(claims)
+        // RFC 6749 §5.1 response, never cached.
+        var members: [String: JSONValue] = [
+            "access_token": .string(token),
+            "token_type": "bearer",
+            "expires_in": .number(lifetime),
+        ]
+        members["scope"] = .string(requested.description)
+        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
+        headers[HTTPField.Name("Pragma")!] = "no-cache"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(members).serialized())))
+    }
+}

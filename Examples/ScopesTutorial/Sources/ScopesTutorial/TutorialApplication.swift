@@ -1,0 +1,75 @@
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import WardenCore
+import WardenHummingbird
+
+/// The request context of the tutorial: Hummingbird's, with the verified token as identity.
+public typealias TutorialContext = BasicAuthRequestContext<VerifiedAccessToken>
+
+/// Builds the FastAPI "OAuth2 scopes" tutorial app on Warden. The CLI and the tests use this.
+public func buildTutorialApplication(
+    configuration: TutorialConfiguration = .init(),
+    users: TutorialUserDirectory? = nil,
+    signingKey: SigningKey? = nil,
+    logger: Logger = Logger(label: "scopes-tutorial")
+) async throws -> some ApplicationProtocol {
+    let router = try await buildTutorialRouter(configuration: configuration, users: users, signingKey: signingKey)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "scopes-tutorial"),
+        logger: logger
+    )
+}
+
+/// The tutorial's routes (what ``buildTutorialApplication`` serves).
+public func buildTutorialRouter(
+    configuration: TutorialConfiguration = .init(),
+    users: TutorialUserDirectory? = nil,
+    signingKey: SigningKey? = nil
+) async throws -> Router<TutorialContext> {
+    let users = users ?? .seeded(cost: configuration.bcryptCost)
+    let key: SigningKey
+    if let signingKey { key = signingKey } else { key = await SigningKey.generateES256() }
+    let verifier = AccessTokenVerifier(
+        configuration: .init(issuer: configuration.resolvedIssuer, audience: configuration.audience),
+        keys: try StaticKeySet([key.verificationKey])
+    )
+    let tokenEndpoint = PasswordTokenEndpoint(users: users, signer: AccessTokenSigner(key: key), configuration: configuration)
+
+    let router = Router(context: TutorialContext.self)
+    let documentation = OpenAPIRouteRegistry()
+    var openAPI = OpenAPIDocumentBuilder(title: "Warden scopes tutorial", scopes: TutorialScopes.all)
+    openAPI.passwordTokenURL = "/token"
+
+    router.post("token") { request, _ in try await tokenEndpoint.handle(request) }
+    documentation.addPublic(method: .post, path: "/token", summary: "Log in (OAuth 2 password grant)")
+
+    let authenticator = BearerAuthenticator(verifier: verifier, configuration: .init(realm: "scopes-tutorial"), context: TutorialContext.self)
+
+    // /users/me needs "me"; /users/me/items needs "items" on top (so "me items").
+    let me = router.protected("users/me", by: authenticator, requiring: .allOf(.me), documentation: documentation)
+    me.get(summary: "The current user") { _, _, auth in
+        let user = try activeUser(auth.subject, in: users)
+        return UserResponse(username: user.username, email: user.email, full_name: user.fullName, disabled: user.disabled)
+    }
+    me.get("items", requiring: .allOf(.items), summary: "The current user's items") { _, _, auth in
+        let user = try activeUser(auth.subject, in: users)
+        return [ItemResponse(item_id: "Foo", owner: user.username)]
+    }
+
+    // /status needs a valid token and no scope.
+    router.protected("status", by: authenticator, documentation: documentation)
+        .get(summary: "Service status") { _, _, _ in StatusResponse(status: "ok") }
+
+    router.addOpenAPIRoutes(builder: openAPI, registry: documentation)
+    return router
+}
+
+/// The token's user, if they still exist and are active (a token outlives a change of status).
+private func activeUser(_ username: String, in users: TutorialUserDirectory) throws -> TutorialUser {
+    guard let user = users.user(named: username), !user.disabled else {
+        throw OAuthError.accessDenied("The user account is disabled.")
+    }
+    return user
+}

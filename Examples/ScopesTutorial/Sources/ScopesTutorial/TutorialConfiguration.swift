@@ -1,0 +1,17 @@
+/// Settings of the tutorial app.
+public struct TutorialConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8000
+    /// `iss` of the tokens it mints; by default its own base URL.
+    public var issuer: String?
+    /// `aud` of its tokens and what its routes require.
+    public var audience = "scopes-tutorial"
+    /// Access-token lifetime (the FastAPI tutorial's 30 minutes).
+    public var tokenLifetime: Duration = .seconds(30 * 60)
+    /// bcrypt work factor for the seeded users.
+    public var bcryptCost: UInt8 = 12
+
+    public init() {}
+
+    public var resolvedIssuer: String { issuer ?? "http://\(host):\(port)" }
+}

@@ -1,0 +1,40 @@
+/// An OAuth 2 error response (RFC 6749 §5.2, plus RFC 8707's `invalid_target`): a registered
+/// code, a description safe to show the client, and the HTTP status that goes with it.
+public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let code: String
+    public let errorDescription: String
+
+    public init(code: String, description: String) {
+        self.code = code
+        self.errorDescription = description
+    }
+
+    public static func invalidRequest(_ description: String) -> OAuthError { .init(code: "invalid_request", description: description) }
+    public static func invalidClient(_ description: String) -> OAuthError { .init(code: "invalid_client", description: description) }
+    public static func invalidGrant(_ description: String) -> OAuthError { .init(code: "invalid_grant", description: description) }
+    public static func unauthorizedClient(_ description: String) -> OAuthError { .init(code: "unauthorized_client", description: description) }
+    public static func unsupportedGrantType(_ description: String) -> OAuthError { .init(code: "unsupported_grant_type", description: description) }
+    public static func invalidScope(_ description: String) -> OAuthError { .init(code: "invalid_scope", description: description) }
+    public static func invalidTarget(_ description: String) -> OAuthError { .init(code: "invalid_target", description: description) }
+    public static func accessDenied(_ description: String) -> OAuthError { .init(code: "access_denied", description: description) }
+    public static func serverError(_ description: String) -> OAuthError { .init(code: "server_error", description: description) }
+    public static func temporarilyUnavailable(_ description: String) -> OAuthError { .init(code: "temporarily_unavailable", description: description) }
+
+    /// RFC 6749 §5.2: 400, except `invalid_client` (401); `access_denied` is 403 outside redirects.
+    public var statusCode: Int {
+        switch code {
+        case "invalid_client": 401
+        case "access_denied": 403
+        case "server_error": 500
+        case "temporarily_unavailable": 503
+        default: 400
+        }
+    }
+
+    /// `{"error": …, "error_description": …}`
+    public var jsonBody: [UInt8] {
+        JSONValue.object(["error": .string(code), "error_description": .string(errorDescription)]).serialized()
+    }
+
+    public var description: String { "\(code): \(errorDescription)" }
+}
