@@ -1,0 +1,54 @@
+import Testing
+import WardenCore
+
+@Suite struct ScopeTests {
+    @Test(arguments: ["me", "items", "users:read", "https://www.googleapis.com/auth/drive", "!#[]~"])
+    func acceptsScopeTokens(value: String) throws {
+        #expect(try Scope(validating: value).rawValue == value)
+    }
+
+    @Test(arguments: ["", "a b", "quote\"", "back\\slash", "tab\t", "é", "new\nline"])
+    func refusesInvalidScopeTokens(value: String) {
+        #expect(throws: InvalidScopeError.self) { try Scope(validating: value) }
+    }
+
+    @Test func parsesSpaceDelimitedList() throws {
+        let set = try ScopeSet(parsing: "me items me")
+        #expect(set == ["items", "me"])
+        #expect(set.description == "items me")
+        #expect(try ScopeSet(parsing: "").isEmpty)
+    }
+
+    @Test(arguments: [" me", "me ", "me  items", "me\titems", "me \"x\""])
+    func refusesListsOutsideTheGrammar(value: String) {
+        #expect(throws: InvalidScopeError.self) { try ScopeSet(parsing: value) }
+    }
+
+    @Test func allOfNeedsEveryScope() {
+        let requirement = ScopeRequirement.allOf("me", "items")
+        #expect(requirement.isSatisfied(by: ["me", "items", "extra"]))
+        #expect(!requirement.isSatisfied(by: ["me"]))
+        #expect(ScopeRequirement.none.isSatisfied(by: []))
+    }
+
+    @Test func anyOfAndNestingCompose() {
+        let requirement = ScopeRequirement.anyOf(.allOf("admin"), .allOf("me", "items"))
+        #expect(requirement.isSatisfied(by: ["admin"]))
+        #expect(requirement.isSatisfied(by: ["me", "items"]))
+        #expect(!requirement.isSatisfied(by: ["me"]))
+        #expect(requirement.mentionedScopes == ["admin", "me", "items"])
+        #expect(requirement.alternatives == [["admin"], ["items", "me"]])
+
+        let nested = ScopeRequirement.allOf("read").adding(requirement)
+        #expect(nested.isSatisfied(by: ["read", "admin"]))
+        #expect(!nested.isSatisfied(by: ["admin"]))
+        #expect(nested.alternatives == [["admin", "read"], ["items", "me", "read"]])
+    }
+
+    @Test func addingAllOfRequirementsUnitesThem() {
+        let group = ScopeRequirement.allOf("me")
+        let route = group.adding(.allOf("items"))
+        #expect(route == .allOf("items", "me"))
+        #expect(route.alternatives == [["items", "me"]])
+    }
+}
