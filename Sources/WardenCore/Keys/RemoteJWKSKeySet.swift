@@ -66,7 +66,9 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
             {
                 return .missing
             }
-            state.lastLookupFetch = now
+            // Only a refetch for an unknown kid among usable keys arms the cooldown; a cold
+            // cache fetches at once (a failed fetch arms it too, see startFetch).
+            if usable { state.lastLookupFetch = now }
             let task = startFetch(&state)
             return .join(task)
         }
@@ -106,6 +108,8 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
                     state.keys = Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0) })
                     state.fetchedAt = now
                     state.freshUntil = now.addingTimeInterval(lifetime)
+                } else {
+                    state.lastLookupFetch = timeSource.now()
                 }
             }
             return result != nil
@@ -145,6 +149,13 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
             logger.warning("JWKS fetch failed", metadata: ["url": "\(url)", "error": "\(error)"])
             return nil
         }
+    }
+
+    /// Seconds until the cached keys are due for refresh after a successful fetch (for tests).
+    package var secondsUntilRefreshForTesting: TimeInterval {
+        let (fetchedAt, freshUntil) = state.withLock { ($0.fetchedAt, $0.freshUntil) }
+        guard let fetchedAt, let freshUntil else { return 0 }
+        return freshUntil.timeIntervalSince(fetchedAt)
     }
 
     /// Seconds until the next background refresh is due.
