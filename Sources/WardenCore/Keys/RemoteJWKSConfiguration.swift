@@ -12,7 +12,9 @@ public struct RemoteJWKSConfiguration: Sendable {
     public var maximumStaleAge: Duration = .seconds(86_400)
     /// Retry delay after a failed background refresh (doubles up to the default cache lifetime).
     public var retryDelay: Duration = .seconds(5)
-    public var requestTimeout: Duration = .seconds(10)
+    /// Deadline of one JWKS request. async-http-client retries refused connections until then, so
+    /// this is also how long the first request waits when the endpoint is down.
+    public var requestTimeout: Duration = .seconds(5)
     /// Larger JWKS responses are refused.
     public var maximumDocumentSize: Int = 256 * 1024
 

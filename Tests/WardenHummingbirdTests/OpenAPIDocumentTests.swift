@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import WardenHummingbird
+import WardenTesting
+
+@Suite struct OpenAPIDocumentTests {
+    @Test func documentsEveryRouteWithItsAddedUpScopes() async throws {
+        let issuer = await TestTokenIssuer()
+        try await makeService(issuer: issuer).0.test(.router) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                let document = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as! [String: Any]
+                #expect(document["openapi"] as? String == "3.1.1")
+                let paths = document["paths"] as! [String: [String: Any]]
+                func security(_ path: String, _ method: String = "get") -> [[String: [String]]]? {
+                    (paths[path]?[method] as? [String: Any])?["security"] as? [[String: [String]]]
+                }
+                #expect(security("/api/status") == [["oauth2": []]])
+                #expect(security("/api/users/me") == [["oauth2": ["me"]]])
+                #expect(security("/api/users/me/items") == [["oauth2": ["items", "me"]]])
+                #expect(security("/api/reports") == [["oauth2": ["admin"]], ["oauth2": ["me", "reports.read"]]])
+                #expect(security("/api/submit", "post") == [["oauth2": ["me"]]])
+                #expect(paths["/public"]?["get"] != nil)
+                #expect(security("/public") == nil)
+
+                let schemes = (document["components"] as! [String: Any])["securitySchemes"] as! [String: [String: Any]]
+                let oauth2 = schemes["oauth2"]!
+                #expect(oauth2["type"] as? String == "oauth2")
+                let flows = oauth2["flows"] as! [String: [String: Any]]
+                #expect(flows["password"]?["tokenUrl"] as? String == "https://warden.test/oauth2/token")
+                #expect(flows["clientCredentials"] != nil)
+                #expect(flows["password"]?["scopes"] as? [String: String] == ["me": "Me.", "items": "Items.", "admin": "Admin.", "reports.read": "Reports."])
+            }
+            try await client.execute(uri: "/docs", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("/openapi.json"))
+            }
+        }
+    }
+}
