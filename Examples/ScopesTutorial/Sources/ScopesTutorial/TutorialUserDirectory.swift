@@ -7,9 +7,10 @@ public struct TutorialUserDirectory: Sendable {
     /// Checked when the user does not exist, so an unknown name costs as much as a wrong password.
     private let decoyHash: String
 
-    public init(users: [TutorialUser]) {
+    /// `cost` should be the work factor of the users' hashes, so a miss costs the same as a hit.
+    public init(users: [TutorialUser], cost: UInt8 = 12) {
         self.users = Dictionary(uniqueKeysWithValues: users.map { ($0.username, $0) })
-        self.decoyHash = Bcrypt.hash("decoy-password-never-matches", cost: 12)
+        self.decoyHash = Bcrypt.hash("decoy-password-never-matches", cost: cost)
     }
 
     /// johndoe / secret (active) and alice / secretalice (disabled), as in FastAPI's tutorial.
@@ -25,7 +26,7 @@ public struct TutorialUserDirectory: Sendable {
                 username: "alice", email: "alicechains@example.com", fullName: "Alice Chains", disabled: true,
                 passwordHash: Bcrypt.hash("secretalice", cost: cost), allowedScopes: everything
             ),
-        ])
+        ], cost: cost)
     }
 
     public func user(named username: String) -> TutorialUser? { users[username] }
