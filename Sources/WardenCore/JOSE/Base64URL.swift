@@ -8,31 +8,45 @@ public enum Base64URL {
     /// Decodes `input`, refusing padding, characters outside the URL-safe alphabet, an impossible
     /// length and non-zero trailing bits. Returns `nil` for anything that is not canonical.
     public static func decodeCanonical(_ input: some Collection<UInt8>) -> [UInt8]? {
+        if let result = input.withContiguousStorageIfAvailable({ decodeCanonical(buffer: $0) }) { return result }
+        return Array(input).withUnsafeBufferPointer { decodeCanonical(buffer: $0) }
+    }
+
+    private static func decodeCanonical(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let count = input.count
         if count % 4 == 1 { return nil }
-        var output = [UInt8]()
-        output.reserveCapacity(count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        var lastValue: UInt8 = 0
-        for byte in input {
-            let value = decodeTable[Int(byte)]
-            if value == 0xFF { return nil }
-            lastValue = value
-            accumulator = (accumulator << 6) | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        let outputCount = count * 3 / 4
+        return decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
+            var valid = true
+            let output = [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
+                var accumulator: UInt32 = 0
+                var bits = 0
+                var written = 0
+                var lastValue: UInt8 = 0
+                for byte in input {
+                    let value = table[Int(byte)]
+                    if value == 0xFF { valid = false; break }
+                    lastValue = value
+                    accumulator = (accumulator << 6) | UInt32(value)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        out[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                        written += 1
+                    }
+                }
+                // Canonical form: the bits left over after the last whole byte must be zero.
+                if valid {
+                    switch count % 4 {
+                    case 2: valid = lastValue & 0x0F == 0
+                    case 3: valid = lastValue & 0x03 == 0
+                    default: break
+                    }
+                }
+                initialized = valid ? written : 0
             }
+            return valid ? output : nil
         }
-        // Canonical form: the bits left over after the last whole byte must be zero.
-        switch count % 4 {
-        case 2: if lastValue & 0x0F != 0 { return nil }
-        case 3: if lastValue & 0x03 != 0 { return nil }
-        default: break
-        }
-        return output
     }
 
     /// Encodes `bytes` as unpadded base64url.

@@ -83,6 +83,7 @@ private struct Cursor {
         guard depth <= maximumDepth else { throw failure("nesting too deep") }
         index += 1
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(12)  // a token's header or claims fit without rehashing
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             index += 1
@@ -151,6 +152,14 @@ private struct Cursor {
             guard let next = current, isDigit(next) else { throw failure("invalid exponent") }
             while let next = current, isDigit(next) { index += 1 }
         }
+        // Fast path for the integers claims use (exp, iat, nbf): exact below 2^53.
+        if index - start <= 15, !bytes[start..<index].contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) {
+            var magnitude: Int64 = 0
+            for byte in bytes[start..<index] where byte != UInt8(ascii: "-") {
+                magnitude = magnitude * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            return Double(bytes[start] == UInt8(ascii: "-") ? -magnitude : magnitude)
+        }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw failure("number out of range") }
         return value
@@ -161,16 +170,24 @@ private struct Cursor {
     mutating func parseString() throws(StrictJSONParser.Failure) -> String {
         index += 1
         let start = index
+        var isASCII = true
         // Fast path: no escapes.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                guard let string = String(validating: bytes[start..<index], as: UTF8.self) else {
-                    throw failure("invalid UTF-8")
+                let string: String
+                if isASCII {
+                    string = String(decoding: bytes[start..<index], as: UTF8.self)  // ASCII is valid UTF-8
+                } else {
+                    guard let validated = String(validating: bytes[start..<index], as: UTF8.self) else {
+                        throw failure("invalid UTF-8")
+                    }
+                    string = validated
                 }
                 index += 1
                 return string
             }
+            isASCII = isASCII && byte < 0x80
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw failure("unescaped control character") }
             index += 1

@@ -60,8 +60,8 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             throw refuse(.init(.oversized), keyID: nil)
         }
         let now = timeSource.now()
-        let cacheKey = VerifiedTokenCache.key(for: token)
-        if let cached = cache.lookup(cacheKey, now: now) {
+        let cacheKey = cache.capacity > 0 ? VerifiedTokenCache.key(for: token) : nil
+        if let cacheKey, let cached = cache.lookup(cacheKey, now: now) {
             guard !revocations.isRevoked(tokenID: cached.tokenID) else {
                 cache.remove(cacheKey)
                 throw refuse(.init(.revoked), keyID: cached.keyID)
@@ -72,7 +72,9 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         var keyID: String?
         do {
             let verified = try await verifyUncached(token, now: now, keyID: &keyID)
-            cache.insert(verified, for: cacheKey, validUntil: verified.claims.expiresAt.addingTimeInterval(leeway))
+            if let cacheKey {
+                cache.insert(verified, for: cacheKey, validUntil: verified.claims.expiresAt.addingTimeInterval(leeway))
+            }
             metrics.verified.increment()
             return verified
         } catch {
@@ -89,7 +91,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         let header = jws.header
 
         // RFC 9068 §4: the resource server MUST check typ is at+jwt (media type, case-insensitive).
-        guard let type = header["typ"]?.stringValue?.lowercased(), type == "at+jwt" || type == "application/at+jwt" else {
+        guard let type = header["typ"]?.stringValue, Self.isAccessTokenType(type) else {
             throw .init(.wrongType)
         }
         // RFC 7515 §4.1.11: a recipient that does not understand every listed extension must refuse.
@@ -114,6 +116,22 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         guard claims.issuedAt.timeIntervalSince(now) <= leeway else { throw .init(.issuedInFuture) }
         guard !revocations.isRevoked(tokenID: claims.tokenID) else { throw .init(.revoked) }
         return VerifiedAccessToken(claims: claims, keyID: kid, algorithm: algorithm)
+    }
+
+    /// `at+jwt` or `application/at+jwt`, ASCII case-insensitive (media types, RFC 2045 §5.1),
+    /// compared without allocating.
+    static func isAccessTokenType(_ type: String) -> Bool {
+        func equalsIgnoringCase(_ candidate: Substring.UTF8View, _ expected: StaticString) -> Bool {
+            guard candidate.count == expected.utf8CodeUnitCount else { return false }
+            return expected.withUTF8Buffer { expected in
+                zip(candidate, expected).allSatisfy { lhs, rhs in
+                    let lower = (lhs >= 0x41 && lhs <= 0x5A) ? lhs | 0x20 : lhs
+                    return lower == rhs
+                }
+            }
+        }
+        let utf8 = Substring(type).utf8
+        return equalsIgnoringCase(utf8, "at+jwt") || equalsIgnoringCase(utf8, "application/at+jwt")
     }
 
     private func refuse(_ error: TokenVerificationError, keyID: String?) -> TokenVerificationError {

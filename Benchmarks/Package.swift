@@ -1,0 +1,38 @@
+// swift-tools-version:6.2
+// Benchmarks live in their own package so they never slow `swift test` (as swift-certificates
+// and jwt-kit do). Run: `swift package --disable-sandbox benchmark` here, or `./run.sh` for ratios.
+import PackageDescription
+
+let package = Package(
+    name: "warden-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "warden", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "VerifyBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WardenCore", package: "warden"),
+                .product(name: "WardenTesting", package: "warden"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/VerifyBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // A plain loop for profilers; not a benchmark.
+        .executableTarget(
+            name: "ProfileVerify",
+            dependencies: [
+                .product(name: "WardenCore", package: "warden"),
+                .product(name: "WardenTesting", package: "warden"),
+            ],
+            path: "Sources/ProfileVerify"
+        ),
+    ]
+)

@@ -1,0 +1,33 @@
+import Foundation
+import WardenCore
+import WardenTesting
+
+/// A plain loop over Warden's verify path for profilers (`valgrind --tool=callgrind`), which
+/// count instructions, not seconds. Usage: ProfileVerify [hs256|es256] [iterations] [cached]
+@main
+struct ProfileVerify {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        let algorithm = arguments.count > 1 ? arguments[1] : "hs256"
+        let iterations = arguments.count > 2 ? Int(arguments[2])! : 20_000
+        let key = algorithm == "es256"
+            ? await SigningKey.generateES256(id: "bench")
+            : try await SigningKey.hmac(secret: [UInt8](repeating: 7, count: 32), id: "bench")
+        let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "order-service", signingKey: key)
+        let token = try issuer.token(subject: "alice", scope: ["order.read", "order.write"], lifetime: .seconds(3600))
+        let cached = arguments.count > 3 && arguments[3] == "cached"
+        let verifier = issuer.verifier(configure: { $0.cacheCapacity = cached ? 10_000 : 0 })
+        // Off the main actor, as a server's request handlers are: no executor hop per call.
+        let (accepted, elapsed) = await Task.detached { await loop(verifier, token, iterations) }.value
+        print("\(algorithm): \(accepted) verified, \(elapsed / iterations) each")
+    }
+}
+
+func loop(_ verifier: AccessTokenVerifier<StaticKeySet>, _ token: String, _ iterations: Int) async -> (Int, Duration) {
+    var accepted = 0
+    let start = ContinuousClock.now
+    for _ in 0..<iterations {
+        if (try? await verifier.verify(token)) != nil { accepted += 1 }
+    }
+    return (accepted, ContinuousClock.now - start)
+}
