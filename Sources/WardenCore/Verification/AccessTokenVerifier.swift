@@ -33,7 +33,8 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         keys: Keys,
         revocations: RevocationList = RevocationList(),
         timeSource: TimeSource = .system,
-        logger: Logger = Logger(label: "warden.verifier")
+        logger: Logger = Logger(label: "warden.verifier"),
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
         self.keys = keys
@@ -41,7 +42,8 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         self.cache = VerifiedTokenCache(capacity: configuration.cacheCapacity)
         self.timeSource = timeSource
         self.logger = logger
-        self.metrics = VerifierMetrics()
+        // `nil`: the process-wide MetricsSystem.
+        self.metrics = VerifierMetrics(factory: metricsFactory)
         self.leeway = configuration.leeway.timeInterval
     }
 

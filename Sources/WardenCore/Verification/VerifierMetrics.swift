@@ -1,3 +1,4 @@
+import CoreMetrics
 import Metrics
 
 /// Counters of an ``AccessTokenVerifier``: `warden.verifier.tokens` with the dimension `result`
@@ -9,12 +10,15 @@ struct VerifierMetrics: Sendable {
     let cached: Counter
     private let refused: [TokenVerificationError.Reason: Counter]
 
-    init() {
-        verified = Counter(label: Self.label, dimensions: [("result", "verified")])
-        cached = Counter(label: Self.label, dimensions: [("result", "cached")])
+    init(factory: (any MetricsFactory)?) {
+        let factory = factory ?? MetricsSystem.factory
+        verified = Counter(label: Self.label, dimensions: [("result", "verified")], factory: factory)
+        cached = Counter(label: Self.label, dimensions: [("result", "cached")], factory: factory)
         var refused: [TokenVerificationError.Reason: Counter] = [:]
         for reason in TokenVerificationError.Reason.all {
-            refused[reason] = Counter(label: Self.label, dimensions: [("result", "refused"), ("reason", reason.description)])
+            refused[reason] = Counter(
+                label: Self.label, dimensions: [("result", "refused"), ("reason", reason.description)], factory: factory
+            )
         }
         self.refused = refused
     }
