@@ -31,6 +31,7 @@ let package = Package(
             dependencies: [
                 .product(name: "WardenCore", package: "warden"),
                 .product(name: "WardenTesting", package: "warden"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/ProfileVerify"
         ),

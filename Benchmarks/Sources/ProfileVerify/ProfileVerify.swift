@@ -1,9 +1,10 @@
+import Crypto
 import Foundation
 import WardenCore
 import WardenTesting
 
 /// A plain loop over Warden's verify path for profilers (`valgrind --tool=callgrind`), which
-/// count instructions, not seconds. Usage: ProfileVerify [hs256|es256] [iterations] [cached]
+/// count instructions, not seconds. Usage: ProfileVerify [hs256|es256] [iterations] [cached|raw]
 @main
 struct ProfileVerify {
     static func main() async throws {
@@ -15,6 +16,21 @@ struct ProfileVerify {
             : try await SigningKey.hmac(secret: [UInt8](repeating: 7, count: 32), id: "bench")
         let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "order-service", signingKey: key)
         let token = try issuer.token(subject: "alice", scope: ["order.read", "order.write"], lifetime: .seconds(3600))
+        if arguments.count > 3 && arguments[3] == "raw" {
+            // The floor, in the same loop shape: SHA-256 of the signing input + P-256 verify.
+            let parts = token.split(separator: ".")
+            let input = Array("\(parts[0]).\(parts[1])".utf8)
+            let signature = try P256.Signing.ECDSASignature(rawRepresentation: Base64URL.decodeCanonical(Array(parts[2].utf8))!)
+            let jwk = key.verificationKey.publicJWK!
+            let x = Base64URL.decodeCanonical(Array(jwk["x"]!.stringValue!.utf8))!
+            let y = Base64URL.decodeCanonical(Array(jwk["y"]!.stringValue!.utf8))!
+            let publicKey = try P256.Signing.PublicKey(rawRepresentation: x + y)
+            let start = ContinuousClock.now
+            var valid = 0
+            for _ in 0..<iterations where publicKey.isValidSignature(signature, for: SHA256.hash(data: input)) { valid += 1 }
+            print("raw P-256: \(valid) verified, \((ContinuousClock.now - start) / iterations) each")
+            return
+        }
         let cached = arguments.count > 3 && arguments[3] == "cached"
         let verifier = issuer.verifier(configure: { $0.cacheCapacity = cached ? 10_000 : 0 })
         // Off the main actor, as a server's request handlers are: no executor hop per call.
