@@ -31,9 +31,7 @@ func makeService(
     api.get("reports", requiring: .anyOf(.allOf("admin"), .allOf("reports.read", "me"))) { _, _, _ in "report" }
     api.post("submit", requiring: .allOf("me")) { _, _, _ in "submitted" }
     router.get("public") { _, _ in "public" }
-    documentation: do {
-        registry.addPublic(method: .get, path: "/public", summary: "No token needed")
-    }
+    registry.addPublic(method: .get, path: "/public", summary: "No token needed")
     var builder = OpenAPIDocumentBuilder(title: "Test service", scopes: [("me", "Me."), ("items", "Items."), ("admin", "Admin."), ("reports.read", "Reports.")])
     builder.passwordTokenURL = "https://warden.test/oauth2/token"
     builder.clientCredentialsTokenURL = "https://warden.test/oauth2/token"

@@ -110,10 +110,3 @@ public struct VerificationKey: Sendable {
         return try! await collection.getKey(for: kid)
     }
 }
-
-/// A key that cannot be used (too short, too small, wrong type); raised at configuration time.
-public struct KeyConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
