@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "WardenCore", targets: ["WardenCore"]),
         .library(name: "WardenHummingbird", targets: ["WardenHummingbird"]),
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
+        .library(name: "WardenServer", targets: ["WardenServer"]),
+        .library(name: "WardenSQLite", targets: ["WardenSQLite"]),
+        .executable(name: "warden", targets: ["warden"]),
         .executable(name: "scopes-tutorial", targets: ["ScopesTutorialCLI"]),
     ],
     dependencies: [
@@ -28,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // The framework-neutral core: scopes, claims, the verifier, key sets, revocations.
@@ -68,6 +72,58 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The authorization server as a library: grants, endpoints, keys, storage protocols.
+        .target(
+            name: "WardenServer",
+            dependencies: [
+                "WardenCore",
+                "WardenHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded default storage: one SQLite file.
+        .target(
+            name: "WardenSQLite",
+            dependencies: [
+                "WardenServer",
+                "WardenCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `warden` command line as a library (tests run its commands in-process).
+        .target(
+            name: "WardenCLI",
+            dependencies: [
+                "WardenServer",
+                "WardenSQLite",
+                "WardenCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "warden",
+            dependencies: ["WardenCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         // The FastAPI "OAuth2 scopes" tutorial rebuilt on Warden (library + thin @main).
@@ -124,6 +180,21 @@ let package = Package(
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WardenServerTests",
+            dependencies: [
+                "WardenServer",
+                "WardenSQLite",
+                "WardenCLI",
+                "WardenCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -20,10 +20,3 @@ public struct RemoteJWKSConfiguration: Sendable {
 
     public init() {}
 }
-
-extension Duration {
-    var timeInterval: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

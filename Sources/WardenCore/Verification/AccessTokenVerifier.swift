@@ -112,7 +112,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         }
         let claims = try AccessTokenClaims(json: payload)
         guard claims.issuer == configuration.issuer else { throw .init(.wrongIssuer) }
-        guard claims.audience.contains(configuration.audience) else { throw .init(.wrongAudience) }
+        guard !configuration.checksAudience || claims.audience.contains(configuration.audience) else { throw .init(.wrongAudience) }
         guard now.timeIntervalSince(claims.expiresAt) < leeway else { throw .init(.expired) }
         if let notBefore = claims.notBefore, notBefore.timeIntervalSince(now) > leeway { throw .init(.notYetValid) }
         guard claims.issuedAt.timeIntervalSince(now) <= leeway else { throw .init(.issuedInFuture) }

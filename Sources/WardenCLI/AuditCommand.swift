@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenServer
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Show the audit log, newest first (issuances, refreshes, exchanges, revocations, key rotations, failed logins)."
+    )
+    @Option(help: "How many records.") var limit = 50
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1…100000") }
+        let events = try await store.withStore { try await $0.auditEvents(limit: limit) }
+        output.print(.array(events.map(Self.json)), text: events.map { event in
+            var line = "\(event.at)\t\(event.event)\t\(event.outcome)"
+            if let client = event.clientID { line += "\tclient=\(client)" }
+            if let subject = event.subject { line += "\tsub=\(subject)" }
+            if let scope = event.scope { line += "\tscope=\"\(scope)\"" }
+            if let jti = event.tokenID { line += "\tjti=\(jti)" }
+            if let detail = event.detail { line += "\t\(detail)" }
+            return line
+        }.joined(separator: "\n"))
+    }
+
+    static func json(_ event: AuditEvent) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "at": .number(event.at.timeIntervalSince1970),
+            "event": .string(event.event),
+            "outcome": .string(event.outcome),
+        ]
+        if let id = event.id { members["id"] = .number(Double(id)) }
+        if let value = event.clientID { members["client_id"] = .string(value) }
+        if let value = event.subject { members["sub"] = .string(value) }
+        if let value = event.scope { members["scope"] = .string(value) }
+        if let value = event.tokenID { members["jti"] = .string(value) }
+        if let value = event.detail { members["detail"] = .string(value) }
+        return .object(members)
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenServer
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Access tokens.",
+        subcommands: [Revoke.self]
+    )
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an access token by its jti: it joins the revocation feed, which subscribed services follow."
+        )
+        @Argument(help: "The token's jti (from the audit log or introspection).") var jti: String
+        @Option(help: ArgumentHelp("Keep the entry this many seconds when the token is unknown here (default: the longest token lifetime).", valueName: "seconds"))
+        var lifetime = 3600
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            guard !jti.isEmpty, jti.utf8.count <= 256 else { throw ValidationError("invalid jti") }
+            let now = Date()
+            let record = try await store.withStore { db in
+                // Tokens issued to users are on record with their expiry; others get the longest lifetime.
+                let expiresAt = try await db.issuedToken(id: jti)?.expiresAt ?? now.addingTimeInterval(Double(lifetime))
+                let record = try await db.revoke(tokenID: jti, expiresAt: expiresAt, at: now)
+                try await db.appendAudit(AuditEvent(at: now, event: "token.revoked", tokenID: jti, outcome: "success", detail: "warden token revoke"))
+                return record
+            }
+            output.print(
+                .object(["jti": .string(jti), "cursor": .number(Double(record.cursor)), "exp": .number(record.expiresAt.timeIntervalSince1970.rounded(.up))]),
+                text: "revoked \(jti) (feed cursor \(record.cursor))"
+            )
+        }
+    }
+}

@@ -1,0 +1,118 @@
+/// The SQLite schema, created on first open. Times are Unix seconds (REAL); scope and grant
+/// lists are space-separated (RFC 6749 §3.3 tokens contain no space); URI and audience lists
+/// are newline-separated (neither may contain one). Refresh tokens and codes are stored only as
+/// SHA-256 hashes, private keys only sealed with the master key.
+enum SQLiteSchema {
+    static let version = 1
+
+    static let statements: [String] = [
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA foreign_keys = ON",
+        """
+        CREATE TABLE IF NOT EXISTS settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS scopes (
+            name TEXT PRIMARY KEY,
+            description TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS clients (
+            id TEXT PRIMARY KEY,
+            secret_hash BLOB,
+            grants TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            redirect_uris TEXT NOT NULL,
+            audiences TEXT NOT NULL,
+            token_lifetime REAL,
+            created_at REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS users (
+            name TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            disabled INTEGER NOT NULL,
+            created_at REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS signing_keys (
+            kid TEXT PRIMARY KEY,
+            algorithm TEXT NOT NULL,
+            sealed_private_key BLOB NOT NULL,
+            created_at REAL NOT NULL,
+            activates_at REAL NOT NULL,
+            retired_at REAL,
+            published_until REAL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS refresh_tokens (
+            hash BLOB PRIMARY KEY,
+            family_id TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            audience TEXT NOT NULL,
+            issued_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            used_at REAL,
+            revoked_at REAL
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens (family_id)",
+        """
+        CREATE TABLE IF NOT EXISTS authorization_codes (
+            hash BLOB PRIMARY KEY,
+            client_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            audience TEXT NOT NULL,
+            redirect_uri TEXT NOT NULL,
+            code_challenge TEXT NOT NULL,
+            family_id TEXT NOT NULL,
+            expires_at REAL NOT NULL,
+            used_at REAL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS issued_tokens (
+            jti TEXT PRIMARY KEY,
+            family_id TEXT,
+            client_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS issued_tokens_family ON issued_tokens (family_id)",
+        """
+        CREATE TABLE IF NOT EXISTS revocations (
+            cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+            jti TEXT NOT NULL UNIQUE,
+            expires_at REAL NOT NULL,
+            revoked_at REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at REAL NOT NULL,
+            event TEXT NOT NULL,
+            client_id TEXT,
+            subject TEXT,
+            scope TEXT,
+            jti TEXT,
+            outcome TEXT NOT NULL,
+            detail TEXT
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS audit_at ON audit (at)",
+        "INSERT OR IGNORE INTO settings (name, value) VALUES ('schema_version', '\(version)')",
+    ]
+}

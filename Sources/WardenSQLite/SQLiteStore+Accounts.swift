@@ -1,0 +1,102 @@
+import Foundation
+import SQLiteNIO
+import WardenCore
+import WardenServer
+
+extension SQLiteStore {
+    // MARK: Scopes
+
+    public func createScope(_ scope: ScopeRecord) async throws {
+        try await query("INSERT INTO scopes (name, description) VALUES (?, ?)", [.text(scope.scope.rawValue), .text(scope.description)])
+    }
+
+    public func scopes() async throws -> [ScopeRecord] {
+        try await query("SELECT name, description FROM scopes ORDER BY name").map { row in
+            guard let scope = try? Scope(validating: try row.string("name")) else { throw StoreError(.corrupt, "invalid scope name") }
+            return ScopeRecord(scope: scope, description: try row.string("description"))
+        }
+    }
+
+    public func deleteScope(_ scope: Scope) async throws -> Bool {
+        !(try await query("DELETE FROM scopes WHERE name = ? RETURNING name", [.text(scope.rawValue)])).isEmpty
+    }
+
+    // MARK: Clients
+
+    public func createClient(_ client: ClientRecord) async throws {
+        try await query(
+            """
+            INSERT INTO clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(client.id),
+                client.secretHash.map(Self.blob) ?? .null,
+                .text(client.grants.sorted().map(\.rawValue).joined(separator: " ")),
+                .text(client.scopes.description),
+                Self.lines(client.redirectURIs),
+                Self.lines(client.audiences),
+                client.accessTokenLifetime.map { .float($0.timeInterval) } ?? .null,
+                Self.date(client.createdAt),
+            ]
+        )
+    }
+
+    public func client(id: String) async throws -> ClientRecord? {
+        try await query("SELECT * FROM clients WHERE id = ?", [.text(id)]).first.map(Self.client)
+    }
+
+    public func clients() async throws -> [ClientRecord] {
+        try await query("SELECT * FROM clients ORDER BY id").map(Self.client)
+    }
+
+    public func deleteClient(id: String) async throws -> Bool {
+        !(try await query("DELETE FROM clients WHERE id = ? RETURNING id", [.text(id)])).isEmpty
+    }
+
+    static func client(_ row: SQLiteRow) throws -> ClientRecord {
+        let grants = try row.string("grants").split(separator: " ").map { GrantType(String($0)) }
+        let lifetime = row.column("token_lifetime").flatMap { $0.isNull ? nil : $0.double }
+        return ClientRecord(
+            id: try row.string("id"),
+            secretHash: row.optionalBytes("secret_hash"),
+            grants: Set(grants),
+            scopes: try row.scopes("scopes"),
+            redirectURIs: try row.lines("redirect_uris"),
+            audiences: try row.lines("audiences"),
+            accessTokenLifetime: lifetime.map { .milliseconds(Int64($0 * 1000)) },
+            createdAt: try row.date("created_at")
+        )
+    }
+
+    // MARK: Users
+
+    public func createUser(_ user: UserRecord) async throws {
+        try await query(
+            "INSERT INTO users (name, password_hash, scopes, disabled, created_at) VALUES (?, ?, ?, ?, ?)",
+            [.text(user.name), .text(user.passwordHash), .text(user.scopes.description), .integer(user.disabled ? 1 : 0), Self.date(user.createdAt)]
+        )
+    }
+
+    public func user(named name: String) async throws -> UserRecord? {
+        try await query("SELECT * FROM users WHERE name = ?", [.text(name)]).first.map(Self.user)
+    }
+
+    public func users() async throws -> [UserRecord] {
+        try await query("SELECT * FROM users ORDER BY name").map(Self.user)
+    }
+
+    public func deleteUser(named name: String) async throws -> Bool {
+        !(try await query("DELETE FROM users WHERE name = ? RETURNING name", [.text(name)])).isEmpty
+    }
+
+    static func user(_ row: SQLiteRow) throws -> UserRecord {
+        UserRecord(
+            name: try row.string("name"),
+            passwordHash: try row.string("password_hash"),
+            scopes: try row.scopes("scopes"),
+            disabled: try row.int("disabled") != 0,
+            createdAt: try row.date("created_at")
+        )
+    }
+}

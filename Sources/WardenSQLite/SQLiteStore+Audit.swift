@@ -1,0 +1,28 @@
+import Foundation
+import SQLiteNIO
+import WardenServer
+
+extension SQLiteStore {
+    public func appendAudit(_ event: AuditEvent) async throws {
+        try await query(
+            "INSERT INTO audit (at, event, client_id, subject, scope, jti, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [Self.date(event.at), .text(event.event), Self.text(event.clientID), Self.text(event.subject), Self.text(event.scope), Self.text(event.tokenID), .text(event.outcome), Self.text(event.detail)]
+        )
+    }
+
+    public func auditEvents(limit: Int) async throws -> [AuditEvent] {
+        try await query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [.integer(SQLiteInt64(limit))]).map { row in
+            AuditEvent(
+                id: try row.int("id"),
+                at: try row.date("at"),
+                event: try row.string("event"),
+                clientID: row.optionalString("client_id"),
+                subject: row.optionalString("subject"),
+                scope: row.optionalString("scope"),
+                tokenID: row.optionalString("jti"),
+                outcome: try row.string("outcome"),
+                detail: row.optionalString("detail")
+            )
+        }
+    }
+}

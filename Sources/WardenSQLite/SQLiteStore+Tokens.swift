@@ -1,0 +1,161 @@
+import Foundation
+import SQLiteNIO
+import WardenCore
+import WardenServer
+
+extension SQLiteStore {
+    // MARK: Refresh tokens
+
+    public func storeRefreshToken(_ token: RefreshTokenRecord) async throws {
+        try await query(
+            """
+            INSERT INTO refresh_tokens (hash, family_id, client_id, subject, scope, audience, issued_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [Self.blob(token.hash), .text(token.familyID), .text(token.clientID), .text(token.subject), .text(token.scope.description), Self.lines(token.audience), Self.date(token.issuedAt), Self.date(token.expiresAt)]
+        )
+    }
+
+    public func redeemRefreshToken(hash: [UInt8], at now: Date) async throws -> SingleUseRedemption<RefreshTokenRecord> {
+        // One statement: of two concurrent redemptions exactly one sees used_at IS NULL.
+        let redeemed = try await query(
+            "UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL RETURNING *",
+            [Self.date(now), Self.blob(hash)]
+        )
+        if let row = redeemed.first { return .redeemed(try Self.refreshToken(row)) }
+        if let existing = try await refreshToken(hash: hash) { return .alreadyUsed(existing) }
+        return .notFound
+    }
+
+    public func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord? {
+        try await query("SELECT * FROM refresh_tokens WHERE hash = ?", [Self.blob(hash)]).first.map(Self.refreshToken)
+    }
+
+    public func isRefreshTokenActive(hash: [UInt8]) async throws -> Bool {
+        !(try await query("SELECT 1 AS one FROM refresh_tokens WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL", [Self.blob(hash)])).isEmpty
+    }
+
+    public func revokeRefreshTokenFamily(_ familyID: String, at now: Date) async throws {
+        try await query("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", [Self.date(now), .text(familyID)])
+    }
+
+    static func refreshToken(_ row: SQLiteRow) throws -> RefreshTokenRecord {
+        RefreshTokenRecord(
+            hash: try row.bytes("hash"),
+            familyID: try row.string("family_id"),
+            clientID: try row.string("client_id"),
+            subject: try row.string("subject"),
+            scope: try row.scopes("scope"),
+            audience: try row.lines("audience"),
+            issuedAt: try row.date("issued_at"),
+            expiresAt: try row.date("expires_at")
+        )
+    }
+
+    // MARK: Authorization codes
+
+    public func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
+        try await query(
+            """
+            INSERT INTO authorization_codes (hash, client_id, subject, scope, audience, redirect_uri, code_challenge, family_id, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [Self.blob(code.hash), .text(code.clientID), .text(code.subject), .text(code.scope.description), Self.lines(code.audience), .text(code.redirectURI), .text(code.codeChallenge), .text(code.familyID), Self.date(code.expiresAt)]
+        )
+    }
+
+    public func redeemAuthorizationCode(hash: [UInt8], at now: Date) async throws -> SingleUseRedemption<AuthorizationCodeRecord> {
+        let redeemed = try await query(
+            "UPDATE authorization_codes SET used_at = ? WHERE hash = ? AND used_at IS NULL RETURNING *",
+            [Self.date(now), Self.blob(hash)]
+        )
+        if let row = redeemed.first { return .redeemed(try Self.authorizationCode(row)) }
+        if let row = try await query("SELECT * FROM authorization_codes WHERE hash = ?", [Self.blob(hash)]).first {
+            return .alreadyUsed(try Self.authorizationCode(row))
+        }
+        return .notFound
+    }
+
+    static func authorizationCode(_ row: SQLiteRow) throws -> AuthorizationCodeRecord {
+        AuthorizationCodeRecord(
+            hash: try row.bytes("hash"),
+            clientID: try row.string("client_id"),
+            subject: try row.string("subject"),
+            scope: try row.scopes("scope"),
+            audience: try row.lines("audience"),
+            redirectURI: try row.string("redirect_uri"),
+            codeChallenge: try row.string("code_challenge"),
+            familyID: try row.string("family_id"),
+            expiresAt: try row.date("expires_at")
+        )
+    }
+
+    // MARK: Issued access tokens
+
+    public func recordIssuedToken(_ token: IssuedTokenRecord) async throws {
+        try await query(
+            "INSERT INTO issued_tokens (jti, family_id, client_id, subject, expires_at) VALUES (?, ?, ?, ?, ?)",
+            [.text(token.tokenID), Self.text(token.familyID), .text(token.clientID), .text(token.subject), Self.date(token.expiresAt)]
+        )
+    }
+
+    public func issuedToken(id: String) async throws -> IssuedTokenRecord? {
+        try await query("SELECT * FROM issued_tokens WHERE jti = ?", [.text(id)]).first.map(Self.issuedToken)
+    }
+
+    public func issuedTokens(family familyID: String) async throws -> [IssuedTokenRecord] {
+        try await query("SELECT * FROM issued_tokens WHERE family_id = ?", [.text(familyID)]).map(Self.issuedToken)
+    }
+
+    static func issuedToken(_ row: SQLiteRow) throws -> IssuedTokenRecord {
+        IssuedTokenRecord(
+            tokenID: try row.string("jti"),
+            familyID: row.optionalString("family_id"),
+            clientID: try row.string("client_id"),
+            subject: try row.string("subject"),
+            expiresAt: try row.date("expires_at")
+        )
+    }
+
+    // MARK: Revocations
+
+    public func revoke(tokenID: String, expiresAt: Date, at now: Date) async throws -> RevocationRecord {
+        try await query(
+            "INSERT OR IGNORE INTO revocations (jti, expires_at, revoked_at) VALUES (?, ?, ?)",
+            [.text(tokenID), Self.date(expiresAt), Self.date(now)]
+        )
+        guard let row = try await query("SELECT * FROM revocations WHERE jti = ?", [.text(tokenID)]).first else {
+            throw StoreError(.corrupt, "revocation vanished")
+        }
+        return try Self.revocation(row)
+    }
+
+    public func isRevoked(tokenID: String) async throws -> Bool {
+        !(try await query("SELECT 1 AS one FROM revocations WHERE jti = ?", [.text(tokenID)])).isEmpty
+    }
+
+    public func revocations(after cursor: Int64, limit: Int) async throws -> [RevocationRecord] {
+        try await query(
+            "SELECT * FROM revocations WHERE cursor > ? ORDER BY cursor LIMIT ?",
+            [.integer(SQLiteInt64(cursor)), .integer(SQLiteInt64(limit))]
+        ).map(Self.revocation)
+    }
+
+    static func revocation(_ row: SQLiteRow) throws -> RevocationRecord {
+        RevocationRecord(cursor: try row.int("cursor"), tokenID: try row.string("jti"), expiresAt: try row.date("expires_at"), revokedAt: try row.date("revoked_at"))
+    }
+
+    // MARK: Cleanup
+
+    public func deleteExpired(before now: Date, auditBefore: Date) async throws -> Int {
+        var deleted = 0
+        let time = Self.date(now)
+        deleted += try await query("DELETE FROM authorization_codes WHERE expires_at < ? RETURNING hash", [time]).count
+        deleted += try await query("DELETE FROM refresh_tokens WHERE expires_at < ? RETURNING hash", [time]).count
+        deleted += try await query("DELETE FROM issued_tokens WHERE expires_at < ? RETURNING jti", [time]).count
+        // Keep revocations a while past expiry for verifiers' leeway; the cursor keeps counting up.
+        deleted += try await query("DELETE FROM revocations WHERE expires_at < ? RETURNING cursor", [Self.date(now.addingTimeInterval(-3600))]).count
+        deleted += try await query("DELETE FROM audit WHERE at < ? RETURNING id", [Self.date(auditBefore)]).count
+        return deleted
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import NIOCore
+import SQLiteNIO
+import WardenCore
+import WardenServer
+
+/// ``AuthorizationStore`` on one SQLite file (sqlite-nio): Warden's zero-setup default. The
+/// file is created with its schema on first open, in WAL mode so the `warden` admin commands can
+/// write while a server runs (a busy database is retried for up to ``busyTimeout``).
+/// Single-use redemptions are single `UPDATE … RETURNING` statements, so they are atomic.
+public final class SQLiteStore: AuthorizationStore {
+    let connection: SQLiteConnection
+    public let path: String
+    let logger: Logger
+
+    /// How long a statement waits for another process's write lock.
+    public static let busyTimeoutMilliseconds = 5000
+
+    private init(connection: SQLiteConnection, path: String, logger: Logger) {
+        self.connection = connection
+        self.path = path
+        self.logger = logger
+    }
+
+    /// Opens (and creates, with its schema) the database at `path`. `":memory:"` is a private
+    /// in-memory database.
+    public static func open(path: String, logger: Logger = Logger(label: "warden.sqlite")) async throws -> SQLiteStore {
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: path == ":memory:" ? .memory : .file(path: path), logger: logger)
+        } catch {
+            throw StoreError(.unavailable, "cannot open \(path): \(error)")
+        }
+        let store = SQLiteStore(connection: connection, path: path, logger: logger)
+        try await store.execute("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
+        for statement in SQLiteSchema.statements {
+            try await store.execute(statement)
+        }
+        return store
+    }
+
+    public func close() async throws {
+        try await connection.close()
+    }
+
+    // MARK: Helpers
+
+    @discardableResult
+    func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        do {
+            return try await connection.query(sql, binds)
+        } catch let error as SQLiteError {
+            if [.constraint, .constraintPrimaryKeyFailed, .constraintUniqueFailed].contains(error.reason) {
+                throw StoreError(.conflict, "\(error)")
+            }
+            throw StoreError(.unavailable, "\(error)")
+        } catch {
+            throw StoreError(.unavailable, "\(error)")
+        }
+    }
+
+    func execute(_ sql: String) async throws {
+        try await query(sql)
+    }
+
+    static func date(_ date: Date) -> SQLiteData { .float(date.timeIntervalSince1970) }
+    static func date(_ date: Date?) -> SQLiteData { date.map { .float($0.timeIntervalSince1970) } ?? .null }
+    static func blob(_ bytes: [UInt8]) -> SQLiteData { .blob(ByteBuffer(bytes: bytes)) }
+    static func text(_ value: String?) -> SQLiteData { value.map(SQLiteData.text) ?? .null }
+    static func lines(_ values: [String]) -> SQLiteData { .text(values.joined(separator: "\n")) }
+}
+
+extension SQLiteRow {
+    func string(_ name: String) throws -> String {
+        guard let value = column(name)?.string else { throw StoreError(.corrupt, "column \(name) is not text") }
+        return value
+    }
+    func optionalString(_ name: String) -> String? {
+        guard let data = column(name), !data.isNull else { return nil }
+        return data.string
+    }
+    func date(_ name: String) throws -> Date {
+        guard let value = column(name)?.double else { throw StoreError(.corrupt, "column \(name) is not a time") }
+        return Date(timeIntervalSince1970: value)
+    }
+    func optionalDate(_ name: String) -> Date? {
+        guard let data = column(name), !data.isNull, let value = data.double else { return nil }
+        return Date(timeIntervalSince1970: value)
+    }
+    func bytes(_ name: String) throws -> [UInt8] {
+        guard let buffer = column(name)?.blob else { throw StoreError(.corrupt, "column \(name) is not a blob") }
+        return Array(buffer.readableBytesView)
+    }
+    func optionalBytes(_ name: String) -> [UInt8]? {
+        column(name)?.blob.map { Array($0.readableBytesView) }
+    }
+    func int(_ name: String) throws -> Int64 {
+        guard let value = column(name)?.integer else { throw StoreError(.corrupt, "column \(name) is not an integer") }
+        return Int64(value)
+    }
+    func scopes(_ name: String) throws -> ScopeSet {
+        do { return try ScopeSet(parsing: try string(name)) } catch { throw StoreError(.corrupt, "column \(name) is not a scope list") }
+    }
+    func lines(_ name: String) throws -> [String] {
+        let value = try string(name)
+        return value.isEmpty ? [] : value.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+}

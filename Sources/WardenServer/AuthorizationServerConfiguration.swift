@@ -1,0 +1,25 @@
+import Foundation
+
+/// What the authorization server issues and how. A plain struct with defaulted values.
+public struct AuthorizationServerConfiguration: Sendable {
+    /// `iss` of every token, and the base of the metadata document's URLs (RFC 8414 §2).
+    public var issuer: String
+    /// Access-token lifetime unless the client has its own (DESIGN.md decision 7: 5 minutes).
+    public var accessTokenLifetime: Duration = .seconds(300)
+    public var refreshTokenLifetime: Duration = .seconds(30 * 24 * 3600)
+    /// RFC 6749 §4.1.2 recommends at most 10 minutes; one is plenty.
+    public var authorizationCodeLifetime: Duration = .seconds(60)
+    /// `Cache-Control: max-age` of the JWKS.
+    public var jwksMaxAge: Duration = .seconds(300)
+    /// Larger request bodies are refused with `invalid_request`.
+    public var maximumRequestBodySize: Int = 16 * 1024
+    /// Entries per page of the revocation feed, at most.
+    public var revocationPageLimit: Int = 1000
+    /// How long audit rows are kept.
+    public var auditRetention: Duration = .seconds(90 * 24 * 3600)
+    public var keys = KeyConfiguration()
+
+    public init(issuer: String) {
+        self.issuer = issuer
+    }
+}

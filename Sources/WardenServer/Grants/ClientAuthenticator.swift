@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import WardenCore
+
+/// Checks who the client is (RFC 6749 §2.3). Every failure is the same `invalid_client`, so the
+/// answer never tells whether a client exists; the audit log says which check failed.
+public struct ClientAuthenticator: Sendable {
+    let store: any AuthorizationStore
+    let hasher: ClientSecretHasher
+    let throttle: FailureThrottle
+    let timeSource: TimeSource
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - credentials: what the request carried, `nil` when nothing.
+    ///   - remoteAddress: the caller's IP, for brute-force counting.
+    ///   - allowPublic: whether a public client (no secret) may be the answer.
+    public func authenticate(_ credentials: ClientCredentials?, remoteAddress: String?, allowPublic: Bool) async throws -> ClientRecord {
+        guard let credentials else { throw OAuthError.invalidClient("Client authentication failed.") }
+        let now = timeSource.now()
+        let throttleKeys = ["client:\(credentials.clientID)", "ip:\(remoteAddress ?? "unknown")"]
+        if let retryAfter = throttle.lockedOut(throttleKeys, now: now) {
+            try await audit(credentials, outcome: "invalid_client", detail: "locked out for \(Int(retryAfter.rounded(.up))) s")
+            throw OAuthError.invalidClient("Client authentication failed.")
+        }
+        func fail(_ detail: String) async throws -> Never {
+            throttle.recordFailure(throttleKeys, now: now)
+            try await audit(credentials, outcome: "invalid_client", detail: detail)
+            throw OAuthError.invalidClient("Client authentication failed.")
+        }
+        guard credentials.clientID.utf8.count <= 256 else { try await fail("client_id too long") }
+        guard let client = try await store.client(id: credentials.clientID) else { try await fail("unknown client") }
+        if let hash = client.secretHash {
+            guard let secret = credentials.secret, secret.utf8.count <= 512 else { try await fail("confidential client without a secret") }
+            guard hasher.matches(secret, hash: hash) else { try await fail("wrong secret") }
+        } else {
+            // A public client has no secret; sending one is a misconfiguration, not a login.
+            guard credentials.secret == nil else { try await fail("secret sent for a public client") }
+            guard allowPublic else { try await fail("public client where a confidential one is required") }
+        }
+        throttle.recordSuccess(["client:\(credentials.clientID)"])
+        return client
+    }
+
+    private func audit(_ credentials: ClientCredentials, outcome: String, detail: String) async throws {
+        logger.notice("client authentication failed", metadata: ["client_id": "\(credentials.clientID.prefix(64))", "detail": "\(detail)"])
+        try await store.appendAudit(AuditEvent(at: timeSource.now(), event: "client.authentication_failed", clientID: String(credentials.clientID.prefix(256)), outcome: outcome, detail: detail))
+    }
+}

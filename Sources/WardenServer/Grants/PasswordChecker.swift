@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import Synchronization
+import WardenCore
+
+/// Checks a user's password for the password grant and the login page. Wrong user, wrong
+/// password, disabled user and a locked-out user or IP all throw the same `invalid_grant`; the
+/// audit log records which it was.
+final class PasswordChecker: Sendable {
+    let store: any AuthorizationStore
+    let throttle: FailureThrottle
+    let hashing: PasswordHashing
+    let timeSource: TimeSource
+    let logger: Logger
+    private let decoy = Mutex<String?>(nil)
+
+    init(store: any AuthorizationStore, throttle: FailureThrottle, hashing: PasswordHashing, timeSource: TimeSource, logger: Logger) {
+        self.store = store
+        self.throttle = throttle
+        self.hashing = hashing
+        self.timeSource = timeSource
+        self.logger = logger
+    }
+
+    static let failure = OAuthError.invalidGrant("Incorrect username or password.")
+
+    func authenticate(username: String, password: String, remoteAddress: String?, clientID: String?) async throws -> UserRecord {
+        let now = timeSource.now()
+        let keys = ["user:\(username)", "ip:\(remoteAddress ?? "unknown")"]
+        func fail(_ detail: String, count: Bool = true) async throws -> Never {
+            if count { throttle.recordFailure(keys, now: now) }
+            logger.notice("user authentication failed", metadata: ["client_id": "\(clientID ?? "")", "detail": "\(detail)"])
+            try await store.appendAudit(AuditEvent(at: now, event: "user.authentication_failed", clientID: clientID, subject: String(username.prefix(256)), outcome: "invalid_grant", detail: detail))
+            throw Self.failure
+        }
+        if throttle.lockedOut(keys, now: now) != nil { try await fail("locked out", count: false) }
+        guard username.utf8.count <= 256, password.utf8.count <= 1024 else { try await fail("oversized credentials") }
+        guard let user = try await store.user(named: username) else {
+            _ = try await hashing.verify(password, hash: try await decoyHash())
+            try await fail("unknown user")
+        }
+        guard try await hashing.verify(password, hash: user.passwordHash) else { try await fail("wrong password") }
+        guard !user.disabled else { try await fail("disabled user", count: false) }
+        throttle.recordSuccess(["user:\(username)"])
+        return user
+    }
+
+    private func decoyHash() async throws -> String {
+        if let hash = decoy.withLock({ $0 }) { return hash }
+        let hash = try await hashing.decoyHash()
+        decoy.withLock { $0 = hash }
+        return hash
+    }
+}

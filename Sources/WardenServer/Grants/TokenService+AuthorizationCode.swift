@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+import WardenCore
+
+extension TokenService {
+    /// RFC 6749 §4.1.3 with PKCE (RFC 7636, S256 only): the code is single-use and short-lived;
+    /// `redirect_uri` must match the authorization request's exactly; a second use is
+    /// `invalid_grant` and revokes everything the first use issued (§4.1.2).
+    func authorizationCode(_ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
+        let code = try request.require("code")
+        let verifier = try request.require("code_verifier")
+        // RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~].
+        guard (43...128).contains(verifier.utf8.count), verifier.utf8.allSatisfy(Self.isUnreservedCharacter) else {
+            throw OAuthError.invalidGrant("The code_verifier is malformed.")
+        }
+        let now = timeSource.now()
+        let record: AuthorizationCodeRecord
+        switch try await store.redeemAuthorizationCode(hash: OpaqueToken.hash(code), at: now) {
+        case .notFound:
+            throw OAuthError.invalidGrant("The authorization code is invalid.")
+        case .alreadyUsed(let used):
+            try await revokeFamily(used.familyID, now: now)
+            try await audit("token.code_reuse", client: client, subject: used.subject, outcome: "invalid_grant", detail: "family \(used.familyID) revoked")
+            throw OAuthError.invalidGrant("The authorization code is invalid.")
+        case .redeemed(let redeemed):
+            record = redeemed
+        }
+        guard record.clientID == client.id else { throw OAuthError.invalidGrant("The authorization code is invalid.") }
+        guard record.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
+        // §4.1.3: redirect_uri is required when the authorization request had one; Warden always does.
+        guard request["redirect_uri"] == record.redirectURI else { throw OAuthError.invalidGrant("The redirect_uri does not match.") }
+        let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
+        // Both values are public once the code is redeemed; a plain comparison suffices.
+        guard challenge == record.codeChallenge else { throw OAuthError.invalidGrant("The code_verifier does not match.") }
+        guard let user = try await store.user(named: record.subject), !user.disabled else {
+            throw OAuthError.invalidGrant("The authorization code is invalid.")
+        }
+        let scope = record.scope.intersection(client.scopes).intersection(user.scopes)
+        let minted = try await mint(subject: record.subject, client: client, audience: record.audience, scope: scope, familyID: record.familyID, now: now)
+        var refresh: String?
+        if client.grants.contains(.refreshToken) {
+            refresh = try await newRefreshToken(familyID: record.familyID, client: client, subject: record.subject, scope: scope, audience: record.audience, now: now)
+        }
+        try await audit("token.issued", client: client, claims: minted.claims, outcome: "success", detail: "authorization_code")
+        return respond(minted, refreshToken: refresh)
+    }
+
+    static func isUnreservedCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import WardenCore
+
+extension TokenService {
+    /// RFC 8693 token exchange, for a service turning the user token it received into one for
+    /// the next service (DESIGN.md decision 4):
+    /// - the subject token must be a live access token of this server that was meant for the
+    ///   exchanging client (its `aud` contains the client id) or issued to it;
+    /// - the new `aud` is the requested `audience`/`resource`, which the client must be allowed;
+    /// - scopes ⊆ the subject token's ∩ what the client may delegate (`invalid_scope` beyond);
+    /// - `act` names the client, with the subject token's own `act` nested (§4.1);
+    /// - it never outlives the subject token.
+    func tokenExchange(_ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
+        let subjectToken = try request.require("subject_token")
+        let subjectTokenType = try request.require("subject_token_type")
+        guard subjectTokenType == Self.accessTokenType else {
+            throw OAuthError.invalidRequest("Only access tokens can be exchanged (subject_token_type).")
+        }
+        if let requestedType = request["requested_token_type"], requestedType != Self.accessTokenType {
+            throw OAuthError.invalidRequest("Only access tokens can be issued (requested_token_type).")
+        }
+        // Warden's delegation is always the authenticated client; an actor token adds nothing.
+        guard request["actor_token"] == nil, request["actor_token_type"] == nil else {
+            throw OAuthError.invalidRequest("actor_token is not supported; the client is the actor.")
+        }
+        let requested = try ScopePolicy.parse(request["scope"])
+        let now = timeSource.now()
+
+        let subject: VerifiedAccessToken
+        do { subject = try await verifier.verify(subjectToken) } catch {
+            throw OAuthError.invalidGrant("The subject token is invalid.")
+        }
+        guard !(try await store.isRevoked(tokenID: subject.tokenID)) else { throw OAuthError.invalidGrant("The subject token is invalid.") }
+        guard subject.claims.audience.contains(client.id) || subject.clientID == client.id else {
+            throw OAuthError.invalidGrant("The subject token was not issued for this client.")
+        }
+        let delegable = subject.scope.intersection(client.scopes)
+        let scope: ScopeSet
+        if requested.isEmpty {
+            scope = delegable
+        } else {
+            guard requested.isSubset(of: delegable) else {
+                throw OAuthError.invalidScope("The requested scope exceeds the subject token's or what this client may delegate.")
+            }
+            scope = requested
+        }
+        guard !scope.isEmpty else { throw OAuthError.invalidScope("No scope of the subject token may be delegated by this client.") }
+        let audience = try audience(for: request, client: client)
+        let actor = ActorClaim(subject: client.id, previous: subject.actor)
+        // Exchanged tokens join the subject token's family, so revoking that family reaches them.
+        let familyID = try await store.issuedToken(id: subject.tokenID)?.familyID ?? "exchange:\(subject.tokenID)"
+        let minted = try await mint(subject: subject.subject, client: client, audience: audience, scope: scope, actor: actor, familyID: familyID, notAfter: subject.claims.expiresAt, now: now)
+        try await audit("token.exchanged", client: client, claims: minted.claims, outcome: "success", detail: "from jti \(subject.tokenID), act \(actor.chain.joined(separator: ","))")
+        return respond(minted, issuedTokenType: Self.accessTokenType)
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import WardenCore
+
+/// The token endpoint's logic (RFC 6749 §3.2, §4–6; RFC 8693), free of HTTP: authenticate the
+/// client, check it may use the grant, run the grant, mint the token, audit. Errors a client can
+/// cause are ``OAuthError``s; storage failures are ``StoreError``s.
+public struct TokenService: Sendable {
+    public static let accessTokenType = "urn:ietf:params:oauth:token-type:access_token"
+
+    let configuration: AuthorizationServerConfiguration
+    let store: any AuthorizationStore
+    let keys: KeyManager
+    let clients: ClientAuthenticator
+    let passwords: PasswordChecker
+    let verifier: AccessTokenVerifier<KeyManager>
+    let timeSource: TimeSource
+    let logger: Logger
+
+    public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: FailureThrottle = FailureThrottle(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, logger: Logger = Logger(label: "warden.token")) {
+        self.configuration = configuration
+        self.store = store
+        self.keys = keys
+        self.clients = ClientAuthenticator(store: store, hasher: ClientSecretHasher(masterKey: masterKey), throttle: throttle, timeSource: timeSource, logger: logger)
+        self.passwords = PasswordChecker(store: store, throttle: throttle, hashing: passwordHashing, timeSource: timeSource, logger: logger)
+        self.verifier = AccessTokenVerifier(configuration: .issuedBy(configuration.issuer), keys: keys, timeSource: timeSource, logger: logger)
+        self.timeSource = timeSource
+        self.logger = logger
+    }
+
+    public func handle(_ request: TokenRequest) async throws -> TokenResponse {
+        let grantType = GrantType(try request.require("grant_type"))
+        guard GrantType.supported.contains(grantType) else {
+            throw OAuthError.unsupportedGrantType("The grant type is not supported.")
+        }
+        // Public clients may use the grants meant for them; client_credentials and token
+        // exchange need a confidential client (RFC 6749 §4.4, RFC 8693 §2.1).
+        let allowPublic = grantType != .clientCredentials && grantType != .tokenExchange
+        let client = try await clients.authenticate(request.client, remoteAddress: request.remoteAddress, allowPublic: allowPublic)
+        guard client.grants.contains(grantType) else {
+            try await audit("token.refused", client: client, outcome: "unauthorized_client", detail: "grant \(grantType) not allowed")
+            throw OAuthError.unauthorizedClient("The client may not use this grant type.")
+        }
+        do {
+            switch grantType {
+            case .clientCredentials: return try await clientCredentials(request, client: client)
+            case .password: return try await password(request, client: client)
+            case .refreshToken: return try await refreshToken(request, client: client)
+            case .authorizationCode: return try await authorizationCode(request, client: client)
+            default: return try await tokenExchange(request, client: client)
+            }
+        } catch let error as OAuthError {
+            try await audit("token.refused", client: client, outcome: error.code, detail: "\(grantType): \(error.errorDescription)")
+            throw error
+        }
+    }
+
+    // MARK: Shared steps
+
+    /// The scopes the server knows.
+    func knownScopes() async throws -> Set<Scope> {
+        Set(try await store.scopes().map(\.scope))
+    }
+
+    /// `aud` for a new token: the requested `audience`/`resource` values if the client may ask
+    /// for each (RFC 8707 §2: `invalid_target` otherwise), else the client's default audience.
+    func audience(for request: TokenRequest, client: ClientRecord) throws -> [String] {
+        var requested: [String] = []
+        for value in request.audiences + request.resources where !requested.contains(value) {
+            guard !value.isEmpty else { throw OAuthError.invalidTarget("An empty audience was requested.") }
+            requested.append(value)
+        }
+        if requested.isEmpty {
+            guard let first = client.audiences.first else {
+                throw OAuthError.invalidTarget("The client has no default audience; name one with the audience parameter.")
+            }
+            return [first]
+        }
+        guard requested.allSatisfy(client.audiences.contains) else {
+            throw OAuthError.invalidTarget("The client may not request a token for this audience.")
+        }
+        return requested
+    }
+
+    /// Signs a new access token and, for user tokens, remembers its `jti` under `familyID`.
+    func mint(
+        subject: String,
+        client: ClientRecord,
+        audience: [String],
+        scope: ScopeSet,
+        actor: ActorClaim? = nil,
+        familyID: String?,
+        notAfter: Date? = nil,
+        now: Date
+    ) async throws -> (token: String, claims: AccessTokenClaims, expiresIn: Int) {
+        let lifetime = min(client.accessTokenLifetime ?? configuration.accessTokenLifetime, configuration.keys.maximumTokenLifetime)
+        var expiresAt = now.addingTimeInterval(lifetime.timeInterval)
+        if let notAfter { expiresAt = min(expiresAt, notAfter) }
+        // Whole seconds: NumericDate values and `expires_in` agree exactly.
+        let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        expiresAt = Date(timeIntervalSince1970: expiresAt.timeIntervalSince1970.rounded(.down))
+        let claims = AccessTokenClaims(
+            issuer: configuration.issuer,
+            subject: subject,
+            audience: audience,
+            expiresAt: expiresAt,
+            issuedAt: issuedAt,
+            tokenID: OpaqueToken.generate(bytes: 16),
+            clientID: client.id,
+            scope: scope,
+            actor: actor
+        )
+        let token = try await keys.currentSigner().sign(claims)
+        if let familyID {
+            try await store.recordIssuedToken(IssuedTokenRecord(tokenID: claims.tokenID, familyID: familyID, clientID: client.id, subject: subject, expiresAt: expiresAt))
+        }
+        return (token, claims, max(0, Int(expiresAt.timeIntervalSince(issuedAt))))
+    }
+
+    /// A new refresh token in `familyID`, stored hashed.
+    func newRefreshToken(familyID: String, client: ClientRecord, subject: String, scope: ScopeSet, audience: [String], now: Date) async throws -> String {
+        let token = OpaqueToken.generate()
+        try await store.storeRefreshToken(RefreshTokenRecord(
+            hash: OpaqueToken.hash(token),
+            familyID: familyID,
+            clientID: client.id,
+            subject: subject,
+            scope: scope,
+            audience: audience,
+            issuedAt: now,
+            expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime.timeInterval)
+        ))
+        return token
+    }
+
+    /// Revokes every refresh token of a family and every access token issued from it
+    /// (RFC 6749 §4.1.2 for codes, RFC 9700 §4.14.2 for refresh tokens).
+    func revokeFamily(_ familyID: String, now: Date) async throws {
+        try await store.revokeRefreshTokenFamily(familyID, at: now)
+        for token in try await store.issuedTokens(family: familyID) {
+            try await store.revoke(tokenID: token.tokenID, expiresAt: token.expiresAt, at: now)
+        }
+    }
+
+    func audit(_ event: String, client: ClientRecord?, subject: String? = nil, claims: AccessTokenClaims? = nil, outcome: String, detail: String? = nil) async throws {
+        let record = AuditEvent(
+            at: timeSource.now(),
+            event: event,
+            clientID: client?.id,
+            subject: subject ?? claims?.subject,
+            scope: claims?.scope.description,
+            tokenID: claims?.tokenID,
+            outcome: outcome,
+            detail: detail
+        )
+        try await store.appendAudit(record)
+        var metadata: Logger.Metadata = ["event": "\(event)", "outcome": "\(outcome)"]
+        if let client { metadata["client_id"] = "\(client.id)" }
+        if let claims { metadata["jti"] = "\(claims.tokenID)"; metadata["scope"] = "\(claims.scope)"; metadata["sub"] = "\(claims.subject)" }
+        if let detail { metadata["detail"] = "\(detail)" }
+        logger.info("audit", metadata: metadata)
+    }
+
+    func respond(_ minted: (token: String, claims: AccessTokenClaims, expiresIn: Int), refreshToken: String? = nil, issuedTokenType: String? = nil) -> TokenResponse {
+        TokenResponse(accessToken: minted.token, expiresIn: minted.expiresIn, scope: minted.claims.scope, refreshToken: refreshToken, issuedTokenType: issuedTokenType, claims: minted.claims)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import WardenCore
+import WardenHummingbird
+
+extension AuthorizationServer {
+    /// The server's endpoints (paths as in DESIGN.md; the metadata document lists them).
+    public func router() -> Router<AuthorizationServerContext> {
+        let router = Router(context: AuthorizationServerContext.self)
+        router.add(middleware: ServerErrorMiddleware())
+        let maximumBody = configuration.maximumRequestBodySize
+
+        router.get(".well-known/oauth-authorization-server") { _, _ in
+            Response.json(try await metadata(), noStore: false, headers: [.cacheControl: "public, max-age=300"])
+        }
+        router.get("oauth2/jwks") { _, _ in
+            let keys = try await keys.publishedKeys()
+            let maxAge = Int(configuration.jwksMaxAge.timeInterval)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/jwk-set+json", .cacheControl: "public, max-age=\(maxAge)"],
+                body: .init(byteBuffer: ByteBuffer(bytes: JSONWebKeySet.document(for: keys)))
+            )
+        }
+        router.post("oauth2/token") { request, context in
+            let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody, repeatable: ["audience", "resource"])
+            let tokenRequest = TokenRequest(
+                parameters: form.form.values,
+                audiences: form.form.all("audience"),
+                resources: form.form.all("resource"),
+                client: form.client,
+                remoteAddress: context.remoteIP
+            )
+            return Response.json(try await tokens.handle(tokenRequest).json)
+        }
+        router.post("oauth2/introspect") { request, context in
+            let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
+            guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }
+            return Response.json(try await introspection.introspect(token: token, credentials: form.client, remoteAddress: context.remoteIP))
+        }
+        router.post("oauth2/revoke") { request, context in
+            let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
+            guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }
+            try await revocation.revoke(token: token, tokenTypeHint: form.form["token_type_hint"], credentials: form.client, remoteAddress: context.remoteIP)
+            // RFC 7009 §2.2: 200 with an empty body.
+            return Response(status: .ok, headers: [.cacheControl: "no-store"])
+        }
+        router.get("oauth2/revocations") { request, _ in
+            try await revocationPage(request)
+        }
+        router.get("health") { _, _ in
+            _ = try await store.setting("schema_version", defaultingTo: "1")
+            return Response.json(.object(["status": "ok"]), noStore: true)
+        }
+        return router
+    }
+
+    /// `GET /oauth2/revocations?after=CURSOR&limit=N`: revoked `jti`s in feed order.
+    func revocationPage(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var after: Int64 = 0
+        if let value = query["after"] {
+            guard let cursor = Int64(String(value)), cursor >= 0 else { throw OAuthError.invalidRequest("after must be a non-negative integer cursor.") }
+            after = cursor
+        }
+        var limit = configuration.revocationPageLimit
+        if let value = query["limit"] {
+            guard let requested = Int(String(value)), requested > 0 else { throw OAuthError.invalidRequest("limit must be a positive integer.") }
+            limit = min(requested, limit)
+        }
+        let entries = try await store.revocations(after: after, limit: limit)
+        let items: [JSONValue] = entries.map { entry in
+            .object([
+                "cursor": .number(Double(entry.cursor)),
+                "jti": .string(entry.tokenID),
+                "exp": .number(entry.expiresAt.timeIntervalSince1970.rounded(.up)),
+            ])
+        }
+        let next = entries.last?.cursor ?? after
+        return Response.json(.object(["revocations": .array(items), "next": .number(Double(next))]), noStore: true)
+    }
+
+    /// RFC 8414 §2 metadata: every endpoint and capability the server has.
+    func metadata() async throws -> JSONValue {
+        let base = configuration.issuer.hasSuffix("/") ? String(configuration.issuer.dropLast()) : configuration.issuer
+        let scopes = try await store.scopes().map { JSONValue.string($0.scope.rawValue) }
+        let authMethods: JSONValue = .array(["client_secret_basic", "client_secret_post"])
+        return .object([
+            "issuer": .string(configuration.issuer),
+            "token_endpoint": .string(base + "/oauth2/token"),
+            "jwks_uri": .string(base + "/oauth2/jwks"),
+            "introspection_endpoint": .string(base + "/oauth2/introspect"),
+            "revocation_endpoint": .string(base + "/oauth2/revoke"),
+            "grant_types_supported": .array(GrantType.supported.filter { $0 != .authorizationCode }.map { .string($0.rawValue) }),
+            "token_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post", "none"]),
+            "introspection_endpoint_auth_methods_supported": authMethods,
+            "revocation_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post", "none"]),
+            "scopes_supported": .array(scopes),
+            "response_types_supported": .array([]),
+            "revocation_feed_endpoint": .string(base + "/oauth2/revocations"),
+        ])
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import Logging
+import WardenCore
+
+/// The authorization server as a library: configuration, storage, keys and the services behind
+/// each endpoint. ``router()`` gives the Hummingbird routes; `warden serve` and the tests both
+/// build the server this way.
+public struct AuthorizationServer: Sendable {
+    public let configuration: AuthorizationServerConfiguration
+    public let store: any AuthorizationStore
+    public let keys: KeyManager
+    public let tokens: TokenService
+    public let introspection: IntrospectionService
+    public let revocation: TokenRevocationService
+    public let secretHasher: ClientSecretHasher
+    public let timeSource: TimeSource
+    let logger: Logger
+
+    /// Checks the master key against the database and creates the first signing key if needed.
+    public static func start(
+        configuration: AuthorizationServerConfiguration,
+        store: any AuthorizationStore,
+        masterKey: MasterKey,
+        passwordHashing: PasswordHashing = .init(),
+        throttle: FailureThrottle = FailureThrottle(),
+        timeSource: TimeSource = .system,
+        logger: Logger = Logger(label: "warden.server")
+    ) async throws -> AuthorizationServer {
+        let keys = KeyManager(configuration: configuration.keys, store: store, masterKey: masterKey, timeSource: timeSource, logger: logger)
+        if try await keys.bootstrap() {
+            logger.info("generated the first signing key", metadata: ["alg": "\(configuration.keys.algorithm)"])
+        }
+        let tokens = TokenService(configuration: configuration, store: store, keys: keys, masterKey: masterKey, throttle: throttle, passwordHashing: passwordHashing, timeSource: timeSource, logger: logger)
+        return AuthorizationServer(
+            configuration: configuration,
+            store: store,
+            keys: keys,
+            tokens: tokens,
+            introspection: IntrospectionService(tokens: tokens),
+            revocation: TokenRevocationService(tokens: tokens),
+            secretHasher: ClientSecretHasher(masterKey: masterKey),
+            timeSource: timeSource,
+            logger: logger
+        )
+    }
+}

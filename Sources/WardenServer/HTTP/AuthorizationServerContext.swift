@@ -1,0 +1,17 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of the authorization server: Hummingbird's, plus the peer address for
+/// brute-force counting.
+public struct AuthorizationServerContext: RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The peer's IP address as text (no port), for throttling keys and audit.
+    var remoteIP: String? { remoteAddress?.ipAddress }
+}

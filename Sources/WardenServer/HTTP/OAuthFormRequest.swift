@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import WardenCore
+import WardenHummingbird
+
+/// A form-encoded OAuth request (token, introspection, revocation endpoints) read strictly:
+/// `POST` with `application/x-www-form-urlencoded` (RFC 6749 §3.2), a bounded body, no parameter
+/// twice (§3.1) except those allowed to repeat, and at most one client-authentication method
+/// (§2.3: Basic or form parameters, never both).
+struct OAuthFormRequest: Sendable {
+    let form: URLEncodedFormParameters
+    let client: ClientCredentials?
+
+    static func read(_ request: Request, maximumSize: Int, repeatable: Set<String> = []) async throws -> OAuthFormRequest {
+        guard let contentType = request.headers[.contentType]?.lowercased(),
+            contentType == "application/x-www-form-urlencoded" || contentType.hasPrefix("application/x-www-form-urlencoded;")
+        else { throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded.") }
+        // A query string on these endpoints would put secrets in logs; parameters belong in the body.
+        if let query = request.uri.query, !query.isEmpty {
+            throw OAuthError.invalidRequest("Parameters must be sent in the request body, not the query.")
+        }
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: maximumSize) } catch {
+            throw OAuthError.invalidRequest("The request body is too large.")
+        }
+        guard let text = body.getString(at: body.readerIndex, length: body.readableBytes), text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            throw OAuthError.invalidRequest("The request body is not valid form encoding.")
+        }
+        let form = try URLEncodedFormParameters(parsing: text, repeatable: repeatable)
+        let client = try clientCredentials(headers: request.headers, form: form)
+        return OAuthFormRequest(form: form, client: client)
+    }
+
+    /// RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))`, or
+    /// `client_id` (+ `client_secret`) in the body.
+    static func clientCredentials(headers: HTTPFields, form: URLEncodedFormParameters) throws -> ClientCredentials? {
+        let authorizations = headers[values: .authorization]
+        guard authorizations.count <= 1 else { throw OAuthError.invalidRequest("More than one Authorization header.") }
+        if let authorization = authorizations.first {
+            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "basic" else {
+                throw OAuthError.invalidClient("Client authentication failed.")
+            }
+            guard form["client_secret"] == nil else {
+                throw OAuthError.invalidRequest("Use one client authentication method, not two.")
+            }
+            guard let decoded = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+                let text = String(data: decoded, encoding: .utf8),
+                let colon = text.firstIndex(of: ":"),
+                let id = String(text[..<colon]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+                let secret = String(text[text.index(after: colon)...]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            else { throw OAuthError.invalidClient("Client authentication failed.") }
+            // A client_id in the body must name the same client.
+            if let formID = form["client_id"], formID != id { throw OAuthError.invalidRequest("client_id does not match the Authorization header.") }
+            return ClientCredentials(clientID: id, secret: secret, method: .clientSecretBasic)
+        }
+        guard let id = form["client_id"] else { return nil }
+        if let secret = form["client_secret"] {
+            return ClientCredentials(clientID: id, secret: secret, method: .clientSecretPost)
+        }
+        return ClientCredentials(clientID: id, secret: nil, method: .none)
+    }
+}

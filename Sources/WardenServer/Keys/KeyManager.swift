@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import Synchronization
+import WardenCore
+
+/// The server's signing keys: which one signs now, which are published in the JWKS, and
+/// rotation. The database is the source of truth (so `warden keys rotate` on the same database
+/// reaches a running server); this keeps a decrypted copy, reread every ``refreshInterval``
+/// and whenever a token names a `kid` it does not know (at most once per second).
+///
+/// Rotation (DESIGN.md decision 6): the new key is published at once and signs only after
+/// ``KeyConfiguration/publishDelay`` (so resource servers have fetched it first); the old key
+/// stops signing then and stays published until every token it signed has expired.
+public final class KeyManager: VerificationKeySource {
+    public let configuration: KeyConfiguration
+    let store: any AuthorizationStore
+    let masterKey: MasterKey
+    let timeSource: TimeSource
+    let logger: Logger
+
+    private struct State {
+        var loadedAt: Date = .distantPast
+        var lastUnknownKidReload: Date = .distantPast
+        var keys: [StoredSigningKey] = []
+        var decrypted: [String: SigningKey] = [:]
+        var signers: [String: AccessTokenSigner] = [:]
+    }
+    private let state = Mutex(State())
+
+    public init(configuration: KeyConfiguration, store: any AuthorizationStore, masterKey: MasterKey, timeSource: TimeSource = .system, logger: Logger = Logger(label: "warden.keys")) {
+        self.configuration = configuration
+        self.store = store
+        self.masterKey = masterKey
+        self.timeSource = timeSource
+        self.logger = logger
+    }
+
+    /// Checks that `masterKey` is the database's, and creates the first signing key (active at
+    /// once) when there is none. Returns whether a key was created.
+    @discardableResult
+    public func bootstrap() async throws -> Bool {
+        let stored = try await store.setting("master_key_fingerprint", defaultingTo: masterKey.fingerprint)
+        guard stored == masterKey.fingerprint else {
+            throw MasterKeyError("this database was set up with a different master key; start with the same WARDEN_MASTER_KEY or key file")
+        }
+        var created = false
+        let now = timeSource.now()
+        if try await store.signingKeys().filter({ $0.isPublished(at: now) }).isEmpty {
+            _ = try await addKey(algorithm: configuration.algorithm, activatesAt: now)
+            created = true
+        }
+        try await reload()
+        return created
+    }
+
+    /// Generates a key for `algorithm` (the configured one by default) that signs after the
+    /// publish delay; keys signing now retire at that moment. Returns the new key.
+    @discardableResult
+    public func rotate(algorithm: SignatureAlgorithm? = nil, publishDelay: Duration? = nil) async throws -> StoredSigningKey {
+        let now = timeSource.now()
+        let activatesAt = now.addingTimeInterval((publishDelay ?? configuration.publishDelay).timeInterval)
+        let previous = try await store.signingKeys().filter { $0.retiredAt == nil }
+        let key = try await addKey(algorithm: algorithm ?? configuration.algorithm, activatesAt: activatesAt)
+        // Tokens signed up to `activatesAt` live at most the longest access-token lifetime.
+        let publishedUntil = activatesAt.addingTimeInterval(configuration.maximumTokenLifetime.timeInterval + configuration.retentionLeeway.timeInterval)
+        for old in previous {
+            try await store.retireSigningKey(id: old.id, at: activatesAt, publishedUntil: publishedUntil)
+        }
+        try await store.appendAudit(AuditEvent(at: now, event: "key.rotated", tokenID: nil, outcome: "success", detail: "kid=\(key.id) alg=\(key.algorithm) activates=\(Int(activatesAt.timeIntervalSince1970))"))
+        logger.info("signing key rotated", metadata: ["kid": "\(key.id)", "alg": "\(key.algorithm)", "activates_at": "\(activatesAt)"])
+        try await reload()
+        return key
+    }
+
+    private func addKey(algorithm: SignatureAlgorithm, activatesAt: Date) async throws -> StoredSigningKey {
+        let (key, serialized) = try await SigningKeyMaterial.generate(algorithm)
+        let stored = StoredSigningKey(
+            id: key.id,
+            algorithm: algorithm,
+            sealedPrivateKey: try masterKey.seal(serialized, context: key.id),
+            createdAt: timeSource.now(),
+            activatesAt: activatesAt
+        )
+        try await store.addSigningKey(stored)
+        return stored
+    }
+
+    /// Rereads the keys from the database.
+    public func reload() async throws {
+        let now = timeSource.now()
+        let keys = try await store.signingKeys().filter { $0.isPublished(at: now) }
+        var decrypted = state.withLock { $0.decrypted }
+        for key in keys where decrypted[key.id] == nil {
+            let serialized = try masterKey.open(key.sealedPrivateKey, context: key.id)
+            decrypted[key.id] = try await SigningKeyMaterial.load(key.algorithm, id: key.id, serialized: serialized)
+        }
+        let live = Set(keys.map(\.id))
+        decrypted = decrypted.filter { live.contains($0.key) }
+        let signers = decrypted.mapValues { AccessTokenSigner(key: $0) }
+        state.withLock { state in
+            state.keys = keys
+            state.decrypted = decrypted
+            state.signers = signers
+            state.loadedAt = now
+        }
+    }
+
+    private func reloadIfStale() async throws {
+        let now = timeSource.now()
+        let stale = state.withLock { now.timeIntervalSince($0.loadedAt) >= configuration.refreshInterval.timeInterval }
+        if stale { try await reload() }
+    }
+
+    /// The signer of the newest key allowed to sign now.
+    public func currentSigner() async throws -> AccessTokenSigner {
+        try await reloadIfStale()
+        let now = timeSource.now()
+        let signer: AccessTokenSigner? = state.withLock { state in
+            let candidates = state.keys.filter { $0.maySign(at: now) }.sorted { $0.activatesAt > $1.activatesAt }
+            return candidates.first.flatMap { state.signers[$0.id] }
+        }
+        guard let signer else { throw KeyConfigurationError("no signing key is active; run `warden keys rotate`") }
+        return signer
+    }
+
+    /// The keys in the JWKS now: every key that may still verify a live token.
+    public func publishedKeys() async throws -> [VerificationKey] {
+        try await reloadIfStale()
+        let now = timeSource.now()
+        return state.withLock { state in
+            state.keys.filter { $0.isPublished(at: now) }.sorted { $0.createdAt < $1.createdAt }.compactMap { state.decrypted[$0.id]?.verificationKey }
+        }
+    }
+
+    /// The stored keys (for `warden keys list`).
+    public func storedKeys() async throws -> [StoredSigningKey] {
+        try await store.signingKeys().sorted { $0.createdAt < $1.createdAt }
+    }
+
+    // MARK: VerificationKeySource
+
+    public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
+        let now = timeSource.now()
+        if let key = state.withLock({ $0.decrypted[id]?.verificationKey }) { return key }
+        // An unknown kid may be a key rotated in by another process; reread at most once a second.
+        let shouldReload = state.withLock { state in
+            guard now.timeIntervalSince(state.lastUnknownKidReload) >= 1 else { return false }
+            state.lastUnknownKidReload = now
+            return true
+        }
+        guard shouldReload else { return nil }
+        do { try await reload() } catch { throw TokenVerificationError(.keysUnavailable) }
+        return state.withLock { $0.decrypted[id]?.verificationKey }
+    }
+}

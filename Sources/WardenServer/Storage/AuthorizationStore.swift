@@ -1,0 +1,79 @@
+import Foundation
+import WardenCore
+
+/// Everything the authorization server stores, behind one protocol so SQLite and PostgreSQL
+/// can hold it alike. Single-use things (codes, refresh tokens) are redeemed atomically: of two
+/// concurrent redemptions, exactly one gets ``SingleUseRedemption/redeemed(_:)``.
+///
+/// All methods throw ``StoreError`` (and only that).
+public protocol AuthorizationStore: Sendable {
+    // MARK: Scopes
+    /// - Throws: ``StoreError/Code/conflict`` when the scope exists.
+    func createScope(_ scope: ScopeRecord) async throws
+    func scopes() async throws -> [ScopeRecord]
+    /// Whether a scope was deleted.
+    func deleteScope(_ scope: Scope) async throws -> Bool
+
+    // MARK: Clients
+    func createClient(_ client: ClientRecord) async throws
+    func client(id: String) async throws -> ClientRecord?
+    func clients() async throws -> [ClientRecord]
+    func deleteClient(id: String) async throws -> Bool
+
+    // MARK: Users
+    func createUser(_ user: UserRecord) async throws
+    func user(named name: String) async throws -> UserRecord?
+    func users() async throws -> [UserRecord]
+    func deleteUser(named name: String) async throws -> Bool
+
+    // MARK: Signing keys
+    func addSigningKey(_ key: StoredSigningKey) async throws
+    func signingKeys() async throws -> [StoredSigningKey]
+    /// Sets `retiredAt` and `publishedUntil` of key `id` (if it is not retired already).
+    func retireSigningKey(id: String, at: Date, publishedUntil: Date) async throws
+    /// Deletes keys no longer published at `now`; returns how many.
+    func deleteUnpublishedSigningKeys(at now: Date) async throws -> Int
+
+    // MARK: Settings
+    /// The stored value, or `value` stored now if there was none (atomically).
+    func setting(_ name: String, defaultingTo value: String) async throws -> String
+
+    // MARK: Refresh tokens
+    func storeRefreshToken(_ token: RefreshTokenRecord) async throws
+    /// Marks the token used and returns it, or says it was used/revoked before or never existed.
+    func redeemRefreshToken(hash: [UInt8], at: Date) async throws -> SingleUseRedemption<RefreshTokenRecord>
+    /// The token (used or not), for revocation by the token itself.
+    func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord?
+    /// Whether the token is unused and unrevoked (expiry is the caller's check).
+    func isRefreshTokenActive(hash: [UInt8]) async throws -> Bool
+    /// Revokes every refresh token of the family.
+    func revokeRefreshTokenFamily(_ familyID: String, at: Date) async throws
+
+    // MARK: Authorization codes
+    func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws
+    func redeemAuthorizationCode(hash: [UInt8], at: Date) async throws -> SingleUseRedemption<AuthorizationCodeRecord>
+
+    // MARK: Issued access tokens (user grants)
+    func recordIssuedToken(_ token: IssuedTokenRecord) async throws
+    func issuedToken(id: String) async throws -> IssuedTokenRecord?
+    func issuedTokens(family familyID: String) async throws -> [IssuedTokenRecord]
+
+    // MARK: Revocations
+    /// Adds `tokenID` to the revocation feed (once; revoking again changes nothing) and
+    /// returns its entry.
+    @discardableResult
+    func revoke(tokenID: String, expiresAt: Date, at: Date) async throws -> RevocationRecord
+    func isRevoked(tokenID: String) async throws -> Bool
+    /// Entries with a cursor greater than `cursor`, oldest first, at most `limit`.
+    func revocations(after cursor: Int64, limit: Int) async throws -> [RevocationRecord]
+
+    // MARK: Audit
+    func appendAudit(_ event: AuditEvent) async throws
+    /// Newest first.
+    func auditEvents(limit: Int) async throws -> [AuditEvent]
+
+    // MARK: Cleanup
+    /// Deletes codes, refresh tokens, issued-token rows and revocation entries past expiry,
+    /// and audit rows older than `auditBefore`. Returns how many rows went.
+    func deleteExpired(before now: Date, auditBefore: Date) async throws -> Int
+}

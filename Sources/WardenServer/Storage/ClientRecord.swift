@@ -1,0 +1,43 @@
+import Foundation
+import WardenCore
+
+/// A registered OAuth client (RFC 6749 §2).
+public struct ClientRecord: Sendable, Hashable {
+    public var id: String
+    /// Keyed hash of the secret (see ``ClientSecretHasher``); `nil` for public clients.
+    public var secretHash: [UInt8]?
+    /// The grants this client may use (`grant_type` values).
+    public var grants: Set<GrantType>
+    /// The most this client's tokens may carry, and what it gets when it asks for nothing.
+    public var scopes: ScopeSet
+    /// Exact redirect URIs for the authorization code flow (RFC 6749 §3.1.2).
+    public var redirectURIs: [String]
+    /// Audiences it may ask for; the first is its default (DESIGN.md).
+    public var audiences: [String]
+    /// Its access tokens' lifetime, when not the server's default.
+    public var accessTokenLifetime: Duration?
+    public var createdAt: Date
+
+    public init(
+        id: String,
+        secretHash: [UInt8]?,
+        grants: Set<GrantType>,
+        scopes: ScopeSet,
+        redirectURIs: [String] = [],
+        audiences: [String] = [],
+        accessTokenLifetime: Duration? = nil,
+        createdAt: Date = Date()
+    ) {
+        self.id = id
+        self.secretHash = secretHash
+        self.grants = grants
+        self.scopes = scopes
+        self.redirectURIs = redirectURIs
+        self.audiences = audiences
+        self.accessTokenLifetime = accessTokenLifetime
+        self.createdAt = createdAt
+    }
+
+    /// Public clients (RFC 6749 §2.1) have no secret.
+    public var isPublic: Bool { secretHash == nil }
+}

@@ -1,0 +1,200 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import WardenCore
+import WardenServer
+import WardenSQLite
+
+/// A real `warden` authorization server on loopback, on a SQLite file in a temporary folder,
+/// seeded with the shop's scopes, clients and users. Tests talk to it over HTTP.
+struct TestServer: Sendable {
+    let server: AuthorizationServer
+    let store: SQLiteStore
+    let baseURL: String
+    let directory: URL
+
+    static let orderSecret = "order-service-secret-0123456789"
+    static let paymentSecret = "payment-service-secret-0123456789"
+    static let reportSecret = "report-service-secret-0123456789"
+
+    /// Starts a server, runs `body`, stops it. `path` reuses a database (restart tests).
+    static func run<T: Sendable>(
+        path: String? = nil,
+        masterKey: MasterKey? = nil,
+        seed: Bool = true,
+        timeSource: TimeSource = .system,
+        configure: (inout AuthorizationServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let databasePath = path ?? directory.appendingPathComponent("warden.sqlite").path
+        let masterKey = masterKey ?? sharedMasterKey
+        let store = try await SQLiteStore.open(path: databasePath)
+        var configuration = AuthorizationServerConfiguration(issuer: "http://warden.test")
+        configuration.keys.publishDelay = .seconds(0)
+        configure(&configuration)
+        var logger = Logger(label: "warden.test")
+        logger.logLevel = .warning
+        let server = try await AuthorizationServer.start(
+            configuration: configuration,
+            store: store,
+            masterKey: masterKey,
+            passwordHashing: PasswordHashing(cost: 4),
+            timeSource: timeSource,
+            logger: logger
+        )
+        if seed, path == nil { try await seedShop(server) }
+
+        let ready = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: server.router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in ready.continuation.yield(channel.localAddress!.port!) },
+            logger: logger
+        )
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await services.run(); return nil }
+            var iterator = ready.stream.makeAsyncIterator()
+            let port = await iterator.next()!
+            let test = TestServer(server: server, store: store, baseURL: "http://127.0.0.1:\(port)", directory: directory)
+            let result: T
+            do {
+                result = try await body(test)
+            } catch {
+                await services.triggerGracefulShutdown()
+                try? await group.waitForAll()
+                try? await store.close()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            try await store.close()
+            return result
+        }
+    }
+
+    static let sharedMasterKey = MasterKey.generate()
+
+    /// The shop of issue 4: scopes, users alice (everything) and bob (order.read), the public
+    /// first-party `shop-web`, the confidential `order-service` (may exchange for the payment
+    /// service), `payment-service` (may exchange onwards to `ledger-service`) and
+    /// `report-service` (client credentials only).
+    static func seedShop(_ server: AuthorizationServer) async throws {
+        let store = server.store
+        for (name, description) in [("order.read", "Read orders"), ("order.write", "Place orders"), ("payment.create", "Create payments"), ("ledger.write", "Write the ledger"), ("report.read", "Read reports")] {
+            try await store.createScope(ScopeRecord(scope: try Scope(validating: name), description: description))
+        }
+        let hashing = PasswordHashing(cost: 4)
+        try await store.createUser(UserRecord(name: "alice", passwordHash: try await hashing.hash("wonderland"), scopes: ["order.read", "order.write", "payment.create", "ledger.write"]))
+        try await store.createUser(UserRecord(name: "bob", passwordHash: try await hashing.hash("builder"), scopes: ["order.read"]))
+        try await store.createUser(UserRecord(name: "mallory", passwordHash: try await hashing.hash("disabled!"), scopes: ["order.read"], disabled: true))
+        try await store.createClient(ClientRecord(
+            id: "shop-web", secretHash: nil,
+            grants: [.password, .authorizationCode, .refreshToken],
+            scopes: ["order.read", "order.write", "payment.create", "ledger.write"],
+            redirectURIs: ["http://127.0.0.1:9999/callback"],
+            audiences: ["order-service"]
+        ))
+        try await store.createClient(ClientRecord(
+            id: "order-service", secretHash: server.secretHasher.hash(orderSecret),
+            grants: [.tokenExchange, .clientCredentials],
+            scopes: ["payment.create", "ledger.write"],
+            audiences: ["payment-service"]
+        ))
+        try await store.createClient(ClientRecord(
+            id: "payment-service", secretHash: server.secretHasher.hash(paymentSecret),
+            grants: [.tokenExchange],
+            scopes: ["ledger.write"],
+            audiences: ["ledger-service"]
+        ))
+        try await store.createClient(ClientRecord(
+            id: "report-service", secretHash: server.secretHasher.hash(reportSecret),
+            grants: [.clientCredentials],
+            scopes: ["report.read", "order.read"],
+            audiences: ["order-service", "report-api"],
+            accessTokenLifetime: .seconds(120)
+        ))
+    }
+
+    // MARK: HTTP
+
+    struct Reply: Sendable {
+        let status: Int
+        let headers: [(String, String)]
+        let body: [UInt8]
+
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
+        }
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+        var error: String? { json["error"] as? String }
+        var accessToken: String? { json["access_token"] as? String }
+        var refreshToken: String? { json["refresh_token"] as? String }
+    }
+
+    /// Form-encodes pairs (values percent-encoded).
+    static func form(_ pairs: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+    }
+
+    func post(_ path: String, _ pairs: [(String, String)], basic: (String, String)? = nil, contentType: String = "application/x-www-form-urlencoded", rawBody: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        if let (id, secret) = basic {
+            let encode = { (value: String) in value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+            request.headers.add(name: "Authorization", value: "Basic " + Data("\(encode(id)):\(encode(secret))".utf8).base64EncodedString())
+        }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: rawBody ?? Self.form(pairs)))
+        return try await send(request)
+    }
+
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        return try await send(request)
+    }
+
+    private func send(_ request: HTTPClientRequest) async throws -> Reply {
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(body.readableBytesView))
+    }
+
+    // MARK: Shortcuts
+
+    func passwordToken(_ user: String, _ password: String, scope: String? = nil, client: String = "shop-web") async throws -> Reply {
+        var pairs = [("grant_type", "password"), ("username", user), ("password", password), ("client_id", client)]
+        if let scope { pairs.append(("scope", scope)) }
+        return try await post("/oauth2/token", pairs)
+    }
+
+    func exchange(_ token: String, as client: (String, String), audience: String? = nil, scope: String? = nil) async throws -> Reply {
+        var pairs = [
+            ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
+            ("subject_token", token),
+            ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"),
+        ]
+        if let audience { pairs.append(("audience", audience)) }
+        if let scope { pairs.append(("scope", scope)) }
+        return try await post("/oauth2/token", pairs, basic: client)
+    }
+
+    /// A verifier for `audience` that trusts only this server's JWKS, fetched over HTTP.
+    func verifier(audience: String) -> AccessTokenVerifier<RemoteJWKSKeySet> {
+        AccessTokenVerifier(
+            configuration: .init(issuer: server.configuration.issuer, audience: audience),
+            keys: RemoteJWKSKeySet(url: baseURL + "/oauth2/jwks")
+        )
+    }
+}
