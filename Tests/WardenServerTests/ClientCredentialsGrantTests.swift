@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenServer
+import WardenSQLite
+
+/// `POST /oauth2/token` with `client_credentials` and every way a request to it can be wrong,
+/// over a real socket; tokens checked by a resource-server verifier that knows only the JWKS URL.
+@Suite struct ClientCredentialsGrantTests {
+    static let report = ("report-service", TestServer.reportSecret)
+
+    @Test func issuesATokenThatAResourceServerVerifiesFromTheJWKS() async throws {
+        try await TestServer.run { server in
+            let reply = try await server.post("/oauth2/token", [("grant_type", "client_credentials"), ("scope", "report.read")], basic: Self.report)
+            #expect(reply.status == 200)
+            #expect(reply.header("Cache-Control") == "no-store")
+            #expect(reply.json["token_type"] as? String == "Bearer")
+            #expect(reply.json["expires_in"] as? Int == 120)  // the client's own lifetime
+            #expect(reply.json["scope"] as? String == "report.read")
+            #expect(reply.refreshToken == nil)  // RFC 6749 §4.4.3
+            let token = try #require(reply.accessToken)
+            let verified = try await server.verifier(audience: "order-service").verify(token)
+            #expect(verified.subject == "report-service")
+            #expect(verified.clientID == "report-service")
+            #expect(verified.scope == ["report.read"])
+            #expect(verified.claims.audience == ["order-service"])
+            #expect(verified.claims.expiresAt.timeIntervalSince(verified.claims.issuedAt) == 120)
+        }
+    }
+
+    @Test func clientSecretPostWorksAndAnEmptyScopeGetsTheClientsScopes() async throws {
+        try await TestServer.run { server in
+            let reply = try await server.post("/oauth2/token", [("grant_type", "client_credentials"), ("client_id", "report-service"), ("client_secret", TestServer.reportSecret)])
+            #expect(reply.status == 200)
+            #expect(reply.json["scope"] as? String == "order.read report.read")
+        }
+    }
+
+    @Test func aNamedAudienceTheClientMayAskForIsUsed() async throws {
+        try await TestServer.run { server in
+            let reply = try await server.post("/oauth2/token", [("grant_type", "client_credentials"), ("audience", "report-api")], basic: Self.report)
+            #expect(reply.status == 200)
+            _ = try await server.verifier(audience: "report-api").verify(try #require(reply.accessToken))
+            await #expect(throws: TokenVerificationError.self) {
+                try await server.verifier(audience: "order-service").verify(reply.accessToken!)
+            }
+            let resource = try await server.post("/oauth2/token", [("grant_type", "client_credentials"), ("resource", "report-api"), ("audience", "order-service")], basic: Self.report)
+            #expect(resource.status == 200)
+        }
+    }
+
+    @Test(arguments: [
+        // (form, basic, expected status, expected error)
+        ([("grant_type", "client_credentials")], ("report-service", "wrong-secret-0123456789"), 401, "invalid_client"),
+        ([("grant_type", "client_credentials")], ("nobody", "whatever-0123456789"), 401, "invalid_client"),
+        ([("grant_type", "client_credentials"), ("scope", "payment.create")], report, 400, "invalid_scope"),
+        ([("grant_type", "client_credentials"), ("scope", "no.such.scope")], report, 400, "invalid_scope"),
+        ([("grant_type", "client_credentials"), ("scope", "bad\"scope")], report, 400, "invalid_scope"),
+        ([("grant_type", "client_credentials"), ("audience", "payment-service")], report, 400, "invalid_target"),
+        ([("grant_type", "client_credentials"), ("audience", "")], report, 400, "invalid_target"),
+        ([("grant_type", "password"), ("username", "alice"), ("password", "wonderland")], report, 400, "unauthorized_client"),
+        ([("grant_type", "magic")], report, 400, "unsupported_grant_type"),
+        ([("scope", "report.read")], report, 400, "invalid_request"),
+        ([("grant_type", "client_credentials"), ("client_secret", TestServer.reportSecret)], report, 400, "invalid_request"),
+        ([("grant_type", "client_credentials"), ("client_id", "order-service")], report, 400, "invalid_request"),
+    ] as [([(String, String)], (String, String), Int, String)])
+    func refusesWithTheStandardError(form: [(String, String)], basic: (String, String), status: Int, error: String) async throws {
+        try await TestServer.run { server in
+            let reply = try await server.post("/oauth2/token", form, basic: basic)
+            #expect(reply.status == status)
+            #expect(reply.error == error)
+            #expect(reply.json["error_description"] is String)
+            #expect(reply.header("Cache-Control") == "no-store")
+            if status == 401 { #expect(reply.header("WWW-Authenticate")?.hasPrefix("Basic") == true) }
+        }
+    }
+
+    @Test func noCredentialsAndPublicClientsAreInvalidClient() async throws {
+        try await TestServer.run { server in
+            let none = try await server.post("/oauth2/token", [("grant_type", "client_credentials")])
+            #expect(none.status == 401)
+            #expect(none.error == "invalid_client")
+            // shop-web is public: client_credentials needs a confidential client.
+            let publicClient = try await server.post("/oauth2/token", [("grant_type", "client_credentials"), ("client_id", "shop-web")])
+            #expect(publicClient.status == 401)
+            #expect(publicClient.error == "invalid_client")
+            let garbageBasic = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], headers: [("Authorization", "Basic !!!not-base64")])
+            #expect(garbageBasic.status == 401)
+            let otherScheme = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], headers: [("Authorization", "Bearer abc")])
+            #expect(otherScheme.status == 401)
+        }
+    }
+
+    @Test func malformedRequestsAreInvalidRequestNeverAServerError() async throws {
+        try await TestServer.run { server in
+            let cases: [TestServer.Reply] = [
+                try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report, contentType: "application/json", rawBody: #"{"grant_type":"client_credentials"}"#),
+                try await server.post("/oauth2/token", [], basic: Self.report, rawBody: "grant_type=client_credentials&grant_type=client_credentials"),
+                try await server.post("/oauth2/token", [], basic: Self.report, rawBody: "grant_type=%ZZ"),
+                try await server.post("/oauth2/token", [], basic: Self.report, rawBody: "grant_type=client_credentials&scope=" + String(repeating: "a", count: 20_000)),
+                try await server.post("/oauth2/token?client_secret=x", [("grant_type", "client_credentials")], basic: Self.report),
+                try await server.post("/oauth2/token", [], basic: Self.report, rawBody: "grant_type=client_credentials\u{0}"),
+                try await server.post("/oauth2/token", [], basic: Self.report, rawBody: ""),
+            ]
+            for reply in cases {
+                #expect(reply.status == 400)
+                #expect(reply.error == "invalid_request")
+            }
+        }
+    }
+
+    @Test func repeatedFailuresLockTheClientOutEvenWithTheRightSecret() async throws {
+        try await TestServer.run { server in
+            for _ in 0..<5 {
+                let wrong = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("report-service", "wrong-secret-0123456789"))
+                #expect(wrong.error == "invalid_client")
+            }
+            let right = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report)
+            #expect(right.status == 401)
+            #expect(right.error == "invalid_client")
+            let audit = try await server.store.auditEvents(limit: 10)
+            #expect(audit.contains { $0.event == "client.authentication_failed" && ($0.detail ?? "").contains("locked out") })
+            // The secret never reaches the audit log.
+            #expect(!audit.contains { ($0.detail ?? "").contains(TestServer.reportSecret) })
+        }
+    }
+
+    @Test func everyIssuanceIsAudited() async throws {
+        try await TestServer.run { server in
+            let reply = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report)
+            let token = try #require(reply.accessToken)
+            let jti = try await server.verifier(audience: "order-service").verify(token).tokenID
+            let audit = try await server.store.auditEvents(limit: 5)
+            let issued = try #require(audit.first { $0.event == "token.issued" })
+            #expect(issued.clientID == "report-service")
+            #expect(issued.tokenID == jti)
+            #expect(issued.outcome == "success")
+            #expect(!audit.contains { ($0.detail ?? "").contains(token) })
+        }
+    }
+}
