@@ -7,7 +7,7 @@ import WardenCore
 public struct ClientAuthenticator: Sendable {
     let store: any AuthorizationStore
     let hasher: ClientSecretHasher
-    let throttle: FailureThrottle
+    let throttle: BruteForceGuard
     let timeSource: TimeSource
     let logger: Logger
 
@@ -18,13 +18,13 @@ public struct ClientAuthenticator: Sendable {
     public func authenticate(_ credentials: ClientCredentials?, remoteAddress: String?, allowPublic: Bool) async throws -> ClientRecord {
         guard let credentials else { throw OAuthError.invalidClient("Client authentication failed.") }
         let now = timeSource.now()
-        let throttleKeys = ["client:\(credentials.clientID)", "ip:\(remoteAddress ?? "unknown")"]
-        if let retryAfter = throttle.lockedOut(throttleKeys, now: now) {
+        let account = "client:\(credentials.clientID)"
+        if let retryAfter = throttle.lockedOut(account: account, address: remoteAddress, now: now) {
             try await audit(credentials, outcome: "invalid_client", detail: "locked out for \(Int(retryAfter.rounded(.up))) s")
             throw OAuthError.invalidClient("Client authentication failed.")
         }
         func fail(_ detail: String) async throws -> Never {
-            throttle.recordFailure(throttleKeys, now: now)
+            throttle.recordFailure(account: account, address: remoteAddress, now: now)
             try await audit(credentials, outcome: "invalid_client", detail: detail)
             throw OAuthError.invalidClient("Client authentication failed.")
         }
@@ -38,7 +38,7 @@ public struct ClientAuthenticator: Sendable {
             guard credentials.secret == nil else { try await fail("secret sent for a public client") }
             guard allowPublic else { try await fail("public client where a confidential one is required") }
         }
-        throttle.recordSuccess(["client:\(credentials.clientID)"])
+        throttle.recordSuccess(account: account)
         return client
     }
 

@@ -8,13 +8,13 @@ import WardenCore
 /// audit log records which it was.
 final class PasswordChecker: Sendable {
     let store: any AuthorizationStore
-    let throttle: FailureThrottle
+    let throttle: BruteForceGuard
     let hashing: PasswordHashing
     let timeSource: TimeSource
     let logger: Logger
     private let decoy = Mutex<String?>(nil)
 
-    init(store: any AuthorizationStore, throttle: FailureThrottle, hashing: PasswordHashing, timeSource: TimeSource, logger: Logger) {
+    init(store: any AuthorizationStore, throttle: BruteForceGuard, hashing: PasswordHashing, timeSource: TimeSource, logger: Logger) {
         self.store = store
         self.throttle = throttle
         self.hashing = hashing
@@ -26,14 +26,14 @@ final class PasswordChecker: Sendable {
 
     func authenticate(username: String, password: String, remoteAddress: String?, clientID: String?) async throws -> UserRecord {
         let now = timeSource.now()
-        let keys = ["user:\(username)", "ip:\(remoteAddress ?? "unknown")"]
+        let account = "user:\(username)"
         func fail(_ detail: String, count: Bool = true) async throws -> Never {
-            if count { throttle.recordFailure(keys, now: now) }
+            if count { throttle.recordFailure(account: account, address: remoteAddress, now: now) }
             logger.notice("user authentication failed", metadata: ["client_id": "\(clientID ?? "")", "detail": "\(detail)"])
             try await store.appendAudit(AuditEvent(at: now, event: "user.authentication_failed", clientID: clientID, subject: String(username.prefix(256)), outcome: "invalid_grant", detail: detail))
             throw Self.failure
         }
-        if throttle.lockedOut(keys, now: now) != nil { try await fail("locked out", count: false) }
+        if throttle.lockedOut(account: account, address: remoteAddress, now: now) != nil { try await fail("locked out", count: false) }
         guard username.utf8.count <= 256, password.utf8.count <= 1024 else { try await fail("oversized credentials") }
         guard let user = try await store.user(named: username) else {
             _ = try await hashing.verify(password, hash: try await decoyHash())
@@ -41,7 +41,7 @@ final class PasswordChecker: Sendable {
         }
         guard try await hashing.verify(password, hash: user.passwordHash) else { try await fail("wrong password") }
         guard !user.disabled else { try await fail("disabled user", count: false) }
-        throttle.recordSuccess(["user:\(username)"])
+        throttle.recordSuccess(account: account)
         return user
     }
 

@@ -17,7 +17,7 @@ public struct TokenService: Sendable {
     let timeSource: TimeSource
     let logger: Logger
 
-    public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: FailureThrottle = FailureThrottle(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, logger: Logger = Logger(label: "warden.token")) {
+    public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, logger: Logger = Logger(label: "warden.token")) {
         self.configuration = configuration
         self.store = store
         self.keys = keys

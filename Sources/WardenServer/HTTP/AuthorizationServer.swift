@@ -23,7 +23,7 @@ public struct AuthorizationServer: Sendable {
         store: any AuthorizationStore,
         masterKey: MasterKey,
         passwordHashing: PasswordHashing = .init(),
-        throttle: FailureThrottle = FailureThrottle(),
+        throttle: BruteForceGuard = BruteForceGuard(),
         timeSource: TimeSource = .system,
         logger: Logger = Logger(label: "warden.server")
     ) async throws -> AuthorizationServer {

@@ -2,11 +2,10 @@ import Foundation
 import Synchronization
 import WardenCore
 
-/// Brute-force protection: counts authentication failures per key (a user, a client, an IP)
-/// and, past ``threshold`` failures, locks the key out with exponential backoff
-/// (``baseDelay`` doubling per further failure, capped at ``maximumDelay``). A success clears the
-/// count. Locked-out attempts get the same standard error as a wrong password, so the answer
-/// never reveals whether a user exists. In memory, per server process.
+/// Counts authentication failures per key and, from the ``threshold``-th failure on, locks the
+/// key out with exponential backoff (``baseDelay`` doubling per further failure, capped at
+/// ``maximumDelay``). A success clears the count. In memory, per server process; see
+/// ``BruteForceGuard`` for how the server uses it.
 public final class FailureThrottle: Sendable {
     private struct Entry {
         var failures: Int
