@@ -53,8 +53,15 @@ struct ServeCommand: AsyncParsableCommand {
 
         let (masterKey, createdKey, keySource) = try store.masterKey()
         let db = try await store.openStore()
-        let firstStart = try await db.signingKeys().isEmpty
-        let server = try await AuthorizationServer.start(configuration: configuration, store: db, masterKey: masterKey, logger: logger)
+        let firstStart: Bool
+        let server: AuthorizationServer
+        do {
+            firstStart = try await db.signingKeys().isEmpty
+            server = try await AuthorizationServer.start(configuration: configuration, store: db, masterKey: masterKey, logger: logger)
+        } catch {
+            try? await db.close()
+            throw error
+        }
         if createdKey { print("created master key file \(keySource) (mode 0600): back it up; without it the signing keys cannot be read") }
         if firstStart {
             print("""
@@ -73,7 +80,10 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger
         )
-        try await app.runService()
+        do { try await app.runService() } catch {
+            try? await db.close()
+            throw error
+        }
         try await db.close()
     }
 }

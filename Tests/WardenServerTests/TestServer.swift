@@ -40,15 +40,21 @@ struct TestServer: Sendable {
         configure(&configuration)
         var logger = Logger(label: "warden.test")
         logger.logLevel = .warning
-        let server = try await AuthorizationServer.start(
-            configuration: configuration,
-            store: store,
-            masterKey: masterKey,
-            passwordHashing: PasswordHashing(cost: 4),
-            timeSource: timeSource,
-            logger: logger
-        )
-        if seed, path == nil { try await seedShop(server) }
+        let server: AuthorizationServer
+        do {
+            server = try await AuthorizationServer.start(
+                configuration: configuration,
+                store: store,
+                masterKey: masterKey,
+                passwordHashing: PasswordHashing(cost: 4),
+                timeSource: timeSource,
+                logger: logger
+            )
+            if seed, path == nil { try await seedShop(server) }
+        } catch {
+            try? await store.close()
+            throw error
+        }
 
         let ready = AsyncStream<Int>.makeStream()
         let app = Application(
