@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Testing
+import WardenCLI
+import WardenCore
+import WardenServer
+import WardenSQLite
+
+/// The `warden` admin commands, run in-process on the database of a running server: what they
+/// change takes effect without a restart.
+@Suite struct CommandLineTests {
+    static func run(_ arguments: [String]) async throws {
+        var command = try WardenCommand.parseAsRoot(arguments)
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    }
+
+    @Test func adminCommandsReachARunningServer() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = directory.appendingPathComponent("warden.sqlite").path
+        let keyFile = directory.appendingPathComponent("master.key").path
+        let (masterKey, created) = try MasterKey.loadOrCreate(path: keyFile)
+        #expect(created)
+        let permissions = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? NSNumber
+        #expect(permissions?.intValue == 0o600)
+        let common = ["--database", database, "--master-key-file", keyFile]
+
+        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: { $0.keys.refreshInterval = .milliseconds(50) }) { server in
+            try await Self.run(["scope", "create", "inventory.read", "--description", "Read the inventory"] + common)
+            try await Self.run(["client", "create", "inventory-sync", "--secret", "inventory-sync-secret-0123", "--grant", "client_credentials", "--scope", "inventory.read", "--audience", "inventory"] + common)
+            try await Self.run(["client", "create", "inventory-app", "--public", "--grant", "password", "--grant", "refresh_token", "--scope", "inventory.read", "--audience", "inventory", "--redirect-uri", "http://127.0.0.1:7777/cb"] + common)
+            try await Self.run(["user", "create", "carol", "--password", "carol-password", "--scope", "inventory.read", "--bcrypt-cost", "4"] + common)
+
+            let issued = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("inventory-sync", "inventory-sync-secret-0123"))
+            #expect(issued.status == 200)
+            #expect(issued.json["scope"] as? String == "inventory.read")
+            let carol = try await server.post("/oauth2/token", [("grant_type", "password"), ("username", "carol"), ("password", "carol-password"), ("client_id", "inventory-app")])
+            #expect(carol.status == 200)
+            let metadata = try await server.get("/.well-known/oauth-authorization-server")
+            #expect((metadata.json["scopes_supported"] as? [String])?.contains("inventory.read") == true)
+
+            // Revoking by jti reaches introspection and the feed at once.
+            let token = try #require(issued.accessToken)
+            let jti = try await server.verifier(audience: "inventory").verify(token).tokenID
+            try await Self.run(["token", "revoke", jti] + common)
+            let introspection = try await server.post("/oauth2/introspect", [("token", token)], basic: ("inventory-sync", "inventory-sync-secret-0123"))
+            #expect(introspection.json["active"] as? Bool == false)
+            let feed = try await server.get("/oauth2/revocations").json["revocations"] as? [[String: Any]] ?? []
+            #expect(feed.compactMap { $0["jti"] as? String } == [jti])
+
+            // A rotated key is published by the running server.
+            let before = try await server.get("/oauth2/jwks").json["keys"] as? [[String: Any]] ?? []
+            try await Self.run(["keys", "rotate", "--publish-delay", "0", "--algorithm", "EdDSA"] + common)
+            try await Task.sleep(for: .milliseconds(100))
+            let after = try await server.get("/oauth2/jwks").json["keys"] as? [[String: Any]] ?? []
+            #expect(after.count == before.count + 1)
+            let next = try #require(try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("inventory-sync", "inventory-sync-secret-0123")).accessToken)
+            #expect(try await server.verifier(audience: "inventory").verify(next).algorithm == .eddsa)
+
+            // Deleting the client stops it at once.
+            try await Self.run(["client", "delete", "inventory-sync"] + common)
+            let deleted = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("inventory-sync", "inventory-sync-secret-0123"))
+            #expect(deleted.error == "invalid_client")
+
+            let audit = try await server.store.auditEvents(limit: 50)
+            #expect(audit.contains { $0.event == "key.rotated" })
+            #expect(audit.contains { $0.event == "token.revoked" && $0.tokenID == jti })
+        }
+    }
+
+    @Test func badInputIsAClearErrorAndChangesNothing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let common = ["--database", directory.appendingPathComponent("w.sqlite").path, "--master-key-file", directory.appendingPathComponent("k").path]
+        try await Self.run(["scope", "create", "a.read", "--description", "A"] + common)
+        let invalid: [[String]] = [
+            ["scope", "create", "bad scope", "--description", "x"],
+            ["scope", "create", "a.read", "--description", "again"],
+            ["client", "create", "c1", "--grant", "client_credentials", "--scope", "unknown.scope"],
+            ["client", "create", "c2", "--grant", "teleport"],
+            ["client", "create", "c3"],
+            ["client", "create", "c4", "--public", "--grant", "client_credentials"],
+            ["client", "create", "c5", "--grant", "authorization_code", "--redirect-uri", "http://evil.example/cb"],
+            ["client", "create", "c6", "--grant", "client_credentials", "--secret", "short"],
+            ["user", "create", "u1", "--password", "pw", "--bcrypt-cost", "4"],
+            ["user", "create", "u2", "--bcrypt-cost", "4"],
+            ["keys", "rotate", "--algorithm", "none"],
+            ["keys", "rotate", "--algorithm", "HS256"],
+            ["token", "revoke", ""],
+            ["audit", "--limit", "0"],
+        ]
+        for arguments in invalid {
+            await #expect(throws: (any Error).self, "\(arguments)") { try await Self.run(arguments + common) }
+        }
+        let store = try await SQLiteStore.open(path: common[1])
+        #expect(try await store.clients().isEmpty)
+        #expect(try await store.users().isEmpty)
+        #expect(try await store.scopes().map(\.scope) == ["a.read"])
+        try await store.close()
+    }
+}
