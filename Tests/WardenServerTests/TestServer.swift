@@ -130,7 +130,8 @@ struct TestServer: Sendable {
 
     // MARK: HTTP
 
-    struct Reply: Sendable {
+    struct Reply: Sendable, CustomStringConvertible {
+        var description: String { "Reply(\(status), \(String(decoding: body.prefix(200), as: UTF8.self)))" }
         let status: Int
         let headers: [(String, String)]
         let body: [UInt8]

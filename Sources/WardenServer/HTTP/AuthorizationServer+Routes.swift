@@ -47,6 +47,12 @@ extension AuthorizationServer {
             // RFC 7009 §2.2: 200 with an empty body.
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
         }
+        router.get("oauth2/authorize") { request, context in
+            try await authorizePage(request, context: context)
+        }
+        router.post("oauth2/authorize") { request, context in
+            try await authorizeSubmit(request, context: context)
+        }
         router.get("oauth2/revocations") { request, _ in
             try await revocationPage(request)
         }
@@ -93,12 +99,15 @@ extension AuthorizationServer {
             "jwks_uri": .string(base + "/oauth2/jwks"),
             "introspection_endpoint": .string(base + "/oauth2/introspect"),
             "revocation_endpoint": .string(base + "/oauth2/revoke"),
-            "grant_types_supported": .array(GrantType.supported.filter { $0 != .authorizationCode }.map { .string($0.rawValue) }),
+            "authorization_endpoint": .string(base + "/oauth2/authorize"),
+            "grant_types_supported": .array(GrantType.supported.map { .string($0.rawValue) }),
+            "code_challenge_methods_supported": .array(["S256"]),
+            "authorization_response_iss_parameter_supported": .bool(true),
             "token_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post", "none"]),
             "introspection_endpoint_auth_methods_supported": authMethods,
             "revocation_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post", "none"]),
             "scopes_supported": .array(scopes),
-            "response_types_supported": .array([]),
+            "response_types_supported": .array(["code"]),
             "revocation_feed_endpoint": .string(base + "/oauth2/revocations"),
         ])
     }

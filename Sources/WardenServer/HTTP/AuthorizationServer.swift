@@ -13,6 +13,7 @@ public struct AuthorizationServer: Sendable {
     public let tokens: TokenService
     public let introspection: IntrospectionService
     public let revocation: TokenRevocationService
+    public let authorization: AuthorizationFlow
     public let secretHasher: ClientSecretHasher
     public let timeSource: TimeSource
     let logger: Logger
@@ -39,6 +40,7 @@ public struct AuthorizationServer: Sendable {
             tokens: tokens,
             introspection: IntrospectionService(tokens: tokens),
             revocation: TokenRevocationService(tokens: tokens),
+            authorization: AuthorizationFlow(tokens: tokens, masterKey: masterKey),
             secretHasher: ClientSecretHasher(masterKey: masterKey),
             timeSource: timeSource,
             logger: logger
