@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "WardenCore", targets: ["WardenCore"]),
         .library(name: "WardenHummingbird", targets: ["WardenHummingbird"]),
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
+        .library(name: "WardenClient", targets: ["WardenClient"]),
         .library(name: "WardenServer", targets: ["WardenServer"]),
         .library(name: "WardenSQLite", targets: ["WardenSQLite"]),
         .executable(name: "warden", targets: ["warden"]),
@@ -71,6 +72,20 @@ let package = Package(
                 "WardenCore",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Calling other services and following the authorization server: token providers, the
+        // revocation-feed subscriber.
+        .target(
+            name: "WardenClient",
+            dependencies: [
+                "WardenCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -187,6 +202,8 @@ let package = Package(
             name: "WardenServerTests",
             dependencies: [
                 "WardenServer",
+                "WardenClient",
+                "WardenTesting",
                 "WardenSQLite",
                 "WardenCLI",
                 "WardenCore",

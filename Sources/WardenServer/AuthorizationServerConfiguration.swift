@@ -15,6 +15,11 @@ public struct AuthorizationServerConfiguration: Sendable {
     public var maximumRequestBodySize: Int = 16 * 1024
     /// Entries per page of the revocation feed, at most.
     public var revocationPageLimit: Int = 1000
+    /// How often the revocation stream looks for revocations made by other processes (the
+    /// `warden` CLI); revocations made by this server are pushed at once.
+    public var revocationStreamPollInterval: Duration = .milliseconds(500)
+    /// A comment line is sent on an idle revocation stream this often, so proxies keep it open.
+    public var revocationStreamHeartbeat: Duration = .seconds(15)
     /// How long audit rows are kept.
     public var auditRetention: Duration = .seconds(90 * 24 * 3600)
     public var keys = KeyConfiguration()

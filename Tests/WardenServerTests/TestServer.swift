@@ -24,6 +24,7 @@ struct TestServer: Sendable {
     /// Starts a server, runs `body`, stops it. `path` reuses a database (restart tests).
     static func run<T: Sendable>(
         path: String? = nil,
+        port: Int = 0,
         masterKey: MasterKey? = nil,
         seed: Bool = true,
         timeSource: TimeSource = .system,
@@ -59,7 +60,7 @@ struct TestServer: Sendable {
         let ready = AsyncStream<Int>.makeStream()
         let app = Application(
             router: server.router(),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress!.port!) },
             logger: logger
         )

@@ -16,6 +16,8 @@ public struct TokenService: Sendable {
     let verifier: AccessTokenVerifier<KeyManager>
     let timeSource: TimeSource
     let logger: Logger
+    /// Signalled whenever a revocation is stored, for the revocation stream.
+    public let revocationSignal = ChangeSignal()
 
     public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, logger: Logger = Logger(label: "warden.token")) {
         self.configuration = configuration
@@ -140,6 +142,7 @@ public struct TokenService: Sendable {
         for token in try await store.issuedTokens(family: familyID) {
             try await store.revoke(tokenID: token.tokenID, expiresAt: token.expiresAt, at: now)
         }
+        revocationSignal.signal()
     }
 
     func audit(_ event: String, client: ClientRecord?, subject: String? = nil, claims: AccessTokenClaims? = nil, outcome: String, detail: String? = nil) async throws {

@@ -54,7 +54,10 @@ extension AuthorizationServer {
             try await authorizeSubmit(request, context: context)
         }
         router.get("oauth2/revocations") { request, _ in
-            try await revocationPage(request)
+            if request.headers[.accept]?.lowercased().contains("text/event-stream") == true {
+                return try revocationStream(request)
+            }
+            return try await revocationPage(request)
         }
         router.get("health") { _, _ in
             _ = try await store.setting("schema_version", defaultingTo: "1")

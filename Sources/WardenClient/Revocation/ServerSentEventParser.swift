@@ -1,0 +1,73 @@
+/// Parses a `text/event-stream` (WHATWG HTML §9.2.6) incrementally: feed bytes as they arrive,
+/// get whole events back. Lines end with LF, CRLF or CR; `:` lines are comments; `data` lines
+/// accumulate; a blank line dispatches. A line longer than ``maximumLineLength`` is an error, so
+/// a hostile stream cannot grow the buffer without bound. (Hand-written: no listed package
+/// parses SSE.)
+struct ServerSentEventParser {
+    struct Event: Equatable {
+        var id: String?
+        var event: String
+        var data: String
+    }
+
+    struct LineTooLong: Error {}
+
+    static let maximumLineLength = 64 * 1024
+
+    private var line: [UInt8] = []
+    private var lastWasCR = false
+    private var eventType = ""
+    private var data: [String] = []
+    private var id: String?
+    private var hasFields = false
+
+    /// Events completed by `bytes`.
+    mutating func feed(_ bytes: some Sequence<UInt8>) throws -> [Event] {
+        var events: [Event] = []
+        for byte in bytes {
+            if lastWasCR {
+                lastWasCR = false
+                if byte == 0x0A { continue }  // CRLF: the CR ended the line already
+            }
+            switch byte {
+            case 0x0A:
+                if let event = endLine() { events.append(event) }
+            case 0x0D:
+                lastWasCR = true
+                if let event = endLine() { events.append(event) }
+            default:
+                guard line.count < Self.maximumLineLength else { throw LineTooLong() }
+                line.append(byte)
+            }
+        }
+        return events
+    }
+
+    private mutating func endLine() -> Event? {
+        defer { line.removeAll(keepingCapacity: true) }
+        if line.isEmpty {
+            guard hasFields else { return nil }
+            defer { eventType = ""; data = []; hasFields = false }
+            return Event(id: id, event: eventType.isEmpty ? "message" : eventType, data: data.joined(separator: "\n"))
+        }
+        if line.first == UInt8(ascii: ":") { return nil }
+        let text = String(decoding: line, as: UTF8.self)
+        let name: Substring
+        var value: Substring
+        if let colon = text.firstIndex(of: ":") {
+            name = text[..<colon]
+            value = text[text.index(after: colon)...]
+            if value.first == " " { value = value.dropFirst() }
+        } else {
+            name = Substring(text)
+            value = ""
+        }
+        switch name {
+        case "event": eventType = String(value); hasFields = true
+        case "data": data.append(String(value)); hasFields = true
+        case "id" where !value.contains("\u{0}"): id = String(value); hasFields = true
+        default: break  // `retry` and unknown fields are ignored
+        }
+        return nil
+    }
+}
