@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import WardenCore
 import WardenServer
 import WardenSQLite
@@ -51,13 +53,17 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "warden")
         logger.logLevel = environment["WARDEN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
 
+        // Metrics of every Warden part (server, verifier) go to one registry, served at /metrics.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
         let (masterKey, createdKey, keySource) = try store.masterKey()
         let db = try await store.openStore()
         let firstStart: Bool
         let server: AuthorizationServer
         do {
             firstStart = try await db.signingKeys().isEmpty
-            server = try await AuthorizationServer.start(configuration: configuration, store: db, masterKey: masterKey, logger: logger)
+            server = try await AuthorizationServer.start(configuration: configuration, store: db, masterKey: masterKey, prometheus: registry, logger: logger)
         } catch {
             try? await db.close()
             throw error

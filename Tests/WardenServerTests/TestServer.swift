@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import Prometheus
 import ServiceLifecycle
 import WardenCore
 import WardenServer
@@ -41,6 +42,7 @@ struct TestServer: Sendable {
         configure(&configuration)
         var logger = Logger(label: "warden.test")
         logger.logLevel = .warning
+        let registry = PrometheusCollectorRegistry()
         let server: AuthorizationServer
         do {
             server = try await AuthorizationServer.start(
@@ -49,6 +51,8 @@ struct TestServer: Sendable {
                 masterKey: masterKey,
                 passwordHashing: PasswordHashing(cost: 4),
                 timeSource: timeSource,
+                metricsFactory: PrometheusMetricsFactory(registry: registry),
+                prometheus: registry,
                 logger: logger
             )
             if seed, path == nil { try await seedShop(server) }

@@ -16,10 +16,12 @@ public struct TokenService: Sendable {
     let verifier: AccessTokenVerifier<KeyManager>
     let timeSource: TimeSource
     let logger: Logger
+    let metrics: ServerMetrics
     /// Signalled whenever a revocation is stored, for the revocation stream.
     public let revocationSignal = ChangeSignal()
 
-    public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, logger: Logger = Logger(label: "warden.token")) {
+    public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "warden.token")) {
+        self.metrics = metrics
         self.configuration = configuration
         self.store = store
         self.keys = keys
@@ -44,13 +46,16 @@ public struct TokenService: Sendable {
             throw OAuthError.unauthorizedClient("The client may not use this grant type.")
         }
         do {
+            let response: TokenResponse
             switch grantType {
-            case .clientCredentials: return try await clientCredentials(request, client: client)
-            case .password: return try await password(request, client: client)
-            case .refreshToken: return try await refreshToken(request, client: client)
-            case .authorizationCode: return try await authorizationCode(request, client: client)
-            default: return try await tokenExchange(request, client: client)
+            case .clientCredentials: response = try await clientCredentials(request, client: client)
+            case .password: response = try await password(request, client: client)
+            case .refreshToken: response = try await refreshToken(request, client: client)
+            case .authorizationCode: response = try await authorizationCode(request, client: client)
+            default: response = try await tokenExchange(request, client: client)
             }
+            metrics.recordIssued(grantType)
+            return response
         } catch let error as OAuthError {
             try await audit("token.refused", client: client, outcome: error.code, detail: "\(grantType): \(error.errorDescription)")
             throw error

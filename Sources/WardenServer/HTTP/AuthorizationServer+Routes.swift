@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Prometheus
 import WardenCore
 import WardenHummingbird
 
@@ -9,7 +10,7 @@ extension AuthorizationServer {
     /// The server's endpoints (paths as in DESIGN.md; the metadata document lists them).
     public func router() -> Router<AuthorizationServerContext> {
         let router = Router(context: AuthorizationServerContext.self)
-        router.add(middleware: ServerErrorMiddleware())
+        router.add(middleware: ServerErrorMiddleware(metrics: metrics))
         let maximumBody = configuration.maximumRequestBodySize
 
         router.get(".well-known/oauth-authorization-server") { _, _ in
@@ -58,6 +59,13 @@ extension AuthorizationServer {
                 return try revocationStream(request)
             }
             return try await revocationPage(request)
+        }
+        if let prometheus {
+            router.get("metrics") { _, _ in
+                var bytes: [UInt8] = []
+                prometheus.emit(into: &bytes)
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
         }
         router.get("health") { _, _ in
             _ = try await store.setting("schema_version", defaultingTo: "1")

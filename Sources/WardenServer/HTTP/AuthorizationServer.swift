@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import WardenCore
 
 /// The authorization server as a library: configuration, storage, keys and the services behind
@@ -16,6 +18,9 @@ public struct AuthorizationServer: Sendable {
     public let authorization: AuthorizationFlow
     public let secretHasher: ClientSecretHasher
     public let timeSource: TimeSource
+    public let metrics: ServerMetrics
+    /// Where `/metrics` reads from; `nil` serves no `/metrics`.
+    public let prometheus: PrometheusCollectorRegistry?
     let logger: Logger
 
     /// Checks the master key against the database and creates the first signing key if needed.
@@ -26,13 +31,16 @@ public struct AuthorizationServer: Sendable {
         passwordHashing: PasswordHashing = .init(),
         throttle: BruteForceGuard = BruteForceGuard(),
         timeSource: TimeSource = .system,
+        metricsFactory: (any MetricsFactory)? = nil,
+        prometheus: PrometheusCollectorRegistry? = nil,
         logger: Logger = Logger(label: "warden.server")
     ) async throws -> AuthorizationServer {
+        let metrics = ServerMetrics(factory: metricsFactory)
         let keys = KeyManager(configuration: configuration.keys, store: store, masterKey: masterKey, timeSource: timeSource, logger: logger)
         if try await keys.bootstrap() {
             logger.info("generated the first signing key", metadata: ["alg": "\(configuration.keys.algorithm)"])
         }
-        let tokens = TokenService(configuration: configuration, store: store, keys: keys, masterKey: masterKey, throttle: throttle, passwordHashing: passwordHashing, timeSource: timeSource, logger: logger)
+        let tokens = TokenService(configuration: configuration, store: store, keys: keys, masterKey: masterKey, throttle: throttle, passwordHashing: passwordHashing, timeSource: timeSource, metrics: metrics, logger: logger)
         return AuthorizationServer(
             configuration: configuration,
             store: store,
@@ -43,6 +51,8 @@ public struct AuthorizationServer: Sendable {
             authorization: AuthorizationFlow(tokens: tokens, masterKey: masterKey),
             secretHasher: ClientSecretHasher(masterKey: masterKey),
             timeSource: timeSource,
+            metrics: metrics,
+            prometheus: prometheus,
             logger: logger
         )
     }
