@@ -79,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
                 """)
         }
         let app = Application(
-            router: server.router(),
+            router: try await server.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "warden"),
             onServerRunning: { channel in
                 print("warden serving \(issuer) on \(channel.localAddress?.description ?? "\(host):\(port)")")

@@ -53,6 +53,24 @@ import WardenServer
         }
     }
 
+    @Test func theServerDescribesItselfInOpenAPI() async throws {
+        try await TestServer.run { server in
+            let reply = try await server.get("/openapi.json")
+            #expect(reply.status == 200)
+            let json = reply.json
+            #expect((json["openapi"] as? String)?.hasPrefix("3.1") == true)
+            let paths = try #require(json["paths"] as? [String: Any])
+            for path in ["/oauth2/token", "/oauth2/jwks", "/oauth2/introspect", "/oauth2/revoke", "/oauth2/authorize", "/oauth2/revocations", "/.well-known/oauth-authorization-server", "/health", "/metrics"] {
+                #expect(paths[path] != nil, "\(path)")
+            }
+            let schemes = (json["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
+            let flows = (schemes?["oauth2"] as? [String: Any])?["flows"] as? [String: Any]
+            #expect(flows?["clientCredentials"] != nil)
+            #expect(flows?["authorizationCode"] != nil)
+            #expect(try await server.get("/docs").status == 200)
+        }
+    }
+
     @Test func unknownPathsAndMethodsAreNotServerErrors() async throws {
         try await TestServer.run { server in
             #expect(try await server.get("/oauth2/nothing").status == 404)

@@ -63,7 +63,7 @@ struct TestServer: Sendable {
 
         let ready = AsyncStream<Int>.makeStream()
         let app = Application(
-            router: server.router(),
+            router: try await server.router(),
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress!.port!) },
             logger: logger

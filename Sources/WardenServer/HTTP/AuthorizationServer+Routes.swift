@@ -7,9 +7,11 @@ import WardenCore
 import WardenHummingbird
 
 extension AuthorizationServer {
-    /// The server's endpoints (paths as in DESIGN.md; the metadata document lists them).
-    public func router() -> Router<AuthorizationServerContext> {
+    /// The server's endpoints (paths as in DESIGN.md; the metadata document lists them), with
+    /// its own OpenAPI document at `/openapi.json` and `/docs`.
+    public func router() async throws -> Router<AuthorizationServerContext> {
         let router = Router(context: AuthorizationServerContext.self)
+        let documentation = OpenAPIRouteRegistry()
         router.add(middleware: ServerErrorMiddleware(metrics: metrics))
         let maximumBody = configuration.maximumRequestBodySize
 
@@ -60,6 +62,16 @@ extension AuthorizationServer {
             }
             return try await revocationPage(request)
         }
+        for (method, path, summary) in Self.documentedRoutes where prometheus != nil || path != "/metrics" {
+            documentation.addPublic(method: method, path: RouterPath(path), summary: summary)
+        }
+        let base = configuration.issuer.hasSuffix("/") ? String(configuration.issuer.dropLast()) : configuration.issuer
+        var openAPI = OpenAPIDocumentBuilder(title: "Warden authorization server", scopes: try await store.scopes().map { ($0.scope, $0.description) })
+        openAPI.description = "OAuth 2 authorization server: RFC 6749 grants with PKCE, RFC 8693 token exchange, RFC 7662 introspection, RFC 7009 revocation, RFC 8414 metadata, RFC 9068 JWT access tokens."
+        openAPI.clientCredentialsTokenURL = base + "/oauth2/token"
+        openAPI.passwordTokenURL = base + "/oauth2/token"
+        openAPI.authorizationCodeURLs = (base + "/oauth2/authorize", base + "/oauth2/token")
+        router.addOpenAPIRoutes(builder: openAPI, registry: documentation)
         if let prometheus {
             router.get("metrics") { _, _ in
                 var bytes: [UInt8] = []
@@ -73,6 +85,19 @@ extension AuthorizationServer {
         }
         return router
     }
+
+    static let documentedRoutes: [(HTTPRequest.Method, String, String)] = [
+        (.get, "/.well-known/oauth-authorization-server", "Authorization server metadata (RFC 8414)"),
+        (.get, "/oauth2/jwks", "Public signing keys (RFC 7517)"),
+        (.post, "/oauth2/token", "Token endpoint: client_credentials, password, authorization_code (PKCE S256), refresh_token, token exchange (RFC 6749 §3.2, RFC 8693)"),
+        (.get, "/oauth2/authorize", "Authorization endpoint: login page (RFC 6749 §4.1.1)"),
+        (.post, "/oauth2/authorize", "Login and consent forms"),
+        (.post, "/oauth2/introspect", "Token introspection for authenticated clients (RFC 7662)"),
+        (.post, "/oauth2/revoke", "Token revocation (RFC 7009)"),
+        (.get, "/oauth2/revocations", "Revocation feed: JSON page after a cursor, or a text/event-stream"),
+        (.get, "/health", "Liveness and storage readiness"),
+        (.get, "/metrics", "Prometheus metrics"),
+    ]
 
     /// `GET /oauth2/revocations?after=CURSOR&limit=N`: revoked `jti`s in feed order.
     func revocationPage(_ request: Request) async throws -> Response {
