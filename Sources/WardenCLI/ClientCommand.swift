@@ -77,9 +77,9 @@ struct ClientCommand: AsyncParsableCommand {
                 audiences: audiences,
                 accessTokenLifetime: tokenLifetime.map { .seconds($0) }
             )
-            try await store.withStore { db in
+            try await store.withStore { db, settings in
                 if let secret = given ?? secretShown {
-                    record.secretHash = ClientSecretHasher(masterKey: try await store.masterKey(checkedAgainst: db)).hash(secret)
+                    record.secretHash = ClientSecretHasher(masterKey: try await store.masterKey(settings, checkedAgainst: db)).hash(secret)
                 }
                 let known = Set(try await db.scopes().map(\.scope))
                 let unknown = scopeSet.filter { !known.contains($0) }

@@ -24,8 +24,8 @@ struct KeysCommand: AsyncParsableCommand {
                 throw ValidationError("--algorithm must be ES256, EdDSA or RS256")
             }
             guard publishDelay >= 0 else { throw ValidationError("--publish-delay cannot be negative") }
-            let key = try await store.withStore { db in
-                let keys = KeyManager(configuration: KeyConfiguration(), store: db, masterKey: try await store.masterKey(checkedAgainst: db))
+            let key = try await store.withStore { db, settings in
+                let keys = KeyManager(configuration: KeyConfiguration(), store: db, masterKey: try await store.masterKey(settings, checkedAgainst: db))
                 return try await keys.rotate(algorithm: algorithm, publishDelay: .seconds(publishDelay))
             }
             output.print(KeysCommand.json(key), text: "new key \(key.id) (\(key.algorithm)), signs from \(key.activatesAt)")

@@ -1,9 +1,12 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import ServiceLifecycle
+import UnixSignals
 import WardenCore
 import WardenServer
 import WardenSQLite
@@ -13,52 +16,78 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the authorization server.",
         discussion: """
-            Environment: WARDEN_HOST, WARDEN_PORT, WARDEN_ISSUER, WARDEN_DATABASE, WARDEN_MASTER_KEY \
-            (32 bytes, base64; else a key file beside the database, created with mode 0600), \
-            WARDEN_MASTER_KEY_FILE, WARDEN_ALGORITHM, WARDEN_TOKEN_LIFETIME (seconds), WARDEN_LOG_LEVEL.
+            Every option can also come from the environment or a JSON config file (--config), first \
+            match wins: option, environment variable, file. File keys sit under "warden", e.g. \
+            {"warden": {"port": 8080, "issuer": "https://auth.example.com"}}.
+
+              option             environment               config key
+              --host             WARDEN_HOST               warden.host (127.0.0.1)
+              --port             WARDEN_PORT               warden.port (8080)
+              --issuer           WARDEN_ISSUER             warden.issuer (http://HOST:PORT)
+              --database         WARDEN_DATABASE           warden.database (warden.sqlite)
+              --master-key-file  WARDEN_MASTER_KEY_FILE    warden.masterKeyFile (<database>.key)
+              (none)             WARDEN_MASTER_KEY         warden.masterKey (32 bytes, base64; secret)
+              --algorithm        WARDEN_ALGORITHM          warden.algorithm (ES256 | EdDSA | RS256)
+              --token-lifetime   WARDEN_TOKEN_LIFETIME     warden.tokenLifetime (300 seconds)
+              --rotate-every     WARDEN_ROTATE_EVERY       warden.rotateEvery (seconds; off by default)
+              --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
+              --config           WARDEN_CONFIG             (the file itself)
             """
     )
 
-    @Option(help: "Address to listen on. Env: WARDEN_HOST.") var host: String?
-    @Option(help: "Port to listen on. Env: WARDEN_PORT.") var port: Int?
-    @Option(help: ArgumentHelp("The issuer URL (iss of every token). Default: http://HOST:PORT. Env: WARDEN_ISSUER.", valueName: "url")) var issuer: String?
-    @Option(help: "Signing algorithm of new keys: ES256, EdDSA or RS256. Env: WARDEN_ALGORITHM.") var algorithm: String?
-    @Option(help: ArgumentHelp("Default access-token lifetime in seconds (300). Env: WARDEN_TOKEN_LIFETIME.", valueName: "seconds")) var tokenLifetime: Int?
+    @Option(help: "Address to listen on.") var host: String?
+    @Option(help: "Port to listen on.") var port: Int?
+    @Option(help: ArgumentHelp("The issuer URL (iss of every token).", valueName: "url")) var issuer: String?
+    @Option(help: "Signing algorithm of new keys: ES256, EdDSA or RS256.") var algorithm: String?
+    @Option(help: ArgumentHelp("Default access-token lifetime in seconds.", valueName: "seconds")) var tokenLifetime: Int?
+    @Option(help: ArgumentHelp("Rotate the signing key when the newest is this old.", valueName: "seconds")) var rotateEvery: Int?
+    @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let host = host ?? environment["WARDEN_HOST"] ?? "127.0.0.1"
-        let port = port ?? environment["WARDEN_PORT"].map({ Int($0) ?? -1 }) ?? 8080
-        guard (0...65535).contains(port) else {
-            throw ValidationError("the port must be 0…65535")
-        }
-        let issuer = issuer ?? environment["WARDEN_ISSUER"] ?? "http://\(host):\(port)"
+        var arguments: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let host { arguments["warden.host"] = .init(.string(host), isSecret: false) }
+        if let port { arguments["warden.port"] = .init(.int(port), isSecret: false) }
+        if let issuer { arguments["warden.issuer"] = .init(.string(issuer), isSecret: false) }
+        if let algorithm { arguments["warden.algorithm"] = .init(.string(algorithm), isSecret: false) }
+        if let tokenLifetime { arguments["warden.tokenLifetime"] = .init(.int(tokenLifetime), isSecret: false) }
+        if let rotateEvery { arguments["warden.rotateEvery"] = .init(.int(rotateEvery), isSecret: false) }
+        if let logLevel { arguments["warden.logLevel"] = .init(.string(logLevel), isSecret: false) }
+        let settings = try await store.reader(extra: arguments)
+
+        let host = settings.string(forKey: "warden.host", default: "127.0.0.1")
+        let port = settings.int(forKey: "warden.port", default: 8080)
+        guard (0...65535).contains(port) else { throw ValidationError("the port must be 0…65535") }
+        let issuer = settings.string(forKey: "warden.issuer", default: "http://\(host):\(port)")
         guard let issuerURL = URL(string: issuer), issuerURL.scheme != nil, issuerURL.host != nil, issuerURL.query == nil, issuerURL.fragment == nil else {
             throw ValidationError("the issuer must be an absolute URL without query or fragment (RFC 8414 §2)")
         }
         var configuration = AuthorizationServerConfiguration(issuer: issuer)
-        if let name = algorithm ?? environment["WARDEN_ALGORITHM"] {
-            guard let algorithm = SignatureAlgorithm(jwsName: name), SigningKeyMaterial.supported.contains(algorithm) else {
-                throw ValidationError("the algorithm must be ES256, EdDSA or RS256")
-            }
-            configuration.keys.algorithm = algorithm
+        let algorithmName = settings.string(forKey: "warden.algorithm", default: "ES256")
+        guard let algorithm = SignatureAlgorithm(jwsName: algorithmName), SigningKeyMaterial.supported.contains(algorithm) else {
+            throw ValidationError("the algorithm must be ES256, EdDSA or RS256")
         }
-        if let seconds = tokenLifetime ?? environment["WARDEN_TOKEN_LIFETIME"].flatMap({ Int($0) }) {
-            guard (1...86_400).contains(seconds) else { throw ValidationError("the token lifetime must be 1…86400 seconds") }
-            configuration.accessTokenLifetime = .seconds(seconds)
-        }
+        configuration.keys.algorithm = algorithm
+        let lifetime = settings.int(forKey: "warden.tokenLifetime", default: 300)
+        guard (1...86_400).contains(lifetime) else { throw ValidationError("the token lifetime must be 1…86400 seconds") }
+        configuration.accessTokenLifetime = .seconds(lifetime)
         configuration.keys.publishDelay = configuration.jwksMaxAge
+        let rotation = settings.int(forKey: "warden.rotateEvery")
+        if let rotation, rotation < 3600 { throw ValidationError("--rotate-every must be at least 3600 seconds") }
 
         var logger = Logger(label: "warden")
-        logger.logLevel = environment["WARDEN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        guard let level = Logger.Level(rawValue: settings.string(forKey: "warden.logLevel", default: "info")) else {
+            throw ValidationError("unknown log level")
+        }
+        logger.logLevel = level
 
         // Metrics of every Warden part (server, verifier) go to one registry, served at /metrics.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        let (masterKey, createdKey, keySource) = try store.masterKey()
-        let db = try await store.openStore()
+        let (masterKey, createdKey, keySource) = try store.masterKey(settings)
+        let databasePath = store.databasePath(settings)
+        let db = try await store.openStore(settings)
         let firstStart: Bool
         let server: AuthorizationServer
         do {
@@ -71,11 +100,11 @@ struct ServeCommand: AsyncParsableCommand {
         if createdKey { print("created master key file \(keySource) (mode 0600): back it up; without it the signing keys cannot be read") }
         if firstStart {
             print("""
-                First start: database \(store.databasePath) created with an \(configuration.keys.algorithm) signing key.
+                First start: database \(databasePath) created with an \(configuration.keys.algorithm) signing key.
                 Create scopes, clients and users with the same database, e.g.:
-                  warden scope create orders.read --description "Read orders" --database \(store.databasePath)
-                  warden client create my-service --grant client_credentials --scope orders.read --audience orders --database \(store.databasePath)
-                  warden user create alice --password-stdin --scope orders.read --database \(store.databasePath)
+                  warden scope create orders.read --description "Read orders" --database \(databasePath)
+                  warden client create my-service --grant client_credentials --scope orders.read --audience orders --database \(databasePath)
+                  warden user create alice --password-stdin --scope orders.read --database \(databasePath)
                 """)
         }
         let app = Application(
@@ -86,7 +115,10 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger
         )
-        do { try await app.runService() } catch {
+        var services: [any Service] = [app, CleanupService(store: db, auditRetention: configuration.auditRetention, logger: logger)]
+        if let rotation { services.append(KeyRotationService(keys: server.keys, every: .seconds(rotation), logger: logger)) }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do { try await group.run() } catch {
             try? await db.close()
             throw error
         }

@@ -1,23 +1,54 @@
 import ArgumentParser
+import Configuration
 import Foundation
+import SystemPackage
 import WardenServer
 import WardenSQLite
 
-/// Where the database and master key are: shared by `serve` and every admin command, so they
-/// all work on the same state. Each option falls back to its environment variable.
+/// Where the database and master key are, and where settings come from: shared by `serve` and
+/// every admin command, so they all work on the same state. Settings are read with
+/// swift-configuration, first match wins: command-line options, environment variables
+/// (`WARDEN_…`), then the JSON config file (`--config` or `WARDEN_CONFIG`), whose keys sit under
+/// `"warden"`, e.g. `{"warden": {"database": "/var/lib/warden.sqlite", "port": 8080}}`.
+///
+/// Keys (environment variable in brackets): `warden.database` (WARDEN_DATABASE, default
+/// `warden.sqlite`), `warden.masterKey` (WARDEN_MASTER_KEY, secret: 32 bytes, base64),
+/// `warden.masterKeyFile` (WARDEN_MASTER_KEY_FILE, default `<database>.key`), and for `serve`:
+/// `warden.host`, `warden.port`, `warden.issuer`, `warden.algorithm`, `warden.tokenLifetime`,
+/// `warden.rotateEvery`, `warden.logLevel`.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("SQLite file (created with its schema on first use). Env: WARDEN_DATABASE.", valueName: "path"))
     var database: String?
 
-    @Option(name: .long, help: ArgumentHelp("Master key file, created with mode 0600 on first use; ignored when WARDEN_MASTER_KEY (32 bytes, base64) is set. Default: <database>.key.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Master key file, created with mode 0600 on first use; ignored when WARDEN_MASTER_KEY (32 bytes, base64) is set. Default: <database>.key. Env: WARDEN_MASTER_KEY_FILE.", valueName: "path"))
     var masterKeyFile: String?
 
-    var databasePath: String {
-        database ?? ProcessInfo.processInfo.environment["WARDEN_DATABASE"] ?? "warden.sqlite"
+    @Option(name: .long, help: ArgumentHelp("A JSON config file with settings under \"warden\" (see `warden serve --help`). Env: WARDEN_CONFIG.", valueName: "path"))
+    var config: String?
+
+    /// The settings: these options (and `extra` ones), then the environment, then the config file.
+    func reader(extra: [AbsoluteConfigKey: ConfigValue] = [:]) async throws -> ConfigReader {
+        var values = extra
+        if let database { values["warden.database"] = .init(.string(database), isSecret: false) }
+        if let masterKeyFile { values["warden.masterKeyFile"] = .init(.string(masterKeyFile), isSecret: false) }
+        let environment = EnvironmentVariablesProvider(secretsSpecifier: .specific(["WARDEN_MASTER_KEY"]))
+        var providers: [any ConfigProvider] = [InMemoryProvider(name: "arguments", values: values), environment]
+        if let path = config ?? ProcessInfo.processInfo.environment["WARDEN_CONFIG"] {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(path)))
+            } catch {
+                throw ValidationError("cannot read the config file \(path): \(error)")
+            }
+        }
+        return ConfigReader(providers: providers)
     }
 
-    func openStore() async throws -> SQLiteStore {
-        var path = databasePath
+    func databasePath(_ settings: ConfigReader) -> String {
+        settings.string(forKey: "warden.database", default: "warden.sqlite")
+    }
+
+    func openStore(_ settings: ConfigReader) async throws -> SQLiteStore {
+        var path = databasePath(settings)
         if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
         if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
             throw ValidationError("PostgreSQL is not supported yet; use a SQLite path")
@@ -26,10 +57,11 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store, runs `body`, and closes the store whatever happened.
-    func withStore<T>(_ body: (any AuthorizationStore) async throws -> T) async throws -> T {
-        let db = try await openStore()
+    func withStore<T>(_ body: (any AuthorizationStore, ConfigReader) async throws -> T) async throws -> T {
+        let settings = try await reader()
+        let db = try await openStore(settings)
         do {
-            let result = try await body(db)
+            let result = try await body(db, settings)
             try await db.close()
             return result
         } catch {
@@ -38,10 +70,15 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// Opens the store, runs `body`, and closes the store whatever happened.
+    func withStore<T>(_ body: (any AuthorizationStore) async throws -> T) async throws -> T {
+        try await withStore { db, _ in try await body(db) }
+    }
+
     /// The master key, checked against the one the database was set up with (recorded on first
     /// use), so a wrong key never writes anything.
-    func masterKey(checkedAgainst db: any AuthorizationStore) async throws -> MasterKey {
-        let key = try masterKey().key
+    func masterKey(_ settings: ConfigReader, checkedAgainst db: any AuthorizationStore) async throws -> MasterKey {
+        let key = try masterKey(settings).key
         let stored = try await db.setting("master_key_fingerprint", defaultingTo: key.fingerprint)
         guard stored == key.fingerprint else {
             throw MasterKeyError("this database was set up with a different master key; use the same WARDEN_MASTER_KEY or key file")
@@ -49,13 +86,13 @@ struct StoreOptions: ParsableArguments {
         return key
     }
 
-    /// The master key from WARDEN_MASTER_KEY or the key file (created if missing), and whether
-    /// it was just created.
-    func masterKey() throws -> (key: MasterKey, created: Bool, source: String) {
-        if let value = ProcessInfo.processInfo.environment["WARDEN_MASTER_KEY"], !value.isEmpty {
+    /// The master key from `warden.masterKey` or the key file (created if missing), whether it
+    /// was just created, and where it came from.
+    func masterKey(_ settings: ConfigReader) throws -> (key: MasterKey, created: Bool, source: String) {
+        if let value = settings.string(forKey: "warden.masterKey", isSecret: true), !value.isEmpty {
             return (try MasterKey(base64: value), false, "WARDEN_MASTER_KEY")
         }
-        let path = masterKeyFile ?? ProcessInfo.processInfo.environment["WARDEN_MASTER_KEY_FILE"] ?? (databasePath + ".key")
+        let path = settings.string(forKey: "warden.masterKeyFile", default: databasePath(settings) + ".key")
         let (key, created) = try MasterKey.loadOrCreate(path: path)
         return (key, created, path)
     }

@@ -72,6 +72,21 @@ import WardenSQLite
         }
     }
 
+    @Test func settingsComeFromAJSONConfigFile() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = directory.appendingPathComponent("from-config.sqlite").path
+        let config = directory.appendingPathComponent("warden.json").path
+        try Data(#"{"warden": {"database": "\#(database)", "port": 9}}"#.utf8).write(to: URL(fileURLWithPath: config))
+        try await Self.run(["scope", "create", "c.read", "--description", "C", "--config", config])
+        let store = try await SQLiteStore.open(path: database)
+        #expect(try await store.scopes().map(\.scope) == ["c.read"])
+        try await store.close()
+        // The key file lands beside the configured database.
+        #expect(FileManager.default.fileExists(atPath: database) )
+        await #expect(throws: (any Error).self) { try await Self.run(["scope", "list", "--config", directory.appendingPathComponent("missing.json").path]) }
+    }
+
     @Test func badInputIsAClearErrorAndChangesNothing() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -46,7 +46,9 @@ public final class KeyManager: VerificationKeySource {
         var created = false
         let now = timeSource.now()
         if try await store.signingKeys().filter({ $0.isPublished(at: now) }).isEmpty {
-            _ = try await addKey(algorithm: configuration.algorithm, activatesAt: now)
+            // A second in the past: a time read back from storage may differ from `now` in the
+            // last bit, and the first key must sign at once.
+            _ = try await addKey(algorithm: configuration.algorithm, activatesAt: now.addingTimeInterval(-1))
             created = true
         }
         try await reload()

@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import WardenCore
+
+/// Deletes what has outlived its use, every ``interval``: expired authorization codes, refresh
+/// tokens, issued-token records, revocation entries (an hour past the token's expiry) and audit
+/// rows past retention, and signing keys no longer published. A swift-service-lifecycle
+/// `Service`; `warden serve` runs it.
+public struct CleanupService: Service {
+    let store: any AuthorizationStore
+    let auditRetention: Duration
+    let interval: Duration
+    let timeSource: TimeSource
+    let logger: Logger
+
+    public init(store: any AuthorizationStore, auditRetention: Duration, interval: Duration = .seconds(600), timeSource: TimeSource = .system, logger: Logger = Logger(label: "warden.cleanup")) {
+        self.store = store
+        self.auditRetention = auditRetention
+        self.interval = interval
+        self.timeSource = timeSource
+        self.logger = logger
+    }
+
+    /// One pass; returns how many rows went.
+    @discardableResult
+    public func runOnce() async throws -> Int {
+        let now = timeSource.now()
+        var deleted = try await store.deleteExpired(before: now, auditBefore: now.addingTimeInterval(-auditRetention.timeInterval))
+        deleted += try await store.deleteUnpublishedSigningKeys(at: now)
+        if deleted > 0 { logger.info("cleanup", metadata: ["deleted": "\(deleted)"]) }
+        return deleted
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await runOnce() } catch {
+                    logger.warning("cleanup failed", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}
