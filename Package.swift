@@ -162,6 +162,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Examples/ScopesTutorial/Sources/ScopesTutorial",
             swiftSettings: swiftSettings
@@ -213,6 +214,7 @@ let package = Package(
                 "WardenServer",
                 "WardenClient",
                 "WardenTesting",
+                "ScopesTutorial",
                 "WardenSQLite",
                 "WardenCLI",
                 "WardenCore",
@@ -221,6 +223,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

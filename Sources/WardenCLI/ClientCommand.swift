@@ -32,6 +32,11 @@ struct ClientCommand: AsyncParsableCommand {
                 throw ValidationError("a client id is 1–128 visible ASCII characters without ':'")
             }
             guard !grants.isEmpty else { throw ValidationError("name at least one --grant") }
+            // Every access token needs an `aud` (RFC 9068 §2.2).
+            guard !audiences.isEmpty else { throw ValidationError("name at least one --audience (the first is the default aud of its tokens)") }
+            if grants.contains("authorization_code"), redirectURIs.isEmpty {
+                throw ValidationError("the authorization_code grant needs at least one --redirect-uri")
+            }
             for grant in grants where GrantType(commandLineName: grant) == nil {
                 throw ValidationError("unknown grant '\(grant)'")
             }

@@ -7,6 +7,9 @@ enum SQLiteSchema {
 
     static let statements: [String] = [
         "PRAGMA journal_mode = WAL",
+        // In WAL mode NORMAL is safe against application crashes (a power loss may drop the
+        // last commits, never corrupt the file) and spares an fsync per token issued.
+        "PRAGMA synchronous = NORMAL",
         "PRAGMA foreign_keys = ON",
         """
         CREATE TABLE IF NOT EXISTS settings (

@@ -20,6 +20,12 @@ public struct AuthorizationServerConfiguration: Sendable {
     public var revocationStreamPollInterval: Duration = .milliseconds(500)
     /// A comment line is sent on an idle revocation stream this often, so proxies keep it open.
     public var revocationStreamHeartbeat: Duration = .seconds(15)
+    /// How long clients and the scope list are cached: changes made by the `warden` CLI reach a
+    /// running server within this time. Zero turns caching off.
+    public var recordCacheLifetime: Duration = .seconds(1)
+    /// How often introspection and token exchange read new entries of the revocation feed made by
+    /// other processes (this server's own revocations count at once). Zero reads on every check.
+    public var revocationSyncInterval: Duration = .milliseconds(500)
     /// How long audit rows are kept.
     public var auditRetention: Duration = .seconds(90 * 24 * 3600)
     public var keys = KeyConfiguration()

@@ -29,7 +29,12 @@ import WardenSQLite
         #expect(permissions?.intValue == 0o600)
         let common = ["--database", database, "--master-key-file", keyFile]
 
-        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: { $0.keys.refreshInterval = .milliseconds(50) }) { server in
+        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: {
+            $0.keys.refreshInterval = .milliseconds(50)
+            // What the CLI changes is seen at once (the defaults: within a second).
+            $0.recordCacheLifetime = .zero
+            $0.revocationSyncInterval = .zero
+        }) { server in
             try await Self.run(["scope", "create", "inventory.read", "--description", "Read the inventory"] + common)
             try await Self.run(["client", "create", "inventory-sync", "--secret", "inventory-sync-secret-0123", "--grant", "client_credentials", "--scope", "inventory.read", "--audience", "inventory"] + common)
             try await Self.run(["client", "create", "inventory-app", "--public", "--grant", "password", "--grant", "refresh_token", "--scope", "inventory.read", "--audience", "inventory", "--redirect-uri", "http://127.0.0.1:7777/cb"] + common)
@@ -95,12 +100,14 @@ import WardenSQLite
         let invalid: [[String]] = [
             ["scope", "create", "bad scope", "--description", "x"],
             ["scope", "create", "a.read", "--description", "again"],
-            ["client", "create", "c1", "--grant", "client_credentials", "--scope", "unknown.scope"],
-            ["client", "create", "c2", "--grant", "teleport"],
+            ["client", "create", "c1", "--grant", "client_credentials", "--scope", "unknown.scope", "--audience", "a"],
+            ["client", "create", "c2", "--grant", "teleport", "--audience", "a"],
             ["client", "create", "c3"],
-            ["client", "create", "c4", "--public", "--grant", "client_credentials"],
-            ["client", "create", "c5", "--grant", "authorization_code", "--redirect-uri", "http://evil.example/cb"],
-            ["client", "create", "c6", "--grant", "client_credentials", "--secret", "short"],
+            ["client", "create", "c3b", "--grant", "client_credentials"],
+            ["client", "create", "c3c", "--public", "--grant", "authorization_code", "--audience", "a"],
+            ["client", "create", "c4", "--public", "--grant", "client_credentials", "--audience", "a"],
+            ["client", "create", "c5", "--grant", "authorization_code", "--redirect-uri", "http://evil.example/cb", "--audience", "a"],
+            ["client", "create", "c6", "--grant", "client_credentials", "--secret", "short", "--audience", "a"],
             ["user", "create", "u1", "--password", "pw", "--bcrypt-cost", "4"],
             ["user", "create", "u2", "--bcrypt-cost", "4"],
             ["keys", "rotate", "--algorithm", "none"],

@@ -8,6 +8,7 @@ public struct ClientAuthenticator: Sendable {
     let store: any AuthorizationStore
     let hasher: ClientSecretHasher
     let throttle: BruteForceGuard
+    let cache: ExpiringCache<String, ClientRecord?>
     let timeSource: TimeSource
     let logger: Logger
 
@@ -29,7 +30,9 @@ public struct ClientAuthenticator: Sendable {
             throw OAuthError.invalidClient("Client authentication failed.")
         }
         guard credentials.clientID.utf8.count <= 256 else { try await fail("client_id too long") }
-        guard let client = try await store.client(id: credentials.clientID) else { try await fail("unknown client") }
+        guard let client = try await cache.value(for: credentials.clientID, load: { try await store.client(id: credentials.clientID) }) else {
+            try await fail("unknown client")
+        }
         if let hash = client.secretHash {
             guard let secret = credentials.secret, secret.utf8.count <= 512 else { try await fail("confidential client without a secret") }
             guard hasher.matches(secret, hash: hash) else { try await fail("wrong secret") }

@@ -14,17 +14,13 @@ extension TokenService {
             throw OAuthError.invalidGrant("The code_verifier is malformed.")
         }
         let now = timeSource.now()
-        let record: AuthorizationCodeRecord
-        switch try await store.redeemAuthorizationCode(hash: OpaqueToken.hash(code), at: now) {
-        case .notFound:
-            throw OAuthError.invalidGrant("The authorization code is invalid.")
-        case .alreadyUsed(let used):
-            try await revokeFamily(used.familyID, now: now)
-            try await audit("token.code_reuse", client: client, subject: used.subject, outcome: "invalid_grant", detail: "family \(used.familyID) revoked")
-            throw OAuthError.invalidGrant("The authorization code is invalid.")
-        case .redeemed(let redeemed):
-            record = redeemed
-        }
+        let record = try await firstRedemption(
+            try await store.redeemAuthorizationCode(hash: OpaqueToken.hash(code), at: now),
+            replayEvent: "token.code_reuse",
+            client: client,
+            refusal: .invalidGrant("The authorization code is invalid."),
+            now: now
+        )
         guard record.clientID == client.id else { throw OAuthError.invalidGrant("The authorization code is invalid.") }
         guard record.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
         // §4.1.3: redirect_uri is required when the authorization request had one; Warden always does.

@@ -16,17 +16,13 @@ extension TokenService {
         guard let existing = try await store.refreshToken(hash: hash), existing.clientID == client.id else {
             throw OAuthError.invalidGrant("The refresh token is invalid.")
         }
-        let record: RefreshTokenRecord
-        switch try await store.redeemRefreshToken(hash: hash, at: now) {
-        case .notFound:
-            throw OAuthError.invalidGrant("The refresh token is invalid.")
-        case .alreadyUsed(let used):
-            try await revokeFamily(used.familyID, now: now)
-            try await audit("token.refresh_reuse", client: client, subject: used.subject, outcome: "invalid_grant", detail: "family \(used.familyID) revoked")
-            throw OAuthError.invalidGrant("The refresh token is invalid.")
-        case .redeemed(let redeemed):
-            record = redeemed
-        }
+        let record = try await firstRedemption(
+            try await store.redeemRefreshToken(hash: hash, at: now),
+            replayEvent: "token.refresh_reuse",
+            client: client,
+            refusal: .invalidGrant("The refresh token is invalid."),
+            now: now
+        )
         guard record.expiresAt > now else { throw OAuthError.invalidGrant("The refresh token is invalid.") }
         // The user may have been disabled or deleted since.
         guard let user = try await store.user(named: record.subject), !user.disabled else {

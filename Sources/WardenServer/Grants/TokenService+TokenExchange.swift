@@ -30,7 +30,7 @@ extension TokenService {
         do { subject = try await verifier.verify(subjectToken) } catch {
             throw OAuthError.invalidGrant("The subject token is invalid.")
         }
-        guard !(try await store.isRevoked(tokenID: subject.tokenID)) else { throw OAuthError.invalidGrant("The subject token is invalid.") }
+        guard !(try await revocations.isRevoked(tokenID: subject.tokenID)) else { throw OAuthError.invalidGrant("The subject token is invalid.") }
         guard subject.claims.audience.contains(client.id) || subject.clientID == client.id else {
             throw OAuthError.invalidGrant("The subject token was not issued for this client.")
         }

@@ -19,15 +19,23 @@ public struct TokenService: Sendable {
     let metrics: ServerMetrics
     /// Signalled whenever a revocation is stored, for the revocation stream.
     public let revocationSignal = ChangeSignal()
+    let revocations: RevocationMirror
+    let scopeCache: ExpiringCache<Int, Set<Scope>>
 
     public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "warden.token")) {
         self.metrics = metrics
+        self.revocations = RevocationMirror(store: store, syncInterval: configuration.revocationSyncInterval, timeSource: timeSource)
+        self.scopeCache = ExpiringCache(lifetime: configuration.recordCacheLifetime, capacity: 1, timeSource: timeSource)
         self.configuration = configuration
         self.store = store
         self.keys = keys
-        self.clients = ClientAuthenticator(store: store, hasher: ClientSecretHasher(masterKey: masterKey), throttle: throttle, timeSource: timeSource, logger: logger)
+        self.clients = ClientAuthenticator(store: store, hasher: ClientSecretHasher(masterKey: masterKey), throttle: throttle, cache: ExpiringCache(lifetime: configuration.recordCacheLifetime, timeSource: timeSource), timeSource: timeSource, logger: logger)
         self.passwords = PasswordChecker(store: store, throttle: throttle, hashing: passwordHashing, timeSource: timeSource, logger: logger)
-        self.verifier = AccessTokenVerifier(configuration: .issuedBy(configuration.issuer), keys: keys, timeSource: timeSource, logger: logger)
+        // Its cache spares the signature check for a token seen before; revocation is checked
+        // after it, against the mirror of the feed.
+        var verifierConfiguration = AccessTokenVerifierConfiguration.issuedBy(configuration.issuer)
+        verifierConfiguration.cacheCapacity = 10_000
+        self.verifier = AccessTokenVerifier(configuration: verifierConfiguration, keys: keys, timeSource: timeSource, logger: logger)
         self.timeSource = timeSource
         self.logger = logger
     }
@@ -66,7 +74,7 @@ public struct TokenService: Sendable {
 
     /// The scopes the server knows.
     func knownScopes() async throws -> Set<Scope> {
-        Set(try await store.scopes().map(\.scope))
+        try await scopeCache.value(for: 0) { Set(try await store.scopes().map(\.scope)) }
     }
 
     /// `aud` for a new token: the requested `audience`/`resource` values if the client may ask
@@ -146,8 +154,30 @@ public struct TokenService: Sendable {
         try await store.revokeRefreshTokenFamily(familyID, at: now)
         for token in try await store.issuedTokens(family: familyID) {
             try await store.revoke(tokenID: token.tokenID, expiresAt: token.expiresAt, at: now)
+            revocations.record(tokenID: token.tokenID, expiresAt: token.expiresAt)
         }
         revocationSignal.signal()
+    }
+
+    /// The record of a first redemption. A replay revokes the whole family (RFC 6749 §4.1.2 for
+    /// codes, RFC 9700 §4.14.2 for refresh tokens) and, like an unknown value, is `invalid_grant`.
+    func firstRedemption<Record: TokenFamilyMember>(
+        _ redemption: SingleUseRedemption<Record>,
+        replayEvent: String,
+        client: ClientRecord,
+        refusal: OAuthError,
+        now: Date
+    ) async throws -> Record {
+        switch redemption {
+        case .redeemed(let record):
+            return record
+        case .notFound:
+            throw refusal
+        case .alreadyUsed(let used):
+            try await revokeFamily(used.familyID, now: now)
+            try await audit(replayEvent, client: client, subject: used.subject, outcome: "invalid_grant", detail: "family \(used.familyID) revoked")
+            throw refusal
+        }
     }
 
     func audit(_ event: String, client: ClientRecord?, subject: String? = nil, claims: AccessTokenClaims? = nil, outcome: String, detail: String? = nil) async throws {

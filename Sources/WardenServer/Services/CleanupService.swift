@@ -38,7 +38,7 @@ public struct CleanupService: Service {
                 do { try await runOnce() } catch {
                     logger.warning("cleanup failed", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: interval)
+                try? await Task.sleep(for: interval)
             }
         }
     }

@@ -37,7 +37,7 @@ public struct KeyRotationService: Service {
                 do { try await rotateIfDue() } catch {
                     logger.warning("scheduled rotation failed", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: checkInterval)
+                try? await Task.sleep(for: checkInterval)
             }
         }
     }

@@ -11,12 +11,14 @@ public struct IntrospectionService: Sendable {
     let store: any AuthorizationStore
     let clients: ClientAuthenticator
     let verifier: AccessTokenVerifier<KeyManager>
+    let revocations: RevocationMirror
     let timeSource: TimeSource
 
     init(tokens: TokenService) {
         self.store = tokens.store
         self.clients = tokens.clients
         self.verifier = tokens.verifier
+        self.revocations = tokens.revocations
         self.timeSource = tokens.timeSource
     }
 
@@ -27,7 +29,7 @@ public struct IntrospectionService: Sendable {
         if let verified = try? await verifier.verify(token) {
             let claims = verified.claims
             guard claims.audience.contains(caller.id) || claims.clientID == caller.id else { return inactive }
-            guard !(try await store.isRevoked(tokenID: claims.tokenID)) else { return inactive }
+            guard !(try await revocations.isRevoked(tokenID: claims.tokenID)) else { return inactive }
             var members: [String: JSONValue] = [
                 "active": .bool(true),
                 "scope": .string(claims.scope.description),

@@ -25,6 +25,7 @@ public struct TokenRevocationService: Sendable {
                 return
             }
             try await tokens.store.revoke(tokenID: verified.tokenID, expiresAt: verified.claims.expiresAt, at: now)
+            tokens.revocations.record(tokenID: verified.tokenID, expiresAt: verified.claims.expiresAt)
             tokens.revocationSignal.signal()
             try await tokens.audit("token.revoked", client: client, claims: verified.claims, outcome: "success", detail: "access token")
             return

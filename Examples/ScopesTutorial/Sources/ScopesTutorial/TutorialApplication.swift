@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdAuth
 import Logging
+import ServiceLifecycle
 import WardenCore
 import WardenHummingbird
 
@@ -14,10 +15,14 @@ public func buildTutorialApplication(
     signingKey: SigningKey? = nil,
     logger: Logger = Logger(label: "scopes-tutorial")
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildTutorialRouter(configuration: configuration, users: users, signingKey: signingKey)
+    let (router, keys) = try await buildTutorialRouterAndKeys(configuration: configuration, users: users, signingKey: signingKey)
+    var services: [any Service] = []
+    // A remote key set refreshes in the background as a service.
+    if case .remote(let remote) = keys { services.append(remote) }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "scopes-tutorial"),
+        services: services,
         logger: logger
     )
 }
@@ -28,22 +33,45 @@ public func buildTutorialRouter(
     users: TutorialUserDirectory? = nil,
     signingKey: SigningKey? = nil
 ) async throws -> Router<TutorialContext> {
+    try await buildTutorialRouterAndKeys(configuration: configuration, users: users, signingKey: signingKey).router
+}
+
+/// The routes and the key source their verifier uses.
+func buildTutorialRouterAndKeys(
+    configuration: TutorialConfiguration,
+    users: TutorialUserDirectory?,
+    signingKey: SigningKey?
+) async throws -> (router: Router<TutorialContext>, keys: TutorialKeys) {
     let users = users ?? .seeded(cost: configuration.bcryptCost)
-    let key: SigningKey
-    if let signingKey { key = signingKey } else { key = await SigningKey.generateES256() }
+    let keys: TutorialKeys
+    var localSigner: AccessTokenSigner?
+    if let server = configuration.authorizationServer {
+        let base = server.hasSuffix("/") ? String(server.dropLast()) : server
+        keys = .remote(RemoteJWKSKeySet(url: base + "/oauth2/jwks"))
+    } else {
+        let key: SigningKey
+        if let signingKey { key = signingKey } else { key = await SigningKey.generateES256() }
+        keys = .local(try StaticKeySet([key.verificationKey]))
+        localSigner = AccessTokenSigner(key: key)
+    }
     let verifier = AccessTokenVerifier(
         configuration: .init(issuer: configuration.resolvedIssuer, audience: configuration.audience),
-        keys: try StaticKeySet([key.verificationKey])
+        keys: keys
     )
-    let tokenEndpoint = PasswordTokenEndpoint(users: users, signer: AccessTokenSigner(key: key), configuration: configuration)
 
     let router = Router(context: TutorialContext.self)
     let documentation = OpenAPIRouteRegistry()
     var openAPI = OpenAPIDocumentBuilder(title: "Warden scopes tutorial", scopes: TutorialScopes.all)
-    openAPI.passwordTokenURL = "/token"
-
-    router.post("token") { request, _ in try await tokenEndpoint.handle(request) }
-    documentation.addPublic(method: .post, path: "/token", summary: "Log in (OAuth 2 password grant)")
+    if let signer = localSigner {
+        let tokenEndpoint = PasswordTokenEndpoint(users: users, signer: signer, configuration: configuration)
+        openAPI.passwordTokenURL = "/token"
+        router.post("token") { request, _ in try await tokenEndpoint.handle(request) }
+        documentation.addPublic(method: .post, path: "/token", summary: "Log in (OAuth 2 password grant)")
+    } else {
+        // Tokens come from the Warden authorization server.
+        openAPI.passwordTokenURL = configuration.resolvedIssuer + "/oauth2/token"
+        openAPI.authorizationCodeURLs = (configuration.resolvedIssuer + "/oauth2/authorize", configuration.resolvedIssuer + "/oauth2/token")
+    }
 
     let authenticator = BearerAuthenticator(verifier: verifier, configuration: .init(realm: "scopes-tutorial"), context: TutorialContext.self)
 
@@ -63,7 +91,7 @@ public func buildTutorialRouter(
         .get(summary: "Service status") { _, _, _ in StatusResponse(status: "ok") }
 
     router.addOpenAPIRoutes(builder: openAPI, registry: documentation)
-    return router
+    return (router, keys)
 }
 
 /// The token's user, if they still exist and are active (a token outlives a change of status).

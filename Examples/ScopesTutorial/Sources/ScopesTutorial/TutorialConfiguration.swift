@@ -8,10 +8,13 @@ public struct TutorialConfiguration: Sendable {
     public var audience = "scopes-tutorial"
     /// Access-token lifetime (the FastAPI tutorial's 30 minutes).
     public var tokenLifetime: Duration = .seconds(30 * 60)
+    /// A Warden authorization server (its issuer URL) whose tokens the app trusts instead of
+    /// minting its own: keys come from its JWKS, and `POST /token` is not served.
+    public var authorizationServer: String?
     /// bcrypt work factor for the seeded users.
     public var bcryptCost: UInt8 = 12
 
     public init() {}
 
-    public var resolvedIssuer: String { issuer ?? "http://\(host):\(port)" }
+    public var resolvedIssuer: String { authorizationServer ?? issuer ?? "http://\(host):\(port)" }
 }

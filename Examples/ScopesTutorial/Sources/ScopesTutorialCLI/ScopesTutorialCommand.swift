@@ -16,10 +16,14 @@ struct ScopesTutorialCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port = 8000
 
+    @Option(help: ArgumentHelp("Trust tokens from this Warden authorization server (its issuer URL) instead of minting its own.", valueName: "url"))
+    var authorizationServer: String?
+
     func run() async throws {
         var configuration = TutorialConfiguration()
         configuration.host = host
         configuration.port = port
+        configuration.authorizationServer = authorizationServer
         let app = try await buildTutorialApplication(configuration: configuration)
         try await app.runService()
     }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# HTTP benchmarks of the authorization server, each a ratio to a baseline measured in the same
+# run on the same machine (wrk from Debian, loopback only, bounded duration):
+#   1. client_credentials issuance: Warden vs a FastAPI + uvicorn + python-jose reference
+#      (fastapi_reference.py, same claims, same ES256 signature), target >= 4x;
+#   2. introspection vs a plain route on the same Warden server (GET /oauth2/jwks: in memory,
+#      no database), target >= 0.7x.
+# Usage: Benchmarks/http/run.sh [seconds per run, default 10] [connections, default 32]
+# Needs: apt-get install wrk; pip install -r Benchmarks/http/requirements.txt;
+# a release build: swift build -c release --product warden (from the repository root).
+set -euo pipefail
+cd "$(dirname "$0")"
+DURATION="${1:-10}"
+CONNECTIONS="${2:-32}"
+ROOT="$(cd ../.. && pwd)"
+WARDEN="$ROOT/.build/release/warden"
+WORK="$(mktemp -d)"
+SECRET="bench-secret-0123456789abcdef"
+AUTH="$(printf 'bench-service:%s' "$SECRET" | base64 -w0)"
+cleanup() { kill "${WARDEN_PID:-}" "${FASTAPI_PID:-}" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+
+# Warden, on a fresh SQLite file.
+DB="$WORK/warden.sqlite"
+"$WARDEN" scope create orders.read --description "Read orders" --database "$DB" >/dev/null
+"$WARDEN" client create bench-service --secret "$SECRET" --grant client_credentials --scope orders.read --audience orders --database "$DB" >/dev/null
+"$WARDEN" client create orders --secret "orders-secret-0123456789" --grant client_credentials --scope orders.read --audience orders --database "$DB" >/dev/null
+WARDEN_LOG_LEVEL=warning "$WARDEN" serve --port 8002 --database "$DB" >/dev/null &
+WARDEN_PID=$!
+(cd "$WORK" && BENCH_SECRET="$SECRET" uvicorn --app-dir "$OLDPWD" fastapi_reference:app --host 127.0.0.1 --port 8001 --log-level warning) &
+FASTAPI_PID=$!
+for _ in $(seq 100); do
+  curl -sf http://127.0.0.1:8002/health >/dev/null && curl -s -o /dev/null http://127.0.0.1:8001/docs && break
+  sleep 0.1
+done
+
+# Sanity: both issue a token.
+curl -sf -u "bench-service:$SECRET" -d grant_type=client_credentials http://127.0.0.1:8002/oauth2/token >/dev/null
+curl -sf -u "bench-service:$SECRET" -d grant_type=client_credentials http://127.0.0.1:8001/oauth2/token >/dev/null
+
+echo "== client_credentials issuance (${DURATION}s, ${CONNECTIONS} connections, 2 threads)"
+export BODY="grant_type=client_credentials&scope=orders.read" AUTH
+WARDEN_ISSUE=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s post.lua http://127.0.0.1:8002/oauth2/token | rps)
+FASTAPI_ISSUE=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s post.lua http://127.0.0.1:8001/oauth2/token | rps)
+echo "warden   $WARDEN_ISSUE req/s"
+echo "fastapi  $FASTAPI_ISSUE req/s"
+python3 -c "print(f'ratio    {float(\"$WARDEN_ISSUE\")/float(\"$FASTAPI_ISSUE\"):.2f}x   (target >= 4x)')"
+
+echo "== introspection vs a plain route on the same server"
+TOKEN=$(curl -sf -u "bench-service:$SECRET" -d grant_type=client_credentials http://127.0.0.1:8002/oauth2/token | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])')
+export BODY="token=$TOKEN" AUTH="$(printf 'orders:%s' "orders-secret-0123456789" | base64 -w0)"
+INTROSPECT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s post.lua http://127.0.0.1:8002/oauth2/introspect | rps)
+PLAIN=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" http://127.0.0.1:8002/oauth2/jwks | rps)
+echo "introspect  $INTROSPECT req/s"
+echo "plain route $PLAIN req/s"
+python3 -c "print(f'ratio       {float(\"$INTROSPECT\")/float(\"$PLAIN\"):.2f}x   (target >= 0.7x)')"

@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+import WardenCore
+
+/// The server's in-memory copy of the revocation feed, so introspection and token exchange ask
+/// memory, not the database, whether a `jti` is revoked. Revocations made by this process are
+/// recorded at once; others (the CLI, another process) are read from the feed after the last
+/// cursor, at most once per ``syncInterval`` (one indexed query returning only what is new).
+final class RevocationMirror: Sendable {
+    let store: any AuthorizationStore
+    let list: RevocationList
+    let syncInterval: TimeInterval
+    let timeSource: TimeSource
+    private struct State {
+        var cursor: Int64 = 0
+        var lastSync: Date = .distantPast
+    }
+    private let state = Mutex(State())
+    static let pageSize = 1000
+
+    init(store: any AuthorizationStore, syncInterval: Duration, timeSource: TimeSource) {
+        self.store = store
+        self.list = RevocationList(timeSource: timeSource)
+        self.syncInterval = syncInterval.timeInterval
+        self.timeSource = timeSource
+    }
+
+    func isRevoked(tokenID: String) async throws -> Bool {
+        try await syncIfStale()
+        return list.isRevoked(tokenID: tokenID)
+    }
+
+    /// A revocation this process just stored.
+    func record(tokenID: String, expiresAt: Date) {
+        list.revoke(tokenID: tokenID, expiresAt: expiresAt)
+    }
+
+    private func syncIfStale() async throws {
+        let now = timeSource.now()
+        // One caller syncs; the others use what is there (at most one interval old).
+        let (due, cursor) = state.withLock { state -> (Bool, Int64) in
+            guard syncInterval <= 0 || now.timeIntervalSince(state.lastSync) >= syncInterval else { return (false, state.cursor) }
+            state.lastSync = now
+            return (true, state.cursor)
+        }
+        guard due else { return }
+        var next = cursor
+        do {
+            while true {
+                let page = try await store.revocations(after: next, limit: Self.pageSize)
+                for entry in page { list.revoke(tokenID: entry.tokenID, expiresAt: entry.expiresAt) }
+                next = page.last?.cursor ?? next
+                if page.count < Self.pageSize { break }
+            }
+        } catch {
+            // Try again on the next call rather than trusting a stale copy for a whole interval.
+            state.withLock { $0.lastSync = .distantPast }
+            throw error
+        }
+        state.withLock { $0.cursor = max($0.cursor, next) }
+    }
+}
