@@ -40,14 +40,50 @@ public struct URLEncodedFormParameters: Sendable {
     }
 
     private static func pairs(in body: String) -> [(String?, String?)] {
-        body.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (decode(parts[0]), parts.count == 2 ? decode(parts[1]) : "")
+        body.utf8.split(separator: UInt8(ascii: "&")).map { pair in
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            return (decodeComponent(parts[0]), parts.count == 2 ? decodeComponent(parts[1]) : "")
         }
     }
 
-    private static func decode(_ component: Substring) -> String? {
-        component.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    /// One `application/x-www-form-urlencoded` component (WHATWG URL §5.1): `+` is a space,
+    /// `%XX` a byte; the result must be valid UTF-8. `nil` for a malformed escape or bad UTF-8.
+    /// Hand-written over bytes: Foundation's `removingPercentEncoding` was a quarter of the
+    /// token endpoint's CPU time, and no listed library decodes form components without it.
+    public static func decodeComponent(_ component: some Collection<UInt8>) -> String? {
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(component.count)
+        var index = component.startIndex
+        while index != component.endIndex {
+            let byte = component[index]
+            switch byte {
+            case UInt8(ascii: "+"):
+                bytes.append(0x20)
+            case UInt8(ascii: "%"):
+                let first = component.index(after: index)
+                guard first != component.endIndex else { return nil }
+                let second = component.index(after: first)
+                guard second != component.endIndex, let high = hex(component[first]), let low = hex(component[second]) else { return nil }
+                bytes.append(high << 4 | low)
+                index = second
+            default:
+                bytes.append(byte)
+            }
+            index = component.index(after: index)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    public static func decodeComponent(_ component: Substring) -> String? {
+        decodeComponent(component.utf8)
     }
 
     /// Names echoed in errors are cut short and stripped to visible ASCII.

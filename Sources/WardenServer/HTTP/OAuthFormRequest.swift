@@ -50,8 +50,8 @@ struct OAuthFormRequest: Sendable {
             guard let decoded = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
                 let text = String(data: decoded, encoding: .utf8),
                 let colon = text.firstIndex(of: ":"),
-                let id = String(text[..<colon]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
-                let secret = String(text[text.index(after: colon)...]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+                let id = URLEncodedFormParameters.decodeComponent(text[..<colon]),
+                let secret = URLEncodedFormParameters.decodeComponent(text[text.index(after: colon)...])
             else { throw OAuthError.invalidClient("Client authentication failed.") }
             // A client_id in the body must name the same client.
             if let formID = form["client_id"], formID != id { throw OAuthError.invalidRequest("client_id does not match the Authorization header.") }

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Metrics
+import Synchronization
 import WardenCore
 
 /// The authorization server's metrics (swift-metrics; `warden serve` exports them in Prometheus
@@ -14,6 +15,8 @@ public struct ServerMetrics: Sendable {
     private let factory: any MetricsFactory
     private let issued: [GrantType: Counter]
     private let errors: [String: Counter]
+    /// Timers by route, method and status, made once each (all three are bounded).
+    private let timers = TimerCache()
 
     static let errorCodes = [
         "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
@@ -40,7 +43,22 @@ public struct ServerMetrics: Sendable {
     func recordError(_ code: String) { (errors[code] ?? errors["other"])?.increment() }
 
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        Timer(label: "warden.http.request.duration", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
-            .recordNanoseconds(Int64(duration.timeInterval * 1e9))
+        let key = "\(method) \(status) \(route)"
+        let timer = timers.timer(key) {
+            Timer(label: "warden.http.request.duration", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
+        }
+        timer.recordNanoseconds(Int64(duration.timeInterval * 1e9))
+    }
+
+    final class TimerCache: Sendable {
+        private let timers = Mutex<[String: Timer]>([:])
+        func timer(_ key: String, make: () -> Timer) -> Timer {
+            timers.withLock { timers in
+                if let timer = timers[key] { return timer }
+                let timer = make()
+                timers[key] = timer
+                return timer
+            }
+        }
     }
 }

@@ -1,0 +1,24 @@
+import Testing
+import WardenCore
+import WardenHummingbird
+
+@Suite struct FormDecodingTests {
+    @Test(arguments: [
+        ("a+b", "a b"), ("%41%62", "Ab"), ("%e2%82%AC", "€"), ("", ""), ("plain", "plain"), ("%2B", "+"),
+    ])
+    func decodesComponents(input: String, expected: String) {
+        #expect(URLEncodedFormParameters.decodeComponent(Substring(input)) == expected)
+    }
+
+    @Test(arguments: ["%", "%4", "%G1", "%zz", "%ff", "%c3%28", "abc%"])
+    func refusesMalformedEscapesAndBadUTF8(input: String) {
+        #expect(URLEncodedFormParameters.decodeComponent(Substring(input)) == nil)
+    }
+
+    @Test func repeatedParametersAreRefusedUnlessAllowed() throws {
+        #expect(throws: OAuthError.self) { try URLEncodedFormParameters(parsing: "a=1&a=2") }
+        let form = try URLEncodedFormParameters(parsing: "audience=x&audience=y&b=%20", repeatable: ["audience"])
+        #expect(form.all("audience") == ["x", "y"])
+        #expect(form["b"] == " ")
+    }
+}
