@@ -47,7 +47,7 @@ struct OAuthFormRequest: Sendable {
             guard form["client_secret"] == nil else {
                 throw OAuthError.invalidRequest("Use one client authentication method, not two.")
             }
-            guard let decoded = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+            guard let decoded = Data(base64Encoded: String(parts[1])),
                 let text = String(data: decoded, encoding: .utf8),
                 let colon = text.firstIndex(of: ":"),
                 let id = URLEncodedFormParameters.decodeComponent(text[..<colon]),
