@@ -27,6 +27,18 @@ import WardenSQLite
         }
     }
 
+    @Test func anExchangedTokenIntrospectsWithItsActor() async throws {
+        try await TestServer.run { server in
+            let login = try await server.passwordToken("alice", "wonderland", scope: "payment.create")
+            let exchanged = try await server.exchange(try #require(login.accessToken), as: Self.order, audience: "payment-service")
+            let reply = try await server.post("/oauth2/introspect", [("token", try #require(exchanged.accessToken))], basic: ("payment-service", TestServer.paymentSecret))
+            #expect(reply.json["active"] as? Bool == true)
+            #expect(reply.json["aud"] as? String == "payment-service")
+            #expect((reply.json["act"] as? [String: Any])?["sub"] as? String == "order-service")
+            #expect(reply.json["exp"] as? Int != nil)
+        }
+    }
+
     @Test func anythingNotMeantForTheCallerOrDeadIsInactive() async throws {
         try await TestServer.run { server in
             let login = try await server.passwordToken("alice", "wonderland", scope: "order.read")

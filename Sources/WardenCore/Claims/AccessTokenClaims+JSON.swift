@@ -88,7 +88,8 @@ extension ActorClaim {
         self.init(subject: subject, previous: previous)
     }
 
-    func jsonBytes() -> [UInt8] {
+    /// The claim as JSON: `{"sub": …, "act": {…}}`.
+    public func jsonBytes() -> [UInt8] {
         var writer = JSONObjectWriter()
         writer.add("sub", subject)
         if let previous { writer.addRaw("act", previous.value.jsonBytes()) }

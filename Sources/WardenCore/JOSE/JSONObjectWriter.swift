@@ -3,17 +3,25 @@ import Foundation
 // Written by hand: a few lines that emit a JSON object with members in a fixed order, so minted
 // tokens are byte-for-byte reproducible and JSONEncoder stays off the signing path.
 
-/// Writes one flat JSON object member by member.
-struct JSONObjectWriter {
+/// Writes one flat JSON object member by member, in the order given (no dictionary, no sorting):
+/// for responses on hot paths.
+public struct JSONObjectWriter {
     private var bytes: [UInt8] = [UInt8(ascii: "{")]
     private var isFirst = true
 
-    mutating func add(_ name: String, _ value: String) {
+    public init() {}
+
+    public mutating func add(_ name: String, _ value: Bool) {
+        key(name)
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    public mutating func add(_ name: String, _ value: String) {
         key(name)
         Self.appendString(value, to: &bytes)
     }
 
-    mutating func add(_ name: String, _ values: [String]) {
+    public mutating func add(_ name: String, _ values: [String]) {
         key(name)
         bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
@@ -23,18 +31,19 @@ struct JSONObjectWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    mutating func add(_ name: String, _ date: Date) {
+    /// A NumericDate (RFC 7519 §2): whole seconds since the epoch.
+    public mutating func add(_ name: String, _ date: Date) {
         key(name)
         bytes.append(contentsOf: Array(String(Int64(date.timeIntervalSince1970.rounded(.down))).utf8))
     }
 
     /// Adds an already-serialized JSON value.
-    mutating func addRaw(_ name: String, _ json: [UInt8]) {
+    public mutating func addRaw(_ name: String, _ json: [UInt8]) {
         key(name)
         bytes.append(contentsOf: json)
     }
 
-    mutating func finish() -> [UInt8] {
+    public mutating func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))
         return bytes
     }

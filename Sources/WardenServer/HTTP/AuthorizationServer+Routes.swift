@@ -41,7 +41,7 @@ extension AuthorizationServer {
         router.post("oauth2/introspect") { request, context in
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
             guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }
-            return Response.json(try await introspection.introspect(token: token, credentials: form.client, remoteAddress: context.remoteIP))
+            return Response.json(bytes: try await introspection.introspect(token: token, credentials: form.client, remoteAddress: context.remoteIP))
         }
         router.post("oauth2/revoke") { request, context in
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)

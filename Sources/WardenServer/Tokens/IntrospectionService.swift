@@ -22,41 +22,41 @@ public struct IntrospectionService: Sendable {
         self.timeSource = tokens.timeSource
     }
 
-    public func introspect(token: String, credentials: ClientCredentials?, remoteAddress: String?) async throws -> JSONValue {
+    /// The introspection response, as JSON bytes (§2.2).
+    public func introspect(token: String, credentials: ClientCredentials?, remoteAddress: String?) async throws -> [UInt8] {
         let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress, allowPublic: false)
-        let inactive: JSONValue = .object(["active": .bool(false)])
+        let inactive = Array(#"{"active":false}"#.utf8)
         guard !token.isEmpty, token.utf8.count <= 16 * 1024 else { return inactive }
         if let verified = try? await verifier.verify(token) {
             let claims = verified.claims
             guard claims.audience.contains(caller.id) || claims.clientID == caller.id else { return inactive }
             guard !(try await revocations.isRevoked(tokenID: claims.tokenID)) else { return inactive }
-            var members: [String: JSONValue] = [
-                "active": .bool(true),
-                "scope": .string(claims.scope.description),
-                "client_id": .string(claims.clientID),
-                "sub": .string(claims.subject),
-                "aud": claims.audience.count == 1 ? .string(claims.audience[0]) : .array(claims.audience.map(JSONValue.string)),
-                "iss": .string(claims.issuer),
-                "exp": .number(claims.expiresAt.timeIntervalSince1970.rounded(.down)),
-                "iat": .number(claims.issuedAt.timeIntervalSince1970.rounded(.down)),
-                "jti": .string(claims.tokenID),
-                "token_type": "Bearer",
-            ]
-            if let actor = claims.actor { members["act"] = Self.json(actor) }
-            return .object(members)
+            var writer = JSONObjectWriter()
+            writer.add("active", true)
+            writer.add("scope", claims.scope.description)
+            writer.add("client_id", claims.clientID)
+            writer.add("sub", claims.subject)
+            if claims.audience.count == 1 { writer.add("aud", claims.audience[0]) } else { writer.add("aud", claims.audience) }
+            writer.add("iss", claims.issuer)
+            writer.add("exp", claims.expiresAt)
+            writer.add("iat", claims.issuedAt)
+            writer.add("jti", claims.tokenID)
+            writer.add("token_type", "Bearer")
+            if let actor = claims.actor { writer.addRaw("act", actor.jsonBytes()) }
+            return writer.finish()
         }
         if let refresh = try await store.refreshToken(hash: OpaqueToken.hash(token)), refresh.clientID == caller.id {
             // `refreshToken(hash:)` returns used and revoked tokens too; redeeming one now is a replay.
             guard refresh.expiresAt > timeSource.now(), try await isRedeemable(refresh) else { return inactive }
-            return .object([
-                "active": .bool(true),
-                "scope": .string(refresh.scope.description),
-                "client_id": .string(refresh.clientID),
-                "sub": .string(refresh.subject),
-                "exp": .number(refresh.expiresAt.timeIntervalSince1970.rounded(.down)),
-                "iat": .number(refresh.issuedAt.timeIntervalSince1970.rounded(.down)),
-                "token_type": "refresh_token",
-            ])
+            var writer = JSONObjectWriter()
+            writer.add("active", true)
+            writer.add("scope", refresh.scope.description)
+            writer.add("client_id", refresh.clientID)
+            writer.add("sub", refresh.subject)
+            writer.add("exp", refresh.expiresAt)
+            writer.add("iat", refresh.issuedAt)
+            writer.add("token_type", "refresh_token")
+            return writer.finish()
         }
         return inactive
     }
@@ -65,9 +65,4 @@ public struct IntrospectionService: Sendable {
         try await store.isRefreshTokenActive(hash: refresh.hash)
     }
 
-    static func json(_ actor: ActorClaim) -> JSONValue {
-        var members: [String: JSONValue] = ["sub": .string(actor.subject)]
-        if let previous = actor.previous?.value { members["act"] = json(previous) }
-        return .object(members)
-    }
 }
