@@ -5,13 +5,14 @@
 #      (fastapi_reference.py, same claims, same ES256 signature), target >= 4x;
 #   2. introspection vs a plain route on the same Warden server (GET /oauth2/jwks: in memory,
 #      no database), target >= 0.7x.
-# Usage: Benchmarks/http/run.sh [seconds per run, default 10] [connections, default 32]
+# Usage: Benchmarks/http/run.sh [seconds per measurement, default 5] [connections, default 32] [rounds, default 5]
 # Needs: apt-get install wrk; pip install -r Benchmarks/http/requirements.txt;
 # a release build: swift build -c release --product warden (from the repository root).
 set -euo pipefail
 cd "$(dirname "$0")"
-DURATION="${1:-10}"
+DURATION="${1:-5}"
 CONNECTIONS="${2:-32}"
+ROUNDS="${3:-5}"
 ROOT="$(cd ../.. && pwd)"
 WARDEN="$ROOT/.build/release/warden"
 WORK="$(mktemp -d)"
@@ -40,19 +41,35 @@ done
 curl -sf -u "bench-service:$SECRET" -d grant_type=client_credentials http://127.0.0.1:8002/oauth2/token >/dev/null
 curl -sf -u "bench-service:$SECRET" -d grant_type=client_credentials http://127.0.0.1:8001/oauth2/token >/dev/null
 
-echo "== client_credentials issuance (${DURATION}s, ${CONNECTIONS} connections, 2 threads)"
-export BODY="grant_type=client_credentials&scope=orders.read" AUTH
-WARDEN_ISSUE=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s post.lua http://127.0.0.1:8002/oauth2/token | rps)
-FASTAPI_ISSUE=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s post.lua http://127.0.0.1:8001/oauth2/token | rps)
-echo "warden   $WARDEN_ISSUE req/s"
-echo "fastapi  $FASTAPI_ISSUE req/s"
-python3 -c "print(f'ratio    {float(\"$WARDEN_ISSUE\")/float(\"$FASTAPI_ISSUE\"):.2f}x   (target >= 4x)')"
-
-echo "== introspection vs a plain route on the same server"
 TOKEN=$(curl -sf -u "bench-service:$SECRET" -d grant_type=client_credentials http://127.0.0.1:8002/oauth2/token | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])')
-export BODY="token=$TOKEN" AUTH="$(printf 'orders:%s' "orders-secret-0123456789" | base64 -w0)"
-INTROSPECT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s post.lua http://127.0.0.1:8002/oauth2/introspect | rps)
-PLAIN=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" http://127.0.0.1:8002/oauth2/jwks | rps)
-echo "introspect  $INTROSPECT req/s"
-echo "plain route $PLAIN req/s"
-python3 -c "print(f'ratio       {float(\"$INTROSPECT\")/float(\"$PLAIN\"):.2f}x   (target >= 0.7x)')"
+ISSUE_AUTH="$AUTH"
+INTROSPECT_AUTH="$(printf 'orders:%s' "orders-secret-0123456789" | base64 -w0)"
+
+# Warm-up (not measured): every endpoint once for a few seconds.
+export BODY="grant_type=client_credentials&scope=orders.read" AUTH="$ISSUE_AUTH"
+wrk -t2 -c"$CONNECTIONS" -d3s -s post.lua http://127.0.0.1:8002/oauth2/token >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d3s -s post.lua http://127.0.0.1:8001/oauth2/token >/dev/null
+export BODY="token=$TOKEN" AUTH="$INTROSPECT_AUTH"
+wrk -t2 -c"$CONNECTIONS" -d3s -s post.lua http://127.0.0.1:8002/oauth2/introspect >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d3s http://127.0.0.1:8002/oauth2/jwks >/dev/null
+
+# Each round measures a candidate and its baseline back to back, so both see the same machine;
+# the ratios of the rounds are reported, and their median is the result.
+echo "rounds: $ROUNDS x ${DURATION}s per measurement, ${CONNECTIONS} connections, 2 wrk threads"
+ISSUE_RATIOS=()
+INTROSPECT_RATIOS=()
+for round in $(seq "$ROUNDS"); do
+  export BODY="grant_type=client_credentials&scope=orders.read" AUTH="$ISSUE_AUTH"
+  W=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s post.lua http://127.0.0.1:8002/oauth2/token | rps)
+  F=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s post.lua http://127.0.0.1:8001/oauth2/token | rps)
+  export BODY="token=$TOKEN" AUTH="$INTROSPECT_AUTH"
+  I=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s post.lua http://127.0.0.1:8002/oauth2/introspect | rps)
+  P=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" http://127.0.0.1:8002/oauth2/jwks | rps)
+  ISSUE_RATIOS+=("$(python3 -c "print(round($W/$F, 2))")")
+  INTROSPECT_RATIOS+=("$(python3 -c "print(round($I/$P, 2))")")
+  printf 'round %s: issuance warden %8.0f req/s, fastapi %6.0f req/s (%sx) | introspection %8.0f req/s, plain route %8.0f req/s (%sx)\n' \
+    "$round" "$W" "$F" "${ISSUE_RATIOS[-1]}" "$I" "$P" "${INTROSPECT_RATIOS[-1]}"
+done
+median() { python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
+echo "client_credentials issuance, warden / fastapi+python-jose: median $(median "${ISSUE_RATIOS[@]}")x (target >= 4x)"
+echo "introspection / plain route:                          median $(median "${INTROSPECT_RATIOS[@]}")x (target >= 0.7x)"
