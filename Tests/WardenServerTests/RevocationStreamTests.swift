@@ -98,7 +98,7 @@ import WardenSQLite
                 // A revocation made by another process (the CLI writes the database) arrives by polling.
                 let other = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.read").accessToken)
                 let otherID = try await verifier.verify(other).tokenID
-                try await server.store.revoke(tokenID: otherID, expiresAt: Date().addingTimeInterval(300), at: Date())
+                _ = try await server.store.revoke(tokenID: otherID, expiresAt: Date().addingTimeInterval(300), at: Date())
                 #expect(try await eventually { revocations.isRevoked(tokenID: otherID) })
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()

@@ -56,7 +56,7 @@ public final class RevocationFeedSubscriber: Service {
     public var receivedCount: Int { state.withLock { $0.received } }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var backoff = self.configuration.initialBackoff
             while !Task.isCancelled {
                 do {

@@ -11,7 +11,7 @@ public struct AccessTokenVerifierConfiguration: Sendable {
     /// How many verified tokens to remember; 0 turns the cache off.
     public var cacheCapacity: Int = 10_000
 
-    /// Whether `aud` is checked against ``audience``. Only ``issuedBy(_:)`` turns it off.
+    /// Whether `aud` is checked against ``audience``. Only ``acceptingAnyAudience(issuer:)`` turns it off.
     public private(set) var checksAudience = true
 
     public init(issuer: String, audience: String) {
@@ -22,7 +22,7 @@ public struct AccessTokenVerifierConfiguration: Sendable {
     /// For the authorization server itself (introspection, revocation, token exchange): every
     /// check but the audience one, which the server makes afterwards against the calling client.
     /// A resource server must never use this.
-    public static func issuedBy(_ issuer: String) -> AccessTokenVerifierConfiguration {
+    public static func acceptingAnyAudience(issuer: String) -> AccessTokenVerifierConfiguration {
         var configuration = AccessTokenVerifierConfiguration(issuer: issuer, audience: "")
         configuration.checksAudience = false
         configuration.cacheCapacity = 0

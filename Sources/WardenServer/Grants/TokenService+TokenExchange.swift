@@ -31,6 +31,9 @@ extension TokenService {
             throw OAuthError.invalidGrant("The subject token is invalid.")
         }
         guard !(try await revocations.isRevoked(tokenID: subject.tokenID)) else { throw OAuthError.invalidGrant("The subject token is invalid.") }
+        // The verifier allows clock leeway past `exp`; a new token from an expired one would be
+        // born expired, so here the subject token must still be live, strictly.
+        guard subject.claims.expiresAt > now else { throw OAuthError.invalidGrant("The subject token has expired.") }
         guard subject.claims.audience.contains(client.id) || subject.clientID == client.id else {
             throw OAuthError.invalidGrant("The subject token was not issued for this client.")
         }

@@ -33,7 +33,7 @@ public struct TokenService: Sendable {
         self.passwords = PasswordChecker(store: store, throttle: throttle, hashing: passwordHashing, timeSource: timeSource, logger: logger)
         // Its cache spares the signature check for a token seen before; revocation is checked
         // after it, against the mirror of the feed.
-        var verifierConfiguration = AccessTokenVerifierConfiguration.issuedBy(configuration.issuer)
+        var verifierConfiguration = AccessTokenVerifierConfiguration.acceptingAnyAudience(issuer: configuration.issuer)
         verifierConfiguration.cacheCapacity = 10_000
         self.verifier = AccessTokenVerifier(configuration: verifierConfiguration, keys: keys, timeSource: timeSource, logger: logger)
         self.timeSource = timeSource

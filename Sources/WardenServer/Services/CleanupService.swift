@@ -33,7 +33,7 @@ public struct CleanupService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await runOnce() } catch {
                     logger.warning("cleanup failed", metadata: ["error": "\(error)"])

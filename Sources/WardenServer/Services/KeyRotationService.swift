@@ -32,7 +32,7 @@ public struct KeyRotationService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await rotateIfDue() } catch {
                     logger.warning("scheduled rotation failed", metadata: ["error": "\(error)"])
