@@ -44,6 +44,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
     @OptionGroup var store: StoreOptions
 
+    /// Prints unbuffered (the server runs on; buffered lines would wait in a pipe).
+    private func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     func run() async throws {
         var arguments: [AbsoluteConfigKey: ConfigValue] = [:]
         if let host { arguments["warden.host"] = .init(.string(host), isSecret: false) }
@@ -97,9 +102,9 @@ struct ServeCommand: AsyncParsableCommand {
             try? await db.close()
             throw error
         }
-        if createdKey { print("created master key file \(keySource) (mode 0600): back it up; without it the signing keys cannot be read") }
+        if createdKey { say("created master key file \(keySource) (mode 0600): back it up; without it the signing keys cannot be read") }
         if firstStart {
-            print("""
+            say("""
                 First start: database \(databasePath) created with an \(configuration.keys.algorithm) signing key.
                 Create scopes, clients and users with the same database, e.g.:
                   warden scope create orders.read --description "Read orders" --database \(databasePath)
@@ -111,7 +116,8 @@ struct ServeCommand: AsyncParsableCommand {
             router: try await server.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "warden"),
             onServerRunning: { channel in
-                print("warden serving \(issuer) on \(channel.localAddress?.description ?? "\(host):\(port)")")
+                // Written unbuffered, so it is seen at once even when stdout is a pipe or a file.
+                FileHandle.standardOutput.write(Data("warden serving \(issuer) on \(channel.localAddress?.description ?? "\(host):\(port)")\n".utf8))
             },
             logger: logger
         )
