@@ -9,6 +9,8 @@ import WardenCore
 /// - A token that fails verification: 401 `invalid_token` (503 if its keys cannot be had).
 /// - Several credentials or bad syntax: 400 `invalid_request`.
 ///
+/// While the rest of the request is handled, ``IncomingAccessToken/current`` holds the token.
+///
 /// Scopes are not checked here: ``ProtectedRouterGroup`` routes check their added-up requirement.
 public struct BearerAuthenticator<Context: AuthRequestContext, Keys: VerificationKeySource>: RouterMiddleware
 where Context.Identity == VerifiedAccessToken {
@@ -31,14 +33,20 @@ where Context.Identity == VerifiedAccessToken {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         var context = context
-        if let token = try await extractor.extract(from: &request) {
-            do {
-                context.identity = try await verifier.verify(token)
-            } catch {
-                if error.reason == .keysUnavailable { throw BearerError.temporarilyUnavailable(realm: realm) }
-                throw BearerError.invalidToken(realm: realm)
-            }
+        guard let token = try await extractor.extract(from: &request) else {
+            return try await next(request, context)
         }
-        return try await next(request, context)
+        let verified: VerifiedAccessToken
+        do {
+            verified = try await verifier.verify(token)
+        } catch {
+            if error.reason == .keysUnavailable { throw BearerError.temporarilyUnavailable(realm: realm) }
+            throw BearerError.invalidToken(realm: realm)
+        }
+        context.identity = verified
+        // The handler (and any client it calls the next service with) sees the incoming token.
+        return try await IncomingAccessToken.$current.withValue(IncomingAccessToken(rawValue: token, verified: verified)) {
+            try await next(request, context)
+        }
     }
 }

@@ -1,0 +1,115 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Instrumentation
+import Logging
+import NIOCore
+import NIOHTTP1
+import WardenCore
+
+/// Calls other services with the right token for each (configured per target, see
+/// ``ServiceTarget``): the service's own token, the incoming user token exchanged for the
+/// target's audience and scopes (RFC 8693), or — only when named so — the incoming token
+/// unchanged. The incoming token comes from ``IncomingAccessToken/current``, which Warden's
+/// Hummingbird authenticator sets; trace context goes along through swift-distributed-tracing's
+/// instrument.
+///
+/// Tokens are cached until shortly before they expire; concurrent calls needing the same token
+/// share one request to the authorization server. A 401 `invalid_token` from the target drops
+/// that token and the call is retried once with a new one, never more.
+public final class AuthorizedHTTPClient: Sendable {
+    public let identity: ClientIdentity
+    public let targets: [String: ServiceTarget]
+    let httpClient: HTTPClient
+    let tokenEndpoint: TokenEndpointClient
+    let cache: TokenCache
+    let logger: Logger
+
+    public init(
+        identity: ClientIdentity,
+        targets: [String: ServiceTarget],
+        httpClient: HTTPClient = .shared,
+        tokenRequestTimeout: Duration = .seconds(5),
+        timeSource: TimeSource = .system,
+        logger: Logger = Logger(label: "warden.client")
+    ) {
+        self.identity = identity
+        self.targets = targets
+        self.httpClient = httpClient
+        self.tokenEndpoint = TokenEndpointClient(identity: identity, httpClient: httpClient, timeout: tokenRequestTimeout, timeSource: timeSource, logger: logger)
+        self.cache = TokenCache(timeSource: timeSource)
+        self.logger = logger
+    }
+
+    /// How many tokens are cached now (for tests and metrics).
+    public var cachedTokenCount: Int { cache.count }
+
+    /// Sends `request` (its URL a path relative to the target's base URL, e.g. `/payments`) to the
+    /// target named `targetName`, with the target's token and the current trace context.
+    public func execute(_ request: HTTPClientRequest, to targetName: String, timeout: Duration = .seconds(10)) async throws -> HTTPClientResponse {
+        guard let target = targets[targetName] else {
+            throw AuthorizedHTTPClientError(.unknownTarget, "no target named \(targetName)")
+        }
+        var request = request
+        request.url = target.baseURL + (request.url.hasPrefix("/") ? request.url : "/" + request.url)
+        InstrumentationSystem.instrument.inject(ServiceContext.current ?? .topLevel, into: &request.headers, using: HTTPHeadersInjector())
+
+        let (key, token) = try await self.token(for: target)
+        let response = try await send(request, token: token, timeout: timeout)
+        // RFC 6750 §3.1: the target says the token is no good (expired early, revoked, rotated
+        // keys): one new token, one retry.
+        guard response.status == .unauthorized, Self.isInvalidToken(response), let key else { return response }
+        cache.invalidate(key, ifValue: token)
+        logger.debug("target refused the token; retrying once with a new one", metadata: ["target": "\(targetName)"])
+        let (_, fresh) = try await self.token(for: target)
+        return try await send(request, token: fresh, timeout: timeout)
+    }
+
+    private func send(_ request: HTTPClientRequest, token: String, timeout: Duration) async throws -> HTTPClientResponse {
+        var request = request
+        request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
+        return try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.timeInterval * 1000)))
+    }
+
+    /// The token for a call to `target`, and its cache key (`nil` when forwarding: nothing to renew).
+    func token(for target: ServiceTarget) async throws -> (key: String?, token: String) {
+        switch target.tokenSource.kind {
+        case .ownIdentity:
+            let key = "cc \(target.audience) \(target.scopes)"
+            let token = try await cache.token(for: key) { [tokenEndpoint] in
+                var parameters = [("grant_type", "client_credentials"), ("audience", target.audience)]
+                if !target.scopes.isEmpty { parameters.append(("scope", target.scopes.description)) }
+                return try await tokenEndpoint.requestToken(parameters)
+            }
+            return (key, token)
+        case .exchangingIncomingToken:
+            guard let incoming = IncomingAccessToken.current else {
+                throw AuthorizedHTTPClientError(.noIncomingToken, "a token exchange needs the incoming request's token")
+            }
+            // Keyed by a hash of the subject token: never the token itself in memory twice.
+            let digest = Base64URL.encode(Array(SHA256.hash(data: Array(incoming.rawValue.utf8))))
+            let key = "tx \(digest) \(target.audience) \(target.scopes)"
+            let token = try await cache.token(for: key) { [tokenEndpoint] in
+                var parameters = [
+                    ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
+                    ("subject_token", incoming.rawValue),
+                    ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"),
+                    ("requested_token_type", "urn:ietf:params:oauth:token-type:access_token"),
+                    ("audience", target.audience),
+                ]
+                if !target.scopes.isEmpty { parameters.append(("scope", target.scopes.description)) }
+                return try await tokenEndpoint.requestToken(parameters)
+            }
+            return (key, token)
+        case .forwardingIncomingToken:
+            guard let incoming = IncomingAccessToken.current else {
+                throw AuthorizedHTTPClientError(.noIncomingToken, "forwarding needs the incoming request's token")
+            }
+            return (nil, incoming.rawValue)
+        }
+    }
+
+    static func isInvalidToken(_ response: HTTPClientResponse) -> Bool {
+        response.headers[canonicalForm: "WWW-Authenticate"].contains { $0.lowercased().contains("error=\"invalid_token\"") }
+    }
+}

@@ -1,0 +1,61 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import WardenCore
+
+/// Asks the authorization server's token endpoint for tokens as one client (HTTP Basic,
+/// RFC 6749 §2.3.1) and reads the answer strictly (RFC 6749 §5.1/§5.2).
+struct TokenEndpointClient: Sendable {
+    let identity: ClientIdentity
+    let httpClient: HTTPClient
+    let timeout: Duration
+    let timeSource: TimeSource
+    let logger: Logger
+
+    func requestToken(_ parameters: [(String, String)]) async throws -> IssuedToken {
+        var request = HTTPClientRequest(url: identity.tokenEndpoint)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        let credentials = "\(Self.formEncode(identity.clientID)):\(Self.formEncode(identity.clientSecret))"
+        request.headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
+        request.body = .bytes(ByteBuffer(string: parameters.map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&")))
+
+        let body: ByteBuffer
+        let status: HTTPResponseStatus
+        do {
+            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.timeInterval * 1000)))
+            status = response.status
+            body = try await response.body.collect(upTo: 64 * 1024)
+        } catch {
+            logger.debug("token endpoint unreachable", metadata: ["error": "\(error)"])
+            throw AuthorizedHTTPClientError(.authorizationServerUnavailable, "the authorization server cannot be reached")
+        }
+        let json = (try? StrictJSONParser().parse(Array(body.readableBytesView)))?.objectValue
+        guard status == .ok else {
+            if let code = json?["error"]?.stringValue, status.code < 500 {
+                let oauthError = OAuthError(code: code, description: json?["error_description"]?.stringValue ?? "")
+                throw AuthorizedHTTPClientError(.tokenRefused, "the authorization server refused the token: \(code)", oauthError: oauthError)
+            }
+            throw AuthorizedHTTPClientError(.authorizationServerUnavailable, "the authorization server answered \(status.code)")
+        }
+        guard let json, let token = json["access_token"]?.stringValue, !token.isEmpty,
+            json["token_type"]?.stringValue?.lowercased() == "bearer"
+        else {
+            throw AuthorizedHTTPClientError(.authorizationServerUnavailable, "the authorization server's answer is not a token response")
+        }
+        let expiresIn = json["expires_in"]?.numberValue.map { Int($0) } ?? 60
+        return IssuedToken(value: token, expiresIn: expiresIn, now: timeSource.now())
+    }
+
+    /// `application/x-www-form-urlencoded` for one value: unreserved characters as they are,
+    /// everything else percent-encoded (so `+`, `&`, `=` survive).
+    static func formEncode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    /// RFC 3986 §2.3 unreserved characters, ASCII only.
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}
