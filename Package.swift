@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "WardenSQLite", targets: ["WardenSQLite"]),
         .executable(name: "warden", targets: ["warden"]),
         .executable(name: "scopes-tutorial", targets: ["ScopesTutorialCLI"]),
+        .executable(name: "shop-demo", targets: ["ShopDemoCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
@@ -232,6 +233,69 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The shop (issue 4): order and payment services built only on Warden's public products,
+        // the demo that runs them with an authorization server, and its tests.
+        .target(
+            name: "ShopServices",
+            dependencies: [
+                "WardenCore",
+                "WardenHummingbird",
+                "WardenClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/Shop/Sources/ShopServices",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ShopDemo",
+            dependencies: [
+                "ShopServices",
+                "WardenCore",
+                "WardenClient",
+                "WardenServer",
+                "WardenSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/Shop/Sources/ShopDemo",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ShopDemoCLI",
+            dependencies: [
+                "ShopDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/Shop/Sources/ShopDemoCLI",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ShopTests",
+            dependencies: [
+                "ShopDemo",
+                "ShopServices",
+                "WardenCore",
+                "WardenClient",
+                "WardenServer",
+                "WardenSQLite",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Examples/Shop/Tests/ShopTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

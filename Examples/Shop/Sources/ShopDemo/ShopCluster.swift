@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import ShopServices
+import WardenClient
+import WardenCore
+import WardenServer
+import WardenSQLite
+
+/// The shop running on loopback: a Warden authorization server on a temporary SQLite file,
+/// seeded with the shop's identities, the order service and the payment service.
+public struct ShopCluster: Sendable {
+    public let issuer: String
+    public let orderURL: String
+    public let paymentURL: String
+    public let server: AuthorizationServer
+    public let ledger: PaymentLedger
+    public let orders: OrderBook
+    /// The order service's client for calling the payment service (its token cache).
+    public let orderClient: AuthorizedHTTPClient
+    /// The order service's client secret (generated per run).
+    public let orderSecret: String
+    let authorizationServices: ServiceGroup
+
+    public static let webClientID = "shop-web"
+
+    /// Stops the authorization server (the services keep running).
+    public func stopAuthorizationServer() async {
+        await authorizationServices.triggerGracefulShutdown()
+    }
+
+    /// Starts everything, runs `body`, stops everything.
+    public static func run<T: Sendable>(logLevel: Logger.Level = .warning, _ body: @Sendable (ShopCluster) async throws -> T) async throws -> T {
+        var logger = Logger(label: "shop")
+        logger.logLevel = logLevel
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let (authPort, orderPort, paymentPort) = (try await FreePort.find(), try await FreePort.find(), try await FreePort.find())
+        let issuer = "http://127.0.0.1:\(authPort)"
+        let store = try await SQLiteStore.open(path: directory.appendingPathComponent("warden.sqlite").path)
+        var configuration = AuthorizationServerConfiguration(issuer: issuer)
+        configuration.keys.publishDelay = .zero
+        let server: AuthorizationServer
+        let orderSecret = OpaqueToken.generate()
+        do {
+            server = try await AuthorizationServer.start(configuration: configuration, store: store, masterKey: .generate(), passwordHashing: PasswordHashing(cost: 8), logger: logger)
+            try await seed(server, orderSecret: orderSecret)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        let authApp = Application(router: try await server.router(), configuration: .init(address: .hostname("127.0.0.1", port: authPort), serverName: "warden"), logger: logger)
+        let authorizationServices = ServiceGroup(configuration: .init(services: [authApp], gracefulShutdownSignals: [], logger: logger))
+
+        let ledger = PaymentLedger()
+        var paymentConfiguration = PaymentServiceConfiguration(issuer: issuer)
+        paymentConfiguration.port = paymentPort
+        let payment = buildPaymentService(configuration: paymentConfiguration, ledger: ledger, logger: logger)
+        let orders = OrderBook()
+        var orderConfiguration = OrderServiceConfiguration(issuer: issuer, clientSecret: orderSecret, paymentServiceURL: "http://127.0.0.1:\(paymentPort)")
+        orderConfiguration.port = orderPort
+        let (order, orderClient) = buildOrderService(configuration: orderConfiguration, orders: orders, logger: logger)
+        let shopServices = ServiceGroup(configuration: .init(services: [payment, order], gracefulShutdownSignals: [], logger: logger))
+
+        let cluster = ShopCluster(
+            issuer: issuer, orderURL: "http://127.0.0.1:\(orderPort)", paymentURL: "http://127.0.0.1:\(paymentPort)",
+            server: server, ledger: ledger, orders: orders, orderClient: orderClient, orderSecret: orderSecret,
+            authorizationServices: authorizationServices
+        )
+        let result = try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await authorizationServices.run(); return nil }
+            group.addTask { try await shopServices.run(); return nil }
+            do {
+                try await waitUntilUp([issuer + "/health", cluster.orderURL + "/orders", cluster.paymentURL + "/payments"])
+                let result = try await body(cluster)
+                await shopServices.triggerGracefulShutdown()
+                await authorizationServices.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return result
+            } catch {
+                await shopServices.triggerGracefulShutdown()
+                await authorizationServices.triggerGracefulShutdown()
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+        try await store.close()
+        return result
+    }
+
+    /// The identities of issue 4, on a fresh database.
+    static func seed(_ server: AuthorizationServer, orderSecret: String) async throws {
+        let store = server.store
+        for (scope, description) in ShopScopes.all {
+            try await store.createScope(ScopeRecord(scope: scope, description: description))
+        }
+        let hashing = PasswordHashing(cost: 8)
+        try await store.createUser(UserRecord(name: "alice", passwordHash: try await hashing.hash("wonderland"), scopes: [.orderWrite, .orderRead, .paymentCreate]))
+        try await store.createUser(UserRecord(name: "bob", passwordHash: try await hashing.hash("builder"), scopes: [.orderRead]))
+        try await store.createClient(ClientRecord(
+            id: webClientID, secretHash: nil,
+            grants: [.password, .authorizationCode, .refreshToken],
+            scopes: [.orderRead, .orderWrite, .paymentCreate],
+            redirectURIs: ["http://127.0.0.1:8400/callback"],
+            audiences: ["order-service"]
+        ))
+        try await store.createClient(ClientRecord(
+            id: "order-service", secretHash: server.secretHasher.hash(orderSecret),
+            grants: [.tokenExchange],
+            scopes: [.paymentCreate],
+            audiences: ["payment-service"]
+        ))
+    }
+
+    /// Polls until every URL answers (any status), at most a few seconds.
+    static func waitUntilUp(_ urls: [String]) async throws {
+        for url in urls {
+            var attempts = 0
+            while true {
+                attempts += 1
+                do {
+                    _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .milliseconds(500))
+                    break
+                } catch {
+                    guard attempts < 100 else { throw error }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import ShopDemo
+
+/// `shop-demo`: the authorization server, the order service and the payment service on
+/// loopback, and the scenario of issue 4 through them.
+@main
+struct ShopDemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shop-demo",
+        abstract: "Run Warden's shop (authorization server, order service, payment service) and its scenario; exits 0 only if every case came out as expected."
+    )
+
+    @Flag(help: "Keep the three servers running and print their URLs as one JSON line, instead of running the scenario.")
+    var serve = false
+
+    func run() async throws {
+        if serve {
+            try await ShopCluster.run { cluster in
+                let line: [String: String] = ["issuer": cluster.issuer, "order": cluster.orderURL, "payment": cluster.paymentURL, "client_id": ShopCluster.webClientID]
+                let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                // Until interrupted.
+                while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+            }
+            return
+        }
+        let outcomes = try await ShopCluster.run { cluster in try await ShopScenario(cluster: cluster).run() }
+        if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
+    }
+}

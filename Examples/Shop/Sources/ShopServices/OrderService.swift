@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import WardenClient
+import WardenCore
+import WardenHummingbird
+
+/// Settings of the order service.
+public struct OrderServiceConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8081
+    /// The authorization server it trusts and gets exchanged tokens from.
+    public var issuer: String
+    /// `aud` its tokens must carry; also its client id.
+    public var audience = "order-service"
+    /// Its client secret at the authorization server.
+    public var clientSecret: String
+    /// Where the payment service is.
+    public var paymentServiceURL: String
+
+    public init(issuer: String, clientSecret: String, paymentServiceURL: String) {
+        self.issuer = issuer
+        self.clientSecret = clientSecret
+        self.paymentServiceURL = paymentServiceURL
+    }
+}
+
+/// The order service: `POST /orders` (needs `order.write`) charges the order at the payment
+/// service with alice's token exchanged for one meant for the payment service (scope
+/// `payment.create`, `act` = order-service); `GET /orders/{id}` (needs `order.read`) shows an
+/// order to its owner only.
+public func buildOrderService(
+    configuration: OrderServiceConfiguration,
+    orders: OrderBook = OrderBook(),
+    httpClient: HTTPClient = .shared,
+    logger: Logger = Logger(label: "order-service")
+) -> (application: some ApplicationProtocol, client: AuthorizedHTTPClient) {
+    let auth = AuthorizationServerConnection(issuer: configuration.issuer, httpClient: httpClient, logger: logger)
+    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: .init(realm: "orders"), context: ShopContext.self)
+    let base = configuration.issuer.hasSuffix("/") ? String(configuration.issuer.dropLast()) : configuration.issuer
+    let client = AuthorizedHTTPClient(
+        identity: ClientIdentity(clientID: configuration.audience, clientSecret: configuration.clientSecret, tokenEndpoint: base + "/oauth2/token"),
+        targets: ["payments": ServiceTarget(baseURL: configuration.paymentServiceURL, audience: "payment-service", scopes: [.paymentCreate], tokenSource: .exchangingIncomingToken)],
+        httpClient: httpClient,
+        logger: logger
+    )
+    let router = Router(context: ShopContext.self)
+    let routes = router.protected("orders", by: authenticator)
+
+    struct NewOrder: Decodable { let item: String; let amount: Int }
+
+    routes.post(requiring: .allOf(.orderWrite)) { request, context, auth in
+        guard let input = try? await request.decode(as: NewOrder.self, context: context), input.amount > 0,
+            !input.item.isEmpty, input.item.count <= 200
+        else {
+            throw ShopProblem.badRequest("Expected {\"item\": String, \"amount\": positive Int (cents)}.")
+        }
+        let id = UUID().uuidString
+        let receipt = try await charge(orderID: id, amount: input.amount, client: client, logger: logger)
+        let order = Order(id: id, item: input.item, amount: input.amount, owner: auth.subject, payment: receipt)
+        orders.add(order)
+        return EditedResponse(status: .created, response: order)
+    }
+    routes.get("{id}", requiring: .allOf(.orderRead)) { _, context, auth in
+        // Someone else's order is as good as none.
+        guard let id = context.parameters.get("id"), let order = orders.order(id: id), order.owner == auth.subject else {
+            throw ShopProblem.notFound
+        }
+        return order
+    }
+    return (
+        Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "order-service"),
+            services: auth.services,
+            logger: logger
+        ),
+        client
+    )
+}
+
+/// Charges an order at the payment service, on behalf of the user whose request this is.
+private func charge(orderID: String, amount: Int, client: AuthorizedHTTPClient, logger: Logger) async throws -> Order.Payment {
+    var request = HTTPClientRequest(url: "/payments")
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    struct PaymentRequest: Encodable { let order_id: String; let amount: Int }
+    request.body = .bytes(ByteBuffer(bytes: Array(try JSONEncoder().encode(PaymentRequest(order_id: orderID, amount: amount)))))
+    let response: HTTPClientResponse
+    do {
+        response = try await client.execute(request, to: "payments")
+    } catch let error as AuthorizedHTTPClientError {
+        switch error.code {
+        case .tokenRefused where error.oauthError?.code == "invalid_scope":
+            throw ShopProblem(status: .forbidden, error: "insufficient_scope", errorDescription: "Paying needs the payment.create scope.")
+        case .tokenRefused:
+            throw ShopProblem(status: .unauthorized, error: "invalid_token", errorDescription: "The access token can no longer be used.")
+        default:
+            throw ShopProblem(status: .serviceUnavailable, error: "temporarily_unavailable", errorDescription: "Payments cannot be authorized right now; try again shortly.")
+        }
+    } catch {
+        throw ShopProblem(status: .serviceUnavailable, error: "temporarily_unavailable", errorDescription: "The payment service cannot be reached.")
+    }
+    let body = try await response.body.collect(upTo: 64 * 1024)
+    guard response.status == .created, let receipt = try? JSONDecoder().decode(Order.Payment.self, from: Data(body.readableBytesView)) else {
+        logger.warning("payment failed", metadata: ["status": "\(response.status.code)"])
+        throw ShopProblem(status: .badGateway, error: "payment_failed", errorDescription: "The payment service refused the payment (\(response.status.code)).")
+    }
+    return receipt
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import Logging
+import WardenClient
+import WardenCore
+import WardenHummingbird
+
+/// Settings of the payment service.
+public struct PaymentServiceConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8082
+    /// The authorization server it trusts.
+    public var issuer: String
+    /// `aud` its tokens must carry.
+    public var audience = "payment-service"
+    /// Services allowed to create payments for a user: the token's `act` chain must name one.
+    public var allowedActors: Set<String> = ["order-service"]
+
+    public init(issuer: String) { self.issuer = issuer }
+}
+
+/// The payment service: `POST /payments` needs `payment.create`, a token for `payment-service`,
+/// and an `act` chain naming a service allowed to create payments; it records who acted for whom.
+public func buildPaymentService(
+    configuration: PaymentServiceConfiguration,
+    ledger: PaymentLedger = PaymentLedger(),
+    logger: Logger = Logger(label: "payment-service")
+) -> some ApplicationProtocol {
+    let auth = AuthorizationServerConnection(issuer: configuration.issuer, logger: logger)
+    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: .init(realm: "payments"), context: ShopContext.self)
+    let router = Router(context: ShopContext.self)
+
+    struct NewPayment: Decodable { let order_id: String; let amount: Int }
+    struct Receipt: ResponseEncodable { let id: String; let status: String }
+
+    router.protected("payments", by: authenticator, requiring: .allOf(.paymentCreate)).post { request, context, auth in
+        // Only a service allowed to take payments may act for the user (RFC 8693 §4.1).
+        let actors = auth.token.actor?.chain ?? []
+        guard actors.contains(where: configuration.allowedActors.contains) else {
+            throw ShopProblem(status: .forbidden, error: "access_denied", errorDescription: "No service allowed to create payments acted for this user.")
+        }
+        guard let input = try? await request.decode(as: NewPayment.self, context: context), input.amount > 0, !input.order_id.isEmpty else {
+            throw ShopProblem.badRequest("Expected {\"order_id\": String, \"amount\": positive Int}.")
+        }
+        let payment = Payment(
+            id: UUID().uuidString, orderID: input.order_id, amount: input.amount, subject: auth.subject, actors: actors,
+            tokenID: auth.token.tokenID, audience: auth.token.claims.audience, scope: auth.grantedScopes.description, status: "captured"
+        )
+        ledger.append(payment)
+        logger.info("payment captured", metadata: ["sub": "\(payment.subject)", "act": "\(actors.joined(separator: ","))", "jti": "\(payment.tokenID)"])
+        return EditedResponse(status: .created, response: Receipt(id: payment.id, status: payment.status))
+    }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "payment-service"),
+        services: auth.services,
+        logger: logger
+    )
+}

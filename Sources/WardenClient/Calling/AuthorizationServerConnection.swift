@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+import Logging
+import ServiceLifecycle
+import WardenCore
+
+/// What a resource server needs from its authorization server, from one URL: the signing keys
+/// (its JWKS, refreshed in the background), a deny list kept current from its revocation feed,
+/// and verifiers for this service's audience. Add ``services`` to your `ServiceGroup`.
+///
+/// ```swift
+/// let auth = AuthorizationServerConnection(issuer: "https://auth.example.com")
+/// let verifier = auth.verifier(audience: "order-service")
+/// ```
+public struct AuthorizationServerConnection: Sendable {
+    public let issuer: String
+    public let keys: RemoteJWKSKeySet
+    public let revocations: RevocationList
+    public let revocationFeed: RevocationFeedSubscriber
+
+    /// - Parameters:
+    ///   - issuer: the authorization server's issuer URL; its JWKS is at `/oauth2/jwks` and its
+    ///     revocation feed at `/oauth2/revocations` below it (Warden's paths).
+    public init(
+        issuer: String,
+        keysConfiguration: RemoteJWKSConfiguration = .init(),
+        feedConfiguration: RevocationFeedSubscriber.Configuration = .init(),
+        httpClient: HTTPClient = .shared,
+        timeSource: TimeSource = .system,
+        logger: Logger = Logger(label: "warden.resource-server")
+    ) {
+        self.issuer = issuer
+        let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+        self.keys = RemoteJWKSKeySet(url: base + "/oauth2/jwks", configuration: keysConfiguration, httpClient: httpClient, timeSource: timeSource, logger: logger)
+        self.revocations = RevocationList(timeSource: timeSource)
+        self.revocationFeed = RevocationFeedSubscriber(url: base + "/oauth2/revocations", revocations: revocations, configuration: feedConfiguration, httpClient: httpClient, logger: logger)
+    }
+
+    /// A verifier for tokens meant for `audience`, trusting only this issuer's keys and refusing
+    /// revoked tokens.
+    public func verifier(audience: String, configure: (inout AccessTokenVerifierConfiguration) -> Void = { _ in }) -> AccessTokenVerifier<RemoteJWKSKeySet> {
+        var configuration = AccessTokenVerifierConfiguration(issuer: issuer, audience: audience)
+        configure(&configuration)
+        return AccessTokenVerifier(configuration: configuration, keys: keys, revocations: revocations)
+    }
+
+    /// The background work to run: key refresh and the revocation feed.
+    public var services: [any Service] { [keys, revocationFeed] }
+}
