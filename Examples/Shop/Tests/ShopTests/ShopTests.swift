@@ -1,0 +1,126 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ShopDemo
+import ShopServices
+import Testing
+import WardenClient
+import WardenCore
+import WardenServer
+import WardenSQLite
+
+/// The shop end to end over loopback: the demo's cases and what the issue asks beyond them.
+@Suite struct ShopTests {
+    func token(_ reply: ShopClient.Reply) throws -> String {
+        try #require(reply.json["access_token"] as? String)
+    }
+
+    func eventually(within seconds: Double = 3, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition()
+    }
+
+    @Test func everyDemoCaseComesOutAsExpected() async throws {
+        let outcomes = try await ShopCluster.run { cluster in try await ShopScenario(cluster: cluster, output: { _ in }).run() }
+        #expect(outcomes.count >= 10)
+        for outcome in outcomes { #expect(outcome.passed, "\(outcome.name)") }
+    }
+
+    @Test func thePaymentServiceNeverSeesAlicesOwnTokenAndTheExchangeIsCached() async throws {
+        try await ShopCluster.run { cluster in
+            let client = ShopClient(cluster: cluster)
+            let alice = try token(try await client.login("alice", "wonderland", scope: "order.write payment.create"))
+            let aliceID = try await AccessTokenVerifier(configuration: .acceptingAnyAudience(issuer: cluster.issuer), keys: cluster.server.keys).verify(alice).tokenID
+            #expect(try await client.placeOrder(token: alice).status == 201)
+            #expect(try await client.placeOrder(token: alice, item: "Jabberwocky", amount: 999).status == 201)
+            let payments = cluster.ledger.all
+            #expect(payments.count == 2)
+            for payment in payments {
+                #expect(payment.tokenID != aliceID)
+                #expect(payment.audience == ["payment-service"])
+                #expect(payment.scope == "payment.create")
+                #expect(payment.actors == ["order-service"])
+            }
+            // One exchange served both orders.
+            #expect(payments[0].tokenID == payments[1].tokenID)
+            #expect(cluster.orderClient.cachedTokenCount == 1)
+            let exchanges = try await cluster.server.store.auditEvents(limit: 50).filter { $0.event == "token.exchanged" }
+            #expect(exchanges.count == 1)
+        }
+    }
+
+    @Test func badOrdersAre400AndNeverReachThePaymentService() async throws {
+        try await ShopCluster.run { cluster in
+            let client = ShopClient(cluster: cluster)
+            let alice = try token(try await client.login("alice", "wonderland", scope: "order.write payment.create"))
+            for body in [#"{"item": "x", "amount": 0}"#, #"{"item": "x", "amount": -1}"#, #"{"item": "x", "amount": 1.5}"#, #"{"item": "x", "amount": "10"}"#,
+                         #"{"amount": 10}"#, #"{"item": "", "amount": 10}"#, "not json", "", #"{"item": "x", "amount": 99999999999999999999}"#] {
+                let reply = try await client.placeOrder(token: alice, rawBody: body)
+                #expect(reply.status == 400, "\(body)")
+            }
+            #expect(cluster.ledger.all.isEmpty)
+        }
+    }
+
+    @Test func withoutPaymentCreateAliceCannotPay() async throws {
+        try await ShopCluster.run { cluster in
+            let client = ShopClient(cluster: cluster)
+            let alice = try token(try await client.login("alice", "wonderland", scope: "order.write"))
+            let reply = try await client.placeOrder(token: alice)
+            #expect(reply.status == 403)
+            #expect(reply.error == "insufficient_scope")
+            #expect(cluster.ledger.all.isEmpty)
+        }
+    }
+
+    @Test func withTheAuthorizationServerDownIssuedTokensStillWorkButNewExchangesAre503() async throws {
+        try await ShopCluster.run { cluster in
+            let client = ShopClient(cluster: cluster)
+            let first = try token(try await client.login("alice", "wonderland", scope: "order.write order.read payment.create"))
+            let second = try token(try await client.login("alice", "wonderland", scope: "order.write order.read payment.create"))
+            let placed = try await client.placeOrder(token: first)
+            let id = try #require(placed.json["id"] as? String)
+
+            await cluster.stopAuthorizationServer()
+            // Verification needs no authorization server: cached keys.
+            #expect(try await client.order(id, token: first).status == 200)
+            // The cached exchange still pays.
+            #expect(try await client.placeOrder(token: first).status == 201)
+            // A new exchange cannot be had: a clear 503, not a hang or a 500.
+            let started = Date()
+            let refused = try await client.placeOrder(token: second)
+            #expect(refused.status == 503)
+            #expect(refused.error == "temporarily_unavailable")
+            #expect(Date().timeIntervalSince(started) < 15)
+        }
+    }
+
+    @Test func revocationsReachBothServices() async throws {
+        try await ShopCluster.run { cluster in
+            let client = ShopClient(cluster: cluster)
+            let alice = try token(try await client.login("alice", "wonderland", scope: "order.write order.read payment.create"))
+            let placed = try await client.placeOrder(token: alice)
+            let id = try #require(placed.json["id"] as? String)
+            // A payment-service token (as the order service got it) works until revoked…
+            let paymentToken = try token(try await client.exchangeAsOrderService(alice))
+            #expect(try await client.pay(token: paymentToken).status == 201)
+            // …the order service revokes it (its own token, RFC 7009), and the payment service refuses it.
+            let credentials = Data("order-service:\(cluster.orderSecret)".utf8).base64EncodedString()
+            var revoke = HTTPClientRequest(url: cluster.issuer + "/oauth2/revoke")
+            revoke.method = .POST
+            revoke.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            revoke.headers.add(name: "Authorization", value: "Basic \(credentials)")
+            revoke.body = .bytes(ByteBuffer(string: "token=\(paymentToken)"))
+            #expect(try await HTTPClient.shared.execute(revoke, timeout: .seconds(10)).status == .ok)
+            #expect(try await eventually { try await client.pay(token: paymentToken).status == 401 })
+            // And alice's own token, revoked, is refused by the order service.
+            #expect(try await client.revoke(alice).status == 200)
+            #expect(try await eventually { try await client.order(id, token: alice).status == 401 })
+        }
+    }
+}
