@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenServer
+import WardenSQLite
+
+/// What the server relies on from any `AuthorizationStore`, checked the same way on every
+/// backend (SQLite now; PostgreSQL joins the argument list with issue 5).
+@Suite struct StoreConformanceTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case sqliteFile
+        var testDescription: String { rawValue }
+
+        func open() async throws -> SQLiteStore {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).sqlite").path
+            return try await SQLiteStore.open(path: path)
+        }
+    }
+
+    func withStore(_ backend: Backend, _ body: (SQLiteStore) async throws -> Void) async throws {
+        let store = try await backend.open()
+        do { try await body(store) } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: Backend.allCases)
+    func recordsRoundTripAndDuplicatesConflict(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            try await store.createScope(ScopeRecord(scope: "a.read", description: "Read A — with “quotes” and ünïcode"))
+            await #expect(throws: StoreError.self) { try await store.createScope(ScopeRecord(scope: "a.read", description: "again")) }
+            #expect(try await store.scopes() == [ScopeRecord(scope: "a.read", description: "Read A — with “quotes” and ünïcode")])
+
+            let client = ClientRecord(id: "c", secretHash: [1, 2, 3], grants: [.clientCredentials, .tokenExchange], scopes: ["a.read"],
+                                      redirectURIs: ["https://x.example/cb", "http://127.0.0.1:9/cb"], audiences: ["a", "b"],
+                                      accessTokenLifetime: .seconds(120), createdAt: Self.now)
+            try await store.createClient(client)
+            await #expect(throws: StoreError.self) { try await store.createClient(client) }
+            #expect(try await store.client(id: "c") == client)
+            #expect(try await store.client(id: "nobody") == nil)
+            #expect(try await store.deleteClient(id: "c"))
+            #expect(try await !store.deleteClient(id: "c"))
+
+            let user = UserRecord(name: "ålice", passwordHash: "$2b$04$abc", scopes: ["a.read"], disabled: true, createdAt: Self.now)
+            try await store.createUser(user)
+            #expect(try await store.user(named: "ålice") == user)
+            #expect(try await store.users().count == 1)
+
+            #expect(try await store.setting("s", defaultingTo: "first") == "first")
+            #expect(try await store.setting("s", defaultingTo: "second") == "first")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aRefreshTokenIsRedeemedExactlyOnceUnderConcurrency(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let hash = OpaqueToken.hash("refresh")
+            try await store.storeRefreshToken(RefreshTokenRecord(hash: hash, familyID: "f", clientID: "c", subject: "s", scope: ["a"], audience: ["x"], issuedAt: Self.now, expiresAt: Self.now.addingTimeInterval(60)))
+            let redeemed = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        if case .redeemed = try await store.redeemRefreshToken(hash: hash, at: Self.now) { return 1 }
+                        return 0
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(redeemed == 1)
+            guard case .alreadyUsed(let used) = try await store.redeemRefreshToken(hash: hash, at: Self.now) else {
+                Issue.record("a second redemption must be a replay")
+                return
+            }
+            #expect(used.familyID == "f")
+            guard case .notFound = try await store.redeemRefreshToken(hash: OpaqueToken.hash("other"), at: Self.now) else {
+                Issue.record("an unknown token is not found")
+                return
+            }
+            // Revoking the family makes an unused member unredeemable too.
+            let second = OpaqueToken.hash("second")
+            try await store.storeRefreshToken(RefreshTokenRecord(hash: second, familyID: "f", clientID: "c", subject: "s", scope: ["a"], audience: ["x"], issuedAt: Self.now, expiresAt: Self.now.addingTimeInterval(60)))
+            #expect(try await store.isRefreshTokenActive(hash: second))
+            try await store.revokeRefreshTokenFamily("f", at: Self.now)
+            #expect(try await !store.isRefreshTokenActive(hash: second))
+            guard case .alreadyUsed = try await store.redeemRefreshToken(hash: second, at: Self.now) else {
+                Issue.record("a revoked token is not redeemable")
+                return
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func anAuthorizationCodeIsRedeemedExactlyOnceUnderConcurrency(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let hash = OpaqueToken.hash("code")
+            try await store.storeAuthorizationCode(AuthorizationCodeRecord(hash: hash, clientID: "c", subject: "s", scope: ["a"], audience: ["x"], redirectURI: "https://x/cb", codeChallenge: "ch", familyID: "f", expiresAt: Self.now.addingTimeInterval(60)))
+            let redeemed = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        if case .redeemed = try await store.redeemAuthorizationCode(hash: hash, at: Self.now) { return 1 }
+                        return 0
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(redeemed == 1)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func theRevocationFeedIsOrderedIdempotentAndPaged(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            var cursors: [Int64] = []
+            for index in 0..<7 {
+                cursors.append(try await store.revoke(tokenID: "jti-\(index)", expiresAt: Self.now.addingTimeInterval(60), at: Self.now).cursor)
+            }
+            #expect(cursors == cursors.sorted())
+            #expect(Set(cursors).count == 7)
+            #expect(try await store.revoke(tokenID: "jti-3", expiresAt: Self.now, at: Self.now).cursor == cursors[3])
+            #expect(try await store.isRevoked(tokenID: "jti-3"))
+            #expect(try await !store.isRevoked(tokenID: "jti-x"))
+            let first = try await store.revocations(after: 0, limit: 4)
+            let rest = try await store.revocations(after: first.last!.cursor, limit: 4)
+            #expect((first + rest).map(\.tokenID) == (0..<7).map { "jti-\($0)" })
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func keysRetireAndExpireAndCleanupKeepsWhatIsLive(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            try await store.addSigningKey(StoredSigningKey(id: "k1", algorithm: .es256, sealedPrivateKey: [1], createdAt: Self.now, activatesAt: Self.now))
+            try await store.addSigningKey(StoredSigningKey(id: "k2", algorithm: .eddsa, sealedPrivateKey: [2], createdAt: Self.now.addingTimeInterval(1), activatesAt: Self.now.addingTimeInterval(300)))
+            try await store.retireSigningKey(id: "k1", at: Self.now.addingTimeInterval(300), publishedUntil: Self.now.addingTimeInterval(900))
+            // Retiring twice keeps the first retirement.
+            try await store.retireSigningKey(id: "k1", at: Self.now.addingTimeInterval(999), publishedUntil: Self.now.addingTimeInterval(9999))
+            let keys = try await store.signingKeys()
+            #expect(keys.map(\.id) == ["k1", "k2"])
+            #expect(keys[0].publishedUntil == Self.now.addingTimeInterval(900))
+            #expect(keys[1].algorithm == .eddsa)
+            #expect(try await store.deleteUnpublishedSigningKeys(at: Self.now.addingTimeInterval(899)) == 0)
+            #expect(try await store.deleteUnpublishedSigningKeys(at: Self.now.addingTimeInterval(901)) == 1)
+
+            try await store.appendAudit(AuditEvent(at: Self.now, event: "old", outcome: "success"))
+            try await store.appendAudit(AuditEvent(at: Self.now.addingTimeInterval(10), event: "new", clientID: "c", subject: "s", scope: "a", tokenID: "j", outcome: "success", detail: "d"))
+            #expect(try await store.auditEvents(limit: 10).map(\.event) == ["new", "old"])
+            try await store.storeAuthorizationCode(AuthorizationCodeRecord(hash: [9], clientID: "c", subject: "s", scope: [], audience: ["x"], redirectURI: "u", codeChallenge: "c", familyID: "f", expiresAt: Self.now))
+            let deleted = try await store.deleteExpired(before: Self.now.addingTimeInterval(5), auditBefore: Self.now.addingTimeInterval(5))
+            #expect(deleted == 2)  // the expired code and the old audit row
+            #expect(try await store.auditEvents(limit: 10).map(\.event) == ["new"])
+        }
+    }
+}
