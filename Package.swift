@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "WardenClient", targets: ["WardenClient"]),
         .library(name: "WardenServer", targets: ["WardenServer"]),
         .library(name: "WardenSQLite", targets: ["WardenSQLite"]),
+        .library(name: "WardenPostgres", targets: ["WardenPostgres"]),
         .executable(name: "warden", targets: ["warden"]),
         .executable(name: "scopes-tutorial", targets: ["ScopesTutorialCLI"]),
         .executable(name: "shop-demo", targets: ["ShopDemoCLI"]),
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
@@ -129,12 +131,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Storage for several server nodes: PostgreSQL.
+        .target(
+            name: "WardenPostgres",
+            dependencies: [
+                "WardenServer",
+                "WardenCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The `warden` command line as a library (tests run its commands in-process).
         .target(
             name: "WardenCLI",
             dependencies: [
                 "WardenServer",
                 "WardenSQLite",
+                "WardenPostgres",
                 "WardenCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -216,6 +232,7 @@ let package = Package(
             name: "WardenServerTests",
             dependencies: [
                 "WardenServer",
+                "WardenPostgres",
                 "WardenClient",
                 "WardenTesting",
                 "ScopesTutorial",
@@ -232,6 +249,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

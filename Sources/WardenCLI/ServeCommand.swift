@@ -9,7 +9,7 @@ import ServiceLifecycle
 import UnixSignals
 import WardenCore
 import WardenServer
-import WardenSQLite
+
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -91,43 +91,34 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let (masterKey, createdKey, keySource) = try store.masterKey(settings)
-        let databasePath = store.databasePath(settings)
-        let db = try await store.openStore(settings)
-        let firstStart: Bool
-        let server: AuthorizationServer
-        do {
-            firstStart = try await db.signingKeys().isEmpty
-            server = try await AuthorizationServer.start(configuration: configuration, store: db, masterKey: masterKey, prometheus: registry, logger: logger)
-        } catch {
-            try? await db.close()
-            throw error
+        // Never the password of a database URL on the terminal.
+        let databasePath = store.printableDatabase(settings)
+        try await store.withStore(settings) { db in
+            let firstStart = try await db.signingKeys().isEmpty
+            let server = try await AuthorizationServer.start(configuration: configuration, store: db, masterKey: masterKey, prometheus: registry, logger: logger)
+            if createdKey { say("created master key file \(keySource) (mode 0600): back it up; without it the signing keys cannot be read") }
+            if firstStart {
+                say("""
+                    First start: database \(databasePath) created with an \(configuration.keys.algorithm) signing key.
+                    Create scopes, clients and users with the same database, e.g.:
+                      warden scope create orders.read --description "Read orders" --database \(databasePath)
+                      warden client create my-service --grant client_credentials --scope orders.read --audience orders --database \(databasePath)
+                      warden user create alice --password-stdin --scope orders.read --database \(databasePath)
+                    """)
+            }
+            let app = Application(
+                router: try await server.router(),
+                configuration: .init(address: .hostname(host, port: port), serverName: "warden"),
+                onServerRunning: { channel in
+                    // Written unbuffered, so it is seen at once even when stdout is a pipe or a file.
+                    FileHandle.standardOutput.write(Data("warden serving \(issuer) on \(channel.localAddress?.description ?? "\(host):\(port)")\n".utf8))
+                },
+                logger: logger
+            )
+            var services: [any Service] = [app, CleanupService(store: db, auditRetention: configuration.auditRetention, logger: logger)]
+            if let rotation { services.append(KeyRotationService(keys: server.keys, every: .seconds(rotation), logger: logger)) }
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
         }
-        if createdKey { say("created master key file \(keySource) (mode 0600): back it up; without it the signing keys cannot be read") }
-        if firstStart {
-            say("""
-                First start: database \(databasePath) created with an \(configuration.keys.algorithm) signing key.
-                Create scopes, clients and users with the same database, e.g.:
-                  warden scope create orders.read --description "Read orders" --database \(databasePath)
-                  warden client create my-service --grant client_credentials --scope orders.read --audience orders --database \(databasePath)
-                  warden user create alice --password-stdin --scope orders.read --database \(databasePath)
-                """)
-        }
-        let app = Application(
-            router: try await server.router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "warden"),
-            onServerRunning: { channel in
-                // Written unbuffered, so it is seen at once even when stdout is a pipe or a file.
-                FileHandle.standardOutput.write(Data("warden serving \(issuer) on \(channel.localAddress?.description ?? "\(host):\(port)")\n".utf8))
-            },
-            logger: logger
-        )
-        var services: [any Service] = [app, CleanupService(store: db, auditRetention: configuration.auditRetention, logger: logger)]
-        if let rotation { services.append(KeyRotationService(keys: server.keys, every: .seconds(rotation), logger: logger)) }
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do { try await group.run() } catch {
-            try? await db.close()
-            throw error
-        }
-        try await db.close()
     }
 }

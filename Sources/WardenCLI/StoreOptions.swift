@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import SystemPackage
+import WardenPostgres
 import WardenServer
 import WardenSQLite
 
@@ -17,7 +18,7 @@ import WardenSQLite
 /// `warden.host`, `warden.port`, `warden.issuer`, `warden.algorithm`, `warden.tokenLifetime`,
 /// `warden.rotateEvery`, `warden.logLevel`.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite file (created with its schema on first use). Env: WARDEN_DATABASE.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("SQLite file (created with its schema on first use), or postgres://user:password@host:port/database. Env: WARDEN_DATABASE.", valueName: "path-or-url"))
     var database: String?
 
     @Option(name: .long, help: ArgumentHelp("Master key file, created with mode 0600 on first use; ignored when WARDEN_MASTER_KEY (32 bytes, base64) is set. Default: <database>.key. Env: WARDEN_MASTER_KEY_FILE.", valueName: "path"))
@@ -43,31 +44,47 @@ struct StoreOptions: ParsableArguments {
         return ConfigReader(providers: providers)
     }
 
+    /// The database location safe to print: a URL's password replaced by `***`.
+    func printableDatabase(_ settings: ConfigReader) -> String {
+        let location = databasePath(settings)
+        guard location.contains("://"), var components = URLComponents(string: location), components.password != nil else { return location }
+        components.password = "***"
+        return components.string ?? "(database URL)"
+    }
+
     func databasePath(_ settings: ConfigReader) -> String {
         settings.string(forKey: "warden.database", default: "warden.sqlite")
     }
 
-    func openStore(_ settings: ConfigReader) async throws -> SQLiteStore {
-        var path = databasePath(settings)
-        if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
-        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
-            throw ValidationError("PostgreSQL is not supported yet; use a SQLite path")
+    /// Opens the configured store (SQLite file, or PostgreSQL with its connection pool running
+    /// and its schema created), runs `body`, and closes it whatever happened.
+    func withStore<T>(_ settings: ConfigReader, _ body: (any AuthorizationStore) async throws -> T) async throws -> T {
+        var location = databasePath(settings)
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+            let store = try PostgresStore(url: location)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await store.run() }
+                defer { group.cancelAll() }
+                try await store.migrate()
+                return try await body(store)
+            }
         }
-        return try await SQLiteStore.open(path: path)
+        if location.hasPrefix("sqlite://") { location = String(location.dropFirst("sqlite://".count)) }
+        let store = try await SQLiteStore.open(path: location)
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
     }
 
     /// Opens the store, runs `body`, and closes the store whatever happened.
     func withStore<T>(_ body: (any AuthorizationStore, ConfigReader) async throws -> T) async throws -> T {
         let settings = try await reader()
-        let db = try await openStore(settings)
-        do {
-            let result = try await body(db, settings)
-            try await db.close()
-            return result
-        } catch {
-            try? await db.close()
-            throw error
-        }
+        return try await withStore(settings) { db in try await body(db, settings) }
     }
 
     /// Opens the store, runs `body`, and closes the store whatever happened.
@@ -92,7 +109,13 @@ struct StoreOptions: ParsableArguments {
         if let value = settings.string(forKey: "warden.masterKey", isSecret: true), !value.isEmpty {
             return (try MasterKey(base64: value), false, "WARDEN_MASTER_KEY")
         }
-        let path = settings.string(forKey: "warden.masterKeyFile", default: databasePath(settings) + ".key")
+        let database = databasePath(settings)
+        let isURL = database.contains("://") && !database.hasPrefix("sqlite://")
+        // Beside a SQLite file by default; a PostgreSQL deployment names its key (or sets
+        // WARDEN_MASTER_KEY): every node must use the same one.
+        guard let path = settings.string(forKey: "warden.masterKeyFile") ?? (isURL ? nil : database + ".key") else {
+            throw ValidationError("with PostgreSQL, set WARDEN_MASTER_KEY or --master-key-file (the same on every node)")
+        }
         let (key, created) = try MasterKey.loadOrCreate(path: path)
         return (key, created, path)
     }

@@ -1,34 +1,66 @@
 import Foundation
+import Logging
+import PostgresNIO
 import Testing
 import WardenCore
+import WardenPostgres
 import WardenServer
 import WardenSQLite
 
 /// What the server relies on from any `AuthorizationStore`, checked the same way on every
-/// backend (SQLite now; PostgreSQL joins the argument list with issue 5).
+/// backend: SQLite always; PostgreSQL when `WARDEN_POSTGRES_URL` names a server (a fresh
+/// database is created per test and dropped after). CI (`CI=true`) starts one and never skips it.
 @Suite struct StoreConformanceTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
         case sqliteFile
+        case postgres
         var testDescription: String { rawValue }
 
-        func open() async throws -> SQLiteStore {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).sqlite").path
-            return try await SQLiteStore.open(path: path)
+        static var postgresURL: String? { ProcessInfo.processInfo.environment["WARDEN_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+
+        /// SQLite, plus PostgreSQL when configured.
+        static var available: [Backend] {
+            postgresURL == nil ? [.sqliteFile] : [.sqliteFile, .postgres]
         }
     }
 
-    func withStore(_ backend: Backend, _ body: (SQLiteStore) async throws -> Void) async throws {
-        let store = try await backend.open()
-        do { try await body(store) } catch {
-            try? await store.close()
-            throw error
+    @Test func postgresIsNeverSkippedInCI() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(Backend.postgresURL != nil, "CI must set WARDEN_POSTGRES_URL (.ci/run starts PostgreSQL)")
         }
-        try await store.close()
+    }
+
+    func withStore(_ backend: Backend, _ body: @Sendable (any AuthorizationStore) async throws -> Void) async throws {
+        switch backend {
+        case .sqliteFile:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).sqlite").path
+            let store = try await SQLiteStore.open(path: path)
+            do { try await body(store) } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+        case .postgres:
+            try await PostgresTestDatabase.with(url: try #require(Backend.postgresURL)) { url in
+                let store = try PostgresStore(url: url)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await store.run() }
+                    do {
+                        try await store.migrate()
+                        try await body(store)
+                    } catch {
+                        group.cancelAll()
+                        throw error
+                    }
+                    group.cancelAll()
+                }
+            }
+        }
     }
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func recordsRoundTripAndDuplicatesConflict(_ backend: Backend) async throws {
         try await withStore(backend) { store in
             try await store.createScope(ScopeRecord(scope: "a.read", description: "Read A — with “quotes” and ünïcode"))
@@ -55,7 +87,7 @@ import WardenSQLite
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func aRefreshTokenIsRedeemedExactlyOnceUnderConcurrency(_ backend: Backend) async throws {
         try await withStore(backend) { store in
             let hash = OpaqueToken.hash("refresh")
@@ -92,7 +124,7 @@ import WardenSQLite
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func anAuthorizationCodeIsRedeemedExactlyOnceUnderConcurrency(_ backend: Backend) async throws {
         try await withStore(backend) { store in
             let hash = OpaqueToken.hash("code")
@@ -110,7 +142,7 @@ import WardenSQLite
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func theRevocationFeedIsOrderedIdempotentAndPaged(_ backend: Backend) async throws {
         try await withStore(backend) { store in
             var cursors: [Int64] = []
@@ -128,7 +160,7 @@ import WardenSQLite
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func keysRetireAndExpireAndCleanupKeepsWhatIsLive(_ backend: Backend) async throws {
         try await withStore(backend) { store in
             try await store.addSigningKey(StoredSigningKey(id: "k1", algorithm: .es256, sealedPrivateKey: [1], createdAt: Self.now, activatesAt: Self.now))

@@ -14,7 +14,7 @@ import WardenSQLite
 /// seeded with the shop's scopes, clients and users. Tests talk to it over HTTP.
 struct TestServer: Sendable {
     let server: AuthorizationServer
-    let store: SQLiteStore
+    let store: any AuthorizationStore
     let baseURL: String
     let directory: URL
 
@@ -25,6 +25,7 @@ struct TestServer: Sendable {
     /// Starts a server, runs `body`, stops it. `path` reuses a database (restart tests).
     static func run<T: Sendable>(
         path: String? = nil,
+        store givenStore: (any AuthorizationStore)? = nil,
         port: Int = 0,
         masterKey: MasterKey? = nil,
         seed: Bool = true,
@@ -36,7 +37,9 @@ struct TestServer: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let databasePath = path ?? directory.appendingPathComponent("warden.sqlite").path
         let masterKey = masterKey ?? sharedMasterKey
-        let store = try await SQLiteStore.open(path: databasePath)
+        // A given store (PostgreSQL) is the caller's to close; a SQLite file is ours.
+        let sqlite: SQLiteStore? = givenStore == nil ? try await SQLiteStore.open(path: databasePath) : nil
+        let store: any AuthorizationStore = givenStore ?? sqlite!
         var configuration = AuthorizationServerConfiguration(issuer: "http://warden.test")
         configuration.keys.publishDelay = .seconds(0)
         configure(&configuration)
@@ -57,7 +60,7 @@ struct TestServer: Sendable {
             )
             if seed, path == nil { try await seedShop(server) }
         } catch {
-            try? await store.close()
+            try? await sqlite?.close()
             throw error
         }
 
@@ -80,12 +83,12 @@ struct TestServer: Sendable {
             } catch {
                 await services.triggerGracefulShutdown()
                 try? await group.waitForAll()
-                try? await store.close()
+                try? await sqlite?.close()
                 throw error
             }
             await services.triggerGracefulShutdown()
             try await group.waitForAll()
-            try await store.close()
+            try await sqlite?.close()
             return result
         }
     }

@@ -1,0 +1,56 @@
+/// The PostgreSQL schema, created on first use (each statement idempotent). Same tables and
+/// representations as the SQLite store: times as Unix seconds (double precision), lists as
+/// space- or newline-separated text, hashes and sealed keys as bytea.
+enum PostgresSchema {
+    static let statements: [String] = [
+        "CREATE TABLE IF NOT EXISTS warden_settings (name text PRIMARY KEY, value text NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS warden_scopes (name text PRIMARY KEY, description text NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS warden_clients (
+            id text PRIMARY KEY, secret_hash bytea, grants text NOT NULL, scopes text NOT NULL,
+            redirect_uris text NOT NULL, audiences text NOT NULL, token_lifetime double precision,
+            created_at double precision NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS warden_users (
+            name text PRIMARY KEY, password_hash text NOT NULL, scopes text NOT NULL,
+            disabled boolean NOT NULL, created_at double precision NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS warden_signing_keys (
+            kid text PRIMARY KEY, algorithm text NOT NULL, sealed_private_key bytea NOT NULL,
+            created_at double precision NOT NULL, activates_at double precision NOT NULL,
+            retired_at double precision, published_until double precision)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS warden_refresh_tokens (
+            hash bytea PRIMARY KEY, family_id text NOT NULL, client_id text NOT NULL, subject text NOT NULL,
+            scope text NOT NULL, audience text NOT NULL, issued_at double precision NOT NULL,
+            expires_at double precision NOT NULL, used_at double precision, revoked_at double precision)
+        """,
+        "CREATE INDEX IF NOT EXISTS warden_refresh_tokens_family ON warden_refresh_tokens (family_id)",
+        """
+        CREATE TABLE IF NOT EXISTS warden_authorization_codes (
+            hash bytea PRIMARY KEY, client_id text NOT NULL, subject text NOT NULL, scope text NOT NULL,
+            audience text NOT NULL, redirect_uri text NOT NULL, code_challenge text NOT NULL,
+            family_id text NOT NULL, expires_at double precision NOT NULL, used_at double precision)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS warden_issued_tokens (
+            jti text PRIMARY KEY, family_id text, client_id text NOT NULL, subject text NOT NULL,
+            expires_at double precision NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS warden_issued_tokens_family ON warden_issued_tokens (family_id)",
+        """
+        CREATE TABLE IF NOT EXISTS warden_revocations (
+            cursor bigserial PRIMARY KEY, jti text NOT NULL UNIQUE, expires_at double precision NOT NULL,
+            revoked_at double precision NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS warden_audit (
+            id bigserial PRIMARY KEY, at double precision NOT NULL, event text NOT NULL, client_id text,
+            subject text, scope text, jti text, outcome text NOT NULL, detail text)
+        """,
+        "CREATE INDEX IF NOT EXISTS warden_audit_at ON warden_audit (at)",
+    ]
+}

@@ -1,0 +1,87 @@
+import Foundation
+import PostgresNIO
+import WardenCore
+import WardenServer
+
+extension PostgresStore {
+    public func createScope(_ scope: ScopeRecord) async throws {
+        try await rows("INSERT INTO warden_scopes (name, description) VALUES (\(scope.scope.rawValue), \(scope.description))")
+    }
+
+    public func scopes() async throws -> [ScopeRecord] {
+        try await rows("SELECT name, description FROM warden_scopes ORDER BY name").map { row in
+            guard let scope = try? Scope(validating: try row.string("name")) else { throw StoreError(.corrupt, "invalid scope name") }
+            return ScopeRecord(scope: scope, description: try row.string("description"))
+        }
+    }
+
+    public func deleteScope(_ scope: Scope) async throws -> Bool {
+        !(try await rows("DELETE FROM warden_scopes WHERE name = \(scope.rawValue) RETURNING name")).isEmpty
+    }
+
+    public func createClient(_ client: ClientRecord) async throws {
+        let grants = client.grants.sorted().map(\.rawValue).joined(separator: " ")
+        let secret = client.secretHash.map(Self.bytes)
+        let lifetime = client.accessTokenLifetime?.timeInterval
+        try await rows("""
+            INSERT INTO warden_clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at)
+            VALUES (\(client.id), \(secret), \(grants), \(client.scopes.description), \(client.redirectURIs.joined(separator: "\n")),
+                    \(client.audiences.joined(separator: "\n")), \(lifetime), \(Self.seconds(client.createdAt)))
+            """)
+    }
+
+    public func client(id: String) async throws -> ClientRecord? {
+        try await rows("SELECT * FROM warden_clients WHERE id = \(id)").first.map(Self.client)
+    }
+
+    public func clients() async throws -> [ClientRecord] {
+        try await rows("SELECT * FROM warden_clients ORDER BY id").map(Self.client)
+    }
+
+    public func deleteClient(id: String) async throws -> Bool {
+        !(try await rows("DELETE FROM warden_clients WHERE id = \(id) RETURNING id")).isEmpty
+    }
+
+    static func client(_ row: PostgresRandomAccessRow) throws -> ClientRecord {
+        let lifetime = try row["token_lifetime"].decode(Double?.self)
+        return ClientRecord(
+            id: try row.string("id"),
+            secretHash: try row.optionalBytes("secret_hash"),
+            grants: Set(try row.string("grants").split(separator: " ").map { GrantType(String($0)) }),
+            scopes: try row.scopes("scopes"),
+            redirectURIs: try row.lines("redirect_uris"),
+            audiences: try row.lines("audiences"),
+            accessTokenLifetime: lifetime.map { .milliseconds(Int64($0 * 1000)) },
+            createdAt: try row.date("created_at")
+        )
+    }
+
+    public func createUser(_ user: UserRecord) async throws {
+        try await rows("""
+            INSERT INTO warden_users (name, password_hash, scopes, disabled, created_at)
+            VALUES (\(user.name), \(user.passwordHash), \(user.scopes.description), \(user.disabled), \(Self.seconds(user.createdAt)))
+            """)
+    }
+
+    public func user(named name: String) async throws -> UserRecord? {
+        try await rows("SELECT * FROM warden_users WHERE name = \(name)").first.map(Self.user)
+    }
+
+    public func users() async throws -> [UserRecord] {
+        try await rows("SELECT * FROM warden_users ORDER BY name").map(Self.user)
+    }
+
+    public func deleteUser(named name: String) async throws -> Bool {
+        !(try await rows("DELETE FROM warden_users WHERE name = \(name) RETURNING name")).isEmpty
+    }
+
+    static func user(_ row: PostgresRandomAccessRow) throws -> UserRecord {
+        UserRecord(
+            name: try row.string("name"),
+            passwordHash: try row.string("password_hash"),
+            scopes: try row.scopes("scopes"),
+            disabled: (try? row["disabled"].decode(Bool.self)) ?? true,
+            createdAt: try row.date("created_at")
+        )
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import PostgresNIO
+import WardenServer
+
+extension PostgresStore {
+    public func appendAudit(_ event: AuditEvent) async throws {
+        try await rows("""
+            INSERT INTO warden_audit (at, event, client_id, subject, scope, jti, outcome, detail)
+            VALUES (\(Self.seconds(event.at)), \(event.event), \(event.clientID), \(event.subject), \(event.scope), \(event.tokenID), \(event.outcome), \(event.detail))
+            """)
+    }
+
+    public func auditEvents(limit: Int) async throws -> [AuditEvent] {
+        try await rows("SELECT * FROM warden_audit ORDER BY id DESC LIMIT \(limit)").map { row in
+            AuditEvent(
+                id: try row.int("id"), at: try row.date("at"), event: try row.string("event"),
+                clientID: try row.optionalString("client_id"), subject: try row.optionalString("subject"),
+                scope: try row.optionalString("scope"), tokenID: try row.optionalString("jti"),
+                outcome: try row.string("outcome"), detail: try row.optionalString("detail")
+            )
+        }
+    }
+}

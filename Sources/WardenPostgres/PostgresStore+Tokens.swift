@@ -1,0 +1,142 @@
+import Foundation
+import PostgresNIO
+import WardenCore
+import WardenServer
+
+extension PostgresStore {
+    public func storeRefreshToken(_ token: RefreshTokenRecord) async throws {
+        try await rows("""
+            INSERT INTO warden_refresh_tokens (hash, family_id, client_id, subject, scope, audience, issued_at, expires_at)
+            VALUES (\(Self.bytes(token.hash)), \(token.familyID), \(token.clientID), \(token.subject), \(token.scope.description),
+                    \(token.audience.joined(separator: "\n")), \(Self.seconds(token.issuedAt)), \(Self.seconds(token.expiresAt)))
+            """)
+    }
+
+    public func redeemRefreshToken(hash: [UInt8], at now: Date) async throws -> SingleUseRedemption<RefreshTokenRecord> {
+        // One statement: of concurrent redemptions (on any node) exactly one sees used_at IS NULL.
+        let redeemed = try await rows("""
+            UPDATE warden_refresh_tokens SET used_at = \(Self.seconds(now))
+            WHERE hash = \(Self.bytes(hash)) AND used_at IS NULL AND revoked_at IS NULL RETURNING *
+            """)
+        if let row = redeemed.first { return .redeemed(try Self.refreshToken(row)) }
+        if let existing = try await refreshToken(hash: hash) { return .alreadyUsed(existing) }
+        return .notFound
+    }
+
+    public func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord? {
+        try await rows("SELECT * FROM warden_refresh_tokens WHERE hash = \(Self.bytes(hash))").first.map(Self.refreshToken)
+    }
+
+    public func isRefreshTokenActive(hash: [UInt8]) async throws -> Bool {
+        !(try await rows("SELECT 1 AS one FROM warden_refresh_tokens WHERE hash = \(Self.bytes(hash)) AND used_at IS NULL AND revoked_at IS NULL")).isEmpty
+    }
+
+    public func revokeRefreshTokenFamily(_ familyID: String, at now: Date) async throws {
+        try await rows("UPDATE warden_refresh_tokens SET revoked_at = \(Self.seconds(now)) WHERE family_id = \(familyID) AND revoked_at IS NULL")
+    }
+
+    static func refreshToken(_ row: PostgresRandomAccessRow) throws -> RefreshTokenRecord {
+        RefreshTokenRecord(
+            hash: try row.bytes("hash"), familyID: try row.string("family_id"), clientID: try row.string("client_id"),
+            subject: try row.string("subject"), scope: try row.scopes("scope"), audience: try row.lines("audience"),
+            issuedAt: try row.date("issued_at"), expiresAt: try row.date("expires_at")
+        )
+    }
+
+    public func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
+        try await rows("""
+            INSERT INTO warden_authorization_codes (hash, client_id, subject, scope, audience, redirect_uri, code_challenge, family_id, expires_at)
+            VALUES (\(Self.bytes(code.hash)), \(code.clientID), \(code.subject), \(code.scope.description), \(code.audience.joined(separator: "\n")),
+                    \(code.redirectURI), \(code.codeChallenge), \(code.familyID), \(Self.seconds(code.expiresAt)))
+            """)
+    }
+
+    public func redeemAuthorizationCode(hash: [UInt8], at now: Date) async throws -> SingleUseRedemption<AuthorizationCodeRecord> {
+        let redeemed = try await rows("""
+            UPDATE warden_authorization_codes SET used_at = \(Self.seconds(now)) WHERE hash = \(Self.bytes(hash)) AND used_at IS NULL RETURNING *
+            """)
+        if let row = redeemed.first { return .redeemed(try Self.authorizationCode(row)) }
+        if let row = try await rows("SELECT * FROM warden_authorization_codes WHERE hash = \(Self.bytes(hash))").first {
+            return .alreadyUsed(try Self.authorizationCode(row))
+        }
+        return .notFound
+    }
+
+    static func authorizationCode(_ row: PostgresRandomAccessRow) throws -> AuthorizationCodeRecord {
+        AuthorizationCodeRecord(
+            hash: try row.bytes("hash"), clientID: try row.string("client_id"), subject: try row.string("subject"),
+            scope: try row.scopes("scope"), audience: try row.lines("audience"), redirectURI: try row.string("redirect_uri"),
+            codeChallenge: try row.string("code_challenge"), familyID: try row.string("family_id"), expiresAt: try row.date("expires_at")
+        )
+    }
+
+    public func recordIssuedToken(_ token: IssuedTokenRecord) async throws {
+        try await rows("""
+            INSERT INTO warden_issued_tokens (jti, family_id, client_id, subject, expires_at)
+            VALUES (\(token.tokenID), \(token.familyID), \(token.clientID), \(token.subject), \(Self.seconds(token.expiresAt)))
+            """)
+    }
+
+    public func issuedToken(id: String) async throws -> IssuedTokenRecord? {
+        try await rows("SELECT * FROM warden_issued_tokens WHERE jti = \(id)").first.map(Self.issuedToken)
+    }
+
+    public func issuedTokens(family familyID: String) async throws -> [IssuedTokenRecord] {
+        try await rows("SELECT * FROM warden_issued_tokens WHERE family_id = \(familyID)").map(Self.issuedToken)
+    }
+
+    static func issuedToken(_ row: PostgresRandomAccessRow) throws -> IssuedTokenRecord {
+        IssuedTokenRecord(
+            tokenID: try row.string("jti"), familyID: try row.optionalString("family_id"), clientID: try row.string("client_id"),
+            subject: try row.string("subject"), expiresAt: try row.date("expires_at")
+        )
+    }
+
+    public func revoke(tokenID: String, expiresAt: Date, at now: Date) async throws -> RevocationRecord {
+        // Serialized by a transaction-scoped advisory lock, so cursors are assigned in commit
+        // order: a reader that saw cursor N never later finds a new entry below N.
+        try await translate {
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.revocationLock))", logger: logger)
+                    try await connection.query("""
+                        INSERT INTO warden_revocations (jti, expires_at, revoked_at) VALUES (\(tokenID), \(Self.seconds(expiresAt)), \(Self.seconds(now)))
+                        ON CONFLICT (jti) DO NOTHING
+                        """, logger: logger)
+                    try await connection.query("COMMIT", logger: logger)
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
+        guard let row = try await rows("SELECT * FROM warden_revocations WHERE jti = \(tokenID)").first else {
+            throw StoreError(.corrupt, "revocation vanished")
+        }
+        return try Self.revocation(row)
+    }
+
+    public func isRevoked(tokenID: String) async throws -> Bool {
+        !(try await rows("SELECT 1 AS one FROM warden_revocations WHERE jti = \(tokenID)")).isEmpty
+    }
+
+    public func revocations(after cursor: Int64, limit: Int) async throws -> [RevocationRecord] {
+        try await rows("SELECT * FROM warden_revocations WHERE cursor > \(cursor) ORDER BY cursor LIMIT \(limit)").map(Self.revocation)
+    }
+
+    static func revocation(_ row: PostgresRandomAccessRow) throws -> RevocationRecord {
+        RevocationRecord(cursor: try row.int("cursor"), tokenID: try row.string("jti"), expiresAt: try row.date("expires_at"), revokedAt: try row.date("revoked_at"))
+    }
+
+    public func deleteExpired(before now: Date, auditBefore: Date) async throws -> Int {
+        var deleted = 0
+        let time = Self.seconds(now)
+        deleted += try await rows("DELETE FROM warden_authorization_codes WHERE expires_at < \(time) RETURNING hash").count
+        deleted += try await rows("DELETE FROM warden_refresh_tokens WHERE expires_at < \(time) RETURNING hash").count
+        deleted += try await rows("DELETE FROM warden_issued_tokens WHERE expires_at < \(time) RETURNING jti").count
+        deleted += try await rows("DELETE FROM warden_revocations WHERE expires_at < \(time - 3600) RETURNING cursor").count
+        deleted += try await rows("DELETE FROM warden_audit WHERE at < \(Self.seconds(auditBefore)) RETURNING id").count
+        return deleted
+    }
+}
