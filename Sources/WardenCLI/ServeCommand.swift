@@ -117,6 +117,8 @@ struct ServeCommand: AsyncParsableCommand {
             )
             var services: [any Service] = [app, CleanupService(store: db, auditRetention: configuration.auditRetention, logger: logger)]
             if let rotation { services.append(KeyRotationService(keys: server.keys, every: .seconds(rotation), logger: logger)) }
+            // On PostgreSQL: other nodes' revocations and key changes, at once (LISTEN/NOTIFY).
+            if let changes = server.changeService { services.append(changes) }
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }

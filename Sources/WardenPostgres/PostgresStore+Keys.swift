@@ -10,6 +10,7 @@ extension PostgresStore {
             VALUES (\(key.id), \(key.algorithm.jwsName), \(Self.bytes(key.sealedPrivateKey)), \(Self.seconds(key.createdAt)),
                     \(Self.seconds(key.activatesAt)), \(Self.seconds(key.retiredAt)), \(Self.seconds(key.publishedUntil)))
             """)
+        try await notify("signing-keys")
     }
 
     public func signingKeys() async throws -> [StoredSigningKey] {
@@ -28,6 +29,7 @@ extension PostgresStore {
             UPDATE warden_signing_keys SET retired_at = \(Self.seconds(at)), published_until = \(Self.seconds(publishedUntil))
             WHERE kid = \(id) AND retired_at IS NULL
             """)
+        try await notify("signing-keys")
     }
 
     public func deleteUnpublishedSigningKeys(at now: Date) async throws -> Int {

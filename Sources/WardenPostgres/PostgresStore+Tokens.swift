@@ -104,6 +104,8 @@ extension PostgresStore {
                         INSERT INTO warden_revocations (jti, expires_at, revoked_at) VALUES (\(tokenID), \(Self.seconds(expiresAt)), \(Self.seconds(now)))
                         ON CONFLICT (jti) DO NOTHING
                         """, logger: logger)
+                    // Delivered to every listening node when the transaction commits.
+                    try await connection.query("SELECT pg_notify(\(Self.changeChannel), 'revocation')", logger: logger)
                     try await connection.query("COMMIT", logger: logger)
                 } catch {
                     _ = try? await connection.query("ROLLBACK", logger: logger)

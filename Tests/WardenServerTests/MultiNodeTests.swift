@@ -8,7 +8,8 @@ import WardenPostgres
 import WardenServer
 
 /// Three authorization-server nodes on one PostgreSQL database, each with its own connection
-/// pool and HTTP server (in one test process): what one node does, the others see.
+/// pool, HTTP server and change listener (in one test process): what one node does, the others
+/// see — revocations and key rotations pushed by LISTEN/NOTIFY, not polled.
 @Suite(.enabled(if: StoreConformanceTests.Backend.postgresURL != nil, "needs WARDEN_POSTGRES_URL"))
 struct MultiNodeTests {
     func eventually(within seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
@@ -28,8 +29,11 @@ struct MultiNodeTests {
                 for store in stores { pools.addTask { await store.run() } }
                 defer { pools.cancelAll() }
                 for store in stores { try await store.migrate() }
+                // Polling so slow that only LISTEN/NOTIFY can make the changes below visible in time.
                 let configure: @Sendable (inout AuthorizationServerConfiguration) -> Void = {
-                    $0.keys.refreshInterval = .milliseconds(50)
+                    $0.keys.refreshInterval = .seconds(60)
+                    $0.revocationStreamPollInterval = .seconds(60)
+                    $0.revocationSyncInterval = .seconds(60)
                     $0.recordCacheLifetime = .zero
                 }
                 // Node 1 seeds; nodes 2 and 3 join the same database.

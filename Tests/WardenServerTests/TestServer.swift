@@ -71,7 +71,9 @@ struct TestServer: Sendable {
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress!.port!) },
             logger: logger
         )
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        var running: [any Service] = [app]
+        if let changes = server.changeService { running.append(changes) }
+        let services = ServiceGroup(configuration: .init(services: running, gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await services.run(); return nil }
             var iterator = ready.stream.makeAsyncIterator()

@@ -87,6 +87,11 @@ public final class KeyManager: VerificationKeySource {
         return stored
     }
 
+    /// Another node changed the keys: reread them on the next use.
+    public func markStale() {
+        state.withLock { $0.loadedAt = .distantPast }
+    }
+
     /// Rereads the keys from the database.
     public func reload() async throws {
         let now = timeSource.now()

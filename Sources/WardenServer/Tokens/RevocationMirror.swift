@@ -30,6 +30,11 @@ final class RevocationMirror: Sendable {
         return list.isRevoked(tokenID: tokenID)
     }
 
+    /// Another node added revocations: read the feed on the next check.
+    func invalidate() {
+        state.withLock { $0.lastSync = .distantPast }
+    }
+
     /// A revocation this process just stored.
     func record(tokenID: String, expiresAt: Date) {
         list.revoke(tokenID: tokenID, expiresAt: expiresAt)
