@@ -20,13 +20,13 @@ extension PostgresStore {
     }
 
     public func createClient(_ client: ClientRecord) async throws {
-        let grants = client.grants.sorted().map(\.rawValue).joined(separator: " ")
+        let grants = StoredText.text(client.grants)
         let secret = client.secretHash.map(Self.bytes)
         let lifetime = client.accessTokenLifetime?.timeInterval
         try await rows("""
             INSERT INTO warden_clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at)
-            VALUES (\(client.id), \(secret), \(grants), \(client.scopes.description), \(client.redirectURIs.joined(separator: "\n")),
-                    \(client.audiences.joined(separator: "\n")), \(lifetime), \(Self.seconds(client.createdAt)))
+            VALUES (\(client.id), \(secret), \(grants), \(client.scopes.description), \(StoredText.text(lines: client.redirectURIs)),
+                    \(StoredText.text(lines: client.audiences)), \(lifetime), \(Self.seconds(client.createdAt)))
             """)
     }
 
@@ -47,11 +47,11 @@ extension PostgresStore {
         return ClientRecord(
             id: try row.string("id"),
             secretHash: try row.optionalBytes("secret_hash"),
-            grants: Set(try row.string("grants").split(separator: " ").map { GrantType(String($0)) }),
+            grants: StoredText.grants(try row.string("grants")),
             scopes: try row.scopes("scopes"),
             redirectURIs: try row.lines("redirect_uris"),
             audiences: try row.lines("audiences"),
-            accessTokenLifetime: lifetime.map { .milliseconds(Int64($0 * 1000)) },
+            accessTokenLifetime: StoredText.lifetime(seconds: lifetime),
             createdAt: try row.date("created_at")
         )
     }

@@ -8,7 +8,7 @@ extension PostgresStore {
         try await rows("""
             INSERT INTO warden_refresh_tokens (hash, family_id, client_id, subject, scope, audience, issued_at, expires_at)
             VALUES (\(Self.bytes(token.hash)), \(token.familyID), \(token.clientID), \(token.subject), \(token.scope.description),
-                    \(token.audience.joined(separator: "\n")), \(Self.seconds(token.issuedAt)), \(Self.seconds(token.expiresAt)))
+                    \(StoredText.text(lines: token.audience)), \(Self.seconds(token.issuedAt)), \(Self.seconds(token.expiresAt)))
             """)
     }
 
@@ -46,7 +46,7 @@ extension PostgresStore {
     public func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
         try await rows("""
             INSERT INTO warden_authorization_codes (hash, client_id, subject, scope, audience, redirect_uri, code_challenge, family_id, expires_at)
-            VALUES (\(Self.bytes(code.hash)), \(code.clientID), \(code.subject), \(code.scope.description), \(code.audience.joined(separator: "\n")),
+            VALUES (\(Self.bytes(code.hash)), \(code.clientID), \(code.subject), \(code.scope.description), \(StoredText.text(lines: code.audience)),
                     \(code.redirectURI), \(code.codeChallenge), \(code.familyID), \(Self.seconds(code.expiresAt)))
             """)
     }

@@ -115,11 +115,6 @@ extension PostgresRandomAccessRow {
     func int(_ name: String) throws -> Int64 {
         do { return try self[name].decode(Int64.self) } catch { throw StoreError(.corrupt, "column \(name)") }
     }
-    func scopes(_ name: String) throws -> ScopeSet {
-        do { return try ScopeSet(parsing: try string(name)) } catch { throw StoreError(.corrupt, "column \(name) is not a scope list") }
-    }
-    func lines(_ name: String) throws -> [String] {
-        let value = try string(name)
-        return value.isEmpty ? [] : value.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    }
+    func scopes(_ name: String) throws -> ScopeSet { try StoredText.scopes(try string(name), column: name) }
+    func lines(_ name: String) throws -> [String] { StoredText.lines(try string(name)) }
 }

@@ -32,7 +32,7 @@ extension SQLiteStore {
             [
                 .text(client.id),
                 client.secretHash.map(Self.blob) ?? .null,
-                .text(client.grants.sorted().map(\.rawValue).joined(separator: " ")),
+                .text(StoredText.text(client.grants)),
                 .text(client.scopes.description),
                 Self.lines(client.redirectURIs),
                 Self.lines(client.audiences),
@@ -55,16 +55,15 @@ extension SQLiteStore {
     }
 
     static func client(_ row: SQLiteRow) throws -> ClientRecord {
-        let grants = try row.string("grants").split(separator: " ").map { GrantType(String($0)) }
         let lifetime = row.column("token_lifetime").flatMap { $0.isNull ? nil : $0.double }
         return ClientRecord(
             id: try row.string("id"),
             secretHash: row.optionalBytes("secret_hash"),
-            grants: Set(grants),
+            grants: StoredText.grants(try row.string("grants")),
             scopes: try row.scopes("scopes"),
             redirectURIs: try row.lines("redirect_uris"),
             audiences: try row.lines("audiences"),
-            accessTokenLifetime: lifetime.map { .milliseconds(Int64($0 * 1000)) },
+            accessTokenLifetime: StoredText.lifetime(seconds: lifetime),
             createdAt: try row.date("created_at")
         )
     }

@@ -68,7 +68,7 @@ public final class SQLiteStore: AuthorizationStore {
     static func date(_ date: Date?) -> SQLiteData { date.map { .float($0.timeIntervalSince1970) } ?? .null }
     static func blob(_ bytes: [UInt8]) -> SQLiteData { .blob(ByteBuffer(bytes: bytes)) }
     static func text(_ value: String?) -> SQLiteData { value.map(SQLiteData.text) ?? .null }
-    static func lines(_ values: [String]) -> SQLiteData { .text(values.joined(separator: "\n")) }
+    static func lines(_ values: [String]) -> SQLiteData { .text(StoredText.text(lines: values)) }
 }
 
 extension SQLiteRow {
@@ -99,11 +99,6 @@ extension SQLiteRow {
         guard let value = column(name)?.integer else { throw StoreError(.corrupt, "column \(name) is not an integer") }
         return Int64(value)
     }
-    func scopes(_ name: String) throws -> ScopeSet {
-        do { return try ScopeSet(parsing: try string(name)) } catch { throw StoreError(.corrupt, "column \(name) is not a scope list") }
-    }
-    func lines(_ name: String) throws -> [String] {
-        let value = try string(name)
-        return value.isEmpty ? [] : value.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    }
+    func scopes(_ name: String) throws -> ScopeSet { try StoredText.scopes(try string(name), column: name) }
+    func lines(_ name: String) throws -> [String] { StoredText.lines(try string(name)) }
 }

@@ -33,4 +33,9 @@ public struct AuthorizationServerConfiguration: Sendable {
     public init(issuer: String) {
         self.issuer = issuer
     }
+
+    /// The issuer without a trailing slash: the base of every endpoint URL (RFC 8414 §3).
+    public var endpointBase: String {
+        issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+    }
 }

@@ -12,14 +12,6 @@ import WardenServer
 /// see — revocations and key rotations pushed by LISTEN/NOTIFY, not polled.
 @Suite(.enabled(if: StoreConformanceTests.Backend.postgresURL != nil, "needs WARDEN_POSTGRES_URL"))
 struct MultiNodeTests {
-    func eventually(within seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        return try await condition()
-    }
 
     /// Runs `body` with three nodes sharing one fresh database and one master key.
     func withNodes(_ body: @Sendable ([TestServer]) async throws -> Void) async throws {

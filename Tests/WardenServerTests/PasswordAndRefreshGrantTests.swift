@@ -64,6 +64,15 @@ import WardenSQLite
         }
     }
 
+    @Test func passwordsWithReservedAndNonASCIICharactersSurviveFormEncoding() async throws {
+        try await TestServer.run { server in
+            let password = "pä ss+wörd&=%20;"
+            try await server.store.createUser(UserRecord(name: "zoë", passwordHash: try await PasswordHashing(cost: 4).hash(password), scopes: ["order.read"]))
+            #expect(try await server.passwordToken("zoë", password).status == 200)
+            #expect(try await server.passwordToken("zoë", "pä ss wörd&=%20;").error == "invalid_grant")
+        }
+    }
+
     @Test func missingParametersAreInvalidRequest() async throws {
         try await TestServer.run { server in
             let reply = try await server.post("/oauth2/token", [("grant_type", "password"), ("username", "alice"), ("client_id", "shop-web")])

@@ -21,15 +21,6 @@ import WardenSQLite
         return jti
     }
 
-    /// Waits (polling, bounded) until `condition` holds.
-    func eventually(within seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
-    }
 
     @Test func theStreamSendsEventsAndResumesFromLastEventID() async throws {
         try await TestServer.run { server in

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import Prometheus
 import ServiceLifecycle
+import WardenClient
 import WardenCore
 import WardenServer
 import WardenSQLite
@@ -158,11 +159,7 @@ struct TestServer: Sendable {
     }
 
     /// Form-encodes pairs (values percent-encoded).
-    static func form(_ pairs: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
-    }
+    static func form(_ pairs: [(String, String)]) -> String { FormEncoding.encode(pairs) }
 
     func post(_ path: String, _ pairs: [(String, String)], basic: (String, String)? = nil, contentType: String = "application/x-www-form-urlencoded", rawBody: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)

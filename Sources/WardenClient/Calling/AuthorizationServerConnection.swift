@@ -13,6 +13,8 @@ import WardenCore
 /// ```
 public struct AuthorizationServerConnection: Sendable {
     public let issuer: String
+    /// Its token endpoint (`/oauth2/token`), for an ``AuthorizedHTTPClient``'s ``ClientIdentity``.
+    public let tokenEndpoint: String
     public let keys: RemoteJWKSKeySet
     public let revocations: RevocationList
     public let revocationFeed: RevocationFeedSubscriber
@@ -30,6 +32,7 @@ public struct AuthorizationServerConnection: Sendable {
     ) {
         self.issuer = issuer
         let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+        self.tokenEndpoint = base + "/oauth2/token"
         self.keys = RemoteJWKSKeySet(url: base + "/oauth2/jwks", configuration: keysConfiguration, httpClient: httpClient, timeSource: timeSource, logger: logger)
         self.revocations = RevocationList(timeSource: timeSource)
         self.revocationFeed = RevocationFeedSubscriber(url: base + "/oauth2/revocations", revocations: revocations, configuration: feedConfiguration, httpClient: httpClient, logger: logger)

@@ -19,9 +19,9 @@ struct TokenEndpointClient: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
-        let credentials = "\(Self.formEncode(identity.clientID)):\(Self.formEncode(identity.clientSecret))"
+        let credentials = "\(FormEncoding.encode(identity.clientID)):\(FormEncoding.encode(identity.clientSecret))"
         request.headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
-        request.body = .bytes(ByteBuffer(string: parameters.map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&")))
+        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(parameters)))
 
         let body: ByteBuffer
         let status: HTTPResponseStatus
@@ -50,12 +50,4 @@ struct TokenEndpointClient: Sendable {
         return IssuedToken(value: token, expiresIn: expiresIn, now: timeSource.now())
     }
 
-    /// `application/x-www-form-urlencoded` for one value: unreserved characters as they are,
-    /// everything else percent-encoded (so `+`, `&`, `=` survive).
-    static func formEncode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
-
-    /// RFC 3986 §2.3 unreserved characters, ASCII only.
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

@@ -65,7 +65,7 @@ extension AuthorizationServer {
         for (method, path, summary) in Self.documentedRoutes where prometheus != nil || path != "/metrics" {
             documentation.addPublic(method: method, path: RouterPath(path), summary: summary)
         }
-        let base = configuration.issuer.hasSuffix("/") ? String(configuration.issuer.dropLast()) : configuration.issuer
+        let base = configuration.endpointBase
         var openAPI = OpenAPIDocumentBuilder(title: "Warden authorization server", scopes: try await store.scopes().map { ($0.scope, $0.description) })
         openAPI.description = "OAuth 2 authorization server: RFC 6749 grants with PKCE, RFC 8693 token exchange, RFC 7662 introspection, RFC 7009 revocation, RFC 8414 metadata, RFC 9068 JWT access tokens."
         openAPI.clientCredentialsTokenURL = base + "/oauth2/token"
@@ -126,7 +126,7 @@ extension AuthorizationServer {
 
     /// RFC 8414 §2 metadata: every endpoint and capability the server has.
     func metadata() async throws -> JSONValue {
-        let base = configuration.issuer.hasSuffix("/") ? String(configuration.issuer.dropLast()) : configuration.issuer
+        let base = configuration.endpointBase
         let scopes = try await store.scopes().map { JSONValue.string($0.scope.rawValue) }
         let authMethods: JSONValue = .array(["client_secret_basic", "client_secret_post"])
         return .object([

@@ -47,7 +47,7 @@ public struct IntrospectionService: Sendable {
         }
         if let refresh = try await store.refreshToken(hash: OpaqueToken.hash(token)), refresh.clientID == caller.id {
             // `refreshToken(hash:)` returns used and revoked tokens too; redeeming one now is a replay.
-            guard refresh.expiresAt > timeSource.now(), try await isRedeemable(refresh) else { return inactive }
+            guard refresh.expiresAt > timeSource.now(), try await store.isRefreshTokenActive(hash: refresh.hash) else { return inactive }
             var writer = JSONObjectWriter()
             writer.add("active", true)
             writer.add("scope", refresh.scope.description)
@@ -59,10 +59,6 @@ public struct IntrospectionService: Sendable {
             return writer.finish()
         }
         return inactive
-    }
-
-    private func isRedeemable(_ refresh: RefreshTokenRecord) async throws -> Bool {
-        try await store.isRefreshTokenActive(hash: refresh.hash)
     }
 
 }

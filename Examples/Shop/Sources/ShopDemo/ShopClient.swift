@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import WardenClient
 
 /// What the demo (and the tests) do from outside: log in as the first-party app, call the order
 /// service, revoke a token — plain HTTP, as curl would.
@@ -18,11 +19,6 @@ public struct ShopClient: Sendable {
         public var error: String? { json["error"] as? String }
     }
 
-    static func form(_ pairs: [(String, String)]) -> String {
-        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: unreserved)!)" }.joined(separator: "&")
-    }
-
     func send(_ url: String, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: String? = nil) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -36,7 +32,7 @@ public struct ShopClient: Sendable {
     /// The password grant through the public first-party client `shop-web`.
     public func login(_ user: String, _ password: String, scope: String) async throws -> Reply {
         try await send(cluster.issuer + "/oauth2/token", method: .POST, headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                       body: Self.form([("grant_type", "password"), ("client_id", ShopCluster.webClientID), ("username", user), ("password", password), ("scope", scope)]))
+                       body: FormEncoding.encode([("grant_type", "password"), ("client_id", ShopCluster.webClientID), ("username", user), ("password", password), ("scope", scope)]))
     }
 
     public func placeOrder(token: String, item: String = "The Hunting of the Snark", amount: Int = 1250) async throws -> Reply {
@@ -59,7 +55,7 @@ public struct ShopClient: Sendable {
     /// RFC 7009 revocation by the client the token was issued to.
     public func revoke(_ token: String) async throws -> Reply {
         try await send(cluster.issuer + "/oauth2/revoke", method: .POST, headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                       body: Self.form([("token", token), ("client_id", ShopCluster.webClientID)]))
+                       body: FormEncoding.encode([("token", token), ("client_id", ShopCluster.webClientID)]))
     }
 
     /// What a leaked exchanged token looks like: the order service's exchange, done by hand.
@@ -67,7 +63,7 @@ public struct ShopClient: Sendable {
         let credentials = Data("order-service:\(cluster.orderSecret)".utf8).base64EncodedString()
         return try await send(cluster.issuer + "/oauth2/token", method: .POST,
                               headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic \(credentials)")],
-                              body: Self.form([("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("subject_token", token),
+                              body: FormEncoding.encode([("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("subject_token", token),
                                                ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"), ("audience", "payment-service"), ("scope", "payment.create")]))
     }
 }

@@ -40,9 +40,8 @@ public func buildOrderService(
 ) -> (application: some ApplicationProtocol, client: AuthorizedHTTPClient) {
     let auth = AuthorizationServerConnection(issuer: configuration.issuer, httpClient: httpClient, logger: logger)
     let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: .init(realm: "orders"), context: ShopContext.self)
-    let base = configuration.issuer.hasSuffix("/") ? String(configuration.issuer.dropLast()) : configuration.issuer
     let client = AuthorizedHTTPClient(
-        identity: ClientIdentity(clientID: configuration.audience, clientSecret: configuration.clientSecret, tokenEndpoint: base + "/oauth2/token"),
+        identity: ClientIdentity(clientID: configuration.audience, clientSecret: configuration.clientSecret, tokenEndpoint: auth.tokenEndpoint),
         targets: ["payments": ServiceTarget(baseURL: configuration.paymentServiceURL, audience: "payment-service", scopes: [.paymentCreate], tokenSource: .exchangingIncomingToken)],
         httpClient: httpClient,
         logger: logger
