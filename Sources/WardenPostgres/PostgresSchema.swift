@@ -52,5 +52,11 @@ enum PostgresSchema {
             subject text, scope text, jti text, outcome text NOT NULL, detail text)
         """,
         "CREATE INDEX IF NOT EXISTS warden_audit_at ON warden_audit (at)",
+        """
+        CREATE TABLE IF NOT EXISTS warden_authentication_failures (
+            key text PRIMARY KEY, failures bigint NOT NULL, last_failure double precision NOT NULL,
+            locked_until double precision NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS warden_authentication_failures_locked ON warden_authentication_failures (locked_until)",
     ]
 }

@@ -22,6 +22,7 @@ extension PostgresStore: StoreChangeNotifier {
                             switch notification.payload {
                             case "revocation": onChange(.revocation)
                             case "signing-keys": onChange(.signingKeys)
+                            case "authentication-lockout": onChange(.authenticationLockout)
                             default: logger.debug("unknown change notification ignored")
                             }
                         }

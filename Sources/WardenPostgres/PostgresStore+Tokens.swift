@@ -139,6 +139,7 @@ extension PostgresStore {
         deleted += try await rows("DELETE FROM warden_issued_tokens WHERE expires_at < \(time) RETURNING jti").count
         deleted += try await rows("DELETE FROM warden_revocations WHERE expires_at < \(time - 3600) RETURNING cursor").count
         deleted += try await rows("DELETE FROM warden_audit WHERE at < \(Self.seconds(auditBefore)) RETURNING id").count
+        deleted += try await rows("DELETE FROM warden_authentication_failures WHERE last_failure < \(time - 3600) AND locked_until < \(time) RETURNING key").count
         return deleted
     }
 }

@@ -116,6 +116,15 @@ enum SQLiteSchema {
         )
         """,
         "CREATE INDEX IF NOT EXISTS audit_at ON audit (at)",
+        """
+        CREATE TABLE IF NOT EXISTS authentication_failures (
+            key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failure REAL NOT NULL,
+            locked_until REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS authentication_failures_locked ON authentication_failures (locked_until)",
         "INSERT OR IGNORE INTO settings (name, value) VALUES ('schema_version', '\(version)')",
     ]
 }

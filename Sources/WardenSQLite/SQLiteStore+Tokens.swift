@@ -156,6 +156,10 @@ extension SQLiteStore {
         // Keep revocations a while past expiry for verifiers' leeway; the cursor keeps counting up.
         deleted += try await query("DELETE FROM revocations WHERE expires_at < ? RETURNING cursor", [Self.date(now.addingTimeInterval(-3600))]).count
         deleted += try await query("DELETE FROM audit WHERE at < ? RETURNING id", [Self.date(auditBefore)]).count
+        deleted += try await query(
+            "DELETE FROM authentication_failures WHERE last_failure < ? AND locked_until < ? RETURNING key",
+            [Self.date(now.addingTimeInterval(-3600)), time]
+        ).count
         return deleted
     }
 }

@@ -89,6 +89,31 @@ struct MultiNodeTests {
     }
 }
 
+extension MultiNodeTests {
+    /// Brute-force counters hold across nodes: five wrong secrets spread over three nodes lock
+    /// the client out on every node, the right secret included, pushed by LISTEN/NOTIFY.
+    @Test func failuresOnSeveralNodesAddUpToOneLockout() async throws {
+        try await withNodes { nodes in
+            // Every node has mirrored the (empty) lockouts already; polling is a minute away.
+            for node in nodes {
+                #expect(try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("report-service", TestServer.reportSecret)).status == 200)
+            }
+            for attempt in 0..<5 {
+                let reply = try await nodes[attempt % 3].post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("report-service", "wrong-\(attempt)"))
+                #expect(reply.error == "invalid_client")
+            }
+            for node in nodes {
+                let lockedEverywhere = try await eventually {
+                    try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("report-service", TestServer.reportSecret)).error == "invalid_client"
+                }
+                #expect(lockedEverywhere)
+            }
+            // Another client is not affected.
+            #expect(try await nodes[1].post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("order-service", TestServer.orderSecret)).status == 200)
+        }
+    }
+}
+
 extension Array {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var result: [T] = []

@@ -184,4 +184,43 @@ import WardenSQLite
             #expect(try await store.auditEvents(limit: 10).map(\.event) == ["new"])
         }
     }
+
+    @Test(arguments: Backend.available)
+    func authenticationFailuresCountLockAndClear(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            let now = Self.now
+            // Forty concurrent failures (as from several nodes) all count.
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<40 {
+                    group.addTask { _ = try? await store.countAuthenticationFailure(key: "user:ålice", at: now, resetBefore: now.addingTimeInterval(-60)) }
+                }
+            }
+            #expect(try await store.countAuthenticationFailure(key: "user:ålice", at: now, resetBefore: now.addingTimeInterval(-60)) == 41)
+            // A failure after the reset interval starts again from one.
+            let later = now.addingTimeInterval(120)
+            #expect(try await store.countAuthenticationFailure(key: "user:ålice", at: later, resetBefore: later.addingTimeInterval(-60)) == 1)
+
+            // A later lock stays; an earlier one does not shorten it.
+            try await store.lockAuthentication(key: "user:ålice", until: later.addingTimeInterval(30))
+            try await store.lockAuthentication(key: "user:ålice", until: later.addingTimeInterval(10))
+            _ = try await store.countAuthenticationFailure(key: "ip:192.0.2.1", at: later, resetBefore: now)
+            try await store.lockAuthentication(key: "ip:192.0.2.1", until: later.addingTimeInterval(5))
+            // Locking a key that never failed creates nothing.
+            try await store.lockAuthentication(key: "user:nobody", until: later.addingTimeInterval(5))
+            #expect(try await store.authenticationLockouts(at: later, limit: 10) == ["user:ålice": later.addingTimeInterval(30), "ip:192.0.2.1": later.addingTimeInterval(5)])
+            #expect(try await store.authenticationLockouts(at: later, limit: 1) == ["user:ålice": later.addingTimeInterval(30)])
+            #expect(try await store.authenticationLockouts(at: later.addingTimeInterval(6), limit: 10).keys.sorted() == ["user:ålice"])
+
+            // A success does not clear a lock in force (set by another node, not yet seen there).
+            try await store.clearAuthenticationFailures(key: "user:ålice", at: later)
+            #expect(try await store.authenticationLockouts(at: later, limit: 10).count == 2)
+            try await store.clearAuthenticationFailures(key: "user:ålice", at: later.addingTimeInterval(31))
+            #expect(try await store.authenticationLockouts(at: later, limit: 10).keys.sorted() == ["ip:192.0.2.1"])
+            #expect(try await store.countAuthenticationFailure(key: "user:ålice", at: later, resetBefore: now) == 1)
+
+            // Cleanup forgets counts idle for an hour once unlocked, and keeps the rest.
+            #expect(try await store.deleteExpired(before: later.addingTimeInterval(3599), auditBefore: now) == 0)
+            #expect(try await store.deleteExpired(before: later.addingTimeInterval(3601), auditBefore: now) == 2)
+        }
+    }
 }

@@ -20,12 +20,12 @@ public struct ClientAuthenticator: Sendable {
         guard let credentials else { throw OAuthError.invalidClient("Client authentication failed.") }
         let now = timeSource.now()
         let account = "client:\(credentials.clientID)"
-        if let retryAfter = throttle.lockedOut(account: account, address: remoteAddress, now: now) {
+        if let retryAfter = await throttle.lockedOut(account: account, address: remoteAddress, now: now) {
             try await audit(credentials, outcome: "invalid_client", detail: "locked out for \(Int(retryAfter.rounded(.up))) s")
             throw OAuthError.invalidClient("Client authentication failed.")
         }
         func fail(_ detail: String) async throws -> Never {
-            throttle.recordFailure(account: account, address: remoteAddress, now: now)
+            await throttle.recordFailure(account: account, address: remoteAddress, now: now)
             try await audit(credentials, outcome: "invalid_client", detail: detail)
             throw OAuthError.invalidClient("Client authentication failed.")
         }
@@ -41,7 +41,7 @@ public struct ClientAuthenticator: Sendable {
             guard credentials.secret == nil else { try await fail("secret sent for a public client") }
             guard allowPublic else { try await fail("public client where a confidential one is required") }
         }
-        throttle.recordSuccess(account: account)
+        await throttle.recordSuccess(account: account, now: now)
         return client
     }
 

@@ -28,12 +28,12 @@ final class PasswordChecker: Sendable {
         let now = timeSource.now()
         let account = "user:\(username)"
         func fail(_ detail: String, count: Bool = true) async throws -> Never {
-            if count { throttle.recordFailure(account: account, address: remoteAddress, now: now) }
+            if count { await throttle.recordFailure(account: account, address: remoteAddress, now: now) }
             logger.notice("user authentication failed", metadata: ["client_id": "\(clientID ?? "")", "detail": "\(detail)"])
             try await store.appendAudit(AuditEvent(at: now, event: "user.authentication_failed", clientID: clientID, subject: String(username.prefix(256)), outcome: "invalid_grant", detail: detail))
             throw Self.failure
         }
-        if throttle.lockedOut(account: account, address: remoteAddress, now: now) != nil { try await fail("locked out", count: false) }
+        if await throttle.lockedOut(account: account, address: remoteAddress, now: now) != nil { try await fail("locked out", count: false) }
         guard username.utf8.count <= 256, password.utf8.count <= 1024 else { try await fail("oversized credentials") }
         guard let user = try await store.user(named: username) else {
             _ = try await hashing.verify(password, hash: try await decoyHash())
@@ -41,7 +41,7 @@ final class PasswordChecker: Sendable {
         }
         guard try await hashing.verify(password, hash: user.passwordHash) else { try await fail("wrong password") }
         guard !user.disabled else { try await fail("disabled user", count: false) }
-        throttle.recordSuccess(account: account)
+        await throttle.recordSuccess(account: account, now: now)
         return user
     }
 

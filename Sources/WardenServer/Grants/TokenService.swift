@@ -21,6 +21,8 @@ public struct TokenService: Sendable {
     public let revocationSignal = ChangeSignal()
     let revocations: RevocationMirror
     let scopeCache: ExpiringCache<Int, Set<Scope>>
+    /// Brute-force counters, shared with every node through the store.
+    let bruteForce: BruteForceGuard
 
     public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "warden.token")) {
         self.metrics = metrics
@@ -29,6 +31,8 @@ public struct TokenService: Sendable {
         self.configuration = configuration
         self.store = store
         self.keys = keys
+        let throttle = throttle.sharing(SharedFailureCounts(store: store, refreshInterval: configuration.revocationSyncInterval, logger: logger))
+        self.bruteForce = throttle
         self.clients = ClientAuthenticator(store: store, hasher: ClientSecretHasher(masterKey: masterKey), throttle: throttle, cache: ExpiringCache(lifetime: configuration.recordCacheLifetime, timeSource: timeSource), timeSource: timeSource, logger: logger)
         self.passwords = PasswordChecker(store: store, throttle: throttle, hashing: passwordHashing, timeSource: timeSource, logger: logger)
         // Its cache spares the signature check for a token seen before; revocation is checked

@@ -3,7 +3,7 @@ import ServiceLifecycle
 
 /// Follows another node's changes (``StoreChangeNotifier``) and applies them here at once: a
 /// revocation wakes the revocation streams and the in-memory mirror; a key change rereads the
-/// keys. A swift-service-lifecycle `Service`; `warden serve` runs it on PostgreSQL.
+/// keys; a lockout reloads the lockouts. A swift-service-lifecycle `Service`; `warden serve` runs it on PostgreSQL.
 public struct StoreChangeService: Service {
     let notifier: any StoreChangeNotifier
     let tokens: TokenService
@@ -27,6 +27,8 @@ public struct StoreChangeService: Service {
                 case .revocation:
                     tokens.revocations.invalidate()
                     tokens.revocationSignal.signal()
+                case .authenticationLockout:
+                    tokens.bruteForce.shared?.invalidate()
                 case .signingKeys:
                     keys.markStale()
                     logger.debug("signing keys changed on another node")

@@ -72,8 +72,21 @@ public protocol AuthorizationStore: Sendable {
     /// Newest first.
     func auditEvents(limit: Int) async throws -> [AuditEvent]
 
+    // MARK: Authentication failures (brute-force counters every node shares)
+    /// Counts one more failure for `key` — from one again when its last failure was before
+    /// `resetBefore` — and returns the count (atomically: concurrent failures all count).
+    func countAuthenticationFailure(key: String, at: Date, resetBefore: Date) async throws -> Int
+    /// Locks `key` until `until`; a later lock already stored stays.
+    func lockAuthentication(key: String, until: Date) async throws
+    /// The keys locked at `now` and when each lock ends (the latest `limit` locks at most).
+    func authenticationLockouts(at now: Date, limit: Int) async throws -> [String: Date]
+    /// Forgets the failures of `key` (after a successful authentication), unless it is locked at
+    /// `now` (a lock another node set, not yet seen here, stays).
+    func clearAuthenticationFailures(key: String, at now: Date) async throws
+
     // MARK: Cleanup
     /// Deletes codes, refresh tokens, issued-token rows and revocation entries past expiry,
-    /// and audit rows older than `auditBefore`. Returns how many rows went.
+    /// failure counters idle for an hour and no longer locked, and audit rows older than
+    /// `auditBefore`. Returns how many rows went.
     func deleteExpired(before now: Date, auditBefore: Date) async throws -> Int
 }

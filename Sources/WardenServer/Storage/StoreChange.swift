@@ -4,4 +4,6 @@ public enum StoreChange: Sendable, Hashable {
     case revocation
     /// Signing keys were added, retired or deleted.
     case signingKeys
+    /// An account or address was locked out after repeated authentication failures.
+    case authenticationLockout
 }

@@ -4,8 +4,8 @@ import WardenCore
 
 /// Counts authentication failures per key and, from the ``threshold``-th failure on, locks the
 /// key out with exponential backoff (``baseDelay`` doubling per further failure, capped at
-/// ``maximumDelay``). A success clears the count. In memory, per server process; see
-/// ``BruteForceGuard`` for how the server uses it.
+/// ``maximumDelay``). A success clears the count. The counts here are this process's; the server
+/// also keeps them in the store for every node (``BruteForceGuard``), with this type's policy.
 public final class FailureThrottle: Sendable {
     private struct Entry {
         var failures: Int
@@ -22,6 +22,16 @@ public final class FailureThrottle: Sendable {
         self.baseDelay = baseDelay.timeInterval
         self.maximumDelay = maximumDelay.timeInterval
     }
+
+    /// How long a key is locked after its `failures`-th failure in a row, `nil` below the threshold.
+    public func lockDuration(afterFailures failures: Int) -> TimeInterval? {
+        guard failures >= threshold else { return nil }
+        let exponent = min(failures - threshold, 30)
+        return min(baseDelay * pow(2, Double(exponent)), maximumDelay)
+    }
+
+    /// Failures longer ago than this do not count against a new burst.
+    public var resetInterval: TimeInterval { maximumDelay * 2 }
 
     /// Seconds until the first of `keys` is unlocked, or `nil` when none is locked.
     public func lockedOut(_ keys: [String], now: Date) -> TimeInterval? {
@@ -41,13 +51,10 @@ public final class FailureThrottle: Sendable {
             }
             for key in keys {
                 var entry = entries[key] ?? Entry(failures: 0, lockedUntil: .distantPast, lastFailure: now)
-                // Failures long ago do not count against a new burst.
-                if now.timeIntervalSince(entry.lastFailure) > maximumDelay * 2 { entry.failures = 0 }
+                if now.timeIntervalSince(entry.lastFailure) > resetInterval { entry.failures = 0 }
                 entry.failures += 1
                 entry.lastFailure = now
-                if entry.failures >= threshold {
-                    let exponent = min(entry.failures - threshold, 30)
-                    let delay = min(baseDelay * pow(2, Double(exponent)), maximumDelay)
+                if let delay = lockDuration(afterFailures: entry.failures) {
                     entry.lockedUntil = now.addingTimeInterval(delay)
                 }
                 entries[key] = entry
