@@ -29,6 +29,8 @@ enum PostgresSchema {
             expires_at double precision NOT NULL, used_at double precision, revoked_at double precision)
         """,
         "CREATE INDEX IF NOT EXISTS warden_refresh_tokens_family ON warden_refresh_tokens (family_id)",
+        // Added after the first schema: what a used refresh token was rotated into.
+        "ALTER TABLE warden_refresh_tokens ADD COLUMN IF NOT EXISTS replaced_by bytea",
         """
         CREATE TABLE IF NOT EXISTS warden_authorization_codes (
             hash bytea PRIMARY KEY, client_id text NOT NULL, subject text NOT NULL, scope text NOT NULL,

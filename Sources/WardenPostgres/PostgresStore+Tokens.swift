@@ -12,15 +12,38 @@ extension PostgresStore {
             """)
     }
 
-    public func redeemRefreshToken(hash: [UInt8], at now: Date) async throws -> SingleUseRedemption<RefreshTokenRecord> {
+    public func redeemRefreshToken(hash: [UInt8], at now: Date, rotatedInto successor: [UInt8]) async throws -> SingleUseRedemption<RefreshTokenRecord> {
         // One statement: of concurrent redemptions (on any node) exactly one sees used_at IS NULL.
         let redeemed = try await rows("""
-            UPDATE warden_refresh_tokens SET used_at = \(Self.seconds(now))
+            UPDATE warden_refresh_tokens SET used_at = \(Self.seconds(now)), replaced_by = \(Self.bytes(successor))
             WHERE hash = \(Self.bytes(hash)) AND used_at IS NULL AND revoked_at IS NULL RETURNING *
             """)
         if let row = redeemed.first { return .redeemed(try Self.refreshToken(row)) }
         if let existing = try await refreshToken(hash: hash) { return .alreadyUsed(existing) }
         return .notFound
+    }
+
+    public func refreshTokenRotation(hash: [UInt8]) async throws -> RefreshTokenRotation? {
+        let rows = try await rows("""
+            SELECT used_at, replaced_by FROM warden_refresh_tokens
+            WHERE hash = \(Self.bytes(hash)) AND used_at IS NOT NULL AND replaced_by IS NOT NULL AND revoked_at IS NULL
+            """)
+        guard let row = rows.first else { return nil }
+        return RefreshTokenRotation(usedAt: try row.date("used_at"), successor: try row.bytes("replaced_by"))
+    }
+
+    public func revokeUnusedRefreshToken(hash: [UInt8], at now: Date) async throws -> Bool {
+        !(try await rows("""
+            UPDATE warden_refresh_tokens SET revoked_at = \(Self.seconds(now))
+            WHERE hash = \(Self.bytes(hash)) AND used_at IS NULL AND revoked_at IS NULL RETURNING hash
+            """)).isEmpty
+    }
+
+    public func replaceRefreshTokenSuccessor(hash: [UInt8], previous: [UInt8], successor: [UInt8]) async throws -> Bool {
+        !(try await rows("""
+            UPDATE warden_refresh_tokens SET replaced_by = \(Self.bytes(successor))
+            WHERE hash = \(Self.bytes(hash)) AND replaced_by = \(Self.bytes(previous)) RETURNING hash
+            """)).isEmpty
     }
 
     public func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord? {

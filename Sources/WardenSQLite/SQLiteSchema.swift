@@ -3,7 +3,8 @@
 /// are newline-separated (neither may contain one). Refresh tokens and codes are stored only as
 /// SHA-256 hashes, private keys only sealed with the master key.
 enum SQLiteSchema {
-    static let version = 1
+    /// 2: `refresh_tokens.replaced_by`, `authentication_failures`.
+    static let version = 2
 
     static let statements: [String] = [
         "PRAGMA journal_mode = WAL",
@@ -125,6 +126,15 @@ enum SQLiteSchema {
         )
         """,
         "CREATE INDEX IF NOT EXISTS authentication_failures_locked ON authentication_failures (locked_until)",
-        "INSERT OR IGNORE INTO settings (name, value) VALUES ('schema_version', '\(version)')",
+        """
+        INSERT INTO settings (name, value) VALUES ('schema_version', '\(version)')
+        ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE CAST(value AS INTEGER) < \(version)
+        """,
+    ]
+
+    /// Columns added after a table was first created: (table, column, type). Added on open
+    /// when missing (SQLite has no `ADD COLUMN IF NOT EXISTS`).
+    static let addedColumns: [(table: String, column: String, type: String)] = [
+        ("refresh_tokens", "replaced_by", "BLOB"),
     ]
 }

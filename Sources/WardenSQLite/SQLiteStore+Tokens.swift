@@ -16,15 +16,38 @@ extension SQLiteStore {
         )
     }
 
-    public func redeemRefreshToken(hash: [UInt8], at now: Date) async throws -> SingleUseRedemption<RefreshTokenRecord> {
+    public func redeemRefreshToken(hash: [UInt8], at now: Date, rotatedInto successor: [UInt8]) async throws -> SingleUseRedemption<RefreshTokenRecord> {
         // One statement: of two concurrent redemptions exactly one sees used_at IS NULL.
         let redeemed = try await query(
-            "UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL RETURNING *",
-            [Self.date(now), Self.blob(hash)]
+            "UPDATE refresh_tokens SET used_at = ?, replaced_by = ? WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL RETURNING *",
+            [Self.date(now), Self.blob(successor), Self.blob(hash)]
         )
         if let row = redeemed.first { return .redeemed(try Self.refreshToken(row)) }
         if let existing = try await refreshToken(hash: hash) { return .alreadyUsed(existing) }
         return .notFound
+    }
+
+    public func refreshTokenRotation(hash: [UInt8]) async throws -> RefreshTokenRotation? {
+        let rows = try await query(
+            "SELECT used_at, replaced_by FROM refresh_tokens WHERE hash = ? AND used_at IS NOT NULL AND replaced_by IS NOT NULL AND revoked_at IS NULL",
+            [Self.blob(hash)]
+        )
+        guard let row = rows.first else { return nil }
+        return RefreshTokenRotation(usedAt: try row.date("used_at"), successor: try row.bytes("replaced_by"))
+    }
+
+    public func revokeUnusedRefreshToken(hash: [UInt8], at now: Date) async throws -> Bool {
+        !(try await query(
+            "UPDATE refresh_tokens SET revoked_at = ? WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL RETURNING hash",
+            [Self.date(now), Self.blob(hash)]
+        )).isEmpty
+    }
+
+    public func replaceRefreshTokenSuccessor(hash: [UInt8], previous: [UInt8], successor: [UInt8]) async throws -> Bool {
+        !(try await query(
+            "UPDATE refresh_tokens SET replaced_by = ? WHERE hash = ? AND replaced_by = ? RETURNING hash",
+            [Self.blob(successor), Self.blob(hash), Self.blob(previous)]
+        )).isEmpty
     }
 
     public func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord? {

@@ -37,6 +37,18 @@ public final class SQLiteStore: AuthorizationStore {
         for statement in SQLiteSchema.statements {
             try await store.execute(statement)
         }
+        for added in SQLiteSchema.addedColumns {
+            func exists() async throws -> Bool {
+                try await store.query("PRAGMA table_info(\(added.table))").contains { (try? $0.string("name")) == added.column }
+            }
+            guard try await !exists() else { continue }
+            do {
+                try await store.execute("ALTER TABLE \(added.table) ADD COLUMN \(added.column) \(added.type)")
+            } catch {
+                // Another process opening the file at the same moment may have added it.
+                guard try await exists() else { throw error }
+            }
+        }
         return store
     }
 

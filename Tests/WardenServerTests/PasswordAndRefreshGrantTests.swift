@@ -3,6 +3,7 @@ import Testing
 import WardenCore
 import WardenServer
 import WardenSQLite
+import WardenTesting
 
 /// The password grant (first-party clients) and refresh-token rotation with reuse detection.
 @Suite struct PasswordAndRefreshGrantTests {
@@ -109,13 +110,15 @@ import WardenSQLite
             let rotated = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")])
             let second = try #require(rotated.refreshToken)
             let secondAccess = try #require(rotated.accessToken)
+            let rotatedAgain = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", second), ("client_id", "shop-web")])
+            let third = try #require(rotatedAgain.refreshToken)
 
-            // An attacker replays the first refresh token.
+            // An attacker replays the first refresh token (its successor was used: no retry).
             let replay = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")])
             #expect(replay.status == 400)
             #expect(replay.error == "invalid_grant")
-            // The legitimate holder's newer token is dead too (RFC 9700 §4.14.2).
-            let legit = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", second), ("client_id", "shop-web")])
+            // The legitimate holder's newest token is dead too (RFC 9700 §4.14.2).
+            let legit = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", third), ("client_id", "shop-web")])
             #expect(legit.error == "invalid_grant")
             // And every access token of the family is on the revocation feed.
             let verifier = server.verifier(audience: "order-service")
@@ -125,6 +128,50 @@ import WardenSQLite
             #expect(jtis.contains(try await verifier.verify(secondAccess).tokenID))
             let audit = try await server.store.auditEvents(limit: 10)
             #expect(audit.contains { $0.event == "token.refresh_reuse" })
+        }
+    }
+
+    /// A rotation whose answer was lost (a node killed, a connection cut) can be retried with the
+    /// old token while its successor was never used; the successor dies, one token stays live.
+    @Test func aRotationWhoseAnswerWasLostCanBeRetriedOnce() async throws {
+        try await TestServer.run { server in
+            let login = try await server.passwordToken("alice", "wonderland", scope: "order.read")
+            let first = try #require(login.refreshToken)
+            let lost = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")])
+            let lostRefresh = try #require(lost.refreshToken)
+
+            // The answer never arrived; the client retries with the token it has.
+            let retry = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")])
+            #expect(retry.status == 200)
+            let retried = try #require(retry.refreshToken)
+            #expect(retried != lostRefresh)
+            let audit = try await server.store.auditEvents(limit: 5)
+            #expect(audit.contains { $0.event == "token.refresh_retried" })
+
+            // The retried token works on; the lost one is gone (presenting it is reuse).
+            let next = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", retried), ("client_id", "shop-web")])
+            #expect(next.status == 200)
+            let newest = try #require(next.refreshToken)
+            // Now the successor of the retry was used: presenting the first again is reuse and
+            // ends the family, the newest token included.
+            #expect(try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")]).error == "invalid_grant")
+            #expect(try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", newest), ("client_id", "shop-web")]).error == "invalid_grant")
+        }
+    }
+
+    @Test func theLostAnswerAllowanceEndsWithItsWindowOrWhenTurnedOff() async throws {
+        let clock = ManualTimeSource()
+        try await TestServer.run(timeSource: clock.timeSource) { server in
+            let first = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.read").refreshToken)
+            #expect(try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")]).status == 200)
+            clock.advance(by: .seconds(11))
+            #expect(try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")]).error == "invalid_grant")
+        }
+        try await TestServer.run(configure: { $0.refreshTokenRetryWindow = .zero }) { server in
+            let first = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.read").refreshToken)
+            let second = try #require(try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")]).refreshToken)
+            #expect(try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")]).error == "invalid_grant")
+            #expect(try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", second), ("client_id", "shop-web")]).error == "invalid_grant")
         }
     }
 

@@ -92,22 +92,26 @@ import WardenSQLite
         try await withStore(backend) { store in
             let hash = OpaqueToken.hash("refresh")
             try await store.storeRefreshToken(RefreshTokenRecord(hash: hash, familyID: "f", clientID: "c", subject: "s", scope: ["a"], audience: ["x"], issuedAt: Self.now, expiresAt: Self.now.addingTimeInterval(60)))
-            let redeemed = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<50 {
+            let winners = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+                for attempt in 0..<50 {
                     group.addTask {
-                        if case .redeemed = try await store.redeemRefreshToken(hash: hash, at: Self.now) { return 1 }
-                        return 0
+                        let successor = OpaqueToken.hash("successor-\(attempt)")
+                        if case .redeemed = try await store.redeemRefreshToken(hash: hash, at: Self.now, rotatedInto: successor) { return successor }
+                        return nil
                     }
                 }
-                return try await group.reduce(0, +)
+                return try await group.reduce(into: [[UInt8]]()) { if let winner = $1 { $0.append(winner) } }
             }
-            #expect(redeemed == 1)
-            guard case .alreadyUsed(let used) = try await store.redeemRefreshToken(hash: hash, at: Self.now) else {
+            #expect(winners.count == 1)
+            // The rotation names the winner's successor, and only the winner's.
+            #expect(try await store.refreshTokenRotation(hash: hash) == RefreshTokenRotation(usedAt: Self.now, successor: winners.first ?? []))
+            guard case .alreadyUsed(let used) = try await store.redeemRefreshToken(hash: hash, at: Self.now, rotatedInto: [0]) else {
                 Issue.record("a second redemption must be a replay")
                 return
             }
             #expect(used.familyID == "f")
-            guard case .notFound = try await store.redeemRefreshToken(hash: OpaqueToken.hash("other"), at: Self.now) else {
+            #expect(try await store.refreshTokenRotation(hash: hash)?.successor == winners.first)
+            guard case .notFound = try await store.redeemRefreshToken(hash: OpaqueToken.hash("other"), at: Self.now, rotatedInto: [0]) else {
                 Issue.record("an unknown token is not found")
                 return
             }
@@ -117,10 +121,52 @@ import WardenSQLite
             #expect(try await store.isRefreshTokenActive(hash: second))
             try await store.revokeRefreshTokenFamily("f", at: Self.now)
             #expect(try await !store.isRefreshTokenActive(hash: second))
-            guard case .alreadyUsed = try await store.redeemRefreshToken(hash: second, at: Self.now) else {
+            guard case .alreadyUsed = try await store.redeemRefreshToken(hash: second, at: Self.now, rotatedInto: [0]) else {
                 Issue.record("a revoked token is not redeemable")
                 return
             }
+            // A revoked family has no rotation to retry.
+            #expect(try await store.refreshTokenRotation(hash: hash) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aLostRotationIsTakenOverExactlyOnce(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            func record(_ name: String) -> RefreshTokenRecord {
+                RefreshTokenRecord(hash: OpaqueToken.hash(name), familyID: "f", clientID: "c", subject: "s", scope: ["a"], audience: ["x"], issuedAt: Self.now, expiresAt: Self.now.addingTimeInterval(60))
+            }
+            let old = record("old"), lost = record("lost")
+            try await store.storeRefreshToken(old)
+            try await store.storeRefreshToken(lost)
+            guard case .redeemed = try await store.redeemRefreshToken(hash: old.hash, at: Self.now, rotatedInto: lost.hash) else {
+                Issue.record("first redemption")
+                return
+            }
+            #expect(try await store.refreshTokenRotation(hash: lost.hash) == nil)  // unused: no rotation
+
+            // Of concurrent revocations of the unused successor and its redemption, exactly one wins.
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for attempt in 0..<20 {
+                    group.addTask {
+                        if attempt == 10 {
+                            if case .redeemed = try await store.redeemRefreshToken(hash: lost.hash, at: Self.now, rotatedInto: [1]) { return true }
+                            return false
+                        }
+                        return try await store.revokeUnusedRefreshToken(hash: lost.hash, at: Self.now)
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+
+            // Pointing at a new successor is a compare-and-swap on the old one.
+            let retry = record("retry")
+            try await store.storeRefreshToken(retry)
+            #expect(try await !store.replaceRefreshTokenSuccessor(hash: old.hash, previous: retry.hash, successor: retry.hash))
+            #expect(try await store.replaceRefreshTokenSuccessor(hash: old.hash, previous: lost.hash, successor: retry.hash))
+            #expect(try await !store.replaceRefreshTokenSuccessor(hash: old.hash, previous: lost.hash, successor: [2]))
+            #expect(try await store.refreshTokenRotation(hash: old.hash)?.successor == retry.hash)
         }
     }
 

@@ -7,36 +7,69 @@ extension TokenService {
     /// revokes the whole family (refresh tokens and the access tokens issued from it). A
     /// refresh may narrow the access token's scope, never widen it; the new refresh token keeps
     /// the original scope (RFC 6749 §6).
+    ///
+    /// A rotation survives a lost answer (a node killed, a connection cut): the successor is
+    /// stored before the old token is marked used, and within
+    /// ``AuthorizationServerConfiguration/refreshTokenRetryWindow`` the old token may be presented
+    /// again as long as its successor was never used — the successor is revoked and a new one
+    /// issued, so there is never more than one live token per family.
     func refreshToken(_ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
         let presented = try request.require("refresh_token")
         let requested = try ScopePolicy.parse(request["scope"])
         let now = timeSource.now()
         let hash = OpaqueToken.hash(presented)
-        // Check the owner before redeeming, so another client cannot burn someone's token.
-        guard let existing = try await store.refreshToken(hash: hash), existing.clientID == client.id else {
+        // Check the owner before redeeming, so another client cannot burn someone's token; and
+        // everything a client could get wrong, so an error does not burn it either.
+        guard let existing = try await store.refreshToken(hash: hash), existing.clientID == client.id, existing.expiresAt > now else {
             throw OAuthError.invalidGrant("The refresh token is invalid.")
         }
-        let record = try await firstRedemption(
-            try await store.redeemRefreshToken(hash: hash, at: now),
-            replayEvent: "token.refresh_reuse",
-            client: client,
-            refusal: .invalidGrant("The refresh token is invalid."),
-            now: now
-        )
-        guard record.expiresAt > now else { throw OAuthError.invalidGrant("The refresh token is invalid.") }
-        // The user may have been disabled or deleted since.
-        guard let user = try await store.user(named: record.subject), !user.disabled else {
-            try await revokeFamily(record.familyID, now: now)
-            throw OAuthError.invalidGrant("The refresh token is invalid.")
-        }
-        guard requested.isSubset(of: record.scope) else {
+        guard requested.isSubset(of: existing.scope) else {
             throw OAuthError.invalidScope("A refresh cannot widen the scope.")
         }
+        // The user may have been disabled or deleted since.
+        guard let user = try await store.user(named: existing.subject), !user.disabled else {
+            try await revokeFamily(existing.familyID, now: now)
+            throw OAuthError.invalidGrant("The refresh token is invalid.")
+        }
+
+        let successorToken = OpaqueToken.generate()
+        let successor = RefreshTokenRecord(
+            hash: OpaqueToken.hash(successorToken), familyID: existing.familyID, clientID: client.id, subject: existing.subject,
+            scope: existing.scope, audience: existing.audience, issuedAt: now,
+            expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime.timeInterval)
+        )
+        try await store.storeRefreshToken(successor)
+        let redemption = try await store.redeemRefreshToken(hash: hash, at: now, rotatedInto: successor.hash)
+        let record: RefreshTokenRecord
+        if case .alreadyUsed(let used) = redemption, try await retriesLostRotation(of: hash, into: successor.hash, now: now) {
+            try await audit("token.refresh_retried", client: client, subject: used.subject, outcome: "success", detail: "unused successor revoked")
+            record = used
+        } else {
+            do {
+                record = try await firstRedemption(redemption, replayEvent: "token.refresh_reuse", client: client, refusal: .invalidGrant("The refresh token is invalid."), now: now)
+            } catch {
+                _ = try? await store.revokeUnusedRefreshToken(hash: successor.hash, at: now)
+                throw error
+            }
+        }
+
         // What the client and user may have today still bounds the token.
         let scope = (requested.isEmpty ? record.scope : requested).intersection(client.scopes).intersection(user.scopes)
         let minted = try await mint(subject: record.subject, client: client, audience: record.audience, scope: scope, familyID: record.familyID, now: now)
-        let refresh = try await newRefreshToken(familyID: record.familyID, client: client, subject: record.subject, scope: record.scope, audience: record.audience, now: now)
         try await audit("token.refreshed", client: client, claims: minted.claims, outcome: "success")
-        return respond(minted, refreshToken: refresh)
+        return respond(minted, refreshToken: successorToken)
+    }
+
+    /// Whether presenting the used token `hash` again is the retry of a rotation whose answer was
+    /// lost: it was used within the retry window and its successor never was. If so, that
+    /// successor is revoked and `successor` takes its place (each step atomic, so a concurrent
+    /// use of the old successor or a concurrent retry makes this one a plain reuse).
+    private func retriesLostRotation(of hash: [UInt8], into successor: [UInt8], now: Date) async throws -> Bool {
+        let window = configuration.refreshTokenRetryWindow.timeInterval
+        guard window > 0, let rotation = try await store.refreshTokenRotation(hash: hash),
+            now.timeIntervalSince(rotation.usedAt) <= window,
+            try await store.revokeUnusedRefreshToken(hash: rotation.successor, at: now)
+        else { return false }
+        return try await store.replaceRefreshTokenSuccessor(hash: hash, previous: rotation.successor, successor: successor)
     }
 }

@@ -40,8 +40,18 @@ public protocol AuthorizationStore: Sendable {
 
     // MARK: Refresh tokens
     func storeRefreshToken(_ token: RefreshTokenRecord) async throws
-    /// Marks the token used and returns it, or says it was used/revoked before or never existed.
-    func redeemRefreshToken(hash: [UInt8], at: Date) async throws -> SingleUseRedemption<RefreshTokenRecord>
+    /// Marks the token used, rotated into `successor` (the hash of a token stored already), and
+    /// returns it; or says it was used/revoked before or never existed.
+    func redeemRefreshToken(hash: [UInt8], at: Date, rotatedInto successor: [UInt8]) async throws -> SingleUseRedemption<RefreshTokenRecord>
+    /// When a used, unrevoked token was used and what it was rotated into; `nil` for a token
+    /// unused, revoked or unknown.
+    func refreshTokenRotation(hash: [UInt8]) async throws -> RefreshTokenRotation?
+    /// Revokes the token if it is unused and unrevoked; whether it did (atomically: of concurrent
+    /// calls, and against a concurrent redemption, exactly one wins).
+    func revokeUnusedRefreshToken(hash: [UInt8], at: Date) async throws -> Bool
+    /// Points the used token `hash` at `successor` instead of `previous`; whether it did (it
+    /// does not when it no longer pointed at `previous`).
+    func replaceRefreshTokenSuccessor(hash: [UInt8], previous: [UInt8], successor: [UInt8]) async throws -> Bool
     /// The token (used or not), for revocation by the token itself.
     func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord?
     /// Whether the token is unused and unrevoked (expiry is the caller's check).
