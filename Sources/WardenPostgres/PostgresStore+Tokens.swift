@@ -118,7 +118,7 @@ extension PostgresStore {
     public func revoke(tokenID: String, expiresAt: Date, at now: Date) async throws -> RevocationRecord {
         // Serialized by a transaction-scoped advisory lock, so cursors are assigned in commit
         // order: a reader that saw cursor N never later finds a new entry below N.
-        try await translate {
+        try await translate { [self] in
             try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {

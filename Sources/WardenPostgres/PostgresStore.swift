@@ -19,23 +19,22 @@ public final class PostgresStore: AuthorizationStore, Service {
     /// The advisory lock that orders revocation cursors (an arbitrary constant: "warden-rv").
     static let revocationLock: Int64 = 0x7761_7264_656E_7276
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "warden.postgres")) {
+    /// How long a statement may take, waiting for a connection included, before it fails as
+    /// ``StoreError/Code/unavailable`` (so a node cut off from the database answers 503 instead
+    /// of hanging).
+    let queryTimeout: Duration
+
+    public init(configuration: PostgresClient.Configuration, queryTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "warden.postgres")) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.queryTimeout = queryTimeout
         self.logger = logger
     }
 
-    /// From a URL: `postgres://user:password@host:port/database` (TLS off; loopback and private
-    /// networks only — put TLS in the configuration for anything else).
+    /// From a URL: `postgres://user:password@host:port/database?sslmode=…&pool_max=…` — see
+    /// ``PostgresConnectionURL`` for the parameters.
     public convenience init(url: String, logger: Logger = Logger(label: "warden.postgres")) throws {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-            let host = components.host, let user = components.user
-        else { throw StoreError(.unavailable, "not a postgres:// URL") }
-        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: database.isEmpty ? nil : database, tls: .disable
-        )
-        self.init(configuration: configuration, logger: logger)
+        let parsed = try PostgresConnectionURL(url)
+        self.init(configuration: parsed.configuration, queryTimeout: parsed.queryTimeout, logger: logger)
     }
 
     public func run() async {
@@ -44,7 +43,7 @@ public final class PostgresStore: AuthorizationStore, Service {
 
     /// Creates the schema if needed (under an advisory lock, so nodes starting together do not race).
     public func migrate() async throws {
-        try await translate {
+        try await translate { [self] in
             try await client.withConnection { connection in
                 try await connection.query("SELECT pg_advisory_lock(\(Self.revocationLock + 1))", logger: logger)
                 do {
@@ -62,9 +61,20 @@ public final class PostgresStore: AuthorizationStore, Service {
 
     // MARK: Helpers
 
-    func translate<T>(_ body: () async throws -> T) async throws -> T {
+    /// Runs `body` within ``queryTimeout`` and turns every failure into a ``StoreError``.
+    func translate<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await body()
+            let timeout = queryTimeout
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw StoreError(.unavailable, "no answer from PostgreSQL within \(timeout)")
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { throw CancellationError() }
+                return first
+            }
         } catch let error as StoreError {
             throw error
         } catch let error as PSQLError {
@@ -79,7 +89,9 @@ public final class PostgresStore: AuthorizationStore, Service {
     /// Runs `query` and returns its rows, random-access.
     @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        try await translate {
+        let client = client
+        let logger = logger
+        return try await translate {
             var result: [PostgresRandomAccessRow] = []
             for try await row in try await client.query(query, logger: logger) {
                 result.append(row.makeRandomAccess())
