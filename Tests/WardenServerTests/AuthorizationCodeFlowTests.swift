@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+import WardenClient
 import WardenCore
 import WardenServer
 import WardenSQLite
@@ -20,20 +21,20 @@ import WardenSQLite
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         var cookie: String?
 
-        func send(_ url: String, method: HTTPMethod = .GET, form: [(String, String)]? = nil) async throws -> TestServer.Reply {
+        func send(_ url: String, method: HTTPMethod = .GET, form: [(String, String)]? = nil) async throws -> Reply {
             var request = HTTPClientRequest(url: url)
             request.method = method
             if let cookie { request.headers.add(name: "Cookie", value: cookie) }
             if let form {
                 request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-                request.body = .bytes(ByteBuffer(string: TestServer.form(form)))
+                request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
             }
             let response = try await client.execute(request, timeout: .seconds(30))
             if let setCookie = response.headers.first(name: "Set-Cookie") {
                 cookie = String(setCookie.split(separator: ";")[0])
             }
             let body = try await response.body.collect(upTo: 1 << 20)
-            return TestServer.Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(body.readableBytesView))
+            return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(body.readableBytesView))
         }
 
         func shutdown() async throws { try await client.shutdown() }
@@ -52,7 +53,7 @@ import WardenSQLite
     }
 
     static func authorizeURL(_ server: TestServer, scope: String = "order.read order.write", state: String = "xyz", extra: [(String, String)] = [], challenge: String? = nil) -> String {
-        let query = TestServer.form([
+        let query = FormEncoding.encode([
             ("response_type", "code"), ("client_id", "shop-web"), ("redirect_uri", redirectURI), ("scope", scope),
             ("state", state), ("code_challenge", challenge ?? Self.challenge), ("code_challenge_method", "S256"),
         ] + extra)
@@ -79,7 +80,7 @@ import WardenSQLite
         return try #require(final.header("Location"))
     }
 
-    func redeem(_ server: TestServer, code: String, verifier: String = AuthorizationCodeFlowTests.verifier, redirectURI: String = AuthorizationCodeFlowTests.redirectURI) async throws -> TestServer.Reply {
+    func redeem(_ server: TestServer, code: String, verifier: String = AuthorizationCodeFlowTests.verifier, redirectURI: String = AuthorizationCodeFlowTests.redirectURI) async throws -> Reply {
         try await server.post("/oauth2/token", [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI), ("code_verifier", verifier), ("client_id", "shop-web")])
     }
 

@@ -93,7 +93,7 @@ import WardenSQLite
 
     @Test func malformedRequestsAreInvalidRequestNeverAServerError() async throws {
         try await TestServer.run { server in
-            let cases: [TestServer.Reply] = [
+            let cases: [Reply] = [
                 try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report, contentType: "application/json", rawBody: #"{"grant_type":"client_credentials"}"#),
                 try await server.post("/oauth2/token", [], basic: Self.report, rawBody: "grant_type=client_credentials&grant_type=client_credentials"),
                 try await server.post("/oauth2/token", [], basic: Self.report, rawBody: "grant_type=%ZZ"),

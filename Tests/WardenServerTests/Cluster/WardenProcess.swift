@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import Foundation
+
+/// One `warden serve` process on loopback, its output in a log file. ``kill()`` is `kill -9`.
+final class WardenProcess: LoopbackHTTPTarget {
+    let baseURL: String
+    let port: Int
+    let logFile: URL
+    private let process: ChildProcess
+
+    /// The `warden` executable built next to this test bundle (or `WARDEN_BINARY`).
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["WARDEN_BINARY"], !path.isEmpty { return path }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("warden").path
+    }
+
+    private init(process: ChildProcess, port: Int, logFile: URL) {
+        self.process = process
+        self.port = port
+        self.logFile = logFile
+        self.baseURL = "http://127.0.0.1:\(port)"
+    }
+
+    /// Starts `warden serve` and waits until `/health` answers 200 (or the process exits).
+    static func start(database: String, issuer: String, masterKey: String, arguments: [String] = [], waitForHealth: Bool = true) async throws -> WardenProcess {
+        let port = try Shell.freePort()
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("warden-node-\(port)-\(UUID().uuidString.prefix(8)).log")
+        let process = try ChildProcess(
+            binary,
+            ["serve", "--port", "\(port)", "--issuer", issuer, "--database", database, "--log-level", "notice"] + arguments,
+            environment: ["WARDEN_MASTER_KEY": masterKey],
+            output: logFile.path
+        )
+        let node = WardenProcess(process: process, port: port, logFile: logFile)
+        guard waitForHealth else { return node }
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let status = process.status { throw Shell.Failure(description: "warden serve exited \(status): \(node.log.suffix(2000))") }
+            if let health = try? await node.get("/health"), health.status == 200 { return node }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await node.kill()
+        throw Shell.Failure(description: "warden serve did not become healthy: \(node.log.suffix(2000))")
+    }
+
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    var isRunning: Bool { process.isRunning }
+
+    /// Waits for the process to end by itself, at most `seconds`; its exit status, `nil` if it runs on.
+    func waitForExit(within seconds: Double) async throws -> Int32? {
+        try await process.wait(within: seconds)
+    }
+
+    /// `kill -9`: no graceful shutdown, requests in flight cut off.
+    func kill() async {
+        process.signal(SIGKILL)
+        _ = try? await process.wait(within: 30)
+    }
+
+    /// SIGTERM, a graceful shutdown (then SIGKILL if it takes more than 10 s).
+    func stop() async {
+        process.signal(SIGTERM)
+        if (try? await process.wait(within: 10)) == nil { await kill() }
+    }
+}
