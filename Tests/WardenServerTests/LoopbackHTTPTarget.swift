@@ -29,7 +29,7 @@ struct Reply: Sendable, CustomStringConvertible {
 }
 
 extension LoopbackHTTPTarget {
-    func post(_ path: String, _ pairs: [(String, String)], basic: (String, String)? = nil, contentType: String = "application/x-www-form-urlencoded", rawBody: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
+    func post(_ path: String, _ pairs: [(String, String)], basic: (String, String)? = nil, contentType: String = "application/x-www-form-urlencoded", rawBody: String? = nil, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(30)) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
@@ -39,17 +39,19 @@ extension LoopbackHTTPTarget {
         }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: rawBody ?? FormEncoding.encode(pairs)))
-        return try await send(request)
+        return try await send(request, timeout: timeout)
     }
 
-    func get(_ path: String, headers: [(String, String)] = []) async throws -> Reply {
+    func get(_ path: String, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(30)) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        return try await send(request)
+        return try await send(request, timeout: timeout)
     }
 
-    private func send(_ request: HTTPClientRequest) async throws -> Reply {
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+    /// (async-http-client retries a refused connection until the timeout: a dead server costs
+    /// the whole `timeout`.)
+    private func send(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> Reply {
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 1 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(body.readableBytesView))
     }

@@ -24,6 +24,8 @@ public final class KeyManager: VerificationKeySource {
         var keys: [StoredSigningKey] = []
         var decrypted: [String: SigningKey] = [:]
         var signers: [String: AccessTokenSigner] = [:]
+        /// A refresh is under way; others serve the keys loaded before meanwhile.
+        var refreshing = false
     }
     private let state = Mutex(State())
 
@@ -46,13 +48,34 @@ public final class KeyManager: VerificationKeySource {
         var created = false
         let now = timeSource.now()
         if try await store.signingKeys().filter({ $0.isPublished(at: now) }).isEmpty {
-            // A second in the past: a time read back from storage may differ from `now` in the
-            // last bit, and the first key must sign at once.
-            _ = try await addKey(algorithm: configuration.algorithm, activatesAt: now.addingTimeInterval(-1))
-            created = true
+            created = try await createFirstKey(now: now)
         }
         try await reload()
         return created
+    }
+
+    /// The first key, created by exactly one of several nodes starting on an empty database at
+    /// the same moment: each generates a candidate, the store's atomic
+    /// ``AuthorizationStore/setting(_:defaultingTo:)`` picks one, and the others wait for it to
+    /// appear (creating their own only if it never does: a node that crashed between the two).
+    private func createFirstKey(now: Date) async throws -> Bool {
+        let (candidate, serialized) = try await SigningKeyMaterial.generate(configuration.algorithm)
+        let chosen = try await store.setting("first_signing_key", defaultingTo: candidate.id)
+        if chosen != candidate.id {
+            for _ in 0..<100 {
+                if try await !store.signingKeys().filter({ $0.isPublished(at: now) }).isEmpty { return false }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            logger.warning("the node that claimed the first signing key did not store it; creating one here")
+        }
+        // A second in the past: a time read back from storage may differ from `now` in the last
+        // bit, and the first key must sign at once.
+        try await store.addSigningKey(StoredSigningKey(
+            id: candidate.id, algorithm: configuration.algorithm,
+            sealedPrivateKey: try masterKey.seal(serialized, context: candidate.id),
+            createdAt: now, activatesAt: now.addingTimeInterval(-1)
+        ))
+        return true
     }
 
     /// Generates a key for `algorithm` (the configured one by default) that signs after the
@@ -112,10 +135,31 @@ public final class KeyManager: VerificationKeySource {
         }
     }
 
+    /// Rereads the keys when they are older than the refresh interval. One caller rereads while
+    /// the others go on with the keys loaded before; when the database cannot be read, those keys
+    /// stay in use (a database outage must not take the JWKS and verification down) and the
+    /// next attempt comes a second later.
     private func reloadIfStale() async throws {
         let now = timeSource.now()
-        let stale = state.withLock { now.timeIntervalSince($0.loadedAt) >= configuration.refreshInterval.timeInterval }
-        if stale { try await reload() }
+        let interval = configuration.refreshInterval.timeInterval
+        let (reload, haveKeys) = state.withLock { state -> (Bool, Bool) in
+            let haveKeys = !state.keys.isEmpty
+            guard now.timeIntervalSince(state.loadedAt) >= interval, !(haveKeys && state.refreshing) else { return (false, haveKeys) }
+            state.refreshing = true
+            return (true, haveKeys)
+        }
+        guard reload else { return }
+        do {
+            try await self.reload()
+            state.withLock { $0.refreshing = false }
+        } catch {
+            state.withLock { state in
+                state.refreshing = false
+                state.loadedAt = now.addingTimeInterval(min(1, interval) - interval)
+            }
+            guard haveKeys else { throw error }
+            logger.warning("could not reread the signing keys; using the ones loaded before", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The signer of the newest key allowed to sign now.

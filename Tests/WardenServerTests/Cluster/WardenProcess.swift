@@ -23,24 +23,40 @@ final class WardenProcess: LoopbackHTTPTarget {
 
     /// Starts `warden serve` and waits until `/health` answers 200 (or the process exits).
     static func start(database: String, issuer: String, masterKey: String, arguments: [String] = [], waitForHealth: Bool = true) async throws -> WardenProcess {
-        let port = try Shell.freePort()
-        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("warden-node-\(port)-\(UUID().uuidString.prefix(8)).log")
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("warden-node-\(UUID().uuidString.prefix(8)).log")
+        // Port 0: the node takes a free port and says which ("warden serving … on …:PORT"), so
+        // nodes started at the same moment never race for one.
         let process = try ChildProcess(
             binary,
-            ["serve", "--port", "\(port)", "--issuer", issuer, "--database", database, "--log-level", "notice"] + arguments,
+            ["serve", "--port", "0", "--issuer", issuer, "--database", database, "--log-level", "notice"] + arguments,
             environment: ["WARDEN_MASTER_KEY": masterKey],
             output: logFile.path
         )
-        let node = WardenProcess(process: process, port: port, logFile: logFile)
-        guard waitForHealth else { return node }
+        func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if let status = process.status { throw Shell.Failure(description: "warden serve exited \(status): \(node.log.suffix(2000))") }
-            if let health = try? await node.get("/health"), health.status == 200 { return node }
+            if let status = process.status {
+                let node = WardenProcess(process: process, port: 0, logFile: logFile)
+                guard waitForHealth else { return node }
+                throw Shell.Failure(description: "warden serve exited \(status): \(log().suffix(2000))")
+            }
+            if let line = log().split(separator: "\n").first(where: { $0.hasPrefix("warden serving ") }),
+                let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+            {
+                let node = WardenProcess(process: process, port: port, logFile: logFile)
+                guard waitForHealth else { return node }
+                while Date() < deadline {
+                    if let health = try? await node.get("/health"), health.status == 200 { return node }
+                    if process.status != nil { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                await node.kill()
+                throw Shell.Failure(description: "warden serve did not become healthy: \(log().suffix(2000))")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
-        await node.kill()
-        throw Shell.Failure(description: "warden serve did not become healthy: \(node.log.suffix(2000))")
+        process.signal(SIGKILL)
+        throw Shell.Failure(description: "warden serve did not start: \(log().suffix(2000))")
     }
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }

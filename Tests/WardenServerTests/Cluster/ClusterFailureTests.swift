@@ -1,0 +1,181 @@
+import Foundation
+import PostgresNIO
+import Testing
+import WardenClient
+import WardenCore
+@testable import WardenServer
+
+/// Failures a cluster must survive: a node killed mid-traffic, PostgreSQL restarted under load,
+/// a node cut off from the database. Part of ``ClusterTests`` so that they run one at a time.
+extension ClusterTests {
+    /// Families of refresh tokens rotating across three nodes while node 1 is killed with
+    /// SIGKILL: every client carries on on the other nodes, no rotation is lost (no client is
+    /// refused, every last token works) and none is duplicated (of the tokens a client received,
+    /// only the last is live in the store).
+    @Test func killingANodeMidTrafficLosesNoRotationAndDuplicatesNone() async throws {
+        try await Cluster.run { cluster in
+            let nodes = cluster.nodes
+            var firsts: [String] = []
+            for index in 0..<8 {
+                firsts.append(try #require(try await nodes[index % 3].passwordToken("alice", "wonderland", scope: "order.read").refreshToken))
+            }
+            let families = firsts
+            let logs = try await withThrowingTaskGroup(of: RefreshRotationLog?.self) { group in
+                for (index, first) in families.enumerated() {
+                    group.addTask { await RefreshRotationLog.rotate(first, rounds: 60, over: nodes, offset: index) }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(300))
+                    await nodes[0].kill()
+                    return nil
+                }
+                return try await group.reduce(into: [RefreshRotationLog]()) { if let log = $1 { $0.append(log) } }
+            }
+            #expect(!nodes[0].isRunning)
+            #expect(logs.count == families.count)
+            for log in logs {
+                #expect(log.refusals.isEmpty, "\(log.refusals)")
+                #expect(log.tokens.count == 61)
+            }
+            // The kill hit traffic: some requests had to go elsewhere.
+            #expect(logs.map(\.retries).reduce(0, +) > 0)
+            try await Self.expectOnlyTheLastTokenLive(logs, in: cluster)
+            for log in logs {
+                let next = try await nodes[1].post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", log.last), ("client_id", "shop-web")])
+                #expect(next.status == 200, "\(next)")
+            }
+        }
+    }
+
+    /// PostgreSQL restarted (`pg_ctl restart -m fast`) while clients rotate refresh tokens and
+    /// revoke access tokens on every node: the nodes reconnect by themselves, clients that got
+    /// a 503 in between carry on, and every write that was answered 200 is still there.
+    @Test func restartingPostgresUnderLoadLosesNoAcceptedWriteAndNodesReconnect() async throws {
+        try await Cluster.run { cluster in
+            let nodes = cluster.nodes
+            var firsts: [String] = []
+            for index in 0..<6 {
+                firsts.append(try #require(try await nodes[index % 3].passwordToken("alice", "wonderland", scope: "order.read").refreshToken))
+            }
+            let families = firsts
+            let service = cluster.orderService
+            let stop = StopFlag()
+            async let revoked: [String] = {
+                // Issue and revoke service tokens until told to stop; keep the ones whose
+                // revocation was answered 200.
+                var accepted: [String] = []
+                var round = 0
+                while !stop.isSet {
+                    round += 1
+                    let node = nodes[round % 3]
+                    guard let token = try? await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: service).accessToken else {
+                        try? await Task.sleep(for: .milliseconds(50))
+                        continue
+                    }
+                    if let reply = try? await nodes[(round + 1) % 3].post("/oauth2/revoke", [("token", token)], basic: service), reply.status == 200 {
+                        accepted.append(token)
+                    }
+                }
+                return accepted
+            }()
+            let logs = try await withThrowingTaskGroup(of: RefreshRotationLog?.self) { group in
+                for (index, first) in families.enumerated() {
+                    group.addTask { await RefreshRotationLog.rotate(first, rounds: 50, over: nodes, offset: index) }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await cluster.postgres.restart()
+                    return nil
+                }
+                return try await group.reduce(into: [RefreshRotationLog]()) { if let log = $1 { $0.append(log) } }
+            }
+            // Keep revoking a little after the restart too.
+            try await Task.sleep(for: .milliseconds(500))
+            stop.set()
+            let acceptedRevocations = await revoked
+
+            for log in logs {
+                #expect(log.refusals.isEmpty, "\(log.refusals)")
+                #expect(log.tokens.count == 51)
+            }
+            try await Self.expectOnlyTheLastTokenLive(logs, in: cluster)
+            // Every node is back by itself.
+            for node in nodes {
+                #expect(try await eventually(within: 20) { (try? await node.get("/health"))?.status == 200 })
+            }
+            // Every revocation answered 200 is still in force, on every node.
+            #expect(!acceptedRevocations.isEmpty)
+            for (index, token) in acceptedRevocations.enumerated() {
+                let reply = try await nodes[index % 3].post("/oauth2/introspect", [("token", token)], basic: service)
+                #expect(reply.status == 200 && reply.json["active"] as? Bool == false, "\(reply)")
+            }
+            for log in logs {
+                let next = try await nodes[2].post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", log.last), ("client_id", "shop-web")])
+                #expect(next.status == 200, "\(next)")
+            }
+        }
+    }
+
+    /// Node 3 reaches PostgreSQL through a proxy that is then cut: node 3 answers 503 for what
+    /// needs the database (quickly, not hanging), keeps serving its keys; a resource server
+    /// subscribed to node 3 keeps verifying from its cached keys and keeps refusing what was
+    /// revoked; the other nodes are unaffected; node 3 recovers by itself when the link returns.
+    @Test func aNodeCutOffFromTheDatabaseAnswers503WhileResourceServersKeepVerifying() async throws {
+        try await Cluster.run(proxied: [2], databaseOptions: "query_timeout=2") { cluster in
+            let nodes = cluster.nodes
+            let service = cluster.orderService
+            let kept = try #require(try await nodes[0].post("/oauth2/token", [("grant_type", "client_credentials")], basic: service).accessToken)
+            let revoked = try #require(try await nodes[0].post("/oauth2/token", [("grant_type", "client_credentials")], basic: service).accessToken)
+            try await ResourceServer.with(subscribedTo: nodes[2], issuer: Cluster.issuer, audience: "order-service") { verifier in
+                _ = try await verifier.verify(kept)
+                #expect(try await nodes[0].post("/oauth2/revoke", [("token", revoked)], basic: service).status == 200)
+                #expect(try await eventually { await ResourceServer.refusesAsRevoked(verifier, revoked) })
+
+                try #require(cluster.proxies[2]).cut()
+
+                let started = Date()
+                let refused = try await nodes[2].post("/oauth2/token", [("grant_type", "client_credentials")], basic: service)
+                #expect(refused.status == 503 && refused.error == "temporarily_unavailable", "\(refused)")
+                #expect(Date().timeIntervalSince(started) < 10)
+                #expect(try await nodes[2].get("/health").status == 503)
+                #expect(try await nodes[2].post("/oauth2/introspect", [("token", kept)], basic: service).status == 503)
+                // Its keys come from memory.
+                #expect(try await nodes[2].get("/oauth2/jwks").status == 200)
+
+                // The resource server keeps verifying and keeps refusing the revoked token,
+                // including a token issued after the cut by a node that still has the database.
+                let fresh = try #require(try await nodes[1].post("/oauth2/token", [("grant_type", "client_credentials")], basic: service).accessToken)
+                for _ in 0..<3 {
+                    #expect(try await verifier.verify(kept).subject == "order-service")
+                    #expect(try await verifier.verify(fresh).subject == "order-service")
+                    #expect(await ResourceServer.refusesAsRevoked(verifier, revoked))
+                    try await Task.sleep(for: .milliseconds(500))
+                }
+
+                cluster.proxies[2]?.restore()
+                let recovered = try await eventually(within: 30) {
+                    (try? await nodes[2].post("/oauth2/token", [("grant_type", "client_credentials")], basic: service))?.status == 200
+                }
+                #expect(recovered)
+                #expect(try await nodes[2].get("/health").status == 200)
+            }
+        }
+    }
+
+    /// Of the refresh tokens each client received, only the last is live (unused, unrevoked) in
+    /// the store: nothing was rotated twice. (A successor stored by a node killed before it could
+    /// mark the old token used is live too, but no client ever saw it.)
+    static func expectOnlyTheLastTokenLive(_ logs: [RefreshRotationLog], in cluster: Cluster) async throws {
+        try await cluster.withDatabase { database in
+            for log in logs {
+                var live: [Int] = []
+                for (index, token) in log.tokens.enumerated() {
+                    let hash = ByteBuffer(bytes: OpaqueToken.hash(token))
+                    let rows = try await database.query("SELECT (used_at IS NULL AND revoked_at IS NULL) AS live FROM warden_refresh_tokens WHERE hash = \(hash)")
+                    for try await isLive in rows.decode(Bool.self) where isLive { live.append(index) }
+                }
+                #expect(live == [log.tokens.count - 1], "live tokens of a family: \(live) of \(log.tokens.count)")
+            }
+        }
+    }
+}
