@@ -301,6 +301,23 @@ let package = Package(
             path: "Examples/Shop/Sources/ShopDemoCLI",
             swiftSettings: swiftSettings
         ),
+        // Issue 5's propagation benchmark: how long a revocation on one node takes to reach a
+        // resource server subscribed to another (Benchmarks/cluster/run.sh runs it).
+        .executableTarget(
+            name: "PropagationProbe",
+            dependencies: [
+                "WardenCore",
+                "WardenClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/cluster/PropagationProbe",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ShopTests",
             dependencies: [
