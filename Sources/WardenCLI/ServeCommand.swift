@@ -30,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
               --algorithm        WARDEN_ALGORITHM          warden.algorithm (ES256 | EdDSA | RS256)
               --token-lifetime   WARDEN_TOKEN_LIFETIME     warden.tokenLifetime (300 seconds)
               --rotate-every     WARDEN_ROTATE_EVERY       warden.rotateEvery (seconds; off by default)
+              --refresh-retry-window  WARDEN_REFRESH_RETRY_WINDOW  warden.refreshRetryWindow (10 seconds; 0 = off)
               --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
               --config           WARDEN_CONFIG             (the file itself)
             """
@@ -41,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Signing algorithm of new keys: ES256, EdDSA or RS256.") var algorithm: String?
     @Option(help: ArgumentHelp("Default access-token lifetime in seconds.", valueName: "seconds")) var tokenLifetime: Int?
     @Option(help: ArgumentHelp("Rotate the signing key when the newest is this old.", valueName: "seconds")) var rotateEvery: Int?
+    @Option(help: ArgumentHelp("Seconds within which a refresh token whose answer was lost may be presented again, while its successor is unused; 0 turns it off.", valueName: "seconds")) var refreshRetryWindow: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
     @OptionGroup var store: StoreOptions
 
@@ -57,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let algorithm { arguments["warden.algorithm"] = .init(.string(algorithm), isSecret: false) }
         if let tokenLifetime { arguments["warden.tokenLifetime"] = .init(.int(tokenLifetime), isSecret: false) }
         if let rotateEvery { arguments["warden.rotateEvery"] = .init(.int(rotateEvery), isSecret: false) }
+        if let refreshRetryWindow { arguments["warden.refreshRetryWindow"] = .init(.int(refreshRetryWindow), isSecret: false) }
         if let logLevel { arguments["warden.logLevel"] = .init(.string(logLevel), isSecret: false) }
         let settings = try await store.reader(extra: arguments)
 
@@ -77,6 +80,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...86_400).contains(lifetime) else { throw ValidationError("the token lifetime must be 1…86400 seconds") }
         configuration.accessTokenLifetime = .seconds(lifetime)
         configuration.keys.publishDelay = configuration.jwksMaxAge
+        let retryWindow = settings.int(forKey: "warden.refreshRetryWindow", default: 10)
+        guard (0...300).contains(retryWindow) else { throw ValidationError("the refresh retry window must be 0…300 seconds") }
+        configuration.refreshTokenRetryWindow = .seconds(retryWindow)
         let rotation = settings.int(forKey: "warden.rotateEvery")
         if let rotation, rotation < 3600 { throw ValidationError("--rotate-every must be at least 3600 seconds") }
 

@@ -16,9 +16,9 @@ import WardenSQLite
 /// `warden.sqlite`), `warden.masterKey` (WARDEN_MASTER_KEY, secret: 32 bytes, base64),
 /// `warden.masterKeyFile` (WARDEN_MASTER_KEY_FILE, default `<database>.key`), and for `serve`:
 /// `warden.host`, `warden.port`, `warden.issuer`, `warden.algorithm`, `warden.tokenLifetime`,
-/// `warden.rotateEvery`, `warden.logLevel`.
+/// `warden.rotateEvery`, `warden.refreshRetryWindow`, `warden.logLevel`.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite file (created with its schema on first use), or postgres://user:password@host:port/database. Env: WARDEN_DATABASE.", valueName: "path-or-url"))
+    @Option(name: .long, help: ArgumentHelp("SQLite file (created with its schema on first use), or postgres://user:password@host:port/database?sslmode=…&pool_max=…&query_timeout=… (see the README). Env: WARDEN_DATABASE.", valueName: "path-or-url"))
     var database: String?
 
     @Option(name: .long, help: ArgumentHelp("Master key file, created with mode 0600 on first use; ignored when WARDEN_MASTER_KEY (32 bytes, base64) is set. Default: <database>.key. Env: WARDEN_MASTER_KEY_FILE.", valueName: "path"))

@@ -61,4 +61,21 @@ struct ClusterTests {
             #expect(try await cluster.nodes[0].get("/oauth2/jwks").body == before)
         }
     }
+
+    /// `--refresh-retry-window 0` turns the lost-answer allowance off: presenting a rotated token
+    /// again is reuse at once; a window out of range is refused at start.
+    @Test func theRefreshRetryWindowIsASetting() async throws {
+        try await Cluster.run(nodes: 1) { cluster in
+            let strict = try await WardenProcess.start(database: cluster.postgres.url, issuer: Cluster.issuer, masterKey: cluster.masterKey, arguments: ["--refresh-retry-window", "0"])
+            let first = try #require(try await strict.passwordToken("alice", "wonderland", scope: "order.read").refreshToken)
+            #expect(try await strict.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")]).status == 200)
+            #expect(try await strict.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")]).error == "invalid_grant")
+            await strict.stop()
+
+            let refused = try await WardenProcess.start(database: cluster.postgres.url, issuer: Cluster.issuer, masterKey: cluster.masterKey, arguments: ["--refresh-retry-window", "301"], waitForHealth: false)
+            let status = try await refused.waitForExit(within: 30)
+            #expect(status != nil && status != 0)
+            #expect(refused.log.contains("refresh retry window"), "\(refused.log.suffix(500))")
+        }
+    }
 }
