@@ -10,7 +10,20 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 fi
 BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+# A free port below the kernel's ephemeral range (32768-60999), so no outgoing connection or
+# port-0 listener can take it between this check and the server's start.
+PORT="$(python3 -c '
+import random, socket
+for _ in range(200):
+    port = random.randrange(20000, 32768)
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    break
+')"
 DATA="$(mktemp -d /tmp/warden-postgres.XXXXXX)"
 chown postgres:postgres "$DATA"
 chmod 700 "$DATA"

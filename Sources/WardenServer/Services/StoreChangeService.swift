@@ -3,7 +3,8 @@ import ServiceLifecycle
 
 /// Follows another node's changes (``StoreChangeNotifier``) and applies them here at once: a
 /// revocation wakes the revocation streams and the in-memory mirror; a key change rereads the
-/// keys; a lockout reloads the lockouts. A swift-service-lifecycle `Service`; `warden serve` runs it on PostgreSQL.
+/// keys; a lockout reloads the lockouts. A swift-service-lifecycle `Service`; `warden serve` runs
+/// it on PostgreSQL.
 public struct StoreChangeService: Service {
     let notifier: any StoreChangeNotifier
     let tokens: TokenService

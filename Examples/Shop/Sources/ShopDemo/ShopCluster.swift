@@ -71,7 +71,23 @@ public struct ShopCluster: Sendable {
             server: server, ledger: ledger, orders: orders, orderClient: orderClient, orderSecret: orderSecret,
             authorizationServices: authorizationServices
         )
-        let result = try await withThrowingTaskGroup(of: T?.self) { group in
+        // The store is closed on every path (SQLiteNIO asserts on a connection dropped open).
+        let result: T
+        do {
+            result = try await run(cluster: cluster, authorizationServices: authorizationServices, shopServices: shopServices, body)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+        return result
+    }
+
+    private static func run<T: Sendable>(
+        cluster: ShopCluster, authorizationServices: ServiceGroup, shopServices: ServiceGroup, _ body: @Sendable (ShopCluster) async throws -> T
+    ) async throws -> T {
+        let issuer = cluster.issuer
+        return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await authorizationServices.run(); return nil }
             group.addTask { try await shopServices.run(); return nil }
             do {
@@ -88,8 +104,6 @@ public struct ShopCluster: Sendable {
                 throw error
             }
         }
-        try await store.close()
-        return result
     }
 
     /// The identities of issue 4, on a fresh database.
