@@ -30,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
               --algorithm        WARDEN_ALGORITHM          warden.algorithm (ES256 | EdDSA | RS256)
               --token-lifetime   WARDEN_TOKEN_LIFETIME     warden.tokenLifetime (300 seconds)
               --rotate-every     WARDEN_ROTATE_EVERY       warden.rotateEvery (seconds; off by default)
-              --refresh-retry-window  WARDEN_REFRESH_RETRY_WINDOW  warden.refreshRetryWindow (10 seconds; 0 = off)
+              --refresh-retry-window  WARDEN_REFRESH_RETRY_WINDOW  warden.refreshRetryWindow (30 seconds; 0 = off)
               --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
               --config           WARDEN_CONFIG             (the file itself)
             """
@@ -80,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...86_400).contains(lifetime) else { throw ValidationError("the token lifetime must be 1…86400 seconds") }
         configuration.accessTokenLifetime = .seconds(lifetime)
         configuration.keys.publishDelay = configuration.jwksMaxAge
-        let retryWindow = settings.int(forKey: "warden.refreshRetryWindow", default: 10)
+        let retryWindow = settings.int(forKey: "warden.refreshRetryWindow", default: 30)
         guard (0...300).contains(retryWindow) else { throw ValidationError("the refresh retry window must be 0…300 seconds") }
         configuration.refreshTokenRetryWindow = .seconds(retryWindow)
         let rotation = settings.int(forKey: "warden.rotateEvery")

@@ -11,7 +11,7 @@ public struct AuthorizationServerConfiguration: Sendable {
     /// the answer was lost (a node died, the connection broke) — as long as the token it was
     /// rotated into was never used. The unused successor is revoked and a new one issued; any
     /// other reuse revokes the family (RFC 9700 §4.14.2). Zero turns the allowance off.
-    public var refreshTokenRetryWindow: Duration = .seconds(10)
+    public var refreshTokenRetryWindow: Duration = .seconds(30)
     /// RFC 6749 §4.1.2 recommends at most 10 minutes; one is plenty.
     public var authorizationCodeLifetime: Duration = .seconds(60)
     /// `Cache-Control: max-age` of the JWKS.

@@ -61,15 +61,17 @@ extension TokenService {
     }
 
     /// Whether presenting the used token `hash` again is the retry of a rotation whose answer was
-    /// lost: it was used within the retry window and its successor never was. If so, that
-    /// successor is revoked and `successor` takes its place (each step atomic, so a concurrent
-    /// use of the old successor or a concurrent retry makes this one a plain reuse).
+    /// lost: it was used within the retry window and its successor never was. If so, `successor`
+    /// takes the old successor's place and the old successor is revoked — in that order, each
+    /// step atomic: a failure between the two leaves a state the next retry completes (the old
+    /// successor, never delivered, stays unknown to anyone), and if the old successor turns out
+    /// to have been used after all, this is a reuse and the caller revokes the family.
     private func retriesLostRotation(of hash: [UInt8], into successor: [UInt8], now: Date) async throws -> Bool {
         let window = configuration.refreshTokenRetryWindow.timeInterval
         guard window > 0, let rotation = try await store.refreshTokenRotation(hash: hash),
             now.timeIntervalSince(rotation.usedAt) <= window,
-            try await store.revokeUnusedRefreshToken(hash: rotation.successor, at: now)
+            try await store.replaceRefreshTokenSuccessor(hash: hash, previous: rotation.successor, successor: successor)
         else { return false }
-        return try await store.replaceRefreshTokenSuccessor(hash: hash, previous: rotation.successor, successor: successor)
+        return try await store.revokeUnusedRefreshToken(hash: rotation.successor, at: now)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 
-/// A child process started with `posix_spawn`, its standard streams on files (never pipes), and
-/// reaped with `waitpid`. Foundation's `Process` is not used: under the test runner it left an
+/// A child process started with `posix_spawn`, its standard streams on files (never pipes), no
+/// other descriptor inherited, and reaped with `waitpid`. Foundation's `Process` is not used: under the test runner it left an
 /// exited `bash` unreaped (a zombie) and `waitUntilExit()` never returned.
 final class ChildProcess: Sendable {
     let pid: pid_t
@@ -30,6 +30,12 @@ final class ChildProcess: Sendable {
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        // Nothing else of ours: without this the child (and PostgreSQL, which a script starts)
+        // would inherit every socket the test process has open — the in-process servers'
+        // listening sockets and connections — and keep them open after we close them, so their
+        // clients would hang instead of seeing the close.
+        guard let closeFrom = Self.addCloseFrom else { throw Shell.Failure(description: "posix_spawn_file_actions_addclosefrom_np is missing (glibc < 2.34)") }
+        _ = closeFrom(&actions, 3)
 
         let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -71,6 +77,14 @@ final class ChildProcess: Sendable {
         guard isRunning else { return }
         _ = kill(pid, signal)
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time: Swift's
+    /// Glibc module does not declare it (it needs `_GNU_SOURCE`).
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
 
     private static func decode(_ raw: Int32) -> Int32 {
         // WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out (they are C macros).

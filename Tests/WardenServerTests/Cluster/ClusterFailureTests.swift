@@ -75,6 +75,7 @@ extension ClusterTests {
                     if let reply = try? await nodes[(round + 1) % 3].post("/oauth2/revoke", [("token", token)], basic: service), reply.status == 200 {
                         accepted.append(token)
                     }
+                    try? await Task.sleep(for: .milliseconds(20))
                 }
                 return accepted
             }()

@@ -14,7 +14,9 @@ struct RefreshRotationLog: Sendable {
 
     var last: String { tokens[tokens.count - 1] }
 
-    static func rotate(_ first: String, rounds: Int, over nodes: [any LoopbackHTTPTarget], offset: Int, client: String = "shop-web") async -> RefreshRotationLog {
+    /// `pause` between rounds keeps the load steady rather than saturating (the other suites
+    /// share the machine).
+    static func rotate(_ first: String, rounds: Int, over nodes: [any LoopbackHTTPTarget], offset: Int, pause: Duration = .milliseconds(15), client: String = "shop-web") async -> RefreshRotationLog {
         var log = RefreshRotationLog(tokens: [first])
         var downUntil: [Int: Date] = [:]
         for round in 0..<rounds {
@@ -35,6 +37,7 @@ struct RefreshRotationLog: Sendable {
                     )
                     if reply.status == 200, let next = reply.refreshToken {
                         log.tokens.append(next)
+                        try? await Task.sleep(for: pause)
                         break
                     }
                     guard reply.status >= 500 else {
