@@ -37,10 +37,8 @@ enum ResourceServer {
         do {
             _ = try await verifier.verify(token)
             return false
-        } catch let error as TokenVerificationError {
-            return error.reason == .revoked
         } catch {
-            return false
+            return error.reason == .revoked
         }
     }
 }
