@@ -14,7 +14,7 @@ struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke an access token by its jti: it joins the revocation feed, which subscribed services follow."
         )
-        @Argument(help: "The token's jti (from the audit log or introspection).") var jti: String
+        @Argument(help: "The token's jti (from the audit log or introspection). A jti may start with \"-\": put `--` before it (`warden token revoke -- -Xy…`).") var jti: String
         @Option(help: ArgumentHelp("Keep the entry this many seconds when the token is unknown here (default: the longest token lifetime).", valueName: "seconds"))
         var lifetime = 3600
         @OptionGroup var store: StoreOptions

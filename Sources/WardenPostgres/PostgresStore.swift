@@ -64,17 +64,7 @@ public final class PostgresStore: AuthorizationStore, Service {
     /// Runs `body` within ``queryTimeout`` and turns every failure into a ``StoreError``.
     func translate<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            let timeout = queryTimeout
-            return try await withThrowingTaskGroup(of: T.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw StoreError(.unavailable, "no answer from PostgreSQL within \(timeout)")
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next() else { throw CancellationError() }
-                return first
-            }
+            return try await Deadline.run(queryTimeout, body)
         } catch let error as StoreError {
             throw error
         } catch let error as PSQLError {

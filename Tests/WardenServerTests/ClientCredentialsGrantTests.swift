@@ -125,6 +125,22 @@ import WardenSQLite
         }
     }
 
+    /// Oversized client_ids, each different past the 256th character, are counted under one
+    /// bounded key: they cannot fill the shared counter table with 10 KiB rows, and they lock out
+    /// together.
+    @Test func oversizedClientIDsAreCountedUnderABoundedKey() async throws {
+        try await TestServer.run { server in
+            let prefix = String(repeating: "x", count: 256)
+            for attempt in 0..<5 {
+                let reply = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: (prefix + String(repeating: "\(attempt)", count: 8000), "whatever-0123456789"))
+                #expect(reply.status == 401 && reply.error == "invalid_client")
+            }
+            let now = Date()
+            #expect(try await server.store.authenticationLockouts(at: now, limit: 10).keys.sorted() == ["client:" + prefix])
+            #expect(try await server.store.countAuthenticationFailure(key: "client:" + prefix, at: now, resetBefore: now.addingTimeInterval(-3600)) == 6)
+        }
+    }
+
     @Test func everyIssuanceIsAudited() async throws {
         try await TestServer.run { server in
             let reply = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report)

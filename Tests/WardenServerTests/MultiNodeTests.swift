@@ -6,6 +6,7 @@ import WardenClient
 import WardenCore
 import WardenPostgres
 import WardenServer
+import WardenTesting
 
 /// Three authorization-server nodes on one PostgreSQL database, each with its own connection
 /// pool, HTTP server and change listener (in one test process): what one node does, the others
@@ -72,7 +73,7 @@ struct MultiNodeTests {
                 _ = try await verifier.verify(fresh)
                 #expect(try await nodes[2].post("/oauth2/revoke", [("token", fresh), ("client_id", "shop-web")]).status == 200)
                 let refused = try await eventually {
-                    do { _ = try await verifier.verify(fresh); return false } catch let error as TokenVerificationError { return error.reason == .revoked }
+                    await verifier.refusal(of: fresh) == .revoked
                 }
                 #expect(refused)
                 await group.triggerGracefulShutdown()

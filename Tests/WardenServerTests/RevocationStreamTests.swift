@@ -8,6 +8,7 @@ import Testing
 import WardenClient
 import WardenCore
 import WardenServer
+import WardenTesting
 import WardenSQLite
 
 /// The live revocation stream and the subscriber that fills a resource server's deny list.
@@ -82,7 +83,7 @@ import WardenSQLite
                 let started = Date()
                 _ = try await server.post("/oauth2/revoke", [("token", token), ("client_id", "shop-web")])
                 let refused = try await eventually {
-                    do { _ = try await verifier.verify(token); return false } catch let error as TokenVerificationError { return error.reason == .revoked }
+                    await verifier.refusal(of: token) == .revoked
                 }
                 #expect(refused)
                 #expect(Date().timeIntervalSince(started) < 1)

@@ -7,6 +7,7 @@ import NIOHTTP1
 import ServiceLifecycle
 import WardenClient
 import WardenCore
+import WardenTesting
 
 /// Measures revocation propagation: the time from sending `POST /oauth2/revoke` to one node
 /// until a resource server that follows another node's revocation feed (Warden's own
@@ -50,15 +51,6 @@ struct PropagationProbe: AsyncParsableCommand {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    static func refusesAsRevoked(_ verifier: AccessTokenVerifier<RemoteJWKSKeySet>, _ token: String) async -> Bool {
-        do {
-            _ = try await verifier.verify(token)
-            return false
-        } catch {
-            return error.reason == .revoked
-        }
-    }
-
     /// The nearest-rank percentile of sorted values.
     static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
         let rank = Int((Double(sorted.count) * fraction).rounded(.up))
@@ -99,7 +91,7 @@ struct PropagationProbe: AsyncParsableCommand {
             let (status, _) = try await post(revokeAt + "/oauth2/revoke", "token=\(token)", authorization: authorization)
             guard status == 200 else { throw ValidationError("revocation answered \(status)") }
             let deadline = start.advanced(by: .seconds(10))
-            while await !Self.refusesAsRevoked(verifier, token) {
+            while await verifier.refusal(of: token) != .revoked {
                 guard clock.now < deadline else { throw ValidationError("a revocation did not arrive within 10 s") }
                 try await Task.sleep(for: .microseconds(100))
             }

@@ -19,7 +19,8 @@ public struct ClientAuthenticator: Sendable {
     public func authenticate(_ credentials: ClientCredentials?, remoteAddress: String?, allowPublic: Bool) async throws -> ClientRecord {
         guard let credentials else { throw OAuthError.invalidClient("Client authentication failed.") }
         let now = timeSource.now()
-        let account = "client:\(credentials.clientID)"
+        // Bounded: an oversized client_id is counted (and stored) under its first 256 characters.
+        let account = "client:\(credentials.clientID.prefix(256))"
         if let retryAfter = await throttle.lockedOut(account: account, address: remoteAddress, now: now) {
             try await audit(credentials, outcome: "invalid_client", detail: "locked out for \(Int(retryAfter.rounded(.up))) s")
             throw OAuthError.invalidClient("Client authentication failed.")

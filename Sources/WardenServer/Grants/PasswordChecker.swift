@@ -26,7 +26,8 @@ final class PasswordChecker: Sendable {
 
     func authenticate(username: String, password: String, remoteAddress: String?, clientID: String?) async throws -> UserRecord {
         let now = timeSource.now()
-        let account = "user:\(username)"
+        // Bounded: an oversized user name is counted (and stored) under its first 256 characters.
+        let account = "user:\(username.prefix(256))"
         func fail(_ detail: String, count: Bool = true) async throws -> Never {
             if count { await throttle.recordFailure(account: account, address: remoteAddress, now: now) }
             logger.notice("user authentication failed", metadata: ["client_id": "\(clientID ?? "")", "detail": "\(detail)"])

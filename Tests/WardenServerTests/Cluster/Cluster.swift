@@ -78,6 +78,16 @@ struct Cluster: Sendable {
         for proxy in proxies.values { proxy.close() }
     }
 
+    /// `count` refresh-token families of alice's, each started on a node in turn: their first tokens.
+    func refreshFamilies(_ count: Int) async throws -> [String] {
+        var firsts: [String] = []
+        for index in 0..<count {
+            let login = try await nodes[index % nodes.count].passwordToken("alice", "wonderland", scope: "order.read")
+            firsts.append(try #require(login.refreshToken, "\(login)"))
+        }
+        return firsts
+    }
+
     /// The `warden` CLI against the cluster's database.
     @discardableResult
     func cli(_ arguments: [String]) async throws -> String {

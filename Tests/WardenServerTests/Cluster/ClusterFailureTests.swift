@@ -15,11 +15,7 @@ extension ClusterTests {
     @Test func killingANodeMidTrafficLosesNoRotationAndDuplicatesNone() async throws {
         try await Cluster.run { cluster in
             let nodes = cluster.nodes
-            var firsts: [String] = []
-            for index in 0..<8 {
-                firsts.append(try #require(try await nodes[index % 3].passwordToken("alice", "wonderland", scope: "order.read").refreshToken))
-            }
-            let families = firsts
+            let families = try await cluster.refreshFamilies(8)
             let logs = try await withThrowingTaskGroup(of: RefreshRotationLog?.self) { group in
                 for (index, first) in families.enumerated() {
                     group.addTask { await RefreshRotationLog.rotate(first, rounds: 60, over: nodes, offset: index) }
@@ -53,11 +49,7 @@ extension ClusterTests {
     @Test func restartingPostgresUnderLoadLosesNoAcceptedWriteAndNodesReconnect() async throws {
         try await Cluster.run { cluster in
             let nodes = cluster.nodes
-            var firsts: [String] = []
-            for index in 0..<6 {
-                firsts.append(try #require(try await nodes[index % 3].passwordToken("alice", "wonderland", scope: "order.read").refreshToken))
-            }
-            let families = firsts
+            let families = try await cluster.refreshFamilies(6)
             let service = cluster.orderService
             let stop = StopFlag()
             async let revoked: [String] = {
