@@ -11,7 +11,8 @@ import WardenTesting
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput],
-        warmupIterations: 100,
+        warmupIterations: 3,
+        scalingFactor: .kilo,
         maxDuration: .seconds(3),
         maxIterations: 200_000
     )

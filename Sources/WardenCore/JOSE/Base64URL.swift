@@ -14,36 +14,46 @@ public enum Base64URL {
 
     private static func decodeCanonical(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let count = input.count
-        if count % 4 == 1 { return nil }
-        let outputCount = count * 3 / 4
+        let tail = count % 4
+        if tail == 1 { return nil }  // 6 bits cannot end a byte string
+        let outputCount = count / 4 * 3 + (tail == 0 ? 0 : tail - 1)
         return decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
             var valid = true
             let output = [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
-                var accumulator: UInt32 = 0
-                var bits = 0
+                // Whole quanta: four characters, 24 bits, three bytes. Table entries are 0...63;
+                // 0xFF marks a byte outside the alphabet, caught by the high bits of the OR.
+                var read = 0
                 var written = 0
-                var lastValue: UInt8 = 0
-                for byte in input {
-                    let value = table[Int(byte)]
-                    if value == 0xFF { valid = false; break }
-                    lastValue = value
-                    accumulator = (accumulator << 6) | UInt32(value)
-                    bits += 6
-                    if bits >= 8 {
-                        bits -= 8
-                        out[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
-                        written += 1
+                while read < count - tail {
+                    let a = table[Int(input[read])], b = table[Int(input[read + 1])]
+                    let c = table[Int(input[read + 2])], d = table[Int(input[read + 3])]
+                    if (a | b | c | d) & 0xC0 != 0 {
+                        valid = false
+                        break
+                    }
+                    out[written] = a << 2 | b >> 4
+                    out[written + 1] = b << 4 | c >> 2
+                    out[written + 2] = c << 6 | d
+                    read += 4
+                    written += 3
+                }
+                // A final partial quantum (RFC 4648 §3.5, canonical): the bits after its last
+                // whole byte must be zero, or the same bytes would have more than one spelling.
+                if valid, tail > 0 {
+                    let a = table[Int(input[read])], b = table[Int(input[read + 1])]
+                    let c = tail == 3 ? table[Int(input[read + 2])] : 0
+                    if (a | b | c) & 0xC0 != 0 {
+                        valid = false
+                    } else if tail == 2 {
+                        valid = b & 0x0F == 0
+                        out[written] = a << 2 | b >> 4
+                    } else {
+                        valid = c & 0x03 == 0
+                        out[written] = a << 2 | b >> 4
+                        out[written + 1] = b << 4 | c >> 2
                     }
                 }
-                // Canonical form: the bits left over after the last whole byte must be zero.
-                if valid {
-                    switch count % 4 {
-                    case 2: valid = lastValue & 0x0F == 0
-                    case 3: valid = lastValue & 0x03 == 0
-                    default: break
-                    }
-                }
-                initialized = valid ? written : 0
+                initialized = valid ? outputCount : 0
             }
             return valid ? output : nil
         }

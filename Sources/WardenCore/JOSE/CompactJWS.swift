@@ -2,7 +2,7 @@
 /// checked: exactly three non-empty segments of canonical unpadded base64url, a header that is a
 /// strict JSON object. The payload is decoded but not parsed until the signature holds.
 struct UnverifiedCompactJWS {
-    let header: [String: JSONValue]
+    let header: JOSEHeader
     /// `BASE64URL(header) . BASE64URL(payload)`: what the signature covers.
     let signingInput: ArraySlice<UInt8>
     let payload: [UInt8]
@@ -31,7 +31,7 @@ struct UnverifiedCompactJWS {
             let payload = Base64URL.decodeCanonical(payloadPart),
             let signature = Base64URL.decodeCanonical(signaturePart)
         else { throw .init(.malformed, detail: "segment is not canonical base64url") }
-        guard let header = (try? StrictJSONParser().parse(headerBytes))?.objectValue else {
+        guard let header = try? JOSEHeader(json: headerBytes) else {
             throw .init(.malformed, detail: "header is not a strict JSON object")
         }
         self.header = header

@@ -13,10 +13,17 @@ public struct ScopeSet: Hashable, Sendable, Sequence, CustomStringConvertible, E
     /// an empty string is the empty set; anything else outside the grammar throws.
     public init(parsing value: some StringProtocol) throws(InvalidScopeError) {
         var scopes = Set<Scope>()
-        if !value.isEmpty {
-            for token in value.utf8.split(separator: 0x20, omittingEmptySubsequences: false) {
+        let utf8 = value.utf8
+        if !utf8.isEmpty {
+            // One pass over the bytes, a token per space: no array of pieces in between.
+            var start = utf8.startIndex
+            while true {
+                let end = utf8[start...].firstIndex(of: 0x20) ?? utf8.endIndex
+                let token = utf8[start..<end]
                 guard Scope.isValidToken(token) else { throw InvalidScopeError(value: String(value)) }
                 scopes.insert(Scope(unchecked: String(decoding: token, as: UTF8.self)))
+                guard end != utf8.endIndex else { break }
+                start = utf8.index(after: end)
             }
         }
         self.scopes = scopes

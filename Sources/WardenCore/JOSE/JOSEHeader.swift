@@ -1,0 +1,36 @@
+/// What Warden's policy reads from a JWS protected header (RFC 7515 §4.1), taken from strict
+/// JSON without building a dictionary: the whole object is checked (syntax, duplicate names,
+/// nesting), and only `alg`, `typ`, `kid` and the presence of `crit` are kept. A member of the
+/// wrong JSON type reads as absent, which the verifier refuses as it would a missing one.
+/// `jwk`, `jku`, `x5u`, `x5c` and every other member are checked and dropped: never used, never
+/// fetched.
+struct JOSEHeader {
+    /// `alg`
+    private(set) var algorithm: String?
+    /// `typ`
+    private(set) var type: String?
+    /// `kid`
+    private(set) var keyID: String?
+    /// Whether `crit` is present, whatever its value (RFC 7515 §4.1.11).
+    private(set) var hasCritical = false
+
+    init(json bytes: [UInt8]) throws(StrictJSONParser.Failure) {
+        var cursor = JSONCursor(bytes: bytes, maximumDepth: 16)
+        try cursor.openObject(depth: 1)
+        var seen = SeenMemberNames()
+        var isFirst = true
+        while let name = try cursor.nextMemberName(isFirst: &isFirst) {
+            guard seen.insert(name) else { throw cursor.failure("duplicate member name") }
+            switch name {
+            case "alg": algorithm = try cursor.parseValue(depth: 1).stringValue
+            case "typ": type = try cursor.parseValue(depth: 1).stringValue
+            case "kid": keyID = try cursor.parseValue(depth: 1).stringValue
+            case "crit":
+                hasCritical = true
+                try cursor.skipValue(depth: 1)
+            default: try cursor.skipValue(depth: 1)
+            }
+        }
+        try cursor.expectEnd()
+    }
+}
