@@ -24,7 +24,13 @@ public final class VerifiedTokenCache: Sendable {
         entries.withLock { $0.reserveCapacity(min(capacity, 1 << 16)) }
     }
 
-    static func key(for token: some DataProtocol) -> SHA256Digest { SHA256.hash(data: token) }
+    /// The SHA-256 of `token`, fed as one buffer to the concrete hash (the generic `DataProtocol`
+    /// entry point costs runtime metadata lookups on every call).
+    static func key(for token: UnsafeRawBufferPointer) -> SHA256Digest {
+        var hash = SHA256()
+        hash.update(bufferPointer: token)
+        return hash.finalize()
+    }
 
     func lookup(_ key: SHA256Digest, now: Date) -> VerifiedAccessToken? {
         entries.withLock { entries in

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import CoreMetrics
 import Logging
@@ -53,7 +54,12 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         guard token.utf8.count <= configuration.maximumTokenSize else {
             throw refuse(.init(.oversized), keyID: nil)
         }
-        return try await verify(bytes: Array(token.utf8))
+        let now = timeSource.now()
+        // A repeated token is hashed where the string keeps its bytes, not copied first.
+        let cacheKey = token.utf8.withContiguousStorageIfAvailable { cacheKeyIfCaching(UnsafeRawBufferPointer($0)) }
+            ?? Array(token.utf8).withUnsafeBytes(cacheKeyIfCaching)
+        if let cached = try cachedVerification(cacheKey, now: now) { return cached }
+        return try await verifyAndRemember(Array(token.utf8), cacheKey: cacheKey, now: now)
     }
 
     /// Verifies a token given as bytes.
@@ -62,15 +68,32 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             throw refuse(.init(.oversized), keyID: nil)
         }
         let now = timeSource.now()
-        let cacheKey = cache.capacity > 0 ? VerifiedTokenCache.key(for: token) : nil
-        if let cacheKey, let cached = cache.lookup(cacheKey, now: now) {
-            guard !revocations.isRevoked(tokenID: cached.tokenID) else {
-                cache.remove(cacheKey)
-                throw refuse(.init(.revoked), keyID: cached.keyID)
-            }
-            metrics.cached.increment()
-            return cached
+        let cacheKey = token.withUnsafeBytes(cacheKeyIfCaching)
+        if let cached = try cachedVerification(cacheKey, now: now) { return cached }
+        return try await verifyAndRemember(token, cacheKey: cacheKey, now: now)
+    }
+
+    private func cacheKeyIfCaching(_ token: UnsafeRawBufferPointer) -> SHA256Digest? {
+        cache.capacity > 0 ? VerifiedTokenCache.key(for: token) : nil
+    }
+
+    /// The cached verification of the same token bytes, unless it has expired or its `jti` has
+    /// since been revoked (then the entry is dropped and the token refused).
+    private func cachedVerification(_ cacheKey: SHA256Digest?, now: Date) throws(TokenVerificationError) -> VerifiedAccessToken? {
+        guard let cacheKey, let cached = cache.lookup(cacheKey, now: now) else { return nil }
+        guard !revocations.isRevoked(tokenID: cached.tokenID) else {
+            cache.remove(cacheKey)
+            throw refuse(.init(.revoked), keyID: cached.keyID)
         }
+        metrics.cached.increment()
+        return cached
+    }
+
+    private func verifyAndRemember(
+        _ token: [UInt8],
+        cacheKey: SHA256Digest?,
+        now: Date
+    ) async throws(TokenVerificationError) -> VerifiedAccessToken {
         var keyID: String?
         do {
             let verified = try await verifyUncached(token, now: now, keyID: &keyID)
