@@ -17,9 +17,11 @@ import WardenCore
         #expect(set == ["items", "me"])
         #expect(set.description == "items me")
         #expect(try ScopeSet(parsing: "").isEmpty)
+        let line = "scope=me items&x=1"
+        #expect(try ScopeSet(parsing: line.dropFirst(6).prefix(8)) == ["items", "me"])
     }
 
-    @Test(arguments: [" me", "me ", "me  items", "me\titems", "me \"x\""])
+    @Test(arguments: [" ", " me", "me ", "me  items", "me\titems", "me \"x\"", "me\u{7F}", "mé"])
     func refusesListsOutsideTheGrammar(value: String) {
         #expect(throws: InvalidScopeError.self) { try ScopeSet(parsing: value) }
     }

@@ -12,21 +12,26 @@ public struct ScopeSet: Hashable, Sendable, Sequence, CustomStringConvertible, E
     /// Parses a `scope` value: `scope-token *( SP scope-token )`. Exactly one space between tokens;
     /// an empty string is the empty set; anything else outside the grammar throws.
     public init(parsing value: some StringProtocol) throws(InvalidScopeError) {
+        let parsed = value.utf8.withContiguousStorageIfAvailable(Self.parse)
+            ?? Array(value.utf8).withUnsafeBufferPointer(Self.parse)
+        guard let parsed else { throw InvalidScopeError(value: String(value)) }
+        self.scopes = parsed
+    }
+
+    /// One pass over the bytes, a token per space, no array of pieces in between (this runs for
+    /// every verified token); `nil` if anything is outside the grammar.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<Scope>? {
         var scopes = Set<Scope>()
-        let utf8 = value.utf8
-        if !utf8.isEmpty {
-            // One pass over the bytes, a token per space: no array of pieces in between.
-            var start = utf8.startIndex
-            while true {
-                let end = utf8[start...].firstIndex(of: 0x20) ?? utf8.endIndex
-                let token = utf8[start..<end]
-                guard Scope.isValidToken(token) else { throw InvalidScopeError(value: String(value)) }
-                scopes.insert(Scope(unchecked: String(decoding: token, as: UTF8.self)))
-                guard end != utf8.endIndex else { break }
-                start = utf8.index(after: end)
-            }
+        guard !bytes.isEmpty else { return scopes }
+        var start = 0
+        while true {
+            let end = bytes[start...].firstIndex(of: 0x20) ?? bytes.endIndex
+            let token = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            guard Scope.isValidToken(token) else { return nil }
+            scopes.insert(Scope(unchecked: String(decoding: token, as: UTF8.self)))
+            guard end != bytes.endIndex else { return scopes }
+            start = end + 1
         }
-        self.scopes = scopes
     }
 
     public var isEmpty: Bool { scopes.isEmpty }
