@@ -39,4 +39,25 @@ import WardenTesting
             }
         }
     }
+
+    @Test func docsPageLoadsSwaggerUIFromWhereItIsTold() async throws {
+        let router = Router()
+        let registry = OpenAPIRouteRegistry()
+        let builder = OpenAPIDocumentBuilder(title: "Shop <\"admin\">", scopes: [])
+        router.group("cdn").addOpenAPIRoutes(builder: builder, registry: registry)
+        router.group("local").addOpenAPIRoutes(builder: builder, registry: registry, swaggerUI: .selfHosted(under: "/static/swagger-ui/"))
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/cdn/docs", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains(#"src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js""#))
+                #expect(page.contains("Shop &lt;&quot;admin&quot;>"))
+            }
+            try await client.execute(uri: "/local/docs", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains(#"<script src="/static/swagger-ui/swagger-ui-bundle.js"></script>"#))
+                #expect(page.contains(#"<link rel="stylesheet" href="/static/swagger-ui/swagger-ui.css">"#))
+                #expect(!page.contains("jsdelivr"))
+            }
+        }
+    }
 }

@@ -20,17 +20,18 @@ extension AccessTokenClaims {
                     guard slot == nil else { throw cursor.failure("duplicate member name") }
                     slot = try cursor.parseValue(depth: 1)
                 }
-                switch name {
-                case "iss": try keep(&iss)
-                case "sub": try keep(&sub)
-                case "aud": try keep(&aud)
-                case "exp": try keep(&exp)
-                case "iat": try keep(&iat)
-                case "nbf": try keep(&nbf)
-                case "jti": try keep(&jti)
-                case "client_id": try keep(&clientID)
-                case "scope": try keep(&scope)
-                case "act": try keep(&act)
+                func named(_ literal: StaticString) -> Bool { JSONCursor.name(name, is: literal) }
+                switch true {
+                case named("iss"): try keep(&iss)
+                case named("sub"): try keep(&sub)
+                case named("aud"): try keep(&aud)
+                case named("exp"): try keep(&exp)
+                case named("iat"): try keep(&iat)
+                case named("nbf"): try keep(&nbf)
+                case named("jti"): try keep(&jti)
+                case named("client_id"): try keep(&clientID)
+                case named("scope"): try keep(&scope)
+                case named("act"): try keep(&act)
                 default:
                     guard others.insert(name) else { throw cursor.failure("duplicate member name") }
                     try cursor.skipValue(depth: 1)

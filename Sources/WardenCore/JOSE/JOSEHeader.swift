@@ -21,11 +21,12 @@ struct JOSEHeader {
         var isFirst = true
         while let name = try cursor.nextMemberName(isFirst: &isFirst) {
             guard seen.insert(name) else { throw cursor.failure("duplicate member name") }
-            switch name {
-            case "alg": algorithm = try cursor.parseValue(depth: 1).stringValue
-            case "typ": type = try cursor.parseValue(depth: 1).stringValue
-            case "kid": keyID = try cursor.parseValue(depth: 1).stringValue
-            case "crit":
+            func named(_ literal: StaticString) -> Bool { JSONCursor.name(name, is: literal) }
+            switch true {
+            case named("alg"): algorithm = try cursor.parseValue(depth: 1).stringValue
+            case named("typ"): type = try cursor.parseValue(depth: 1).stringValue
+            case named("kid"): keyID = try cursor.parseValue(depth: 1).stringValue
+            case named("crit"):
                 hasCritical = true
                 try cursor.skipValue(depth: 1)
             default: try cursor.skipValue(depth: 1)

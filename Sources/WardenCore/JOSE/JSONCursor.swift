@@ -62,7 +62,7 @@ struct JSONCursor {
         var isFirst = true
         while let name = try nextMemberName(isFirst: &isFirst) {
             let value = try parseValue(depth: depth)
-            guard members.updateValue(value, forKey: name) == nil else {
+            guard members.updateValue(value, forKey: String(decoding: name, as: UTF8.self)) == nil else {
                 throw failure("duplicate member name")
             }
         }
@@ -79,10 +79,11 @@ struct JSONCursor {
         index += 1
     }
 
-    /// The next member's name, leaving the cursor at its value; `nil` once the object's closing
-    /// `}` is consumed. `isFirst` starts `true` for each object. Duplicate names are the caller's
-    /// to refuse.
-    mutating func nextMemberName(isFirst: inout Bool) throws(StrictJSONParser.Failure) -> String? {
+    /// The next member's name as UTF-8 (escapes resolved), leaving the cursor at its value; `nil`
+    /// once the object's closing `}` is consumed. `isFirst` starts `true` for each object.
+    /// Duplicate names are the caller's to refuse. Bytes rather than a `String`: the token
+    /// readers match names against the few they know without building one.
+    mutating func nextMemberName(isFirst: inout Bool) throws(StrictJSONParser.Failure) -> ArraySlice<UInt8>? {
         skipWhitespace()
         if isFirst {
             isFirst = false
@@ -102,12 +103,18 @@ struct JSONCursor {
             }
         }
         guard current == UInt8(ascii: "\"") else { throw failure("expected member name") }
-        let name = try parseString()
+        let name = try parseStringBytes()
         skipWhitespace()
         guard current == UInt8(ascii: ":") else { throw failure("expected ':'") }
         index += 1
         skipWhitespace()
         return name
+    }
+
+    /// Whether `name` (from ``nextMemberName(isFirst:)``) is exactly `literal`.
+    static func name(_ name: ArraySlice<UInt8>, is literal: StaticString) -> Bool {
+        name.count == literal.utf8CodeUnitCount
+            && literal.withUTF8Buffer { expected in name.elementsEqual(expected) }
     }
 
     /// Checks the value at the cursor exactly as ``parseValue(depth:)`` would and moves past it,
@@ -207,6 +214,12 @@ struct JSONCursor {
     func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     mutating func parseString() throws(StrictJSONParser.Failure) -> String {
+        String(decoding: try parseStringBytes(), as: UTF8.self)  // already valid UTF-8
+    }
+
+    /// A string's content as UTF-8, escapes resolved and validated: a slice of the text itself
+    /// when the string has no escapes (no copy), new bytes otherwise.
+    mutating func parseStringBytes() throws(StrictJSONParser.Failure) -> ArraySlice<UInt8> {
         index += 1
         let start = index
         var isASCII = true
@@ -214,17 +227,12 @@ struct JSONCursor {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let string: String
-                if isASCII {
-                    string = String(decoding: bytes[start..<index], as: UTF8.self)  // ASCII is valid UTF-8
-                } else {
-                    guard let validated = String(validating: bytes[start..<index], as: UTF8.self) else {
-                        throw failure("invalid UTF-8")
-                    }
-                    string = validated
+                let content = bytes[start..<index]
+                if !isASCII {
+                    guard String(validating: content, as: UTF8.self) != nil else { throw failure("invalid UTF-8") }
                 }
                 index += 1
-                return string
+                return content
             }
             isASCII = isASCII && byte < 0x80
             if byte == UInt8(ascii: "\\") { break }
@@ -238,10 +246,8 @@ struct JSONCursor {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let string = String(validating: scalars, as: UTF8.self) else {
-                    throw failure("invalid UTF-8")
-                }
-                return string
+                guard String(validating: scalars, as: UTF8.self) != nil else { throw failure("invalid UTF-8") }
+                return scalars[...]
             case UInt8(ascii: "\\"):
                 index += 1
                 guard let escape = current else { throw failure("unterminated escape") }

@@ -7,11 +7,11 @@
 /// linear in its size.
 struct SeenMemberNames {
     static let linearLimit = 16
-    private var few: [String] = []
-    private var many: Set<String>?
+    private var few: [ArraySlice<UInt8>] = []
+    private var many: Set<ArraySlice<UInt8>>?
 
-    /// Records `name`; `false` when it was already there.
-    mutating func insert(_ name: String) -> Bool {
+    /// Records `name` (UTF-8, escapes resolved); `false` when it was already there.
+    mutating func insert(_ name: ArraySlice<UInt8>) -> Bool {
         if many != nil { return many!.insert(name).inserted }
         if few.contains(name) { return false }
         few.append(name)
