@@ -17,19 +17,26 @@ struct JOSEHeader {
     init(json bytes: [UInt8]) throws(StrictJSONParser.Failure) {
         var cursor = JSONCursor(bytes: bytes, maximumDepth: 16)
         try cursor.openObject(depth: 1)
-        var seen = SeenMemberNames()
+        var others = SeenMemberNames()
+        var kept: (algorithm: Bool, type: Bool, keyID: Bool, critical: Bool) = (false, false, false, false)
         var isFirst = true
         while let name = try cursor.nextMemberName(isFirst: &isFirst) {
-            guard seen.insert(name) else { throw cursor.failure("duplicate member name") }
+            func keep(_ seen: inout Bool) throws(StrictJSONParser.Failure) -> String? {
+                guard !seen else { throw cursor.failure("duplicate member name") }
+                seen = true
+                return try cursor.parseValue(depth: 1).stringValue
+            }
             func named(_ literal: StaticString) -> Bool { JSONCursor.name(name, is: literal) }
             switch true {
-            case named("alg"): algorithm = try cursor.parseValue(depth: 1).stringValue
-            case named("typ"): type = try cursor.parseValue(depth: 1).stringValue
-            case named("kid"): keyID = try cursor.parseValue(depth: 1).stringValue
+            case named("alg"): algorithm = try keep(&kept.algorithm)
+            case named("typ"): type = try keep(&kept.type)
+            case named("kid"): keyID = try keep(&kept.keyID)
             case named("crit"):
+                _ = try keep(&kept.critical)
                 hasCritical = true
+            default:
+                guard others.insert(name) else { throw cursor.failure("duplicate member name") }
                 try cursor.skipValue(depth: 1)
-            default: try cursor.skipValue(depth: 1)
             }
         }
         try cursor.expectEnd()

@@ -113,8 +113,13 @@ struct JSONCursor {
 
     /// Whether `name` (from ``nextMemberName(isFirst:)``) is exactly `literal`.
     static func name(_ name: ArraySlice<UInt8>, is literal: StaticString) -> Bool {
-        name.count == literal.utf8CodeUnitCount
-            && literal.withUTF8Buffer { expected in name.elementsEqual(expected) }
+        guard name.count == literal.utf8CodeUnitCount else { return false }
+        return name.withUnsafeBufferPointer { name in
+            literal.withUTF8Buffer { expected in
+                for offset in 0..<expected.count where name[offset] != expected[offset] { return false }
+                return true
+            }
+        }
     }
 
     /// Checks the value at the cursor exactly as ``parseValue(depth:)`` would and moves past it,
