@@ -1,5 +1,5 @@
 // Written by hand, as StrictJSONParser (see there): the scanner under both the generic parser
-// and the allocation-light readers of a token's header and claims (JWSHeaderFields,
+// and the allocation-light readers of a token's header and claims (JOSEHeader,
 // AccessTokenClaims+JSON), which walk an object member by member instead of building a
 // dictionary. One scanner, so every path refuses exactly the same inputs.
 
