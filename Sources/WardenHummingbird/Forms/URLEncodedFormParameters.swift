@@ -83,7 +83,12 @@ public struct URLEncodedFormParameters: Sendable {
     }
 
     public static func decodeComponent(_ component: Substring) -> String? {
-        decodeComponent(component.utf8)
+        // Most components (tokens, client ids, grant types) have nothing to decode, and a
+        // Substring is valid UTF-8 already: then a copy is the answer.
+        let isPlain = component.utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains(UInt8(ascii: "%")) && !bytes.contains(UInt8(ascii: "+"))
+        } ?? false
+        return isPlain ? String(component) : decodeComponent(component.utf8)
     }
 
     /// Names echoed in errors are cut short and stripped to visible ASCII.
