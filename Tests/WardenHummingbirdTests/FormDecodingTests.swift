@@ -22,6 +22,11 @@ import WardenHummingbird
         #expect(URLEncodedFormParameters.decodeComponent(Substring(input)) == nil)
     }
 
+    @Test func refusesRawBytesThatAreNotUTF8() {
+        #expect(URLEncodedFormParameters.decodeComponent([0x61, 0xC3, 0x28]) == nil)
+        #expect(URLEncodedFormParameters.decodeComponent([0x61, 0xC3, 0xA9]) == "aé")
+    }
+
     @Test func repeatedParametersAreRefusedUnlessAllowed() throws {
         #expect(throws: OAuthError.self) { try URLEncodedFormParameters(parsing: "a=1&a=2") }
         let form = try URLEncodedFormParameters(parsing: "audience=x&audience=y&b=%20", repeatable: ["audience"])

@@ -59,6 +59,14 @@ public struct URLEncodedFormParameters: Sendable {
             default: nil
             }
         }
+        // Most components (tokens, client ids, grant types) have nothing to decode: then the
+        // bytes as they stand, checked as UTF-8, are the answer.
+        let isPlain = component.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains(UInt8(ascii: "%")) && !bytes.contains(UInt8(ascii: "+"))
+        } ?? false
+        if isPlain, let plain = component.withContiguousStorageIfAvailable({ String(validating: $0, as: UTF8.self) }) {
+            return plain
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(component.count)
         var index = component.startIndex
@@ -83,12 +91,7 @@ public struct URLEncodedFormParameters: Sendable {
     }
 
     public static func decodeComponent(_ component: Substring) -> String? {
-        // Most components (tokens, client ids, grant types) have nothing to decode, and a
-        // Substring is valid UTF-8 already: then a copy is the answer.
-        let isPlain = component.utf8.withContiguousStorageIfAvailable { bytes in
-            !bytes.contains(UInt8(ascii: "%")) && !bytes.contains(UInt8(ascii: "+"))
-        } ?? false
-        return isPlain ? String(component) : decodeComponent(component.utf8)
+        decodeComponent(component.utf8)
     }
 
     /// Names echoed in errors are cut short and stripped to visible ASCII.
