@@ -29,8 +29,20 @@ import Testing
         #expect(throws: StrictJSONParser.Failure.self) { try parse(text) }
     }
 
-    @Test func refusesInvalidUTF8() {
-        #expect(throws: StrictJSONParser.Failure.self) { try StrictJSONParser().parse([0x22, 0xC3, 0x28, 0x22]) }
+    @Test(arguments: [
+        [0xC3, 0x28],              // broken sequence
+        [0xC0, 0xAF],              // overlong "/"
+        [0xED, 0xA0, 0x80],        // a surrogate, encoded
+        [0xF4, 0x90, 0x80, 0x80],  // past U+10FFFF
+        [0xE2, 0x82],              // cut short
+    ] as [[UInt8]])
+    func refusesInvalidUTF8(bytes: [UInt8]) {
+        #expect(throws: StrictJSONParser.Failure.self) { try StrictJSONParser().parse([0x22] + bytes + [0x22]) }
+        #expect(throws: StrictJSONParser.Failure.self) { try StrictJSONParser().parse([0x22, 0x5C, 0x6E] + bytes + [0x22]) }  // after an escape
+    }
+
+    @Test func acceptsValidMultibyteUTF8() throws {
+        #expect(try StrictJSONParser().parse(Array("\"é€😀\"".utf8)) == .string("é€😀"))
     }
 
     @Test func refusesDeepNestingWithoutCrashing() {

@@ -111,6 +111,20 @@ struct JSONCursor {
         return name
     }
 
+    /// Strict UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF), checked with the
+    /// standard library's decoder without building a string: the caller keeps the bytes.
+    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = Unicode.UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
     /// Whether `name` (from ``nextMemberName(isFirst:)``) is exactly `literal`.
     static func name(_ name: ArraySlice<UInt8>, is literal: StaticString) -> Bool {
         guard name.count == literal.utf8CodeUnitCount else { return false }
@@ -234,7 +248,7 @@ struct JSONCursor {
             if byte == UInt8(ascii: "\"") {
                 let content = bytes[start..<index]
                 if !isASCII {
-                    guard String(validating: content, as: UTF8.self) != nil else { throw failure("invalid UTF-8") }
+                    guard Self.isValidUTF8(content) else { throw failure("invalid UTF-8") }
                 }
                 index += 1
                 return content
@@ -251,7 +265,7 @@ struct JSONCursor {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard String(validating: scalars, as: UTF8.self) != nil else { throw failure("invalid UTF-8") }
+                guard Self.isValidUTF8(scalars[...]) else { throw failure("invalid UTF-8") }
                 return scalars[...]
             case UInt8(ascii: "\\"):
                 index += 1

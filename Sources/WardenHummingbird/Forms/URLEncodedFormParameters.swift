@@ -61,12 +61,12 @@ public struct URLEncodedFormParameters: Sendable {
         }
         // Most components (tokens, client ids, grant types) have nothing to decode: then the
         // bytes as they stand, checked as UTF-8, are the answer.
-        let isPlain = component.withContiguousStorageIfAvailable { bytes in
-            !bytes.contains(UInt8(ascii: "%")) && !bytes.contains(UInt8(ascii: "+"))
-        } ?? false
-        if isPlain, let plain = component.withContiguousStorageIfAvailable({ String(validating: $0, as: UTF8.self) }) {
-            return plain
+        // One scan for either escape character; then validation, no second pass over a copy.
+        let plain = component.withContiguousStorageIfAvailable { bytes -> (isPlain: Bool, string: String?) in
+            guard !bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return (false, nil) }
+            return (true, String(validating: bytes, as: UTF8.self))
         }
+        if let plain, plain.isPlain { return plain.string }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(component.count)
         var index = component.startIndex
