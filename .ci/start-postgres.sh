@@ -24,7 +24,17 @@ fail() {
   exit 1
 }
 run_as_postgres() { su postgres -s /bin/sh -c "$*" </dev/null >>"$DATA/setup.log" 2>&1; }
-run_as_postgres "'$BIN/initdb' -D '$DATA/db' -A trust -U postgres --no-instructions" || fail "initdb failed"
+initialised=no
+for attempt in 1 2 3; do
+  if run_as_postgres "'$BIN/initdb' -D '$DATA/db' -A trust -U postgres --no-instructions"; then
+    initialised=yes
+    break
+  fi
+  echo "initdb attempt $attempt failed" >>"$DATA/setup.log"
+  rm -rf "$DATA/db"
+  sleep 1
+done
+[ "$initialised" = yes ] || fail "initdb failed 3 times"
 # A free port below the kernel's usual ephemeral range (32768-60999), so that outgoing
 # connections and port-0 listeners seldom compete for it.
 free_port() {

@@ -35,6 +35,9 @@ extension AuthorizationServer {
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
                 var lastWrite = ContinuousClock.now
                 while !stopped.isSet {
+                    // Read before the query: a revocation stored after the query found nothing
+                    // then ends the wait below at once.
+                    let seen = signal.generation
                     let entries = try await store.revocations(after: cursor, limit: pageLimit)
                     if let last = entries.last {
                         var text = ""
@@ -54,7 +57,7 @@ extension AuthorizationServer {
                         try await writer.write(ByteBuffer(string: ": keepalive\n\n"))
                         lastWrite = .now
                     }
-                    await signal.wait(timeout: poll)
+                    await signal.wait(after: seen, timeout: poll)
                 }
             } onCancelOrGracefulShutdown: {
                 stopped.set()

@@ -3,8 +3,14 @@ import Synchronization
 /// Wakes every waiter when something changed (a revocation was stored), so the revocation
 /// stream pushes at once instead of at its next poll. Waiting always ends by the timeout, so a
 /// change made by another process (the `warden` CLI) is still picked up by polling.
+///
+/// A waiter reads ``generation`` before it looks for changes and passes it to
+/// ``wait(after:timeout:)``: a signal that came in between (after the look found nothing, before
+/// the wait began) then ends the wait at once instead of being lost until the timeout.
 public final class ChangeSignal: Sendable {
     private struct State {
+        /// How many times ``signal()`` was called.
+        var generation: UInt64 = 0
         var next: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         /// Waits not yet ended.
@@ -16,9 +22,16 @@ public final class ChangeSignal: Sendable {
 
     public init() {}
 
-    /// Wakes everyone waiting now.
+    /// How many signals there have been so far.
+    public var generation: UInt64 {
+        state.withLock { $0.generation }
+    }
+
+    /// Wakes everyone waiting now, and ends at once any wait begun after a ``generation`` read
+    /// before this call.
     public func signal() {
         let waiters = state.withLock { state in
+            state.generation &+= 1
             let waiters = state.waiters
             state.waiters.removeAll()
             // Waits that have not registered their continuation yet end as soon as they do.
@@ -29,13 +42,16 @@ public final class ChangeSignal: Sendable {
         for continuation in waiters.values { continuation.resume() }
     }
 
-    /// Returns at the next ``signal()``, after `timeout`, or when the task is cancelled.
-    public func wait(timeout: Duration) async {
-        let id = state.withLock { state in
+    /// Returns at once if there was a ``signal()`` since `generation` was read; otherwise at the
+    /// next ``signal()``, after `timeout`, or when the task is cancelled.
+    public func wait(after generation: UInt64, timeout: Duration) async {
+        let registered = state.withLock { state -> UInt64? in
+            guard state.generation == generation else { return nil }
             state.next += 1
             state.active.insert(state.next)
             return state.next
         }
+        guard let id = registered else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
