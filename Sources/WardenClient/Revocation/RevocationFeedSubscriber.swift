@@ -11,7 +11,11 @@ import WardenCore
 /// revocation stream (`GET /oauth2/revocations`, `Accept: text/event-stream`) and adds every
 /// revoked `jti` until the token would have expired. Reconnects by itself with backoff and
 /// resumes after the last cursor it saw (`Last-Event-ID`), so nothing is missed across
-/// reconnects. A swift-service-lifecycle `Service`: add it to your `ServiceGroup`.
+/// reconnects. A stream that goes silent (no event and no heartbeat for
+/// ``Configuration/stallTimeout``) is taken for a dead connection and replaced: a half-open TCP
+/// connection (the server's host gone without closing it) never ends by itself, and behind it
+/// revocations would silently stop arriving. A swift-service-lifecycle `Service`: add it to
+/// your `ServiceGroup`.
 public final class RevocationFeedSubscriber: Service {
     public struct Configuration: Sendable {
         /// First reconnect delay; doubles per failure up to ``maximumBackoff``.
@@ -20,6 +24,10 @@ public final class RevocationFeedSubscriber: Service {
         /// How long connecting and receiving the response head may take (async-http-client
         /// retries a refused connection until then); the stream itself then stays open.
         public var connectTimeout: Duration = .seconds(10)
+        /// How long an open stream may deliver nothing at all before it is dropped and a new
+        /// one opened. The server sends a heartbeat comment on an idle stream every 15 s (its
+        /// `revocationStreamHeartbeat`); keep this a few heartbeats longer than that.
+        public var stallTimeout: Duration = .seconds(45)
         public init() {}
     }
 
@@ -33,6 +41,9 @@ public final class RevocationFeedSubscriber: Service {
         var cursor: Int64
         var connections = 0
         var received = 0
+        var stalls = 0
+        /// When the open stream last delivered bytes (or was opened).
+        var lastActivity = ContinuousClock.now
     }
     private let state: Mutex<State>
 
@@ -54,6 +65,8 @@ public final class RevocationFeedSubscriber: Service {
     public var connectionCount: Int { state.withLock { $0.connections } }
     /// How many revocations were received.
     public var receivedCount: Int { state.withLock { $0.received } }
+    /// How many streams were dropped for delivering nothing for ``Configuration/stallTimeout``.
+    public var stallCount: Int { state.withLock { $0.stalls } }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -88,15 +101,43 @@ public final class RevocationFeedSubscriber: Service {
             throw SubscriberError(description: "revocation stream answered \(response.status.code)")
         }
         logger.debug("revocation stream connected", metadata: ["after": "\(cursor)"])
-        var parser = ServerSentEventParser()
-        var received = false
-        for try await buffer in response.body {
-            for event in try parser.feed(buffer.readableBytesView) where event.event == "revocation" {
-                apply(event)
-                received = true
+        state.withLock { $0.lastActivity = .now }
+        // The stream is read by one child task and watched by another; whichever ends first
+        // ends both (cancelling the read closes the connection).
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var parser = ServerSentEventParser()
+                var received = false
+                for try await buffer in response.body {
+                    self.state.withLock { $0.lastActivity = .now }
+                    for event in try parser.feed(buffer.readableBytesView) where event.event == "revocation" {
+                        self.apply(event)
+                        received = true
+                    }
+                }
+                return received
             }
+            group.addTask {
+                try await self.watchForStall()
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
         }
-        return received
+    }
+
+    /// Throws once the open stream has delivered nothing for the stall timeout.
+    private func watchForStall() async throws {
+        let limit = configuration.stallTimeout
+        while true {
+            let idle = ContinuousClock.now - state.withLock { $0.lastActivity }
+            guard idle < limit else {
+                state.withLock { $0.stalls += 1 }
+                logger.notice("revocation stream silent; reconnecting", metadata: ["silent_for": "\(idle)"])
+                throw SubscriberError(description: "revocation stream delivered nothing for \(idle)")
+            }
+            try await Task.sleep(for: limit - idle)
+        }
     }
 
     private func apply(_ event: ServerSentEventParser.Event) {

@@ -1,0 +1,60 @@
+import Logging
+import ServiceLifecycle
+import Testing
+import WardenClient
+import WardenCore
+
+/// A revocation stream that stays open but delivers nothing is a dead connection: the subscriber
+/// replaces it and resumes after the last cursor, and a stream kept alive by heartbeats is left
+/// alone.
+@Suite(.timeLimit(.minutes(1))) struct RevocationFeedStallTests {
+    private static func subscribe(
+        to url: String,
+        stallTimeout: Duration,
+        _ body: (RevocationFeedSubscriber, RevocationList) async throws -> Void
+    ) async throws {
+        var configuration = RevocationFeedSubscriber.Configuration()
+        configuration.stallTimeout = stallTimeout
+        configuration.initialBackoff = .milliseconds(10)
+        let revocations = RevocationList()
+        let subscriber = RevocationFeedSubscriber(url: url, revocations: revocations, configuration: configuration)
+        let group = ServiceGroup(configuration: .init(services: [subscriber], gracefulShutdownSignals: [], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await body(subscriber, revocations)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func aSilentStreamIsReplacedAndResumesAfterTheLastCursor() async throws {
+        let feed = StallingRevocationFeed(.silentAfterOneEvent)
+        try await feed.run { url in
+            try await Self.subscribe(to: url, stallTimeout: .milliseconds(300)) { subscriber, revocations in
+                let reconnected = try await eventually { subscriber.connectionCount >= 3 }
+                #expect(reconnected)
+                #expect(subscriber.stallCount >= 2)
+                // Each new connection resumed after the event the previous one delivered.
+                let ids = feed.lastEventIDs
+                #expect(ids.first == "0")
+                for (index, id) in ids.enumerated().dropFirst() {
+                    #expect(id == String(index), "connection \(index + 1) sent Last-Event-ID \(id ?? "none")")
+                }
+                #expect(revocations.isRevoked(tokenID: "jti-1") && revocations.isRevoked(tokenID: "jti-2"))
+            }
+        }
+    }
+
+    @Test func heartbeatsKeepAStreamOpen() async throws {
+        let feed = StallingRevocationFeed(.heartbeatsAfterOneEvent(every: .milliseconds(50)))
+        try await feed.run { url in
+            try await Self.subscribe(to: url, stallTimeout: .seconds(2)) { subscriber, revocations in
+                #expect(try await eventually { revocations.isRevoked(tokenID: "jti-1") })
+                // Twice the stall timeout, with a heartbeat every 50 ms all along.
+                try await Task.sleep(for: .seconds(4))
+                #expect(subscriber.stallCount == 0)
+                #expect(subscriber.connectionCount == 1)
+            }
+        }
+    }
+}
