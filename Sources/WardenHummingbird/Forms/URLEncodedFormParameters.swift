@@ -12,21 +12,39 @@ public struct URLEncodedFormParameters: Sendable {
     ///   ``all(_:)``); any other name sent twice is an error.
     /// - Throws: ``OAuthError`` `invalid_request` for a repeated name or bad percent-encoding.
     public init(parsing body: String, repeatable: Set<String> = []) throws(OAuthError) {
+        var body = body
+        let parsed = body.withUTF8 { bytes in Result { () throws(OAuthError) in try Self.parse(bytes, repeatable: repeatable) } }
+        (values, repeatedValues) = try parsed.get()
+    }
+
+    /// The same, over the body's bytes as received (a `ByteBuffer`'s readable bytes, say),
+    /// without making a `String` of the whole body first.
+    public init(parsing bytes: UnsafeRawBufferPointer, repeatable: Set<String> = []) throws(OAuthError) {
+        (values, repeatedValues) = try Self.parse(bytes.assumingMemoryBound(to: UInt8.self), repeatable: repeatable)
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, repeatable: Set<String>) throws(OAuthError) -> ([String: String], [String: [String]]) {
         var values: [String: String] = [:]
         var repeated: [String: [String]] = [:]
-        for (name, value) in Self.pairs(in: body) {
-            guard let name, let value else { throw .invalidRequest("The request body is not valid form encoding.") }
+        var failure: OAuthError?
+        forEachPair(in: bytes) { name, value in
+            guard let name, let value else {
+                failure = .invalidRequest("The request body is not valid form encoding.")
+                return false
+            }
             if repeatable.contains(name) {
                 repeated[name, default: []].append(value)
                 values[name] = values[name] ?? value
-                continue
+                return true
             }
             guard values.updateValue(value, forKey: name) == nil else {
-                throw .invalidRequest("The parameter '\(Self.printable(name))' appears more than once.")
+                failure = .invalidRequest("The parameter '\(Self.printable(name))' appears more than once.")
+                return false
             }
+            return true
         }
-        self.values = values
-        self.repeatedValues = repeated
+        if let failure { throw failure }
+        return (values, repeated)
     }
 
     public subscript(name: String) -> String? { values[name] }
@@ -36,13 +54,39 @@ public struct URLEncodedFormParameters: Sendable {
 
     /// Every value sent under `name` (no duplicate check), for counting credentials.
     static func allValues(named name: String, in body: String) -> [String] {
-        pairs(in: body).compactMap { $0.0 == name ? ($0.1 ?? "") : nil }
+        var body = body
+        return body.withUTF8 { bytes in
+            var found: [String] = []
+            forEachPair(in: bytes) { pairName, value in
+                if pairName == name { found.append(value ?? "") }
+                return true
+            }
+            return found
+        }
     }
 
-    private static func pairs(in body: String) -> [(String?, String?)] {
-        body.utf8.split(separator: UInt8(ascii: "&")).map { pair in
-            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            return (decodeComponent(parts[0]), parts.count == 2 ? decodeComponent(parts[1]) : "")
+    /// Calls `body` with each `name=value` pair, decoded (`nil` for a component that does not
+    /// decode; a pair without `=` has the value ""), until it returns false. Empty pairs
+    /// (`a=1&&b=2`) are skipped, as WHATWG URL §5.1 does.
+    private static func forEachPair(in bytes: UnsafeBufferPointer<UInt8>, _ body: (String?, String?) -> Bool) {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "&") { end += 1 }
+            if end > start {
+                let pair = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                let name: String?
+                let value: String?
+                if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                    name = decodeComponent(UnsafeBufferPointer(rebasing: pair[..<equals]))
+                    value = decodeComponent(UnsafeBufferPointer(rebasing: pair[(equals + 1)...]))
+                } else {
+                    name = decodeComponent(pair)
+                    value = ""
+                }
+                guard body(name, value) else { return }
+            }
+            start = end + 1
         }
     }
 

@@ -26,10 +26,15 @@ struct OAuthFormRequest: Sendable {
         do { body = try await request.collectBody(upTo: maximumSize) } catch {
             throw OAuthError.invalidRequest("The request body is too large.")
         }
-        guard let text = body.getString(at: body.readerIndex, length: body.readableBytes), text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw OAuthError.invalidRequest("The request body is not valid form encoding.")
+        // Read from the received bytes: form encoding is printable ASCII (non-ASCII arrives
+        // percent-encoded), anything else is refused before parsing.
+        let parsed = body.withUnsafeReadableBytes { bytes -> Result<URLEncodedFormParameters, OAuthError> in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+                return .failure(.invalidRequest("The request body is not valid form encoding."))
+            }
+            return Result { () throws(OAuthError) in try URLEncodedFormParameters(parsing: bytes, repeatable: repeatable) }
         }
-        let form = try URLEncodedFormParameters(parsing: text, repeatable: repeatable)
+        let form = try parsed.get()
         let client = try clientCredentials(headers: request.headers, form: form)
         return OAuthFormRequest(form: form, client: client)
     }
