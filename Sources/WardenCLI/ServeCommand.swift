@@ -86,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         let rotation = settings.int(forKey: "warden.rotateEvery")
         if let rotation, rotation < 3600 { throw ValidationError("--rotate-every must be at least 3600 seconds") }
 
-        var logger = Logger(label: "warden")
+        var logger = Logger(label: "warden") { DeferredMetadataLogHandler(StreamLogHandler.standardError(label: $0)) }
         guard let level = Logger.Level(rawValue: settings.string(forKey: "warden.logLevel", default: "info")) else {
             throw ValidationError("unknown log level")
         }
