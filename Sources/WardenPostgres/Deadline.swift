@@ -4,52 +4,77 @@ import WardenServer
 /// Runs an operation with a deadline that holds even when the operation ignores cancellation.
 /// A task group would not do: it waits for every child, so a query stuck on a connection that
 /// went silent (a node cut off from the database) would hold the request well past its timeout.
-/// Here the caller gets `StoreError(.unavailable)` at the deadline; the operation is cancelled
-/// and left to finish on its own. Hand-written: no listed package has a deadline like this.
+/// Here the caller gets `StoreError(.unavailable)` at the deadline (``DeadlineWatch``, up to its
+/// granularity late); the operation is cancelled and left to finish on its own. Hand-written: no
+/// listed package has a deadline like this.
 enum Deadline {
     private final class Outcome<T: Sendable>: Sendable {
-        private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, work: Task<Void, Never>?, timer: Task<Void, Never>?)>((nil, nil, nil))
+        private struct State {
+            var continuation: CheckedContinuation<T, any Error>?
+            var work: Task<Void, Never>?
+            var watch: UInt64?
+            var failed = false
+        }
+        private let state: Mutex<State>
+        private let watches: DeadlineWatch
 
-        init(_ continuation: CheckedContinuation<T, any Error>) {
-            state.withLock { $0.continuation = continuation }
+        init(_ continuation: CheckedContinuation<T, any Error>, watches: DeadlineWatch) {
+            state = Mutex(State(continuation: continuation))
+            self.watches = watches
         }
 
-        func attach(work: Task<Void, Never>, timer: Task<Void, Never>) {
+        func attach(watch: UInt64) {
             let finished = state.withLock { state in
-                state.work = work
-                state.timer = timer
+                state.watch = state.continuation == nil ? nil : watch
                 return state.continuation == nil
             }
-            if finished { timer.cancel() }
+            if finished { watches.remove(watch) }
         }
 
-        /// Resumes the caller once; later results are dropped. Cancels whatever still runs.
+        func attach(work: Task<Void, Never>) {
+            let cancelWork = state.withLock { state in
+                state.work = work
+                return state.continuation == nil && state.failed
+            }
+            if cancelWork { work.cancel() }
+        }
+
+        /// Resumes the caller once; later results are dropped. On failure (deadline,
+        /// cancellation) the operation is cancelled and left to finish.
         func finish(_ result: Result<T, any Error>) {
-            let (continuation, work, timer) = state.withLock { state in
-                defer { state.continuation = nil }
-                return (state.continuation, state.work, state.timer)
+            let failed: Bool
+            if case .failure = result { failed = true } else { failed = false }
+            let (continuation, work, watch) = state.withLock { state in
+                let taken = (state.continuation, state.work, state.watch)
+                if state.continuation != nil {
+                    state.continuation = nil
+                    state.failed = failed
+                }
+                return taken
             }
             guard let continuation else { return }
-            timer?.cancel()
-            if case .failure = result { work?.cancel() }
+            if let watch { watches.remove(watch) }
+            if failed { work?.cancel() }
             continuation.resume(with: result)
         }
     }
 
-    static func run<T: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func run<T: Sendable>(_ timeout: Duration, watches: DeadlineWatch = .shared, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let cancelled = Mutex<(@Sendable () -> Void)?>(nil)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                let outcome = Outcome(continuation)
+                let outcome = Outcome(continuation, watches: watches)
+                let watch = watches.add(deadline: .now + timeout) {
+                    outcome.finish(.failure(StoreError(.unavailable, "no answer from PostgreSQL within \(timeout)")))
+                }
+                outcome.attach(watch: watch)
                 let work = Task {
                     do { outcome.finish(.success(try await operation())) } catch { outcome.finish(.failure(error)) }
                 }
-                let timer = Task {
-                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                    outcome.finish(.failure(StoreError(.unavailable, "no answer from PostgreSQL within \(timeout)")))
-                }
-                outcome.attach(work: work, timer: timer)
+                outcome.attach(work: work)
                 cancelled.withLock { $0 = { outcome.finish(.failure(CancellationError())) } }
+                // Cancelled before the handler above was in place: the handler has already run.
+                if Task.isCancelled { outcome.finish(.failure(CancellationError())) }
             }
         } onCancel: {
             cancelled.withLock { $0 }?()
