@@ -19,4 +19,16 @@ import Testing
             _ = try parser.feed([UInt8](repeating: UInt8(ascii: "a"), count: ServerSentEventParser.maximumLineLength + 1))
         }
     }
+
+    @Test func refusesEndlessEvents() throws {
+        var parser = ServerSentEventParser()
+        let line = Array(("data: " + String(repeating: "a", count: 1000) + "\n").utf8)
+        // Just under the bound: one event.
+        for _ in 0..<(ServerSentEventParser.maximumEventSize / 1001) { #expect(try parser.feed(line).isEmpty) }
+        #expect(try parser.feed(Array("\n".utf8)).count == 1)
+        // Data lines that never reach a blank line.
+        #expect(throws: ServerSentEventParser.EventTooLarge.self) {
+            for _ in 0...(ServerSentEventParser.maximumEventSize / 1001) { _ = try parser.feed(line) }
+        }
+    }
 }

@@ -1,8 +1,8 @@
 /// Parses a `text/event-stream` (WHATWG HTML §9.2.6) incrementally: feed bytes as they arrive,
 /// get whole events back. Lines end with LF, CRLF or CR; `:` lines are comments; `data` lines
-/// accumulate; a blank line dispatches. A line longer than ``maximumLineLength`` is an error, so
-/// a hostile stream cannot grow the buffer without bound. (Hand-written: no listed package
-/// parses SSE.)
+/// accumulate; a blank line dispatches. A line longer than ``maximumLineLength``, or an event
+/// whose data lines add up to more than ``maximumEventSize``, is an error, so a hostile stream
+/// cannot grow the buffers without bound. (Hand-written: no listed package parses SSE.)
 struct ServerSentEventParser {
     struct Event: Equatable {
         var id: String?
@@ -11,13 +11,17 @@ struct ServerSentEventParser {
     }
 
     struct LineTooLong: Error {}
+    struct EventTooLarge: Error {}
 
     static let maximumLineLength = 64 * 1024
+    /// A revocation event is under 200 bytes; this bounds one that never ends.
+    static let maximumEventSize = 256 * 1024
 
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var eventType = ""
     private var data: [String] = []
+    private var dataSize = 0
     private var id: String?
     private var hasFields = false
 
@@ -31,10 +35,10 @@ struct ServerSentEventParser {
             }
             switch byte {
             case 0x0A:
-                if let event = endLine() { events.append(event) }
+                if let event = try endLine() { events.append(event) }
             case 0x0D:
                 lastWasCR = true
-                if let event = endLine() { events.append(event) }
+                if let event = try endLine() { events.append(event) }
             default:
                 guard line.count < Self.maximumLineLength else { throw LineTooLong() }
                 line.append(byte)
@@ -43,11 +47,11 @@ struct ServerSentEventParser {
         return events
     }
 
-    private mutating func endLine() -> Event? {
+    private mutating func endLine() throws -> Event? {
         defer { line.removeAll(keepingCapacity: true) }
         if line.isEmpty {
             guard hasFields else { return nil }
-            defer { eventType = ""; data = []; hasFields = false }
+            defer { eventType = ""; data = []; dataSize = 0; hasFields = false }
             return Event(id: id, event: eventType.isEmpty ? "message" : eventType, data: data.joined(separator: "\n"))
         }
         if line.first == UInt8(ascii: ":") { return nil }
@@ -64,7 +68,11 @@ struct ServerSentEventParser {
         }
         switch name {
         case "event": eventType = String(value); hasFields = true
-        case "data": data.append(String(value)); hasFields = true
+        case "data":
+            dataSize += value.utf8.count + 1
+            guard dataSize <= Self.maximumEventSize else { throw EventTooLarge() }
+            data.append(String(value))
+            hasFields = true
         case "id" where !value.contains("\u{0}"): id = String(value); hasFields = true
         default: break  // `retry` and unknown fields are ignored
         }
