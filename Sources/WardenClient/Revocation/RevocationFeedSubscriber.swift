@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -14,8 +15,11 @@ import WardenCore
 /// reconnects. A stream that goes silent (no event and no heartbeat for
 /// ``Configuration/stallTimeout``) is taken for a dead connection and replaced: a half-open TCP
 /// connection (the server's host gone without closing it) never ends by itself, and behind it
-/// revocations would silently stop arriving. A swift-service-lifecycle `Service`: add it to
-/// your `ServiceGroup`.
+/// revocations would silently stop arriving. While no stream is open, revoked tokens are
+/// accepted until they expire: ``isConnected`` and ``disconnectedFor`` tell a health check, the
+/// metrics (``RevocationFeedMetrics``) an alert, and an outage longer than
+/// ``Configuration/outageWarning`` is logged as a warning. A swift-service-lifecycle `Service`:
+/// add it to your `ServiceGroup`.
 public final class RevocationFeedSubscriber: Service {
     public struct Configuration: Sendable {
         /// First reconnect delay; doubles per failure up to ``maximumBackoff``.
@@ -28,6 +32,8 @@ public final class RevocationFeedSubscriber: Service {
         /// one opened. The server sends a heartbeat comment on an idle stream every 15 s (its
         /// `revocationStreamHeartbeat`); keep this a few heartbeats longer than that.
         public var stallTimeout: Duration = .seconds(45)
+        /// An outage (no open stream) this long is logged as a warning, once; its end as a notice.
+        public var outageWarning: Duration = .seconds(30)
         public init() {}
     }
 
@@ -36,6 +42,9 @@ public final class RevocationFeedSubscriber: Service {
     let configuration: Configuration
     let httpClient: HTTPClient
     let logger: Logger
+    private let metrics: RevocationFeedMetrics
+    /// The URL as logged: scheme, host, port and path (never user information or a query).
+    private let printableURL: String
 
     private struct State {
         var cursor: Int64
@@ -44,19 +53,28 @@ public final class RevocationFeedSubscriber: Service {
         var stalls = 0
         /// When the open stream last delivered bytes (or was opened).
         var lastActivity = ContinuousClock.now
+        /// Since when no stream has been open (the start counts); nil while one is.
+        var disconnectedSince: ContinuousClock.Instant? = .now
+        var outageWarned = false
     }
     private let state: Mutex<State>
 
     /// - Parameters:
     ///   - url: the revocation feed, e.g. `https://auth.example.com/oauth2/revocations`.
     ///   - after: resume after this cursor (0: every revocation the server still holds).
-    public init(url: String, revocations: RevocationList, after: Int64 = 0, configuration: Configuration = .init(), httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "warden.revocations")) {
+    ///   - metricsFactory: where the metrics go; `nil`: the process's `MetricsSystem`.
+    public init(url: String, revocations: RevocationList, after: Int64 = 0, configuration: Configuration = .init(), httpClient: HTTPClient = .shared, metricsFactory: (any MetricsFactory)? = nil, logger: Logger = Logger(label: "warden.revocations")) {
         self.url = url
         self.revocations = revocations
         self.configuration = configuration
         self.httpClient = httpClient
         self.logger = logger
+        self.metrics = RevocationFeedMetrics(factory: metricsFactory)
+        self.printableURL = URLComponents(string: url).map { parts in
+            "\(parts.scheme ?? "")://\(parts.host ?? "")\(parts.port.map { ":\($0)" } ?? "")\(parts.path)"
+        } ?? "(unparsable URL)"
         self.state = Mutex(State(cursor: after))
+        metrics.connected.record(0)
     }
 
     /// The last cursor received.
@@ -67,6 +85,14 @@ public final class RevocationFeedSubscriber: Service {
     public var receivedCount: Int { state.withLock { $0.received } }
     /// How many streams were dropped for delivering nothing for ``Configuration/stallTimeout``.
     public var stallCount: Int { state.withLock { $0.stalls } }
+    /// Whether a stream is open now.
+    public var isConnected: Bool { state.withLock { $0.disconnectedSince == nil } }
+    /// How long no stream has been open (since the start, if none ever was); nil while one is.
+    /// Revocations made meanwhile arrive when the stream is back (it resumes after the last
+    /// cursor); until then the tokens they revoke are accepted.
+    public var disconnectedFor: Duration? {
+        state.withLock { $0.disconnectedSince.map { ContinuousClock.now - $0 } }
+    }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -81,6 +107,7 @@ public final class RevocationFeedSubscriber: Service {
                     self.logger.debug("revocation stream failed", metadata: ["error": "\(error)"])
                 }
                 guard !Task.isCancelled else { return }
+                self.warnOfALongOutage()
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, self.configuration.maximumBackoff)
             }
@@ -96,15 +123,39 @@ public final class RevocationFeedSubscriber: Service {
             return state.cursor
         }
         request.headers.add(name: "Last-Event-ID", value: String(cursor))
-        let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(configuration.connectTimeout.timeInterval * 1000)))
-        guard response.status == .ok, response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true else {
-            throw SubscriberError(description: "revocation stream answered \(response.status.code)")
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(request, timeout: .milliseconds(Int64(configuration.connectTimeout.timeInterval * 1000)))
+            guard response.status == .ok, response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true else {
+                throw SubscriberError(description: "revocation stream answered \(response.status.code)")
+            }
+        } catch {
+            if !(error is CancellationError) { metrics.record(.connect) }
+            throw error
         }
         logger.debug("revocation stream connected", metadata: ["after": "\(cursor)"])
-        state.withLock { $0.lastActivity = .now }
+        markConnected()
+        do {
+            let received = try await read(response)
+            markDisconnected(.ended)
+            return received
+        } catch let error as StreamStalled {
+            markDisconnected(.stalled)
+            throw error
+        } catch is CancellationError {
+            markDisconnected(nil)
+            throw CancellationError()
+        } catch {
+            markDisconnected(.error)
+            throw error
+        }
+    }
+
+    /// Reads an open stream until it ends, breaks or stalls; whether it delivered anything.
+    private func read(_ response: HTTPClientResponse) async throws -> Bool {
         // The stream is read by one child task and watched by another; whichever ends first
         // ends both (cancelling the read closes the connection).
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 var parser = ServerSentEventParser()
                 var received = false
@@ -134,9 +185,48 @@ public final class RevocationFeedSubscriber: Service {
             guard idle < limit else {
                 state.withLock { $0.stalls += 1 }
                 logger.notice("revocation stream silent; reconnecting", metadata: ["silent_for": "\(idle)"])
-                throw SubscriberError(description: "revocation stream delivered nothing for \(idle)")
+                throw StreamStalled(idle: idle)
             }
             try await Task.sleep(for: limit - idle)
+        }
+    }
+
+    private func markConnected() {
+        let outage = state.withLock { state -> (length: Duration, warned: Bool)? in
+            state.lastActivity = .now
+            defer {
+                state.disconnectedSince = nil
+                state.outageWarned = false
+            }
+            return state.disconnectedSince.map { (ContinuousClock.now - $0, state.outageWarned) }
+        }
+        metrics.connected.record(1)
+        if let outage, outage.warned {
+            logger.notice("revocation feed back", metadata: ["url": "\(printableURL)", "outage": "\(outage.length)"])
+        }
+    }
+
+    /// `reason` nil: stopped on purpose (cancellation, shutdown), not counted.
+    private func markDisconnected(_ reason: RevocationFeedMetrics.Interruption?) {
+        state.withLock { $0.disconnectedSince = .now }
+        metrics.connected.record(0)
+        if let reason { metrics.record(reason) }
+    }
+
+    /// Logs once per outage, when it has lasted ``Configuration/outageWarning``.
+    private func warnOfALongOutage() {
+        let length = state.withLock { state -> Duration? in
+            guard let since = state.disconnectedSince, !state.outageWarned else { return nil }
+            let length = ContinuousClock.now - since
+            guard length >= configuration.outageWarning else { return nil }
+            state.outageWarned = true
+            return length
+        }
+        if let length {
+            logger.warning(
+                "revocation feed unreachable; revoked tokens are accepted until they expire",
+                metadata: ["url": "\(printableURL)", "outage": "\(length)"]
+            )
         }
     }
 
@@ -154,6 +244,12 @@ public final class RevocationFeedSubscriber: Service {
             state.cursor = max(state.cursor, id)
             state.received += 1
         }
+        metrics.events.increment()
+    }
+
+    struct StreamStalled: Error, CustomStringConvertible {
+        let idle: Duration
+        var description: String { "revocation stream delivered nothing for \(idle)" }
     }
 
     struct SubscriberError: Error, CustomStringConvertible {
