@@ -70,9 +70,7 @@ public final class RevocationFeedSubscriber: Service {
         self.httpClient = httpClient
         self.logger = logger
         self.metrics = RevocationFeedMetrics(factory: metricsFactory)
-        self.printableURL = URLComponents(string: url).map { parts in
-            "\(parts.scheme ?? "")://\(parts.host ?? "")\(parts.port.map { ":\($0)" } ?? "")\(parts.path)"
-        } ?? "(unparsable URL)"
+        self.printableURL = LoggableURL.describe(url)
         self.state = Mutex(State(cursor: after))
         metrics.connected.record(0)
     }

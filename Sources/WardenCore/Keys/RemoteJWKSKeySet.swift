@@ -125,16 +125,16 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
             request.headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
             let response = try await httpClient.execute(request, timeout: .init(configuration.requestTimeout))
             guard response.status == .ok else {
-                logger.warning("JWKS fetch failed", metadata: ["url": "\(url)", "status": "\(response.status.code)"])
+                logger.warning("JWKS fetch failed", metadata: ["url": "\(LoggableURL.describe(url))", "status": "\(response.status.code)"])
                 return nil
             }
             let body = try await response.body.collect(upTo: configuration.maximumDocumentSize)
             let parsed = try await JSONWebKeySet.parse(Array(body.readableBytesView))
             for reason in parsed.skipped {
-                logger.debug("JWKS key skipped", metadata: ["url": "\(url)", "reason": "\(reason)"])
+                logger.debug("JWKS key skipped", metadata: ["url": "\(LoggableURL.describe(url))", "reason": "\(reason)"])
             }
             guard !parsed.keys.isEmpty else {
-                logger.warning("JWKS has no usable keys", metadata: ["url": "\(url)"])
+                logger.warning("JWKS has no usable keys", metadata: ["url": "\(LoggableURL.describe(url))"])
                 return nil
             }
             let maxAge = CacheControlMaxAge.seconds(in: response.headers.first(name: "Cache-Control"))
@@ -143,10 +143,10 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
                 max(lifetime, configuration.minimumCacheLifetime.timeInterval),
                 configuration.maximumCacheLifetime.timeInterval
             )
-            logger.debug("JWKS fetched", metadata: ["url": "\(url)", "kids": "\(parsed.keys.map(\.id))"])
+            logger.debug("JWKS fetched", metadata: ["url": "\(LoggableURL.describe(url))", "kids": "\(parsed.keys.map(\.id))"])
             return (parsed.keys, bounded)
         } catch {
-            logger.warning("JWKS fetch failed", metadata: ["url": "\(url)", "error": "\(error)"])
+            logger.warning("JWKS fetch failed", metadata: ["url": "\(LoggableURL.describe(url))", "error": "\(error)"])
             return nil
         }
     }
