@@ -16,6 +16,14 @@ import WardenCore
         var configuration = RevocationFeedSubscriber.Configuration()
         configuration.stallTimeout = stallTimeout
         configuration.initialBackoff = .milliseconds(10)
+        try await subscribe(to: url, configuration: configuration, body)
+    }
+
+    private static func subscribe(
+        to url: String,
+        configuration: RevocationFeedSubscriber.Configuration,
+        _ body: (RevocationFeedSubscriber, RevocationList) async throws -> Void
+    ) async throws {
         let revocations = RevocationList()
         let subscriber = RevocationFeedSubscriber(url: url, revocations: revocations, configuration: configuration)
         let group = ServiceGroup(configuration: .init(services: [subscriber], gracefulShutdownSignals: [], logger: Logger(label: "test")))
@@ -54,6 +62,40 @@ import WardenCore
                 try await Task.sleep(for: .seconds(4))
                 #expect(subscriber.stallCount == 0)
                 #expect(subscriber.connectionCount == 1)
+            }
+        }
+    }
+
+    /// Quiet streams that stay open a while and then end (a server restarting at a quiet time)
+    /// are reopened at the initial backoff each time; without the reset the delays would double
+    /// (50, 100, 200 … ms: eight connections would take over 13 s instead of about 1).
+    @Test func aQuietStreamThatWorkedIsReopenedAtOnce() async throws {
+        let feed = StallingRevocationFeed(.quietlyEndsAfter(.milliseconds(100)))
+        try await feed.run { url in
+            var configuration = RevocationFeedSubscriber.Configuration()
+            configuration.initialBackoff = .milliseconds(50)
+            configuration.maximumBackoff = .seconds(30)
+            configuration.workingStreamDuration = .milliseconds(50)
+            try await Self.subscribe(to: url, configuration: configuration) { subscriber, _ in
+                let reopened = try await eventually(within: 6) { subscriber.connectionCount >= 8 }
+                #expect(reopened, "\(subscriber.connectionCount) connections")
+            }
+        }
+    }
+
+    /// A stream that ends before it worked (no revocation, shorter than the working duration)
+    /// is a failure: the delays keep doubling, so a server that hangs up at once is not hammered.
+    @Test func aStreamThatEndsAtOnceBacksOff() async throws {
+        let feed = StallingRevocationFeed(.quietlyEndsAfter(.milliseconds(20)))
+        try await feed.run { url in
+            var configuration = RevocationFeedSubscriber.Configuration()
+            configuration.initialBackoff = .milliseconds(50)
+            configuration.maximumBackoff = .seconds(30)
+            configuration.workingStreamDuration = .seconds(1)
+            try await Self.subscribe(to: url, configuration: configuration) { subscriber, _ in
+                try await Task.sleep(for: .seconds(3))
+                // Doubling from 50 ms: about 6 connections in 3 s; without backoff, over 40.
+                #expect(subscriber.connectionCount <= 10, "\(subscriber.connectionCount) connections")
             }
         }
     }

@@ -8,12 +8,15 @@ import Synchronization
 
 /// A revocation feed that misbehaves the way a dead connection looks from the client: it answers
 /// `text/event-stream`, sends one revocation, and then either goes silent (a half-open
-/// connection: nothing, not even a heartbeat) or only sends heartbeats. Records the
-/// `Last-Event-ID` of every connection.
+/// connection: nothing, not even a heartbeat) or only sends heartbeats; or it sends nothing and
+/// ends the stream after a while, as a quiet server restarting. Records the `Last-Event-ID` of
+/// every connection.
 final class StallingRevocationFeed: Sendable {
     enum Behaviour: Sendable {
         case silentAfterOneEvent
         case heartbeatsAfterOneEvent(every: Duration)
+        /// No event at all: the stream ends after this long (a quiet server restarting).
+        case quietlyEndsAfter(Duration)
     }
 
     private struct State {
@@ -41,6 +44,12 @@ final class StallingRevocationFeed: Sendable {
             }
             let behaviour = self.behaviour
             let responseBody = ResponseBody { writer in
+                if case .quietlyEndsAfter(let delay) = behaviour {
+                    try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+                    try await Task.sleep(for: delay)
+                    try await writer.finish(nil)
+                    return
+                }
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\nid: \(number)\nevent: revocation\ndata: {\"jti\":\"jti-\(number)\",\"exp\":4102444800}\n\n"))
                 while !self.state.withLock({ $0.released }) {
                     switch behaviour {
@@ -49,6 +58,8 @@ final class StallingRevocationFeed: Sendable {
                     case .heartbeatsAfterOneEvent(let every):
                         try await Task.sleep(for: every)
                         try await writer.write(ByteBuffer(string: ": keepalive\n\n"))
+                    case .quietlyEndsAfter:
+                        break
                     }
                 }
                 try await writer.finish(nil)

@@ -34,6 +34,10 @@ public final class RevocationFeedSubscriber: Service {
         public var stallTimeout: Duration = .seconds(45)
         /// An outage (no open stream) this long is logged as a warning, once; its end as a notice.
         public var outageWarning: Duration = .seconds(30)
+        /// A stream that delivered a revocation, or stayed open this long, worked: after it the
+        /// backoff starts again from ``initialBackoff``, so a quiet stream ended by a server
+        /// restart is reopened at once, not after the delay earlier failures built up.
+        public var workingStreamDuration: Duration = .seconds(5)
         public init() {}
     }
 
@@ -56,6 +60,12 @@ public final class RevocationFeedSubscriber: Service {
         /// Since when no stream has been open (the start counts); nil while one is.
         var disconnectedSince: ContinuousClock.Instant? = .now
         var outageWarned = false
+        /// When the open stream was opened, and how many revocations had arrived by then.
+        var openedAt = ContinuousClock.now
+        var receivedAtOpen = 0
+        /// Set when a stream ends that worked (delivered a revocation or stayed open a while):
+        /// the next reconnect starts again from the initial backoff.
+        var resetBackoff = false
     }
     private let state: Mutex<State>
 
@@ -97,14 +107,16 @@ public final class RevocationFeedSubscriber: Service {
             var backoff = self.configuration.initialBackoff
             while !Task.isCancelled {
                 do {
-                    let received = try await self.follow()
-                    if received { backoff = self.configuration.initialBackoff }
+                    try await self.follow()
                 } catch is CancellationError {
                     return
                 } catch {
                     self.logger.debug("revocation stream failed", metadata: ["error": "\(error)"])
                 }
                 guard !Task.isCancelled else { return }
+                if self.state.withLock({ state in defer { state.resetBackoff = false }; return state.resetBackoff }) {
+                    backoff = self.configuration.initialBackoff
+                }
                 self.warnOfALongOutage()
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, self.configuration.maximumBackoff)
@@ -112,8 +124,8 @@ public final class RevocationFeedSubscriber: Service {
         }
     }
 
-    /// One connection: returns when the server ends the stream; whether it delivered anything.
-    private func follow() async throws -> Bool {
+    /// One connection: returns when the server ends the stream.
+    private func follow() async throws {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Accept", value: "text/event-stream")
         let cursor = state.withLock { state in
@@ -134,9 +146,8 @@ public final class RevocationFeedSubscriber: Service {
         logger.debug("revocation stream connected", metadata: ["after": "\(cursor)"])
         markConnected()
         do {
-            let received = try await read(response)
+            try await read(response)
             markDisconnected(.ended)
-            return received
         } catch let error as StreamStalled {
             markDisconnected(.stalled)
             throw error
@@ -149,29 +160,25 @@ public final class RevocationFeedSubscriber: Service {
         }
     }
 
-    /// Reads an open stream until it ends, breaks or stalls; whether it delivered anything.
-    private func read(_ response: HTTPClientResponse) async throws -> Bool {
+    /// Reads an open stream until it ends, breaks or stalls.
+    private func read(_ response: HTTPClientResponse) async throws {
         // The stream is read by one child task and watched by another; whichever ends first
         // ends both (cancelling the read closes the connection).
-        try await withThrowingTaskGroup(of: Bool.self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 var parser = ServerSentEventParser()
-                var received = false
                 for try await buffer in response.body {
                     self.state.withLock { $0.lastActivity = .now }
                     for event in try parser.feed(buffer.readableBytesView) where event.event == "revocation" {
                         self.apply(event)
-                        received = true
                     }
                 }
-                return received
             }
             group.addTask {
                 try await self.watchForStall()
-                return false
             }
             defer { group.cancelAll() }
-            return try await group.next() ?? false
+            try await group.next()
         }
     }
 
@@ -192,6 +199,8 @@ public final class RevocationFeedSubscriber: Service {
     private func markConnected() {
         let outage = state.withLock { state -> (length: Duration, warned: Bool)? in
             state.lastActivity = .now
+            state.openedAt = .now
+            state.receivedAtOpen = state.received
             defer {
                 state.disconnectedSince = nil
                 state.outageWarned = false
@@ -206,7 +215,10 @@ public final class RevocationFeedSubscriber: Service {
 
     /// `reason` nil: stopped on purpose (cancellation, shutdown), not counted.
     private func markDisconnected(_ reason: RevocationFeedMetrics.Interruption?) {
-        state.withLock { $0.disconnectedSince = .now }
+        state.withLock { state in
+            state.disconnectedSince = .now
+            state.resetBackoff = state.received > state.receivedAtOpen || ContinuousClock.now - state.openedAt >= configuration.workingStreamDuration
+        }
         metrics.connected.record(0)
         if let reason { metrics.record(reason) }
     }
