@@ -26,9 +26,12 @@ struct TokenEndpointClient: Sendable {
         let body: ByteBuffer
         let status: HTTPResponseStatus
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.timeInterval * 1000)))
-            status = response.status
-            body = try await response.body.collect(upTo: 64 * 1024)
+            // The timeout covers the body too (TimeLimit: the client's own ends at the head).
+            let (httpClient, timeout) = (httpClient, timeout)
+            (status, body) = try await TimeLimit.run(timeout) { [request] in
+                let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.timeInterval * 1000)))
+                return (response.status, try await response.body.collect(upTo: 64 * 1024))
+            }
         } catch {
             logger.debug("token endpoint unreachable", metadata: ["error": "\(error)"])
             throw AuthorizedHTTPClientError(.authorizationServerUnavailable, "the authorization server cannot be reached")

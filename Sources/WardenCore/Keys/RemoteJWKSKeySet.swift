@@ -123,12 +123,18 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
         do {
             var request = HTTPClientRequest(url: url)
             request.headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
-            let response = try await httpClient.execute(request, timeout: .init(configuration.requestTimeout))
-            guard response.status == .ok else {
-                logger.warning("JWKS fetch failed", metadata: ["url": "\(LoggableURL.describe(url))", "status": "\(response.status.code)"])
+            // The request timeout covers the body too (TimeLimit: the client's own ends at the head).
+            let httpClient = httpClient
+            let maximumSize = configuration.maximumDocumentSize
+            let (status, headers, body) = try await TimeLimit.run(configuration.requestTimeout) { [request] in
+                let response = try await httpClient.execute(request, timeout: .init(self.configuration.requestTimeout))
+                guard response.status == .ok else { return (response.status, response.headers, ByteBuffer()) }
+                return (response.status, response.headers, try await response.body.collect(upTo: maximumSize))
+            }
+            guard status == .ok else {
+                logger.warning("JWKS fetch failed", metadata: ["url": "\(LoggableURL.describe(url))", "status": "\(status.code)"])
                 return nil
             }
-            let body = try await response.body.collect(upTo: configuration.maximumDocumentSize)
             let parsed = try await JSONWebKeySet.parse(Array(body.readableBytesView))
             for reason in parsed.skipped {
                 logger.debug("JWKS key skipped", metadata: ["url": "\(LoggableURL.describe(url))", "reason": "\(reason)"])
@@ -137,7 +143,7 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
                 logger.warning("JWKS has no usable keys", metadata: ["url": "\(LoggableURL.describe(url))"])
                 return nil
             }
-            let maxAge = CacheControlMaxAge.seconds(in: response.headers.first(name: "Cache-Control"))
+            let maxAge = CacheControlMaxAge.seconds(in: headers.first(name: "Cache-Control"))
             let lifetime = maxAge.map(Double.init) ?? configuration.defaultCacheLifetime.timeInterval
             let bounded = min(
                 max(lifetime, configuration.minimumCacheLifetime.timeInterval),

@@ -1,0 +1,45 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+import WardenClient
+import WardenCore
+import WardenTesting
+
+/// A server that sends its answer's head and then stalls the body must not hold Warden's HTTP
+/// callers: the JWKS fetch and the token request are bounded as a whole, not just to the head.
+@Suite(.timeLimit(.minutes(1))) struct StalledAnswerTests {
+    @Test func aJWKSFetchWhoseBodyStallsFailsAtTheRequestTimeout() async throws {
+        let endpoint = StallingBodyEndpoint()
+        try await endpoint.run { base in
+            var configuration = RemoteJWKSConfiguration()
+            configuration.requestTimeout = .milliseconds(300)
+            let keys = RemoteJWKSKeySet(url: base + "/oauth2/jwks", configuration: configuration)
+            let started = ContinuousClock.now
+            #expect(await keys.refresh() == false)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            // A verification that needs the keys is refused, not held.
+            let issuer = await TestTokenIssuer()
+            let verifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: keys)
+            await #expect(throws: TokenVerificationError.self) { try await verifier.verify(try issuer.token()) }
+            #expect(endpoint.requests >= 1)
+        }
+    }
+
+    @Test func aTokenRequestWhoseBodyStallsIsUnavailableAtTheTimeout() async throws {
+        let endpoint = StallingBodyEndpoint()
+        try await endpoint.run { base in
+            let client = AuthorizedHTTPClient(
+                identity: ClientIdentity(clientID: "report-service", clientSecret: "report-secret-0123456789", tokenEndpoint: base + "/oauth2/token"),
+                targets: ["target": ServiceTarget(baseURL: base, audience: "order-service", scopes: ["report.read"], tokenSource: .ownIdentity)],
+                tokenRequestTimeout: .milliseconds(300)
+            )
+            do {
+                _ = try await client.execute(.init(url: base + "/echo"), to: "target")
+                Issue.record("a call went out without a token")
+            } catch let error as AuthorizedHTTPClientError {
+                #expect(error.code == .authorizationServerUnavailable, "\(error)")
+            }
+            #expect(endpoint.requests == 1)
+        }
+    }
+}
