@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 import WardenClient
 import WardenCore
@@ -40,6 +42,49 @@ import WardenTesting
                 #expect(error.code == .authorizationServerUnavailable, "\(error)")
             }
             #expect(endpoint.requests == 1)
+        }
+    }
+}
+
+/// ``AuthorizedHTTPClient/collect(_:to:timeout:upTo:)``: the whole answer under one limit.
+@Suite(.timeLimit(.minutes(1))) struct CollectedAnswerTests {
+    @Test func aTargetThatStallsMidBodyIsIncompleteAtTheTimeout() async throws {
+        try await TestServer.run { server in
+            let target = StallingBodyEndpoint()
+            try await target.run { url in
+                let client = AuthorizedHTTPClient(
+                    identity: ClientIdentity(clientID: "report-service", clientSecret: TestServer.reportSecret, tokenEndpoint: server.baseURL + "/oauth2/token"),
+                    targets: ["target": ServiceTarget(baseURL: url, audience: "order-service", scopes: ["report.read"], tokenSource: .ownIdentity)]
+                )
+                do {
+                    _ = try await client.collect(HTTPClientRequest(url: "/echo"), to: "target", timeout: .milliseconds(500))
+                    Issue.record("a stalled answer came back whole")
+                } catch let error as AuthorizedHTTPClientError {
+                    #expect(error.code == .targetAnswerIncomplete, "\(error)")
+                }
+                #expect(target.requests == 1)
+            }
+        }
+    }
+
+    @Test func aWholeAnswerComesBackAndAnOversizedOneIsRefused() async throws {
+        try await TestServer.run { server in
+            let target = AuthorizedHTTPClientTests.Target(refusals: 0)
+            try await target.run { url in
+                let client = AuthorizedHTTPClient(
+                    identity: ClientIdentity(clientID: "report-service", clientSecret: TestServer.reportSecret, tokenEndpoint: server.baseURL + "/oauth2/token"),
+                    targets: ["target": ServiceTarget(baseURL: url, audience: "order-service", scopes: ["report.read"], tokenSource: .ownIdentity)]
+                )
+                let answer = try await client.collect(HTTPClientRequest(url: "/echo"), to: "target")
+                #expect(answer.status == .ok)
+                #expect(String(buffer: answer.body) == "ok")
+                do {
+                    _ = try await client.collect(HTTPClientRequest(url: "/echo"), to: "target", upTo: 1)
+                    Issue.record("an answer over the size limit came back")
+                } catch let error as AuthorizedHTTPClientError {
+                    #expect(error.code == .targetAnswerIncomplete, "\(error)")
+                }
+            }
         }
     }
 }

@@ -46,6 +46,9 @@ public final class AuthorizedHTTPClient: Sendable {
 
     /// Sends `request` (its URL a path relative to the target's base URL, e.g. `/payments`) to the
     /// target named `targetName`, with the target's token and the current trace context.
+    /// `timeout` covers the answer's head, as async-http-client's own does: reading the body is
+    /// the caller's, and a target that stalls mid-body holds it. For a whole answer under one
+    /// limit use ``collect(_:to:timeout:upTo:)``.
     public func execute(_ request: HTTPClientRequest, to targetName: String, timeout: Duration = .seconds(10)) async throws -> HTTPClientResponse {
         guard let target = targets[targetName] else {
             throw AuthorizedHTTPClientError(.unknownTarget, "no target named \(targetName)")
@@ -63,6 +66,25 @@ public final class AuthorizedHTTPClient: Sendable {
         logger.debug("target refused the token; retrying once with a new one", metadata: ["target": "\(targetName)"])
         let (_, fresh) = try await self.token(for: target)
         return try await send(request, token: fresh, timeout: timeout)
+    }
+
+    /// As ``execute(_:to:timeout:)``, and reads the body too, all within `timeout` (token,
+    /// head and body; a retry with a renewed token included). A body over `maximumBodySize`
+    /// bytes, or an answer not complete in time, is ``AuthorizedHTTPClientError/Code/targetAnswerIncomplete``.
+    public func collect(_ request: HTTPClientRequest, to targetName: String, timeout: Duration = .seconds(10), upTo maximumBodySize: Int = 1 << 20) async throws -> CollectedResponse {
+        do {
+            return try await TimeLimit.run(timeout) {
+                let response = try await self.execute(request, to: targetName, timeout: timeout)
+                let body = try await response.body.collect(upTo: maximumBodySize)
+                return CollectedResponse(status: response.status, headers: response.headers, body: body)
+            }
+        } catch let error as AuthorizedHTTPClientError {
+            throw error
+        } catch let error as TimeLimit.Exceeded {
+            throw AuthorizedHTTPClientError(.targetAnswerIncomplete, "\(targetName): \(error)")
+        } catch is NIOTooManyBytesError {
+            throw AuthorizedHTTPClientError(.targetAnswerIncomplete, "\(targetName): the answer is larger than \(maximumBodySize) bytes")
+        }
     }
 
     private func send(_ request: HTTPClientRequest, token: String, timeout: Duration) async throws -> HTTPClientResponse {

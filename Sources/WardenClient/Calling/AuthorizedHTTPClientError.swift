@@ -12,6 +12,9 @@ public struct AuthorizedHTTPClientError: Error, Sendable, CustomStringConvertibl
         case tokenRefused
         /// The authorization server could not be reached or answered garbage.
         case authorizationServerUnavailable
+        /// The target's whole answer did not arrive within the timeout, or was larger than allowed
+        /// (``AuthorizedHTTPClient/collect(_:to:timeout:upTo:)``).
+        case targetAnswerIncomplete
     }
     public let code: Code
     /// The authorization server's error, for ``Code/tokenRefused``.

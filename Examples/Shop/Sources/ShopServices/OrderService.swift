@@ -88,23 +88,25 @@ private func charge(orderID: String, amount: Int, client: AuthorizedHTTPClient, 
     request.headers.add(name: "Content-Type", value: "application/json")
     struct PaymentRequest: Encodable { let order_id: String; let amount: Int }
     request.body = .bytes(ByteBuffer(bytes: Array(try JSONEncoder().encode(PaymentRequest(order_id: orderID, amount: amount)))))
-    let response: HTTPClientResponse
+    let response: CollectedResponse
     do {
-        response = try await client.execute(request, to: "payments")
+        // The whole answer (token, head and body) within the client's timeout.
+        response = try await client.collect(request, to: "payments", upTo: 64 * 1024)
     } catch let error as AuthorizedHTTPClientError {
         switch error.code {
         case .tokenRefused where error.oauthError?.code == "invalid_scope":
             throw ShopProblem(status: .forbidden, error: "insufficient_scope", errorDescription: "Paying needs the payment.create scope.")
         case .tokenRefused:
             throw ShopProblem(status: .unauthorized, error: "invalid_token", errorDescription: "The access token can no longer be used.")
+        case .targetAnswerIncomplete:
+            throw ShopProblem(status: .gatewayTimeout, error: "temporarily_unavailable", errorDescription: "The payment service did not answer in time.")
         default:
             throw ShopProblem(status: .serviceUnavailable, error: "temporarily_unavailable", errorDescription: "Payments cannot be authorized right now; try again shortly.")
         }
     } catch {
         throw ShopProblem(status: .serviceUnavailable, error: "temporarily_unavailable", errorDescription: "The payment service cannot be reached.")
     }
-    let body = try await response.body.collect(upTo: 64 * 1024)
-    guard response.status == .created, let receipt = try? JSONDecoder().decode(Order.Payment.self, from: Data(body.readableBytesView)) else {
+    guard response.status == .created, let receipt = try? JSONDecoder().decode(Order.Payment.self, from: Data(response.body.readableBytesView)) else {
         logger.warning("payment failed", metadata: ["status": "\(response.status.code)"])
         throw ShopProblem(status: .badGateway, error: "payment_failed", errorDescription: "The payment service refused the payment (\(response.status.code)).")
     }
