@@ -58,6 +58,8 @@ import WardenCore
         let warnings = lines.value.components(separatedBy: "revocation feed unreachable").count - 1
         #expect(warnings == 1)
         #expect(lines.value.contains("url=http://127.0.0.1:1/oauth2/revocations"))
+        // The warning says why, not only that.
+        #expect(lines.value.contains("last_error=") && !lines.value.contains("last_error=none"))
         #expect(!lines.value.contains("feed-password") && !lines.value.contains("secret"))
     }
 

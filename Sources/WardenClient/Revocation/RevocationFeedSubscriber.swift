@@ -60,6 +60,9 @@ public final class RevocationFeedSubscriber: Service {
         /// Since when no stream has been open (the start counts); nil while one is.
         var disconnectedSince: ContinuousClock.Instant? = .now
         var outageWarned = false
+        /// Why the last attempt failed, for the outage warning (never holds a token or secret:
+        /// connection errors, status codes, parser refusals).
+        var lastFailure: String?
         /// When the open stream was opened, and how many revocations had arrived by then.
         var openedAt = ContinuousClock.now
         var receivedAtOpen = 0
@@ -112,6 +115,7 @@ public final class RevocationFeedSubscriber: Service {
                     return
                 } catch {
                     self.logger.debug("revocation stream failed", metadata: ["error": "\(error)"])
+                    self.state.withLock { $0.lastFailure = "\(error)" }
                 }
                 guard !Task.isCancelled else { return }
                 if self.state.withLock({ state in defer { state.resetBackoff = false }; return state.resetBackoff }) {
@@ -225,17 +229,17 @@ public final class RevocationFeedSubscriber: Service {
 
     /// Logs once per outage, when it has lasted ``Configuration/outageWarning``.
     private func warnOfALongOutage() {
-        let length = state.withLock { state -> Duration? in
+        let outage = state.withLock { state -> (length: Duration, failure: String?)? in
             guard let since = state.disconnectedSince, !state.outageWarned else { return nil }
             let length = ContinuousClock.now - since
             guard length >= configuration.outageWarning else { return nil }
             state.outageWarned = true
-            return length
+            return (length, state.lastFailure)
         }
-        if let length {
+        if let outage {
             logger.warning(
                 "revocation feed unreachable; revoked tokens are accepted until they expire",
-                metadata: ["url": "\(printableURL)", "outage": "\(length)"]
+                metadata: ["url": "\(printableURL)", "outage": "\(outage.length)", "last_error": "\(outage.failure ?? "none")"]
             )
         }
     }
