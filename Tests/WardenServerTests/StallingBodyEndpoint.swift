@@ -1,9 +1,6 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
-import ServiceLifecycle
 import Synchronization
 
 /// An HTTP server whose every answer is a 200 head and the first bytes of a JSON body, and then
@@ -23,26 +20,8 @@ final class StallingBodyEndpoint: Sendable {
         let router = Router()
         router.on("**", method: .get, use: answer)
         router.on("**", method: .post, use: answer)
-        let ready = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress!.port!) }
-        )
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "stalling-body")))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            var iterator = ready.stream.makeAsyncIterator()
-            let port = await iterator.next()!
-            var failure: (any Error)?
-            do {
-                try await body("http://127.0.0.1:\(port)")
-            } catch {
-                failure = error
-            }
-            state.withLock { $0.released = true }
-            await services.triggerGracefulShutdown()
-            if let failure { throw failure }
+        try await LoopbackApp.run(router, label: "stalling-body", beforeShutdown: { self.state.withLock { $0.released = true } }) { base in
+            try await body(base)
         }
     }
 

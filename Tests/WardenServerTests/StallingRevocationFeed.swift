@@ -1,9 +1,6 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
-import ServiceLifecycle
 import Synchronization
 
 /// A revocation feed that misbehaves the way a dead connection looks from the client: it answers
@@ -66,26 +63,8 @@ final class StallingRevocationFeed: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: responseBody)
         }
-        let ready = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress!.port!) }
-        )
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "stalling-feed")))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            var iterator = ready.stream.makeAsyncIterator()
-            let port = await iterator.next()!
-            var failure: (any Error)?
-            do {
-                try await body("http://127.0.0.1:\(port)/revocations")
-            } catch {
-                failure = error
-            }
-            state.withLock { $0.released = true }
-            await services.triggerGracefulShutdown()
-            if let failure { throw failure }
+        try await LoopbackApp.run(router, label: "stalling-feed", beforeShutdown: { self.state.withLock { $0.released = true } }) { base in
+            try await body(base + "/revocations")
         }
     }
 }
