@@ -31,6 +31,10 @@ struct ServeCommand: AsyncParsableCommand {
               --token-lifetime   WARDEN_TOKEN_LIFETIME     warden.tokenLifetime (300 seconds)
               --rotate-every     WARDEN_ROTATE_EVERY       warden.rotateEvery (seconds; off by default)
               --refresh-retry-window  WARDEN_REFRESH_RETRY_WINDOW  warden.refreshRetryWindow (30 seconds; 0 = off)
+              --trusted-proxy    WARDEN_TRUSTED_PROXIES    warden.trustedProxies (CIDRs; comma-separated in the environment)
+              --client-address-header  WARDEN_CLIENT_ADDRESS_HEADER  warden.clientAddressHeader (x-forwarded-for | forwarded)
+              --max-revocation-streams  WARDEN_MAX_REVOCATION_STREAMS  warden.maxRevocationStreams (1000)
+              --max-revocation-streams-per-address  WARDEN_MAX_REVOCATION_STREAMS_PER_ADDRESS  warden.maxRevocationStreamsPerAddress (16)
               --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
               --config           WARDEN_CONFIG             (the file itself)
             """
@@ -43,6 +47,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Default access-token lifetime in seconds.", valueName: "seconds")) var tokenLifetime: Int?
     @Option(help: ArgumentHelp("Rotate the signing key when the newest is this old.", valueName: "seconds")) var rotateEvery: Int?
     @Option(help: ArgumentHelp("Seconds within which a refresh token whose answer was lost may be presented again, while its successor is unused; 0 turns it off.", valueName: "seconds")) var refreshRetryWindow: Int?
+    @Option(help: ArgumentHelp("A proxy or load balancer (address or CIDR block) whose forwarding header names the client; repeatable. Without one, forwarding headers are ignored.", valueName: "cidr")) var trustedProxy: [String] = []
+    @Option(help: ArgumentHelp("The header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239).", valueName: "name")) var clientAddressHeader: String?
+    @Option(help: ArgumentHelp("Open revocation streams at most, in all.", valueName: "count")) var maxRevocationStreams: Int?
+    @Option(help: ArgumentHelp("Open revocation streams at most from one client address.", valueName: "count")) var maxRevocationStreamsPerAddress: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
     @OptionGroup var store: StoreOptions
 
@@ -61,6 +69,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let rotateEvery { arguments["warden.rotateEvery"] = .init(.int(rotateEvery), isSecret: false) }
         if let refreshRetryWindow { arguments["warden.refreshRetryWindow"] = .init(.int(refreshRetryWindow), isSecret: false) }
         if let logLevel { arguments["warden.logLevel"] = .init(.string(logLevel), isSecret: false) }
+        if !trustedProxy.isEmpty { arguments["warden.trustedProxies"] = .init(.stringArray(trustedProxy), isSecret: false) }
+        if let clientAddressHeader { arguments["warden.clientAddressHeader"] = .init(.string(clientAddressHeader), isSecret: false) }
+        if let maxRevocationStreams { arguments["warden.maxRevocationStreams"] = .init(.int(maxRevocationStreams), isSecret: false) }
+        if let maxRevocationStreamsPerAddress { arguments["warden.maxRevocationStreamsPerAddress"] = .init(.int(maxRevocationStreamsPerAddress), isSecret: false) }
         let settings = try await store.reader(extra: arguments)
 
         let host = settings.string(forKey: "warden.host", default: "127.0.0.1")
@@ -83,6 +95,25 @@ struct ServeCommand: AsyncParsableCommand {
         let retryWindow = settings.int(forKey: "warden.refreshRetryWindow", default: 30)
         guard (0...300).contains(retryWindow) else { throw ValidationError("the refresh retry window must be 0…300 seconds") }
         configuration.refreshTokenRetryWindow = .seconds(retryWindow)
+        var proxies: [IPAddressRange] = []
+        for text in settings.stringArray(forKey: "warden.trustedProxies") ?? [] {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            guard let range = IPAddressRange(trimmed) else {
+                throw ValidationError("--trusted-proxy \(trimmed) is not an IP address or CIDR block (e.g. 10.0.0.0/8, 2001:db8::/32)")
+            }
+            proxies.append(range)
+        }
+        let headerName = settings.string(forKey: "warden.clientAddressHeader", default: "x-forwarded-for").lowercased()
+        guard let header = TrustedProxies.Header(rawValue: headerName) else {
+            throw ValidationError("--client-address-header must be x-forwarded-for or forwarded")
+        }
+        configuration.trustedProxies = TrustedProxies(proxies, header: header)
+        let maxStreams = settings.int(forKey: "warden.maxRevocationStreams", default: configuration.maximumRevocationStreams)
+        let maxStreamsPerAddress = settings.int(forKey: "warden.maxRevocationStreamsPerAddress", default: configuration.maximumRevocationStreamsPerAddress)
+        guard maxStreams >= 1, maxStreamsPerAddress >= 1 else { throw ValidationError("revocation stream limits must be at least 1") }
+        configuration.maximumRevocationStreams = maxStreams
+        configuration.maximumRevocationStreamsPerAddress = maxStreamsPerAddress
         let rotation = settings.int(forKey: "warden.rotateEvery")
         if let rotation, rotation < 3600 { throw ValidationError("--rotate-every must be at least 3600 seconds") }
 

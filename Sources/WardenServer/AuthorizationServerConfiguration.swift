@@ -25,6 +25,12 @@ public struct AuthorizationServerConfiguration: Sendable {
     public var revocationStreamPollInterval: Duration = .milliseconds(500)
     /// A comment line is sent on an idle revocation stream this often, so proxies keep it open.
     public var revocationStreamHeartbeat: Duration = .seconds(15)
+    /// Open revocation streams, at most, in all (beyond: `503` with `Retry-After`). Each costs a
+    /// connection and a little memory; the store is read once per poll for all of them.
+    public var maximumRevocationStreams: Int = 1000
+    /// Open revocation streams from one client address, at most (beyond: `429` with
+    /// `Retry-After`). A resource-server node needs one.
+    public var maximumRevocationStreamsPerAddress: Int = 16
     /// How long clients and the scope list are cached: changes made by the `warden` CLI reach a
     /// running server within this time. Zero turns caching off.
     public var recordCacheLifetime: Duration = .seconds(1)
@@ -34,6 +40,9 @@ public struct AuthorizationServerConfiguration: Sendable {
     /// How long audit rows are kept.
     public var auditRetention: Duration = .seconds(90 * 24 * 3600)
     public var keys = KeyConfiguration()
+    /// The proxies (load balancers) that may say who the client is; by default none, and the
+    /// TCP peer is the client address that throttling and the audit use.
+    public var trustedProxies: TrustedProxies = .none
 
     public init(issuer: String) {
         self.issuer = issuer

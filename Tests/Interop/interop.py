@@ -141,7 +141,7 @@ def main():
         fields = [f for f in hidden_fields(consent.text) if f[0] != "step"]
         final = browser.post(base + "/oauth2/authorize", data=fields + [("step", "consent"), ("decision", "allow")], timeout=10, allow_redirects=False)
         location = final.headers.get("Location", "")
-        check("consent redirects with a code", final.status_code == 302 and "code=" in location, final.status_code)
+        check("consent redirects with a code", final.status_code == 303 and "code=" in location, final.status_code)
         query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
         check("the redirect carries state and iss (RFC 9207)", query.get("state") == state and query.get("iss") == base, query)
         token = web.fetch_token(metadata["token_endpoint"], authorization_response=location, code_verifier=verifier)

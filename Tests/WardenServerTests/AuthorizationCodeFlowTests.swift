@@ -76,7 +76,7 @@ import WardenSQLite
         let html = String(decoding: consentPage.body, as: UTF8.self)
         let consentFields = hiddenFields(html)
         let final = try await browser.send(server.baseURL + "/oauth2/authorize", method: .POST, form: consentFields + [("step", "consent"), ("decision", decision)])
-        #expect(final.status == 302)
+        #expect(final.status == 303)  // RFC 9700 §4.11: See Other after a form post
         return try #require(final.header("Location"))
     }
 
@@ -255,7 +255,7 @@ import WardenSQLite
             // A ticket replayed for a wider scope than the one signed in for.
             let consent = try await browser.send(server.baseURL + "/oauth2/authorize", method: .POST, form: fields + [("step", "login"), ("username", "bob"), ("password", "builder")])
             // bob may not have order.write: the request is refused back to the client.
-            #expect(consent.status == 302)
+            #expect(consent.status == 303)
             #expect(Self.query(consent.header("Location") ?? "")["error"] == "invalid_scope")
             let bobLogin = try await browser.send(Self.authorizeURL(server, scope: "order.read"))
             let bobFields = Self.hiddenFields(String(decoding: bobLogin.body, as: UTF8.self))

@@ -8,7 +8,10 @@ import WardenCore
 public struct AuthorizationFlow: Sendable {
     /// What to answer.
     public enum Outcome: Sendable, Equatable {
-        case page(status: Int, html: String)
+        /// A page. `formRedirect` is the validated redirect URI that the page's form may end at:
+        /// browsers apply CSP `form-action` to the redirects that follow a form post too, so the
+        /// page's policy must name its origin.
+        case page(status: Int, html: String, formRedirect: String? = nil)
         case redirect(String)
     }
 
@@ -30,7 +33,7 @@ public struct AuthorizationFlow: Sendable {
         case .success(let valid): request = valid
         case .failure(let box): return box.outcome
         }
-        return .page(status: 200, html: AuthorizationPages.login(clientID: request.client.id, parameters: parameters, csrf: signer.csrfToken(nonce: nonce)))
+        return .page(status: 200, html: AuthorizationPages.login(clientID: request.client.id, parameters: parameters, csrf: signer.csrfToken(nonce: nonce)), formRedirect: request.redirectURI)
     }
 
     /// `POST /oauth2/authorize` with `step=login` or `step=consent`.
@@ -57,7 +60,7 @@ public struct AuthorizationFlow: Sendable {
         do {
             user = try await tokens.passwords.authenticate(username: form["username"] ?? "", password: form["password"] ?? "", remoteAddress: remoteAddress, clientID: request.client.id)
         } catch let error as OAuthError {
-            return .page(status: 200, html: AuthorizationPages.login(clientID: request.client.id, parameters: parameters, csrf: csrf, error: error.errorDescription))
+            return .page(status: 200, html: AuthorizationPages.login(clientID: request.client.id, parameters: parameters, csrf: csrf, error: error.errorDescription), formRedirect: request.redirectURI)
         }
         let scope: ScopeSet
         do {
@@ -72,7 +75,7 @@ public struct AuthorizationFlow: Sendable {
             requestDigest: FormTokenSigner.digest(parameters),
             expiresAt: tokens.timeSource.now().addingTimeInterval(Self.ticketLifetime)
         )
-        return .page(status: 200, html: AuthorizationPages.consent(clientID: request.client.id, user: user.name, scopes: descriptions, parameters: parameters, csrf: csrf, ticket: ticket))
+        return .page(status: 200, html: AuthorizationPages.consent(clientID: request.client.id, user: user.name, scopes: descriptions, parameters: parameters, csrf: csrf, ticket: ticket), formRedirect: request.redirectURI)
     }
 
     private func consent(_ request: AuthorizationRequest, parameters: [String: String], form: [String: String], nonce: String) async throws -> Outcome {

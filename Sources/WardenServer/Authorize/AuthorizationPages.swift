@@ -1,23 +1,11 @@
 import WardenCore
+import WardenHummingbird
 
 /// The HTML of the login, consent and error pages. Every interpolated value is escaped; pages
 /// load nothing from elsewhere (the response carries a strict Content-Security-Policy).
 enum AuthorizationPages {
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    /// Escaped for HTML text and attribute values (over UTF-8 bytes; see ``HTMLEscaping``).
+    static func escape(_ text: String) -> String { HTMLEscaping.escape(text) }
 
     private static func page(title: String, body: String) -> String {
         """

@@ -42,7 +42,7 @@ public struct ClientAuthenticator: Sendable {
             guard credentials.secret == nil else { try await fail("secret sent for a public client") }
             guard allowPublic else { try await fail("public client where a confidential one is required") }
         }
-        await throttle.recordSuccess(account: account, now: now)
+        await throttle.recordSuccess(account: account, address: remoteAddress, now: now)
         return client
     }
 

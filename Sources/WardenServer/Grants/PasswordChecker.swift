@@ -42,7 +42,7 @@ final class PasswordChecker: Sendable {
         }
         guard try await hashing.verify(password, hash: user.passwordHash) else { try await fail("wrong password") }
         guard !user.disabled else { try await fail("disabled user", count: false) }
-        await throttle.recordSuccess(account: account, now: now)
+        await throttle.recordSuccess(account: account, address: remoteAddress, now: now)
         return user
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Logging
 import Hummingbird
 import NIOCore
 import ServiceLifecycle
@@ -12,7 +13,12 @@ extension AuthorizationServer {
     /// resumes after that cursor, so nothing is missed. Revocations made by this server are sent
     /// at once; others (the CLI, another process) within the poll interval. Idle streams get a
     /// comment line every heartbeat. The stream ends on graceful shutdown.
-    func revocationStream(_ request: Request) throws -> Response {
+    ///
+    /// Every stream reads through one ``RevocationFanOut`` (one store query per poll for all of
+    /// them) and takes a place in ``RevocationStreamAdmission``: beyond the limit per client
+    /// address `429`, beyond the limit in all `503`, both with `Retry-After` (RFC 9110 §10.2.3)
+    /// and no stream.
+    func revocationStream(_ request: Request, clientAddress: String?) throws -> Response {
         var start: Int64 = 0
         let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
         if let value = lastEventID ?? request.uri.queryParameters["after"].map(String.init) {
@@ -21,13 +27,33 @@ extension AuthorizationServer {
             }
             start = cursor
         }
+        let slot: RevocationStreamAdmission.Slot
+        do throws(RevocationStreamAdmission.Refusal) {
+            slot = try revocationStreams.admit(address: clientAddress)
+        } catch let refusal {
+            let tooManyHere = refusal == RevocationStreamAdmission.Refusal.tooManyFromAddress
+            logger.notice("revocation stream refused", metadata: ["reason": "\(tooManyHere ? "per-address limit" : "server limit")", "open": "\(revocationStreams.open)"])
+            return Response.json(
+                .object([
+                    "error": "temporarily_unavailable",
+                    "error_description": .string(tooManyHere ? "Too many revocation streams from this address." : "Too many revocation streams are open; try again later."),
+                ]),
+                status: tooManyHere ? .tooManyRequests : .serviceUnavailable,
+                noStore: true,
+                headers: [.retryAfter: "30"]
+            )
+        }
         let startCursor = start
         let store = store
+        let fanOut = revocationFanOut
         let signal = tokens.revocationSignal
         let pageLimit = configuration.revocationPageLimit
         let poll = configuration.revocationStreamPollInterval
         let heartbeat = configuration.revocationStreamHeartbeat.timeInterval
         let body = ResponseBody { writer in
+            // Held until the stream ends; dropping it frees the place.
+            let heldSlot = slot
+            defer { withExtendedLifetime(heldSlot) {} }
             let stopped = StopFlag()
             try await withTaskCancellationOrGracefulShutdownHandler {
                 var cursor = startCursor
@@ -35,10 +61,15 @@ extension AuthorizationServer {
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
                 var lastWrite = ContinuousClock.now
                 while !stopped.isSet {
-                    // Read before the query: a revocation stored after the query found nothing
+                    // Read before looking: a revocation signalled after the look found nothing
                     // then ends the wait below at once.
                     let seen = signal.generation
-                    let entries = try await store.revocations(after: cursor, limit: pageLimit)
+                    try await fanOut.refreshIfDue()
+                    let entries: [RevocationRecord]
+                    switch fanOut.entries(after: cursor, limit: pageLimit) {
+                    case .entries(let kept): entries = kept
+                    case .behind: entries = try await store.revocations(after: cursor, limit: pageLimit)
+                    }
                     if let last = entries.last {
                         var text = ""
                         for entry in entries {

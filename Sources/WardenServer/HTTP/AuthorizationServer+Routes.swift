@@ -34,19 +34,19 @@ extension AuthorizationServer {
                 audiences: form.form.all("audience"),
                 resources: form.form.all("resource"),
                 client: form.client,
-                remoteAddress: context.remoteIP
+                remoteAddress: clientAddress(request, context: context)
             )
             return Response.json(try await tokens.handle(tokenRequest).json)
         }
         router.post("oauth2/introspect") { request, context in
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
             guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }
-            return Response.json(bytes: try await introspection.introspect(token: token, credentials: form.client, remoteAddress: context.remoteIP))
+            return Response.json(bytes: try await introspection.introspect(token: token, credentials: form.client, remoteAddress: clientAddress(request, context: context)))
         }
         router.post("oauth2/revoke") { request, context in
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
             guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }
-            try await revocation.revoke(token: token, tokenTypeHint: form.form["token_type_hint"], credentials: form.client, remoteAddress: context.remoteIP)
+            try await revocation.revoke(token: token, tokenTypeHint: form.form["token_type_hint"], credentials: form.client, remoteAddress: clientAddress(request, context: context))
             // RFC 7009 §2.2: 200 with an empty body.
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
         }
@@ -56,9 +56,9 @@ extension AuthorizationServer {
         router.post("oauth2/authorize") { request, context in
             try await authorizeSubmit(request, context: context)
         }
-        router.get("oauth2/revocations") { request, _ in
+        router.get("oauth2/revocations") { request, context in
             if request.headers[.accept]?.lowercased().contains("text/event-stream") == true {
-                return try revocationStream(request)
+                return try revocationStream(request, clientAddress: clientAddress(request, context: context))
             }
             return try await revocationPage(request)
         }

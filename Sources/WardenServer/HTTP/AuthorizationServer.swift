@@ -22,6 +22,10 @@ public struct AuthorizationServer: Sendable {
     /// Where `/metrics` reads from; `nil` serves no `/metrics`.
     public let prometheus: PrometheusCollectorRegistry?
     let logger: Logger
+    /// The one reader of the revocation feed behind every open revocation stream.
+    let revocationFanOut: RevocationFanOut
+    /// The open revocation streams, counted against their limits.
+    let revocationStreams: RevocationStreamAdmission
 
     /// The service that applies other nodes' changes at once, when the store can report them
     /// (PostgreSQL); `nil` for a store used by one node (SQLite). Run it beside the HTTP server.
@@ -59,7 +63,17 @@ public struct AuthorizationServer: Sendable {
             timeSource: timeSource,
             metrics: metrics,
             prometheus: prometheus,
-            logger: logger
+            logger: logger,
+            revocationFanOut: RevocationFanOut(
+                store: store,
+                signal: tokens.revocationSignal,
+                pollInterval: configuration.revocationStreamPollInterval,
+                pageLimit: configuration.revocationPageLimit
+            ),
+            revocationStreams: RevocationStreamAdmission(
+                maximum: configuration.maximumRevocationStreams,
+                maximumPerAddress: configuration.maximumRevocationStreamsPerAddress
+            )
         )
     }
 }

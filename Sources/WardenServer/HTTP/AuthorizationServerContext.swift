@@ -12,6 +12,8 @@ public struct AuthorizationServerContext: RemoteAddressRequestContext {
         self.remoteAddress = source.channel.remoteAddress
     }
 
-    /// The peer's IP address as text (no port), for throttling keys and audit.
-    var remoteIP: String? { remoteAddress?.ipAddress }
+    /// The TCP peer's IP address as text (no port). The client's address is
+    /// ``AuthorizationServer/clientAddress(_:context:)``, which trusts forwarding headers from
+    /// configured proxies only.
+    var peerIP: String? { remoteAddress?.ipAddress }
 }

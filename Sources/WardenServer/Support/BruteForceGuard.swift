@@ -1,9 +1,16 @@
 import Foundation
 
-/// Brute-force protection for password and client authentication: failures are counted per
-/// account (a user or a client; locked after 5 by default) and per caller IP (locked after 50,
-/// since many honest users can share one address). Either lockout refuses the attempt with the
-/// same standard error as a wrong password or secret.
+/// Brute-force protection for password and client authentication. Failures are counted per
+/// (account, client address) — an account is a user or a client — and per client address;
+/// never per account alone. From the ``accounts`` threshold (5) one address is locked out of one
+/// account, from the ``addresses`` threshold (50, since many honest users can share one address)
+/// one address is locked out of everything; both with exponential backoff. A locked attempt gets
+/// the same standard error as a wrong password or secret.
+///
+/// So someone guessing from one address never stops the owner signing in from another (DESIGN.md
+/// decision 10); with no account-wide lock, a distributed guesser is slowed per address only,
+/// which is what bcrypt and 256-bit generated client secrets are for. Behind a load balancer the
+/// client address is only right when the balancer is a trusted proxy (``TrustedProxies``).
 ///
 /// The server counts in the store too (``SharedFailureCounts``), so every node on one database
 /// sees the same counts and lockouts; this process's own counts still hold while the store is
@@ -27,24 +34,33 @@ public struct BruteForceGuard: Sendable {
 
     private static func addressKey(_ address: String?) -> String { "ip:\(address ?? "unknown")" }
 
-    /// Seconds until the account and the address are both unlocked, or `nil` when neither is locked.
+    /// The key of `account` tried from `address`.
+    static func accountKey(_ account: String, address: String?) -> String { "\(account) from ip:\(address ?? "unknown")" }
+
+    /// Seconds until the account is unlocked for this address and the address is unlocked, or
+    /// `nil` when neither is locked.
     func lockedOut(account: String, address: String?, now: Date) async -> TimeInterval? {
+        let accountKey = Self.accountKey(account, address: address)
         let addressKey = Self.addressKey(address)
-        var waits = [accounts.lockedOut([account], now: now), addresses.lockedOut([addressKey], now: now)]
-        if let shared { waits.append(await shared.lockedOut([account, addressKey], now: now)) }
+        var waits = [accounts.lockedOut([accountKey], now: now), addresses.lockedOut([addressKey], now: now)]
+        if let shared { waits.append(await shared.lockedOut([accountKey, addressKey], now: now)) }
         return waits.compactMap { $0 }.max()
     }
 
     func recordFailure(account: String, address: String?, now: Date) async {
+        let accountKey = Self.accountKey(account, address: address)
         let addressKey = Self.addressKey(address)
-        accounts.recordFailure([account], now: now)
+        accounts.recordFailure([accountKey], now: now)
         addresses.recordFailure([addressKey], now: now)
-        await shared?.recordFailure(account, policy: accounts, now: now)
+        await shared?.recordFailure(accountKey, policy: accounts, now: now)
         await shared?.recordFailure(addressKey, policy: addresses, now: now)
     }
 
-    func recordSuccess(account: String, now: Date) async {
-        accounts.recordSuccess([account])
-        await shared?.recordSuccess(account, now: now)
+    /// Clears the account's count for this address (the address's own count stays: one success
+    /// does not excuse fifty failures on other accounts).
+    func recordSuccess(account: String, address: String?, now: Date) async {
+        let accountKey = Self.accountKey(account, address: address)
+        accounts.recordSuccess([accountKey])
+        await shared?.recordSuccess(accountKey, now: now)
     }
 }

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An IPv4 or IPv6 address block in CIDR notation (RFC 4632 §3.1, RFC 4291 §2.3):
+/// `10.0.0.0/8`, `2001:db8::/32`, or one address (`192.0.2.7`, `::1`).
+///
+/// Written here because none of the project's libraries matches an address against a prefix
+/// (NIO parses addresses but has no CIDR type); parsing is `inet_pton`'s.
+public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
+    /// Network bytes: 4 for IPv4, 16 for IPv6.
+    let network: [UInt8]
+    let prefixLength: Int
+
+    /// Parses `text`; `nil` when it is not an address or a CIDR block with a prefix in range.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let address = Self.bytes(of: String(parts[0])) else { return nil }
+        var prefix = address.count * 8
+        if parts.count == 2 {
+            guard !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), let length = Int(parts[1]), (0...prefix).contains(length) else { return nil }
+            prefix = length
+        }
+        self.network = Self.masked(address, prefix: prefix)
+        self.prefixLength = prefix
+    }
+
+    /// Whether `address` (text, as a peer address or a forwarded one) lies in this block. An
+    /// IPv4-mapped IPv6 address (`::ffff:192.0.2.7`) is compared as the IPv4 address it is.
+    public func contains(_ address: String) -> Bool {
+        guard let bytes = Self.bytes(of: address) else { return false }
+        return contains(bytes: bytes)
+    }
+
+    func contains(bytes: [UInt8]) -> Bool {
+        bytes.count == network.count && Self.masked(bytes, prefix: prefixLength) == network
+    }
+
+    public var description: String {
+        var text = [UInt8](repeating: 0, count: 64)
+        let family = network.count == 4 ? AF_INET : AF_INET6
+        let written = network.withUnsafeBytes { source in
+            text.withUnsafeMutableBufferPointer { inet_ntop(family, source.baseAddress, $0.baseAddress, 64) }
+        }
+        guard written != nil else { return "?" }
+        return String(decoding: text.prefix { $0 != 0 }, as: UTF8.self) + "/\(prefixLength)"
+    }
+
+    /// The address's bytes (IPv4-mapped IPv6 as IPv4), or `nil` when `text` is not an address.
+    static func bytes(of text: String) -> [UInt8]? {
+        guard !text.isEmpty, text.utf8.count <= 64, text.allSatisfy(\.isASCII) else { return nil }
+        var v4 = [UInt8](repeating: 0, count: 4)
+        if v4.withUnsafeMutableBytes({ inet_pton(AF_INET, text, $0.baseAddress) }) == 1 { return v4 }
+        var v6 = [UInt8](repeating: 0, count: 16)
+        guard v6.withUnsafeMutableBytes({ inet_pton(AF_INET6, text, $0.baseAddress) }) == 1 else { return nil }
+        if v6[0..<10].allSatisfy({ $0 == 0 }), v6[10] == 0xff, v6[11] == 0xff { return Array(v6[12..<16]) }
+        return v6
+    }
+
+    private static func masked(_ bytes: [UInt8], prefix: Int) -> [UInt8] {
+        var result = bytes
+        for index in result.indices {
+            let bitsHere = min(max(prefix - index * 8, 0), 8)
+            result[index] &= bitsHere == 0 ? 0 : ~UInt8(0) << (8 - bitsHere)
+        }
+        return result
+    }
+}
