@@ -1,0 +1,122 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+import WardenCore
+@testable import WardenServer
+
+/// Revocation streams are bounded: one store reader for all of them, a limit per client address
+/// and in all, answered with `429` / `503` and `Retry-After` (issue 11, item 3).
+@Suite struct RevocationStreamLimitTests {
+    /// An open stream on a client of its own, so that closing it closes the connection.
+    struct OpenStream {
+        let client: HTTPClient
+        let status: Int
+        let retryAfter: String?
+        let body: HTTPClientResponse.Body
+    }
+
+    static func open(_ server: TestServer, from address: String? = nil) async throws -> OpenStream {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var request = HTTPClientRequest(url: server.baseURL + "/oauth2/revocations")
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        if let address { request.headers.add(name: "X-Forwarded-For", value: address) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        return OpenStream(client: client, status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"), body: response.body)
+    }
+
+    @Test func streamsBeyondTheLimitsAreRefusedWithRetryAfterAndAClosedOneFreesItsPlace() async throws {
+        try await TestServer.run(configure: {
+            $0.maximumRevocationStreamsPerAddress = 2
+            $0.maximumRevocationStreams = 3
+            $0.revocationStreamHeartbeat = .milliseconds(100)
+            $0.trustedProxies = TrustedProxies([IPAddressRange("127.0.0.1")!])
+        }) { server in
+            let first = try await Self.open(server, from: "198.51.100.1")
+            let second = try await Self.open(server, from: "198.51.100.1")
+            #expect(first.status == 200 && second.status == 200)
+            let thirdHere = try await Self.open(server, from: "198.51.100.1")
+            #expect(thirdHere.status == 429)
+            #expect(thirdHere.retryAfter == "30")
+            let body = try await thirdHere.body.collect(upTo: 4096)
+            #expect(String(buffer: body).contains("\"error\":\"temporarily_unavailable\""))
+            let elsewhere = try await Self.open(server, from: "198.51.100.2")
+            #expect(elsewhere.status == 200)
+            let overTheTotal = try await Self.open(server, from: "198.51.100.3")
+            #expect(overTheTotal.status == 503)
+            #expect(overTheTotal.retryAfter == "30")
+            #expect(server.server.revocationStreams.open == 3)
+
+            // The client goes away: its place is given back (the next heartbeat fails to write).
+            try await first.client.shutdown()
+            let freed = try await eventually(within: 10) { server.server.revocationStreams.open == 2 }
+            #expect(freed)
+            let again = try await Self.open(server, from: "198.51.100.3")
+            #expect(again.status == 200)
+            for stream in [second, thirdHere, elsewhere, overTheTotal, again] { try await stream.client.shutdown() }
+        }
+    }
+
+    @Test func manyOpenStreamsShareOneStoreReader() async throws {
+        let poll = Duration.milliseconds(100)
+        try await TestServer.run(configure: {
+            $0.revocationStreamPollInterval = poll
+            $0.maximumRevocationStreamsPerAddress = 100
+        }) { server in
+            var streams: [OpenStream] = []
+            var iterators: [HTTPClientResponse.Body.AsyncIterator] = []
+            for _ in 0..<30 {
+                let stream = try await Self.open(server)
+                #expect(stream.status == 200)
+                streams.append(stream)
+                iterators.append(stream.body.makeAsyncIterator())
+            }
+            let start = ContinuousClock.now
+            let pollsBefore = server.server.revocationFanOut.polls
+            try await Task.sleep(for: .seconds(1))
+            let polls = server.server.revocationFanOut.polls - pollsBefore
+            let intervals = Int((ContinuousClock.now - start) / poll)
+            // One reader: at most one query per interval (and one for a page boundary), where
+            // 30 streams polling on their own made 30 per interval.
+            #expect(polls <= intervals + 2, "\(polls) queries in \(intervals) intervals")
+
+            // A revocation reaches every stream.
+            let token = try #require(try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: RevocationStreamTests.report).accessToken)
+            let jti = try await server.verifier(audience: "order-service").verify(token).tokenID
+            _ = try await server.post("/oauth2/revoke", [("token", token)], basic: RevocationStreamTests.report)
+            for index in iterators.indices {
+                var text = ""
+                while !text.contains(jti) {
+                    guard let buffer = try await iterators[index].next() else { break }
+                    text += String(buffer: buffer)
+                }
+                #expect(text.contains(jti))
+            }
+            for stream in streams { try await stream.client.shutdown() }
+        }
+    }
+
+    @Test func aStreamFarBehindCatchesUpFromTheStore() async throws {
+        try await TestServer.run(configure: { $0.revocationPageLimit = 2 }) { server in
+            // Five revocations; the fan-out keeps at least a page (2) — a stream from cursor 0
+            // reads what is not kept from the store, in order, none missed.
+            var revoked: [String] = []
+            for _ in 0..<5 {
+                let token = try #require(try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: RevocationStreamTests.report).accessToken)
+                revoked.append(try await server.verifier(audience: "order-service").verify(token).tokenID)
+                _ = try await server.post("/oauth2/revoke", [("token", token)], basic: RevocationStreamTests.report)
+            }
+            let stream = try await Self.open(server)
+            var iterator = stream.body.makeAsyncIterator()
+            var text = ""
+            while !revoked.allSatisfy(text.contains) {
+                guard let buffer = try await iterator.next() else { break }
+                text += String(buffer: buffer)
+            }
+            let ids = text.split(separator: "\n").filter { $0.hasPrefix("id: ") }
+            #expect(ids == ["id: 1", "id: 2", "id: 3", "id: 4", "id: 5"])
+            try await stream.client.shutdown()
+        }
+    }
+}
