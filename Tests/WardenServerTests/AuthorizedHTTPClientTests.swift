@@ -7,7 +7,7 @@ import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
 import Testing
-import WardenClient
+@testable import WardenClient
 import WardenCore
 import WardenServer
 import WardenSQLite
@@ -150,5 +150,19 @@ import WardenSQLite
                 #expect(target.received.withLock { $0 }.isEmpty)
             }
         }
+    }
+}
+
+/// `expires_in` from a hostile or broken token endpoint cannot trap (issue 11, item 6).
+@Suite struct TokenEndpointAnswerTests {
+    @Test func anyExpiresInBecomesASafeLifetime() {
+        #expect(TokenEndpointClient.expiresIn(nil) == 60)
+        #expect(TokenEndpointClient.expiresIn(.nan) == 60)
+        #expect(TokenEndpointClient.expiresIn(.infinity) == 60)
+        #expect(TokenEndpointClient.expiresIn(-.infinity) == 60)
+        #expect(TokenEndpointClient.expiresIn(1e300) == 86_400)
+        #expect(TokenEndpointClient.expiresIn(Double(Int.max)) == 86_400)
+        #expect(TokenEndpointClient.expiresIn(-5) == 0)
+        #expect(TokenEndpointClient.expiresIn(299.9) == 299)
     }
 }

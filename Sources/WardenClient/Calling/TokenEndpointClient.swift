@@ -49,8 +49,16 @@ struct TokenEndpointClient: Sendable {
         else {
             throw AuthorizedHTTPClientError(.authorizationServerUnavailable, "the authorization server's answer is not a token response")
         }
-        let expiresIn = json["expires_in"]?.numberValue.map { Int($0) } ?? 60
+        let expiresIn = Self.expiresIn(json["expires_in"]?.numberValue)
         return IssuedToken(value: token, expiresIn: expiresIn, now: timeSource.now())
+    }
+
+    /// `expires_in` (RFC 6749 §5.1, seconds) as an Int that cannot trap: a missing, negative,
+    /// fractional, NaN or infinite value, or one past a day, is read as what it can safely mean
+    /// (60 s when missing or unusable; at most a day — the token cache renews no later anyway).
+    static func expiresIn(_ value: Double?) -> Int {
+        guard let value, value.isFinite else { return 60 }
+        return Int(min(max(value, 0), 86_400))
     }
 
 }

@@ -113,6 +113,14 @@ public final class RevocationFeedSubscriber: Service {
                     try await self.follow()
                 } catch is CancellationError {
                     return
+                } catch let refusal as SubscriberError {
+                    self.logger.debug("revocation stream failed", metadata: ["error": "\(refusal)"])
+                    self.state.withLock { $0.lastFailure = "\(refusal)" }
+                    // RFC 9110 §10.2.3: a server at its stream limit (429/503) says when to come
+                    // back; wait at least that long (capped by the maximum backoff).
+                    if let retryAfter = refusal.retryAfter {
+                        backoff = max(backoff, min(retryAfter, self.configuration.maximumBackoff))
+                    }
                 } catch {
                     self.logger.debug("revocation stream failed", metadata: ["error": "\(error)"])
                     self.state.withLock { $0.lastFailure = "\(error)" }
@@ -141,7 +149,8 @@ public final class RevocationFeedSubscriber: Service {
         do {
             response = try await httpClient.execute(request, timeout: .milliseconds(Int64(configuration.connectTimeout.timeInterval * 1000)))
             guard response.status == .ok, response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true else {
-                throw SubscriberError(description: "revocation stream answered \(response.status.code)")
+                let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
+                throw SubscriberError(description: "revocation stream answered \(response.status.code)", retryAfter: retryAfter.map { .seconds(min($0, 3600)) })
             }
         } catch {
             if !(error is CancellationError) { metrics.record(.connect) }
@@ -268,5 +277,7 @@ public final class RevocationFeedSubscriber: Service {
 
     struct SubscriberError: Error, CustomStringConvertible {
         let description: String
+        /// The server's `Retry-After` in seconds, when it sent one.
+        var retryAfter: Duration? = nil
     }
 }

@@ -1,11 +1,13 @@
 /// Reads the freshness lifetime from a `Cache-Control` header (RFC 9111 §5.2.2): `max-age=N`,
-/// or zero for `no-store`/`no-cache`. `nil` when the header says neither.
+/// or zero for `no-store`/`no-cache`. `nil` when the header says neither. Whatever the header
+/// holds (empty directives, a bare `=`, digits past `Int.max`), the answer is a number or `nil`,
+/// never a trap: the header comes from another server.
 enum CacheControlMaxAge {
     static func seconds(in header: String?) -> Int? {
         guard let header else { return nil }
         var result: Int?
         for directive in header.split(separator: ",") {
-            let parts = directive.split(separator: "=", maxSplits: 1)
+            let parts = directive.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = parts[0].trimmingSpaces().lowercased()
             switch name {
             case "no-store", "no-cache": return 0
@@ -13,7 +15,9 @@ enum CacheControlMaxAge {
                 guard parts.count == 2 else { continue }
                 var value = parts[1].trimmingSpaces()
                 if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-                if let seconds = Int(value), seconds >= 0 { result = seconds }
+                // RFC 9111 §1.2.2: a delta-seconds past what the recipient can represent is
+                // taken as the largest it can.
+                if !value.isEmpty, value.utf8.allSatisfy({ (48...57).contains($0) }) { result = Int(value) ?? Int.max }
             default: continue
             }
         }
