@@ -28,6 +28,9 @@ public final class SQLiteStore: AuthorizationStore {
     public static func open(path: String, logger: Logger = Logger(label: "warden.sqlite")) async throws -> SQLiteStore {
         let connection: SQLiteConnection
         do {
+            // Bcrypt hashes, sealed keys and the audit: readable by the owner only, from the
+            // first byte (SQLite gives the -wal and -shm files the database's mode).
+            if path != ":memory:" { try PrivateFile.createIfMissing(path) }
             connection = try await SQLiteConnection.open(storage: path == ":memory:" ? .memory : .file(path: path), logger: logger)
         } catch {
             throw StoreError(.unavailable, "cannot open \(path): \(error)")

@@ -47,9 +47,13 @@ public struct MasterKey: Sendable {
         }
         let key = MasterKey.generate()
         let text = key.key.withUnsafeBytes { Data($0) }.base64EncodedString() + "\n"
-        // Created with 0600 from the start, never world-readable even for a moment.
-        guard manager.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw MasterKeyError("cannot create the master key file \(path)")
+        // Created with 0600 from the start, never readable by others even for a moment.
+        do {
+            try PrivateFile.create(path, contents: Array(text.utf8))
+        } catch {
+            // Another process created it between the look and the create: use theirs.
+            if error.exists { return try loadOrCreate(path: path) }
+            throw MasterKeyError("cannot create the master key file: \(error)")
         }
         return (key, true)
     }

@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+import WardenCore
+import WardenServer
+import WardenSQLite
+
+/// The master key file and the SQLite database with its -wal and -shm files are 0600 from the
+/// first byte, whatever the umask (issue 11, item 5).
+@Suite(.serialized) struct PrivateFileTests {
+    static func mode(_ path: String) throws -> Int {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw CocoaError(.fileNoSuchFile) }
+        return Int(status.st_mode) & 0o777
+    }
+
+    @Test func filesArePrivateUnderUmaskZero() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-mode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyPath = directory.appendingPathComponent("warden.sqlite.key").path
+        let databasePath = directory.appendingPathComponent("warden.sqlite").path
+
+        let previous = umask(0)
+        defer { umask(previous) }
+        _ = try MasterKey.loadOrCreate(path: keyPath)
+        let store = try await SQLiteStore.open(path: databasePath)
+        try await store.createScope(ScopeRecord(scope: try Scope("orders.read"), description: "Read orders"))
+        for path in [keyPath, databasePath, databasePath + "-wal", databasePath + "-shm"] {
+            #expect(try Self.mode(path) == 0o600, "\(path)")
+        }
+        try await store.close()
+        // A second start reads the same key file and does not create another.
+        #expect(try MasterKey.loadOrCreate(path: keyPath).created == false)
+    }
+}
