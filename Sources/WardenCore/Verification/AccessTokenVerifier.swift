@@ -16,7 +16,9 @@ import Logging
 ///    `sub`/`client_id`/`jti` required, `scope` by RFC 6749 §3.3;
 /// 5. `jti` not revoked.
 ///
-/// Tokens that pass are cached (keyed by a hash of the token) until `exp`.
+/// Tokens that pass are cached (keyed by a hash of the token) until `exp`; a cached token is
+/// refused again once its `jti` is revoked or its key has left the key source (a key withdrawn
+/// after a compromise takes its tokens with it, cached or not).
 /// Failure reasons go to the log (debug) and the `warden.verifier.tokens` metric, never to callers
 /// beyond ``TokenVerificationError/reason``.
 public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
@@ -28,6 +30,11 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     let logger: Logger
     let metrics: VerifierMetrics
     private let leeway: TimeInterval
+    /// The leeway on `exp`: ``AccessTokenVerifierConfiguration/leeway``, but never longer than the
+    /// revocation list keeps entries past `exp`, or a revoked token would pass again once its
+    /// entry was dropped.
+    private let expiryLeeway: TimeInterval
+    private let maximumLifetime: TimeInterval
 
     public init(
         configuration: AccessTokenVerifierConfiguration,
@@ -46,6 +53,8 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         // `nil`: the process-wide MetricsSystem.
         self.metrics = VerifierMetrics(factory: metricsFactory)
         self.leeway = configuration.leeway.timeInterval
+        self.expiryLeeway = min(configuration.leeway.timeInterval, revocations.retention)
+        self.maximumLifetime = configuration.maximumTokenLifetime.timeInterval
     }
 
     /// Verifies `token` (the compact JWS, as sent after `Bearer `).
@@ -58,7 +67,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         // A repeated token is hashed where the string keeps its bytes, not copied first.
         let cacheKey = token.utf8.withContiguousStorageIfAvailable { cacheKeyIfCaching(UnsafeRawBufferPointer($0)) }
             ?? Array(token.utf8).withUnsafeBytes(cacheKeyIfCaching)
-        if let cached = try cachedVerification(cacheKey, now: now) { return cached }
+        if let cached = try await cachedVerification(cacheKey, now: now) { return cached }
         return try await verifyAndRemember(Array(token.utf8), cacheKey: cacheKey, now: now)
     }
 
@@ -69,7 +78,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         }
         let now = timeSource.now()
         let cacheKey = token.withUnsafeBytes(cacheKeyIfCaching)
-        if let cached = try cachedVerification(cacheKey, now: now) { return cached }
+        if let cached = try await cachedVerification(cacheKey, now: now) { return cached }
         return try await verifyAndRemember(token, cacheKey: cacheKey, now: now)
     }
 
@@ -77,13 +86,26 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         cache.capacity > 0 ? VerifiedTokenCache.key(for: token) : nil
     }
 
-    /// The cached verification of the same token bytes, unless it has expired or its `jti` has
-    /// since been revoked (then the entry is dropped and the token refused).
-    private func cachedVerification(_ cacheKey: SHA256Digest?, now: Date) throws(TokenVerificationError) -> VerifiedAccessToken? {
+    /// The cached verification of the same token bytes, unless it has expired, its `jti` has
+    /// since been revoked, or its key is no longer in the key source (then the entry is dropped
+    /// and the token refused). The key lookup is the key source's in-memory one while its keys
+    /// are fresh.
+    private func cachedVerification(_ cacheKey: SHA256Digest?, now: Date) async throws(TokenVerificationError) -> VerifiedAccessToken? {
         guard let cacheKey, let cached = cache.lookup(cacheKey, now: now) else { return nil }
         guard !revocations.isRevoked(tokenID: cached.tokenID) else {
             cache.remove(cacheKey)
             throw refuse(.init(.revoked), keyID: cached.keyID)
+        }
+        let key: VerificationKey?
+        do {
+            key = try await keys.verificationKey(id: cached.keyID)
+        } catch {
+            cache.remove(cacheKey)
+            throw refuse(error, keyID: cached.keyID)
+        }
+        guard let key, key.algorithm == cached.algorithm else {
+            cache.remove(cacheKey)
+            throw refuse(.init(.unknownKey, detail: "key withdrawn since the token was cached"), keyID: cached.keyID)
         }
         metrics.cached.increment()
         return cached
@@ -98,7 +120,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         do {
             let verified = try await verifyUncached(token, now: now, keyID: &keyID)
             if let cacheKey {
-                cache.insert(verified, for: cacheKey, validUntil: verified.claims.expiresAt.addingTimeInterval(leeway))
+                cache.insert(verified, for: cacheKey, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway))
             }
             metrics.verified.increment()
             return verified
@@ -133,7 +155,8 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         let claims = try AccessTokenClaims(payload: jws.payload)
         guard claims.issuer == configuration.issuer else { throw .init(.wrongIssuer) }
         guard !configuration.checksAudience || claims.audience.contains(configuration.audience) else { throw .init(.wrongAudience) }
-        guard now.timeIntervalSince(claims.expiresAt) < leeway else { throw .init(.expired) }
+        guard now.timeIntervalSince(claims.expiresAt) < expiryLeeway else { throw .init(.expired) }
+        guard claims.expiresAt.timeIntervalSince(claims.issuedAt) <= maximumLifetime else { throw .init(.lifetimeTooLong) }
         if let notBefore = claims.notBefore, notBefore.timeIntervalSince(now) > leeway { throw .init(.notYetValid) }
         guard claims.issuedAt.timeIntervalSince(now) <= leeway else { throw .init(.issuedInFuture) }
         guard !revocations.isRevoked(tokenID: claims.tokenID) else { throw .init(.revoked) }

@@ -7,7 +7,7 @@ public struct TokenVerificationError: Error, Sendable, Hashable, CustomStringCon
             case oversized, malformed, unsupportedAlgorithm, algorithmMismatch, unknownKey
             case badSignature, wrongType, unsupportedCritical, missingClaim, invalidClaim
             case wrongIssuer, wrongAudience, expired, notYetValid, issuedInFuture, revoked
-            case keysUnavailable
+            case keysUnavailable, lifetimeTooLong
         }
         private let code: Code
         private init(_ code: Code) { self.code = code }
@@ -38,12 +38,15 @@ public struct TokenVerificationError: Error, Sendable, Hashable, CustomStringCon
         public static let revoked = Reason(.revoked)
         /// The key source could not produce usable keys (e.g. JWKS unreachable past its maximum age).
         public static let keysUnavailable = Reason(.keysUnavailable)
+        /// `exp - iat` is longer than the verifier accepts
+        /// (``AccessTokenVerifierConfiguration/maximumTokenLifetime``).
+        public static let lifetimeTooLong = Reason(.lifetimeTooLong)
 
         /// Every reason, for pre-registering metrics.
         public static let all: [Reason] = [
             .oversized, .malformed, .unsupportedAlgorithm, .algorithmMismatch, .unknownKey, .badSignature,
             .wrongType, .unsupportedCritical, .missingClaim, .invalidClaim, .wrongIssuer, .wrongAudience,
-            .expired, .notYetValid, .issuedInFuture, .revoked, .keysUnavailable,
+            .expired, .notYetValid, .issuedInFuture, .revoked, .keysUnavailable, .lifetimeTooLong,
         ]
 
         /// A camelCase code for logs and metric labels.

@@ -39,6 +39,10 @@ public struct TokenService: Sendable {
         // after it, against the mirror of the feed.
         var verifierConfiguration = AccessTokenVerifierConfiguration.acceptingAnyAudience(issuer: configuration.issuer)
         verifierConfiguration.cacheCapacity = 10_000
+        // The server judges its own tokens by its own clock: no skew to allow, so introspection
+        // (RFC 7662 §2.2) and token exchange see a token inactive from its `exp` on, not a
+        // minute later.
+        verifierConfiguration.leeway = .zero
         self.verifier = AccessTokenVerifier(configuration: verifierConfiguration, keys: keys, timeSource: timeSource, logger: logger)
         self.timeSource = timeSource
         self.logger = logger

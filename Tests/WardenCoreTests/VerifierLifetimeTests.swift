@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenTesting
+
+/// Cached verifications die with their key, tokens minted to live too long are refused, and a
+/// revoked token is never accepted again past its `exp` (issue 11, item 7).
+@Suite struct VerifierLifetimeTests {
+    @Test func aCachedTokenIsRefusedOnceItsKeyLeavesTheKeySet() async throws {
+        let issuer = await TestTokenIssuer()
+        let successor = await TestTokenIssuer(keyID: "next-key")
+        let endpoint = JWKSEndpoint()
+        endpoint.serve([issuer.signingKey.verificationKey])
+        try await endpoint.run { url in
+            let keys = RemoteJWKSKeySet(url: url)
+            let verifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: keys)
+            let token = try issuer.token()
+            _ = try await verifier.verify(token)
+            _ = try await verifier.verify(token)  // from the cache
+            #expect(verifier.cache.count == 1)
+            // The authorization server withdraws the key (a compromise): the next key set no
+            // longer has it.
+            endpoint.serve([successor.signingKey.verificationKey])
+            #expect(await keys.refresh())
+            do throws(TokenVerificationError) {
+                _ = try await verifier.verify(token)
+                Issue.record("a token whose key was withdrawn was accepted from the cache")
+            } catch {
+                #expect(error.reason == .unknownKey)
+            }
+            #expect(verifier.cache.count == 0)
+        }
+    }
+
+    @Test func tokensMintedToLiveLongerThanTheMaximumAreRefused() async throws {
+        let issuer = await TestTokenIssuer()
+        let verifier = issuer.verifier()
+        _ = try await verifier.verify(try issuer.token(lifetime: .seconds(24 * 3600)))
+        let tooLong = try issuer.token(lifetime: .seconds(24 * 3600 + 1))
+        do throws(TokenVerificationError) {
+            _ = try await verifier.verify(tooLong)
+            Issue.record("a token living a day and a second was accepted")
+        } catch {
+            #expect(error.reason == .lifetimeTooLong)
+        }
+        var configuration = issuer.verifierConfiguration
+        configuration.maximumTokenLifetime = .seconds(600)
+        let strict = AccessTokenVerifier(configuration: configuration, keys: try issuer.keySet())
+        await #expect(throws: TokenVerificationError.self) { _ = try await strict.verify(try issuer.token(lifetime: .seconds(601))) }
+    }
+
+    @Test func aLeewayLongerThanTheRevocationRetentionNeverAcceptsARevokedTokenAgain() async throws {
+        let issuer = await TestTokenIssuer()
+        let clock = ManualTimeSource()
+        let revocations = RevocationList(retentionPastExpiry: .seconds(60), timeSource: clock.timeSource)
+        var configuration = issuer.verifierConfiguration
+        configuration.leeway = .seconds(300)
+        let verifier = AccessTokenVerifier(configuration: configuration, keys: try issuer.keySet(), revocations: revocations, timeSource: clock.timeSource)
+        let now = clock.timeSource.now()
+        let token = try issuer.token(lifetime: .seconds(60), now: now, modify: { $0.tokenID = "revoked-one" })
+        revocations.revoke(tokenID: "revoked-one", expiresAt: now.addingTimeInterval(60))
+        // 61 s past exp the list has dropped the entry; with a 300 s leeway the token used to pass.
+        clock.advance(by: .seconds(121))
+        revocations.removeExpired()
+        #expect(!revocations.isRevoked(tokenID: "revoked-one"))
+        do throws(TokenVerificationError) {
+            _ = try await verifier.verify(token)
+            Issue.record("a revoked token was accepted after its revocation entry expired")
+        } catch {
+            #expect(error.reason == .expired)
+        }
+    }
+}
