@@ -85,6 +85,10 @@ extension PostgresStore {
         return .notFound
     }
 
+    public func authorizationCode(hash: [UInt8]) async throws -> AuthorizationCodeRecord? {
+        try await rows("SELECT * FROM warden_authorization_codes WHERE hash = \(Self.bytes(hash))").first.map(Self.authorizationCode)
+    }
+
     static func authorizationCode(_ row: PostgresRandomAccessRow) throws -> AuthorizationCodeRecord {
         AuthorizationCodeRecord(
             hash: try row.bytes("hash"), clientID: try row.string("client_id"), subject: try row.string("subject"),

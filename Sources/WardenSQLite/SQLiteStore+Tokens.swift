@@ -99,6 +99,10 @@ extension SQLiteStore {
         return .notFound
     }
 
+    public func authorizationCode(hash: [UInt8]) async throws -> AuthorizationCodeRecord? {
+        try await query("SELECT * FROM authorization_codes WHERE hash = ?", [Self.blob(hash)]).first.map(Self.authorizationCode)
+    }
+
     static func authorizationCode(_ row: SQLiteRow) throws -> AuthorizationCodeRecord {
         AuthorizationCodeRecord(
             hash: try row.bytes("hash"),

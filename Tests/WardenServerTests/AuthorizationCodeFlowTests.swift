@@ -84,6 +84,33 @@ import WardenSQLite
         try await server.post("/oauth2/token", [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI), ("code_verifier", verifier), ("client_id", "shop-web")])
     }
 
+    /// Issue 11, item 8: a code presented by another client, or with a wrong verifier or
+    /// redirect URI, is refused without being burned; its own client redeems it afterwards.
+    @Test func aCodePresentedWronglyIsNotBurnedForItsClient() async throws {
+        try await TestServer.run { server in
+            let browser = Browser()
+            defer { Task { try? await browser.shutdown() } }
+            let location = try await Self.authorize(server, browser: browser)
+            let code = try #require(Self.query(location)["code"])
+            try await server.store.createClient(ClientRecord(
+                id: "other-web", secretHash: nil, grants: [.authorizationCode], scopes: ["order.read"],
+                redirectURIs: [Self.redirectURI], audiences: ["order-service"]
+            ))
+            let otherClient = try await server.post(
+                "/oauth2/token",
+                [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirectURI), ("code_verifier", Self.verifier), ("client_id", "other-web")]
+            )
+            #expect(otherClient.error == "invalid_grant")
+            let wrongVerifier = try await redeem(server, code: code, verifier: String(repeating: "a", count: 43))
+            #expect(wrongVerifier.error == "invalid_grant")
+            let wrongRedirect = try await redeem(server, code: code, redirectURI: "http://127.0.0.1:9999/other")
+            #expect(wrongRedirect.error == "invalid_grant")
+            let rightful = try await redeem(server, code: code)
+            #expect(rightful.status == 200)
+            #expect(rightful.accessToken != nil)
+        }
+    }
+
     @Test func aliceSignsInConsentsAndTheAppRedeemsTheCode() async throws {
         try await TestServer.run { server in
             let browser = Browser()

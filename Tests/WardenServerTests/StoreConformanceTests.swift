@@ -175,6 +175,9 @@ import WardenSQLite
         try await withStore(backend) { store in
             let hash = OpaqueToken.hash("code")
             try await store.storeAuthorizationCode(AuthorizationCodeRecord(hash: hash, clientID: "c", subject: "s", scope: ["a"], audience: ["x"], redirectURI: "https://x/cb", codeChallenge: "ch", familyID: "f", expiresAt: Self.now.addingTimeInterval(60)))
+            // Looking at a code does not redeem it.
+            #expect(try await store.authorizationCode(hash: hash)?.clientID == "c")
+            #expect(try await store.authorizationCode(hash: OpaqueToken.hash("other")) == nil)
             let redeemed = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<50 {
                     group.addTask {

@@ -14,20 +14,30 @@ extension TokenService {
             throw OAuthError.invalidGrant("The code_verifier is malformed.")
         }
         let now = timeSource.now()
+        let hash = OpaqueToken.hash(code)
+        // Everything the presenter could get wrong is checked before the code is redeemed, so a
+        // code sent by another client, late, or with a wrong redirect_uri or verifier is not
+        // burned for its rightful client (as refresh tokens are checked before rotation).
+        guard let stored = try await store.authorizationCode(hash: hash) else {
+            throw OAuthError.invalidGrant("The authorization code is invalid.")
+        }
+        guard stored.clientID == client.id else {
+            try await audit("token.refused", client: client, outcome: "invalid_grant", detail: "authorization code of another client")
+            throw OAuthError.invalidGrant("The authorization code is invalid.")
+        }
+        guard stored.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
+        // §4.1.3: redirect_uri is required when the authorization request had one; Warden always does.
+        guard request["redirect_uri"] == stored.redirectURI else { throw OAuthError.invalidGrant("The redirect_uri does not match.") }
+        let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
+        // Both values are public once the code is redeemed; a plain comparison suffices.
+        guard challenge == stored.codeChallenge else { throw OAuthError.invalidGrant("The code_verifier does not match.") }
         let record = try await firstRedemption(
-            try await store.redeemAuthorizationCode(hash: OpaqueToken.hash(code), at: now),
+            try await store.redeemAuthorizationCode(hash: hash, at: now),
             replayEvent: "token.code_reuse",
             client: client,
             refusal: .invalidGrant("The authorization code is invalid."),
             now: now
         )
-        guard record.clientID == client.id else { throw OAuthError.invalidGrant("The authorization code is invalid.") }
-        guard record.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
-        // §4.1.3: redirect_uri is required when the authorization request had one; Warden always does.
-        guard request["redirect_uri"] == record.redirectURI else { throw OAuthError.invalidGrant("The redirect_uri does not match.") }
-        let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
-        // Both values are public once the code is redeemed; a plain comparison suffices.
-        guard challenge == record.codeChallenge else { throw OAuthError.invalidGrant("The code_verifier does not match.") }
         guard let user = try await store.user(named: record.subject), !user.disabled else {
             throw OAuthError.invalidGrant("The authorization code is invalid.")
         }

@@ -62,6 +62,9 @@ public protocol AuthorizationStore: Sendable {
     // MARK: Authorization codes
     func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws
     func redeemAuthorizationCode(hash: [UInt8], at: Date) async throws -> SingleUseRedemption<AuthorizationCodeRecord>
+    /// The code (used or not), without redeeming it: checked before redemption so that a code
+    /// presented by the wrong client, or with the wrong verifier, is not burned.
+    func authorizationCode(hash: [UInt8]) async throws -> AuthorizationCodeRecord?
 
     // MARK: Issued access tokens (user grants)
     func recordIssuedToken(_ token: IssuedTokenRecord) async throws
