@@ -15,15 +15,21 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1…100000") }
         let events = try await store.withStore { try await $0.auditEvents(limit: limit) }
-        output.print(.array(events.map(Self.json)), text: events.map { event in
-            var line = "\(event.at)\t\(event.event)\t\(event.outcome)"
-            if let client = event.clientID { line += "\tclient=\(client)" }
-            if let subject = event.subject { line += "\tsub=\(subject)" }
-            if let scope = event.scope { line += "\tscope=\"\(scope)\"" }
-            if let jti = event.tokenID { line += "\tjti=\(jti)" }
-            if let detail = event.detail { line += "\t\(detail)" }
-            return line
-        }.joined(separator: "\n"))
+        output.print(.array(events.map(Self.json)), text: events.map(Self.line).joined(separator: "\n"))
+    }
+
+    /// One event as a line for a terminal. Every value that may come from a request is escaped
+    /// (``PrintableText``): a client id or user name with a newline or an ANSI sequence cannot
+    /// forge another line or rewrite the screen.
+    static func line(_ event: AuditEvent) -> String {
+        func safe(_ text: String) -> String { PrintableText.escaped(text) }
+        var line = "\(event.at)\t\(safe(event.event))\t\(safe(event.outcome))"
+        if let client = event.clientID { line += "\tclient=\(safe(client))" }
+        if let subject = event.subject { line += "\tsub=\(safe(subject))" }
+        if let scope = event.scope { line += "\tscope=\"\(safe(scope))\"" }
+        if let jti = event.tokenID { line += "\tjti=\(safe(jti))" }
+        if let detail = event.detail { line += "\t\(safe(detail))" }
+        return line
     }
 
     static func json(_ event: AuditEvent) -> JSONValue {

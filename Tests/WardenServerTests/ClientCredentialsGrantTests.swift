@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import WardenCLI
 import WardenCore
 import WardenServer
 import WardenSQLite
@@ -154,6 +155,32 @@ import WardenSQLite
             #expect(issued.tokenID == jti)
             #expect(issued.outcome == "success")
             #expect(!audit.contains { ($0.detail ?? "").contains(token) })
+        }
+    }
+}
+
+/// A client id or user name with control or reordering characters cannot forge a log line or
+/// rewrite what `warden audit` shows (issue 11, item 8).
+@Suite struct PrintableTextTests {
+    @Test func controlAndReorderingCharactersAreEscaped() {
+        #expect(PrintableText.escaped("plain-client_1.0") == "plain-client_1.0")
+        #expect(PrintableText.escaped("a\nFAKE audit line") == "a\\u{A}FAKE audit line")
+        #expect(PrintableText.escaped("\u{1B}[2Jcleared") == "\\u{1B}[2Jcleared")
+        #expect(PrintableText.escaped("admin\u{202E}txt.exe") == "admin\\u{202E}txt.exe")
+        #expect(PrintableText.escaped("tab\there\r") == "tab\\u{9}here\\u{D}")
+        #expect(PrintableText.escaped("\\u{A}") == "\\u{5C}u{A}")
+        #expect(PrintableText.escaped("ålice") == "ålice")
+    }
+
+    @Test func theAuditLogStoresTheNameAndTheTerminalSeesItEscaped() async throws {
+        try await TestServer.run { server in
+            _ = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("evil\nclient\u{1B}[31m", "whatever-0123456789"))
+            let audit = try await server.store.auditEvents(limit: 5)
+            let event = try #require(audit.first { $0.event == "client.authentication_failed" })
+            #expect(event.clientID == "evil\nclient\u{1B}[31m")
+            let line = AuditCommand.line(event)
+            #expect(line.contains("client=evil\\u{A}client\\u{1B}[31m"))
+            #expect(!line.contains("\n") && !line.contains("\u{1B}"))
         }
     }
 }

@@ -1,8 +1,8 @@
 /// Where the `/docs` page loads Swagger UI from. The default is the jsDelivr CDN, as FastAPI's
 /// `/docs` does, but at one exact release whose bytes the browser checks (W3C Subresource
 /// Integrity); a deployment without outside access serves `swagger-ui-dist`'s two files itself
-/// and points here. The page's Content-Security-Policy names these two files and nothing else
-/// (``contentSecurityPolicy(inlineScript:connectingTo:)``).
+/// and points here. The page's Content-Security-Policy allows these two files and no other
+/// script or stylesheet (`SwaggerUIAssets+ContentSecurityPolicy.swift`).
 public struct SwaggerUIAssets: Sendable, Hashable {
     /// The `swagger-ui-dist` release that ``jsDelivr`` loads. Changing it means changing the two
     /// integrity values with it: `openssl dgst -sha384 -binary FILE | openssl base64 -A` over the

@@ -47,7 +47,7 @@ public struct ClientAuthenticator: Sendable {
     }
 
     private func audit(_ credentials: ClientCredentials, outcome: String, detail: String) async throws {
-        logger.notice("client authentication failed", metadata: ["client_id": "\(credentials.clientID.prefix(64))", "detail": "\(detail)"])
+        logger.notice("client authentication failed", metadata: ["client_id": "\(PrintableText.escaped(credentials.clientID.prefix(64)))", "detail": "\(detail)"])
         try await store.appendAudit(AuditEvent(at: timeSource.now(), event: "client.authentication_failed", clientID: String(credentials.clientID.prefix(256)), outcome: outcome, detail: detail))
     }
 }

@@ -30,7 +30,7 @@ final class PasswordChecker: Sendable {
         let account = "user:\(username.prefix(256))"
         func fail(_ detail: String, count: Bool = true) async throws -> Never {
             if count { await throttle.recordFailure(account: account, address: remoteAddress, now: now) }
-            logger.notice("user authentication failed", metadata: ["client_id": "\(clientID ?? "")", "detail": "\(detail)"])
+            logger.notice("user authentication failed", metadata: ["client_id": "\(PrintableText.escaped(clientID ?? ""))", "detail": "\(detail)"])
             try await store.appendAudit(AuditEvent(at: now, event: "user.authentication_failed", clientID: clientID, subject: String(username.prefix(256)), outcome: "invalid_grant", detail: detail))
             throw Self.failure
         }

@@ -201,9 +201,10 @@ public struct TokenService: Sendable {
         )
         try await store.appendAudit(record)
         var metadata: Logger.Metadata = ["event": "\(event)", "outcome": "\(outcome)"]
-        if let client { metadata["client_id"] = "\(client.id)" }
-        if let claims { metadata["jti"] = "\(claims.tokenID)"; metadata["scope"] = "\(claims.scope)"; metadata["sub"] = "\(claims.subject)" }
-        if let detail { metadata["detail"] = "\(detail)" }
+        // Names come from requests and admins: escaped so none can forge or hide a log line.
+        if let client { metadata["client_id"] = "\(PrintableText.escaped(client.id))" }
+        if let claims { metadata["jti"] = "\(claims.tokenID)"; metadata["scope"] = "\(claims.scope)"; metadata["sub"] = "\(PrintableText.escaped(claims.subject))" }
+        if let detail { metadata["detail"] = "\(PrintableText.escaped(detail))" }
         logger.info("audit", metadata: metadata)
     }
 
