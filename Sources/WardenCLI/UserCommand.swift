@@ -22,8 +22,8 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard !name.isEmpty, name.utf8.count <= 256, !name.contains(where: { $0.isNewline }) else {
-                throw ValidationError("a user name is 1–256 characters on one line")
+            guard !name.isEmpty, name.utf8.count <= 256, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format || $0 == "\u{2028}" || $0 == "\u{2029}" }) else {
+                throw ValidationError("a user name is 1–256 characters on one line, without control or formatting characters")
             }
             guard (4...31).contains(bcryptCost) else { throw ValidationError("bcrypt cost is 4…31") }
         }
@@ -32,8 +32,9 @@ struct UserCommand: AsyncParsableCommand {
             guard let password = try SecretInput.read(option: password, fromStandardInput: passwordStdin, environment: "WARDEN_USER_PASSWORD", what: "password") else {
                 throw ValidationError("give a password: --password-stdin, WARDEN_USER_PASSWORD or --password")
             }
-            guard password.utf8.count >= 6, password.utf8.count <= 72 else {
-                throw ValidationError("a password is 6–72 bytes (bcrypt reads no further)")
+            // NIST SP 800-63B §5.1.1.2: at least 8 characters; bcrypt reads 72 bytes, no more.
+            guard password.count >= 8, password.utf8.count <= 72 else {
+                throw ValidationError("a password is at least 8 characters and at most 72 bytes (bcrypt reads no further)")
             }
             var scopeSet = ScopeSet()
             for scope in scopes {

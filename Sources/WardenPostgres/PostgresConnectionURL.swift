@@ -7,7 +7,7 @@ import WardenServer
 ///
 /// | parameter | meaning | default |
 /// |---|---|---|
-/// | `sslmode` | `disable`, `prefer`, `require` (encrypt, no certificate check, as libpq), `verify-ca`, `verify-full` | `prefer` |
+/// | `sslmode` | `disable`, `prefer`, `require` (encrypt, no certificate check, as libpq), `verify-ca`, `verify-full` | `verify-full`; `prefer` on loopback |
 /// | `sslrootcert` | PEM file of the CA(s) to trust for `verify-ca` / `verify-full` | the system's |
 /// | `connect_timeout` | seconds to establish a connection | 10 |
 /// | `query_timeout` | seconds a statement may take, waiting for a connection included; then 503 | 5 |
@@ -18,6 +18,8 @@ import WardenServer
 public struct PostgresConnectionURL: Sendable {
     public var configuration: PostgresClient.Configuration
     public var queryTimeout: Duration
+    /// The `sslmode` in force: the URL's, or the default for its host.
+    public let sslMode: String
 
     public init(_ url: String) throws {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
@@ -43,7 +45,12 @@ public struct PostgresConnectionURL: Sendable {
         if let rootCertificate = parameters.removeValue(forKey: "sslrootcert") {
             tls.trustRoots = .file(rootCertificate)
         }
-        let mode = parameters.removeValue(forKey: "sslmode") ?? "prefer"
+        // Unlike libpq (`prefer`: encrypted if the server offers it, the certificate never
+        // checked), a remote database is reached with its certificate and host name verified
+        // unless the URL says otherwise: the connection carries sealed keys and password hashes.
+        // On loopback there is no network to protect, and local servers rarely have TLS.
+        let mode = parameters.removeValue(forKey: "sslmode") ?? (Self.isLoopback(host) ? "prefer" : "verify-full")
+        self.sslMode = mode
         let clientTLS: PostgresClient.Configuration.TLS
         switch mode {
         case "disable":
@@ -79,5 +86,12 @@ public struct PostgresConnectionURL: Sendable {
             throw StoreError(.unavailable, "database URL: unknown parameter \(unknown)")
         }
         self.configuration = configuration
+    }
+
+    /// `localhost`, 127.0.0.0/8 or ::1 (as URLComponents gives the host, without brackets).
+    static func isLoopback(_ host: String) -> Bool {
+        let lowered = host.lowercased()
+        return lowered == "localhost" || lowered.hasSuffix(".localhost") || lowered == "::1" || lowered == "[::1]"
+            || IPAddressRange("127.0.0.0/8")!.contains(lowered)
     }
 }

@@ -113,6 +113,10 @@ import WardenSQLite
             ["client", "create", "c6", "--grant", "client_credentials", "--secret", "short", "--audience", "a"],
             ["user", "create", "u1", "--password", "pw", "--bcrypt-cost", "4"],
             ["user", "create", "u2", "--bcrypt-cost", "4"],
+            // NIST SP 800-63B: at least 8 characters (6 were accepted before).
+            ["user", "create", "u3", "--password", "seven77", "--bcrypt-cost", "4"],
+            ["user", "create", "u\u{1B}[31m", "--password", "long-enough-password", "--bcrypt-cost", "4"],
+            ["user", "create", "u\u{202E}x", "--password", "long-enough-password", "--bcrypt-cost", "4"],
             ["keys", "rotate", "--algorithm", "none"],
             ["keys", "rotate", "--algorithm", "HS256"],
             ["token", "revoke", ""],

@@ -19,6 +19,18 @@ import WardenServer
         #expect(try PostgresConnectionURL("postgresql://u@localhost").configuration.port == 5432)
     }
 
+    /// Issue 11, item 8: libpq's `prefer` never checks a certificate; a remote database gets
+    /// `verify-full` unless the URL says otherwise.
+    @Test func aRemoteDatabaseIsVerifiedByDefaultAndLoopbackIsNot() throws {
+        #expect(try PostgresConnectionURL("postgres://u@db.internal/d").sslMode == "verify-full")
+        #expect(try PostgresConnectionURL("postgres://u@10.0.0.5/d").sslMode == "verify-full")
+        #expect(try PostgresConnectionURL("postgres://u@localhost/d").sslMode == "prefer")
+        #expect(try PostgresConnectionURL("postgres://u@127.0.0.1:5433/d").sslMode == "prefer")
+        #expect(try PostgresConnectionURL("postgres://u@[::1]:5433/d").sslMode == "prefer")
+        #expect(try PostgresConnectionURL("postgres://u@db.internal/d?sslmode=require").sslMode == "require")
+        #expect(try PostgresConnectionURL("postgres://u@127.0.0.1.evil.example/d").sslMode == "verify-full")
+    }
+
     @Test func optionsAreRead() throws {
         let parsed = try PostgresConnectionURL("postgres://u@h/d?sslmode=disable&pool_min=2&pool_max=40&connect_timeout=2.5&query_timeout=0.5&application_name=node-7")
         #expect(parsed.configuration.options.minimumConnections == 2)

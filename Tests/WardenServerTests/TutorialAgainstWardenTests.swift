@@ -24,14 +24,14 @@ import WardenSQLite
             try await server.store.createScope(ScopeRecord(scope: "me", description: "Read information about the current user."))
             try await server.store.createScope(ScopeRecord(scope: "items", description: "Read items."))
             try await server.store.createClient(ClientRecord(id: "tutorial-web", secretHash: nil, grants: [.password], scopes: ["me", "items"], audiences: ["scopes-tutorial"]))
-            try await server.store.createUser(UserRecord(name: "johndoe", passwordHash: try await PasswordHashing(cost: 4).hash("secret"), scopes: ["me", "items"]))
+            try await server.store.createUser(UserRecord(name: "johndoe", passwordHash: try await PasswordHashing(cost: 4).hash("johndoe-secret"), scopes: ["me", "items"]))
 
             var configuration = TutorialConfiguration()
             configuration.bcryptCost = 4
             configuration.authorizationServer = issuer
             let app = try await buildTutorialApplication(configuration: configuration)
-            let full = try #require(try await server.passwordToken("johndoe", "secret", scope: "me items", client: "tutorial-web").accessToken)
-            let meOnly = try #require(try await server.passwordToken("johndoe", "secret", scope: "me", client: "tutorial-web").accessToken)
+            let full = try #require(try await server.passwordToken("johndoe", "johndoe-secret", scope: "me items", client: "tutorial-web").accessToken)
+            let meOnly = try #require(try await server.passwordToken("johndoe", "johndoe-secret", scope: "me", client: "tutorial-web").accessToken)
             try await app.test(.router) { client in
                 try await client.execute(uri: "/users/me/items/", method: .get, headers: [.authorization: "Bearer \(full)"]) { response in
                     #expect(response.status == .ok)
