@@ -6,6 +6,9 @@ public struct AuthorizationServerConfiguration: Sendable {
     public var issuer: String
     /// Access-token lifetime unless the client has its own (DESIGN.md decision 7: 5 minutes).
     public var accessTokenLifetime: Duration = .seconds(300)
+    /// How long a sign-in lasts: the absolute lifetime of a refresh-token family. Rotation hands
+    /// the successor its predecessor's expiry, never a fresh one, so a stolen family cannot be
+    /// kept alive for ever by refreshing (RFC 9700 §4.14.2: refresh tokens should expire).
     public var refreshTokenLifetime: Duration = .seconds(30 * 24 * 3600)
     /// How long after a refresh token was rotated the client may present it once more because
     /// the answer was lost (a node died, the connection broke) — as long as the token it was

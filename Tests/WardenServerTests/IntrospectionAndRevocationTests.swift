@@ -3,6 +3,7 @@ import Testing
 import WardenCore
 import WardenServer
 import WardenSQLite
+import WardenTesting
 
 /// RFC 7662 introspection, RFC 7009 revocation and the revocation feed.
 @Suite struct IntrospectionAndRevocationTests {
@@ -24,6 +25,22 @@ import WardenSQLite
             #expect(json["aud"] as? String == "order-service")
             #expect(json["token_type"] as? String == "Bearer")
             #expect(json["jti"] is String)
+        }
+    }
+
+    /// Issue 11, item 8: the server allows no clock skew on its own tokens; a token is inactive
+    /// from its `exp` on (it was active for a minute more).
+    @Test func aTokenIsInactiveFromItsExpiryOn() async throws {
+        let clock = ManualTimeSource()
+        try await TestServer.run(timeSource: clock.timeSource) { server in
+            let login = try await server.passwordToken("alice", "wonderland", scope: "order.read")
+            let token = try #require(login.accessToken)
+            clock.advance(by: .seconds(299))
+            let before = try await server.post("/oauth2/introspect", [("token", token)], basic: Self.order)
+            #expect(before.json["active"] as? Bool == true)
+            clock.advance(by: .seconds(2))
+            let after = try await server.post("/oauth2/introspect", [("token", token)], basic: Self.order)
+            #expect(after.json["active"] as? Bool == false)
         }
     }
 

@@ -175,6 +175,22 @@ import WardenTesting
         }
     }
 
+    /// Issue 11, item 8: rotation does not extend a sign-in; the family ends when its first
+    /// token would have.
+    @Test func refreshingNeverOutlivesTheSignIn() async throws {
+        let clock = ManualTimeSource()
+        try await TestServer.run(timeSource: clock.timeSource, configure: { $0.refreshTokenLifetime = .seconds(100) }) { server in
+            let first = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.read").refreshToken)
+            clock.advance(by: .seconds(60))
+            let second = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "shop-web")])
+            #expect(second.status == 200)
+            let next = try #require(second.refreshToken)
+            clock.advance(by: .seconds(60))
+            let late = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", next), ("client_id", "shop-web")])
+            #expect(late.error == "invalid_grant")
+        }
+    }
+
     @Test func anotherClientCannotUseOrBurnSomeoneElsesRefreshToken() async throws {
         try await TestServer.run { server in
             try await server.store.createClient(ClientRecord(id: "other-app", secretHash: nil, grants: [.password, .refreshToken], scopes: ["order.read"], audiences: ["order-service"]))

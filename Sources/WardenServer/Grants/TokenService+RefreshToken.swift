@@ -36,7 +36,8 @@ extension TokenService {
         let successor = RefreshTokenRecord(
             hash: OpaqueToken.hash(successorToken), familyID: existing.familyID, clientID: client.id, subject: existing.subject,
             scope: existing.scope, audience: existing.audience, issuedAt: now,
-            expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime.timeInterval)
+            // The family's absolute lifetime: a rotation never extends the sign-in.
+            expiresAt: existing.expiresAt
         )
         try await store.storeRefreshToken(successor)
         let redemption = try await store.redeemRefreshToken(hash: hash, at: now, rotatedInto: successor.hash)
