@@ -17,4 +17,10 @@ public struct VerifiedAccessToken: Sendable, Hashable {
     public var tokenID: String { claims.tokenID }
     public var scope: ScopeSet { claims.scope }
     public var actor: ActorClaim? { claims.actor }
+
+    /// Whether the token names a client acting for itself, not a user: RFC 9068 §2.2 has `sub`
+    /// be the client's own identifier when no resource owner is involved (client credentials).
+    /// A route that serves "the current user" must refuse such a token, or a client named like a
+    /// user would pass as that user.
+    public var isClientItself: Bool { claims.subject == claims.clientID }
 }

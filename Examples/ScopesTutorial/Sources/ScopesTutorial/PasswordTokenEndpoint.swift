@@ -45,8 +45,9 @@ struct PasswordTokenEndpoint: Sendable {
         }
         // bcrypt takes ~0.25 s: keep it off the event loop's cooperative pool's critical path.
         let user = await Task.detached { users.authenticate(username: username, password: password) }.value
-        guard let user else { throw OAuthError.invalidGrant("Incorrect username or password.") }
-        guard !user.disabled else { throw OAuthError.invalidGrant("The user account is disabled.") }
+        // A disabled account gets the same answer as a wrong password: telling it apart only
+        // after a correct password would confirm the password to whoever guessed it.
+        guard let user, !user.disabled else { throw OAuthError.invalidGrant("Incorrect username or password.") }
 
         guard requested.isSubset(of: TutorialScopes.known) else { throw OAuthError.invalidScope("Unknown scope requested.") }
         guard requested.isSubset(of: user.allowedScopes) else { throw OAuthError.invalidScope("Scope not allowed for this user.") }

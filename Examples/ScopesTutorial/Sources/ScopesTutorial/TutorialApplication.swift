@@ -78,11 +78,11 @@ func buildTutorialRouterAndKeys(
     // /users/me needs "me"; /users/me/items needs "items" on top (so "me items").
     let me = router.protected("users/me", by: authenticator, requiring: .allOf(.me), documentation: documentation)
     me.get(summary: "The current user") { _, _, auth in
-        let user = try activeUser(auth.subject, in: users)
+        let user = try activeUser(auth.token, in: users)
         return UserResponse(username: user.username, email: user.email, full_name: user.fullName, disabled: user.disabled)
     }
     me.get("items", requiring: .allOf(.items), summary: "The current user's items") { _, _, auth in
-        let user = try activeUser(auth.subject, in: users)
+        let user = try activeUser(auth.token, in: users)
         return [ItemResponse(item_id: "Foo", owner: user.username)]
     }
 
@@ -95,8 +95,11 @@ func buildTutorialRouterAndKeys(
 }
 
 /// The token's user, if they still exist and are active (a token outlives a change of status).
-private func activeUser(_ username: String, in users: TutorialUserDirectory) throws -> TutorialUser {
-    guard let user = users.user(named: username), !user.disabled else {
+/// A client's own token (client credentials: `sub` is the client) is nobody's: a client named
+/// like a user must not pass as that user.
+private func activeUser(_ token: VerifiedAccessToken, in users: TutorialUserDirectory) throws -> TutorialUser {
+    guard !token.isClientItself else { throw OAuthError.accessDenied("The token does not represent a user.") }
+    guard let user = users.user(named: token.subject), !user.disabled else {
         throw OAuthError.accessDenied("The user account is disabled.")
     }
     return user

@@ -113,6 +113,10 @@ import WardenTesting
             let unknown = object(try await login(client, "grant_type=password&username=nobody&password=x"))
             let wrong = object(try await login(client, "grant_type=password&username=johndoe&password=x"))
             #expect(unknown["error_description"] as? String == wrong["error_description"] as? String)
+            // Issue 11: a disabled account with its right password answers the same, so the
+            // answer does not confirm a guessed password.
+            let disabled = object(try await login(client, "grant_type=password&username=alice&password=secretalice"))
+            #expect(disabled["error_description"] as? String == wrong["error_description"] as? String)
 
             try await client.execute(uri: "/token", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}")) { response in
                 #expect(response.status == .badRequest)
@@ -121,6 +125,22 @@ import WardenTesting
             let (headers, _) = form("")
             try await client.execute(uri: "/token", method: .post, headers: headers, body: ByteBuffer(repeating: UInt8(ascii: "a"), count: 100_000)) { response in
                 #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    /// Issue 11: a client's own token (client credentials, `sub` = `client_id`) for a client
+    /// named like a user does not pass as that user.
+    @Test func aClientNamedLikeAUserIsNotThatUser() async throws {
+        let key = await SigningKey.generateES256()
+        let configuration = Self.configuration()
+        let app = try await buildTutorialApplication(configuration: configuration, signingKey: key)
+        let issuer = await TestTokenIssuer(issuer: configuration.resolvedIssuer, audience: configuration.audience, signingKey: key)
+        let machine = try issuer.token(subject: "johndoe", scope: ["me", "items"], clientID: "johndoe")
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/users/me/", method: .get, headers: [.authorization: "Bearer \(machine)"]) { response in
+                #expect(response.status == .forbidden)
+                #expect(!String(buffer: response.body).contains("johndoe@example.com"))
             }
         }
     }

@@ -35,8 +35,10 @@ public func buildPaymentService(
 
     router.protected("payments", by: authenticator, requiring: .allOf(.paymentCreate)).post { request, context, auth in
         // Only a service allowed to take payments may act for the user (RFC 8693 §4.1).
+        // RFC 8693 §4.1: the outermost `act` is the current actor; the nested ones acted before
+        // it and are history. Only the current actor is the caller.
         let actors = auth.token.actor?.chain ?? []
-        guard actors.contains(where: configuration.allowedActors.contains) else {
+        guard let current = actors.first, configuration.allowedActors.contains(current) else {
             throw ShopProblem(status: .forbidden, error: "access_denied", errorDescription: "No service allowed to create payments acted for this user.")
         }
         guard let input = try? await request.decode(as: NewPayment.self, context: context), input.amount > 0, !input.order_id.isEmpty else {

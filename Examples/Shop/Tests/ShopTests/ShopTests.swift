@@ -25,6 +25,26 @@ import WardenSQLite
         return try await condition()
     }
 
+    /// Issue 11: only the current actor (the outermost `act`, RFC 8693 §4.1) is the caller; an
+    /// allowed service deeper in the chain does not make another service's call allowed.
+    @Test func thePaymentServiceJudgesTheCurrentActorOnly() async throws {
+        try await ShopCluster.run { cluster in
+            let client = ShopClient(cluster: cluster)
+            let signer = try await cluster.server.keys.currentSigner()
+            func token(actor: ActorClaim) throws -> String {
+                let now = Date()
+                return try signer.sign(AccessTokenClaims(
+                    issuer: cluster.issuer, subject: "alice", audience: ["payment-service"], expiresAt: now.addingTimeInterval(60),
+                    issuedAt: now, tokenID: UUID().uuidString, clientID: "evil-service", scope: ["payment.create"], actor: actor
+                ))
+            }
+            let laundered = try token(actor: ActorClaim(subject: "evil-service", previous: ActorClaim(subject: "order-service")))
+            #expect(try await client.pay(token: laundered).status == 403)
+            let direct = try token(actor: ActorClaim(subject: "order-service", previous: ActorClaim(subject: "gateway")))
+            #expect(try await client.pay(token: direct).status == 201)
+        }
+    }
+
     @Test func everyDemoCaseComesOutAsExpected() async throws {
         let outcomes = try await ShopCluster.run { cluster in try await ShopScenario(cluster: cluster, output: { _ in }).run() }
         #expect(outcomes.count >= 10)
