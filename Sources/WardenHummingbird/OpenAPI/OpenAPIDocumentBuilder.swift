@@ -52,12 +52,16 @@ public struct OpenAPIDocumentBuilder: Sendable {
                     responses[403] = .response(description: "Insufficient scope: \(requirement.mentionedScopes)")
                 }
             }
-            let documented = OpenAPI.Operation(
+            var documented = OpenAPI.Operation(
                 summary: operation.summary,
                 operationId: Self.operationID(operation),
                 responses: responses,
                 security: security
             )
+            if var described = operation.described {
+                if described.operationId == nil { described.operationId = Self.operationID(operation) }
+                documented = described
+            }
             item.set(operation: documented, for: OpenAPI.HttpMethod(rawValue: operation.method.rawValue.uppercased())!)
             paths[path] = .b(item)
         }

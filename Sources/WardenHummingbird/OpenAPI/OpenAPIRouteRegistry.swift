@@ -1,4 +1,5 @@
 import Hummingbird
+import OpenAPIKit
 import Synchronization
 import WardenCore
 
@@ -13,6 +14,9 @@ public final class OpenAPIRouteRegistry: Sendable {
         /// `nil` for a public operation; `.none` for one that needs only a valid token.
         public let requirement: ScopeRequirement?
         public let summary: String?
+        /// A fully described operation (parameters, request body, every response), used as is
+        /// instead of the one-line default; `nil` for the default.
+        public let described: OpenAPI.Operation?
     }
 
     private let storage = Mutex<[Operation]>([])
@@ -22,14 +26,30 @@ public final class OpenAPIRouteRegistry: Sendable {
     public var operations: [Operation] { storage.withLock { $0 } }
 
     func add(method: HTTPRequest.Method, path: RouterPath, requirement: ScopeRequirement, summary: String?) {
-        let operation = Operation(method: method, path: Self.template(path), requirement: requirement, summary: summary)
+        let operation = Operation(method: method, path: Self.template(path), requirement: requirement, summary: summary, described: nil)
         storage.withLock { $0.append(operation) }
     }
 
     /// Records a route that needs no token.
     public func addPublic(method: HTTPRequest.Method, path: RouterPath, summary: String? = nil) {
-        let operation = Operation(method: method, path: Self.template(path), requirement: nil, summary: summary)
+        let operation = Operation(method: method, path: Self.template(path), requirement: nil, summary: summary, described: nil)
         storage.withLock { $0.append(operation) }
+    }
+
+    /// Records a route that needs no token, described whole by `operation` (its `operationId`
+    /// is filled in when missing).
+    public func addPublic(method: HTTPRequest.Method, path: RouterPath, operation: OpenAPI.Operation) {
+        let recorded = Operation(method: method, path: Self.template(path), requirement: nil, summary: operation.summary, described: operation)
+        storage.withLock { $0.append(recorded) }
+    }
+
+    /// The paths declared, each with its methods (for `405 Method Not Allowed` with `Allow`).
+    public var methodsByPath: [String: [HTTPRequest.Method]] {
+        var result: [String: [HTTPRequest.Method]] = [:]
+        for operation in operations where !(result[operation.path]?.contains(operation.method) ?? false) {
+            result[operation.path, default: []].append(operation.method)
+        }
+        return result
     }
 
     /// Hummingbird renders captures as `{name}`, which is OpenAPI's template syntax too.

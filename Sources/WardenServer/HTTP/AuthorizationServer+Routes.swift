@@ -62,8 +62,8 @@ extension AuthorizationServer {
             }
             return try await revocationPage(request)
         }
-        for (method, path, summary) in Self.documentedRoutes where prometheus != nil || path != "/metrics" {
-            documentation.addPublic(method: method, path: RouterPath(path), summary: summary)
+        for described in AuthorizationServerAPIDescription.operations(servesMetrics: prometheus != nil) {
+            documentation.addPublic(method: described.method, path: RouterPath(described.path), operation: described.operation)
         }
         let base = configuration.endpointBase
         var openAPI = OpenAPIDocumentBuilder(title: "Warden authorization server", scopes: try await store.scopes().map { ($0.scope, $0.description) })
@@ -83,21 +83,22 @@ extension AuthorizationServer {
             _ = try await store.setting("schema_version", defaultingTo: "1")
             return Response.json(.object(["status": "ok"]), noStore: true)
         }
+        var methodsByPath = documentation.methodsByPath
+        methodsByPath["/docs"] = [.get]
+        // RFC 9110 §9.3.2: a general-purpose server supports HEAD wherever it supports GET. The
+        // GET routes' own responder answers, and the body is dropped.
+        let getRoutes = router.buildResponder()
+        for (path, methods) in methodsByPath where methods.contains(.get) {
+            router.head(RouterPath(path)) { request, context in
+                var head = request.head
+                head.method = .get
+                let response = try await getRoutes.respond(to: Request(head: head, body: request.body), context: context)
+                return Response(status: response.status, headers: response.headers)
+            }
+        }
+        router.add(middleware: AllowedMethodsMiddleware(methodsByPath: methodsByPath))
         return router
     }
-
-    static let documentedRoutes: [(HTTPRequest.Method, String, String)] = [
-        (.get, "/.well-known/oauth-authorization-server", "Authorization server metadata (RFC 8414)"),
-        (.get, "/oauth2/jwks", "Public signing keys (RFC 7517)"),
-        (.post, "/oauth2/token", "Token endpoint: client_credentials, password, authorization_code (PKCE S256), refresh_token, token exchange (RFC 6749 §3.2, RFC 8693)"),
-        (.get, "/oauth2/authorize", "Authorization endpoint: login page (RFC 6749 §4.1.1)"),
-        (.post, "/oauth2/authorize", "Login and consent forms"),
-        (.post, "/oauth2/introspect", "Token introspection for authenticated clients (RFC 7662)"),
-        (.post, "/oauth2/revoke", "Token revocation (RFC 7009)"),
-        (.get, "/oauth2/revocations", "Revocation feed: JSON page after a cursor, or a text/event-stream"),
-        (.get, "/health", "Liveness and storage readiness"),
-        (.get, "/metrics", "Prometheus metrics"),
-    ]
 
     /// `GET /oauth2/revocations?after=CURSOR&limit=N`: revoked `jti`s in feed order.
     func revocationPage(_ request: Request) async throws -> Response {

@@ -1,0 +1,244 @@
+import HTTPTypes
+import OpenAPIKit
+
+/// The authorization server's operations as OpenAPI 3.1 describes them: every status each one
+/// answers, with the RFC 6749 §5.2 error schema; form bodies with their fields and enums; query
+/// parameters. `schemathesis` checks the running server against this (`.ci/run`), so a change of
+/// behaviour that is not described here fails CI.
+enum AuthorizationServerAPIDescription {
+    struct Described {
+        let method: HTTPRequest.Method
+        let path: String
+        let operation: OpenAPI.Operation
+    }
+
+    // MARK: Schemas
+
+    /// RFC 6749 §5.2 (and RFC 6750 §3 for resource servers).
+    static let errorSchema = JSONSchema.object(
+        title: "OAuthError",
+        properties: [
+            "error": .string(description: "RFC 6749 §5.2 error code"),
+            "error_description": .string(required: false),
+        ]
+    )
+
+    static let tokenSchema = JSONSchema.object(
+        title: "TokenResponse",
+        properties: [
+            "access_token": .string,
+            "token_type": .string(allowedValues: "Bearer"),
+            "expires_in": .integer(minimum: (0, exclusive: false)),
+            "scope": .string,
+            "refresh_token": .string(required: false),
+            "issued_token_type": .string(required: false),
+        ]
+    )
+
+    static let introspectionSchema = JSONSchema.object(
+        title: "IntrospectionResponse",
+        description: "RFC 7662 §2.2: `active` only for tokens meant for (or issued to) the caller.",
+        properties: [
+            "active": .boolean,
+            "scope": .string(required: false),
+            "client_id": .string(required: false),
+            "sub": .string(required: false),
+            "aud": .one(of: .string, .array(items: .string), required: false),
+            "iss": .string(required: false),
+            "exp": .integer(required: false),
+            "iat": .integer(required: false),
+            "jti": .string(required: false),
+            "token_type": .string(required: false),
+            "act": .object(required: false),
+        ]
+    )
+
+    /// RFC 6749 §3.1: unrecognized parameters are ignored — but, as every parameter, sent once
+    /// (a repeated one is `invalid_request`), so they are single strings here.
+    static let ignoredParameters: Either<Bool, JSONSchema> = .b(.string)
+
+    /// A form field: a string of at most `maximumLength` bytes (the whole body is at most 16 KiB).
+    static func field(_ description: String, maximumLength: Int = 2048) -> JSONSchema {
+        .string(required: false, description: description, maxLength: maximumLength)
+    }
+
+    static let tokenRequestSchema = JSONSchema.object(
+        title: "TokenRequest",
+        description: """
+            RFC 6749 §4 and RFC 8693 §2.1. Which fields a grant needs: client_credentials — none \
+            (scope, audience, resource optional); password — username, password; \
+            authorization_code — code, redirect_uri, code_verifier; refresh_token — refresh_token; \
+            token exchange — subject_token, subject_token_type. The client authenticates with HTTP \
+            Basic or client_id + client_secret here (public clients: client_id only). Every \
+            parameter at most once (audience and resource may repeat).
+            """,
+        maxProperties: 24,
+        properties: [
+            "grant_type": .string(allowedValues: GrantType.supported.map { .init($0.rawValue) }),
+            "client_id": field("The client, unless it authenticates with HTTP Basic", maximumLength: 256),
+            "client_secret": field("client_secret_post authentication", maximumLength: 512),
+            "scope": field("Space-separated scopes (RFC 6749 §3.3)"),
+            "audience": field("RFC 8693 audience", maximumLength: 512),
+            "resource": field("RFC 8707 resource", maximumLength: 512),
+            "username": field("password grant", maximumLength: 256),
+            "password": field("password grant", maximumLength: 1024),
+            "code": field("authorization_code grant", maximumLength: 512),
+            "redirect_uri": field("authorization_code grant"),
+            "code_verifier": field("authorization_code grant (PKCE, RFC 7636 §4.1)", maximumLength: 128),
+            "refresh_token": field("refresh_token grant", maximumLength: 512),
+            "subject_token": field("token exchange", maximumLength: 8192),
+            "subject_token_type": field("token exchange", maximumLength: 256),
+            "requested_token_type": field("token exchange", maximumLength: 256),
+        ],
+        additionalProperties: ignoredParameters
+    )
+
+    static let tokenFormSchema = JSONSchema.object(
+        maxProperties: 24,
+        properties: [
+            "token": .string(description: "The token", maxLength: 8192),
+            "token_type_hint": .string(required: false, allowedValues: "access_token", "refresh_token"),
+            "client_id": field("The client, unless it authenticates with HTTP Basic", maximumLength: 256),
+            "client_secret": field("client_secret_post authentication", maximumLength: 512),
+        ],
+        additionalProperties: ignoredParameters
+    )
+
+    // MARK: Pieces
+
+    static func json(_ schema: JSONSchema) -> OpenAPI.Content.Map { [.json: .b(OpenAPI.Content(schema: schema))] }
+    static let html: OpenAPI.Content.Map = [.html: .b(OpenAPI.Content(schema: JSONSchema.string))]
+    static func form(_ schema: JSONSchema) -> OpenAPI.Request { .init(content: [.form: .b(OpenAPI.Content(schema: schema))], required: true) }
+
+    static func error(_ description: String) -> Either<OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response> {
+        .response(description: description, content: json(errorSchema))
+    }
+    static let unavailable = error("temporarily_unavailable: the server cannot reach its storage")
+    static let retryAfter: OpenAPI.Header.Map = [
+        "Retry-After": .b(.init(schemaOrContent: .a(.header(.integer)), description: "Seconds to wait (RFC 9110 §10.2.3)"))
+    ]
+
+    static func query(_ name: String, _ schema: JSONSchema, _ description: String) -> Either<OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter> {
+        .b(.query(name: name, schemaOrContent: .a(.init(schema, style: .form)), description: description))
+    }
+
+    // MARK: Operations
+
+    static func operations(servesMetrics: Bool) -> [Described] {
+        var described = [
+            Described(method: .get, path: "/.well-known/oauth-authorization-server", operation: .init(
+                summary: "Authorization server metadata (RFC 8414)",
+                responses: [200: .response(description: "RFC 8414 §2 metadata", content: json(.object)), 503: unavailable]
+            )),
+            Described(method: .get, path: "/oauth2/jwks", operation: .init(
+                summary: "Public signing keys (RFC 7517)",
+                responses: [
+                    200: .response(description: "Every key that may still verify a live token", content: [
+                        .other("application/jwk-set+json"): .b(OpenAPI.Content(schema: .object(properties: ["keys": .array(items: .object)])))
+                    ]),
+                    503: unavailable,
+                ]
+            )),
+            Described(method: .post, path: "/oauth2/token", operation: .init(
+                summary: "Token endpoint: client_credentials, password, authorization_code (PKCE S256), refresh_token, token exchange (RFC 6749 §3.2, RFC 8693)",
+                requestBody: form(tokenRequestSchema),
+                responses: [
+                    200: .response(description: "RFC 6749 §5.1", content: json(tokenSchema)),
+                    400: error("invalid_request, invalid_grant, invalid_scope, invalid_target, unauthorized_client, unsupported_grant_type (RFC 6749 §5.2): also a malformed, oversized (16 KiB), duplicated-parameter, query-string or wrong-content-type request"),
+                    401: .response(description: "invalid_client (RFC 6749 §5.2), with a Basic challenge", headers: ["WWW-Authenticate": .b(.init(schemaOrContent: .a(.header(.string)), required: true))], content: json(errorSchema)),
+                    503: unavailable,
+                ]
+            )),
+            Described(method: .get, path: "/oauth2/authorize", operation: .init(
+                summary: "Authorization endpoint: login page (RFC 6749 §4.1.1)",
+                parameters: [
+                    query("response_type", .string(allowedValues: "code"), "Only code"),
+                    query("client_id", .string(maxLength: 256), "The client"),
+                    query("redirect_uri", .string(maxLength: 2048), "A redirect URI registered for the client, exactly"),
+                    query("scope", .string(maxLength: 2048), "Space-separated scopes"),
+                    query("state", .string(maxLength: 2048), "Returned to the client unchanged"),
+                    query("code_challenge", .string(maxLength: 128), "PKCE S256 challenge (RFC 7636 §4.2)"),
+                    query("code_challenge_method", .string(allowedValues: "S256"), "Only S256"),
+                    query("audience", .string(maxLength: 512), "A target the client may ask for"),
+                    query("resource", .string(maxLength: 512), "A target the client may ask for (RFC 8707)"),
+                ],
+                responses: [
+                    200: .response(description: "The sign-in page", content: html),
+                    302: .response(description: "An error sent back to the client's redirect URI (RFC 6749 §4.1.2.1)", headers: ["Location": .b(.init(schemaOrContent: .a(.header(.string)), required: true))]),
+                    400: .response(description: "An error page: unknown client, unregistered redirect URI, malformed request (never a redirect)", content: html),
+                    503: unavailable,
+                ]
+            )),
+            Described(method: .post, path: "/oauth2/authorize", operation: .init(
+                summary: "Sign-in and consent forms",
+                requestBody: form(.object(properties: [
+                    "step": .string(required: false, allowedValues: "login", "consent"),
+                    "csrf_token": field("From the page"),
+                    "username": field("Sign-in name", maximumLength: 256),
+                    "password": field("Password", maximumLength: 1024),
+                    "decision": .string(required: false, allowedValues: "allow", "deny"),
+                    "login_ticket": field("From the consent page"),
+                ], additionalProperties: ignoredParameters)),
+                responses: [
+                    200: .response(description: "The next page, or the sign-in page with an error", content: html),
+                    303: .response(description: "The answer sent to the client's redirect URI: code, state, iss (RFC 9207), or an error", headers: ["Location": .b(.init(schemaOrContent: .a(.header(.string)), required: true))]),
+                    400: .response(description: "A malformed or incomplete form", content: html),
+                    403: .response(description: "The form expired or did not come from this server (CSRF)", content: html),
+                    413: .response(description: "The form is too large", content: html),
+                    415: .response(description: "Not a form", content: html),
+                    503: unavailable,
+                ]
+            )),
+            Described(method: .post, path: "/oauth2/introspect", operation: .init(
+                summary: "Token introspection for confidential clients (RFC 7662)",
+                requestBody: form(tokenFormSchema),
+                responses: [
+                    200: .response(description: "RFC 7662 §2.2", content: json(introspectionSchema)),
+                    400: error("invalid_request"),
+                    401: .response(description: "invalid_client", headers: ["WWW-Authenticate": .b(.init(schemaOrContent: .a(.header(.string)), required: true))], content: json(errorSchema)),
+                    503: unavailable,
+                ]
+            )),
+            Described(method: .post, path: "/oauth2/revoke", operation: .init(
+                summary: "Token revocation (RFC 7009): access tokens by jti, refresh tokens with their family; only the client's own",
+                requestBody: form(tokenFormSchema),
+                responses: [
+                    200: .response(description: "Revoked, or nothing to revoke (RFC 7009 §2.2): an empty body"),
+                    400: error("invalid_request, unsupported_token_type"),
+                    401: .response(description: "invalid_client", headers: ["WWW-Authenticate": .b(.init(schemaOrContent: .a(.header(.string)), required: true))], content: json(errorSchema)),
+                    503: unavailable,
+                ]
+            )),
+            Described(method: .get, path: "/oauth2/revocations", operation: .init(
+                summary: "Revocation feed: a JSON page after a cursor, or with Accept: text/event-stream a live stream resuming from Last-Event-ID",
+                parameters: [
+                    query("after", .integer(minimum: (0, exclusive: false)), "Entries after this cursor"),
+                    query("limit", .integer(minimum: (1, exclusive: false)), "At most this many entries (the server caps it)"),
+                ],
+                responses: [
+                    200: .response(description: "A page of revoked jtis, or the event stream", content: [
+                        .json: .b(OpenAPI.Content(schema: .object(properties: [
+                            "revocations": .array(items: .object(properties: ["cursor": .integer, "jti": .string, "exp": .integer])),
+                            "next": .integer,
+                        ]))),
+                        .other("text/event-stream"): .b(OpenAPI.Content(schema: JSONSchema.string)),
+                    ]),
+                    400: error("invalid_request: a cursor or limit that is not a number in range"),
+                    429: .response(description: "Too many streams from this address", headers: retryAfter, content: json(errorSchema)),
+                    503: .response(description: "Too many streams in all, or storage unreachable", content: json(errorSchema)),
+                ]
+            )),
+            Described(method: .get, path: "/health", operation: .init(
+                summary: "Liveness and storage readiness",
+                responses: [200: .response(description: "Up, storage reachable", content: json(.object(properties: ["status": .string]))), 503: unavailable]
+            )),
+        ]
+        if servesMetrics {
+            described.append(Described(method: .get, path: "/metrics", operation: .init(
+                summary: "Prometheus metrics",
+                responses: [200: .response(description: "Prometheus text format 0.0.4", content: [.txt: .b(OpenAPI.Content(schema: JSONSchema.string))])]
+            )))
+        }
+        return described
+    }
+}
