@@ -44,7 +44,7 @@ import Testing
 
     @Test func theLoginPageCarriesEveryParameterEscaped() {
         for payload in Self.payloads {
-            let html = AuthorizationPages.login(clientID: payload, parameters: ["state": payload, "scope": payload, "redirect_uri": payload], csrf: payload, error: payload)
+            let html = AuthorizationPages.login(clientID: payload, parameters: ["state": payload, "scope": payload, "redirect_uri": payload], csrf: payload, error: payload, username: payload)
             #expect(!html.contains("<b id"))
             #expect(!html.contains("<script>"))
             let consent = AuthorizationPages.consent(clientID: payload, user: payload, scopes: [], parameters: ["state": payload], csrf: "c", ticket: payload)

@@ -60,7 +60,7 @@ public struct AuthorizationFlow: Sendable {
         do {
             user = try await tokens.passwords.authenticate(username: form["username"] ?? "", password: form["password"] ?? "", remoteAddress: remoteAddress, clientID: request.client.id)
         } catch let error as OAuthError {
-            return .page(status: 200, html: AuthorizationPages.login(clientID: request.client.id, parameters: parameters, csrf: csrf, error: error.errorDescription), formRedirect: request.redirectURI)
+            return .page(status: 200, html: AuthorizationPages.login(clientID: request.client.id, parameters: parameters, csrf: csrf, error: error.errorDescription, username: form["username"]), formRedirect: request.redirectURI)
         }
         let scope: ScopeSet
         do {

@@ -27,16 +27,19 @@ enum AuthorizationPages {
         return fields.joined(separator: "\n")
     }
 
-    static func login(clientID: String, parameters: [String: String], csrf: String, error: String? = nil) -> String {
-        page(title: "Sign in", body: """
+    /// The sign-in form; after a failed attempt the name stays filled in (escaped) and the
+    /// password field takes the focus.
+    static func login(clientID: String, parameters: [String: String], csrf: String, error: String? = nil, username: String? = nil) -> String {
+        let nameValue = username.map { " value=\"\(escape(String($0.prefix(256))))\"" } ?? ""
+        return page(title: "Sign in", body: """
             <h1>Sign in</h1>
             <p><strong>\(escape(clientID))</strong> asks you to sign in.</p>
             \(error.map { "<p class=\"error\" role=\"alert\">\(escape($0))</p>" } ?? "")
             <form method="post" action="/oauth2/authorize">
             \(hidden(parameters, csrf: csrf))
             <input type="hidden" name="step" value="login">
-            <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required autofocus>
-            <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
+            <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required\(username == nil ? " autofocus" : "")\(nameValue)>
+            <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required\(username == nil ? "" : " autofocus")>
             <button type="submit">Sign in</button>
             </form>
             """)
