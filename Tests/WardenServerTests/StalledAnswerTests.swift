@@ -14,7 +14,7 @@ import WardenTesting
         let endpoint = StallingBodyEndpoint()
         try await endpoint.run { base in
             var configuration = RemoteJWKSConfiguration()
-            configuration.requestTimeout = .milliseconds(300)
+            configuration.requestTimeout = .seconds(2)  // long enough to reach a loaded machine's endpoint; the stall is for ever
             let keys = RemoteJWKSKeySet(url: base + "/oauth2/jwks", configuration: configuration)
             let started = ContinuousClock.now
             #expect(await keys.refresh() == false)
@@ -33,7 +33,7 @@ import WardenTesting
             let client = AuthorizedHTTPClient(
                 identity: ClientIdentity(clientID: "report-service", clientSecret: "report-secret-0123456789", tokenEndpoint: base + "/oauth2/token"),
                 targets: ["target": ServiceTarget(baseURL: base, audience: "order-service", scopes: ["report.read"], tokenSource: .ownIdentity)],
-                tokenRequestTimeout: .milliseconds(300)
+                tokenRequestTimeout: .seconds(2)
             )
             do {
                 _ = try await client.execute(.init(url: base + "/echo"), to: "target")
@@ -57,7 +57,9 @@ import WardenTesting
                     targets: ["target": ServiceTarget(baseURL: url, audience: "order-service", scopes: ["report.read"], tokenSource: .ownIdentity)]
                 )
                 do {
-                    _ = try await client.collect(HTTPClientRequest(url: "/echo"), to: "target", timeout: .milliseconds(500))
+                    // The limit covers the token request too: 3 s, so that a loaded machine
+                    // (the whole suite at once) still gets the token and reaches the target.
+                    _ = try await client.collect(HTTPClientRequest(url: "/echo"), to: "target", timeout: .seconds(3))
                     Issue.record("a stalled answer came back whole")
                 } catch let error as AuthorizedHTTPClientError {
                     #expect(error.code == .targetAnswerIncomplete, "\(error)")
