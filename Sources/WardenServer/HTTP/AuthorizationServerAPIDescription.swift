@@ -57,8 +57,15 @@ enum AuthorizationServerAPIDescription {
     /// (a repeated one is `invalid_request`), so they are single strings here.
     static let ignoredParameters: Either<Bool, JSONSchema> = .b(.string)
 
-    /// A form field: a string of at most `maximumLength` bytes (the whole body is at most 16 KiB).
-    static func field(_ description: String, maximumLength: Int = 2048) -> JSONSchema {
+    /// An optional form field of the OAuth endpoints: any string. No length is declared: a field a
+    /// grant does not use is ignored whatever its length, and what a grant uses is judged by the
+    /// grant (`invalid_grant`, `invalid_client`); the whole body is at most 16 KiB.
+    static func field(_ description: String) -> JSONSchema {
+        .string(required: false, description: description)
+    }
+
+    /// A field of the sign-in forms, at most `maximumLength` bytes.
+    static func pageField(_ description: String, maximumLength: Int) -> JSONSchema {
         .string(required: false, description: description, maxLength: maximumLength)
     }
 
@@ -72,37 +79,42 @@ enum AuthorizationServerAPIDescription {
             Basic or client_id + client_secret here (public clients: client_id only). Every \
             parameter at most once (audience and resource may repeat).
             """,
-        maxProperties: 24,
         properties: [
             "grant_type": .string(allowedValues: GrantType.supported.map { .init($0.rawValue) }),
-            "client_id": field("The client, unless it authenticates with HTTP Basic", maximumLength: 256),
-            "client_secret": field("client_secret_post authentication", maximumLength: 512),
+            "client_id": field("The client, unless it authenticates with HTTP Basic"),
+            "client_secret": field("client_secret_post authentication"),
             "scope": field("Space-separated scopes (RFC 6749 §3.3)"),
-            "audience": field("RFC 8693 audience", maximumLength: 512),
-            "resource": field("RFC 8707 resource", maximumLength: 512),
-            "username": field("password grant", maximumLength: 256),
-            "password": field("password grant", maximumLength: 1024),
-            "code": field("authorization_code grant", maximumLength: 512),
+            "audience": field("RFC 8693 audience"),
+            "resource": field("RFC 8707 resource"),
+            "username": field("password grant"),
+            "password": field("password grant"),
+            "code": field("authorization_code grant"),
             "redirect_uri": field("authorization_code grant"),
-            "code_verifier": field("authorization_code grant (PKCE, RFC 7636 §4.1)", maximumLength: 128),
-            "refresh_token": field("refresh_token grant", maximumLength: 512),
-            "subject_token": field("token exchange", maximumLength: 8192),
-            "subject_token_type": field("token exchange", maximumLength: 256),
-            "requested_token_type": field("token exchange", maximumLength: 256),
+            "code_verifier": field("authorization_code grant (PKCE, RFC 7636 §4.1)"),
+            "refresh_token": field("refresh_token grant"),
+            "subject_token": field("token exchange"),
+            "subject_token_type": field("token exchange"),
+            "requested_token_type": field("token exchange"),
         ],
         additionalProperties: ignoredParameters
     )
 
-    static let tokenFormSchema = JSONSchema.object(
-        maxProperties: 24,
-        properties: [
-            "token": .string(description: "The token", maxLength: 8192),
-            "token_type_hint": .string(required: false, allowedValues: "access_token", "refresh_token"),
-            "client_id": field("The client, unless it authenticates with HTTP Basic", maximumLength: 256),
-            "client_secret": field("client_secret_post authentication", maximumLength: 512),
-        ],
-        additionalProperties: ignoredParameters
-    )
+    /// The form of introspection (RFC 7662 §2.1) or revocation (RFC 7009 §2.1). Revocation
+    /// refuses a hint it does not know (`unsupported_token_type`, RFC 7009 §2.2.1); introspection
+    /// ignores it and searches every token type (RFC 7662 §2.1).
+    static func tokenFormSchema(hintsAreChecked: Bool) -> JSONSchema {
+        .object(
+            properties: [
+                "token": .string(description: "The token (anything: an invalid one is inactive, or revoked as a no-op)"),
+                "token_type_hint": hintsAreChecked
+                    ? .string(required: false, allowedValues: "access_token", "refresh_token")
+                    : .string(required: false, description: "access_token or refresh_token; anything else is ignored"),
+                "client_id": field("The client, unless it authenticates with HTTP Basic"),
+                "client_secret": field("client_secret_post authentication"),
+            ],
+            additionalProperties: ignoredParameters
+        )
+    }
 
     // MARK: Pieces
 
@@ -173,11 +185,11 @@ enum AuthorizationServerAPIDescription {
                 summary: "Sign-in and consent forms",
                 requestBody: form(.object(properties: [
                     "step": .string(required: false, allowedValues: "login", "consent"),
-                    "csrf_token": field("From the page"),
-                    "username": field("Sign-in name", maximumLength: 256),
-                    "password": field("Password", maximumLength: 1024),
+                    "csrf_token": pageField("From the page", maximumLength: 2048),
+                    "username": pageField("Sign-in name", maximumLength: 256),
+                    "password": pageField("Password", maximumLength: 1024),
                     "decision": .string(required: false, allowedValues: "allow", "deny"),
-                    "login_ticket": field("From the consent page"),
+                    "login_ticket": pageField("From the consent page", maximumLength: 2048),
                 ], additionalProperties: ignoredParameters)),
                 responses: [
                     200: .response(description: "The next page, or the sign-in page with an error", content: html),
@@ -191,7 +203,7 @@ enum AuthorizationServerAPIDescription {
             )),
             Described(method: .post, path: "/oauth2/introspect", operation: .init(
                 summary: "Token introspection for confidential clients (RFC 7662)",
-                requestBody: form(tokenFormSchema),
+                requestBody: form(tokenFormSchema(hintsAreChecked: false)),
                 responses: [
                     200: .response(description: "RFC 7662 §2.2", content: json(introspectionSchema)),
                     400: error("invalid_request"),
@@ -201,7 +213,7 @@ enum AuthorizationServerAPIDescription {
             )),
             Described(method: .post, path: "/oauth2/revoke", operation: .init(
                 summary: "Token revocation (RFC 7009): access tokens by jti, refresh tokens with their family; only the client's own",
-                requestBody: form(tokenFormSchema),
+                requestBody: form(tokenFormSchema(hintsAreChecked: true)),
                 responses: [
                     200: .response(description: "Revoked, or nothing to revoke (RFC 7009 §2.2): an empty body"),
                     400: error("invalid_request, unsupported_token_type"),
