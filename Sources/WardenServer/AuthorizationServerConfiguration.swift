@@ -26,13 +26,14 @@ public struct AuthorizationServerConfiguration: Sendable {
     /// How often the revocation stream looks for revocations made by other processes (the
     /// `warden` CLI); revocations made by this server are pushed at once.
     public var revocationStreamPollInterval: Duration = .milliseconds(500)
-    /// A comment line is sent on an idle revocation stream this often, so proxies keep it open.
+    /// A comment line is sent on an idle revocation stream this often, so proxies keep it open
+    /// and a stream whose client is gone is noticed (the write fails) and its place given back.
     public var revocationStreamHeartbeat: Duration = .seconds(15)
     /// Open revocation streams, at most, in all (beyond: `503` with `Retry-After`). Each costs a
     /// connection and a little memory; the store is read once per poll for all of them.
     public var maximumRevocationStreams: Int = 1000
-    /// Open revocation streams from one client address, at most (beyond: `429` with
-    /// `Retry-After`). A resource-server node needs one.
+    /// Open revocation streams from one client address (IPv6: one /64), at most: a new one
+    /// closes that address's oldest. A resource-server node needs one; behind a NAT, one each.
     public var maximumRevocationStreamsPerAddress: Int = 16
     /// How long clients and the scope list are cached: changes made by the `warden` CLI reach a
     /// running server within this time. Zero turns caching off.

@@ -56,7 +56,8 @@ import Testing
         #expect(AuthorizationPagePolicy.source(for: "http://127.0.0.1:9999/callback") == "http://127.0.0.1:9999")
         #expect(AuthorizationPagePolicy.source(for: "https://app.example.com/cb?x=1#f") == "https://app.example.com")
         #expect(AuthorizationPagePolicy.source(for: "HTTPS://App.Example.com/cb") == "https://App.Example.com")
-        #expect(AuthorizationPagePolicy.source(for: "http://[::1]:8080/cb") == "http://[::1]:8080")
+        // CSP has no IPv6 literals: the scheme only (RFC 8252 §7.3 loopback redirects).
+        #expect(AuthorizationPagePolicy.source(for: "http://[::1]:8080/cb") == "http:")
         #expect(AuthorizationPagePolicy.source(for: "com.example.app:/oauth2redirect") == "com.example.app:")
         // Nothing that could end a directive or add a source.
         #expect(AuthorizationPagePolicy.source(for: "http://a.example;script-src *") == nil)

@@ -57,7 +57,7 @@ import WardenServer
             let authorize = try #require(paths["/oauth2/authorize"]?["post"] as? [String: Any])
             #expect(Set((authorize["responses"] as? [String: Any])?.keys ?? [:].keys) == ["200", "303", "400", "403", "413", "415", "503"])
             let revocations = try #require(paths["/oauth2/revocations"]?["get"] as? [String: Any])
-            #expect((revocations["responses"] as? [String: Any])?["429"] != nil)
+            #expect((revocations["responses"] as? [String: Any])?["503"] != nil)
         }
     }
 }

@@ -8,7 +8,7 @@ import WardenCore
 
 /// Revocation streams are bounded: one store reader for all of them, a limit per client address
 /// and in all, answered with `429` / `503` and `Retry-After` (issue 11, item 3).
-@Suite struct RevocationStreamLimitTests {
+@Suite(.timeLimit(.minutes(1))) struct RevocationStreamLimitTests {
     /// An open stream on a client of its own, so that closing it closes the connection.
     struct OpenStream {
         let client: HTTPClient
@@ -26,7 +26,7 @@ import WardenCore
         return OpenStream(client: client, status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"), body: response.body)
     }
 
-    @Test func streamsBeyondTheLimitsAreRefusedWithRetryAfterAndAClosedOneFreesItsPlace() async throws {
+    @Test func aNewStreamClosesItsAddresssOldestAndBeyondTheTotalIs503WithRetryAfter() async throws {
         try await TestServer.run(configure: {
             $0.maximumRevocationStreamsPerAddress = 2
             $0.maximumRevocationStreams = 3
@@ -36,26 +36,41 @@ import WardenCore
             let first = try await Self.open(server, from: "198.51.100.1")
             let second = try await Self.open(server, from: "198.51.100.1")
             #expect(first.status == 200 && second.status == 200)
-            let thirdHere = try await Self.open(server, from: "198.51.100.1")
-            #expect(thirdHere.status == 429)
-            #expect(thirdHere.retryAfter == "30")
-            let body = try await thirdHere.body.collect(upTo: 4096)
-            #expect(String(buffer: body).contains("\"error\":\"temporarily_unavailable\""))
-            let elsewhere = try await Self.open(server, from: "198.51.100.2")
-            #expect(elsewhere.status == 200)
-            let overTheTotal = try await Self.open(server, from: "198.51.100.3")
+            // A third from the same address (its client reconnecting, say) takes the oldest's
+            // place: the first stream ends.
+            let third = try await Self.open(server, from: "198.51.100.1")
+            #expect(third.status == 200)
+            var firstBody = first.body.makeAsyncIterator()
+            while try await firstBody.next() != nil {}
+            let settled = try await eventually(within: 10) { server.server.revocationStreams.count == 2 }
+            #expect(settled)
+            // Another /64 of the same IPv6 site counts as the same address.
+            let v6a = try await Self.open(server, from: "2001:db8::1")
+            #expect(v6a.status == 200)
+            let overTheTotal = try await Self.open(server, from: "203.0.113.7")
             #expect(overTheTotal.status == 503)
             #expect(overTheTotal.retryAfter == "30")
-            #expect(server.server.revocationStreams.open == 3)
+            let body = try await overTheTotal.body.collect(upTo: 4096)
+            #expect(String(buffer: body).contains("\"error\":\"temporarily_unavailable\""))
 
-            // The client goes away: its place is given back (the next heartbeat fails to write).
-            try await first.client.shutdown()
-            let freed = try await eventually(within: 10) { server.server.revocationStreams.open == 2 }
+            // A client that goes away gives its place back (the next heartbeat fails to write).
+            try await v6a.client.shutdown()
+            let freed = try await eventually(within: 10) { server.server.revocationStreams.count == 2 }
             #expect(freed)
-            let again = try await Self.open(server, from: "198.51.100.3")
+            let again = try await Self.open(server, from: "203.0.113.7")
             #expect(again.status == 200)
-            for stream in [second, thirdHere, elsewhere, overTheTotal, again] { try await stream.client.shutdown() }
+            for stream in [first, second, third, overTheTotal, again] { try await stream.client.shutdown() }
         }
+    }
+
+    @Test func addressesAreCountedNormalizedAndIPv6ByPrefix() {
+        #expect(IPAddressRange.bucket(for: "2001:DB8:0:0::A") == "2001:db8::/64")
+        #expect(IPAddressRange.bucket(for: "2001:db8::ffff:1") == "2001:db8::/64")
+        #expect(IPAddressRange.bucket(for: "2001:db8:0:1::1") == "2001:db8:0:1::/64")
+        #expect(IPAddressRange.bucket(for: "::ffff:192.0.2.1") == "192.0.2.1")
+        #expect(IPAddressRange.bucket(for: "192.0.2.1") == "192.0.2.1")
+        #expect(IPAddressRange.normalized("2001:DB8:0::A") == "2001:db8::a")
+        #expect(IPAddressRange.bucket(for: nil) == "unknown")
     }
 
     @Test func manyOpenStreamsShareOneStoreReader() async throws {

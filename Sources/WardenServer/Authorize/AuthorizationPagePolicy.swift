@@ -26,12 +26,16 @@ enum AuthorizationPagePolicy {
         else { return nil }
         guard scheme == "http" || scheme == "https" else { return scheme + ":" }
         guard let host = components.host, !host.isEmpty else { return nil }
-        let hostAllowed = host.unicodeScalars.allSatisfy { isASCIILetter($0) || ("0"..."9").contains($0) || "-.:[]".unicodeScalars.contains($0) }
+        // CSP3's host-source has no IPv6 literals (Chromium ignores `http://[::1]:8080` as an
+        // invalid source), yet RFC 8252 §7.3 has native apps use `http://[::1]:PORT/`. For such
+        // a host only the scheme can be named: the form may then end at any URL of that scheme,
+        // which is no wider than the page's own forms allow — they post only to 'self', and the
+        // page runs no script and escapes everything it shows.
+        if host.contains(":") || host.hasPrefix("[") { return scheme + ":" }
+        let hostAllowed = host.unicodeScalars.allSatisfy { isASCIILetter($0) || ("0"..."9").contains($0) || "-.".unicodeScalars.contains($0) }
         guard hostAllowed else { return nil }
-        // URLComponents gives an IPv6 host without its brackets.
-        let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        if let port = components.port { return "\(scheme)://\(hostPart):\(port)" }
-        return "\(scheme)://\(hostPart)"
+        if let port = components.port { return "\(scheme)://\(host):\(port)" }
+        return "\(scheme)://\(host)"
     }
 
     private static func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {

@@ -19,14 +19,13 @@ public struct ClientAuthenticator: Sendable {
     public func authenticate(_ credentials: ClientCredentials?, remoteAddress: String?, allowPublic: Bool) async throws -> ClientRecord {
         guard let credentials else { throw OAuthError.invalidClient("Client authentication failed.") }
         let now = timeSource.now()
-        // Bounded: an oversized client_id is counted (and stored) under its first 256 characters.
-        let account = "client:\(credentials.clientID.prefix(256))"
-        if let retryAfter = await throttle.lockedOut(account: account, address: remoteAddress, now: now) {
+        // Failures are counted per client address only (``BruteForceGuard/lockedOut(address:now:)``).
+        if let retryAfter = await throttle.lockedOut(address: remoteAddress, now: now) {
             try await audit(credentials, outcome: "invalid_client", detail: "locked out for \(Int(retryAfter.rounded(.up))) s")
             throw OAuthError.invalidClient("Client authentication failed.")
         }
         func fail(_ detail: String) async throws -> Never {
-            await throttle.recordFailure(account: account, address: remoteAddress, now: now)
+            await throttle.recordFailure(address: remoteAddress, now: now)
             try await audit(credentials, outcome: "invalid_client", detail: detail)
             throw OAuthError.invalidClient("Client authentication failed.")
         }
@@ -42,7 +41,6 @@ public struct ClientAuthenticator: Sendable {
             guard credentials.secret == nil else { try await fail("secret sent for a public client") }
             guard allowPublic else { try await fail("public client where a confidential one is required") }
         }
-        await throttle.recordSuccess(account: account, address: remoteAddress, now: now)
         return client
     }
 

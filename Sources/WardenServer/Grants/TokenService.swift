@@ -39,10 +39,9 @@ public struct TokenService: Sendable {
         // after it, against the mirror of the feed.
         var verifierConfiguration = AccessTokenVerifierConfiguration.acceptingAnyAudience(issuer: configuration.issuer)
         verifierConfiguration.cacheCapacity = 10_000
-        // The server judges its own tokens by its own clock: no skew to allow, so introspection
-        // (RFC 7662 §2.2) and token exchange see a token inactive from its `exp` on, not a
-        // minute later.
-        verifierConfiguration.leeway = .zero
+        // The default leeway stays (nodes' clocks differ a little; a token just past `exp` can
+        // still be revoked, as resource servers still accept it within theirs); introspection
+        // adds its own `exp` check (IntrospectionService).
         self.verifier = AccessTokenVerifier(configuration: verifierConfiguration, keys: keys, timeSource: timeSource, logger: logger)
         self.timeSource = timeSource
         self.logger = logger

@@ -15,9 +15,9 @@ extension AuthorizationServer {
     /// comment line every heartbeat. The stream ends on graceful shutdown.
     ///
     /// Every stream reads through one ``RevocationFanOut`` (one store query per poll for all of
-    /// them) and takes a place in ``RevocationStreamAdmission``: beyond the limit per client
-    /// address `429`, beyond the limit in all `503`, both with `Retry-After` (RFC 9110 §10.2.3)
-    /// and no stream.
+    /// them) and takes a place in ``RevocationStreamAdmission``: at the limit of its client
+    /// address the oldest stream of that address is closed to make room; at the limit in all
+    /// the answer is `503` with `Retry-After` (RFC 9110 §10.2.3) and no stream.
     func revocationStream(_ request: Request, clientAddress: String?) throws -> Response {
         var start: Int64 = 0
         let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
@@ -30,15 +30,14 @@ extension AuthorizationServer {
         let slot: RevocationStreamAdmission.Slot
         do throws(RevocationStreamAdmission.Refusal) {
             slot = try revocationStreams.admit(address: clientAddress)
-        } catch let refusal {
-            let tooManyHere = refusal == RevocationStreamAdmission.Refusal.tooManyFromAddress
-            logger.notice("revocation stream refused", metadata: ["reason": "\(tooManyHere ? "per-address limit" : "server limit")", "open": "\(revocationStreams.open)"])
+        } catch {
+            logger.notice("revocation stream refused: server limit", metadata: ["open": "\(revocationStreams.count)"])
             return Response.json(
                 .object([
                     "error": "temporarily_unavailable",
-                    "error_description": .string(tooManyHere ? "Too many revocation streams from this address." : "Too many revocation streams are open; try again later."),
+                    "error_description": "Too many revocation streams are open; try again later.",
                 ]),
-                status: tooManyHere ? .tooManyRequests : .serviceUnavailable,
+                status: .serviceUnavailable,
                 noStore: true,
                 headers: [.retryAfter: "30"]
             )
@@ -60,7 +59,7 @@ extension AuthorizationServer {
                 // SSE §9.2.6: how long a client waits before reconnecting.
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
                 var lastWrite = ContinuousClock.now
-                while !stopped.isSet {
+                while !stopped.isSet && !heldSlot.evicted.isSet {
                     // Read before looking: a revocation signalled after the look found nothing
                     // then ends the wait below at once.
                     let seen = signal.generation

@@ -72,7 +72,8 @@ public struct AuthorizationServer: Sendable {
             ),
             revocationStreams: RevocationStreamAdmission(
                 maximum: configuration.maximumRevocationStreams,
-                maximumPerAddress: configuration.maximumRevocationStreamsPerAddress
+                maximumPerAddress: configuration.maximumRevocationStreamsPerAddress,
+                wake: { [signal = tokens.revocationSignal] in signal.signal() }
             )
         )
     }

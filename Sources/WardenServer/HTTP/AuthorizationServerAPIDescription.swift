@@ -126,8 +126,9 @@ enum AuthorizationServerAPIDescription {
         .response(description: description, content: json(errorSchema))
     }
     static let unavailable = error("temporarily_unavailable: the server cannot reach its storage")
-    static let retryAfter: OpenAPI.Header.Map = [
-        "Retry-After": .b(.init(schemaOrContent: .a(.header(.integer)), description: "Seconds to wait (RFC 9110 §10.2.3)"))
+
+    static let retryAfterIfSent: OpenAPI.Header.Map = [
+        "Retry-After": .b(.init(schemaOrContent: .a(.header(.integer)), description: "Seconds to wait, when the server is at its stream limit", required: false))
     ]
 
     static func query(_ name: String, _ schema: JSONSchema, _ description: String) -> Either<OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter> {
@@ -224,6 +225,7 @@ enum AuthorizationServerAPIDescription {
             Described(method: .get, path: "/oauth2/revocations", operation: .init(
                 summary: "Revocation feed: a JSON page after a cursor, or with Accept: text/event-stream a live stream resuming from Last-Event-ID",
                 parameters: [
+                    .b(.header(name: "Last-Event-ID", schemaOrContent: .a(.header(.string)), description: "With Accept: text/event-stream: resume after this cursor (SSE)")),
                     query("after", .integer(minimum: (0, exclusive: false)), "Entries after this cursor"),
                     query("limit", .integer(minimum: (1, exclusive: false)), "At most this many entries (the server caps it)"),
                 ],
@@ -236,8 +238,7 @@ enum AuthorizationServerAPIDescription {
                         .other("text/event-stream"): .b(OpenAPI.Content(schema: JSONSchema.string)),
                     ]),
                     400: error("invalid_request: a cursor or limit that is not a number in range"),
-                    429: .response(description: "Too many streams from this address", headers: retryAfter, content: json(errorSchema)),
-                    503: .response(description: "Too many streams in all, or storage unreachable", content: json(errorSchema)),
+                    503: .response(description: "Too many streams in all (with Retry-After), or storage unreachable", headers: retryAfterIfSent, content: json(errorSchema)),
                 ]
             )),
             Described(method: .get, path: "/health", operation: .init(

@@ -40,14 +40,33 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
         bytes.count == network.count && Self.masked(bytes, prefix: prefixLength) == network
     }
 
-    public var description: String {
+    public var description: String { Self.text(of: network) + "/\(prefixLength)" }
+
+    /// `address` in one spelling (`inet_ntop`'s: lower case, zeros compressed; an IPv4-mapped
+    /// IPv6 address as IPv4), or `nil` when it is not an address. `2001:DB8:0::A`,
+    /// `2001:db8::a` and `::ffff:192.0.2.1` / `192.0.2.1` each become one key.
+    public static func normalized(_ address: String) -> String? {
+        bytes(of: address).map(text(of:))
+    }
+
+    /// What throttling and stream limits count a client address under: an IPv4 address, or the
+    /// /64 an IPv6 address lies in — one host, or one customer site, is normally handed a whole
+    /// /64 (RFC 6177), so counting single IPv6 addresses would let it guess from 2^64 of them.
+    public static func bucket(for address: String?) -> String {
+        guard let address, var bytes = bytes(of: address) else { return address ?? "unknown" }
+        guard bytes.count == 16 else { return text(of: bytes) }
+        for index in 8..<16 { bytes[index] = 0 }
+        return text(of: bytes) + "/64"
+    }
+
+    static func text(of bytes: [UInt8]) -> String {
         var text = [UInt8](repeating: 0, count: 64)
-        let family = network.count == 4 ? AF_INET : AF_INET6
-        let written = network.withUnsafeBytes { source in
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        let written = bytes.withUnsafeBytes { source in
             text.withUnsafeMutableBufferPointer { inet_ntop(family, source.baseAddress, $0.baseAddress, 64) }
         }
         guard written != nil else { return "?" }
-        return String(decoding: text.prefix { $0 != 0 }, as: UTF8.self) + "/\(prefixLength)"
+        return String(decoding: text.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     /// The address's bytes (IPv4-mapped IPv6 as IPv4), or `nil` when `text` is not an address.

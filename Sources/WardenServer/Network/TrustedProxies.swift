@@ -33,8 +33,13 @@ public struct TrustedProxies: Sendable, Hashable {
         return ranges.contains { $0.contains(bytes: bytes) }
     }
 
-    /// The client's address for a request from `peer` with `headers`.
+    /// The client's address for a request from `peer` with `headers`, normalized
+    /// (``IPAddressRange/normalized(_:)``).
     public func clientAddress(peer: String?, headers: HTTPFields) -> String? {
+        resolve(peer: peer, headers: headers).map { IPAddressRange.normalized($0) ?? $0 }
+    }
+
+    private func resolve(peer: String?, headers: HTTPFields) -> String? {
         guard let peer, isTrusted(peer) else { return peer }
         var current = peer
         for entry in chain(in: headers).reversed() {

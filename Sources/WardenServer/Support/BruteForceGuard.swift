@@ -32,10 +32,11 @@ public struct BruteForceGuard: Sendable {
         return copy
     }
 
-    private static func addressKey(_ address: String?) -> String { "ip:\(address ?? "unknown")" }
+    /// Addresses are counted by ``IPAddressRange/bucket(for:)``: IPv4 one by one, IPv6 by /64.
+    private static func addressKey(_ address: String?) -> String { "ip:\(IPAddressRange.bucket(for: address))" }
 
     /// The key of `account` tried from `address`.
-    static func accountKey(_ account: String, address: String?) -> String { "\(account) from ip:\(address ?? "unknown")" }
+    static func accountKey(_ account: String, address: String?) -> String { "\(account) from ip:\(IPAddressRange.bucket(for: address))" }
 
     /// Seconds until the account is unlocked for this address and the address is unlocked, or
     /// `nil` when neither is locked.
@@ -53,6 +54,24 @@ public struct BruteForceGuard: Sendable {
         accounts.recordFailure([accountKey], now: now)
         addresses.recordFailure([addressKey], now: now)
         await shared?.recordFailure(accountKey, policy: accounts, now: now)
+        await shared?.recordFailure(addressKey, policy: addresses, now: now)
+    }
+
+    /// Seconds until `address` is unlocked, or `nil`: for client authentication, which is
+    /// counted per address only. A generated client secret is 256 bits, so no number of guesses
+    /// from any number of addresses finds it, and counting per (client, address) would let an
+    /// attacker behind the same NAT as a service lock that service out with a few bad secrets.
+    func lockedOut(address: String?, now: Date) async -> TimeInterval? {
+        let addressKey = Self.addressKey(address)
+        var waits = [addresses.lockedOut([addressKey], now: now)]
+        if let shared { waits.append(await shared.lockedOut([addressKey], now: now)) }
+        return waits.compactMap { $0 }.max()
+    }
+
+    /// Counts a failure against `address` only (client authentication; see above).
+    func recordFailure(address: String?, now: Date) async {
+        let addressKey = Self.addressKey(address)
+        addresses.recordFailure([addressKey], now: now)
         await shared?.recordFailure(addressKey, policy: addresses, now: now)
     }
 

@@ -29,6 +29,9 @@ public struct IntrospectionService: Sendable {
         guard !token.isEmpty, token.utf8.count <= 16 * 1024 else { return inactive }
         if let verified = try? await verifier.verify(token) {
             let claims = verified.claims
+            // RFC 7662 §2.2: active means not expired — by this server's clock, with none of the
+            // leeway the verifier allows for other clocks.
+            guard claims.expiresAt > timeSource.now() else { return inactive }
             guard claims.audience.contains(caller.id) || claims.clientID == caller.id else { return inactive }
             guard !(try await revocations.isRevoked(tokenID: claims.tokenID)) else { return inactive }
             var writer = JSONObjectWriter()

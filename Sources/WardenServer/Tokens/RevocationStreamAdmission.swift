@@ -1,12 +1,18 @@
 import Synchronization
 
-/// Counts the open revocation streams, in all and per client address, and admits a new one
-/// only below both limits (``AuthorizationServerConfiguration/maximumRevocationStreams`` and
+/// Counts the open revocation streams, in all and per client address (IPv4 one by one, IPv6 by
+/// /64), and admits a new one within the limits
+/// (``AuthorizationServerConfiguration/maximumRevocationStreams``,
 /// ``AuthorizationServerConfiguration/maximumRevocationStreamsPerAddress``).
+///
+/// At the limit of one address the *oldest* stream of that address is closed to make room,
+/// rather than the new one refused: a stream whose client vanished without closing the
+/// connection (a NAT flush, a killed host) holds its place until a write to it fails, and the
+/// client's reconnection must not be refused meanwhile. An address can only ever close its own
+/// streams. At the limit in all, a new stream is refused (`503`).
 final class RevocationStreamAdmission: Sendable {
     /// Why a stream was not admitted.
     enum Refusal: Error, Equatable {
-        case tooManyFromAddress
         case tooManyInAll
     }
 
@@ -14,44 +20,76 @@ final class RevocationStreamAdmission: Sendable {
     /// stream ends, or when its response is dropped unsent (the client left before the head was
     /// written and the body never ran).
     final class Slot: Sendable {
+        /// Set when a newer stream from the same address took this one's place: the stream
+        /// ends at its next look.
+        let evicted: StopFlag
         private let release: @Sendable () -> Void
-        init(release: @escaping @Sendable () -> Void) { self.release = release }
+        init(evicted: StopFlag, release: @escaping @Sendable () -> Void) {
+            self.evicted = evicted
+            self.release = release
+        }
         deinit { release() }
     }
 
-    private struct Counts {
+    private struct Open {
         var total = 0
-        var perAddress: [String: Int] = [:]
+        var nextID: UInt64 = 0
+        /// Per address, its streams' ids, oldest first.
+        var byAddress: [String: [UInt64]] = [:]
+        var evictionFlags: [UInt64: StopFlag] = [:]
     }
     let maximum: Int
     let maximumPerAddress: Int
-    private let counts = Mutex(Counts())
+    /// Wakes streams waiting for news, so an evicted one notices at once.
+    let wake: @Sendable () -> Void
+    private let open = Mutex(Open())
 
-    init(maximum: Int, maximumPerAddress: Int) {
+    init(maximum: Int, maximumPerAddress: Int, wake: @escaping @Sendable () -> Void = {}) {
         self.maximum = maximum
-        self.maximumPerAddress = maximumPerAddress
+        self.maximumPerAddress = max(1, maximumPerAddress)
+        self.wake = wake
     }
 
-    var open: Int { counts.withLock { $0.total } }
+    var count: Int { open.withLock { $0.total } }
 
+    /// Admits a stream from `address`, closing that address's oldest stream when it is at its
+    /// limit; refuses it when the server is at its limit in all.
     func admit(address: String?) throws(Refusal) -> Slot {
-        let key = address ?? "unknown"
-        let refusal: Refusal? = counts.withLock { counts in
-            if counts.perAddress[key, default: 0] >= maximumPerAddress { return .tooManyFromAddress }
-            if counts.total >= maximum { return .tooManyInAll }
-            counts.total += 1
-            counts.perAddress[key, default: 0] += 1
-            return nil
+        let key = IPAddressRange.bucket(for: address)
+        let evicted = StopFlag()
+        let outcome: (id: UInt64, evicting: StopFlag?)? = open.withLock { open in
+            var evicting: StopFlag?
+            let mine = open.byAddress[key, default: []]
+            // Streams already told to go still count until they are gone; skip past them.
+            if let oldest = mine.first(where: { !(open.evictionFlags[$0]?.isSet ?? true) }),
+                mine.filter({ !(open.evictionFlags[$0]?.isSet ?? true) }).count >= maximumPerAddress
+            {
+                evicting = open.evictionFlags[oldest]
+            } else if open.total >= maximum {
+                return nil
+            }
+            open.nextID += 1
+            let id = open.nextID
+            open.total += 1
+            open.byAddress[key, default: []].append(id)
+            open.evictionFlags[id] = evicted
+            return (id, evicting)
         }
-        if let refusal { throw refusal }
-        return Slot { [self] in release(key) }
+        guard let outcome else { throw .tooManyInAll }
+        if let evicting = outcome.evicting {
+            evicting.set()
+            wake()
+        }
+        return Slot(evicted: evicted) { [self] in release(key, id: outcome.id) }
     }
 
-    private func release(_ key: String) {
-        counts.withLock { counts in
-            counts.total -= 1
-            let left = counts.perAddress[key, default: 1] - 1
-            counts.perAddress[key] = left > 0 ? left : nil
+    private func release(_ key: String, id: UInt64) {
+        open.withLock { open in
+            open.total -= 1
+            open.evictionFlags[id] = nil
+            var mine = open.byAddress[key, default: []]
+            mine.removeAll { $0 == id }
+            open.byAddress[key] = mine.isEmpty ? nil : mine
         }
     }
 }
