@@ -109,6 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--client-address-header must be x-forwarded-for or forwarded")
         }
         configuration.trustedProxies = TrustedProxies(proxies, header: header)
+        let everyone = proxies.filter { $0.prefixLength == 0 }
         let maxStreams = settings.int(forKey: "warden.maxRevocationStreams", default: configuration.maximumRevocationStreams)
         let maxStreamsPerAddress = settings.int(forKey: "warden.maxRevocationStreamsPerAddress", default: configuration.maximumRevocationStreamsPerAddress)
         guard maxStreams >= 1, maxStreamsPerAddress >= 1 else { throw ValidationError("revocation stream limits must be at least 1") }
@@ -152,6 +153,12 @@ struct ServeCommand: AsyncParsableCommand {
                 },
                 logger: logger
             )
+            if !proxies.isEmpty {
+                logger.info("trusted proxies", metadata: ["ranges": "\(proxies.map(\.description).joined(separator: ", "))", "header": "\(header.rawValue)"])
+            }
+            if !everyone.isEmpty {
+                logger.warning("a trusted proxy range covers every address: any client can choose the address it is throttled under", metadata: ["ranges": "\(everyone.map(\.description))"])
+            }
             var services: [any Service] = [app, CleanupService(store: db, auditRetention: configuration.auditRetention, logger: logger)]
             if let rotation { services.append(KeyRotationService(keys: server.keys, every: .seconds(rotation), logger: logger)) }
             // On PostgreSQL: other nodes' revocations and key changes, at once (LISTEN/NOTIFY).

@@ -30,7 +30,12 @@ public final class SQLiteStore: AuthorizationStore {
         do {
             // Bcrypt hashes, sealed keys and the audit: readable by the owner only, from the
             // first byte (SQLite gives the -wal and -shm files the database's mode).
-            if path != ":memory:" { try PrivateFile.createIfMissing(path) }
+            if path != ":memory:" {
+                try PrivateFile.createIfMissing(path)
+                if PrivateFile.isReadableByOthers(path) {
+                    logger.warning("the database file can be read by others (bcrypt hashes, sealed keys, audit); chmod 600 it", metadata: ["path": "\(path)"])
+                }
+            }
             connection = try await SQLiteConnection.open(storage: path == ":memory:" ? .memory : .file(path: path), logger: logger)
         } catch {
             throw StoreError(.unavailable, "cannot open \(path): \(error)")

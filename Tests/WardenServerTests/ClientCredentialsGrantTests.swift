@@ -179,6 +179,8 @@ import WardenTesting
         #expect(PrintableText.escaped("tab\there\r") == "tab\\u{9}here\\u{D}")
         #expect(PrintableText.escaped("\\u{A}") == "\\u{5C}u{A}")
         #expect(PrintableText.escaped("ålice") == "ålice")
+        // Arabic letter mark, tag characters, soft hyphen: format characters all.
+        #expect(PrintableText.escaped("adm\u{61C}in\u{E0041}\u{AD}") == "adm\\u{61C}in\\u{E0041}\\u{AD}")
     }
 
     @Test func theAuditLogStoresTheNameAndTheTerminalSeesItEscaped() async throws {

@@ -35,4 +35,36 @@ import WardenSQLite
         // A second start reads the same key file and does not create another.
         #expect(try MasterKey.loadOrCreate(path: keyPath).created == false)
     }
+
+    @Test func aDanglingSymbolicLinkIsRefusedClearlyNeverFollowed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-link-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyPath = directory.appendingPathComponent("warden.sqlite.key").path
+        let databasePath = directory.appendingPathComponent("warden.sqlite").path
+        let nowhere = directory.appendingPathComponent("nowhere").path
+        #expect(symlink(nowhere, keyPath) == 0)
+        #expect(symlink(nowhere, databasePath) == 0)
+        // Before: the key path recursed until the stack overflowed; the database's target was
+        // created by SQLite with the umask's mode.
+        #expect(throws: MasterKeyError.self) { try MasterKey.loadOrCreate(path: keyPath) }
+        await #expect(throws: StoreError.self) { try await SQLiteStore.open(path: databasePath) }
+        #expect(!FileManager.default.fileExists(atPath: nowhere))
+    }
+
+    @Test func nodesStartingTogetherShareOneKey() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-race-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyPath = directory.appendingPathComponent("master.key").path
+        let keys = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<8 {
+                group.addTask { try MasterKey.loadOrCreate(path: keyPath).key.fingerprint }
+            }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(keys.count == 1)
+        // Nothing temporary is left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["master.key"])
+    }
 }

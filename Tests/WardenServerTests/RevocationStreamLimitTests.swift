@@ -112,6 +112,27 @@ import WardenCore
         }
     }
 
+    /// The shared reader never holds more than its capacity, even on its first read of a long
+    /// feed; a cursor older than what it keeps is told to read the store.
+    @Test func theSharedReaderKeepsOnlyItsCapacity() async throws {
+        try await TestServer.run { server in
+            let now = Date()
+            for index in 0..<7 {
+                _ = try await server.store.revoke(tokenID: "jti-\(index)", expiresAt: now.addingTimeInterval(300), at: now)
+            }
+            let fanOut = RevocationFanOut(store: server.store, signal: ChangeSignal(), pollInterval: .seconds(60), pageLimit: 2, capacity: 3)
+            try await fanOut.refreshIfDue()
+            #expect(fanOut.entries(after: 0, limit: 10) == .behind)
+            #expect(fanOut.entries(after: 3, limit: 10) == .behind)
+            guard case .entries(let kept) = fanOut.entries(after: 4, limit: 10) else {
+                Issue.record("the newest three are kept")
+                return
+            }
+            #expect(kept.map(\.tokenID) == ["jti-4", "jti-5", "jti-6"])
+            #expect(fanOut.entries(after: 7, limit: 10) == .entries([]))
+        }
+    }
+
     @Test func aStreamFarBehindCatchesUpFromTheStore() async throws {
         try await TestServer.run(configure: { $0.revocationPageLimit = 2 }) { server in
             // Five revocations; the fan-out keeps at least a page (2) — a stream from cursor 0

@@ -26,6 +26,8 @@ public struct AuthorizationServer: Sendable {
     let revocationFanOut: RevocationFanOut
     /// The open revocation streams, counted against their limits.
     let revocationStreams: RevocationStreamAdmission
+    /// Set once a forwarding header from an untrusted peer has been logged.
+    let untrustedForwardingNoticed = StopFlag()
 
     /// The service that applies other nodes' changes at once, when the store can report them
     /// (PostgreSQL); `nil` for a store used by one node (SQLite). Run it beside the HTTP server.

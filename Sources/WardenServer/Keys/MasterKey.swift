@@ -47,13 +47,16 @@ public struct MasterKey: Sendable {
         }
         let key = MasterKey.generate()
         let text = key.key.withUnsafeBytes { Data($0) }.base64EncodedString() + "\n"
-        // Created with 0600 from the start, never readable by others even for a moment.
+        // Created with 0600 from the start, never readable by others even for a moment, and
+        // whole or not at all.
         do {
             try PrivateFile.create(path, contents: Array(text.utf8))
         } catch {
-            // Another process created it between the look and the create: use theirs.
-            if error.exists { return try loadOrCreate(path: path) }
-            throw MasterKeyError("cannot create the master key file: \(error)")
+            // Another process created it between the look and the create: use theirs. Anything
+            // else at that path (a dangling symbolic link: `fileExists` follows links) is an
+            // operator's to sort out, never ours to replace.
+            if error.exists, manager.fileExists(atPath: path) { return try loadOrCreate(path: path) }
+            throw MasterKeyError("cannot create the master key file \(path): \(error.exists ? "something that is not a readable file is in the way (a dangling symbolic link?)" : error.description)")
         }
         return (key, true)
     }

@@ -14,7 +14,7 @@ import Darwin
 public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
     /// Network bytes: 4 for IPv4, 16 for IPv6.
     let network: [UInt8]
-    let prefixLength: Int
+    public let prefixLength: Int
 
     /// Parses `text`; `nil` when it is not an address or a CIDR block with a prefix in range.
     public init?(_ text: String) {

@@ -18,9 +18,19 @@ package enum PrivateFile {
         package let exists: Bool
     }
 
-    /// Creates `path` with mode 0600 and writes `contents`, synced to disk. Fails if the file
-    /// exists (never follows or overwrites).
+    /// Creates `path` with mode 0600 holding `contents`, all or nothing: written and synced
+    /// under a temporary name first, then linked into place (`link` fails if `path` exists, so
+    /// nothing is overwritten and a crash never leaves a half-written file at `path`). Fails
+    /// with ``Failure/exists`` when something — a file, or a symbolic link, dangling or not —
+    /// is at `path` already.
     package static func create(_ path: String, contents: [UInt8]) throws(Failure) {
+        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink(temporary) }
+        try writeNew(temporary, contents: contents)
+        guard link(temporary, path) == 0 else { throw failure("cannot create \(path)") }
+    }
+
+    private static func writeNew(_ path: String, contents: [UInt8]) throws(Failure) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw failure("cannot create \(path)") }
         defer { close(descriptor) }
@@ -37,14 +47,29 @@ package enum PrivateFile {
         guard fsync(descriptor) == 0 else { throw failure("cannot sync \(path)") }
     }
 
-    /// Creates `path` empty with mode 0600 when it does not exist; leaves an existing file as it
-    /// is. For a SQLite database: SQLite gives its `-wal` and `-shm` files the database's mode.
+    /// Creates `path` empty with mode 0600 when nothing is there; leaves an existing file (or a
+    /// symbolic link to one) as it is. For a SQLite database: SQLite gives its `-wal` and `-shm`
+    /// files the database's mode. A dangling symbolic link is refused: SQLite would create its
+    /// target with the umask's mode.
     package static func createIfMissing(_ path: String) throws(Failure) {
-        do {
-            try create(path, contents: [])
-        } catch where error.exists {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if descriptor >= 0 {
+            defer { close(descriptor) }
+            guard fchmod(descriptor, 0o600) == 0 else { throw failure("cannot set the mode of \(path)") }
             return
         }
+        guard errno == EEXIST else { throw failure("cannot create \(path)") }
+        var target = stat()
+        guard stat(path, &target) == 0 else {
+            throw Failure(description: "\(path) is a symbolic link to nothing; remove it or point it at the database", exists: false)
+        }
+    }
+
+    /// Whether the file at `path` can be read or written by others than its owner.
+    package static func isReadableByOthers(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        return status.st_mode & 0o077 != 0
     }
 
     private static func failure(_ what: String) -> Failure {

@@ -78,6 +78,7 @@ final class RevocationFanOut: Sendable {
             }
         case .poll(let after):
             var found: [RevocationRecord] = []
+            var trimmedBelow: Int64?
             var failure: (any Error)?
             do {
                 var cursor = after ?? 0
@@ -85,6 +86,12 @@ final class RevocationFanOut: Sendable {
                     let page = try await store.revocations(after: cursor, limit: pageLimit)
                     pollCount.add(1, ordering: .relaxed)
                     found += page
+                    // Only the newest `capacity` are kept: a first read of a long feed never
+                    // holds more than that (older ones are read from the store by whoever needs them).
+                    if found.count > capacity {
+                        found.removeFirst(found.count - capacity)
+                        trimmedBelow = found[0].cursor - 1
+                    }
                     cursor = page.last?.cursor ?? cursor
                     if page.count < pageLimit { break }
                 }
@@ -93,6 +100,12 @@ final class RevocationFanOut: Sendable {
             }
             let waiting = state.withLock { state in
                 if failure == nil {
+                    if let trimmedBelow {
+                        // Entries between the kept ones and the new ones were dropped: start over
+                        // from what was read.
+                        state.entries = []
+                        state.base = trimmedBelow
+                    }
                     state.entries += found
                     if state.entries.count > capacity {
                         let dropped = state.entries.count - capacity
