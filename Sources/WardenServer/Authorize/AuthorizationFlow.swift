@@ -40,7 +40,9 @@ public struct AuthorizationFlow: Sendable {
     public func submit(_ form: [String: String], nonce: String?, remoteAddress: String?) async throws -> Outcome {
         // CSRF first: a post without the browser's nonce or with a foreign token is refused on a page.
         guard let nonce, let csrf = form["csrf_token"], signer.isValidCSRFToken(csrf, nonce: nonce) else {
-            return .page(status: 403, html: AuthorizationPages.error("The form expired or did not come from this server. Start again from the application."))
+            // The usual innocent cause is a cookie the browser did not keep: blocked cookies, or
+            // an https issuer's __Host- cookie on a page opened over http.
+            return .page(status: 403, html: AuthorizationPages.error("The form expired or did not come from this server. Start again from the application. If this keeps happening, allow cookies for this site and open it at \(tokens.configuration.endpointBase)."))
         }
         let parameters = form.filter { AuthorizationRequest.parameterNames.contains($0.key) }
         let request: AuthorizationRequest
