@@ -7,12 +7,18 @@ gets. The cases: Allow (code, state, iss; the code redeems with PKCE S256), Deny
 password, an unknown client or redirect URI, framing by another origin, reflected parameters and
 names rendered as text (HTML-breaking, script and grapheme-cluster payloads), and that the
 browser really ends on the redirect URI after the consent form (CSP `form-action` governs the
-redirect that follows a form post). Run by .ci/run after the interop check:
+redirect that follows a form post), also when that URI is an IPv6 loopback one, `http://[::1]:PORT/cb`
+(RFC 8252 §7.3; a second client server on `::1`, the case says SKIP where `::1` cannot be bound).
+Last, the run's failed sign-ins are counted from the audit log: the server locks an address out of
+everything after its 50th failure, so the suite keeps to a budget of 25 and fails, saying so, above
+it (rather than with a misleading "Incorrect username or password" on a later case). Run by
+.ci/run after the interop check:
 
     python3 Tests/Browser/browser_test.py "$(swift build --show-bin-path)/warden"
 
-Prints one line per check (PASS/FAIL), the console messages Chromium logged, and a closing line
-"browser: N passed, M failed"; exits non-zero on any failure. A screenshot of every page seen goes
+Prints one line per check (PASS/FAIL, or SKIP with the reason), the console messages Chromium
+logged, and a closing line "browser: N passed, M failed" (", K skipped" when any); exits non-zero on
+any failure. A screenshot of every page seen goes
 to $WARDEN_BROWSER_SCREENSHOTS (default: a new temporary folder, printed first).
 """
 import base64
@@ -55,7 +61,12 @@ PAYLOADS = [
     ("script", "<script>window.pwned=1</script>"),
     ("grapheme", 'x"\u0301>\u0301\u0600<b id=pwn title=\u0301>\u0301INJECTED'),
 ]
-results = {"passed": 0, "failed": 0}
+# The server locks one address out of everything after its 50th failed authentication (and one
+# (user, address) pair after its 5th); every sign-in this suite makes comes from 127.0.0.1, so its
+# failed ones stay within a budget well below that, checked at the end of a run.
+ADDRESS_LOCKOUT = 50
+FAILED_SIGN_IN_BUDGET = 25
+results = {"passed": 0, "failed": 0, "skipped": 0}
 
 
 def check(name, condition, detail=""):
@@ -65,6 +76,11 @@ def check(name, condition, detail=""):
     else:
         results["failed"] += 1
         print(f"  FAIL {name} {detail}".rstrip(), flush=True)
+
+
+def skip(name, reason):
+    results["skipped"] += 1
+    print(f"  SKIP {name} ({reason})", flush=True)
 
 
 def note(text):
@@ -87,13 +103,14 @@ def pkce():
 class Callback:
     """The client: records every request (path + query) and answers 200 with a small page.
 
+    It listens on `host`, 127.0.0.1 or the IPv6 loopback ::1 (OSError when that cannot be bound).
     /cb… is the registered redirect URI; /frame frames a given URL (and /control, a page of this
     origin, as a control that framing itself works); /vulnerable writes a payload unescaped, as a
     control that the injection probe notices an injection.
     """
     HELPERS = ("/frame", "/control", "/vulnerable")
 
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
         self.requests = []
         self.lock = threading.Lock()
         outer = self
@@ -111,9 +128,14 @@ class Callback:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        ipv6 = ":" in host
+
+        class Server(http.server.ThreadingHTTPServer):
+            address_family = socket.AF_INET6 if ipv6 else socket.AF_INET
+            daemon_threads = True
+
+        self.server = Server((host, 0), Handler)
+        self.base = f"http://{'[' + host + ']' if ipv6 else host}:{self.server.server_address[1]}"
         self.redirect_uri = self.base + "/cb"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -322,9 +344,11 @@ def injected(driver):
 
 
 class Run:
-    def __init__(self, warden, callback, browser):
+    def __init__(self, warden, callback, browser, callback6=None, no_callback6=""):
         self.warden = warden
         self.callback = callback
+        self.callback6 = callback6  # the client on ::1 (case 8), None when ::1 could not be bound
+        self.no_callback6 = no_callback6  # why not
         self.browser = browser
         self.driver = browser.driver
         self.metadata = json.load(urllib.request.urlopen(warden.issuer + "/.well-known/oauth-authorization-server", timeout=10))
@@ -346,9 +370,10 @@ class Run:
     def on_warden(self):
         return urllib.parse.urlsplit(self.driver.current_url).netloc == urllib.parse.urlsplit(self.warden.issuer).netloc
 
-    def redeem(self, code, verifier):
-        body = urllib.parse.urlencode({"grant_type": "authorization_code", "code": code, "redirect_uri": self.callback.redirect_uri,
-                                       "client_id": "browser-web", "code_verifier": verifier}).encode()
+    def redeem(self, code, verifier, client_id="browser-web", redirect_uri=None):
+        body = urllib.parse.urlencode({"grant_type": "authorization_code", "code": code, "client_id": client_id,
+                                       "redirect_uri": self.callback.redirect_uri if redirect_uri is None else redirect_uri,
+                                       "code_verifier": verifier}).encode()
         request = urllib.request.Request(self.metadata["token_endpoint"], data=body,
                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
         try:
@@ -630,8 +655,75 @@ class Run:
         check(title, on_callback_page and self.callback.since(request_mark),
               f"final URL {url}; the client got {len(self.callback.since(request_mark))} request(s); console: {violations}")
 
+    # 8
 
-def register(warden, callback, refused):
+    def ipv6_loopback(self):
+        """Allow on a client whose redirect URI is `http://[::1]:PORT/cb` (RFC 8252 §7.3). A CSP
+        source expression cannot name an IPv6 literal (Chromium ignores `http://[::1]:PORT` as an
+        invalid source), so the consent form's `form-action` must allow the redirect otherwise."""
+        title = "8. IPv6 loopback redirect URI"
+        if self.callback6 is None:
+            return skip(f"{title}: the browser ends on http://[::1]:PORT/cb with code, state and iss", self.no_callback6)
+        callback = self.callback6
+        verifier, challenge = pkce()
+        state = secrets.token_urlsafe(16)
+        url = self.authorize_url(client_id="browser-ipv6", redirect_uri=callback.redirect_uri, scope="profile.read",
+                                 state=state, challenge=challenge)
+        try:
+            policy = urllib.request.urlopen(url, timeout=10).headers.get("Content-Security-Policy", "")
+        except urllib.error.HTTPError as error:
+            policy = error.headers.get("Content-Security-Policy", "")
+        form_action = re.search(r"form-action[^;]*", policy)
+        note(f"(the sign-in page's policy says {form_action.group(0) if form_action else 'no form-action'!r})")
+        console_mark, request_mark = self.browser.console_mark(), callback.mark()
+        self.browser.open_login(url)
+        self.browser.shot("ipv6 login")
+        self.browser.sign_in("alice", ALICE_PASSWORD)
+        self.browser.wait_for_consent()
+        self.browser.shot("ipv6 consent")
+        self.driver.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+        try:
+            self.browser.wait(lambda d: d.current_url.startswith(callback.redirect_uri + "?")
+                              and d.execute_script("return document.readyState") == "complete"
+                              or self.browser.csp_violations(console_mark))
+        except TimeoutException:
+            pass
+        self.browser.shot("ipv6 after allow")
+        final = self.driver.current_url
+        hits = callback.since(request_mark)
+        on_callback_page = final.startswith(callback.redirect_uri + "?") \
+            and self.driver.find_elements(By.XPATH, "//h1[text()='Callback received']")
+        check(f"{title}: the browser's final URL is {callback.redirect_uri}?…, the client on ::1 got the request",
+              on_callback_page and hits, f"final URL {final}; the client got {len(hits)} request(s)")
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(final).query))
+        check(f"{title}: the final URL carries code, the same state and iss",
+              query.get("code") and query.get("state") == state and query.get("iss") == self.warden.issuer, query)
+        status, token = self.redeem(query.get("code", ""), verifier, client_id="browser-ipv6", redirect_uri=callback.redirect_uri)
+        check(f"{title}: the code redeems (PKCE S256) for an access token",
+              status == 200 and isinstance(token, dict) and token.get("access_token"), f"{status} {token}")
+        violations = self.browser.csp_violations(console_mark)
+        check(f"{title}: no Content Security Policy violation in the console", not violations, violations)
+
+    # The budget
+
+    def failed_sign_in_budget(self):
+        """Counts the run's failed authentications in the audit log: every one the server counted
+        against the address (all from 127.0.0.1), and any refused because something was locked out."""
+        events = json.loads(self.warden.cli("audit", "--json", "--limit", "100000").stdout)
+        failed = [e for e in events if e.get("event") in ("user.authentication_failed", "client.authentication_failed")]
+        locked = [e for e in failed if (e.get("detail") or "").startswith("locked out")]
+        counted = [e for e in failed if e not in locked and e.get("detail") != "disabled user"]
+        note(f"(failed authentications this run: {len(counted)} counted against the address, "
+             f"{len(locked)} refused as locked out; the server locks an address out after {ADDRESS_LOCKOUT})")
+        check(f"budget: the run's failed sign-ins stay within {FAILED_SIGN_IN_BUDGET} (the address lockout is at {ADDRESS_LOCKOUT})",
+              len(counted) <= FAILED_SIGN_IN_BUDGET,
+              f"{len(counted)} failed sign-ins: make fewer wrong-password submissions, or run some cases on a second `warden serve`")
+        check("budget: no sign-in was refused as locked out", not locked,
+              f"{len(locked)} sign-in(s) were refused as locked out ({sorted({e.get('sub') or e.get('client_id') for e in locked})}):"
+              " a failed case after that saying 'Incorrect username or password' is the lockout, not the page")
+
+
+def register(warden, callback, refused, callback6=None):
     """Scopes, clients and users through the CLI; names the CLI refuses are recorded, not fatal."""
     cli = warden.cli
     cli("scope", "create", "profile.read", "--description", "Read your profile.")
@@ -657,6 +749,9 @@ def register(warden, callback, refused):
                 refused[(target, label)] = output.stderr.strip()
             elif target == "scope":
                 payload_scopes += ["--scope", payload]
+    if callback6 is not None:
+        cli("client", "create", "browser-ipv6", "--public", "--grant", "authorization_code", "--scope", "profile.read",
+            "--redirect-uri", callback6.redirect_uri, "--audience", "orders")
     cli("client", "create", "xss-scope", "--public", "--grant", "authorization_code", *payload_scopes,
         "--redirect-uri", callback.redirect_uri, "--audience", "orders")
     cli("user", "create", "alice", "--password-stdin", *alice_scopes, *payload_scopes, "--bcrypt-cost", "4", stdin=ALICE_PASSWORD + "\n")
@@ -709,13 +804,18 @@ def main():
     workdir = tempfile.mkdtemp(prefix="warden-browser-")
     warden = Warden(workdir)
     callback = Callback()
+    callback6, no_callback6 = None, ""
+    try:
+        callback6 = Callback("::1")
+    except OSError as error:
+        no_callback6 = f"the IPv6 loopback ::1 cannot be bound here: {error}"
     browser = None
     try:
         refused = {}
-        register(warden, callback, refused)
+        register(warden, callback, refused, callback6)
         warden.start()
         browser = Browser(screenshots)
-        run = Run(warden, callback, browser)
+        run = Run(warden, callback, browser, callback6, no_callback6)
         run.refused = refused
         run_case(browser, "1. sign in, consent, Allow", run.sign_in_and_allow)
         run_case(browser, "2. sign in, consent, Deny", run.deny)
@@ -732,6 +832,8 @@ def main():
             run_case(browser, f"6. user name {label}", run.xss_user, label, payload)
         run_case(browser, "7. Allow", run.lands_on_client, "allow")
         run_case(browser, "7. Deny", run.lands_on_client, "deny")
+        run_case(browser, "8. IPv6 loopback redirect URI", run.ipv6_loopback)
+        run_case(browser, "budget", run.failed_sign_in_budget)
         browser.case = "end"
         browser.poll_console()
     except Exception as error:
@@ -751,9 +853,12 @@ def main():
                 pass
         warden.stop()
         callback.server.shutdown()
+        if callback6 is not None:
+            callback6.server.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"screenshots: {screenshots}")
-    print(f"browser: {results['passed']} passed, {results['failed']} failed")
+    skipped = f", {results['skipped']} skipped" if results["skipped"] else ""
+    print(f"browser: {results['passed']} passed, {results['failed']} failed{skipped}")
     return 1 if results["failed"] else 0
 
 

@@ -125,6 +125,12 @@ enum AuthorizationServerAPIDescription {
     static func error(_ description: String) -> Either<OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response> {
         .response(description: description, content: json(errorSchema))
     }
+    /// RFC 6749 §5.2: `invalid_client` is 401 with a challenge for the scheme the client used.
+    static let invalidClient = Either<OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response>.response(
+        description: "invalid_client (RFC 6749 §5.2), with a Basic challenge",
+        headers: ["WWW-Authenticate": .b(.init(schemaOrContent: .a(.header(.string)), required: true))],
+        content: json(errorSchema)
+    )
     static let unavailable = error("temporarily_unavailable: the server cannot reach its storage")
 
     static let retryAfterIfSent: OpenAPI.Header.Map = [
@@ -158,7 +164,7 @@ enum AuthorizationServerAPIDescription {
                 responses: [
                     200: .response(description: "RFC 6749 §5.1", content: json(tokenSchema)),
                     400: error("invalid_request, invalid_grant, invalid_scope, invalid_target, unauthorized_client, unsupported_grant_type (RFC 6749 §5.2): also a malformed, oversized (16 KiB), duplicated-parameter, query-string or wrong-content-type request"),
-                    401: .response(description: "invalid_client (RFC 6749 §5.2), with a Basic challenge", headers: ["WWW-Authenticate": .b(.init(schemaOrContent: .a(.header(.string)), required: true))], content: json(errorSchema)),
+                    401: invalidClient,
                     503: unavailable,
                 ]
             )),
@@ -208,7 +214,7 @@ enum AuthorizationServerAPIDescription {
                 responses: [
                     200: .response(description: "RFC 7662 §2.2", content: json(introspectionSchema)),
                     400: error("invalid_request"),
-                    401: .response(description: "invalid_client", headers: ["WWW-Authenticate": .b(.init(schemaOrContent: .a(.header(.string)), required: true))], content: json(errorSchema)),
+                    401: invalidClient,
                     503: unavailable,
                 ]
             )),
@@ -218,7 +224,7 @@ enum AuthorizationServerAPIDescription {
                 responses: [
                     200: .response(description: "Revoked, or nothing to revoke (RFC 7009 §2.2): an empty body"),
                     400: error("invalid_request, unsupported_token_type"),
-                    401: .response(description: "invalid_client", headers: ["WWW-Authenticate": .b(.init(schemaOrContent: .a(.header(.string)), required: true))], content: json(errorSchema)),
+                    401: invalidClient,
                     503: unavailable,
                 ]
             )),
