@@ -42,6 +42,9 @@ import WardenTesting
         "", "{", "{\"keys\":", "{\"keys\": \"x\"}", "{\"keys\": [1, \"a\", null, {}]}", "{\"keys\": [{\"kty\": 1}]}",
         "{\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": 1e999, \"y\": []}]}", "[]", "null", "\u{FEFF}{\"keys\":[]}",
         "{\"keys\": [{\"kty\": \"RSA\", \"n\": \"AQAB\", \"e\": \"" + String(repeating: "A", count: 100_000) + "\"}]}",
+        // Past the 256 KiB document limit.
+        "{\"keys\": [" + String(repeating: "{},", count: 100_000) + "{}]}",
+        "{\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-256\", \"kid\": \"test-key\", \"x\": \"AAAA\", \"y\": \"AAAA\"}]}",
     ])
     func brokenKeySetsAreRefusedAndTokensWithThem(body: String) async throws {
         let issuer = await TestTokenIssuer()

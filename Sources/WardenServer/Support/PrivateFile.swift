@@ -1,3 +1,5 @@
+import Foundation  // `stat`'s members, for MemberImportVisibility in a clean build
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
