@@ -1,4 +1,4 @@
-import Foundation  // `stat`'s members, for MemberImportVisibility in a clean build
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -61,17 +61,18 @@ package enum PrivateFile {
             return
         }
         guard errno == EEXIST else { throw failure("cannot create \(path)") }
-        var target = stat()
-        guard stat(path, &target) == 0 else {
+        // `access` follows the link: ENOENT for a dangling one. (No `struct stat` here: on Linux
+        // its members belong to whichever module imported it first, and a clean build under
+        // MemberImportVisibility can refuse them where an incremental one did not.)
+        guard access(path, F_OK) == 0 else {
             throw Failure(description: "\(path) is a symbolic link to nothing; remove it or point it at the database", exists: false)
         }
     }
 
     /// Whether the file at `path` can be read or written by others than its owner.
     package static func isReadableByOthers(_ path: String) -> Bool {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return false }
-        return status.st_mode & 0o077 != 0
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber else { return false }
+        return mode.intValue & 0o077 != 0
     }
 
     private static func failure(_ what: String) -> Failure {
