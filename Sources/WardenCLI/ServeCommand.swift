@@ -31,10 +31,15 @@ struct ServeCommand: AsyncParsableCommand {
               --token-lifetime   WARDEN_TOKEN_LIFETIME     warden.tokenLifetime (300 seconds)
               --rotate-every     WARDEN_ROTATE_EVERY       warden.rotateEvery (seconds; off by default)
               --refresh-retry-window  WARDEN_REFRESH_RETRY_WINDOW  warden.refreshRetryWindow (30 seconds; 0 = off)
-              --trusted-proxy    WARDEN_TRUSTED_PROXIES    warden.trustedProxies (CIDRs; comma-separated in the environment)
-              --client-address-header  WARDEN_CLIENT_ADDRESS_HEADER  warden.clientAddressHeader (x-forwarded-for | forwarded)
-              --max-revocation-streams  WARDEN_MAX_REVOCATION_STREAMS  warden.maxRevocationStreams (1000)
-              --max-revocation-streams-per-address  WARDEN_MAX_REVOCATION_STREAMS_PER_ADDRESS  warden.maxRevocationStreamsPerAddress (16)
+              --trusted-proxy    WARDEN_TRUSTED_PROXIES    warden.trustedProxies (CIDRs)
+                                 (comma-separated in the environment; none by default)
+              --client-address-header                  WARDEN_CLIENT_ADDRESS_HEADER
+                                 warden.clientAddressHeader (x-forwarded-for | forwarded)
+              --max-revocation-streams                WARDEN_MAX_REVOCATION_STREAMS
+                                 warden.maxRevocationStreams (1000)
+              --max-revocation-streams-per-address
+                                 WARDEN_MAX_REVOCATION_STREAMS_PER_ADDRESS
+                                 warden.maxRevocationStreamsPerAddress (16)
               --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
               --config           WARDEN_CONFIG             (the file itself)
             """

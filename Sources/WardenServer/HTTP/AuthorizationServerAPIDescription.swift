@@ -137,6 +137,21 @@ enum AuthorizationServerAPIDescription {
         "Retry-After": .b(.init(schemaOrContent: .a(.header(.integer)), description: "Seconds to wait, when the server is at its stream limit", required: false))
     ]
 
+    /// An OAuth endpoint taking a form (token, introspection, revocation): its success, its
+    /// 400 errors, `invalid_client`, storage unreachable.
+    static func oauthForm(
+        summary: String,
+        body: JSONSchema,
+        success: Either<OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response>,
+        badRequest: String
+    ) -> OpenAPI.Operation {
+        OpenAPI.Operation(
+            summary: summary,
+            requestBody: form(body),
+            responses: [200: success, 400: error(badRequest), 401: invalidClient, 503: unavailable]
+        )
+    }
+
     static func query(_ name: String, _ schema: JSONSchema, _ description: String) -> Either<OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter> {
         .b(.query(name: name, schemaOrContent: .a(.init(schema, style: .form)), description: description))
     }
@@ -158,15 +173,11 @@ enum AuthorizationServerAPIDescription {
                     503: unavailable,
                 ]
             )),
-            Described(method: .post, path: "/oauth2/token", operation: .init(
+            Described(method: .post, path: "/oauth2/token", operation: oauthForm(
                 summary: "Token endpoint: client_credentials, password, authorization_code (PKCE S256), refresh_token, token exchange (RFC 6749 §3.2, RFC 8693)",
-                requestBody: form(tokenRequestSchema),
-                responses: [
-                    200: .response(description: "RFC 6749 §5.1", content: json(tokenSchema)),
-                    400: error("invalid_request, invalid_grant, invalid_scope, invalid_target, unauthorized_client, unsupported_grant_type (RFC 6749 §5.2): also a malformed, oversized (16 KiB), duplicated-parameter, query-string or wrong-content-type request"),
-                    401: invalidClient,
-                    503: unavailable,
-                ]
+                body: tokenRequestSchema,
+                success: .response(description: "RFC 6749 §5.1", content: json(tokenSchema)),
+                badRequest: "invalid_request, invalid_grant, invalid_scope, invalid_target, unauthorized_client, unsupported_grant_type (RFC 6749 §5.2): also a malformed, oversized (16 KiB), duplicated-parameter, query-string or wrong-content-type request"
             )),
             Described(method: .get, path: "/oauth2/authorize", operation: .init(
                 summary: "Authorization endpoint: login page (RFC 6749 §4.1.1)",
@@ -208,25 +219,17 @@ enum AuthorizationServerAPIDescription {
                     503: unavailable,
                 ]
             )),
-            Described(method: .post, path: "/oauth2/introspect", operation: .init(
+            Described(method: .post, path: "/oauth2/introspect", operation: oauthForm(
                 summary: "Token introspection for confidential clients (RFC 7662)",
-                requestBody: form(tokenFormSchema(hintsAreChecked: false)),
-                responses: [
-                    200: .response(description: "RFC 7662 §2.2", content: json(introspectionSchema)),
-                    400: error("invalid_request"),
-                    401: invalidClient,
-                    503: unavailable,
-                ]
+                body: tokenFormSchema(hintsAreChecked: false),
+                success: .response(description: "RFC 7662 §2.2", content: json(introspectionSchema)),
+                badRequest: "invalid_request"
             )),
-            Described(method: .post, path: "/oauth2/revoke", operation: .init(
+            Described(method: .post, path: "/oauth2/revoke", operation: oauthForm(
                 summary: "Token revocation (RFC 7009): access tokens by jti, refresh tokens with their family; only the client's own",
-                requestBody: form(tokenFormSchema(hintsAreChecked: true)),
-                responses: [
-                    200: .response(description: "Revoked, or nothing to revoke (RFC 7009 §2.2): an empty body"),
-                    400: error("invalid_request, unsupported_token_type"),
-                    401: invalidClient,
-                    503: unavailable,
-                ]
+                body: tokenFormSchema(hintsAreChecked: true),
+                success: .response(description: "Revoked, or nothing to revoke (RFC 7009 §2.2): an empty body"),
+                badRequest: "invalid_request, unsupported_token_type"
             )),
             Described(method: .get, path: "/oauth2/revocations", operation: .init(
                 summary: "Revocation feed: a JSON page after a cursor, or with Accept: text/event-stream a live stream resuming from Last-Event-ID",
