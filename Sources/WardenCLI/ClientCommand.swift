@@ -89,10 +89,10 @@ struct ClientCommand: AsyncParsableCommand {
                 let known = Set(try await db.scopes().map(\.scope))
                 let unknown = scopeSet.filter { !known.contains($0) }
                 guard unknown.isEmpty else {
-                    throw ValidationError("unknown scopes: \(unknown.map(\.rawValue).joined(separator: " ")); create them with `warden scope create`")
+                    throw CommandFailure.refused("unknown scopes: \(unknown.map(\.rawValue).joined(separator: " ")); create them with `warden scope create`")
                 }
                 do { try await db.createClient(record) } catch let error as StoreError where error.code == .conflict {
-                    throw ValidationError("the client \(id) exists already")
+                    throw CommandFailure.refused("the client \(id) exists already")
                 }
             }
             var json = ClientCommand.json(record)
@@ -126,7 +126,7 @@ struct ClientCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            guard try await store.withStore({ try await $0.deleteClient(id: id) }) else { throw ValidationError("no client \(id)") }
+            guard try await store.withStore({ try await $0.deleteClient(id: id) }) else { throw CommandFailure.refused("no client \(id)") }
             output.print(.object(["deleted": .string(id)]), text: "deleted client \(id)")
         }
     }

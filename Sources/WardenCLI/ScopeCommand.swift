@@ -23,7 +23,7 @@ struct ScopeCommand: AsyncParsableCommand {
                 do {
                     try await db.createScope(ScopeRecord(scope: scope, description: description))
                 } catch let error as StoreError where error.code == .conflict {
-                    throw ValidationError("the scope \(name) exists already")
+                    throw CommandFailure.refused("the scope \(name) exists already")
                 }
             }
             output.print(.object(["scope": .string(scope.rawValue), "description": .string(description)]), text: "created scope \(scope)")
@@ -53,7 +53,7 @@ struct ScopeCommand: AsyncParsableCommand {
         func run() async throws {
             guard let scope = try? Scope(validating: name) else { throw ValidationError("'\(name)' is not a valid scope token") }
             let deleted = try await store.withStore { try await $0.deleteScope(scope) }
-            guard deleted else { throw ValidationError("no scope \(name)") }
+            guard deleted else { throw CommandFailure.refused("no scope \(name)") }
             output.print(.object(["deleted": .string(name)]), text: "deleted scope \(name)")
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -141,12 +142,13 @@ struct ServeCommand: AsyncParsableCommand {
             let server = try await AuthorizationServer.start(configuration: configuration, store: db, masterKey: masterKey, prometheus: registry, logger: logger)
             if createdKey { say("created master key file \(keySource) (mode 0600): back it up; without it the signing keys cannot be read") }
             if firstStart {
+                let (sameDatabase, note) = store.sameDatabaseArguments(settings)
                 say("""
                     First start: database \(databasePath) created with an \(configuration.keys.algorithm) signing key.
-                    Create scopes, clients and users with the same database, e.g.:
-                      warden scope create orders.read --description "Read orders" --database \(databasePath)
-                      warden client create my-service --grant client_credentials --scope orders.read --audience orders --database \(databasePath)
-                      warden user create alice --password-stdin --scope orders.read --database \(databasePath)
+                    Create scopes, clients and users with the same database, e.g.:\(note.map { "\n  " + $0 } ?? "")
+                      warden scope create orders.read --description "Read orders"\(sameDatabase)
+                      warden client create my-service --grant client_credentials --scope orders.read --audience orders\(sameDatabase)
+                      echo 'a long password' | warden user create alice --password-stdin --scope orders.read\(sameDatabase)
                     """)
             }
             let app = Application(
@@ -169,7 +171,13 @@ struct ServeCommand: AsyncParsableCommand {
             // On PostgreSQL: other nodes' revocations and key changes, at once (LISTEN/NOTIFY).
             if let changes = server.changeService { services.append(changes) }
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+            do {
+                try await group.run()
+            } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
+                throw CommandFailure(.unavailable, error.errnoCode == EADDRINUSE
+                    ? "cannot listen on \(host):\(port): the address is in use (another warden serve, or another program); stop it or choose another --port"
+                    : "cannot listen on \(host):\(port): permission denied (ports below 1024 need privileges); choose another --port")
+            }
         }
     }
 }

@@ -38,18 +38,45 @@ struct StoreOptions: ParsableArguments {
             do {
                 providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(path)))
             } catch {
-                throw ValidationError("cannot read the config file \(path): \(error)")
+                throw CommandFailure(.configuration, "cannot read the config file \(path): \(error)")
             }
         }
         return ConfigReader(providers: providers)
     }
 
-    /// The database location safe to print: a URL's password replaced by `***`.
+    /// The database location safe to print: a URL without its password.
     func printableDatabase(_ settings: ConfigReader) -> String {
         let location = databasePath(settings)
         guard location.contains("://"), var components = URLComponents(string: location), components.password != nil else { return location }
-        components.password = "***"
+        components.password = nil
         return components.string ?? "(database URL)"
+    }
+
+    /// What an admin command needs to reach the database `serve` uses, to paste after it: the
+    /// `--config` or `--database` given to serve (nothing when it came from the environment,
+    /// which the admin command reads too). A URL holding a password is never printed: then the
+    /// arguments read it from `WARDEN_DATABASE`, and `note` says to set it.
+    func sameDatabaseArguments(_ settings: ConfigReader) -> (arguments: String, note: String?) {
+        var arguments = ""
+        var note: String?
+        if let config { arguments += " --config " + Self.shellQuoted(config) }
+        if let database {
+            if database.contains("://"), URLComponents(string: database)?.password != nil {
+                arguments += #" --database "$WARDEN_DATABASE""#
+                note = "export WARDEN_DATABASE='<the database URL given to serve, password included>'"
+            } else {
+                arguments += " --database " + Self.shellQuoted(database)
+            }
+        }
+        if let masterKeyFile { arguments += " --master-key-file " + Self.shellQuoted(masterKeyFile) }
+        return (arguments, note)
+    }
+
+    /// `text` as one shell word: as it is when it holds only safe characters, else in single quotes.
+    static func shellQuoted(_ text: String) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,")
+        if !text.isEmpty, text.allSatisfy({ safe.contains($0) }) { return text }
+        return "'" + text.replacingOccurrences(of: "'", with: #"'''"#) + "'"
     }
 
     func databasePath(_ settings: ConfigReader) -> String {
@@ -114,7 +141,7 @@ struct StoreOptions: ParsableArguments {
         // Beside a SQLite file by default; a PostgreSQL deployment names its key (or sets
         // WARDEN_MASTER_KEY): every node must use the same one.
         guard let path = settings.string(forKey: "warden.masterKeyFile") ?? (isURL ? nil : database + ".key") else {
-            throw ValidationError("with PostgreSQL, set WARDEN_MASTER_KEY or --master-key-file (the same on every node)")
+            throw CommandFailure(.configuration, "with PostgreSQL, set WARDEN_MASTER_KEY or --master-key-file (the same on every node)")
         }
         let (key, created) = try MasterKey.loadOrCreate(path: path)
         return (key, created, path)

@@ -12,15 +12,24 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke an access token by its jti: it joins the revocation feed, which subscribed services follow."
+            abstract: "Revoke an access token by its jti: it joins the revocation feed, which subscribed services follow.",
+            usage: "warden token revoke <jti> [--lifetime <seconds>] [--database <path-or-url>] [--json]"
         )
-        @Argument(help: "The token's jti (from the audit log or introspection). A jti may start with \"-\": put `--` before it (`warden token revoke -- -Xy…`).") var jti: String
+        // Any unrecognized word is the jti: tokens minted by older versions (or other servers) may
+        // have a base64url jti beginning with "-", which would otherwise read as an option.
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The token's jti (from the audit log or introspection); one beginning with \"-\" needs no `--`.", valueName: "jti"))
+        var words: [String] = []
         @Option(help: ArgumentHelp("Keep the entry this many seconds when the token is unknown here (default: the longest token lifetime).", valueName: "seconds"))
         var lifetime = 3600
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            // `--` (which older instructions asked for) is not part of the jti.
+            let words = words.first == "--" ? Array(words.dropFirst()) : words
+            guard words.count == 1, let jti = words.first else {
+                throw ValidationError(words.isEmpty ? "give the jti of the token to revoke" : "give one jti (got \(words.count) words)")
+            }
             guard !jti.isEmpty, jti.utf8.count <= 256 else { throw ValidationError("invalid jti") }
             let now = Date()
             let record = try await store.withStore { db in

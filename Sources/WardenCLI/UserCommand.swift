@@ -47,10 +47,10 @@ struct UserCommand: AsyncParsableCommand {
                 let known = Set(try await db.scopes().map(\.scope))
                 let unknown = scopeSet.filter { !known.contains($0) }
                 guard unknown.isEmpty else {
-                    throw ValidationError("unknown scopes: \(unknown.map(\.rawValue).joined(separator: " ")); create them with `warden scope create`")
+                    throw CommandFailure.refused("unknown scopes: \(unknown.map(\.rawValue).joined(separator: " ")); create them with `warden scope create`")
                 }
                 do { try await db.createUser(user) } catch let error as StoreError where error.code == .conflict {
-                    throw ValidationError("the user \(name) exists already")
+                    throw CommandFailure.refused("the user \(name) exists already")
                 }
             }
             output.print(UserCommand.json(user), text: "created user \(name)\(disabled ? " (disabled)" : "")")
@@ -77,7 +77,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            guard try await store.withStore({ try await $0.deleteUser(named: name) }) else { throw ValidationError("no user \(name)") }
+            guard try await store.withStore({ try await $0.deleteUser(named: name) }) else { throw CommandFailure.refused("no user \(name)") }
             output.print(.object(["deleted": .string(name)]), text: "deleted user \(name)")
         }
     }

@@ -20,24 +20,37 @@ public struct PostgresConnectionURL: Sendable {
     public var queryTimeout: Duration
     /// The `sslmode` in force: the URL's, or the default for its host.
     public let sslMode: String
+    /// Host, port, user and database as given (for messages; never the password).
+    public let host: String
+    public let port: Int
+    public let user: String
+    public let database: String?
+    /// The TLS settings `sslmode` gave, for a connection opened outside the pool (``PostgresConnectionProbe``).
+    let tls: TLSConfiguration?
+    let tlsRequired: Bool
+    let password: String?
+    /// `connect_timeout`.
+    public var connectTimeout: Duration { configuration.options.connectTimeout }
+    /// Whether the server's certificate names the host (`verify-full`).
+    let verifiesHostName: Bool
 
     public init(_ url: String) throws {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
-        else { throw StoreError(.unavailable, "not a postgres://user@host/database URL") }
+        else { throw Self.mistake("not a postgres://user@host/database URL") }
         var parameters: [String: String] = [:]
         for item in components.queryItems ?? [] {
-            guard parameters[item.name] == nil else { throw StoreError(.unavailable, "database URL: \(item.name) given twice") }
+            guard parameters[item.name] == nil else { throw Self.mistake("\(item.name) given twice") }
             parameters[item.name] = item.value ?? ""
         }
         func seconds(_ name: String, default value: Double) throws -> Duration {
             guard let text = parameters.removeValue(forKey: name) else { return .milliseconds(Int64(value * 1000)) }
-            guard let number = Double(text), number > 0, number <= 3600 else { throw StoreError(.unavailable, "database URL: \(name) must be seconds in (0, 3600]") }
+            guard let number = Double(text), number > 0, number <= 3600 else { throw Self.mistake("\(name) must be seconds in (0, 3600]") }
             return .milliseconds(Int64(number * 1000))
         }
         func count(_ name: String, default value: Int) throws -> Int {
             guard let text = parameters.removeValue(forKey: name) else { return value }
-            guard let number = Int(text), (0...1000).contains(number) else { throw StoreError(.unavailable, "database URL: \(name) must be 0…1000") }
+            guard let number = Int(text), (0...1000).contains(number) else { throw Self.mistake("\(name) must be 0…1000") }
             return number
         }
 
@@ -51,6 +64,10 @@ public struct PostgresConnectionURL: Sendable {
         // On loopback there is no network to protect, and local servers rarely have TLS.
         let mode = parameters.removeValue(forKey: "sslmode") ?? (Self.isLoopback(host) ? "prefer" : "verify-full")
         self.sslMode = mode
+        self.host = host
+        self.port = components.port ?? 5432
+        self.user = user
+        self.password = components.password
         let clientTLS: PostgresClient.Configuration.TLS
         switch mode {
         case "disable":
@@ -66,10 +83,14 @@ public struct PostgresConnectionURL: Sendable {
             tls.certificateVerification = .fullVerification
             clientTLS = .require(tls)
         default:
-            throw StoreError(.unavailable, "database URL: sslmode must be disable, prefer, require, verify-ca or verify-full")
+            throw Self.mistake("sslmode must be disable, prefer, require, verify-ca or verify-full")
         }
 
+        self.tls = mode == "disable" ? nil : tls
+        self.tlsRequired = mode != "disable" && mode != "prefer"
+        self.verifiesHostName = mode == "verify-full"
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        self.database = database.isEmpty ? nil : database
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: database.isEmpty ? nil : database, tls: clientTLS
@@ -78,14 +99,19 @@ public struct PostgresConnectionURL: Sendable {
         configuration.options.minimumConnections = try count("pool_min", default: 0)
         configuration.options.maximumConnections = try count("pool_max", default: 20)
         guard configuration.options.maximumConnections >= max(1, configuration.options.minimumConnections) else {
-            throw StoreError(.unavailable, "database URL: pool_max must be at least 1 and at least pool_min")
+            throw Self.mistake("pool_max must be at least 1 and at least pool_min")
         }
         configuration.options.additionalStartupParameters = [("application_name", parameters.removeValue(forKey: "application_name") ?? "warden")]
         self.queryTimeout = try seconds("query_timeout", default: 5)
         if let unknown = parameters.keys.sorted().first {
-            throw StoreError(.unavailable, "database URL: unknown parameter \(unknown)")
+            throw Self.mistake("unknown parameter \(unknown) (known: sslmode, sslrootcert, connect_timeout, query_timeout, pool_min, pool_max, application_name)")
         }
         self.configuration = configuration
+    }
+
+    /// A URL that cannot work as written: said to the operator as it is (never holds the password).
+    static func mistake(_ reason: String) -> StoreError {
+        StoreError(.misconfigured, "database URL: \(reason)", reason: reason)
     }
 
     /// `localhost`, 127.0.0.0/8 or ::1 (as URLComponents gives the host, without brackets).

@@ -24,25 +24,44 @@ public final class PostgresStore: AuthorizationStore, Service {
     /// of hanging).
     let queryTimeout: Duration
 
-    public init(configuration: PostgresClient.Configuration, queryTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "warden.postgres")) {
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    /// Why connections fail, in words (from a URL only): asked at ``migrate()`` and while the
+    /// database cannot be reached.
+    let probe: PostgresConnectionProbe?
+    let outage: PostgresOutageDiagnosis
+
+    public convenience init(configuration: PostgresClient.Configuration, queryTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "warden.postgres")) {
+        self.init(configuration: configuration, queryTimeout: queryTimeout, probe: nil, logger: logger)
+    }
+
+    init(configuration: PostgresClient.Configuration, queryTimeout: Duration, probe: PostgresConnectionProbe?, logger: Logger) {
+        // The pool logs every failed connection attempt at info, a dozen a minute while the
+        // database is away; the store says why once (``PostgresOutageDiagnosis``). At debug and
+        // trace they are all shown.
+        var background = logger
+        if background.logLevel > .debug { background.logLevel = max(background.logLevel, .warning) }
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.queryTimeout = queryTimeout
         self.logger = logger
+        self.probe = probe
+        self.outage = PostgresOutageDiagnosis(probe: probe, logger: logger)
     }
 
     /// From a URL: `postgres://user:password@host:port/database?sslmode=…&pool_max=…` — see
     /// ``PostgresConnectionURL`` for the parameters.
     public convenience init(url: String, logger: Logger = Logger(label: "warden.postgres")) throws {
         let parsed = try PostgresConnectionURL(url)
-        self.init(configuration: parsed.configuration, queryTimeout: parsed.queryTimeout, logger: logger)
+        self.init(configuration: parsed.configuration, queryTimeout: parsed.queryTimeout, probe: PostgresConnectionProbe(url: parsed), logger: logger)
     }
 
     public func run() async {
         await client.run()
     }
 
-    /// Creates the schema if needed (under an advisory lock, so nodes starting together do not race).
+    /// Creates the schema if needed (under an advisory lock, so nodes starting together do not
+    /// race). A database that cannot be reached fails here at once with the cause in words
+    /// (one direct connection first), not after the pool's retries and the query timeout.
     public func migrate() async throws {
+        if let probe, let failure = await probe.run(logger: logger) { throw failure }
         try await translate { [self] in
             try await client.withConnection { connection in
                 try await connection.query("SELECT pg_advisory_lock(\(Self.revocationLock + 1))", logger: logger)
@@ -65,6 +84,9 @@ public final class PostgresStore: AuthorizationStore, Service {
     func translate<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
             return try await Deadline.run(queryTimeout, body)
+        } catch let error as StoreError where error.code == .unavailable && error.reason == nil {
+            // The statement's deadline passed: say why connections fail, if that is known.
+            throw StoreError(.unavailable, error.debugDescription, reason: outage.reason())
         } catch let error as StoreError {
             throw error
         } catch let error as PSQLError {

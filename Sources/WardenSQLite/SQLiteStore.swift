@@ -37,8 +37,10 @@ public final class SQLiteStore: AuthorizationStore {
                 }
             }
             connection = try await SQLiteConnection.open(storage: path == ":memory:" ? .memory : .file(path: path), logger: logger)
+        } catch let failure as PrivateFile.Failure {
+            throw StoreError(.unavailable, "cannot open \(path): \(failure)", reason: failure.description)
         } catch {
-            throw StoreError(.unavailable, "cannot open \(path): \(error)")
+            throw StoreError(.unavailable, "cannot open \(path): \(error)", reason: "cannot open \(path) as a SQLite database (\(error))")
         }
         let store = SQLiteStore(connection: connection, path: path, logger: logger)
         try await store.execute("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")

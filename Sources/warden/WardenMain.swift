@@ -1,8 +1,10 @@
-import ArgumentParser
 import WardenCLI
 
-/// The `warden` executable: the commands live in WardenCLI (so tests run them in-process).
+/// The `warden` executable: the commands live in WardenCLI (so tests run them in-process), and
+/// so does the entry point that turns failures into one line and an exit code.
 @main
-struct WardenMain: AsyncParsableCommand {
-    static let configuration = WardenCommand.configuration
+struct WardenMain {
+    static func main() async {
+        await WardenEntryPoint.main()
+    }
 }

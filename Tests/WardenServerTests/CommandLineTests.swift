@@ -51,8 +51,9 @@ import WardenSQLite
             // Revoking by jti reaches introspection and the feed at once.
             let token = try #require(issued.accessToken)
             let jti = try await server.verifier(audience: "inventory").verify(token).tokenID
-            // A jti is base64url and may start with "-": `--` keeps it an argument.
-            try await Self.run(["token", "revoke"] + common + ["--", jti])
+            // New jtis are 128 bits in hex: none begins with "-", so each pastes as an argument.
+            #expect(jti.utf8.count == 32 && jti.allSatisfy { $0.isHexDigit && !$0.isUppercase })
+            try await Self.run(["token", "revoke", jti] + common)
             let introspection = try await server.post("/oauth2/introspect", [("token", token)], basic: ("inventory-sync", "inventory-sync-secret-0123"))
             #expect(introspection.json["active"] as? Bool == false)
             let feed = try await server.get("/oauth2/revocations").json["revocations"] as? [[String: Any]] ?? []

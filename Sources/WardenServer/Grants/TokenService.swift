@@ -127,7 +127,7 @@ public struct TokenService: Sendable {
             audience: audience,
             expiresAt: expiresAt,
             issuedAt: issuedAt,
-            tokenID: OpaqueToken.generate(bytes: 16),
+            tokenID: OpaqueToken.identifier(),
             clientID: client.id,
             scope: scope,
             actor: actor

@@ -36,6 +36,9 @@ public struct CleanupService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await runOnce() } catch {
+                    // Shutting down (say, the port could not be bound) cancels a pass under way:
+                    // not a failure worth a line before the reason the server stopped.
+                    if Task.isCancelled { break }
                     logger.warning("cleanup failed", metadata: ["error": "\(error)"])
                 }
                 try? await Task.sleep(for: interval)

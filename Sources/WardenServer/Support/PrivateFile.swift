@@ -60,7 +60,19 @@ package enum PrivateFile {
             guard fchmod(descriptor, 0o600) == 0 else { throw failure("cannot set the mode of \(path)") }
             return
         }
-        guard errno == EEXIST else { throw failure("cannot create \(path)") }
+        guard errno == EEXIST else {
+            let code = errno
+            let directory = (path as NSString).deletingLastPathComponent
+            switch code {
+            case ENOENT:
+                throw Failure(description: "cannot create \(path): the directory \(directory.isEmpty ? "." : directory) does not exist; create it or choose another path", exists: false)
+            case EACCES, EPERM:
+                throw Failure(description: "cannot create \(path): permission denied in \(directory.isEmpty ? "." : directory) (running as uid \(getuid()))", exists: false)
+            default:
+                errno = code
+                throw failure("cannot create \(path)")
+            }
+        }
         // `access` follows the link: ENOENT for a dangling one. (No `struct stat` here: on Linux
         // its members belong to whichever module imported it first, and a clean build under
         // MemberImportVisibility can refuse them where an incremental one did not.)

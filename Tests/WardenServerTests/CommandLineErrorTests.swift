@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+import WardenCLI
+
+/// What a person sees when a `warden` command fails, from the real executable: one line on
+/// standard error that names the cause and the fix, no usage text after a failure while
+/// running (usage only for usage mistakes), the documented exit code, never a password.
+@Suite struct CommandLineErrorTests {
+    struct Outcome {
+        let status: Int32?
+        let output: String
+        let errors: String
+        var errorLines: [Substring] { errors.split(separator: "\n") }
+    }
+
+    static func warden(_ arguments: [String], environment: [String: String] = [:], within seconds: Double = 60) async throws -> Outcome {
+        let name = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: name + ".out")
+            try? FileManager.default.removeItem(atPath: name + ".err")
+        }
+        let child = try ChildProcess(WardenProcess.binary, arguments, environment: environment, output: name + ".out", errors: name + ".err")
+        let status = try await child.wait(within: seconds)
+        if status == nil { child.signal(SIGKILL) }
+        return Outcome(
+            status: status,
+            output: (try? String(contentsOfFile: name + ".out", encoding: .utf8)) ?? "",
+            errors: (try? String(contentsOfFile: name + ".err", encoding: .utf8)) ?? ""
+        )
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func aFailureWhileRunningIsOneLineWithItsExitCodeAndNoUsage() async throws {
+        let directory = try Self.temporaryDirectory()
+        let common = ["--database", directory + "/w.sqlite"]
+        #expect(try await Self.warden(["scope", "create", "me", "--description", "Me"] + common).status == 0)
+
+        let again = try await Self.warden(["scope", "create", "me", "--description", "Me"] + common)
+        #expect(again.status == CommandFailure.Kind.refused.rawValue)
+        #expect(again.errors == "Error: the scope me exists already\n")
+        #expect(again.output.isEmpty)
+
+        let missing = try await Self.warden(["client", "delete", "nobody"] + common)
+        #expect(missing.status == 1 && missing.errors == "Error: no client nobody\n", "\(missing)")
+
+        // A usage mistake found while running: the message and where help is, exit 64.
+        let usage = try await Self.warden(["audit", "--limit", "0"] + common)
+        #expect(usage.status == 64)
+        #expect(usage.errorLines == ["Error: --limit must be 1…100000", "See 'warden audit --help'."], "\(usage)")
+
+        // Found while parsing: swift-argument-parser's answer with the subcommand's usage.
+        let parsing = try await Self.warden(["scope", "create"] + common)
+        #expect(parsing.status == 64)
+        #expect(parsing.errors.contains("Usage: warden scope create <name>"), "\(parsing)")
+    }
+
+    @Test func aDatabaseInADirectoryThatDoesNotExistNamesTheDirectory() async throws {
+        let directory = try Self.temporaryDirectory() + "/not-there"
+        let outcome = try await Self.warden(["scope", "list", "--database", directory + "/x.sqlite"])
+        #expect(outcome.status == CommandFailure.Kind.unavailable.rawValue)
+        #expect(outcome.errorLines.count == 1)
+        #expect(outcome.errors.contains("the directory \(directory) does not exist"), "\(outcome)")
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    @Test func aMisspeltDatabaseURLOptionIsAConfigurationError() async throws {
+        let outcome = try await Self.warden(["scope", "list", "--database", "postgres://warden:s3cret-pass@127.0.0.1:1/warden?sslmod=disable"])
+        #expect(outcome.status == CommandFailure.Kind.configuration.rawValue)
+        #expect(outcome.errors.hasPrefix("Error: invalid database URL: unknown parameter sslmod"), "\(outcome)")
+        #expect(!outcome.errors.contains("s3cret-pass"))
+    }
+
+    /// `warden token revoke` takes any jti, one beginning with "-" too (a third of the base64url
+    /// jtis older versions minted); new jtis are hex and never begin with "-".
+    @Test func tokenRevokeTakesAJTIBeginningWithADash() async throws {
+        let directory = try Self.temporaryDirectory()
+        for jti in ["-Xy3_abcDEF", "--not-an-option", "-h2"] {
+            let outcome = try await Self.warden(["token", "revoke", jti, "--database", directory + "/w.sqlite", "--json"])
+            #expect(outcome.status == 0, "\(jti): \(outcome)")
+            #expect(outcome.output.contains(#""jti":"\#(jti)""#), "\(outcome)")
+        }
+        let twoWords = try await Self.warden(["token", "revoke", "a", "b", "--database", directory + "/w.sqlite"])
+        #expect(twoWords.status == 64)
+    }
+
+    @Test func serveOnATakenPortSaysSoAndNothingElse() async throws {
+        let directory = try Self.temporaryDirectory()
+        let first = try await WardenProcess.start(database: directory + "/a.sqlite", issuer: "http://127.0.0.1", masterKey: Self.masterKey())
+        let outcome: Outcome
+        do {
+            outcome = try await Self.warden(["serve", "--port", "\(first.port)", "--database", directory + "/b.sqlite", "--log-level", "info"], environment: ["WARDEN_MASTER_KEY": Self.masterKey()])
+        } catch {
+            await first.stop()
+            throw error
+        }
+        #expect(outcome.status == CommandFailure.Kind.unavailable.rawValue)
+        #expect(outcome.errors.contains("Error: cannot listen on 127.0.0.1:\(first.port): the address is in use"), "\(outcome)")
+        #expect(!outcome.errors.contains("cleanup failed"), "\(outcome)")
+        await first.stop()
+    }
+
+    /// The first-start hints can be pasted: the database as given (quoted for the shell), and a
+    /// URL holding a password as `$WARDEN_DATABASE`, never printed.
+    @Test func firstStartHintsCanBePasted() async throws {
+        let directory = try Self.temporaryDirectory() + "/with space"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let database = directory + "/w.sqlite"
+        let outcome = try await Self.startAndStop(["serve", "--port", "0", "--database", database])
+        #expect(outcome.output.contains("--database '\(database)'"), "\(outcome)")
+        // Pasted as printed, a hint works.
+        let hint = try #require(outcome.output.split(separator: "\n").first { $0.contains("warden scope create") })
+        let words = Self.shellWords(String(hint.drop { $0 == " " }))
+        #expect(try await Self.warden(Array(words.dropFirst())).status == 0)
+
+        guard let url = ProcessInfo.processInfo.environment["WARDEN_POSTGRES_URL"], !url.isEmpty else { return }
+        try await PostgresTestDatabase.with(url: url) { database in
+            var components = try #require(URLComponents(string: database))
+            components.password = "s3cret-pass"  // trust authentication on the test server: ignored
+            let withPassword = try #require(components.string)
+            let outcome = try await Self.startAndStop(["serve", "--port", "0", "--database", withPassword], environment: ["WARDEN_MASTER_KEY": Self.masterKey()])
+            #expect(outcome.output.contains(#"--database "$WARDEN_DATABASE""#), "\(outcome)")
+            #expect(!outcome.output.contains("s3cret-pass") && !outcome.errors.contains("s3cret-pass"))
+            #expect(!outcome.output.contains("***"))
+        }
+    }
+
+    // MARK: PostgreSQL connection failures, said at once with their cause
+
+    static func postgresURL() -> URLComponents? {
+        guard let url = ProcessInfo.processInfo.environment["WARDEN_POSTGRES_URL"], !url.isEmpty else { return nil }
+        return URLComponents(string: url)
+    }
+
+    @Test(.enabled(if: postgresURL() != nil, "needs WARDEN_POSTGRES_URL (CI always sets it)"))
+    func postgresFailuresNameTheCauseAndTheFix() async throws {
+        let base = try #require(Self.postgresURL())
+        var cases: [(URLComponents, String)] = []
+        // The test server offers no TLS.
+        var tls = base
+        tls.queryItems = [URLQueryItem(name: "sslmode", value: "verify-full")]
+        cases.append((tls, "does not offer TLS, and sslmode=verify-full requires it: use sslmode=disable"))
+        var noDatabase = base
+        noDatabase.path = "/warden_no_such_database"
+        cases.append((noDatabase, "the database warden_no_such_database does not exist"))
+        var refused = base
+        refused.port = 1
+        cases.append((refused, "nothing accepts connections at \(base.host ?? ""):1 (connection refused)"))
+        for (components, expected) in cases {
+            var components = components
+            components.password = "s3cret-pass"
+            let started = Date()
+            let outcome = try await Self.warden(["scope", "list", "--database", try #require(components.string)])
+            #expect(outcome.status == CommandFailure.Kind.unavailable.rawValue)
+            #expect(outcome.errors.contains(expected), "\(outcome)")
+            #expect(outcome.errorLines.count == 1, "\(outcome)")
+            #expect(!outcome.errors.contains("s3cret-pass"))
+            // At once: not after the pool's retries and the 5 s query timeout.
+            #expect(Date().timeIntervalSince(started) < 4.5, "\(expected)")
+        }
+    }
+
+    // MARK: Helpers
+
+    static func masterKey() -> String {
+        Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+    }
+
+    /// Starts `warden serve`, waits for its "serving" line, stops it with SIGTERM.
+    static func startAndStop(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+        let name = FileManager.default.temporaryDirectory.appendingPathComponent("warden-serve-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: name + ".out")
+            try? FileManager.default.removeItem(atPath: name + ".err")
+        }
+        let child = try ChildProcess(WardenProcess.binary, arguments, environment: environment, output: name + ".out", errors: name + ".err")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, child.isRunning {
+            if ((try? String(contentsOfFile: name + ".out", encoding: .utf8)) ?? "").contains("warden serving") { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        child.signal(SIGTERM)
+        let status = try await child.wait(within: 30)
+        if status == nil { child.signal(SIGKILL) }
+        return Outcome(
+            status: status,
+            output: (try? String(contentsOfFile: name + ".out", encoding: .utf8)) ?? "",
+            errors: (try? String(contentsOfFile: name + ".err", encoding: .utf8)) ?? ""
+        )
+    }
+
+    /// Splits a line the way a POSIX shell does for the quoting the hints use ('…' and "…").
+    static func shellWords(_ line: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "'" || character == "\"" {
+                quote = character
+                inWord = true
+            } else if character == " " {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+}
