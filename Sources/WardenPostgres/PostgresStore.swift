@@ -80,10 +80,15 @@ public final class PostgresStore: AuthorizationStore, Service {
 
     // MARK: Helpers
 
-    /// Runs `body` within ``queryTimeout`` and turns every failure into a ``StoreError``.
+    /// Runs `body` within ``queryTimeout`` (within what is left of it, inside a request that
+    /// already spent some: ``StorageRequestBudget``) and turns every failure into a ``StoreError``.
     func translate<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await Deadline.run(queryTimeout, body)
+            let timeout = StorageRequestBudget.remaining(of: queryTimeout)
+            guard timeout > .zero else {
+                throw StoreError(.unavailable, "this request spent its query_timeout (\(queryTimeout)) on earlier statements")
+            }
+            return try await Deadline.run(timeout, body)
         } catch let error as StoreError where error.code == .unavailable && error.reason == nil {
             // The statement's deadline passed: say why connections fail, if that is known.
             throw StoreError(.unavailable, error.debugDescription, reason: outage.reason())

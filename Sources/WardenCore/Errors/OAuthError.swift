@@ -3,10 +3,14 @@
 public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     public let code: String
     public let errorDescription: String
+    /// Seconds after which the request may be tried again (`Retry-After`, RFC 9110 §10.2.3),
+    /// for `temporarily_unavailable`.
+    public let retryAfter: Int?
 
-    public init(code: String, description: String) {
+    public init(code: String, description: String, retryAfter: Int? = nil) {
         self.code = code
         self.errorDescription = description
+        self.retryAfter = retryAfter
     }
 
     public static func invalidRequest(_ description: String) -> OAuthError { .init(code: "invalid_request", description: description) }
@@ -18,7 +22,7 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func invalidTarget(_ description: String) -> OAuthError { .init(code: "invalid_target", description: description) }
     public static func accessDenied(_ description: String) -> OAuthError { .init(code: "access_denied", description: description) }
     public static func serverError(_ description: String) -> OAuthError { .init(code: "server_error", description: description) }
-    public static func temporarilyUnavailable(_ description: String) -> OAuthError { .init(code: "temporarily_unavailable", description: description) }
+    public static func temporarilyUnavailable(_ description: String, retryAfter: Int? = nil) -> OAuthError { .init(code: "temporarily_unavailable", description: description, retryAfter: retryAfter) }
 
     /// RFC 6749 §5.2: 400, except `invalid_client` (401); `access_denied` is 403 outside redirects.
     public var statusCode: Int {

@@ -12,7 +12,7 @@ extension AuthorizationServer {
     public func router() async throws -> Router<AuthorizationServerContext> {
         let router = Router(context: AuthorizationServerContext.self)
         let documentation = OpenAPIRouteRegistry()
-        router.add(middleware: ServerErrorMiddleware(metrics: metrics))
+        router.add(middleware: ServerErrorMiddleware(metrics: metrics, outage: storageOutage))
         let maximumBody = configuration.maximumRequestBodySize
 
         router.get(".well-known/oauth-authorization-server") { _, _ in
@@ -27,7 +27,9 @@ extension AuthorizationServer {
                 body: .init(byteBuffer: ByteBuffer(bytes: JSONWebKeySet.document(for: keys)))
             )
         }
-        router.post("oauth2/token") { request, context in
+        // The form endpoints, the sign-in pages, the revocation page and /health get one
+        // query_timeout for all their statements (StorageRequestBudget).
+        router.post("oauth2/token") { request, context in try await StorageRequestBudget.run {
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody, repeatable: ["audience", "resource"])
             let tokenRequest = TokenRequest(
                 parameters: form.form.values,
@@ -37,30 +39,30 @@ extension AuthorizationServer {
                 remoteAddress: clientAddress(request, context: context)
             )
             return Response.json(try await tokens.handle(tokenRequest).json)
-        }
-        router.post("oauth2/introspect") { request, context in
+        } }
+        router.post("oauth2/introspect") { request, context in try await StorageRequestBudget.run {
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
             guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }
             return Response.json(bytes: try await introspection.introspect(token: token, credentials: form.client, remoteAddress: clientAddress(request, context: context)))
-        }
-        router.post("oauth2/revoke") { request, context in
+        } }
+        router.post("oauth2/revoke") { request, context in try await StorageRequestBudget.run {
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
             guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }
             try await revocation.revoke(token: token, tokenTypeHint: form.form["token_type_hint"], credentials: form.client, remoteAddress: clientAddress(request, context: context))
             // RFC 7009 §2.2: 200 with an empty body.
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
-        }
+        } }
         router.get("oauth2/authorize") { request, context in
-            try await authorizePage(request, context: context)
+            try await StorageRequestBudget.run { try await authorizePage(request, context: context) }
         }
         router.post("oauth2/authorize") { request, context in
-            try await authorizeSubmit(request, context: context)
+            try await StorageRequestBudget.run { try await authorizeSubmit(request, context: context) }
         }
         router.get("oauth2/revocations") { request, context in
             if request.headers[.accept]?.lowercased().contains("text/event-stream") == true {
                 return try revocationStream(request, clientAddress: clientAddress(request, context: context))
             }
-            return try await revocationPage(request)
+            return try await StorageRequestBudget.run { try await revocationPage(request) }
         }
         for described in AuthorizationServerAPIDescription.operations(servesMetrics: prometheus != nil) {
             documentation.addPublic(method: described.method, path: RouterPath(described.path), operation: described.operation)
@@ -80,8 +82,7 @@ extension AuthorizationServer {
             }
         }
         router.get("health") { _, _ in
-            _ = try await store.setting("schema_version", defaultingTo: "1")
-            return Response.json(.object(["status": "ok"]), noStore: true)
+            try await health()
         }
         var methodsByPath = documentation.methodsByPath
         methodsByPath["/docs"] = [.get]
@@ -125,10 +126,34 @@ extension AuthorizationServer {
         return Response.json(.object(["revocations": .array(items), "next": .number(Double(next))]), noStore: true)
     }
 
+    /// `GET /health`: what works, from this node's point of view. 200 when the database answers
+    /// and a key can sign; else 503 with `Retry-After`, and the body says what is down (the
+    /// JWKS and metadata are served from memory meanwhile). Never the database's address or error.
+    func health() async throws -> Response {
+        let database: String
+        do {
+            _ = try await StorageRequestBudget.run { try await store.setting("schema_version", defaultingTo: "1") }
+            database = "ok"
+        } catch let error as StoreError {
+            storageOutage.failed(error, logger: logger)
+            database = "unavailable"
+        }
+        let signing = keys.canSignNow() ? "ok" : "no active key"
+        let healthy = database == "ok" && signing == "ok"
+        return Response.json(
+            .object(["status": .string(healthy ? "ok" : "unavailable"), "database": .string(database), "signing_keys": .string(signing)]),
+            status: healthy ? .ok : .serviceUnavailable,
+            noStore: true,
+            headers: healthy ? [:] : [.retryAfter: "5"]
+        )
+    }
+
     /// RFC 8414 §2 metadata: every endpoint and capability the server has.
     func metadata() async throws -> JSONValue {
         let base = configuration.endpointBase
-        let scopes = try await store.scopes().map { JSONValue.string($0.scope.rawValue) }
+        // From memory (reread in the background): a node cut off from its database still
+        // describes itself (RFC 8414 §3) at once.
+        let scopes = try await scopeNames.value().map { JSONValue.string($0) }
         let authMethods: JSONValue = .array(["client_secret_basic", "client_secret_post"])
         return .object([
             "issuer": .string(configuration.issuer),

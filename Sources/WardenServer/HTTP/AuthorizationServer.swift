@@ -28,6 +28,10 @@ public struct AuthorizationServer: Sendable {
     let revocationStreams: RevocationStreamAdmission
     /// Set once a forwarding header from an untrusted peer has been logged.
     let untrustedForwardingNoticed = StopFlag()
+    /// `scopes_supported` for the metadata document, served from memory.
+    let scopeNames: LastKnownValue<[String]>
+    /// Logs a storage outage once, not once per failed request.
+    let storageOutage: StorageOutageLog
 
     /// The service that applies other nodes' changes at once, when the store can report them
     /// (PostgreSQL); `nil` for a store used by one node (SQLite). Run it beside the HTTP server.
@@ -76,7 +80,11 @@ public struct AuthorizationServer: Sendable {
                 maximum: configuration.maximumRevocationStreams,
                 maximumPerAddress: configuration.maximumRevocationStreamsPerAddress,
                 wake: { [signal = tokens.revocationSignal] in signal.signal() }
-            )
+            ),
+            scopeNames: LastKnownValue(refreshAfter: configuration.recordCacheLifetime, timeSource: timeSource) {
+                try await store.scopes().map(\.scope.rawValue)
+            },
+            storageOutage: StorageOutageLog(logger: logger)
         )
     }
 }

@@ -131,7 +131,17 @@ enum AuthorizationServerAPIDescription {
         headers: ["WWW-Authenticate": .b(.init(schemaOrContent: .a(.header(.string)), required: true))],
         content: json(errorSchema)
     )
-    static let unavailable = error("temporarily_unavailable: the server cannot reach its storage")
+    static let unavailable = Either<OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response>.response(
+        description: "temporarily_unavailable: the server cannot reach its storage (answered within one query_timeout)",
+        headers: ["Retry-After": .b(.init(schemaOrContent: .a(.header(.integer)), description: "Seconds to wait before trying again", required: false))],
+        content: json(errorSchema)
+    )
+    /// `/health`'s answer, up or not.
+    static let healthSchema = JSONSchema.object(properties: [
+        "status": .string(allowedValues: "ok", "unavailable"),
+        "database": .string(description: "ok, or unavailable"),
+        "signing_keys": .string(description: "ok, or no active key"),
+    ])
 
     static let retryAfterIfSent: OpenAPI.Header.Map = [
         "Retry-After": .b(.init(schemaOrContent: .a(.header(.integer)), description: "Seconds to wait, when the server is at its stream limit", required: false))
@@ -251,8 +261,15 @@ enum AuthorizationServerAPIDescription {
                 ]
             )),
             Described(method: .get, path: "/health", operation: .init(
-                summary: "Liveness and storage readiness",
-                responses: [200: .response(description: "Up, storage reachable", content: json(.object(properties: ["status": .string]))), 503: unavailable]
+                summary: "Liveness and readiness: the database and the signing keys",
+                responses: [
+                    200: .response(description: "Up: the database answers and a key signs", content: json(healthSchema)),
+                    503: .response(
+                        description: "Something is down, named in the body (the JWKS and metadata are still served from memory)",
+                        headers: ["Retry-After": .b(.init(schemaOrContent: .a(.header(.integer)), required: true))],
+                        content: json(healthSchema)
+                    ),
+                ]
             )),
         ]
         if servesMetrics {

@@ -6,11 +6,13 @@ import NIOCore
 import WardenCore
 
 /// Turns whatever escapes a handler into a standard answer: ``OAuthError``s and Hummingbird's
-/// HTTP errors pass as they are; a storage failure is 503 `temporarily_unavailable`; anything
+/// HTTP errors pass as they are; a storage failure is 503 `temporarily_unavailable` with
+/// `Retry-After` (logged once per outage, ``StorageOutageLog``); anything
 /// else is 500 `server_error` with no detail (the detail goes to the log, never a secret in it).
 /// It also counts OAuth errors by code and times every request (``ServerMetrics``).
 struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
+    let outage: StorageOutageLog
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -31,10 +33,11 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             record(error.status.code)
             throw error
         } catch let error as StoreError {
-            context.logger.error("storage failure", metadata: ["error": "\(error.debugDescription)"])
+            outage.failed(error, logger: context.logger)
             metrics.recordError("temporarily_unavailable")
             record(503)
-            throw OAuthError.temporarilyUnavailable("The server cannot reach its storage; try again shortly.")
+            // RFC 9110 §10.2.3: when to try again.
+            throw OAuthError.temporarilyUnavailable("The server cannot reach its storage; try again shortly.", retryAfter: 5)
         } catch {
             context.logger.error("internal error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             metrics.recordError("server_error")

@@ -26,6 +26,8 @@ public final class KeyManager: VerificationKeySource {
         var signers: [String: AccessTokenSigner] = [:]
         /// A refresh is under way; others serve the keys loaded before meanwhile.
         var refreshing = false
+        /// The last reread failed (logged once until one succeeds).
+        var failing = false
     }
     private let state = Mutex(State())
 
@@ -110,9 +112,17 @@ public final class KeyManager: VerificationKeySource {
         return stored
     }
 
-    /// Another node changed the keys: reread them on the next use.
+    /// Another node changed the keys: reread them now, in the background (the keys loaded
+    /// before serve meanwhile).
     public func markStale() {
-        state.withLock { $0.loadedAt = .distantPast }
+        let now = timeSource.now()
+        let start = state.withLock { state -> Bool in
+            state.loadedAt = .distantPast
+            guard !state.refreshing, !state.keys.isEmpty else { return false }
+            state.refreshing = true
+            return true
+        }
+        if start { Task.detached { [self] in try? await rereadNow(startedAt: now) } }
     }
 
     /// Rereads the keys from the database.
@@ -135,10 +145,12 @@ public final class KeyManager: VerificationKeySource {
         }
     }
 
-    /// Rereads the keys when they are older than the refresh interval. One caller rereads while
-    /// the others go on with the keys loaded before; when the database cannot be read, those keys
-    /// stay in use (a database outage must not take the JWKS and verification down) and the
-    /// next attempt comes a second later.
+    /// Rereads the keys when they are older than the refresh interval. With keys loaded, the
+    /// reread runs in the background and every caller goes on at once with the keys loaded
+    /// before: a request never waits on the database for its keys, so a node cut off from it
+    /// serves its JWKS and signs as fast as ever. When the database cannot be read, those keys
+    /// stay in use, the next attempt comes a second later, and the failure is logged once per
+    /// outage. Only without any key (the first load) does the caller wait for the read.
     private func reloadIfStale() async throws {
         let now = timeSource.now()
         let interval = configuration.refreshInterval.timeInterval
@@ -149,16 +161,32 @@ public final class KeyManager: VerificationKeySource {
             return (true, haveKeys)
         }
         guard reload else { return }
+        guard haveKeys else { return try await rereadNow(startedAt: now) }
+        // Detached: a request's task-locals (its storage budget among them) are not the reread's.
+        Task.detached { [self] in try? await rereadNow(startedAt: now) }
+    }
+
+    private func rereadNow(startedAt now: Date) async throws {
+        let interval = configuration.refreshInterval.timeInterval
         do {
             try await self.reload()
-            state.withLock { $0.refreshing = false }
+            let wasFailing = state.withLock { state in
+                state.refreshing = false
+                defer { state.failing = false }
+                return state.failing
+            }
+            if wasFailing { logger.notice("signing keys reread again") }
         } catch {
-            state.withLock { state in
+            let firstFailure = state.withLock { state in
                 state.refreshing = false
                 state.loadedAt = now.addingTimeInterval(min(1, interval) - interval)
+                defer { state.failing = true }
+                return !state.failing && !state.keys.isEmpty
             }
-            guard haveKeys else { throw error }
-            logger.warning("could not reread the signing keys; using the ones loaded before", metadata: ["error": "\(error)"])
+            if firstFailure {
+                logger.warning("could not reread the signing keys; serving the ones loaded before until the database answers", metadata: ["error": "\(error)"])
+            }
+            throw error
         }
     }
 
@@ -172,6 +200,12 @@ public final class KeyManager: VerificationKeySource {
         }
         guard let signer else { throw KeyConfigurationError("no signing key is active; run `warden keys rotate`") }
         return signer
+    }
+
+    /// Whether a loaded key may sign now (from memory: for `/health`).
+    public func canSignNow() -> Bool {
+        let now = timeSource.now()
+        return state.withLock { state in state.keys.contains { $0.maySign(at: now) && state.signers[$0.id] != nil } }
     }
 
     /// The keys in the JWKS now: every key that may still verify a live token.

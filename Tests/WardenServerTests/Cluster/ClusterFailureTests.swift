@@ -155,6 +155,62 @@ extension ClusterTests {
         }
     }
 
+    /// PostgreSQL stops under a running node (query_timeout 2 s). Timed, each endpoint answers
+    /// what it can at once: the JWKS and the metadata from memory, also after the key reread
+    /// interval (5 s) has passed; a token request 503 with `Retry-After` within one
+    /// query_timeout in all (it makes several statements); `/health` 503 naming the database;
+    /// the outage logged once, not per request or per connection attempt. The node recovers by
+    /// itself when PostgreSQL is back.
+    @Test func aNodeWhoseDatabaseStopsAnswersWhatItCanAtOnce() async throws {
+        try await Cluster.run(nodes: 1, databaseOptions: "query_timeout=2") { cluster in
+            let node = cluster.nodes[0]
+            let service = cluster.orderService
+            #expect(try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: service).status == 200)
+            let scopesBefore = try await node.get("/.well-known/oauth-authorization-server").json["scopes_supported"] as? [String]
+
+            try await cluster.postgres.stopServer()
+            func timed<T>(_ body: () async throws -> T) async throws -> (T, Double) {
+                let started = ContinuousClock.now
+                let value = try await body()
+                let elapsed = ContinuousClock.now - started
+                return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
+            // Three rounds over 12 s: the keys' reread interval (5 s) passes between them.
+            for round in 0..<3 {
+                let (jwks, jwksTime) = try await timed { try await node.get("/oauth2/jwks") }
+                #expect(jwks.status == 200 && jwksTime < 0.5, "round \(round): JWKS \(jwks.status) in \(jwksTime) s")
+                let (metadata, metadataTime) = try await timed { try await node.get("/.well-known/oauth-authorization-server") }
+                #expect(metadata.status == 200 && metadataTime < 0.5, "round \(round): metadata \(metadata.status) in \(metadataTime) s")
+                #expect(metadata.json["scopes_supported"] as? [String] == scopesBefore)
+
+                let (token, tokenTime) = try await timed { try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: service) }
+                #expect(token.status == 503 && token.error == "temporarily_unavailable", "round \(round): \(token)")
+                #expect(token.header("Retry-After") == "5")
+                // One query_timeout (2 s) in all, not one per statement; 1 s for a loaded machine.
+                #expect(tokenTime < 3, "round \(round): token 503 after \(tokenTime) s")
+
+                let (health, healthTime) = try await timed { try await node.get("/health") }
+                #expect(health.status == 503 && health.header("Retry-After") == "5", "\(health)")
+                #expect(health.json["database"] as? String == "unavailable" && health.json["signing_keys"] as? String == "ok", "\(health)")
+                #expect(healthTime < 3)
+                if round < 2 { try await Task.sleep(for: .seconds(6)) }
+            }
+            let log = node.log
+            let outageLines = log.split(separator: "\n").filter { $0.contains("storage failure") }
+            #expect(outageLines.count == 1, "\(outageLines)")
+            #expect(!log.contains("Connection creation failed"))
+            #expect(log.split(separator: "\n").filter { $0.contains("could not reread the signing keys") }.count <= 1)
+
+            try await cluster.postgres.startAgain()
+            let recovered = try await eventually(within: 30) {
+                (try? await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: service))?.status == 200
+            }
+            #expect(recovered)
+            let health = try await node.get("/health")
+            #expect(health.status == 200 && health.json["status"] as? String == "ok", "\(health)")
+        }
+    }
+
     /// Of the refresh tokens each client received, only the last is live (unused, unrevoked) in
     /// the store: nothing was rotated twice. (A successor stored by a node killed before it could
     /// mark the old token used is live too, but no client ever saw it.)

@@ -31,6 +31,18 @@ final class ClusterPostgres: Sendable {
         try await control("-m fast restart")
     }
 
+    /// Stops the server and keeps its data (`pg_ctl stop -m fast`): every connection drops and
+    /// nothing answers on its port until ``startAgain()``.
+    func stopServer() async throws {
+        try await control("-m fast stop")
+    }
+
+    /// Starts a server stopped by ``stopServer()`` on the same port.
+    func startAgain() async throws {
+        guard let port = URLComponents(string: url)?.port else { throw Shell.Failure(description: "no port in \(url)") }
+        try await control("-o \"-p \(port) -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off\" start")
+    }
+
     func stop() async {
         try? await control("-m fast stop")
         try? FileManager.default.removeItem(atPath: dataDirectory)
