@@ -180,6 +180,7 @@ let package = Package(
             dependencies: [
                 "WardenCore",
                 "WardenHummingbird",
+                "WardenClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -197,6 +198,7 @@ let package = Package(
                 "ScopesTutorial",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Examples/ScopesTutorial/Sources/ScopesTutorialCLI",
             swiftSettings: swiftSettings

@@ -42,10 +42,55 @@ import WardenSQLite
                     #expect(response.status == .forbidden)
                     #expect(response.headers[.wwwAuthenticate]?.contains(#"error="insufficient_scope""#) == true)
                 }
-                // The tutorial no longer mints tokens itself.
+                // The tutorial no longer mints tokens itself, and says where they come from.
                 try await client.execute(uri: "/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "grant_type=password&username=johndoe&password=secret")) { response in
                     #expect(response.status == .notFound)
+                    #expect(String(buffer: response.body).contains("\(issuer)/oauth2/token"))
                 }
+            }
+        }
+    }
+
+    /// The README's five-minute walkthrough ends with a revocation: a token revoked at Warden is
+    /// refused by the tutorial trusting it (which follows Warden's revocation feed) within the
+    /// feed's latency, long before it expires. Run live, so the feed subscriber runs as the
+    /// app's service.
+    @Test func aTokenRevokedAtWardenIsRefusedByTheTutorialAtOnce() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-tutorial-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("warden.sqlite").path
+        let port = try await TestServer.run(path: path, seed: false) { server in Int(server.baseURL.split(separator: ":").last!)! }
+        let issuer = "http://127.0.0.1:\(port)"
+        try await TestServer.run(path: path, port: port, seed: false, configure: { $0.issuer = issuer }) { server in
+            try await server.store.createScope(ScopeRecord(scope: "me", description: "Read information about the current user."))
+            try await server.store.createClient(ClientRecord(id: "tutorial-web", secretHash: nil, grants: [.password], scopes: ["me"], audiences: ["scopes-tutorial"]))
+            try await server.store.createUser(UserRecord(name: "johndoe", passwordHash: try await PasswordHashing(cost: 4).hash("johndoe-secret"), scopes: ["me"]))
+
+            var configuration = TutorialConfiguration()
+            configuration.bcryptCost = 4
+            configuration.port = 0
+            configuration.authorizationServer = issuer
+            let app = try await buildTutorialApplication(configuration: configuration)
+            let token = try #require(try await server.passwordToken("johndoe", "johndoe-secret", scope: "me", client: "tutorial-web").accessToken)
+            let other = try #require(try await server.passwordToken("johndoe", "johndoe-secret", scope: "me", client: "tutorial-web").accessToken)
+            try await app.test(.live) { client in
+                func status(_ token: String) async throws -> HTTPResponse.Status {
+                    try await client.execute(uri: "/users/me/", method: .get, headers: [.authorization: "Bearer \(token)"]) { $0.status }
+                }
+                #expect(try await status(token) == .ok)
+                // The feed is connected before the revocation (else it is caught up on connect).
+                try await Task.sleep(for: .milliseconds(300))
+                let revoked = try await server.post("/oauth2/revoke", [("token", token), ("client_id", "tutorial-web")])
+                #expect(revoked.status == 200)
+                let started = ContinuousClock.now
+                var refused = false
+                while ContinuousClock.now - started < .seconds(5), !refused {
+                    refused = try await status(token) == .unauthorized
+                    if !refused { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(refused, "still accepted 5 s after the revocation")
+                #expect(ContinuousClock.now - started < .seconds(2))
+                #expect(try await status(other) == .ok)
             }
         }
     }

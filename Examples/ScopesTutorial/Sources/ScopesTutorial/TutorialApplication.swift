@@ -1,8 +1,10 @@
 import Hummingbird
 import HummingbirdAuth
 import Logging
+import NIOCore
 import ServiceLifecycle
 import WardenCore
+import WardenClient
 import WardenHummingbird
 
 /// The request context of the tutorial: Hummingbird's, with the verified token as identity.
@@ -15,10 +17,7 @@ public func buildTutorialApplication(
     signingKey: SigningKey? = nil,
     logger: Logger = Logger(label: "scopes-tutorial")
 ) async throws -> some ApplicationProtocol {
-    let (router, keys) = try await buildTutorialRouterAndKeys(configuration: configuration, users: users, signingKey: signingKey)
-    var services: [any Service] = []
-    // A remote key set refreshes in the background as a service.
-    if case .remote(let remote) = keys { services.append(remote) }
+    let (router, services) = try await buildTutorialRouterAndServices(configuration: configuration, users: users, signingKey: signingKey)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "scopes-tutorial"),
@@ -33,21 +32,28 @@ public func buildTutorialRouter(
     users: TutorialUserDirectory? = nil,
     signingKey: SigningKey? = nil
 ) async throws -> Router<TutorialContext> {
-    try await buildTutorialRouterAndKeys(configuration: configuration, users: users, signingKey: signingKey).router
+    try await buildTutorialRouterAndServices(configuration: configuration, users: users, signingKey: signingKey).router
 }
 
-/// The routes and the key source their verifier uses.
-func buildTutorialRouterAndKeys(
+/// The routes and the background work they need: trusting Warden, its JWKS refresh and its
+/// revocation feed (``AuthorizationServerConnection``), so a token revoked at Warden is refused
+/// here within the feed's latency, not only once it expires.
+func buildTutorialRouterAndServices(
     configuration: TutorialConfiguration,
     users: TutorialUserDirectory?,
     signingKey: SigningKey?
-) async throws -> (router: Router<TutorialContext>, keys: TutorialKeys) {
+) async throws -> (router: Router<TutorialContext>, services: [any Service]) {
     let users = users ?? .seeded(cost: configuration.bcryptCost)
     let keys: TutorialKeys
+    // Minting its own tokens, nothing is revoked: an empty list.
+    var revocations = RevocationList()
+    var services: [any Service] = []
     var localSigner: AccessTokenSigner?
     if let server = configuration.authorizationServer {
-        let base = server.hasSuffix("/") ? String(server.dropLast()) : server
-        keys = .remote(RemoteJWKSKeySet(url: base + "/oauth2/jwks"))
+        let warden = AuthorizationServerConnection(issuer: server, feedConfiguration: configuration.revocationFeed)
+        keys = .remote(warden.keys)
+        revocations = warden.revocations
+        services = warden.services
     } else {
         let key: SigningKey
         if let signingKey { key = signingKey } else { key = await SigningKey.generateES256() }
@@ -56,7 +62,8 @@ func buildTutorialRouterAndKeys(
     }
     let verifier = AccessTokenVerifier(
         configuration: .init(issuer: configuration.resolvedIssuer, audience: configuration.audience),
-        keys: keys
+        keys: keys,
+        revocations: revocations
     )
 
     let router = Router(context: TutorialContext.self)
@@ -68,7 +75,18 @@ func buildTutorialRouterAndKeys(
         router.post("token") { request, _ in try await tokenEndpoint.handle(request) }
         documentation.addPublic(method: .post, path: "/token", summary: "Log in (OAuth 2 password grant)")
     } else {
-        // Tokens come from the Warden authorization server.
+        // Tokens come from the Warden authorization server: say so to whoever asks here.
+        let tokenEndpoint = configuration.resolvedIssuer + "/oauth2/token"
+        router.post("token") { _, _ in
+            Response(
+                status: .notFound,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object([
+                    "error": "not_found",
+                    "error_description": .string("This app trusts Warden's tokens and mints none: ask \(tokenEndpoint)."),
+                ]).serialized()))
+            )
+        }
         openAPI.passwordTokenURL = configuration.resolvedIssuer + "/oauth2/token"
         openAPI.authorizationCodeURLs = (configuration.resolvedIssuer + "/oauth2/authorize", configuration.resolvedIssuer + "/oauth2/token")
     }
@@ -91,7 +109,7 @@ func buildTutorialRouterAndKeys(
         .get(summary: "Service status") { _, _, _ in StatusResponse(status: "ok") }
 
     router.addOpenAPIRoutes(builder: openAPI, registry: documentation)
-    return (router, keys)
+    return (router, services)
 }
 
 /// The token's user, if they still exist and are active (a token outlives a change of status).

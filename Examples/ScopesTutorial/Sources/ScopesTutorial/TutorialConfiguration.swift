@@ -1,3 +1,5 @@
+import WardenClient
+
 /// Settings of the tutorial app.
 public struct TutorialConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -9,8 +11,11 @@ public struct TutorialConfiguration: Sendable {
     /// Access-token lifetime (the FastAPI tutorial's 30 minutes).
     public var tokenLifetime: Duration = .seconds(30 * 60)
     /// A Warden authorization server (its issuer URL) whose tokens the app trusts instead of
-    /// minting its own: keys come from its JWKS, and `POST /token` is not served.
+    /// minting its own: keys come from its JWKS, revocations from its feed, and `POST /token`
+    /// answers 404 naming Warden's token endpoint.
     public var authorizationServer: String?
+    /// How the revocation feed of ``authorizationServer`` is followed.
+    public var revocationFeed = RevocationFeedSubscriber.Configuration()
     /// bcrypt work factor for the seeded users.
     public var bcryptCost: UInt8 = 12
 

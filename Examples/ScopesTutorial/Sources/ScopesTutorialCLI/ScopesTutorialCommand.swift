@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
+import NIOCore
 import ScopesTutorial
 
 /// `scopes-tutorial`: the FastAPI "OAuth2 scopes" tutorial app, rebuilt on Warden.
@@ -25,6 +27,18 @@ struct ScopesTutorialCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.authorizationServer = authorizationServer
         let app = try await buildTutorialApplication(configuration: configuration)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            // Say it plainly: a second tutorial on the same port would otherwise leave the first
+            // one answering (a tutorial trusting Warden has no POST /token).
+            throw CleanFailure("cannot listen on \(host):\(port): the address is in use (another scopes-tutorial, or another program); stop it first or choose another --port")
+        }
     }
+}
+
+/// A failure told in one line ("Error: …", exit code 1), without usage text.
+struct CleanFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
