@@ -203,6 +203,18 @@ let package = Package(
             path: "Examples/ScopesTutorial/Sources/ScopesTutorialCLI",
             swiftSettings: swiftSettings
         ),
+        // The README's Swift blocks, each with exactly its imports (Tests/Readme/run_readme.py
+        // checks the README against these files).
+        .testTarget(
+            name: "ReadmeSnippetTests",
+            dependencies: [
+                "WardenCore",
+                "WardenClient",
+                "WardenTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WardenCoreTests",
             dependencies: [

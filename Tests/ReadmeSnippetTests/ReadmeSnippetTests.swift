@@ -1,0 +1,22 @@
+import Testing
+import WardenCore
+import WardenTesting
+
+/// The README's Swift blocks do what the README says they do (that they compile with exactly
+/// their imports is the other files' job).
+@Suite struct ReadmeSnippetTests {
+    @Test func followingRevocationsWiresTheFeedIntoTheVerifier() async throws {
+        let snippet = FollowingRevocationsSnippet()
+        #expect(snippet.background.count == 2 && snippet.sameBackground.count == 2)
+        #expect(snippet.verifier.configuration.issuer == "https://auth.example.com")
+        #expect(snippet.sameVerifier.configuration.audience == "order-service")
+    }
+
+    @Test func testingYourOwnServiceMintsTokensItsVerifierAccepts() async throws {
+        let (token, hostile, _) = try await testingYourOwnServiceSnippet()
+        let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "order-service")
+        // A token of another test key is refused; the shapes are what the README says.
+        await #expect(throws: TokenVerificationError.self) { try await issuer.verifier().verify(token) }
+        #expect(token.split(separator: ".").count == 3 && hostile.split(separator: ".").count == 3)
+    }
+}
