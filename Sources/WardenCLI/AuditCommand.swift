@@ -14,7 +14,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1…100000") }
-        let events = try await store.withStore { try await $0.auditEvents(limit: limit) }
+        let events = try await store.withStore(existing: true) { try await $0.auditEvents(limit: limit) }
         output.print(.array(events.map(Self.json)), text: events.map(Self.line).joined(separator: "\n"))
     }
 

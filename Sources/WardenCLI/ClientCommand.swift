@@ -112,7 +112,7 @@ struct ClientCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let clients = try await store.withStore { try await $0.clients() }
+            let clients = try await store.withStore(existing: true) { try await $0.clients() }
             output.print(.array(clients.map(ClientCommand.json)), text: clients.map { client in
                 "\(client.id)\t\(client.isPublic ? "public" : "confidential")\tgrants: \(client.grants.sorted().map(\.rawValue).joined(separator: " "))\tscopes: \(client.scopes)\taudiences: \(client.audiences.joined(separator: " "))"
             }.joined(separator: "\n"))
@@ -126,7 +126,7 @@ struct ClientCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            guard try await store.withStore({ try await $0.deleteClient(id: id) }) else { throw CommandFailure.refused("no client \(id)") }
+            guard try await store.withStore(existing: true, { try await $0.deleteClient(id: id) }) else { throw CommandFailure.refused("no client \(id)") }
             output.print(.object(["deleted": .string(id)]), text: "deleted client \(id)")
         }
     }

@@ -24,7 +24,7 @@ struct KeysCommand: AsyncParsableCommand {
                 throw ValidationError("--algorithm must be ES256, EdDSA or RS256")
             }
             guard publishDelay >= 0 else { throw ValidationError("--publish-delay cannot be negative") }
-            let key = try await store.withStore { db, settings in
+            let key = try await store.withStore(existing: true) { db, settings in
                 let keys = KeyManager(configuration: KeyConfiguration(), store: db, masterKey: try await store.masterKey(settings, checkedAgainst: db))
                 return try await keys.rotate(algorithm: algorithm, publishDelay: .seconds(publishDelay))
             }
@@ -38,7 +38,7 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let keys = try await store.withStore { try await $0.signingKeys() }
+            let keys = try await store.withStore(existing: true) { try await $0.signingKeys() }
             let now = Date()
             output.print(.array(keys.map(KeysCommand.json)), text: keys.map { key in
                 "\(key.id)\t\(key.algorithm)\t\(KeysCommand.state(key, now: now))\tcreated \(key.createdAt)"

@@ -36,7 +36,7 @@ struct ScopeCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let scopes = try await store.withStore { try await $0.scopes() }
+            let scopes = try await store.withStore(existing: true) { try await $0.scopes() }
             output.print(
                 .array(scopes.map { .object(["scope": .string($0.scope.rawValue), "description": .string($0.description)]) }),
                 text: scopes.map { "\($0.scope)\t\($0.description)" }.joined(separator: "\n")
@@ -52,7 +52,7 @@ struct ScopeCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let scope = try? Scope(validating: name) else { throw ValidationError("'\(name)' is not a valid scope token") }
-            let deleted = try await store.withStore { try await $0.deleteScope(scope) }
+            let deleted = try await store.withStore(existing: true) { try await $0.deleteScope(scope) }
             guard deleted else { throw CommandFailure.refused("no scope \(name)") }
             output.print(.object(["deleted": .string(name)]), text: "deleted scope \(name)")
         }

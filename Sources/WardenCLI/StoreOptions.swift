@@ -84,8 +84,11 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the configured store (SQLite file, or PostgreSQL with its connection pool running
-    /// and its schema created), runs `body`, and closes it whatever happened.
-    func withStore<T>(_ settings: ConfigReader, _ body: (any AuthorizationStore) async throws -> T) async throws -> T {
+    /// and its schema created), runs `body`, and closes it whatever happened. With `existing`,
+    /// a SQLite file that is not there is an error rather than a new empty database: a command
+    /// that reads or changes what a server uses (list, delete, revoke, rotate, audit) must not
+    /// answer from a fresh file made by a typo in `--database`.
+    func withStore<T>(_ settings: ConfigReader, existing: Bool = false, _ body: (any AuthorizationStore) async throws -> T) async throws -> T {
         var location = databasePath(settings)
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
             let store = try PostgresStore(url: location)
@@ -97,6 +100,9 @@ struct StoreOptions: ParsableArguments {
             }
         }
         if location.hasPrefix("sqlite://") { location = String(location.dropFirst("sqlite://".count)) }
+        if existing, location != ":memory:", !FileManager.default.fileExists(atPath: location) {
+            throw StoreError(.unavailable, "no file at \(location)", reason: "there is no database at \(location) (`warden serve` creates it on its first start); check --database or WARDEN_DATABASE")
+        }
         let store = try await SQLiteStore.open(path: location)
         do {
             let result = try await body(store)
@@ -109,14 +115,14 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store, runs `body`, and closes the store whatever happened.
-    func withStore<T>(_ body: (any AuthorizationStore, ConfigReader) async throws -> T) async throws -> T {
+    func withStore<T>(existing: Bool = false, _ body: (any AuthorizationStore, ConfigReader) async throws -> T) async throws -> T {
         let settings = try await reader()
-        return try await withStore(settings) { db in try await body(db, settings) }
+        return try await withStore(settings, existing: existing) { db in try await body(db, settings) }
     }
 
     /// Opens the store, runs `body`, and closes the store whatever happened.
-    func withStore<T>(_ body: (any AuthorizationStore) async throws -> T) async throws -> T {
-        try await withStore { db, _ in try await body(db) }
+    func withStore<T>(existing: Bool = false, _ body: (any AuthorizationStore) async throws -> T) async throws -> T {
+        try await withStore(existing: existing) { db, _ in try await body(db) }
     }
 
     /// The master key, checked against the one the database was set up with (recorded on first

@@ -32,7 +32,7 @@ struct TokenCommand: AsyncParsableCommand {
             }
             guard !jti.isEmpty, jti.utf8.count <= 256 else { throw ValidationError("invalid jti") }
             let now = Date()
-            let record = try await store.withStore { db in
+            let record = try await store.withStore(existing: true) { db in
                 // Tokens issued to users are on record with their expiry; others get the longest lifetime.
                 let expiresAt = try await db.issuedToken(id: jti)?.expiresAt ?? now.addingTimeInterval(Double(lifetime))
                 let record = try await db.revoke(tokenID: jti, expiresAt: expiresAt, at: now)

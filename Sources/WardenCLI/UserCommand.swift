@@ -63,7 +63,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let users = try await store.withStore { try await $0.users() }
+            let users = try await store.withStore(existing: true) { try await $0.users() }
             output.print(.array(users.map(UserCommand.json)), text: users.map {
                 "\($0.name)\t\($0.disabled ? "disabled" : "active")\tscopes: \($0.scopes)"
             }.joined(separator: "\n"))
@@ -77,7 +77,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            guard try await store.withStore({ try await $0.deleteUser(named: name) }) else { throw CommandFailure.refused("no user \(name)") }
+            guard try await store.withStore(existing: true, { try await $0.deleteUser(named: name) }) else { throw CommandFailure.refused("no user \(name)") }
             output.print(.object(["deleted": .string(name)]), text: "deleted user \(name)")
         }
     }

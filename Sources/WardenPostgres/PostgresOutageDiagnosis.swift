@@ -34,7 +34,7 @@ final class PostgresOutageDiagnosis: Sendable {
             return (state.reason, true)
         }
         if start, let probe {
-            Task { [self] in
+            Task.detached { [self] in
                 let failure = await probe.run(logger: logger)
                 record(failure?.reason ?? failure.map { _ in "cannot connect" })
             }

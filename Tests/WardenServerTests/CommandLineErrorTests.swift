@@ -61,11 +61,36 @@ import WardenCLI
 
     @Test func aDatabaseInADirectoryThatDoesNotExistNamesTheDirectory() async throws {
         let directory = try Self.temporaryDirectory() + "/not-there"
-        let outcome = try await Self.warden(["scope", "list", "--database", directory + "/x.sqlite"])
+        let outcome = try await Self.warden(["scope", "create", "me", "--description", "Me", "--database", directory + "/x.sqlite"])
         #expect(outcome.status == CommandFailure.Kind.unavailable.rawValue)
         #expect(outcome.errorLines.count == 1)
         #expect(outcome.errors.contains("the directory \(directory) does not exist"), "\(outcome)")
         #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    /// A command that reads or changes what a server uses never answers from a new empty file
+    /// made by a typo in `--database`; the commands that set a server up may create it.
+    @Test func listingADatabaseThatIsNotThereSaysSoAndCreatesNothing() async throws {
+        let directory = try Self.temporaryDirectory()
+        let typo = directory + "/wardne.sqlite"
+        for command in [["scope", "list"], ["client", "list"], ["user", "list"], ["keys", "list"], ["audit"], ["token", "revoke", "abc"], ["keys", "rotate"], ["scope", "delete", "me"]] {
+            let outcome = try await Self.warden(command + ["--database", typo])
+            #expect(outcome.status == CommandFailure.Kind.unavailable.rawValue, "\(command): \(outcome)")
+            #expect(outcome.errors.contains("there is no database at \(typo)"), "\(command): \(outcome)")
+            #expect(!FileManager.default.fileExists(atPath: typo), "\(command)")
+        }
+        #expect(try await Self.warden(["scope", "create", "me", "--description", "Me", "--database", typo]).status == 0)
+        #expect(try await Self.warden(["scope", "list", "--database", typo]).output == "me\tMe\n")
+    }
+
+    /// Help is not an error (a build once printed swift-argument-parser's help request as one).
+    @Test func helpIsPrintedAndExitsZero() async throws {
+        for command in [["--help"], ["scope", "--help"], ["token", "revoke", "--help"], ["serve", "--help"], []] {
+            let outcome = try await Self.warden(command)
+            #expect(outcome.status == 0, "\(command): \(outcome)")
+            #expect(outcome.output.contains("USAGE: warden"), "\(command): \(outcome)")
+            #expect(outcome.errors.isEmpty, "\(command): \(outcome)")
+        }
     }
 
     @Test func aMisspeltDatabaseURLOptionIsAConfigurationError() async throws {
@@ -79,6 +104,7 @@ import WardenCLI
     /// jtis older versions minted); new jtis are hex and never begin with "-".
     @Test func tokenRevokeTakesAJTIBeginningWithADash() async throws {
         let directory = try Self.temporaryDirectory()
+        #expect(try await Self.warden(["scope", "create", "me", "--description", "Me", "--database", directory + "/w.sqlite"]).status == 0)
         for jti in ["-Xy3_abcDEF", "--not-an-option", "-h2"] {
             let outcome = try await Self.warden(["token", "revoke", jti, "--database", directory + "/w.sqlite", "--json"])
             #expect(outcome.status == 0, "\(jti): \(outcome)")

@@ -7,8 +7,9 @@ import WardenCore
 import WardenClient
 import WardenHummingbird
 
-/// The request context of the tutorial: Hummingbird's, with the verified token as identity.
-public typealias TutorialContext = BasicAuthRequestContext<VerifiedAccessToken>
+/// The request context of the tutorial: Hummingbird's, with the verified token as identity and
+/// JSON answers in a stable member order (the README shows them as they come).
+public typealias TutorialContext = BearerRequestContext
 
 /// Builds the FastAPI "OAuth2 scopes" tutorial app on Warden. The CLI and the tests use this.
 public func buildTutorialApplication(

@@ -50,6 +50,8 @@ import WardenTesting
                     #expect(user["email"] as? String == "johndoe@example.com")
                     #expect(user["full_name"] as? String == "John Doe")
                     #expect(user["disabled"] as? Bool == false)
+                    // The same bytes on every run (sorted members), as the README shows them.
+                    #expect(String(buffer: response.body) == #"{"disabled":false,"email":"johndoe@example.com","full_name":"John Doe","username":"johndoe"}"#)
                 }
             }
             for path in ["/users/me/items/", "/users/me/items"] {
@@ -57,6 +59,7 @@ import WardenTesting
                     #expect(response.status == .ok)
                     let items = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: String]]
                     #expect(items == [["item_id": "Foo", "owner": "johndoe"]])
+                    #expect(String(buffer: response.body) == #"[{"item_id":"Foo","owner":"johndoe"}]"#)
                 }
             }
             for path in ["/status/", "/status"] {

@@ -1,5 +1,5 @@
-import HummingbirdAuth
-import WardenCore
+import WardenHummingbird
 
-/// The request context of both shop services: Hummingbird's, with the verified token as identity.
-public typealias ShopContext = BasicAuthRequestContext<VerifiedAccessToken>
+/// The request context of both shop services: Hummingbird's, with the verified token as
+/// identity and JSON answers in a stable member order.
+public typealias ShopContext = BearerRequestContext

@@ -10,7 +10,9 @@ struct ShopProblem: HTTPResponseError {
     let errorDescription: String
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(["error": error, "error_description": errorDescription])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]  // the same bytes on every run
+        let body = try encoder.encode(["error": error, "error_description": errorDescription])
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: Array(body))))
     }
 
