@@ -173,10 +173,17 @@ struct ServeCommand: AsyncParsableCommand {
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             do {
                 try await group.run()
-            } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
-                throw CommandFailure(.unavailable, error.errnoCode == EADDRINUSE
-                    ? "cannot listen on \(host):\(port): the address is in use (another warden serve, or another program); stop it or choose another --port"
-                    : "cannot listen on \(host):\(port): permission denied (ports below 1024 need privileges); choose another --port")
+            } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+                switch error.errnoCode {
+                case EADDRINUSE:
+                    throw CommandFailure(.unavailable, "cannot listen on \(host):\(port): the address is in use (another warden serve, or another program); stop it or choose another --port")
+                case EACCES:
+                    throw CommandFailure(.unavailable, "cannot listen on \(host):\(port): permission denied (ports below 1024 need privileges); choose another --port")
+                default:
+                    throw CommandFailure(.configuration, "cannot listen on \(host):\(port): no network interface of this machine has the address \(host); give --host one it has (127.0.0.1, 0.0.0.0 for all)")
+                }
+            } catch let error as SocketAddressError {
+                throw CommandFailure(.configuration, "cannot listen on \(host):\(port): \(host) is not an address of this machine (\(error)); give --host an IP address")
             }
         }
     }

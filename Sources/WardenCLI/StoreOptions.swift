@@ -54,15 +54,16 @@ struct StoreOptions: ParsableArguments {
 
     /// What an admin command needs to reach the database `serve` uses, to paste after it: the
     /// `--config` or `--database` given to serve (nothing when it came from the environment,
-    /// which the admin command reads too). A URL holding a password is never printed: then the
-    /// arguments read it from `WARDEN_DATABASE`, and `note` says to set it.
+    /// which the admin command reads too). A URL holding a password is never printed, nor put in
+    /// an argument list (`ps` shows those): `note` says to set `WARDEN_DATABASE`, which the admin
+    /// commands read.
     func sameDatabaseArguments(_ settings: ConfigReader) -> (arguments: String, note: String?) {
         var arguments = ""
         var note: String?
         if let config { arguments += " --config " + Self.shellQuoted(config) }
         if let database {
             if database.contains("://"), URLComponents(string: database)?.password != nil {
-                arguments += #" --database "$WARDEN_DATABASE""#
+                // The admin commands read WARDEN_DATABASE themselves: no password in their argv.
                 note = "export WARDEN_DATABASE='<the database URL given to serve, password included>'"
             } else {
                 arguments += " --database " + Self.shellQuoted(database)
@@ -76,7 +77,7 @@ struct StoreOptions: ParsableArguments {
     static func shellQuoted(_ text: String) -> String {
         let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,")
         if !text.isEmpty, text.allSatisfy({ safe.contains($0) }) { return text }
-        return "'" + text.replacingOccurrences(of: "'", with: #"'''"#) + "'"
+        return "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 
     func databasePath(_ settings: ConfigReader) -> String {
@@ -90,6 +91,7 @@ struct StoreOptions: ParsableArguments {
     /// answer from a fresh file made by a typo in `--database`.
     func withStore<T>(_ settings: ConfigReader, existing: Bool = false, _ body: (any AuthorizationStore) async throws -> T) async throws -> T {
         var location = databasePath(settings)
+        guard !location.isEmpty else { throw CommandFailure(.configuration, "the database is an empty path: give --database (or WARDEN_DATABASE) a file or a postgres:// URL") }
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
             let store = try PostgresStore(url: location)
             return try await withThrowingTaskGroup(of: Void.self) { group in

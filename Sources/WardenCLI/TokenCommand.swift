@@ -31,6 +31,11 @@ struct TokenCommand: AsyncParsableCommand {
                 throw ValidationError(words.isEmpty ? "give the jti of the token to revoke" : "give one jti (got \(words.count) words)")
             }
             guard !jti.isEmpty, jti.utf8.count <= 256 else { throw ValidationError("invalid jti") }
+            // Every word is taken as the jti, so a mistyped option (`--jsno`) would be revoked as
+            // one: jtis are long (Warden's: 32 hex digits; older ones 22 base64url characters).
+            if jti.hasPrefix("--"), jti.utf8.count < 16 {
+                throw ValidationError("\(jti) is not an option of `warden token revoke` (and too short for a jti)")
+            }
             let now = Date()
             let record = try await store.withStore(existing: true) { db in
                 // Tokens issued to users are on record with their expiry; others get the longest lifetime.

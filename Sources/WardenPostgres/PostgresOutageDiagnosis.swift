@@ -4,7 +4,8 @@ import WardenServer
 
 /// While statements time out, why: the last ``PostgresConnectionProbe`` result, refreshed in the
 /// background at most every few seconds (never in a request's path), logged once when the cause
-/// is first known or changes, and once more ("reachable again") when a probe succeeds.
+/// is first known or changes, and once more ("answers again") when a probe or a statement
+/// succeeds, which also forgets the cause.
 final class PostgresOutageDiagnosis: Sendable {
     let probe: PostgresConnectionProbe?
     let logger: Logger
@@ -42,6 +43,18 @@ final class PostgresOutageDiagnosis: Sendable {
         return reason
     }
 
+    /// A statement succeeded: whatever cause was known is over (logged once), and no later
+    /// timeout is blamed on it.
+    func answered() {
+        let wasDown = state.withLock { state -> Bool in
+            guard state.reason != nil else { return false }
+            state.reason = nil
+            state.checkedAt = nil
+            return true
+        }
+        if wasDown { logger.notice("PostgreSQL answers again") }
+    }
+
     private func record(_ reason: String?) {
         let previous = state.withLock { state -> String? in
             let previous = state.reason
@@ -53,7 +66,7 @@ final class PostgresOutageDiagnosis: Sendable {
         if let reason, reason != previous {
             logger.error("PostgreSQL cannot be reached: \(reason)")
         } else if reason == nil, previous != nil {
-            logger.notice("PostgreSQL can be reached again")
+            logger.notice("PostgreSQL answers again")
         }
     }
 }

@@ -83,12 +83,16 @@ public final class PostgresStore: AuthorizationStore, Service {
     /// Runs `body` within ``queryTimeout`` (within what is left of it, inside a request that
     /// already spent some: ``StorageRequestBudget``) and turns every failure into a ``StoreError``.
     func translate<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        defer { StorageRequestBudget.record(ContinuousClock.now - started) }
         do {
             let timeout = StorageRequestBudget.remaining(of: queryTimeout)
             guard timeout > .zero else {
-                throw StoreError(.unavailable, "this request spent its query_timeout (\(queryTimeout)) on earlier statements")
+                throw StoreError(.unavailable, "this request spent its query_timeout (\(queryTimeout)) waiting on earlier statements")
             }
-            return try await Deadline.run(timeout, body)
+            let result = try await Deadline.run(timeout, body)
+            outage.answered()
+            return result
         } catch let error as StoreError where error.code == .unavailable && error.reason == nil {
             // The statement's deadline passed: say why connections fail, if that is known.
             throw StoreError(.unavailable, error.debugDescription, reason: outage.reason())
@@ -96,10 +100,28 @@ public final class PostgresStore: AuthorizationStore, Service {
             throw error
         } catch let error as PSQLError {
             // 23505 unique_violation: the row exists.
-            if error.serverInfo?[.sqlState] == "23505" { throw StoreError(.conflict, "\(error)") }
-            throw StoreError(.unavailable, String(reflecting: error))
+            let state = error.serverInfo?[.sqlState]
+            if state == "23505" { throw StoreError(.conflict, "\(error)") }
+            if let state {
+                // The server answered and refused: its words, and what usually fixes it.
+                throw StoreError(.unavailable, String(reflecting: error), reason: Self.explanation(sqlState: state, message: error.serverInfo?[.message] ?? ""))
+            }
+            throw StoreError(.unavailable, String(reflecting: error), reason: outage.reason())
         } catch {
-            throw StoreError(.unavailable, "\(error)")
+            // The pool's own errors (its circuit breaker after failed connections, say).
+            throw StoreError(.unavailable, "\(error)", reason: outage.reason())
+        }
+    }
+
+    /// A statement the server refused, in words, with the usual fix for the common cases.
+    static func explanation(sqlState state: String, message: String) -> String {
+        let refused = "PostgreSQL refused a statement (\(state): \(message))"
+        switch state {
+        case "42501": return refused + "; the database user needs the right to create tables in its schema (GRANT CREATE ON SCHEMA public, or make it the database's owner)"
+        case "25006": return refused + "; this database is read-only (a standby?): point the URL at the primary"
+        case "53100": return refused + "; the database server's disk is full"
+        case "57P01", "57P02", "57P03": return refused + "; the server is shutting down or starting up"
+        default: return refused
         }
     }
 

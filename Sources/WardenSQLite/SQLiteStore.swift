@@ -40,24 +40,43 @@ public final class SQLiteStore: AuthorizationStore {
         } catch let failure as PrivateFile.Failure {
             throw StoreError(.unavailable, "cannot open \(path): \(failure)", reason: failure.description)
         } catch {
-            throw StoreError(.unavailable, "cannot open \(path): \(error)", reason: "cannot open \(path) as a SQLite database (\(error))")
+            let reason = access(path, R_OK | W_OK) != 0
+                ? "cannot read and write \(path) (running as uid \(getuid())): check the file's owner and mode"
+                : "cannot open \(path) as a SQLite database (\(error))"
+            throw StoreError(.unavailable, "cannot open \(path): \(error)", reason: reason)
         }
         let store = SQLiteStore(connection: connection, path: path, logger: logger)
-        try await store.execute("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
-        for statement in SQLiteSchema.statements {
-            try await store.execute(statement)
-        }
-        for added in SQLiteSchema.addedColumns {
-            func exists() async throws -> Bool {
-                try await store.query("PRAGMA table_info(\(added.table))").contains { (try? $0.string("name")) == added.column }
+        do {
+            try await store.execute("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
+            for statement in SQLiteSchema.statements {
+                try await store.execute(statement)
             }
-            guard try await !exists() else { continue }
-            do {
-                try await store.execute("ALTER TABLE \(added.table) ADD COLUMN \(added.column) \(added.type)")
-            } catch {
-                // Another process opening the file at the same moment may have added it.
-                guard try await exists() else { throw error }
+            for added in SQLiteSchema.addedColumns {
+                func exists() async throws -> Bool {
+                    try await store.query("PRAGMA table_info(\(added.table))").contains { (try? $0.string("name")) == added.column }
+                }
+                guard try await !exists() else { continue }
+                do {
+                    try await store.execute("ALTER TABLE \(added.table) ADD COLUMN \(added.column) \(added.type)")
+                } catch {
+                    // Another process opening the file at the same moment may have added it.
+                    guard try await exists() else { throw error }
+                }
             }
+        } catch {
+            // Closed on every path (SQLiteNIO asserts an open connection is never dropped), and
+            // the cause said: a file that is not a database, or one this user may not write.
+            try? await connection.close()
+            let text = (error as? StoreError)?.debugDescription ?? String(describing: error)
+            let reason: String
+            if text.contains("notADatabase") || text.contains("not a database") {
+                reason = "\(path) is not a SQLite database (a file of something else?); give --database another path"
+            } else if text.contains("readOnly") || text.contains("readonly") || text.contains("cantOpen") || text.contains("permission") {
+                reason = "cannot write \(path) (running as uid \(getuid())): check the file's and its directory's owner and mode"
+            } else {
+                reason = "cannot use \(path) as a SQLite database (\(text))"
+            }
+            throw StoreError(.unavailable, text, reason: reason)
         }
         return store
     }

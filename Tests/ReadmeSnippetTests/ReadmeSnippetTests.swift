@@ -13,7 +13,10 @@ import WardenTesting
     }
 
     @Test func testingYourOwnServiceMintsTokensItsVerifierAccepts() async throws {
-        let (token, hostile, _) = try await testingYourOwnServiceSnippet()
+        let (token, hostile, verifier) = try await testingYourOwnServiceSnippet()
+        // Its own verifier accepts its token, and refuses the hostile one.
+        #expect(try await verifier.verify(token).subject == "alice")
+        await #expect(throws: TokenVerificationError.self) { try await verifier.verify(hostile) }
         let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "order-service")
         // A token of another test key is refused; the shapes are what the README says.
         await #expect(throws: TokenVerificationError.self) { try await issuer.verifier().verify(token) }

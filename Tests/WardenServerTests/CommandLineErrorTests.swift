@@ -105,13 +105,18 @@ import WardenCLI
     @Test func tokenRevokeTakesAJTIBeginningWithADash() async throws {
         let directory = try Self.temporaryDirectory()
         #expect(try await Self.warden(["scope", "create", "me", "--description", "Me", "--database", directory + "/w.sqlite"]).status == 0)
-        for jti in ["-Xy3_abcDEF", "--not-an-option", "-h2"] {
+        for jti in ["-Xy3_abcDEF", "--Xy3_abcDEFghij012345", "-h2"] {
             let outcome = try await Self.warden(["token", "revoke", jti, "--database", directory + "/w.sqlite", "--json"])
             #expect(outcome.status == 0, "\(jti): \(outcome)")
             #expect(outcome.output.contains(#""jti":"\#(jti)""#), "\(outcome)")
         }
         let twoWords = try await Self.warden(["token", "revoke", "a", "b", "--database", directory + "/w.sqlite"])
         #expect(twoWords.status == 64)
+        // A mistyped option is not revoked as a jti.
+        let typo = try await Self.warden(["token", "revoke", "abc", "--jsno", "--database", directory + "/w.sqlite"])
+        #expect(typo.status == 64)
+        let typoAlone = try await Self.warden(["token", "revoke", "--jsno", "--database", directory + "/w.sqlite"])
+        #expect(typoAlone.status == 64 && typoAlone.errors.contains("--jsno is not an option"), "\(typoAlone)")
     }
 
     @Test func serveOnATakenPortSaysSoAndNothingElse() async throws {
@@ -131,17 +136,18 @@ import WardenCLI
     }
 
     /// The first-start hints can be pasted: the database as given (quoted for the shell), and a
-    /// URL holding a password as `$WARDEN_DATABASE`, never printed.
+    /// URL holding a password never printed nor put in the commands' arguments (they read
+    /// `WARDEN_DATABASE`, which the hints say to set).
     @Test func firstStartHintsCanBePasted() async throws {
-        let directory = try Self.temporaryDirectory() + "/with space"
+        let directory = try Self.temporaryDirectory() + "/it's a dir"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = directory + "/w.sqlite"
         let outcome = try await Self.startAndStop(["serve", "--port", "0", "--database", database])
-        #expect(outcome.output.contains("--database '\(database)'"), "\(outcome)")
-        // Pasted as printed, a hint works.
+        // Pasted into a shell as printed, a hint works (bash reads the quoting).
         let hint = try #require(outcome.output.split(separator: "\n").first { $0.contains("warden scope create") })
-        let words = Self.shellWords(String(hint.drop { $0 == " " }))
-        #expect(try await Self.warden(Array(words.dropFirst())).status == 0)
+        let command = hint.drop { $0 == " " }.dropFirst("warden".count)
+        try await Shell.run("/bin/bash", ["-c", "'\(WardenProcess.binary)'" + command])
+        #expect(try await Self.warden(["scope", "list", "--database", database]).output == "orders.read\tRead orders\n")
 
         guard let url = ProcessInfo.processInfo.environment["WARDEN_POSTGRES_URL"], !url.isEmpty else { return }
         try await PostgresTestDatabase.with(url: url) { database in
@@ -149,7 +155,8 @@ import WardenCLI
             components.password = "s3cret-pass"  // trust authentication on the test server: ignored
             let withPassword = try #require(components.string)
             let outcome = try await Self.startAndStop(["serve", "--port", "0", "--database", withPassword], environment: ["WARDEN_MASTER_KEY": Self.masterKey()])
-            #expect(outcome.output.contains(#"--database "$WARDEN_DATABASE""#), "\(outcome)")
+            #expect(outcome.output.contains("export WARDEN_DATABASE="), "\(outcome)")
+            #expect(!outcome.output.contains("--database"), "\(outcome)")
             #expect(!outcome.output.contains("s3cret-pass") && !outcome.errors.contains("s3cret-pass"))
             #expect(!outcome.output.contains("***"))
         }
@@ -217,30 +224,5 @@ import WardenCLI
             output: (try? String(contentsOfFile: name + ".out", encoding: .utf8)) ?? "",
             errors: (try? String(contentsOfFile: name + ".err", encoding: .utf8)) ?? ""
         )
-    }
-
-    /// Splits a line the way a POSIX shell does for the quoting the hints use ('…' and "…").
-    static func shellWords(_ line: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var inWord = false
-        var quote: Character?
-        for character in line {
-            if let open = quote {
-                if character == open { quote = nil } else { current.append(character) }
-            } else if character == "'" || character == "\"" {
-                quote = character
-                inWord = true
-            } else if character == " " {
-                if inWord { words.append(current) }
-                current = ""
-                inWord = false
-            } else {
-                current.append(character)
-                inWord = true
-            }
-        }
-        if inWord { words.append(current) }
-        return words
     }
 }

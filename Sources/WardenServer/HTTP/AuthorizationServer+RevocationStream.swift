@@ -49,6 +49,8 @@ extension AuthorizationServer {
         let pageLimit = configuration.revocationPageLimit
         let poll = configuration.revocationStreamPollInterval
         let heartbeat = configuration.revocationStreamHeartbeat.timeInterval
+        let outage = storageOutage
+        let logger = logger
         let body = ResponseBody { writer in
             // Held until the stream ends; dropping it frees the place.
             let heldSlot = slot
@@ -63,11 +65,18 @@ extension AuthorizationServer {
                     // Read before looking: a revocation signalled after the look found nothing
                     // then ends the wait below at once.
                     let seen = signal.generation
-                    try await fanOut.refreshIfDue()
-                    let entries: [RevocationRecord]
-                    switch fanOut.entries(after: cursor, limit: pageLimit) {
-                    case .entries(let kept): entries = kept
-                    case .behind: entries = try await store.revocations(after: cursor, limit: pageLimit)
+                    var entries: [RevocationRecord] = []
+                    do {
+                        try await fanOut.refreshIfDue()
+                        switch fanOut.entries(after: cursor, limit: pageLimit) {
+                        case .entries(let kept): entries = kept
+                        case .behind: entries = try await store.revocations(after: cursor, limit: pageLimit)
+                        }
+                    } catch let error as StoreError {
+                        // The database is away: the stream stays open (heartbeats go on) and
+                        // reads again at the next poll, rather than ending and having every
+                        // subscriber reconnect once a second. Logged once per outage.
+                        outage.failed(error, logger: logger)
                     }
                     if let last = entries.last {
                         var text = ""

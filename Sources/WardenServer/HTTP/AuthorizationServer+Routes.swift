@@ -132,7 +132,8 @@ extension AuthorizationServer {
     func health() async throws -> Response {
         let database: String
         do {
-            _ = try await StorageRequestBudget.run { try await store.setting("schema_version", defaultingTo: "1") }
+            // A second at most: health probes (Kubernetes: 1 s by default) must see the answer.
+            _ = try await StorageRequestBudget.run(limit: .seconds(1)) { try await store.setting("schema_version", defaultingTo: "1") }
             database = "ok"
         } catch let error as StoreError {
             storageOutage.failed(error, logger: logger)

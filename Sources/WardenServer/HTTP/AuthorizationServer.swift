@@ -57,7 +57,7 @@ public struct AuthorizationServer: Sendable {
             logger.info("generated the first signing key", metadata: ["alg": "\(configuration.keys.algorithm)"])
         }
         let tokens = TokenService(configuration: configuration, store: store, keys: keys, masterKey: masterKey, throttle: throttle, passwordHashing: passwordHashing, timeSource: timeSource, metrics: metrics, logger: logger)
-        return AuthorizationServer(
+        let server = AuthorizationServer(
             configuration: configuration,
             store: store,
             keys: keys,
@@ -86,5 +86,8 @@ public struct AuthorizationServer: Sendable {
             },
             storageOutage: StorageOutageLog(logger: logger)
         )
+        // Read now, so the metadata document is in memory before the database could go away.
+        _ = try await server.scopeNames.value()
+        return server
     }
 }

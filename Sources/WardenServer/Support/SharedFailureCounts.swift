@@ -17,7 +17,12 @@ final class SharedFailureCounts: Sendable {
         var lockouts: [String: Date] = [:]
         var loadedAt: Date?
         var loading = false
+        /// Loaded at least once: later reloads run in the background.
+        var everLoaded = false
         var failedHere: Set<String> = []
+        /// The last reload / count failed: logged once until one succeeds.
+        var reloadFailing = false
+        var countFailing = false
     }
     let store: any AuthorizationStore
     let refreshInterval: TimeInterval
@@ -34,13 +39,20 @@ final class SharedFailureCounts: Sendable {
 
     /// Seconds until the first of `keys` is unlocked, or `nil` when none is locked.
     func lockedOut(_ keys: [String], now: Date) async -> TimeInterval? {
-        let reload = mirror.withLock { mirror in
-            guard !mirror.loading else { return false }
-            if let loadedAt = mirror.loadedAt, loadedAt <= now, now.timeIntervalSince(loadedAt) < refreshInterval { return false }
+        let (reload, inBackground) = mirror.withLock { mirror -> (Bool, Bool) in
+            guard !mirror.loading else { return (false, false) }
+            if let loadedAt = mirror.loadedAt, loadedAt <= now, now.timeIntervalSince(loadedAt) < refreshInterval { return (false, false) }
             mirror.loading = true
-            return true
+            return (true, mirror.everLoaded)
         }
-        if reload { await self.reload(now: now) }
+        // Once loaded, a reload never holds a request (a node cut off from its database would
+        // otherwise spend each request's query_timeout here): the last lockouts answer meanwhile,
+        // and this node's own failures are in the mirror at once anyway.
+        if reload, inBackground {
+            Task.detached { [self] in await self.reload(now: now) }
+        } else if reload {
+            await self.reload(now: now)
+        }
         return mirror.withLock { mirror in
             keys.compactMap { key in
                 guard let until = mirror.lockouts[key], until > now else { return nil }
@@ -51,15 +63,24 @@ final class SharedFailureCounts: Sendable {
 
     private func reload(now: Date) async {
         var loaded: [String: Date]?
+        var failure: (any Error)?
         do {
             loaded = try await store.authenticationLockouts(at: now, limit: Self.mirrorCapacity)
         } catch {
-            logger.warning("could not reload lockouts; keeping the last ones", metadata: ["error": "\(error)"])
+            failure = error
         }
-        mirror.withLock { mirror in
+        let (firstFailure, recovered) = mirror.withLock { mirror -> (Bool, Bool) in
             if let loaded { mirror.lockouts = loaded }
             mirror.loadedAt = now
             mirror.loading = false
+            mirror.everLoaded = mirror.everLoaded || loaded != nil
+            defer { mirror.reloadFailing = failure != nil }
+            return (failure != nil && !mirror.reloadFailing, failure == nil && mirror.reloadFailing)
+        }
+        if let failure, firstFailure {
+            logger.warning("could not reload lockouts; keeping the last ones until the database answers", metadata: ["error": "\(failure)"])
+        } else if recovered {
+            logger.notice("lockouts reloaded again")
         }
     }
 
@@ -79,8 +100,14 @@ final class SharedFailureCounts: Sendable {
             let until = now.addingTimeInterval(duration)
             mirror.withLock { mirror in mirror.lockouts[key] = max(mirror.lockouts[key] ?? .distantPast, until) }
             try await store.lockAuthentication(key: key, until: until)
+            if mirror.withLock({ mirror in defer { mirror.countFailing = false }; return mirror.countFailing }) {
+                logger.notice("authentication failures counted in the store again")
+            }
         } catch {
-            logger.warning("authentication failure not counted in the store; counted on this node only", metadata: ["error": "\(error)"])
+            // Once per outage, not per failed sign-in.
+            if mirror.withLock({ mirror in defer { mirror.countFailing = true }; return !mirror.countFailing }) {
+                logger.warning("authentication failures not counted in the store (counted on this node only) until the database answers", metadata: ["error": "\(error)"])
+            }
         }
     }
 

@@ -21,5 +21,10 @@ public struct TutorialConfiguration: Sendable {
 
     public init() {}
 
-    public var resolvedIssuer: String { authorizationServer ?? issuer ?? "http://\(host):\(port)" }
+    /// The `iss` its tokens carry: Warden's issuer URL as given, without a trailing slash (Warden's
+    /// own issuer has none, and `iss` is compared exactly), or its own.
+    public var resolvedIssuer: String {
+        if let server = authorizationServer { return server.hasSuffix("/") ? String(server.dropLast()) : server }
+        return issuer ?? "http://\(host):\(port)"
+    }
 }

@@ -21,6 +21,14 @@ struct ScopesTutorialCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Trust tokens from this Warden authorization server (its issuer URL) instead of minting its own.", valueName: "url"))
     var authorizationServer: String?
 
+    func validate() throws {
+        if let server = authorizationServer {
+            guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false, url.query == nil, url.fragment == nil else {
+                throw ValidationError("--authorization-server must be Warden's issuer URL, e.g. http://127.0.0.1:8080")
+            }
+        }
+    }
+
     func run() async throws {
         var configuration = TutorialConfiguration()
         configuration.host = host

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import WardenPostgres
+import WardenServer
+
+/// One request's storage time: only time spent in storage counts against `query_timeout`; time
+/// outside (bcrypt, a busy core) does not, so a healthy database never answers 503 to a slow
+/// request. PostgreSQL over loopback (`WARDEN_POSTGRES_URL`).
+@Suite(.enabled(if: StoreConformanceTests.Backend.postgresURL != nil, "needs WARDEN_POSTGRES_URL"))
+struct StorageRequestBudgetTests {
+    @Test func timeOutsideStorageIsNotCountedAgainstTheQueryTimeout() async throws {
+        try await PostgresTestDatabase.with(url: try #require(StoreConformanceTests.Backend.postgresURL)) { url in
+            let store = try PostgresStore(url: url + "?query_timeout=1")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await store.run() }
+                defer { group.cancelAll() }
+                try await store.migrate()
+                do { try await StorageRequestBudget.run {
+                    _ = try await store.scopes()
+                    // Waiting outside storage (bcrypt, a busy core) for longer than the query timeout.
+                    try await Task.sleep(for: .seconds(2.5))
+                    _ = try await store.scopes()
+                    _ = try await store.setting("schema_version", defaultingTo: "1")
+                } } catch let error as StoreError { Issue.record("\(error.debugDescription)"); throw error }
+            }
+        }
+    }
+
+    @Test func spentStorageTimeIsCountedAndALimitCapsIt() async throws {
+        #expect(StorageRequestBudget.remaining(of: .seconds(5)) == .seconds(5))
+        try await StorageRequestBudget.run(limit: .seconds(1)) {
+            #expect(StorageRequestBudget.remaining(of: .seconds(5)) == .seconds(1))
+            StorageRequestBudget.record(.milliseconds(400))
+            StorageRequestBudget.record(.milliseconds(400))
+            #expect(StorageRequestBudget.remaining(of: .seconds(5)) == .milliseconds(200))
+            #expect(StorageRequestBudget.remaining(of: .milliseconds(500)) == .milliseconds(-300))
+        }
+        try await StorageRequestBudget.run {
+            // A new request starts afresh.
+            #expect(StorageRequestBudget.remaining(of: .seconds(5)) == .seconds(5))
+        }
+    }
+}
