@@ -93,6 +93,16 @@ import WardenCLI
         }
     }
 
+    /// A file that is not a SQLite database is said to be one, never a crash (SQLiteNIO asserts
+    /// on a connection dropped open).
+    @Test func aFileThatIsNotADatabaseIsSaidSo() async throws {
+        let file = try Self.temporaryDirectory() + "/notes.txt"
+        try Data(String(repeating: "not a database\n", count: 100).utf8).write(to: URL(fileURLWithPath: file))
+        let outcome = try await Self.warden(["scope", "list", "--database", file])
+        #expect(outcome.status == CommandFailure.Kind.unavailable.rawValue, "\(outcome)")
+        #expect(outcome.errors.contains("\(file) is not a SQLite database"), "\(outcome)")
+    }
+
     @Test func aMisspeltDatabaseURLOptionIsAConfigurationError() async throws {
         let outcome = try await Self.warden(["scope", "list", "--database", "postgres://warden:s3cret-pass@127.0.0.1:1/warden?sslmod=disable"])
         #expect(outcome.status == CommandFailure.Kind.configuration.rawValue)
