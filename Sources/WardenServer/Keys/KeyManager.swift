@@ -28,6 +28,8 @@ public final class KeyManager: VerificationKeySource {
         var refreshing = false
         /// The last reread failed (logged once until one succeeds).
         var failing = false
+        /// A change was announced while a reread ran: read once more when it ends.
+        var rereadAgain = false
     }
     private let state = Mutex(State())
 
@@ -118,6 +120,8 @@ public final class KeyManager: VerificationKeySource {
         let now = timeSource.now()
         let start = state.withLock { state -> Bool in
             state.loadedAt = .distantPast
+            // A reread under way may have read before the change: it reads once more after.
+            if state.refreshing { state.rereadAgain = true }
             guard !state.refreshing, !state.keys.isEmpty else { return false }
             state.refreshing = true
             return true
@@ -176,6 +180,13 @@ public final class KeyManager: VerificationKeySource {
                 return state.failing
             }
             if wasFailing { logger.notice("signing keys reread again") }
+            let again = state.withLock { state -> Bool in
+                guard state.rereadAgain, !state.refreshing else { return false }
+                state.rereadAgain = false
+                state.refreshing = true
+                return true
+            }
+            if again { try await rereadNow(startedAt: timeSource.now()) }
         } catch {
             let firstFailure = state.withLock { state in
                 state.refreshing = false
