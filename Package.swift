@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "WardenCore", targets: ["WardenCore"]),
         .library(name: "WardenHummingbird", targets: ["WardenHummingbird"]),
+        .library(name: "WardenVapor", targets: ["WardenVapor"]),
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
         .library(name: "WardenClient", targets: ["WardenClient"]),
         .library(name: "WardenServer", targets: ["WardenServer"]),
@@ -40,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
         // The framework-neutral core: scopes, claims, the verifier, key sets, revocations.
@@ -75,6 +77,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Test helpers for users' own tests: generated keys, a key set, a token minter.
+        // The resource-server side for Vapor 4: the same rules as WardenHummingbird (WardenCore's
+        // Bearer/ folder), adapted.
+        .target(
+            name: "WardenVapor",
+            dependencies: [
+                "WardenCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "WardenTesting",
             dependencies: [
@@ -211,6 +226,19 @@ let package = Package(
                 "WardenCore",
                 "WardenClient",
                 "WardenTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WardenVaporTests",
+            dependencies: [
+                "WardenCore",
+                "WardenVapor",
+                "WardenClient",
+                "WardenTesting",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -4,7 +4,7 @@ import Foundation
 public struct AuthorizationServerConfiguration: Sendable {
     /// `iss` of every token, and the base of the metadata document's URLs (RFC 8414 §2).
     public var issuer: String
-    /// Access-token lifetime unless the client has its own (DESIGN.md decision 7: 5 minutes).
+    /// Access-token lifetime unless the client has its own (architecture.md decision 7: 5 minutes).
     public var accessTokenLifetime: Duration = .seconds(300)
     /// How long a sign-in lasts: the absolute lifetime of a refresh-token family. Rotation hands
     /// the successor its predecessor's expiry, never a fresh one, so a stolen family cannot be

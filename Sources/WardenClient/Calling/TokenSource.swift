@@ -1,4 +1,4 @@
-/// Which token a call to another service carries (DESIGN.md decision 4: no silent forwarding).
+/// Which token a call to another service carries (architecture.md decision 4: no silent forwarding).
 public struct TokenSource: Sendable, Hashable, CustomStringConvertible {
     enum Kind: Sendable, Hashable {
         case ownIdentity

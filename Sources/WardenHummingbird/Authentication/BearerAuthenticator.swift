@@ -36,13 +36,7 @@ where Context.Identity == VerifiedAccessToken {
         guard let token = try await extractor.extract(from: &request) else {
             return try await next(request, context)
         }
-        let verified: VerifiedAccessToken
-        do {
-            verified = try await verifier.verify(token)
-        } catch {
-            if error.reason == .keysUnavailable { throw BearerError.temporarilyUnavailable(realm: realm) }
-            throw BearerError.invalidToken(realm: realm)
-        }
+        let verified = try await BearerGate.verify(token, with: verifier, realm: realm)
         context.identity = verified
         // The handler (and any client it calls the next service with) sees the incoming token.
         return try await IncomingAccessToken.$current.withValue(IncomingAccessToken(rawValue: token, verified: verified)) {

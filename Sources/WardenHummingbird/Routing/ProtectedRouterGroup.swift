@@ -56,17 +56,11 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self {
         let whole = self.requirement.adding(requirement)
-        let mentioned = whole.mentionedScopes
         let realm = self.realm
         documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
         routes.on(path, method: method) { request, context -> Output in
-            guard let token = context.identity else {
-                throw BearerError.missingCredentials(realm: realm, scope: mentioned)
-            }
-            guard whole.isSatisfied(by: token.scope) else {
-                throw BearerError.insufficientScope(realm: realm, scope: mentioned)
-            }
-            return try await handler(request, context, AuthorizedToken(token: token, requiredScopes: whole))
+            let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm)
+            return try await handler(request, context, authorized)
         }
         return self
     }

@@ -1,6 +1,6 @@
 import WardenCore
 
-/// DESIGN.md decision 3: a token gets requested ∩ client's allowed ∩ user's allowed. Any
+/// architecture.md decision 3: a token gets requested ∩ client's allowed ∩ user's allowed. Any
 /// requested scope outside that, or unknown to the server, is `invalid_scope` (RFC 6749 §5.2);
 /// an empty request gets the client's scopes (∩ the user's). Nothing is silently dropped.
 enum ScopePolicy {

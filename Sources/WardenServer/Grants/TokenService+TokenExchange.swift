@@ -3,7 +3,7 @@ import WardenCore
 
 extension TokenService {
     /// RFC 8693 token exchange, for a service turning the user token it received into one for
-    /// the next service (DESIGN.md decision 4):
+    /// the next service (architecture.md decision 4):
     /// - the subject token must be a live access token of this server that was meant for the
     ///   exchanging client (its `aud` contains the client id) or issued to it;
     /// - the new `aud` is the requested `audience`/`resource`, which the client must be allowed;

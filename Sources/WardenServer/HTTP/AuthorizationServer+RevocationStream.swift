@@ -65,7 +65,10 @@ extension AuthorizationServer {
                     // Read before looking: a revocation signalled after the look found nothing
                     // then ends the wait below at once.
                     let seen = signal.generation
-                    var entries: [RevocationRecord] = []
+                    // A storage failure ends the stream (the subscriber reconnects and resumes
+                    // from its last event). Keeping it open through an outage was tried: a stream
+                    // whose store had closed then never ended on a server shutting down.
+                    let entries: [RevocationRecord]
                     do {
                         try await fanOut.refreshIfDue()
                         switch fanOut.entries(after: cursor, limit: pageLimit) {
@@ -73,10 +76,8 @@ extension AuthorizationServer {
                         case .behind: entries = try await store.revocations(after: cursor, limit: pageLimit)
                         }
                     } catch let error as StoreError {
-                        // The database is away: the stream stays open (heartbeats go on) and
-                        // reads again at the next poll, rather than ending and having every
-                        // subscriber reconnect once a second. Logged once per outage.
                         outage.failed(error, logger: logger)
+                        throw error
                     }
                     if let last = entries.last {
                         var text = ""

@@ -7,7 +7,7 @@ import WardenCore
 import WardenHummingbird
 
 extension AuthorizationServer {
-    /// The server's endpoints (paths as in DESIGN.md; the metadata document lists them), with
+    /// The server's endpoints (paths as in docs/architecture.md; the metadata document lists them), with
     /// its own OpenAPI document at `/openapi.json` and `/docs`.
     public func router() async throws -> Router<AuthorizationServerContext> {
         let router = Router(context: AuthorizationServerContext.self)

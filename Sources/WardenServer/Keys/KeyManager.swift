@@ -8,7 +8,7 @@ import WardenCore
 /// reaches a running server); this keeps a decrypted copy, reread every ``refreshInterval``
 /// and whenever a token names a `kid` it does not know (at most once per second).
 ///
-/// Rotation (DESIGN.md decision 6): the new key is published at once and signs only after
+/// Rotation (architecture.md decision 6): the new key is published at once and signs only after
 /// ``KeyConfiguration/publishDelay`` (so resource servers have fetched it first); the old key
 /// stops signing then and stays published until every token it signed has expired.
 public final class KeyManager: VerificationKeySource {

@@ -1,6 +1,6 @@
 import HTTPTypes
 
-/// Which peers may say who the client is, and in which header (DESIGN.md decision 10).
+/// Which peers may say who the client is, and in which header (architecture.md decision 10).
 ///
 /// Without trusted proxies the client is the TCP peer and forwarding headers are ignored:
 /// anyone can send them. When the peer is trusted, the chain in the chosen header is read from

@@ -12,7 +12,7 @@ public struct ClientRecord: Sendable, Hashable {
     public var scopes: ScopeSet
     /// Exact redirect URIs for the authorization code flow (RFC 6749 §3.1.2).
     public var redirectURIs: [String]
-    /// Audiences it may ask for; the first is its default (DESIGN.md).
+    /// Audiences it may ask for; the first is its default (docs/architecture.md).
     public var audiences: [String]
     /// Its access tokens' lifetime, when not the server's default.
     public var accessTokenLifetime: Duration?

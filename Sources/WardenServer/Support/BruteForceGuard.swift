@@ -7,7 +7,7 @@ import Foundation
 /// one address is locked out of everything; both with exponential backoff. A locked attempt gets
 /// the same standard error as a wrong password or secret.
 ///
-/// So someone guessing from one address never stops the owner signing in from another (DESIGN.md
+/// So someone guessing from one address never stops the owner signing in from another (architecture.md
 /// decision 10); with no account-wide lock, a distributed guesser is slowed per address only,
 /// which is what bcrypt and 256-bit generated client secrets are for. Behind a load balancer the
 /// client address is only right when the balancer is a trusted proxy (``TrustedProxies``).

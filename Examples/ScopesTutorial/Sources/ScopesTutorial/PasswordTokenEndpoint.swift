@@ -8,7 +8,7 @@ import WardenHummingbird
 /// `POST /token`: the OAuth 2 password grant (RFC 6749 §4.3) for the tutorial's users.
 ///
 /// Unlike the FastAPI tutorial, the token carries requested ∩ known ∩ the user's allowed scopes
-/// and an unknown or unallowed scope is `invalid_scope` (DESIGN.md decision 3). Disabled users get
+/// and an unknown or unallowed scope is `invalid_scope` (architecture.md decision 3). Disabled users get
 /// no token at all.
 struct PasswordTokenEndpoint: Sendable {
     let users: TutorialUserDirectory

@@ -7,7 +7,7 @@ public struct TutorialUser: Sendable {
     public let fullName: String
     public let disabled: Bool
     let passwordHash: String
-    /// The scopes this user may be granted (DESIGN.md decision 3: a token only gets scopes its
+    /// The scopes this user may be granted (architecture.md decision 3: a token only gets scopes its
     /// holder is allowed, whatever was requested).
     public let allowedScopes: ScopeSet
 }

@@ -1,4 +1,4 @@
-/// Where a ``BearerAuthenticator`` looks for a token and how it names itself.
+/// Where a bearer authenticator (Hummingbird's or Vapor's) looks for a token and how it names itself.
 public struct BearerAuthenticatorConfiguration: Sendable {
     /// The `realm` of `WWW-Authenticate` challenges. Must not contain `"` or `\`.
     public var realm: String = "warden"

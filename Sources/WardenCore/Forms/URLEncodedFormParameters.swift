@@ -1,5 +1,4 @@
 import Foundation
-import WardenCore
 
 /// `application/x-www-form-urlencoded` parameters read the way OAuth requires: a parameter
 /// sent twice is an error (RFC 6749 §3.1 and §3.2), not a silent choice between the two.

@@ -1,5 +1,3 @@
-import WardenCore
-
 /// What a protected handler receives: the verified token, what the route required (added up
 /// through its groups) and what the token granted.
 public struct AuthorizedToken: Sendable {
@@ -8,6 +6,11 @@ public struct AuthorizedToken: Sendable {
     public let requiredScopes: ScopeRequirement
     /// The scopes the token grants.
     public var grantedScopes: ScopeSet { token.scope }
+
+    public init(token: VerifiedAccessToken, requiredScopes: ScopeRequirement) {
+        self.token = token
+        self.requiredScopes = requiredScopes
+    }
 
     public var subject: String { token.subject }
     public var clientID: String { token.clientID }

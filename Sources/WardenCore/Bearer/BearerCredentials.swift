@@ -1,0 +1,92 @@
+/// The one bearer token of a request (RFC 6750 §2), or none, or a refusal, from what the
+/// request carries where a token may be: `Authorization` header values, `access_token` query
+/// values, and `access_token` values of a form body (which the adapter reads only when
+/// ``formBodyIsRead(method:contentType:)`` says so). The same rules for every framework.
+public struct BearerCredentials: Sendable {
+    public let configuration: BearerAuthenticatorConfiguration
+
+    public init(configuration: BearerAuthenticatorConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Whether a request's body must be read for an `access_token` (RFC 6750 §2.2: a form body,
+    /// never on GET or HEAD, and only when configured).
+    public func formBodyIsRead(method: String, contentType: String?) -> Bool {
+        guard configuration.allowsFormBodyToken, method != "GET", method != "HEAD", let contentType else { return false }
+        return contentType.lowercased().hasPrefix("application/x-www-form-urlencoded")
+    }
+
+    /// The token, or `nil` when the request has no bearer credentials.
+    /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
+    public func token(authorizationHeaders: [String], queryTokens: [String], formTokens: [String] = []) throws(BearerRefusal) -> String? {
+        var found: [String] = []
+        if authorizationHeaders.count > 1 { throw invalid("The request has more than one Authorization header.") }
+        if let header = authorizationHeaders.first, let token = try bearerToken(inAuthorization: header) {
+            found.append(token)
+        }
+        if !queryTokens.isEmpty {
+            guard configuration.allowsQueryToken else {
+                throw invalid("Access tokens in the URI query are not accepted.")
+            }
+            found.append(contentsOf: queryTokens)
+        }
+        found.append(contentsOf: formTokens)
+
+        // RFC 6750 §2: clients MUST NOT use more than one method in each request.
+        guard found.count <= 1 else { throw invalid("The request carries more than one access token.") }
+        guard let token = found.first else { return nil }
+        guard Self.isB64Token(token) else { throw invalid("The access token is malformed.") }
+        return token
+    }
+
+    /// `access_token` values of a URI query (RFC 6750 §2.3), for a framework that gives the raw query.
+    public static func queryTokens(inQuery query: String?) -> [String] {
+        guard let query, !query.isEmpty else { return [] }
+        return URLEncodedFormParameters.allValues(named: "access_token", in: query)
+    }
+
+    /// `access_token` values of a form body (RFC 6750 §2.2).
+    public static func formTokens(inBody body: String) -> [String] {
+        URLEncodedFormParameters.allValues(named: "access_token", in: body)
+    }
+
+    /// `credentials = "Bearer" 1*SP b64token` (RFC 6750 §2.1); the scheme is case-insensitive
+    /// (RFC 9110 §11.1). Another scheme is not a bearer credential.
+    private func bearerToken(inAuthorization header: String) throws(BearerRefusal) -> String? {
+        let utf8 = Array(header.utf8)
+        guard let space = utf8.firstIndex(of: 0x20) else {
+            if header.lowercased() == "bearer" { throw invalid("The Authorization header has no token.") }
+            return nil
+        }
+        guard String(decoding: utf8[..<space], as: UTF8.self).lowercased() == "bearer" else { return nil }
+        let rest = utf8[space...].drop { $0 == 0x20 }
+        guard !rest.isEmpty, Self.isB64Token(rest) else { throw invalid("The Authorization header is malformed.") }
+        return String(decoding: rest, as: UTF8.self)
+    }
+
+    /// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`
+    public static func isB64Token(_ token: some StringProtocol) -> Bool { isB64Token(Array(token.utf8)[...]) }
+
+    static func isB64Token(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var seenPadding = false
+        var count = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "="):
+                seenPadding = true
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"):
+                if seenPadding { return false }
+                count += 1
+            default:
+                return false
+            }
+        }
+        return count > 0
+    }
+
+    private func invalid(_ description: String) -> BearerRefusal {
+        BearerRefusal.invalidRequest(realm: configuration.realm, description: description)
+    }
+}

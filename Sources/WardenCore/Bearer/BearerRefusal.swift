@@ -1,0 +1,91 @@
+/// A refusal of a protected request, as RFC 6750 §3 says to answer it: a status, a
+/// `WWW-Authenticate: Bearer …` challenge (or `Retry-After` for 503), and a JSON body
+/// `{"error", "error_description"}`. Descriptions are fixed texts that never say which check
+/// failed. Framework-neutral: each adapter (WardenHummingbird, WardenVapor) writes it out as its
+/// framework's response, so both answer byte for byte the same.
+public struct BearerRefusal: Error, Sendable, Equatable {
+    /// The HTTP status code.
+    public let statusCode: Int
+    /// The RFC 6750 §3.1 error code; `nil` when the request carried no credentials (§3.1).
+    public let errorCode: String?
+    public let errorDescription: String
+    public let realm: String
+    /// The `scope` attribute: every scope the route needs.
+    public let scope: ScopeSet?
+
+    public init(statusCode: Int, errorCode: String?, errorDescription: String, realm: String, scope: ScopeSet?) {
+        self.statusCode = statusCode
+        self.errorCode = errorCode
+        self.errorDescription = errorDescription
+        self.realm = realm
+        self.scope = scope
+    }
+
+    /// 401 without an error code: the request had no bearer credentials (RFC 6750 §3.1).
+    public static func missingCredentials(realm: String, scope: ScopeSet) -> BearerRefusal {
+        BearerRefusal(
+            statusCode: 401, errorCode: nil, errorDescription: "This resource requires a bearer access token.",
+            realm: realm, scope: scope.isEmpty ? nil : scope
+        )
+    }
+
+    /// 401 `invalid_token`: malformed, forged, expired, revoked, or not meant for this service.
+    public static func invalidToken(realm: String) -> BearerRefusal {
+        BearerRefusal(statusCode: 401, errorCode: "invalid_token", errorDescription: "The access token is invalid.", realm: realm, scope: nil)
+    }
+
+    /// 403 `insufficient_scope`, naming every scope the route needs.
+    public static func insufficientScope(realm: String, scope: ScopeSet) -> BearerRefusal {
+        BearerRefusal(
+            statusCode: 403, errorCode: "insufficient_scope",
+            errorDescription: "The access token does not grant the scopes this resource requires.", realm: realm, scope: scope
+        )
+    }
+
+    /// 400 `invalid_request`: several credentials, a malformed `Authorization` header, a token
+    /// where this server does not take one.
+    public static func invalidRequest(realm: String, description: String) -> BearerRefusal {
+        BearerRefusal(statusCode: 400, errorCode: "invalid_request", errorDescription: description, realm: realm, scope: nil)
+    }
+
+    /// 503: the token's keys cannot be had right now (e.g. JWKS unreachable too long). Not the
+    /// client's fault, so not a 401.
+    public static func temporarilyUnavailable(realm: String) -> BearerRefusal {
+        BearerRefusal(
+            statusCode: 503, errorCode: "temporarily_unavailable",
+            errorDescription: "The access token cannot be verified right now; try again later.", realm: realm, scope: nil
+        )
+    }
+
+    /// The `WWW-Authenticate` value (RFC 6750 §3). Attribute values here never contain `"` or `\`
+    /// (realm is checked at configuration, scopes by grammar, descriptions are fixed).
+    public var challenge: String {
+        var parts = ["realm=\"\(realm)\""]
+        if let errorCode { parts.append("error=\"\(errorCode)\"") }
+        if errorCode != nil { parts.append("error_description=\"\(errorDescription)\"") }
+        if let scope, !scope.isEmpty { parts.append("scope=\"\(scope)\"") }
+        return "Bearer " + parts.joined(separator: ", ")
+    }
+
+    /// The response's header fields, in order: the challenge (or `Retry-After` for 503, which
+    /// is not the client's fault), `Content-Type`, `Cache-Control: no-store`.
+    public var headerFields: [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = []
+        if statusCode != 503 {
+            fields.append(("WWW-Authenticate", challenge))
+        } else {
+            fields.append(("Retry-After", "5"))
+        }
+        fields.append(("Content-Type", "application/json"))
+        fields.append(("Cache-Control", "no-store"))
+        return fields
+    }
+
+    /// `{"error": …, "error_description": …}`
+    public var jsonBody: [UInt8] {
+        JSONValue.object([
+            "error": .string(errorCode ?? "unauthorized"),
+            "error_description": .string(errorDescription),
+        ]).serialized()
+    }
+}

@@ -1,0 +1,52 @@
+import Vapor
+import WardenCore
+
+/// Vapor middleware that reads the request's bearer token by WardenCore's rules
+/// (``BearerCredentials``, RFC 6750 §2), verifies it with an ``AccessTokenVerifier`` and keeps
+/// the ``VerifiedAccessToken`` on the request (``Vapor/Request/verifiedAccessToken``).
+///
+/// - No credentials: the request goes on without a token (protected routes answer 401).
+/// - A token that fails verification: 401 `invalid_token` (503 if its keys cannot be had).
+/// - Several credentials or bad syntax: 400 `invalid_request`.
+///
+/// While the rest of the request is handled, ``IncomingAccessToken/current`` holds the token,
+/// so an `AuthorizedHTTPClient` calling the next service can exchange or forward it.
+/// Scopes are checked by the routes of ``ProtectedRoutes``, which add them up.
+public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
+    public let verifier: AccessTokenVerifier<Keys>
+    public let configuration: BearerAuthenticatorConfiguration
+    let credentials: BearerCredentials
+
+    public init(verifier: AccessTokenVerifier<Keys>, configuration: BearerAuthenticatorConfiguration = .init()) {
+        self.verifier = verifier
+        self.configuration = configuration
+        self.credentials = BearerCredentials(configuration: configuration)
+    }
+
+    public var realm: String { configuration.realm }
+
+    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let incoming: IncomingAccessToken
+        do {
+            var formTokens: [String] = []
+            if credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers.first(name: .contentType)) {
+                let body = try await request.body.collect(max: configuration.maximumFormBodySize).get()
+                formTokens = BearerCredentials.formTokens(inBody: body.map { String(buffer: $0) } ?? "")
+            }
+            let found = try credentials.token(
+                authorizationHeaders: request.headers[.authorization],
+                queryTokens: BearerCredentials.queryTokens(inQuery: request.url.query),
+                formTokens: formTokens
+            )
+            guard let token = found else { return try await next.respond(to: request) }
+            incoming = IncomingAccessToken(rawValue: token, verified: try await BearerGate.verify(token, with: verifier, realm: realm))
+        } catch let refusal as BearerRefusal {
+            return refusal.vaporResponse()
+        }
+        request.verifiedAccessToken = incoming.verified
+        // The handler (and any client it calls the next service with) sees the incoming token.
+        return try await IncomingAccessToken.$current.withValue(incoming) {
+            try await next.respond(to: request)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import NIOCore
+import Vapor
+import WardenCore
+
+extension BearerRefusal {
+    /// The refusal as a Vapor response: its status, its header fields (the RFC 6750 §3
+    /// challenge) and its JSON body, byte for byte what WardenHummingbird answers. Written
+    /// directly rather than thrown to Vapor's `ErrorMiddleware`, whose body is its own shape.
+    public func vaporResponse() -> Response {
+        var headers = HTTPHeaders()
+        for field in headerFields { headers.add(name: field.name, value: field.value) }
+        return Response(status: HTTPResponseStatus(statusCode: statusCode), headers: headers, body: .init(buffer: ByteBuffer(bytes: jsonBody)))
+    }
+}

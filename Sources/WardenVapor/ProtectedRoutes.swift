@@ -1,0 +1,88 @@
+import Vapor
+import WardenCore
+
+/// Routes that require a verified access token and, optionally, scopes, the Vapor way
+/// (`grouped`, `get`, `post`, …). Scopes add up through nesting, as FastAPI's `SecurityScopes`
+/// add up through dependencies and as WardenHummingbird's `ProtectedRouterGroup` does:
+///
+/// ```swift
+/// let me = app.grouped(bearer).protected(realm: "api", requiring: .allOf("me")).grouped("users", "me")
+/// me.get("items", requiring: .allOf("items")) { request, auth in … }   // needs "items me"
+/// ```
+///
+/// Each route checks its whole requirement once per request (``BearerGate``); a 403 names every
+/// scope it needs. The routes must sit behind a ``BearerMiddleware`` (else every request is 401).
+public struct ProtectedRoutes {
+    let routes: any RoutesBuilder
+    /// What every route here requires.
+    public let requirement: ScopeRequirement
+    public let realm: String
+
+    init(routes: any RoutesBuilder, requirement: ScopeRequirement, realm: String) {
+        self.routes = routes
+        self.requirement = requirement
+        self.realm = realm
+    }
+
+    /// Nested routes under `path` whose routes require these scopes and `requirement`.
+    public func grouped(_ path: PathComponent..., requiring requirement: ScopeRequirement = .none) -> ProtectedRoutes {
+        ProtectedRoutes(routes: routes.grouped(path), requirement: self.requirement.adding(requirement), realm: realm)
+    }
+
+    /// The same routes behind more middleware.
+    public func grouped(_ middleware: any Middleware...) -> ProtectedRoutes {
+        ProtectedRoutes(routes: routes.grouped(middleware), requirement: requirement, realm: realm)
+    }
+
+    /// Adds a route that requires these scopes and `requirement`; the handler gets the request
+    /// and the ``AuthorizedToken``.
+    @discardableResult
+    public func on<Output: AsyncResponseEncodable>(
+        _ method: HTTPMethod,
+        _ path: [PathComponent],
+        requiring requirement: ScopeRequirement = .none,
+        use handler: @Sendable @escaping (Request, AuthorizedToken) async throws -> Output
+    ) -> Route {
+        let whole = self.requirement.adding(requirement)
+        let realm = self.realm
+        return routes.on(method, path) { request async throws -> Response in
+            let authorized: AuthorizedToken
+            do {
+                authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm)
+            } catch let refusal as BearerRefusal {
+                return refusal.vaporResponse()
+            }
+            return try await handler(request, authorized).encodeResponse(for: request)
+        }
+    }
+
+    @discardableResult
+    public func get<Output: AsyncResponseEncodable>(
+        _ path: PathComponent..., requiring requirement: ScopeRequirement = .none,
+        use handler: @Sendable @escaping (Request, AuthorizedToken) async throws -> Output
+    ) -> Route { on(.GET, path, requiring: requirement, use: handler) }
+
+    @discardableResult
+    public func post<Output: AsyncResponseEncodable>(
+        _ path: PathComponent..., requiring requirement: ScopeRequirement = .none,
+        use handler: @Sendable @escaping (Request, AuthorizedToken) async throws -> Output
+    ) -> Route { on(.POST, path, requiring: requirement, use: handler) }
+
+    @discardableResult
+    public func put<Output: AsyncResponseEncodable>(
+        _ path: PathComponent..., requiring requirement: ScopeRequirement = .none,
+        use handler: @Sendable @escaping (Request, AuthorizedToken) async throws -> Output
+    ) -> Route { on(.PUT, path, requiring: requirement, use: handler) }
+
+    @discardableResult
+    public func patch<Output: AsyncResponseEncodable>(
+        _ path: PathComponent..., requiring requirement: ScopeRequirement = .none,
+        use handler: @Sendable @escaping (Request, AuthorizedToken) async throws -> Output
+    ) -> Route { on(.PATCH, path, requiring: requirement, use: handler) }
+
+    @discardableResult
+    public func delete<Output: AsyncResponseEncodable>(
+        _ path: PathComponent..., requiring requirement: ScopeRequirement = .none,
+        use handler: @Sendable @escaping (Request, AuthorizedToken) async throws -> Output
+    ) -> Route { on(.DELETE, path, requiring: requirement, use: handler) }
+}

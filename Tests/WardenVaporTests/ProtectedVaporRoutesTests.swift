@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import WardenCore
+import WardenTesting
+import WardenVapor
+
+/// The Vapor adapter gives the answers WardenHummingbird gives, byte for byte: the same routes
+/// (scopes adding up through groups), the same RFC 6750 statuses, challenges and bodies.
+@Suite struct ProtectedVaporRoutesTests {
+    static func withOrders(_ test: (Application, TestTokenIssuer) async throws -> Void) async throws {
+        let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "order-service")
+        try await withApp(configure: { app in
+            let bearer = BearerMiddleware(verifier: issuer.verifier(), configuration: .init(realm: "orders"))
+            let orders = app.protected(by: bearer, requiring: .allOf("order.read")).grouped("orders")
+            orders.get(":id") { request, auth in "order \(request.parameters.get("id") ?? "") for \(auth.subject)" }
+            orders.post(requiring: .allOf("order.write")) { _, auth in "created for \(auth.subject), needing \(auth.requiredScopes)" }
+            // Who is calling, as the next hop would see it.
+            orders.get("incoming", "token") { _, _ in IncomingAccessToken.current?.verified.tokenID ?? "none" }
+        }) { app in try await test(app, issuer) }
+    }
+
+    static func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)"] }
+
+    @Test func scopesAddUpAndEachRefusalIsRFC6750() async throws {
+        try await Self.withOrders { app, issuer in
+            let reader = try issuer.token(subject: "alice", scope: ["order.read"])
+            let writer = try issuer.token(subject: "alice", scope: ["order.read", "order.write"])
+            let tester = try app.testing()
+            try await tester.test(.GET, "orders/7", headers: Self.bearer(reader)) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.string == "order 7 for alice")
+            }
+            // Needs order.read (the group) + order.write (the route): 403 names both.
+            try await tester.test(.POST, "orders", headers: Self.bearer(reader)) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers.first(name: "WWW-Authenticate") == #"Bearer realm="orders", error="insufficient_scope", error_description="The access token does not grant the scopes this resource requires.", scope="order.read order.write""#)
+                #expect(response.headers.first(name: "Cache-Control") == "no-store")
+                #expect(response.body.string == #"{"error":"insufficient_scope","error_description":"The access token does not grant the scopes this resource requires."}"#)
+            }
+            try await tester.test(.POST, "orders", headers: Self.bearer(writer)) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.string == "created for alice, needing order.read order.write")
+            }
+            // No credentials: 401 with the scopes the route needs, no error code.
+            try await tester.test(.GET, "orders/7") { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers.first(name: "WWW-Authenticate") == #"Bearer realm="orders", scope="order.read""#)
+            }
+            // Forged, expired, for another audience: 401 invalid_token, the same words.
+            let other = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "order-service")
+            let expired = try issuer.token(subject: "alice", scope: ["order.read"], now: Date().addingTimeInterval(-3600))
+            let elsewhere = try issuer.token(subject: "alice", scope: ["order.read"]) { $0.audience = ["payment-service"] }
+            for token in [try other.token(subject: "alice", scope: ["order.read"]), expired, elsewhere, "not.a.jwt"] {
+                try await tester.test(.GET, "orders/7", headers: Self.bearer(token)) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers.first(name: "WWW-Authenticate") == #"Bearer realm="orders", error="invalid_token", error_description="The access token is invalid.""#)
+                }
+            }
+            // Two credentials, a token in the query: 400 invalid_request.
+            try await tester.test(.GET, "orders/7?access_token=\(reader)", headers: Self.bearer(reader)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.headers.first(name: "WWW-Authenticate")?.contains(#"error="invalid_request""#) == true)
+            }
+            var twoHeaders = Self.bearer(reader)
+            twoHeaders.add(name: "Authorization", value: "Bearer \(writer)")
+            try await tester.test(.GET, "orders/7", headers: twoHeaders) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func theHandlerAndTheNextHopSeeTheIncomingToken() async throws {
+        try await Self.withOrders { app, issuer in
+            let reader = try issuer.token(subject: "alice", scope: ["order.read"])
+            let jti = try await issuer.verifier().verify(reader).tokenID
+            try await app.testing().test(.GET, "orders/incoming/token", headers: Self.bearer(reader)) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.string == jti)
+            }
+        }
+    }
+}

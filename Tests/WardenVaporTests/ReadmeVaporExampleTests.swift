@@ -1,0 +1,25 @@
+import Testing
+import Vapor
+import VaporTesting
+import WardenVapor
+
+/// The README's Vapor example (ReadmeVaporExample.swift) as built there: its routes answer
+/// without a token as RFC 6750 says (its JWKS URL is not reachable here: nothing is verified).
+@Suite struct ReadmeVaporExampleTests {
+    @Test func theReadmeExampleProtectsItsRoutes() async throws {
+        let app = try await readmeVaporApplication(run: false)
+        do {
+            try await app.testing().test(.GET, "orders/1") { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers.first(name: "WWW-Authenticate") == #"Bearer realm="orders", scope="order.read""#)
+            }
+            try await app.testing().test(.POST, "orders") { response in
+                #expect(response.headers.first(name: "WWW-Authenticate") == #"Bearer realm="orders", scope="order.read order.write""#)
+            }
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
