@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOCore
+import NIOPosix
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -59,6 +60,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Open revocation streams at most from one client address.", valueName: "count")) var maxRevocationStreamsPerAddress: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
     @OptionGroup var store: StoreOptions
+
+    /// Why the server cannot listen, in words, or nil for an error that is not about listening.
+    static func listenFailure(_ error: any Error, host: String, port: Int) -> CommandFailure? {
+        switch error {
+        case let error as IOError where error.errnoCode == EADDRINUSE:
+            return CommandFailure(.unavailable, "cannot listen on \(host):\(port): the address is in use (another warden serve, or another program); stop it or choose another --port")
+        case let error as IOError where error.errnoCode == EACCES:
+            return CommandFailure(.unavailable, "cannot listen on \(host):\(port): permission denied (ports below 1024 need privileges); choose another --port")
+        case let error as IOError where error.errnoCode == EADDRNOTAVAIL:
+            return CommandFailure(.configuration, "cannot listen on \(host):\(port): no network interface of this machine has the address \(host); give --host one it has (127.0.0.1, 0.0.0.0 for all)")
+        case let error as SocketAddressError:
+            return CommandFailure(.configuration, "cannot listen on \(host):\(port): \(host) is not an address of this machine (\(error)); give --host an IP address")
+        default:
+            return nil
+        }
+    }
 
     /// Prints unbuffered (the server runs on; buffered lines would wait in a pipe).
     private func say(_ text: String) {
@@ -134,6 +151,19 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
+        // The address first: a taken port is said before a database or key is created for a
+        // server that cannot start. (Checked by binding and closing at once; the server binds
+        // again when it starts, so a port taken in between is still said, only later.)
+        if port != 0 {
+            do {
+                let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .bind(host: host, port: port).get()
+                try await probe.close()
+            } catch {
+                throw Self.listenFailure(error, host: host, port: port) ?? error
+            }
+        }
         let (masterKey, createdKey, keySource) = try store.masterKey(settings)
         // Never the password of a database URL on the terminal.
         let databasePath = store.printableDatabase(settings)
@@ -173,17 +203,8 @@ struct ServeCommand: AsyncParsableCommand {
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             do {
                 try await group.run()
-            } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
-                switch error.errnoCode {
-                case EADDRINUSE:
-                    throw CommandFailure(.unavailable, "cannot listen on \(host):\(port): the address is in use (another warden serve, or another program); stop it or choose another --port")
-                case EACCES:
-                    throw CommandFailure(.unavailable, "cannot listen on \(host):\(port): permission denied (ports below 1024 need privileges); choose another --port")
-                default:
-                    throw CommandFailure(.configuration, "cannot listen on \(host):\(port): no network interface of this machine has the address \(host); give --host one it has (127.0.0.1, 0.0.0.0 for all)")
-                }
-            } catch let error as SocketAddressError {
-                throw CommandFailure(.configuration, "cannot listen on \(host):\(port): \(host) is not an address of this machine (\(error)); give --host an IP address")
+            } catch {
+                throw Self.listenFailure(error, host: host, port: port) ?? error
             }
         }
     }

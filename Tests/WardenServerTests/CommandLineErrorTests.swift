@@ -142,6 +142,9 @@ import WardenCLI
         #expect(outcome.status == CommandFailure.Kind.unavailable.rawValue)
         #expect(outcome.errors.contains("Error: cannot listen on 127.0.0.1:\(first.port): the address is in use"), "\(outcome)")
         #expect(!outcome.errors.contains("cleanup failed"), "\(outcome)")
+        // Said before anything is created for a server that cannot start.
+        #expect(!FileManager.default.fileExists(atPath: directory + "/b.sqlite"))
+        #expect(!outcome.output.contains("First start"), "\(outcome)")
         await first.stop()
     }
 
