@@ -28,25 +28,29 @@ public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let incoming: IncomingAccessToken
         do {
-            var formTokens: [String] = []
+            let headers = request.headers[.authorization]
+            let queryTokens = BearerCredentials.queryTokens(inQuery: request.url.query)
+            // Header and query mistakes are refused before any body is read.
+            var found = try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens)
             if credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers.first(name: .contentType)) {
                 let body = try await request.body.collect(max: configuration.maximumFormBodySize).get()
-                formTokens = BearerCredentials.formTokens(inBody: body.map { String(buffer: $0) } ?? "")
+                let formTokens = BearerCredentials.formTokens(inBody: body.map { String(buffer: $0) } ?? "")
+                found = try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens, formTokens: formTokens)
             }
-            let found = try credentials.token(
-                authorizationHeaders: request.headers[.authorization],
-                queryTokens: BearerCredentials.queryTokens(inQuery: request.url.query),
-                formTokens: formTokens
-            )
             guard let token = found else { return try await next.respond(to: request) }
             incoming = IncomingAccessToken(rawValue: token, verified: try await BearerGate.verify(token, with: verifier, realm: realm))
         } catch let refusal as BearerRefusal {
             return refusal.vaporResponse()
         }
-        request.verifiedAccessToken = incoming.verified
+        request.incomingAccessToken = incoming
         // The handler (and any client it calls the next service with) sees the incoming token.
-        return try await IncomingAccessToken.$current.withValue(incoming) {
-            try await next.respond(to: request)
+        do {
+            return try await IncomingAccessToken.$current.withValue(incoming) {
+                try await next.respond(to: request)
+            }
+        } catch let refusal as BearerRefusal {
+            // A handler's own refusal behind a plain `grouped(bearer)`: RFC 6750, not a 500.
+            return refusal.vaporResponse()
         }
     }
 }

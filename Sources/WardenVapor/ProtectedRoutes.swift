@@ -46,13 +46,18 @@ public struct ProtectedRoutes {
         let whole = self.requirement.adding(requirement)
         let realm = self.realm
         return routes.on(method, path) { request async throws -> Response in
-            let authorized: AuthorizedToken
             do {
-                authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm)
+                let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm)
+                // Bound again here: a future-based middleware between the bearer middleware and
+                // this route may have run `next` outside the task that held it.
+                return try await IncomingAccessToken.$current.withValue(request.incomingAccessToken) {
+                    try await handler(request, authorized).encodeResponse(for: request)
+                }
             } catch let refusal as BearerRefusal {
+                // Also one the handler throws (a finer check of its own): RFC 6750, as on
+                // Hummingbird, never Vapor's 500.
                 return refusal.vaporResponse()
             }
-            return try await handler(request, authorized).encodeResponse(for: request)
         }
     }
 

@@ -2,13 +2,16 @@ import Vapor
 import WardenCore
 
 extension Request {
-    private struct VerifiedAccessTokenKey: StorageKey {
-        typealias Value = VerifiedAccessToken
+    private struct IncomingAccessTokenKey: StorageKey {
+        typealias Value = IncomingAccessToken
     }
 
     /// The token ``BearerMiddleware`` verified for this request, if it carried one.
-    public internal(set) var verifiedAccessToken: VerifiedAccessToken? {
-        get { storage[VerifiedAccessTokenKey.self] }
-        set { storage[VerifiedAccessTokenKey.self] = newValue }
+    public var verifiedAccessToken: VerifiedAccessToken? { incomingAccessToken?.verified }
+
+    /// That token with its raw value, for a client calling the next service.
+    public internal(set) var incomingAccessToken: IncomingAccessToken? {
+        get { storage[IncomingAccessTokenKey.self] }
+        set { storage[IncomingAccessTokenKey.self] = newValue }
     }
 }

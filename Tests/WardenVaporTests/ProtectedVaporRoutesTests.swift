@@ -16,6 +16,10 @@ import WardenVapor
             let orders = app.protected(by: bearer, requiring: .allOf("order.read")).grouped("orders")
             orders.get(":id") { request, auth in "order \(request.parameters.get("id") ?? "") for \(auth.subject)" }
             orders.post(requiring: .allOf("order.write")) { _, auth in "created for \(auth.subject), needing \(auth.requiredScopes)" }
+            // A handler's own finer check refuses as RFC 6750 says, not with Vapor's 500.
+            orders.get("audit") { _, _ -> String in
+                throw BearerRefusal.insufficientScope(realm: "orders", scope: ["order.audit", "order.read"])
+            }
             // Who is calling, as the next hop would see it.
             orders.get("incoming", "token") { _, _ in IncomingAccessToken.current?.verified.tokenID ?? "none" }
         }) { app in try await test(app, issuer) }
@@ -67,6 +71,16 @@ import WardenVapor
             twoHeaders.add(name: "Authorization", value: "Bearer \(writer)")
             try await tester.test(.GET, "orders/7", headers: twoHeaders) { response in
                 #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func aRefusalThrownByTheHandlerIsAnRFC6750Answer() async throws {
+        try await Self.withOrders { app, issuer in
+            let reader = try issuer.token(subject: "alice", scope: ["order.read"])
+            try await app.testing().test(.GET, "orders/audit", headers: Self.bearer(reader)) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers.first(name: "WWW-Authenticate")?.hasSuffix(#"scope="order.audit order.read""#) == true)
             }
         }
     }

@@ -15,15 +15,13 @@ struct BearerCredentialExtractor: Sendable {
     /// The token, or `nil` when the request has no bearer credentials.
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
     func extract(from request: inout Request) async throws -> String? {
-        var formTokens: [String] = []
-        if credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers[.contentType]) {
-            let body = try await request.collectBody(upTo: credentials.configuration.maximumFormBodySize)
-            formTokens = BearerCredentials.formTokens(inBody: String(buffer: body))
-        }
-        return try credentials.token(
-            authorizationHeaders: request.headers[values: .authorization],
-            queryTokens: request.uri.queryParameters.getAll("access_token").map { String($0) },
-            formTokens: formTokens
-        )
+        let headers = request.headers[values: .authorization]
+        let queryTokens = request.uri.queryParameters.getAll("access_token").map { String($0) }
+        // Header and query mistakes are refused before any body is read (as before the rules
+        // moved to WardenCore).
+        let found = try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens)
+        guard credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers[.contentType]) else { return found }
+        let body = try await request.collectBody(upTo: credentials.configuration.maximumFormBodySize)
+        return try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens, formTokens: BearerCredentials.formTokens(inBody: String(buffer: body)))
     }
 }
