@@ -15,13 +15,19 @@ struct StorageRequestBudgetTests {
                 group.addTask { await store.run() }
                 defer { group.cancelAll() }
                 try await store.migrate()
-                do { try await StorageRequestBudget.run {
-                    _ = try await store.scopes()
-                    // Waiting outside storage (bcrypt, a busy core) for longer than the query timeout.
-                    try await Task.sleep(for: .seconds(2.5))
-                    _ = try await store.scopes()
-                    _ = try await store.setting("schema_version", defaultingTo: "1")
-                } } catch let error as StoreError { Issue.record("\(error.debugDescription)"); throw error }
+                do {
+                    try await StorageRequestBudget.run {
+                        _ = try await store.scopes()
+                        // Waiting outside storage (bcrypt, a busy core) for longer than the query timeout.
+                        try await Task.sleep(for: .seconds(2.5))
+                        _ = try await store.scopes()
+                        _ = try await store.setting("schema_version", defaultingTo: "1")
+                    }
+                } catch let error as StoreError {
+                    // The backend's detail, which the error's description leaves out.
+                    Issue.record("\(error.debugDescription)")
+                    throw error
+                }
             }
         }
     }
