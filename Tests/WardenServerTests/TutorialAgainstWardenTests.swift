@@ -12,7 +12,9 @@ import WardenSQLite
 /// verified by the tutorial's own machinery (bearer authenticator, scoped route groups) against
 /// Warden's JWKS.
 @Suite struct TutorialAgainstWardenTests {
-    @Test func wardenTokensReadTheTutorialsRoutes() async throws {
+    /// A Warden server on a free port whose issuer is its own URL, with what the README has the
+    /// user type with `warden scope/client/user create`; `body` gets it and its issuer.
+    static func withWardenSetUpAsInTheReadme(_ body: @Sendable @escaping (TestServer, String) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-tutorial-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("warden.sqlite").path
@@ -20,11 +22,16 @@ import WardenSQLite
         let port = try await TestServer.run(path: path, seed: false) { server in Int(server.baseURL.split(separator: ":").last!)! }
         let issuer = "http://127.0.0.1:\(port)"
         try await TestServer.run(path: path, port: port, seed: false, configure: { $0.issuer = issuer }) { server in
-            // What the README has the user type with `warden scope/client/user create`.
             try await server.store.createScope(ScopeRecord(scope: "me", description: "Read information about the current user."))
             try await server.store.createScope(ScopeRecord(scope: "items", description: "Read items."))
             try await server.store.createClient(ClientRecord(id: "tutorial-web", secretHash: nil, grants: [.password], scopes: ["me", "items"], audiences: ["scopes-tutorial"]))
             try await server.store.createUser(UserRecord(name: "johndoe", passwordHash: try await PasswordHashing(cost: 4).hash("johndoe-secret"), scopes: ["me", "items"]))
+            try await body(server, issuer)
+        }
+    }
+
+    @Test func wardenTokensReadTheTutorialsRoutes() async throws {
+        try await Self.withWardenSetUpAsInTheReadme { server, issuer in
 
             var configuration = TutorialConfiguration()
             configuration.bcryptCost = 4
@@ -56,15 +63,7 @@ import WardenSQLite
     /// feed's latency, long before it expires. Run live, so the feed subscriber runs as the
     /// app's service.
     @Test func aTokenRevokedAtWardenIsRefusedByTheTutorialAtOnce() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-tutorial-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("warden.sqlite").path
-        let port = try await TestServer.run(path: path, seed: false) { server in Int(server.baseURL.split(separator: ":").last!)! }
-        let issuer = "http://127.0.0.1:\(port)"
-        try await TestServer.run(path: path, port: port, seed: false, configure: { $0.issuer = issuer }) { server in
-            try await server.store.createScope(ScopeRecord(scope: "me", description: "Read information about the current user."))
-            try await server.store.createClient(ClientRecord(id: "tutorial-web", secretHash: nil, grants: [.password], scopes: ["me"], audiences: ["scopes-tutorial"]))
-            try await server.store.createUser(UserRecord(name: "johndoe", passwordHash: try await PasswordHashing(cost: 4).hash("johndoe-secret"), scopes: ["me"]))
+        try await Self.withWardenSetUpAsInTheReadme { server, issuer in
 
             var configuration = TutorialConfiguration()
             configuration.bcryptCost = 4
