@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "WardenCore", targets: ["WardenCore"]),
         .library(name: "WardenHummingbird", targets: ["WardenHummingbird"]),
         .library(name: "WardenVapor", targets: ["WardenVapor"]),
+        .library(name: "WardenOpenAPI", targets: ["WardenOpenAPI"]),
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
         .library(name: "WardenClient", targets: ["WardenClient"]),
         .library(name: "WardenServer", targets: ["WardenServer"]),
@@ -20,6 +21,7 @@ let package = Package(
         .library(name: "WardenPostgres", targets: ["WardenPostgres"]),
         .executable(name: "warden", targets: ["warden"]),
         .executable(name: "scopes-tutorial", targets: ["ScopesTutorialCLI"]),
+        .executable(name: "scopes-tutorial-vapor", targets: ["ScopesTutorialVaporCLI"]),
         .executable(name: "shop-demo", targets: ["ShopDemoCLI"]),
     ],
     dependencies: [
@@ -61,14 +63,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The OpenAPI document of a protected API and its `/docs` page, for every adapter:
+        // framework-neutral (OpenAPIKit, HTTPTypes).
+        .target(
+            name: "WardenOpenAPI",
+            dependencies: [
+                "WardenCore",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Resource-server adapter for Hummingbird: authenticator, scoped route groups, errors, OpenAPI.
         .target(
             name: "WardenHummingbird",
             dependencies: [
                 "WardenCore",
+                "WardenOpenAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,20 +90,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Test helpers for users' own tests: generated keys, a key set, a token minter.
         // The resource-server side for Vapor 4: the same rules as WardenHummingbird (WardenCore's
         // Bearer/ folder), adapted.
         .target(
             name: "WardenVapor",
             dependencies: [
                 "WardenCore",
+                "WardenOpenAPI",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Test helpers for users' own tests: generated keys, a key set, a token minter.
         .target(
             name: "WardenTesting",
             dependencies: [
@@ -122,6 +138,8 @@ let package = Package(
             dependencies: [
                 "WardenCore",
                 "WardenHummingbird",
+                "WardenOpenAPI",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -190,16 +208,29 @@ let package = Package(
             dependencies: ["WardenCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        // The FastAPI "OAuth2 scopes" tutorial rebuilt on Warden (library + thin @main).
+        // The FastAPI "OAuth2 scopes" tutorial rebuilt on Warden: what both builds share (users,
+        // scopes, the password grant, the answers), then one library + thin @main per framework.
+        .target(
+            name: "ScopesTutorialCore",
+            dependencies: [
+                "WardenCore",
+                "WardenClient",
+                "WardenOpenAPI",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/ScopesTutorial/Sources/ScopesTutorialCore",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ScopesTutorial",
             dependencies: [
+                "ScopesTutorialCore",
                 "WardenCore",
                 "WardenHummingbird",
-                "WardenClient",
+                "WardenOpenAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -212,11 +243,57 @@ let package = Package(
             name: "ScopesTutorialCLI",
             dependencies: [
                 "ScopesTutorial",
+                "ScopesTutorialCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Examples/ScopesTutorial/Sources/ScopesTutorialCLI",
+            swiftSettings: swiftSettings
+        ),
+        // Both builds started on a free port, with one HTTP client: what the tutorial's tests
+        // (and WardenServerTests' tutorial-against-Warden tests) run against.
+        .target(
+            name: "ScopesTutorialTesting",
+            dependencies: [
+                "ScopesTutorial",
+                "ScopesTutorialCore",
+                "ScopesTutorialVapor",
+                "WardenCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Examples/ScopesTutorial/Sources/ScopesTutorialTesting",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ScopesTutorialVapor",
+            dependencies: [
+                "ScopesTutorialCore",
+                "WardenCore",
+                "WardenVapor",
+                "WardenOpenAPI",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/ScopesTutorial/Sources/ScopesTutorialVapor",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ScopesTutorialVaporCLI",
+            dependencies: [
+                "ScopesTutorialVapor",
+                "ScopesTutorialCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/ScopesTutorial/Sources/ScopesTutorialVaporCLI",
             swiftSettings: swiftSettings
         ),
         // The README's Swift blocks, each with exactly its imports (Tests/Readme/run_readme.py
@@ -236,6 +313,7 @@ let package = Package(
             dependencies: [
                 "WardenCore",
                 "WardenVapor",
+                "WardenOpenAPI",
                 "WardenClient",
                 "WardenTesting",
                 .product(name: "Vapor", package: "vapor"),
@@ -266,6 +344,7 @@ let package = Package(
             dependencies: [
                 "WardenCore",
                 "WardenHummingbird",
+                "WardenOpenAPI",
                 "WardenTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -282,7 +361,8 @@ let package = Package(
                 "WardenPostgres",
                 "WardenClient",
                 "WardenTesting",
-                "ScopesTutorial",
+                "ScopesTutorialCore",
+                "ScopesTutorialTesting",
                 "WardenSQLite",
                 "WardenCLI",
                 "WardenCore",
@@ -386,11 +466,11 @@ let package = Package(
         .testTarget(
             name: "ScopesTutorialTests",
             dependencies: [
-                "ScopesTutorial",
+                "ScopesTutorialCore",
+                "ScopesTutorialTesting",
                 "WardenCore",
                 "WardenTesting",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Examples/ScopesTutorial/Tests/ScopesTutorialTests",
             swiftSettings: swiftSettings

@@ -8,6 +8,7 @@ import WardenCore
 /// ```swift
 /// let me = app.grouped(bearer).protected(realm: "api", requiring: .allOf("me")).grouped("users", "me")
 /// me.get("items", requiring: .allOf("items")) { request, auth in … }   // needs "items me"
+///     .description("The current user's items")                            // the OpenAPI summary
 /// ```
 ///
 /// Each route checks its whole requirement once per request (``BearerGate``); a 403 names every
@@ -45,7 +46,7 @@ public struct ProtectedRoutes {
     ) -> Route {
         let whole = self.requirement.adding(requirement)
         let realm = self.realm
-        return routes.on(method, path) { request async throws -> Response in
+        let route = routes.on(method, path) { request async throws -> Response in
             do {
                 let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm)
                 // Bound again here: a future-based middleware between the bearer middleware and
@@ -57,8 +58,16 @@ public struct ProtectedRoutes {
                 // Also one the handler throws (a finer check of its own): RFC 6750, as on
                 // Hummingbird, never Vapor's 500.
                 return refusal.vaporResponse()
+            } catch let error as OAuthError {
+                // A handler's `OAuthError` (e.g. `access_denied`): RFC 6749 §5.2 JSON, as on
+                // Hummingbird, not Vapor's `{"error": true, "reason": …}`.
+                return error.vaporResponse()
             }
         }
+        // For the OpenAPI document: the route's whole requirement (`.description(…)` on the
+        // returned route gives its summary, the Vapor way).
+        route.scopeRequirement = whole
+        return route
     }
 
     @discardableResult

@@ -67,7 +67,7 @@ Directives, in HTML comments on the line(s) directly above a block's opening fen
 Every Swift block needs one of the last two. Swift checks need no build; --swift-only runs
 only them (BIN_DIR may then be omitted). Other blocks (no language, json, ...) are not run.
 
-Ports 8080 and 8000 (the README's servers) must be free; the run says so if they are not.
+Ports 8080, 8000 and 8001 (the README's servers) must be free; the run says so if they are not.
 Exit status 0 only if every check passed and every shell block ran. A failure names the README
 line of the block and of the command, the command, and the last lines of the output.
 """
@@ -90,8 +90,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PRODUCTS = ["warden", "scopes-tutorial", "shop-demo"]
-README_PORTS = [8080, 8000]   # the README's servers listen there: they must be free before the run
+PRODUCTS = ["warden", "scopes-tutorial", "scopes-tutorial-vapor", "shop-demo"]
+README_PORTS = [8080, 8000, 8001]  # the README's servers listen there: they must be free before the run
 SHELL_LANGUAGES = {"sh", "bash", "shell"}
 DIRECTIVE = re.compile(r"^\s*<!--\s*readme-test:\s*(.*?)\s*-->\s*$")
 ELISION = "…"

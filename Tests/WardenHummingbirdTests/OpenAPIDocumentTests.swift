@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import WardenHummingbird
+import WardenOpenAPI
 import WardenTesting
 
 @Suite struct OpenAPIDocumentTests {

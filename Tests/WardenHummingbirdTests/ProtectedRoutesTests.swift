@@ -1,12 +1,13 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdAuth
 import HummingbirdTesting
 import NIOCore
 import Testing
 import WardenCore
 import WardenHummingbird
+import WardenOpenAPI
 import WardenTesting
 
 typealias TestContext = BasicAuthRequestContext<VerifiedAccessToken>

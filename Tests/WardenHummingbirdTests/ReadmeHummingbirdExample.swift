@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdAuth
 import WardenCore
 import WardenHummingbird
+import WardenOpenAPI
 
 // The README's "Protect your own Hummingbird route" block, kept compiling with exactly its
 // imports; Tests/Readme/run_readme.py checks that every line of the block appears here in

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import WardenHummingbird
+import WardenOpenAPI
 
 /// `/docs`: Swagger UI at a pinned release with Subresource Integrity, and a Content-Security-Policy
 /// that allows those two files, the page's inline script by hash, and nothing else.

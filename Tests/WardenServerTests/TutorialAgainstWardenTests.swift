@@ -1,8 +1,7 @@
 import Foundation
-import HTTPTypes
-import HummingbirdTesting
-import NIOCore
-import ScopesTutorial
+import NIOHTTP1
+import ScopesTutorialCore
+import ScopesTutorialTesting
 import Testing
 import WardenCore
 import WardenServer
@@ -30,30 +29,27 @@ import WardenSQLite
         }
     }
 
-    @Test func wardenTokensReadTheTutorialsRoutes() async throws {
+    @Test(arguments: TutorialBuild.allCases)
+    func wardenTokensReadTheTutorialsRoutes(_ build: TutorialBuild) async throws {
         try await Self.withWardenSetUpAsInTheReadme { server, issuer in
 
             var configuration = TutorialConfiguration()
             configuration.bcryptCost = 4
             configuration.authorizationServer = issuer
-            let app = try await buildTutorialApplication(configuration: configuration)
             let full = try #require(try await server.passwordToken("johndoe", "johndoe-secret", scope: "me items", client: "tutorial-web").accessToken)
             let meOnly = try #require(try await server.passwordToken("johndoe", "johndoe-secret", scope: "me", client: "tutorial-web").accessToken)
-            try await app.test(.router) { client in
-                try await client.execute(uri: "/users/me/items/", method: .get, headers: [.authorization: "Bearer \(full)"]) { response in
-                    #expect(response.status == .ok)
-                    let items = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: String]]
-                    #expect(items == [["item_id": "Foo", "owner": "johndoe"]])
-                }
-                try await client.execute(uri: "/users/me/items/", method: .get, headers: [.authorization: "Bearer \(meOnly)"]) { response in
-                    #expect(response.status == .forbidden)
-                    #expect(response.headers[.wwwAuthenticate]?.contains(#"error="insufficient_scope""#) == true)
-                }
+            try await build.withRunningApp(configuration: configuration) { client in
+                let response = try await client.get("/users/me/items/", token: full)
+                #expect(response.status == .ok)
+                let items = try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: String]]
+                #expect(items == [["item_id": "Foo", "owner": "johndoe"]])
+                let refused = try await client.get("/users/me/items/", token: meOnly)
+                #expect(refused.status == .forbidden)
+                #expect(refused.header("WWW-Authenticate")?.contains(#"error="insufficient_scope""#) == true)
                 // The tutorial no longer mints tokens itself, and says where they come from.
-                try await client.execute(uri: "/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "grant_type=password&username=johndoe&password=secret")) { response in
-                    #expect(response.status == .notFound)
-                    #expect(String(buffer: response.body).contains("\(issuer)/oauth2/token"))
-                }
+                let login = try await client.login("grant_type=password&username=johndoe&password=secret")
+                #expect(login.status == .notFound)
+                #expect(login.text.contains("\(issuer)/oauth2/token"))
             }
         }
     }
@@ -62,19 +58,18 @@ import WardenSQLite
     /// refused by the tutorial trusting it (which follows Warden's revocation feed) within the
     /// feed's latency, long before it expires. Run live, so the feed subscriber runs as the
     /// app's service.
-    @Test func aTokenRevokedAtWardenIsRefusedByTheTutorialAtOnce() async throws {
+    @Test(arguments: TutorialBuild.allCases)
+    func aTokenRevokedAtWardenIsRefusedByTheTutorialAtOnce(_ build: TutorialBuild) async throws {
         try await Self.withWardenSetUpAsInTheReadme { server, issuer in
 
             var configuration = TutorialConfiguration()
             configuration.bcryptCost = 4
-            configuration.port = 0
             configuration.authorizationServer = issuer
-            let app = try await buildTutorialApplication(configuration: configuration)
             let token = try #require(try await server.passwordToken("johndoe", "johndoe-secret", scope: "me", client: "tutorial-web").accessToken)
             let other = try #require(try await server.passwordToken("johndoe", "johndoe-secret", scope: "me", client: "tutorial-web").accessToken)
-            try await app.test(.live) { client in
-                func status(_ token: String) async throws -> HTTPResponse.Status {
-                    try await client.execute(uri: "/users/me/", method: .get, headers: [.authorization: "Bearer \(token)"]) { $0.status }
+            try await build.withRunningApp(configuration: configuration) { client in
+                func status(_ token: String) async throws -> HTTPResponseStatus {
+                    try await client.get("/users/me/", token: token).status
                 }
                 #expect(try await status(token) == .ok)
                 // The feed is connected before the revocation (else it is caught up on connect).

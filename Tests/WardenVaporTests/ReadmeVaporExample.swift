@@ -1,6 +1,7 @@
 import Vapor
 import WardenClient
 import WardenCore
+import WardenOpenAPI
 import WardenVapor
 
 // The README's "Protect your own Vapor route" block, kept compiling with exactly its imports;
@@ -15,10 +16,12 @@ func readmeVaporApplication(run: Bool) async throws -> Application {
     let orders = app.protected(by: bearer, requiring: .allOf("order.read")).grouped("orders")
     orders.get(":id") { request, auth in                                // needs order.read
         "order \(request.parameters.get("id") ?? "?") for \(auth.subject)"
-    }
+    }.description("One order")                                          // its OpenAPI summary
     orders.post(requiring: .allOf("order.write")) { request, auth in    // needs order.read + order.write
         "created"
     }
+    app.addOpenAPIRoutes(builder: OpenAPIDocumentBuilder(                // /openapi.json and /docs
+        title: "Orders", scopes: [("order.read", "Read orders"), ("order.write", "Place orders")]))
     if run {
         try await app.execute()
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Vapor
 import VaporTesting
@@ -15,6 +16,18 @@ import WardenVapor
             }
             try await app.testing().test(.POST, "orders") { response in
                 #expect(response.headers.first(name: "WWW-Authenticate") == #"Bearer realm="orders", scope="order.read order.write""#)
+            }
+            try await app.testing().test(.GET, "openapi.json") { response in
+                let document = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                let paths = document?["paths"] as? [String: [String: [String: Any]]] ?? [:]
+                #expect(paths["/orders/{id}"]?["get"]?["summary"] as? String == "One order")
+                #expect(paths["/orders/{id}"]?["get"]?["security"] as? [[String: [String]]] == [["oauth2": ["order.read"]]])
+                #expect(paths["/orders"]?["post"]?["security"] as? [[String: [String]]] == [["oauth2": ["order.read", "order.write"]]])
+                #expect(paths["/docs"] == nil)
+            }
+            try await app.testing().test(.GET, "docs") { response in
+                #expect(response.status == .ok)
+                #expect(response.headers.first(name: "Content-Security-Policy")?.contains("default-src 'none'") == true)
             }
         } catch {
             try? await app.asyncShutdown()

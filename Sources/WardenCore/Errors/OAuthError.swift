@@ -40,5 +40,17 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
         JSONValue.object(["error": .string(code), "error_description": .string(errorDescription)]).serialized()
     }
 
+    /// The header fields every adapter answers with: RFC 6749 §5.2 JSON, never cached (§5.1);
+    /// `invalid_client` carries a challenge (§5.2); `Retry-After` when the error says when to
+    /// try again.
+    public var headerFields: [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"), ("Cache-Control", "no-store"), ("Pragma", "no-cache"),
+        ]
+        if code == "invalid_client" { fields.append(("WWW-Authenticate", "Basic realm=\"warden\"")) }
+        if let retryAfter { fields.append(("Retry-After", "\(retryAfter)")) }
+        return fields
+    }
+
     public var description: String { "\(code): \(errorDescription)" }
 }

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdAuth
 import WardenCore
+import WardenOpenAPI
 
 /// A group of routes that require a verified access token and, optionally, scopes. Scopes add up
 /// through nesting, as FastAPI's `SecurityScopes` adds them up through dependencies:

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdAuth
 import WardenCore
+import WardenOpenAPI
 
 extension RouterMethods where Context: AuthRequestContext, Context.Identity == VerifiedAccessToken {
     /// A group at `path` whose routes need a token verified by `authenticator` and meeting

@@ -5,6 +5,7 @@ import NIOCore
 import Prometheus
 import WardenCore
 import WardenHummingbird
+import WardenOpenAPI
 
 extension AuthorizationServer {
     /// The server's endpoints (paths as in docs/architecture.md; the metadata document lists them), with

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import ScopesTutorial
+import ScopesTutorialCore
 
 /// `scopes-tutorial`: the FastAPI "OAuth2 scopes" tutorial app, rebuilt on Warden.
 @main
@@ -22,10 +23,8 @@ struct ScopesTutorialCommand: AsyncParsableCommand {
     var authorizationServer: String?
 
     func validate() throws {
-        if let server = authorizationServer {
-            guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false, url.query == nil, url.fragment == nil else {
-                throw ValidationError("--authorization-server must be Warden's issuer URL, e.g. http://127.0.0.1:8080")
-            }
+        if let server = authorizationServer, !TutorialConfiguration.isIssuerURL(server) {
+            throw ValidationError("--authorization-server must be Warden's issuer URL, e.g. http://127.0.0.1:8080")
         }
     }
 

@@ -1,13 +1,13 @@
 import Foundation
-import Hummingbird
-import HummingbirdTesting
-import NIOCore
-import ScopesTutorial
+import NIOHTTP1
+import ScopesTutorialCore
+import ScopesTutorialTesting
 import Testing
 import WardenCore
 import WardenTesting
 
-/// The tutorial app, driven through its real router and over a real socket.
+/// The tutorial app, both builds (Hummingbird and Vapor, ``TutorialBuild``), driven over a real
+/// socket: every test runs against each, with the same requests and the same expectations.
 @Suite struct ScopesTutorialTests {
     static func configuration() -> TutorialConfiguration {
         var configuration = TutorialConfiguration()
@@ -16,83 +16,66 @@ import WardenTesting
         return configuration
     }
 
-    func form(_ text: String) -> (HTTPFields, ByteBuffer) {
-        ([.contentType: "application/x-www-form-urlencoded"], ByteBuffer(string: text))
-    }
-
-    func object(_ response: TestResponse) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
-    }
-
-    func login(_ client: some TestClientProtocol, _ body: String) async throws -> TestResponse {
-        let (headers, buffer) = form(body)
-        return try await client.execute(uri: "/token", method: .post, headers: headers, body: buffer)
-    }
-
-    @Test func johnLogsInAndReadsHimselfAndHisItems() async throws {
-        let app = try await buildTutorialApplication(configuration: Self.configuration())
-        try await app.test(.router) { client in
-            let response = try await login(client, "grant_type=password&username=johndoe&password=secret&scope=me+items")
+    @Test(arguments: TutorialBuild.allCases)
+    func johnLogsInAndReadsHimselfAndHisItems(_ build: TutorialBuild) async throws {
+        try await build.withRunningApp(configuration: Self.configuration()) { client in
+            let response = try await client.login("grant_type=password&username=johndoe&password=secret&scope=me+items")
             #expect(response.status == .ok)
-            #expect(response.headers[.cacheControl] == "no-store")
-            let body = object(response)
+            #expect(response.header("Cache-Control") == "no-store")
+            let body = response.object
             #expect(body["token_type"] as? String == "bearer")
             #expect(body["scope"] as? String == "items me")
             #expect(body["expires_in"] as? Int == 1800)
             let token = try #require(body["access_token"] as? String)
-            let auth: HTTPFields = [.authorization: "Bearer \(token)"]
 
             for path in ["/users/me/", "/users/me"] {
-                try await client.execute(uri: path, method: .get, headers: auth) { response in
-                    #expect(response.status == .ok)
-                    let user = object(response)
-                    #expect(user["username"] as? String == "johndoe")
-                    #expect(user["email"] as? String == "johndoe@example.com")
-                    #expect(user["full_name"] as? String == "John Doe")
-                    #expect(user["disabled"] as? Bool == false)
-                    // The same bytes on every run (sorted members), as the README shows them.
-                    #expect(String(buffer: response.body) == #"{"disabled":false,"email":"johndoe@example.com","full_name":"John Doe","username":"johndoe"}"#)
-                }
+                let response = try await client.get(path, token: token)
+                #expect(response.status == .ok)
+                let user = response.object
+                #expect(user["username"] as? String == "johndoe")
+                #expect(user["email"] as? String == "johndoe@example.com")
+                #expect(user["full_name"] as? String == "John Doe")
+                #expect(user["disabled"] as? Bool == false)
+                // The same bytes on every run (sorted members), as the README shows them.
+                #expect(response.text == #"{"disabled":false,"email":"johndoe@example.com","full_name":"John Doe","username":"johndoe"}"#)
             }
             for path in ["/users/me/items/", "/users/me/items"] {
-                try await client.execute(uri: path, method: .get, headers: auth) { response in
-                    #expect(response.status == .ok)
-                    let items = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: String]]
-                    #expect(items == [["item_id": "Foo", "owner": "johndoe"]])
-                    #expect(String(buffer: response.body) == #"[{"item_id":"Foo","owner":"johndoe"}]"#)
-                }
+                let response = try await client.get(path, token: token)
+                #expect(response.status == .ok)
+                let items = try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: String]]
+                #expect(items == [["item_id": "Foo", "owner": "johndoe"]])
+                #expect(response.text == #"[{"item_id":"Foo","owner":"johndoe"}]"#)
             }
             for path in ["/status/", "/status"] {
-                try await client.execute(uri: path, method: .get, headers: auth) { response in
-                    #expect(response.status == .ok)
-                    #expect(object(response)["status"] as? String == "ok")
-                }
+                let response = try await client.get(path, token: token)
+                #expect(response.status == .ok)
+                #expect(response.object["status"] as? String == "ok")
             }
+            #expect(try await client.get("/users/me/items/", token: token + "x").status == .unauthorized)
         }
     }
 
-    @Test func aTokenCarriesOnlyTheScopesRequested() async throws {
-        let app = try await buildTutorialApplication(configuration: Self.configuration())
-        try await app.test(.router) { client in
-            let response = try await login(client, "grant_type=password&username=johndoe&password=secret&scope=me")
-            let token = try #require(object(response)["access_token"] as? String)
-            #expect(object(response)["scope"] as? String == "me")
-            try await client.execute(uri: "/users/me/", method: .get, headers: [.authorization: "Bearer \(token)"]) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/users/me/items/", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
-                #expect(response.status == .forbidden)
-                #expect(response.headers[.wwwAuthenticate]?.contains(#"error="insufficient_scope""#) == true)
-                #expect(response.headers[.wwwAuthenticate]?.hasSuffix(#"scope="items me""#) == true)
-            }
+    @Test(arguments: TutorialBuild.allCases)
+    func aTokenCarriesOnlyTheScopesRequested(_ build: TutorialBuild) async throws {
+        try await build.withRunningApp(configuration: Self.configuration()) { client in
+            let response = try await client.login("grant_type=password&username=johndoe&password=secret&scope=me")
+            let token = try #require(response.object["access_token"] as? String)
+            #expect(response.object["scope"] as? String == "me")
+            #expect(try await client.get("/users/me/", token: token).status == .ok)
+            let items = try await client.get("/users/me/items/", token: token)
+            #expect(items.status == .forbidden)
+            #expect(items.header("WWW-Authenticate")?.contains(#"error="insufficient_scope""#) == true)
+            #expect(items.header("WWW-Authenticate")?.hasSuffix(#"scope="items me""#) == true)
             // No scopes at all: only /status/ works.
-            let bare = try #require(object(try await login(client, "grant_type=password&username=johndoe&password=secret"))["access_token"] as? String)
-            try await client.execute(uri: "/status/", method: .get, headers: [.authorization: "Bearer \(bare)"]) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/users/me/", method: .get, headers: [.authorization: "Bearer \(bare)"]) { #expect($0.status == .forbidden) }
+            let bare = try #require(try await client.login("grant_type=password&username=johndoe&password=secret").object["access_token"] as? String)
+            #expect(try await client.get("/status/", token: bare).status == .ok)
+            #expect(try await client.get("/users/me/", token: bare).status == .forbidden)
         }
     }
 
-    @Test func badLoginsGetRFC6749Errors() async throws {
-        let app = try await buildTutorialApplication(configuration: Self.configuration())
-        try await app.test(.router) { client in
+    @Test(arguments: TutorialBuild.allCases)
+    func badLoginsGetRFC6749Errors(_ build: TutorialBuild) async throws {
+        try await build.withRunningApp(configuration: Self.configuration()) { client in
             let cases: [(String, String)] = [
                 ("grant_type=password&username=johndoe&password=wrong", "invalid_grant"),
                 ("grant_type=password&username=nobody&password=secret", "invalid_grant"),
@@ -107,109 +90,125 @@ import WardenTesting
                 ("grant_type=password&username=johndoe&password=%ZZ", "invalid_request"),
             ]
             for (body, error) in cases {
-                let response = try await login(client, body)
+                let response = try await client.login(body)
                 #expect(response.status == .badRequest, "\(body)")
-                #expect(object(response)["error"] as? String == error, "\(body)")
-                #expect(response.headers[.cacheControl] == "no-store")
+                #expect(response.object["error"] as? String == error, "\(body)")
+                #expect(response.header("Cache-Control") == "no-store")
             }
             // The same error for an unknown user and a wrong password: existence is not revealed.
-            let unknown = object(try await login(client, "grant_type=password&username=nobody&password=x"))
-            let wrong = object(try await login(client, "grant_type=password&username=johndoe&password=x"))
+            let unknown = try await client.login("grant_type=password&username=nobody&password=x").object
+            let wrong = try await client.login("grant_type=password&username=johndoe&password=x").object
             #expect(unknown["error_description"] as? String == wrong["error_description"] as? String)
             // Issue 11: a disabled account with its right password answers the same, so the
             // answer does not confirm a guessed password.
-            let disabled = object(try await login(client, "grant_type=password&username=alice&password=secretalice"))
+            let disabled = try await client.login("grant_type=password&username=alice&password=secretalice").object
             #expect(disabled["error_description"] as? String == wrong["error_description"] as? String)
 
-            try await client.execute(uri: "/token", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}")) { response in
-                #expect(response.status == .badRequest)
-                #expect(object(response)["error"] as? String == "invalid_request")
-            }
-            let (headers, _) = form("")
-            try await client.execute(uri: "/token", method: .post, headers: headers, body: ByteBuffer(repeating: UInt8(ascii: "a"), count: 100_000)) { response in
-                #expect(response.status == .badRequest)
-            }
+            let json = try await client.execute("/token", method: .POST, headers: ["Content-Type": "application/json"], body: Array("{}".utf8))
+            #expect(json.status == .badRequest)
+            #expect(json.object["error"] as? String == "invalid_request")
+            let large = try await client.execute(
+                "/token", method: .POST, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: [UInt8](repeating: UInt8(ascii: "a"), count: 100_000)
+            )
+            #expect(large.status == .badRequest)
         }
     }
 
     /// Issue 11: a client's own token (client credentials, `sub` = `client_id`) for a client
     /// named like a user does not pass as that user.
-    @Test func aClientNamedLikeAUserIsNotThatUser() async throws {
+    @Test(arguments: TutorialBuild.allCases)
+    func aClientNamedLikeAUserIsNotThatUser(_ build: TutorialBuild) async throws {
         let key = await SigningKey.generateES256()
         let configuration = Self.configuration()
-        let app = try await buildTutorialApplication(configuration: configuration, signingKey: key)
         let issuer = await TestTokenIssuer(issuer: configuration.resolvedIssuer, audience: configuration.audience, signingKey: key)
         let machine = try issuer.token(subject: "johndoe", scope: ["me", "items"], clientID: "johndoe")
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/users/me/", method: .get, headers: [.authorization: "Bearer \(machine)"]) { response in
-                #expect(response.status == .forbidden)
-                #expect(!String(buffer: response.body).contains("johndoe@example.com"))
-            }
+        try await build.withRunningApp(configuration: configuration, signingKey: key) { client in
+            let response = try await client.get("/users/me/", token: machine)
+            #expect(response.status == .forbidden)
+            #expect(!response.text.contains("johndoe@example.com"))
         }
     }
 
-    @Test func aDisabledUsersTokenNeverReturnsTheirData() async throws {
+    @Test(arguments: TutorialBuild.allCases)
+    func aDisabledUsersTokenNeverReturnsTheirData(_ build: TutorialBuild) async throws {
         let key = await SigningKey.generateES256()
         let configuration = Self.configuration()
-        let app = try await buildTutorialApplication(configuration: configuration, signingKey: key)
         // A token for alice minted with the app's own key (as if issued before she was disabled).
         let issuer = await TestTokenIssuer(issuer: configuration.resolvedIssuer, audience: configuration.audience, signingKey: key)
         let token = try issuer.token(subject: "alice", scope: ["me", "items"])
-        try await app.test(.router) { client in
+        try await build.withRunningApp(configuration: configuration, signingKey: key) { client in
             for path in ["/users/me/", "/users/me/items/"] {
-                try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
-                    #expect(response.status == .forbidden)
-                    #expect(object(response)["error"] as? String == "access_denied")
-                    #expect(!String(buffer: response.body).contains("alicechains"))
-                }
+                let response = try await client.get(path, token: token)
+                #expect(response.status == .forbidden)
+                #expect(response.object["error"] as? String == "access_denied")
+                #expect(!response.text.contains("alicechains"))
             }
         }
     }
 
-    @Test func protectedRoutesRefuseMissingAndForgedTokens() async throws {
-        let app = try await buildTutorialApplication(configuration: Self.configuration())
+    @Test(arguments: TutorialBuild.allCases)
+    func protectedRoutesRefuseMissingAndForgedTokens(_ build: TutorialBuild) async throws {
         let forger = await TestTokenIssuer(issuer: Self.configuration().resolvedIssuer, audience: "scopes-tutorial")
         let forged = try forger.token(subject: "johndoe", scope: ["me", "items"])
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/users/me/", method: .get) { response in
-                #expect(response.status == .unauthorized)
-                #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="scopes-tutorial", scope="me""#)
-            }
-            try await client.execute(uri: "/status/", method: .get) { response in
-                #expect(response.status == .unauthorized)
-                #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="scopes-tutorial""#)
-            }
-            try await client.execute(uri: "/users/me/items/", method: .get, headers: [.authorization: "Bearer \(forged)"]) { response in
-                #expect(response.status == .unauthorized)
-                #expect(object(response)["error"] as? String == "invalid_token")
-            }
+        try await build.withRunningApp(configuration: Self.configuration()) { client in
+            let me = try await client.get("/users/me/")
+            #expect(me.status == .unauthorized)
+            #expect(me.header("WWW-Authenticate") == #"Bearer realm="scopes-tutorial", scope="me""#)
+            let status = try await client.get("/status/")
+            #expect(status.status == .unauthorized)
+            #expect(status.header("WWW-Authenticate") == #"Bearer realm="scopes-tutorial""#)
+            let items = try await client.get("/users/me/items/", token: forged)
+            #expect(items.status == .unauthorized)
+            #expect(items.object["error"] as? String == "invalid_token")
         }
     }
 
-    @Test func openAPIDescribesTheTutorial() async throws {
-        let app = try await buildTutorialApplication(configuration: Self.configuration())
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/openapi.json", method: .get) { response in
-                let document = object(response)
-                let paths = document["paths"] as? [String: [String: [String: Any]]] ?? [:]
-                #expect(paths["/users/me"]?["get"]?["security"] as? [[String: [String]]] == [["oauth2": ["me"]]])
-                #expect(paths["/users/me/items"]?["get"]?["security"] as? [[String: [String]]] == [["oauth2": ["items", "me"]]])
-                #expect(paths["/status"]?["get"]?["security"] as? [[String: [String]]] == [["oauth2": []]])
-                #expect(paths["/token"]?["post"] != nil)
-                let flows = ((document["components"] as? [String: Any])?["securitySchemes"] as? [String: [String: Any]])?["oauth2"]?["flows"] as? [String: [String: Any]]
-                #expect(flows?["password"]?["tokenUrl"] as? String == "/token")
-                #expect(flows?["password"]?["scopes"] as? [String: String] == ["me": "Read information about the current user.", "items": "Read items."])
-            }
+    @Test(arguments: TutorialBuild.allCases)
+    func openAPIDescribesTheTutorial(_ build: TutorialBuild) async throws {
+        try await build.withRunningApp(configuration: Self.configuration()) { client in
+            let document = try await client.get("/openapi.json").object
+            let paths = document["paths"] as? [String: [String: [String: Any]]] ?? [:]
+            #expect(paths["/users/me"]?["get"]?["security"] as? [[String: [String]]] == [["oauth2": ["me"]]])
+            #expect(paths["/users/me/items"]?["get"]?["security"] as? [[String: [String]]] == [["oauth2": ["items", "me"]]])
+            #expect(paths["/status"]?["get"]?["security"] as? [[String: [String]]] == [["oauth2": []]])
+            #expect(paths["/token"]?["post"] != nil)
+            let flows = ((document["components"] as? [String: Any])?["securitySchemes"] as? [String: [String: Any]])?["oauth2"]?["flows"] as? [String: [String: Any]]
+            #expect(flows?["password"]?["tokenUrl"] as? String == "/token")
+            #expect(flows?["password"]?["scopes"] as? [String: String] == ["me": "Read information about the current user.", "items": "Read items."])
+            #expect(try await client.get("/docs").header("Content-Security-Policy")?.contains("script-src") == true)
         }
     }
 
-    @Test func theWholeFlowOverARealSocket() async throws {
-        let app = try await buildTutorialApplication(configuration: Self.configuration())
-        try await app.test(.live) { client in
-            let response = try await login(client, "grant_type=password&username=johndoe&password=secret&scope=me items")
-            let token = try #require(object(response)["access_token"] as? String)
-            try await client.execute(uri: "/users/me/items/", method: .get, headers: [.authorization: "Bearer \(token)"]) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/users/me/items/", method: .get, headers: [.authorization: "Bearer \(token)x"]) { #expect($0.status == .unauthorized) }
+    /// The two builds answer the same: the same OpenAPI document byte for byte, the same
+    /// challenges and bodies for the same refusals.
+    @Test func bothBuildsAnswerAlike() async throws {
+        let key = await SigningKey.generateES256()
+        let configuration = Self.configuration()
+        let issuer = await TestTokenIssuer(issuer: configuration.resolvedIssuer, audience: configuration.audience, signingKey: key)
+        let meOnly = try issuer.token(subject: "johndoe", scope: ["me"])
+        let requests: [(path: String, token: String?)] = [
+            ("/openapi.json", nil), ("/users/me", nil), ("/users/me/items", meOnly), ("/users/me", meOnly),
+            ("/status", "not-a-jwt"), ("/status", meOnly),
+        ]
+        var answers: [TutorialBuild: [String]] = [:]
+        for build in TutorialBuild.allCases {
+            let collected = AnswerLog()
+            try await build.withRunningApp(configuration: configuration, signingKey: key) { client in
+                for request in requests {
+                    let response = try await client.get(request.path, token: request.token)
+                    await collected.add("\(request.path) \(response.status.code) \(response.header("WWW-Authenticate") ?? "-") \(response.header("Content-Type") ?? "-") \(response.text)")
+                }
+            }
+            answers[build] = await collected.lines
         }
+        #expect(answers[.hummingbird] == answers[.vapor])
+        #expect(answers[.hummingbird]?.count == requests.count)
     }
+}
+
+/// Answers collected inside a `@Sendable` test body.
+actor AnswerLog {
+    private(set) var lines: [String] = []
+    func add(_ line: String) { lines.append(line) }
 }

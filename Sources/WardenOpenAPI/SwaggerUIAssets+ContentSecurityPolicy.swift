@@ -20,7 +20,7 @@ extension SwaggerUIAssets {
     /// expression matches that path alone (CSP3, "Does url match expression"), and jsDelivr serves
     /// every npm package, so the bare origin would let an injected `<script src>` run anything
     /// published there. A relative asset URL is `'self'`.
-    func contentSecurityPolicy(inlineScript: String, connectingTo endpoints: [String] = []) -> String {
+    package func contentSecurityPolicy(inlineScript: String, connectingTo endpoints: [String] = []) -> String {
         let digest = SHA256.hash(data: Data(inlineScript.utf8))
         let scriptHash = "'sha256-" + Data(digest).base64EncodedString() + "'"
         let endpointOrigins = endpoints.compactMap { Self.source(for: $0, includingPath: false) }
@@ -47,7 +47,7 @@ extension SwaggerUIAssets {
     /// them). `nil` when the URL has a shape a source expression cannot carry safely: the policy
     /// then leaves it out, so the file is blocked rather than the policy widened. Only characters
     /// that cannot end a source, a directive or the policy (spaces, `;`, `,`, quotes) get through.
-    static func source(for url: String, includingPath: Bool) -> String? {
+    package static func source(for url: String, includingPath: Bool) -> String? {
         guard let components = URLComponents(string: url) else { return nil }
         guard let host = components.host, !host.isEmpty else {
             // No scheme and no host: a path on the page's own origin.

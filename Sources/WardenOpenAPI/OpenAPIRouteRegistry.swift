@@ -1,11 +1,13 @@
-import Hummingbird
+import HTTPTypes
 import OpenAPIKit
 import Synchronization
 import WardenCore
 
 /// Collects the routes of an application as they are declared: protected routes record
 /// themselves with their added-up scope requirement; public routes are added with
-/// ``addPublic(method:path:summary:)``. ``OpenAPIDocumentBuilder`` turns it into a document.
+/// ``addPublic(method:template:summary:)`` (or a framework adapter's `addPublic(method:path:)`).
+/// ``OpenAPIDocumentBuilder`` turns it into a document. Framework-neutral: paths are OpenAPI
+/// templates (`/orders/{id}`); each adapter turns its own route paths into them.
 public final class OpenAPIRouteRegistry: Sendable {
     public struct Operation: Sendable, Equatable {
         public let method: HTTPRequest.Method
@@ -25,21 +27,22 @@ public final class OpenAPIRouteRegistry: Sendable {
 
     public var operations: [Operation] { storage.withLock { $0 } }
 
-    func add(method: HTTPRequest.Method, path: RouterPath, requirement: ScopeRequirement, summary: String?) {
-        let operation = Operation(method: method, path: Self.template(path), requirement: requirement, summary: summary, described: nil)
+    /// Records a route that needs a token and `requirement` (`.none`: any valid token).
+    public func add(method: HTTPRequest.Method, template: String, requirement: ScopeRequirement, summary: String?) {
+        let operation = Operation(method: method, path: template, requirement: requirement, summary: summary, described: nil)
         storage.withLock { $0.append(operation) }
     }
 
     /// Records a route that needs no token.
-    public func addPublic(method: HTTPRequest.Method, path: RouterPath, summary: String? = nil) {
-        let operation = Operation(method: method, path: Self.template(path), requirement: nil, summary: summary, described: nil)
+    public func addPublic(method: HTTPRequest.Method, template: String, summary: String? = nil) {
+        let operation = Operation(method: method, path: template, requirement: nil, summary: summary, described: nil)
         storage.withLock { $0.append(operation) }
     }
 
     /// Records a route that needs no token, described whole by `operation` (its `operationId`
     /// is filled in when missing).
-    public func addPublic(method: HTTPRequest.Method, path: RouterPath, operation: OpenAPI.Operation) {
-        let recorded = Operation(method: method, path: Self.template(path), requirement: nil, summary: operation.summary, described: operation)
+    public func addPublic(method: HTTPRequest.Method, template: String, operation: OpenAPI.Operation) {
+        let recorded = Operation(method: method, path: template, requirement: nil, summary: operation.summary, described: operation)
         storage.withLock { $0.append(recorded) }
     }
 
@@ -50,10 +53,5 @@ public final class OpenAPIRouteRegistry: Sendable {
             result[operation.path, default: []].append(operation.method)
         }
         return result
-    }
-
-    /// Hummingbird renders captures as `{name}`, which is OpenAPI's template syntax too.
-    static func template(_ path: RouterPath) -> String {
-        path.components.isEmpty ? "/" : "/" + path.components.map(\.description).joined(separator: "/")
     }
 }

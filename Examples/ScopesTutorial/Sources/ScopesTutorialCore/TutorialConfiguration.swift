@@ -1,3 +1,4 @@
+import Foundation
 import WardenClient
 
 /// Settings of the tutorial app.
@@ -26,5 +27,11 @@ public struct TutorialConfiguration: Sendable {
     public var resolvedIssuer: String {
         if let server = authorizationServer { return server.hasSuffix("/") ? String(server.dropLast()) : server }
         return issuer ?? "http://\(host):\(port)"
+    }
+
+    /// Whether `text` can be a Warden issuer URL: http(s), a host, no query or fragment.
+    public static func isIssuerURL(_ text: String) -> Bool {
+        guard let url = URL(string: text) else { return false }
+        return ["http", "https"].contains(url.scheme ?? "") && url.host?.isEmpty == false && url.query == nil && url.fragment == nil
     }
 }

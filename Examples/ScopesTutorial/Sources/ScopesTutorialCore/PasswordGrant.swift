@@ -1,35 +1,37 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import NIOCore
 import WardenCore
-import WardenHummingbird
 
-/// `POST /token`: the OAuth 2 password grant (RFC 6749 §4.3) for the tutorial's users.
+/// `POST /token`: the OAuth 2 password grant (RFC 6749 §4.3) for the tutorial's users, from the
+/// request's `Content-Type` and body bytes to the answer; each framework only reads the body
+/// (at most ``maximumBodySize`` bytes) and writes the answer.
 ///
 /// Unlike the FastAPI tutorial, the token carries requested ∩ known ∩ the user's allowed scopes
 /// and an unknown or unallowed scope is `invalid_scope` (architecture.md decision 3). Disabled users get
 /// no token at all.
-struct PasswordTokenEndpoint: Sendable {
+struct PasswordGrant: Sendable {
     let users: TutorialUserDirectory
     let signer: AccessTokenSigner
     let configuration: TutorialConfiguration
 
     static let maximumBodySize = 16 * 1024
 
-    func handle(_ request: Request) async throws -> Response {
-        // RFC 6749 §4.3.2: parameters are form-encoded in the body.
-        guard let contentType = request.headers[.contentType]?.lowercased(),
-            contentType.hasPrefix("application/x-www-form-urlencoded")
-        else { throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded.") }
-        var request = request
-        let body: ByteBuffer
+    /// `body` is `nil` when it was larger than ``maximumBodySize``.
+    func answer(contentType: String?, body: [UInt8]?) async -> TutorialAnswer {
         do {
-            body = try await request.collectBody(upTo: Self.maximumBodySize)
+            return try await token(contentType: contentType, body: body)
+        } catch let error as OAuthError {
+            return TutorialAnswer(error)
         } catch {
-            throw OAuthError.invalidRequest("The request body is too large.")
+            return TutorialAnswer(OAuthError.serverError("The token could not be issued."))
         }
-        let form = try URLEncodedFormParameters(parsing: String(buffer: body))
+    }
+
+    private func token(contentType: String?, body: [UInt8]?) async throws -> TutorialAnswer {
+        // RFC 6749 §4.3.2: parameters are form-encoded in the body.
+        guard let contentType = contentType?.lowercased(), contentType.hasPrefix("application/x-www-form-urlencoded")
+        else { throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded.") }
+        guard let body else { throw OAuthError.invalidRequest("The request body is too large.") }
+        let form = try URLEncodedFormParameters(parsing: String(decoding: body, as: UTF8.self))
 
         guard let grantType = form["grant_type"] else { throw OAuthError.invalidRequest("grant_type is required.") }
         guard grantType == "password" else { throw OAuthError.unsupportedGrantType("Only the password grant is supported.") }
@@ -44,6 +46,7 @@ struct PasswordTokenEndpoint: Sendable {
             throw OAuthError.invalidGrant("Incorrect username or password.")
         }
         // bcrypt takes ~0.25 s: keep it off the event loop's cooperative pool's critical path.
+        let users = self.users
         let user = await Task.detached { users.authenticate(username: username, password: password) }.value
         // A disabled account gets the same answer as a wrong password: telling it apart only
         // after a correct password would confirm the password to whoever guessed it.
@@ -72,8 +75,10 @@ struct PasswordTokenEndpoint: Sendable {
             "expires_in": .number(lifetime),
         ]
         members["scope"] = .string(requested.description)
-        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
-        headers[HTTPField.Name("Pragma")!] = "no-cache"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(members).serialized())))
+        return TutorialAnswer(
+            status: 200,
+            headerFields: [("Content-Type", "application/json"), ("Cache-Control", "no-store"), ("Pragma", "no-cache")],
+            body: JSONValue.object(members).serialized()
+        )
     }
 }

@@ -1,0 +1,14 @@
+import NIOCore
+import Vapor
+import WardenCore
+
+extension OAuthError {
+    /// The error as a Vapor response, byte for byte what WardenHummingbird answers
+    /// (``OAuthError/headerFields``, ``OAuthError/jsonBody``: RFC 6749 §5.2). ``ProtectedRoutes``
+    /// answers an `OAuthError` its handler throws with it; a public route returns it itself.
+    public func vaporResponse() -> Response {
+        var headers = HTTPHeaders()
+        for field in headerFields { headers.add(name: field.name, value: field.value) }
+        return Response(status: HTTPResponseStatus(statusCode: statusCode), headers: headers, body: .init(buffer: ByteBuffer(bytes: jsonBody)))
+    }
+}
