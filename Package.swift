@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
         .library(name: "WardenClient", targets: ["WardenClient"]),
         .library(name: "WardenServer", targets: ["WardenServer"]),
+        .library(name: "WardenServerHummingbird", targets: ["WardenServerHummingbird"]),
         .library(name: "WardenSQLite", targets: ["WardenSQLite"]),
         .library(name: "WardenPostgres", targets: ["WardenPostgres"]),
         .executable(name: "warden", targets: ["warden"]),
@@ -132,15 +133,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The authorization server as a library: grants, endpoints, keys, storage protocols.
+        // The authorization server as a library: grants, keys, sign-in pages, storage protocols.
+        // No web framework (its routes are WardenServerHummingbird's).
         .target(
             name: "WardenServer",
             dependencies: [
                 "WardenCore",
-                "WardenHummingbird",
-                "WardenOpenAPI",
-                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -148,6 +146,26 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The authorization server's HTTP endpoints on Hummingbird: routes, the OAuth form and
+        // JSON edges, the revocation stream, its OpenAPI document, /metrics.
+        .target(
+            name: "WardenServerHummingbird",
+            dependencies: [
+                "WardenServer",
+                "WardenCore",
+                "WardenHummingbird",
+                "WardenOpenAPI",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -185,6 +203,7 @@ let package = Package(
             name: "WardenCLI",
             dependencies: [
                 "WardenServer",
+                "WardenServerHummingbird",
                 "WardenSQLite",
                 "WardenPostgres",
                 "WardenCore",
@@ -358,6 +377,7 @@ let package = Package(
             name: "WardenServerTests",
             dependencies: [
                 "WardenServer",
+                "WardenServerHummingbird",
                 "WardenPostgres",
                 "WardenClient",
                 "WardenTesting",
@@ -408,6 +428,7 @@ let package = Package(
                 "WardenCore",
                 "WardenClient",
                 "WardenServer",
+                "WardenServerHummingbird",
                 "WardenSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -455,6 +476,7 @@ let package = Package(
                 "WardenCore",
                 "WardenClient",
                 "WardenServer",
+                "WardenServerHummingbird",
                 "WardenSQLite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -11,6 +11,7 @@ import ServiceLifecycle
 import UnixSignals
 import WardenCore
 import WardenServer
+import WardenServerHummingbird
 
 
 struct ServeCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WardenCore
 import WardenServer
+import WardenServerHummingbird
 import WardenSQLite
 import WardenTesting
 

@@ -6,6 +6,7 @@ import WardenClient
 import WardenCore
 import WardenPostgres
 import WardenServer
+import WardenServerHummingbird
 import WardenTesting
 
 /// Three authorization-server nodes on one PostgreSQL database, each with its own connection

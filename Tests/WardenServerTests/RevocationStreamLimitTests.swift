@@ -5,6 +5,7 @@ import NIOHTTP1
 import Testing
 import WardenCore
 @testable import WardenServer
+@testable import WardenServerHummingbird
 
 /// Revocation streams are bounded: one store reader for all of them, a limit per client address
 /// and in all, answered with `429` / `503` and `Retry-After` (issue 11, item 3).

@@ -8,8 +8,9 @@ import Testing
 import WardenClient
 import WardenCore
 import WardenServer
-import WardenTesting
+import WardenServerHummingbird
 import WardenSQLite
+import WardenTesting
 
 /// The live revocation stream and the subscriber that fills a resource server's deny list.
 @Suite struct RevocationStreamTests {

@@ -9,6 +9,7 @@ import ServiceLifecycle
 import WardenClient
 import WardenCore
 import WardenServer
+import WardenServerHummingbird
 import WardenSQLite
 
 /// A real `warden` authorization server on loopback, on a SQLite file in a temporary folder,

@@ -19,7 +19,7 @@ public struct AuthorizationFlow: Sendable {
     let signer: FormTokenSigner
     static let ticketLifetime: TimeInterval = 300
 
-    init(tokens: TokenService, masterKey: MasterKey) {
+    package init(tokens: TokenService, masterKey: MasterKey) {
         self.tokens = tokens
         self.signer = FormTokenSigner(masterKey: masterKey)
     }
@@ -145,6 +145,6 @@ public struct AuthorizationFlow: Sendable {
     /// `Result` needs an `Error` failure; this carries an outcome through it.
     struct OutcomeBox: Error {
         let outcome: Outcome
-        init(_ outcome: Outcome) { self.outcome = outcome }
+        package init(_ outcome: Outcome) { self.outcome = outcome }
     }
 }

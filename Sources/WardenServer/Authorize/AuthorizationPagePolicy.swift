@@ -7,8 +7,8 @@ import Foundation
 /// them), and the answer to the login and consent forms is a redirect to the client's
 /// `redirect_uri`. So a page whose form may end at the client names that URI's origin — the
 /// validated, registered one — beside `'self'`; every other page allows `'self'` only.
-enum AuthorizationPagePolicy {
-    static func contentSecurityPolicy(formRedirect: String?) -> String {
+package enum AuthorizationPagePolicy {
+    package static func contentSecurityPolicy(formRedirect: String?) -> String {
         var formAction = "'self'"
         if let formRedirect, let source = source(for: formRedirect) { formAction += " " + source }
         return "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action \(formAction); frame-ancestors 'none'; base-uri 'none'"

@@ -1,9 +1,8 @@
 import WardenCore
-import WardenHummingbird
 
 /// The HTML of the login, consent and error pages. Every interpolated value is escaped; pages
 /// load nothing from elsewhere (the response carries a strict Content-Security-Policy).
-enum AuthorizationPages {
+package enum AuthorizationPages {
     /// Escaped for HTML text and attribute values (over UTF-8 bytes; see ``HTMLEscaping``).
     static func escape(_ text: String) -> String { HTMLEscaping.escape(text) }
 
@@ -61,7 +60,7 @@ enum AuthorizationPages {
             """)
     }
 
-    static func error(_ message: String) -> String {
+    package static func error(_ message: String) -> String {
         page(title: "Authorization error", body: """
             <h1>This request cannot be completed</h1>
             <p class="error" role="alert">\(escape(message))</p>

@@ -11,7 +11,7 @@ public struct StoreChangeService: Service {
     let keys: KeyManager
     let logger: Logger
 
-    init(notifier: any StoreChangeNotifier, tokens: TokenService, keys: KeyManager, logger: Logger) {
+    package init(notifier: any StoreChangeNotifier, tokens: TokenService, keys: KeyManager, logger: Logger) {
         self.notifier = notifier
         self.tokens = tokens
         self.keys = keys

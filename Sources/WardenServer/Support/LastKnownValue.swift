@@ -7,7 +7,7 @@ import WardenCore
 /// ``refreshAfter`` the next caller starts a reread in the background and gets the value it
 /// had; a failed reread keeps that value. With `refreshAfter` zero (tests that must see a
 /// change at once) every call reads, and falls back to the last value only when the read fails.
-final class LastKnownValue<Value: Sendable>: Sendable {
+package final class LastKnownValue<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?
         var readAt: Date = .distantPast
@@ -18,13 +18,13 @@ final class LastKnownValue<Value: Sendable>: Sendable {
     let timeSource: TimeSource
     let load: @Sendable () async throws -> Value
 
-    init(refreshAfter: Duration, timeSource: TimeSource, load: @escaping @Sendable () async throws -> Value) {
+    package init(refreshAfter: Duration, timeSource: TimeSource, load: @escaping @Sendable () async throws -> Value) {
         self.refreshAfter = refreshAfter.timeInterval
         self.timeSource = timeSource
         self.load = load
     }
 
-    func value() async throws -> Value {
+    package func value() async throws -> Value {
         let now = timeSource.now()
         let (known, reread) = state.withLock { state -> (Value?, Bool) in
             guard let value = state.value, refreshAfter > 0 else { return (nil, false) }

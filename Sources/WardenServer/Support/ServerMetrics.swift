@@ -40,9 +40,9 @@ public struct ServerMetrics: Sendable {
 
     func recordIssued(_ grant: GrantType) { issued[grant]?.increment() }
 
-    func recordError(_ code: String) { (errors[code] ?? errors["other"])?.increment() }
+    package func recordError(_ code: String) { (errors[code] ?? errors["other"])?.increment() }
 
-    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+    package func recordRequest(route: String, method: String, status: Int, duration: Duration) {
         let key = "\(method) \(status) \(route)"
         let timer = timers.timer(key) {
             Timer(label: "warden.http.request.duration", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)

@@ -6,7 +6,7 @@ import Synchronization
 /// level with its cause (``StoreError/reason`` when the store knows it), the rest at debug with
 /// a count; an outage is taken to be over after ``quietPeriod`` without a failure, and the next
 /// failure is logged again.
-final class StorageOutageLog: Sendable {
+package final class StorageOutageLog: Sendable {
     let quietPeriod: Duration
     private struct State {
         var lastFailure: ContinuousClock.Instant?
@@ -14,11 +14,11 @@ final class StorageOutageLog: Sendable {
     }
     private let state = Mutex(State())
 
-    init(logger: Logger, quietPeriod: Duration = .seconds(30)) {
+    package init(logger: Logger, quietPeriod: Duration = .seconds(30)) {
         self.quietPeriod = quietPeriod
     }
 
-    func failed(_ error: StoreError, logger: Logger) {
+    package func failed(_ error: StoreError, logger: Logger) {
         let now = ContinuousClock.now
         let (first, count) = state.withLock { state -> (Bool, Int) in
             let first = state.lastFailure.map { now - $0 >= quietPeriod } ?? true

@@ -14,7 +14,7 @@ public struct IntrospectionService: Sendable {
     let revocations: RevocationMirror
     let timeSource: TimeSource
 
-    init(tokens: TokenService) {
+    package init(tokens: TokenService) {
         self.store = tokens.store
         self.clients = tokens.clients
         self.verifier = tokens.verifier

@@ -9,9 +9,9 @@ import Synchronization
 ///
 /// Before, each stream queried the store every poll interval: 1,000 open streams were 2,000
 /// queries a second on an idle server (issue 11, "revocation streams are unbounded").
-final class RevocationFanOut: Sendable {
+package final class RevocationFanOut: Sendable {
     /// What ``entries(after:limit:)`` found.
-    enum Read: Equatable {
+    package enum Read: Equatable {
         /// Entries after the cursor, in feed order (empty: nothing new yet).
         case entries([RevocationRecord])
         /// The cursor is older than what is kept: read from the store.
@@ -36,7 +36,7 @@ final class RevocationFanOut: Sendable {
     let capacity: Int
     private let state = Mutex(State())
 
-    init(store: any AuthorizationStore, signal: ChangeSignal, pollInterval: Duration, pageLimit: Int, capacity: Int = 10_000) {
+    package init(store: any AuthorizationStore, signal: ChangeSignal, pollInterval: Duration, pageLimit: Int, capacity: Int = 10_000) {
         self.store = store
         self.signal = signal
         self.pollInterval = pollInterval
@@ -52,7 +52,7 @@ final class RevocationFanOut: Sendable {
     /// signalled since the last read. One caller queries; callers arriving meanwhile wait for
     /// that query instead of making their own. A failed query is thrown to the caller that made
     /// it; the others carry on with what is kept.
-    func refreshIfDue() async throws {
+    package func refreshIfDue() async throws {
         let generation = signal.generation
         enum Role { case poll(after: Int64?), wait, none }
         let role: Role = state.withLock { state in
@@ -126,7 +126,7 @@ final class RevocationFanOut: Sendable {
     }
 
     /// Up to `limit` kept entries after `cursor`.
-    func entries(after cursor: Int64, limit: Int) -> Read {
+    package func entries(after cursor: Int64, limit: Int) -> Read {
         state.withLock { state in
             guard state.head != nil else { return .behind }
             guard cursor >= state.base else { return .behind }

@@ -10,21 +10,21 @@ import Synchronization
 /// connection (a NAT flush, a killed host) holds its place until a write to it fails, and the
 /// client's reconnection must not be refused meanwhile. An address can only ever close its own
 /// streams. At the limit in all, a new stream is refused (`503`).
-final class RevocationStreamAdmission: Sendable {
+package final class RevocationStreamAdmission: Sendable {
     /// Why a stream was not admitted.
-    enum Refusal: Error, Equatable {
+    package enum Refusal: Error, Equatable {
         case tooManyInAll
     }
 
     /// An admitted stream's place; given back when the last reference goes away — when the
     /// stream ends, or when its response is dropped unsent (the client left before the head was
     /// written and the body never ran).
-    final class Slot: Sendable {
+    package final class Slot: Sendable {
         /// Set when a newer stream from the same address took this one's place: the stream
         /// ends at its next look.
-        let evicted: StopFlag
+        package let evicted: StopFlag
         private let release: @Sendable () -> Void
-        init(evicted: StopFlag, release: @escaping @Sendable () -> Void) {
+        package init(evicted: StopFlag, release: @escaping @Sendable () -> Void) {
             self.evicted = evicted
             self.release = release
         }
@@ -44,17 +44,17 @@ final class RevocationStreamAdmission: Sendable {
     let wake: @Sendable () -> Void
     private let open = Mutex(Open())
 
-    init(maximum: Int, maximumPerAddress: Int, wake: @escaping @Sendable () -> Void = {}) {
+    package init(maximum: Int, maximumPerAddress: Int, wake: @escaping @Sendable () -> Void = {}) {
         self.maximum = maximum
         self.maximumPerAddress = max(1, maximumPerAddress)
         self.wake = wake
     }
 
-    var count: Int { open.withLock { $0.total } }
+    package var count: Int { open.withLock { $0.total } }
 
     /// Admits a stream from `address`, closing that address's oldest stream when it is at its
     /// limit; refuses it when the server is at its limit in all.
-    func admit(address: String?) throws(Refusal) -> Slot {
+    package func admit(address: String?) throws(Refusal) -> Slot {
         let key = IPAddressRange.bucket(for: address)
         let evicted = StopFlag()
         let outcome: (id: UInt64, evicting: StopFlag?)? = open.withLock { open in

@@ -9,7 +9,7 @@ import WardenCore
 public struct TokenRevocationService: Sendable {
     let tokens: TokenService
 
-    init(tokens: TokenService) { self.tokens = tokens }
+    package init(tokens: TokenService) { self.tokens = tokens }
 
     public func revoke(token: String, tokenTypeHint: String?, credentials: ClientCredentials?, remoteAddress: String?) async throws {
         let client = try await tokens.clients.authenticate(credentials, remoteAddress: remoteAddress, allowPublic: true)

@@ -7,6 +7,7 @@ import ShopServices
 import WardenClient
 import WardenCore
 import WardenServer
+import WardenServerHummingbird
 import WardenSQLite
 
 /// The shop running on loopback: a Warden authorization server on a temporary SQLite file,

@@ -2,6 +2,7 @@ import Foundation
 import ShopServices
 import WardenCore
 import WardenServer
+import WardenServerHummingbird
 
 /// The demo's scenario: every case of issue 4, each hop printed, each outcome checked.
 public struct ShopScenario: Sendable {

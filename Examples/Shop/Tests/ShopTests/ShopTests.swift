@@ -8,6 +8,7 @@ import Testing
 import WardenClient
 import WardenCore
 import WardenServer
+import WardenServerHummingbird
 import WardenSQLite
 
 /// The shop end to end over loopback: the demo's cases and what the issue asks beyond them.

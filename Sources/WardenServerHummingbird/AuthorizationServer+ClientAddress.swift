@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import WardenServer
 
 extension AuthorizationServer {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!

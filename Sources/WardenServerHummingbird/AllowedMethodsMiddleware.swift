@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import WardenServer
 
 /// Answers what the router does not match on a path it serves: `OPTIONS` with `204` and
 /// `Allow`, any other method with `405 Method Not Allowed` and `Allow` (RFC 9110 §15.5.6, which

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import Prometheus
 import WardenCore
+import WardenServer
 import WardenHummingbird
 import WardenOpenAPI
 

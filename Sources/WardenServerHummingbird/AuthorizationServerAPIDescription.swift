@@ -1,5 +1,6 @@
 import HTTPTypes
 import OpenAPIKit
+import WardenServer
 
 /// The authorization server's operations as OpenAPI 3.1 describes them: every status each one
 /// answers, with the RFC 6749 §5.2 error schema; form bodies with their fields and enums; query

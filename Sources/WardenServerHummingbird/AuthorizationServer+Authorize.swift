@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import WardenCore
+import WardenServer
 import WardenHummingbird
 
 extension AuthorizationServer {

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Prometheus
 import WardenCore
+import WardenServer
 
 /// The authorization server as a library: configuration, storage, keys and the services behind
 /// each endpoint. ``router()`` gives the Hummingbird routes; `warden serve` and the tests both

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import WardenCore
+import WardenServer
 
 extension Response {
     /// A JSON response; `noStore` for anything carrying tokens (RFC 6749 §5.1).

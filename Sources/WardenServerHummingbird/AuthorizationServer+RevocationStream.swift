@@ -5,6 +5,7 @@ import Hummingbird
 import NIOCore
 import ServiceLifecycle
 import WardenCore
+import WardenServer
 
 extension AuthorizationServer {
     /// `GET /oauth2/revocations` with `Accept: text/event-stream`: the revocation feed as a live

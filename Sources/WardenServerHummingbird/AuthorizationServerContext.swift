@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import WardenServer
 
 /// The request context of the authorization server: Hummingbird's, plus the peer address for
 /// brute-force counting.

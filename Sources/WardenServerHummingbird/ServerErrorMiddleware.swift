@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import WardenCore
+import WardenServer
 
 /// Turns whatever escapes a handler into a standard answer: ``OAuthError``s and Hummingbird's
 /// HTTP errors pass as they are; a storage failure is 503 `temporarily_unavailable` with
