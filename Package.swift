@@ -47,8 +47,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
-        // The framework-neutral core: scopes, claims, the verifier, key sets, revocations.
-        // Never imports a web framework.
+        // The framework-neutral core: scopes, claims, the verifier, static key sets, revocations,
+        // the bearer rules and the form codec. Never imports a web framework, an HTTP client or NIO.
         .target(
             name: "WardenCore",
             dependencies: [
@@ -57,10 +57,6 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -97,6 +93,7 @@ let package = Package(
             name: "WardenVapor",
             dependencies: [
                 "WardenCore",
+                "WardenClient",
                 "WardenOpenAPI",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -117,7 +114,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Calling other services and following the authorization server: token providers, the
-        // revocation-feed subscriber.
+        // remote (JWKS) key set, the revocation-feed subscriber.
         .target(
             name: "WardenClient",
             dependencies: [
@@ -349,19 +346,31 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
+        // The remote key set against a real JWKS endpoint (a Hummingbird app on loopback).
+        .testTarget(
+            name: "WardenClientTests",
+            dependencies: [
+                "WardenClient",
+                "WardenCore",
+                "WardenTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WardenHummingbirdTests",
             dependencies: [
                 "WardenCore",
+                "WardenClient",
                 "WardenHummingbird",
                 "WardenOpenAPI",
                 "WardenTesting",

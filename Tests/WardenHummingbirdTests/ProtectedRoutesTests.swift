@@ -5,6 +5,7 @@ import HummingbirdAuth
 import HummingbirdTesting
 import NIOCore
 import Testing
+import WardenClient
 import WardenCore
 import WardenHummingbird
 import WardenOpenAPI

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdAuth
+import WardenClient
 import WardenCore
 import WardenHummingbird
 import WardenOpenAPI

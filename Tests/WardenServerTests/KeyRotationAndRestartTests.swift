@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WardenClient
 import WardenCore
 import WardenServer
 import WardenServerHummingbird

@@ -1,3 +1,4 @@
+import WardenClient
 import WardenCore
 
 /// Where the tutorial's verifier finds keys: its own key (it mints its tokens), or the JWKS of

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import WardenCore
 
 /// Keys fetched from a JWKS URL (RFC 7517 §5), for resource servers verifying an authorization
 /// server's tokens.

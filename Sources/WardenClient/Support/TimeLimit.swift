@@ -1,3 +1,5 @@
+import WardenCore
+
 /// Runs an operation under a time limit that covers all of it: async-http-client's request
 /// deadline ends once the response head has arrived, so a server that sends its head and then
 /// stalls the body (a JWKS or token endpoint gone half-open) would otherwise hold the caller, and

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import WardenCore
+@testable import WardenClient
+import WardenCore
 import WardenTesting
 
 /// A resource server survives whatever its authorization server's JWKS endpoint sends: a clear

@@ -1,3 +1,5 @@
+import WardenCore
+
 /// Reads the freshness lifetime from a `Cache-Control` header (RFC 9111 §5.2.2): `max-age=N`,
 /// or zero for `no-store`/`no-cache`. `nil` when the header says neither. Whatever the header
 /// holds (empty directives, a bare `=`, digits past `Int.max`), the answer is a number or `nil`,

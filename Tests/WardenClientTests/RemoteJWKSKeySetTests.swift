@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
+import WardenClient
 import WardenCore
 import WardenTesting
 

@@ -1,3 +1,5 @@
+import WardenCore
+
 /// How a ``RemoteJWKSKeySet`` caches and refreshes. All durations are defaulted.
 public struct RemoteJWKSConfiguration: Sendable {
     /// Cache lifetime when the response carries no `Cache-Control: max-age`.

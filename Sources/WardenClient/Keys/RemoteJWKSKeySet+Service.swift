@@ -1,4 +1,5 @@
 import ServiceLifecycle
+import WardenCore
 
 extension RemoteJWKSKeySet: Service {
     /// Refreshes the keys when their cache lifetime ends (and retries with backoff on failure)
