@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "WardenServerHummingbird", targets: ["WardenServerHummingbird"]),
         .library(name: "WardenSQLite", targets: ["WardenSQLite"]),
         .library(name: "WardenPostgres", targets: ["WardenPostgres"]),
+        .library(name: "WardenStoreConformance", targets: ["WardenStoreConformance"]),
         .executable(name: "warden", targets: ["warden"]),
         .executable(name: "scopes-tutorial", targets: ["ScopesTutorialCLI"]),
         .executable(name: "scopes-tutorial-vapor", targets: ["ScopesTutorialVaporCLI"]),
@@ -193,6 +194,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // What any AuthorizationStore must do, as swift-testing checks a store's own tests run
+        // (both of Warden's stores do, in StoreConformanceTests).
+        .target(
+            name: "WardenStoreConformance",
+            dependencies: ["WardenServer", "WardenCore"],
             swiftSettings: swiftSettings
         ),
         // The `warden` command line as a library (tests run its commands in-process).
@@ -387,6 +395,7 @@ let package = Package(
             dependencies: [
                 "WardenServer",
                 "WardenServerHummingbird",
+                "WardenStoreConformance",
                 "WardenPostgres",
                 "WardenClient",
                 "WardenTesting",

@@ -1,0 +1,231 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenServer
+
+/// What the authorization server relies on from any ``AuthorizationStore``: records that round
+/// trip and conflict, single use under concurrency (refresh tokens, codes, lost rotations), the
+/// revocation feed's order and paging, keys that retire and expire, cleanup that keeps what is
+/// live. Both of Warden's stores run it (`StoreConformanceTests`); so should a third-party store,
+/// from its own tests with swift-testing:
+///
+/// ```swift
+/// import Testing
+/// import WardenStoreConformance
+///
+/// @Test(arguments: AuthorizationStoreConformance.checks)
+/// func conforms(_ check: AuthorizationStoreConformance.Check) async throws {
+///     let store = try await MyStore.openFresh()      // a new, empty store for every check
+///     try await check.run(on: store)
+///     try await store.close()
+/// }
+/// ```
+///
+/// Each check records its failures with swift-testing's `#expect` (so it must run inside a
+/// test) and expects an empty store.
+public enum AuthorizationStoreConformance {
+    /// Every check, in order.
+    public static let checks: [Check] = [
+        Check(name: "recordsRoundTripAndDuplicatesConflict", body: recordsRoundTripAndDuplicatesConflict),
+        Check(name: "aRefreshTokenIsRedeemedExactlyOnceUnderConcurrency", body: aRefreshTokenIsRedeemedExactlyOnceUnderConcurrency),
+        Check(name: "aLostRotationIsTakenOverExactlyOnce", body: aLostRotationIsTakenOverExactlyOnce),
+        Check(name: "anAuthorizationCodeIsRedeemedExactlyOnceUnderConcurrency", body: anAuthorizationCodeIsRedeemedExactlyOnceUnderConcurrency),
+        Check(name: "theRevocationFeedIsOrderedIdempotentAndPaged", body: theRevocationFeedIsOrderedIdempotentAndPaged),
+        Check(name: "keysRetireAndExpireAndCleanupKeepsWhatIsLive", body: keysRetireAndExpireAndCleanupKeepsWhatIsLive),
+        Check(name: "authenticationFailuresCountLockAndClear", body: authenticationFailuresCountLockAndClear)
+    ]
+
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func recordsRoundTripAndDuplicatesConflict(_ store: any AuthorizationStore) async throws {
+        try await store.createScope(ScopeRecord(scope: "a.read", description: "Read A — with “quotes” and ünïcode"))
+        await #expect(throws: StoreError.self) { try await store.createScope(ScopeRecord(scope: "a.read", description: "again")) }
+        #expect(try await store.scopes() == [ScopeRecord(scope: "a.read", description: "Read A — with “quotes” and ünïcode")])
+
+        let client = ClientRecord(id: "c", secretHash: [1, 2, 3], grants: [.clientCredentials, .tokenExchange], scopes: ["a.read"],
+                                  redirectURIs: ["https://x.example/cb", "http://127.0.0.1:9/cb"], audiences: ["a", "b"],
+                                  accessTokenLifetime: .seconds(120), createdAt: now)
+        try await store.createClient(client)
+        await #expect(throws: StoreError.self) { try await store.createClient(client) }
+        #expect(try await store.client(id: "c") == client)
+        #expect(try await store.client(id: "nobody") == nil)
+        #expect(try await store.deleteClient(id: "c"))
+        #expect(try await !store.deleteClient(id: "c"))
+
+        let user = UserRecord(name: "ålice", passwordHash: "$2b$04$abc", scopes: ["a.read"], disabled: true, createdAt: now)
+        try await store.createUser(user)
+        #expect(try await store.user(named: "ålice") == user)
+        #expect(try await store.users().count == 1)
+
+        #expect(try await store.setting("s", defaultingTo: "first") == "first")
+        #expect(try await store.setting("s", defaultingTo: "second") == "first")
+    }
+
+    static func aRefreshTokenIsRedeemedExactlyOnceUnderConcurrency(_ store: any AuthorizationStore) async throws {
+        let hash = OpaqueToken.hash("refresh")
+        try await store.storeRefreshToken(RefreshTokenRecord(hash: hash, familyID: "f", clientID: "c", subject: "s", scope: ["a"], audience: ["x"], issuedAt: now, expiresAt: now.addingTimeInterval(60)))
+        let winners = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+            for attempt in 0..<50 {
+                group.addTask {
+                    let successor = OpaqueToken.hash("successor-\(attempt)")
+                    if case .redeemed = try await store.redeemRefreshToken(hash: hash, at: now, rotatedInto: successor) { return successor }
+                    return nil
+                }
+            }
+            return try await group.reduce(into: [[UInt8]]()) { if let winner = $1 { $0.append(winner) } }
+        }
+        #expect(winners.count == 1)
+        // The rotation names the winner's successor, and only the winner's.
+        #expect(try await store.refreshTokenRotation(hash: hash) == RefreshTokenRotation(usedAt: now, successor: winners.first ?? []))
+        guard case .alreadyUsed(let used) = try await store.redeemRefreshToken(hash: hash, at: now, rotatedInto: [0]) else {
+            Issue.record("a second redemption must be a replay")
+            return
+        }
+        #expect(used.familyID == "f")
+        #expect(try await store.refreshTokenRotation(hash: hash)?.successor == winners.first)
+        guard case .notFound = try await store.redeemRefreshToken(hash: OpaqueToken.hash("other"), at: now, rotatedInto: [0]) else {
+            Issue.record("an unknown token is not found")
+            return
+        }
+        // Revoking the family makes an unused member unredeemable too.
+        let second = OpaqueToken.hash("second")
+        try await store.storeRefreshToken(RefreshTokenRecord(hash: second, familyID: "f", clientID: "c", subject: "s", scope: ["a"], audience: ["x"], issuedAt: now, expiresAt: now.addingTimeInterval(60)))
+        #expect(try await store.isRefreshTokenActive(hash: second))
+        try await store.revokeRefreshTokenFamily("f", at: now)
+        #expect(try await !store.isRefreshTokenActive(hash: second))
+        guard case .alreadyUsed = try await store.redeemRefreshToken(hash: second, at: now, rotatedInto: [0]) else {
+            Issue.record("a revoked token is not redeemable")
+            return
+        }
+        // A revoked family has no rotation to retry.
+        #expect(try await store.refreshTokenRotation(hash: hash) == nil)
+    }
+
+    static func aLostRotationIsTakenOverExactlyOnce(_ store: any AuthorizationStore) async throws {
+        func record(_ name: String) -> RefreshTokenRecord {
+            RefreshTokenRecord(hash: OpaqueToken.hash(name), familyID: "f", clientID: "c", subject: "s", scope: ["a"], audience: ["x"], issuedAt: now, expiresAt: now.addingTimeInterval(60))
+        }
+        let old = record("old"), lost = record("lost")
+        try await store.storeRefreshToken(old)
+        try await store.storeRefreshToken(lost)
+        guard case .redeemed = try await store.redeemRefreshToken(hash: old.hash, at: now, rotatedInto: lost.hash) else {
+            Issue.record("first redemption")
+            return
+        }
+        #expect(try await store.refreshTokenRotation(hash: lost.hash) == nil)  // unused: no rotation
+
+        // Of concurrent revocations of the unused successor and its redemption, exactly one wins.
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for attempt in 0..<20 {
+                group.addTask {
+                    if attempt == 10 {
+                        if case .redeemed = try await store.redeemRefreshToken(hash: lost.hash, at: now, rotatedInto: [1]) { return true }
+                        return false
+                    }
+                    return try await store.revokeUnusedRefreshToken(hash: lost.hash, at: now)
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+
+        // Pointing at a new successor is a compare-and-swap on the old one.
+        let retry = record("retry")
+        try await store.storeRefreshToken(retry)
+        #expect(try await !store.replaceRefreshTokenSuccessor(hash: old.hash, previous: retry.hash, successor: retry.hash))
+        #expect(try await store.replaceRefreshTokenSuccessor(hash: old.hash, previous: lost.hash, successor: retry.hash))
+        #expect(try await !store.replaceRefreshTokenSuccessor(hash: old.hash, previous: lost.hash, successor: [2]))
+        #expect(try await store.refreshTokenRotation(hash: old.hash)?.successor == retry.hash)
+    }
+
+    static func anAuthorizationCodeIsRedeemedExactlyOnceUnderConcurrency(_ store: any AuthorizationStore) async throws {
+        let hash = OpaqueToken.hash("code")
+        try await store.storeAuthorizationCode(AuthorizationCodeRecord(hash: hash, clientID: "c", subject: "s", scope: ["a"], audience: ["x"], redirectURI: "https://x/cb", codeChallenge: "ch", familyID: "f", expiresAt: now.addingTimeInterval(60)))
+        // Looking at a code does not redeem it.
+        #expect(try await store.authorizationCode(hash: hash)?.clientID == "c")
+        #expect(try await store.authorizationCode(hash: OpaqueToken.hash("other")) == nil)
+        let redeemed = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    if case .redeemed = try await store.redeemAuthorizationCode(hash: hash, at: now) { return 1 }
+                    return 0
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(redeemed == 1)
+    }
+
+    static func theRevocationFeedIsOrderedIdempotentAndPaged(_ store: any AuthorizationStore) async throws {
+        var cursors: [Int64] = []
+        for index in 0..<7 {
+            cursors.append(try await store.revoke(tokenID: "jti-\(index)", expiresAt: now.addingTimeInterval(60), at: now).cursor)
+        }
+        #expect(cursors == cursors.sorted())
+        #expect(Set(cursors).count == 7)
+        #expect(try await store.revoke(tokenID: "jti-3", expiresAt: now, at: now).cursor == cursors[3])
+        #expect(try await store.isRevoked(tokenID: "jti-3"))
+        #expect(try await !store.isRevoked(tokenID: "jti-x"))
+        let first = try await store.revocations(after: 0, limit: 4)
+        let rest = try await store.revocations(after: first.last!.cursor, limit: 4)
+        #expect((first + rest).map(\.tokenID) == (0..<7).map { "jti-\($0)" })
+    }
+
+    static func keysRetireAndExpireAndCleanupKeepsWhatIsLive(_ store: any AuthorizationStore) async throws {
+        try await store.addSigningKey(StoredSigningKey(id: "k1", algorithm: .es256, sealedPrivateKey: [1], createdAt: now, activatesAt: now))
+        try await store.addSigningKey(StoredSigningKey(id: "k2", algorithm: .eddsa, sealedPrivateKey: [2], createdAt: now.addingTimeInterval(1), activatesAt: now.addingTimeInterval(300)))
+        try await store.retireSigningKey(id: "k1", at: now.addingTimeInterval(300), publishedUntil: now.addingTimeInterval(900))
+        // Retiring twice keeps the first retirement.
+        try await store.retireSigningKey(id: "k1", at: now.addingTimeInterval(999), publishedUntil: now.addingTimeInterval(9999))
+        let keys = try await store.signingKeys()
+        #expect(keys.map(\.id) == ["k1", "k2"])
+        #expect(keys[0].publishedUntil == now.addingTimeInterval(900))
+        #expect(keys[1].algorithm == .eddsa)
+        #expect(try await store.deleteUnpublishedSigningKeys(at: now.addingTimeInterval(899)) == 0)
+        #expect(try await store.deleteUnpublishedSigningKeys(at: now.addingTimeInterval(901)) == 1)
+
+        try await store.appendAudit(AuditEvent(at: now, event: "old", outcome: "success"))
+        try await store.appendAudit(AuditEvent(at: now.addingTimeInterval(10), event: "new", clientID: "c", subject: "s", scope: "a", tokenID: "j", outcome: "success", detail: "d"))
+        #expect(try await store.auditEvents(limit: 10).map(\.event) == ["new", "old"])
+        try await store.storeAuthorizationCode(AuthorizationCodeRecord(hash: [9], clientID: "c", subject: "s", scope: [], audience: ["x"], redirectURI: "u", codeChallenge: "c", familyID: "f", expiresAt: now))
+        let deleted = try await store.deleteExpired(before: now.addingTimeInterval(5), auditBefore: now.addingTimeInterval(5))
+        #expect(deleted == 2)  // the expired code and the old audit row
+        #expect(try await store.auditEvents(limit: 10).map(\.event) == ["new"])
+    }
+
+    static func authenticationFailuresCountLockAndClear(_ store: any AuthorizationStore) async throws {
+        let now = now
+        // Forty concurrent failures (as from several nodes) all count.
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<40 {
+                group.addTask { _ = try? await store.countAuthenticationFailure(key: "user:ålice", at: now, resetBefore: now.addingTimeInterval(-60)) }
+            }
+        }
+        #expect(try await store.countAuthenticationFailure(key: "user:ålice", at: now, resetBefore: now.addingTimeInterval(-60)) == 41)
+        // A failure after the reset interval starts again from one.
+        let later = now.addingTimeInterval(120)
+        #expect(try await store.countAuthenticationFailure(key: "user:ålice", at: later, resetBefore: later.addingTimeInterval(-60)) == 1)
+
+        // A later lock stays; an earlier one does not shorten it.
+        try await store.lockAuthentication(key: "user:ålice", until: later.addingTimeInterval(30))
+        try await store.lockAuthentication(key: "user:ålice", until: later.addingTimeInterval(10))
+        _ = try await store.countAuthenticationFailure(key: "ip:192.0.2.1", at: later, resetBefore: now)
+        try await store.lockAuthentication(key: "ip:192.0.2.1", until: later.addingTimeInterval(5))
+        // Locking a key that never failed creates nothing.
+        try await store.lockAuthentication(key: "user:nobody", until: later.addingTimeInterval(5))
+        #expect(try await store.authenticationLockouts(at: later, limit: 10) == ["user:ålice": later.addingTimeInterval(30), "ip:192.0.2.1": later.addingTimeInterval(5)])
+        #expect(try await store.authenticationLockouts(at: later, limit: 1) == ["user:ålice": later.addingTimeInterval(30)])
+        #expect(try await store.authenticationLockouts(at: later.addingTimeInterval(6), limit: 10).keys.sorted() == ["user:ålice"])
+
+        // A success does not clear a lock in force (set by another node, not yet seen there).
+        try await store.clearAuthenticationFailures(key: "user:ålice", at: later)
+        #expect(try await store.authenticationLockouts(at: later, limit: 10).count == 2)
+        try await store.clearAuthenticationFailures(key: "user:ålice", at: later.addingTimeInterval(31))
+        #expect(try await store.authenticationLockouts(at: later, limit: 10).keys.sorted() == ["ip:192.0.2.1"])
+        #expect(try await store.countAuthenticationFailure(key: "user:ålice", at: later, resetBefore: now) == 1)
+
+        // Cleanup forgets counts idle for an hour once unlocked, and keeps the rest.
+        #expect(try await store.deleteExpired(before: later.addingTimeInterval(3599), auditBefore: now) == 0)
+        #expect(try await store.deleteExpired(before: later.addingTimeInterval(3601), auditBefore: now) == 2)
+    }
+}
