@@ -4,22 +4,22 @@ import WardenCore
 import WardenServer
 
 extension PostgresStore {
-    public func createScope(_ scope: ScopeRecord) async throws {
+    public func createScope(_ scope: ScopeRecord) async throws(StoreError) {
         try await rows("INSERT INTO warden_scopes (name, description) VALUES (\(scope.scope.rawValue), \(scope.description))")
     }
 
-    public func scopes() async throws -> [ScopeRecord] {
-        try await rows("SELECT name, description FROM warden_scopes ORDER BY name").map { row in
+    public func scopes() async throws(StoreError) -> [ScopeRecord] {
+        try await rows("SELECT name, description FROM warden_scopes ORDER BY name").map { (row) throws(StoreError) in
             guard let scope = try? Scope(validating: try row.string("name")) else { throw StoreError(.corrupt, "invalid scope name") }
             return ScopeRecord(scope: scope, description: try row.string("description"))
         }
     }
 
-    public func deleteScope(_ scope: Scope) async throws -> Bool {
+    public func deleteScope(_ scope: Scope) async throws(StoreError) -> Bool {
         !(try await rows("DELETE FROM warden_scopes WHERE name = \(scope.rawValue) RETURNING name")).isEmpty
     }
 
-    public func createClient(_ client: ClientRecord) async throws {
+    public func createClient(_ client: ClientRecord) async throws(StoreError) {
         let grants = StoredText.text(client.grants)
         let secret = client.secretHash.map(Self.bytes)
         let lifetime = client.accessTokenLifetime?.timeInterval
@@ -30,20 +30,21 @@ extension PostgresStore {
             """)
     }
 
-    public func client(id: String) async throws -> ClientRecord? {
+    public func client(id: String) async throws(StoreError) -> ClientRecord? {
         try await rows("SELECT * FROM warden_clients WHERE id = \(id)").first.map(Self.client)
     }
 
-    public func clients() async throws -> [ClientRecord] {
+    public func clients() async throws(StoreError) -> [ClientRecord] {
         try await rows("SELECT * FROM warden_clients ORDER BY id").map(Self.client)
     }
 
-    public func deleteClient(id: String) async throws -> Bool {
+    public func deleteClient(id: String) async throws(StoreError) -> Bool {
         !(try await rows("DELETE FROM warden_clients WHERE id = \(id) RETURNING id")).isEmpty
     }
 
-    static func client(_ row: PostgresRandomAccessRow) throws -> ClientRecord {
-        let lifetime = try row["token_lifetime"].decode(Double?.self)
+    static func client(_ row: PostgresRandomAccessRow) throws(StoreError) -> ClientRecord {
+        let lifetime: Double?
+        do { lifetime = try row["token_lifetime"].decode(Double?.self) } catch { throw StoreError(.corrupt, "column token_lifetime") }
         return ClientRecord(
             id: try row.string("id"),
             secretHash: try row.optionalBytes("secret_hash"),
@@ -56,26 +57,26 @@ extension PostgresStore {
         )
     }
 
-    public func createUser(_ user: UserRecord) async throws {
+    public func createUser(_ user: UserRecord) async throws(StoreError) {
         try await rows("""
             INSERT INTO warden_users (name, password_hash, scopes, disabled, created_at)
             VALUES (\(user.name), \(user.passwordHash), \(user.scopes.description), \(user.disabled), \(Self.seconds(user.createdAt)))
             """)
     }
 
-    public func user(named name: String) async throws -> UserRecord? {
+    public func user(named name: String) async throws(StoreError) -> UserRecord? {
         try await rows("SELECT * FROM warden_users WHERE name = \(name)").first.map(Self.user)
     }
 
-    public func users() async throws -> [UserRecord] {
+    public func users() async throws(StoreError) -> [UserRecord] {
         try await rows("SELECT * FROM warden_users ORDER BY name").map(Self.user)
     }
 
-    public func deleteUser(named name: String) async throws -> Bool {
+    public func deleteUser(named name: String) async throws(StoreError) -> Bool {
         !(try await rows("DELETE FROM warden_users WHERE name = \(name) RETURNING name")).isEmpty
     }
 
-    static func user(_ row: PostgresRandomAccessRow) throws -> UserRecord {
+    static func user(_ row: PostgresRandomAccessRow) throws(StoreError) -> UserRecord {
         UserRecord(
             name: try row.string("name"),
             passwordHash: try row.string("password_hash"),

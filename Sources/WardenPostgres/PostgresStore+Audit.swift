@@ -3,15 +3,15 @@ import PostgresNIO
 import WardenServer
 
 extension PostgresStore {
-    public func appendAudit(_ event: AuditEvent) async throws {
+    public func appendAudit(_ event: AuditEvent) async throws(StoreError) {
         try await rows("""
             INSERT INTO warden_audit (at, event, client_id, subject, scope, jti, outcome, detail)
             VALUES (\(Self.seconds(event.at)), \(event.event), \(event.clientID), \(event.subject), \(event.scope), \(event.tokenID), \(event.outcome), \(event.detail))
             """)
     }
 
-    public func auditEvents(limit: Int) async throws -> [AuditEvent] {
-        try await rows("SELECT * FROM warden_audit ORDER BY id DESC LIMIT \(limit)").map { row in
+    public func auditEvents(limit: Int) async throws(StoreError) -> [AuditEvent] {
+        try await rows("SELECT * FROM warden_audit ORDER BY id DESC LIMIT \(limit)").map { (row) throws(StoreError) in
             AuditEvent(
                 id: try row.int("id"), at: try row.date("at"), event: try row.string("event"),
                 clientID: try row.optionalString("client_id"), subject: try row.optionalString("subject"),

@@ -3,7 +3,7 @@ import PostgresNIO
 import WardenServer
 
 extension PostgresStore {
-    public func countAuthenticationFailure(key: String, at now: Date, resetBefore: Date) async throws -> Int {
+    public func countAuthenticationFailure(key: String, at now: Date, resetBefore: Date) async throws(StoreError) -> Int {
         // One upsert statement, so concurrent failures on any node all count.
         let rows = try await rows("""
             INSERT INTO warden_authentication_failures AS f (key, failures, last_failure, locked_until)
@@ -17,13 +17,13 @@ extension PostgresStore {
         return Int(try row.int("failures"))
     }
 
-    public func lockAuthentication(key: String, until: Date) async throws {
+    public func lockAuthentication(key: String, until: Date) async throws(StoreError) {
         try await rows("UPDATE warden_authentication_failures SET locked_until = GREATEST(locked_until, \(Self.seconds(until))) WHERE key = \(key)")
         // Every node reloads its lockouts at once instead of at its next refresh.
         try await notify("authentication-lockout")
     }
 
-    public func authenticationLockouts(at now: Date, limit: Int) async throws -> [String: Date] {
+    public func authenticationLockouts(at now: Date, limit: Int) async throws(StoreError) -> [String: Date] {
         let rows = try await rows("""
             SELECT key, locked_until FROM warden_authentication_failures WHERE locked_until > \(Self.seconds(now))
             ORDER BY locked_until DESC LIMIT \(limit)
@@ -33,7 +33,7 @@ extension PostgresStore {
         return lockouts
     }
 
-    public func clearAuthenticationFailures(key: String, at now: Date) async throws {
+    public func clearAuthenticationFailures(key: String, at now: Date) async throws(StoreError) {
         try await rows("DELETE FROM warden_authentication_failures WHERE key = \(key) AND locked_until <= \(Self.seconds(now))")
     }
 }

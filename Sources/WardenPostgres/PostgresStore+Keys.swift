@@ -4,7 +4,7 @@ import WardenCore
 import WardenServer
 
 extension PostgresStore {
-    public func addSigningKey(_ key: StoredSigningKey) async throws {
+    public func addSigningKey(_ key: StoredSigningKey) async throws(StoreError) {
         try await rows("""
             INSERT INTO warden_signing_keys (kid, algorithm, sealed_private_key, created_at, activates_at, retired_at, published_until)
             VALUES (\(key.id), \(key.algorithm.jwsName), \(Self.bytes(key.sealedPrivateKey)), \(Self.seconds(key.createdAt)),
@@ -13,8 +13,8 @@ extension PostgresStore {
         try await notify("signing-keys")
     }
 
-    public func signingKeys() async throws -> [StoredSigningKey] {
-        try await rows("SELECT * FROM warden_signing_keys ORDER BY created_at").map { row in
+    public func signingKeys() async throws(StoreError) -> [StoredSigningKey] {
+        try await rows("SELECT * FROM warden_signing_keys ORDER BY created_at").map { (row) throws(StoreError) in
             guard let algorithm = SignatureAlgorithm(jwsName: try row.string("algorithm")) else { throw StoreError(.corrupt, "unknown key algorithm") }
             return StoredSigningKey(
                 id: try row.string("kid"), algorithm: algorithm, sealedPrivateKey: try row.bytes("sealed_private_key"),
@@ -24,7 +24,7 @@ extension PostgresStore {
         }
     }
 
-    public func retireSigningKey(id: String, at: Date, publishedUntil: Date) async throws {
+    public func retireSigningKey(id: String, at: Date, publishedUntil: Date) async throws(StoreError) {
         try await rows("""
             UPDATE warden_signing_keys SET retired_at = \(Self.seconds(at)), published_until = \(Self.seconds(publishedUntil))
             WHERE kid = \(id) AND retired_at IS NULL
@@ -32,11 +32,11 @@ extension PostgresStore {
         try await notify("signing-keys")
     }
 
-    public func deleteUnpublishedSigningKeys(at now: Date) async throws -> Int {
+    public func deleteUnpublishedSigningKeys(at now: Date) async throws(StoreError) -> Int {
         try await rows("DELETE FROM warden_signing_keys WHERE published_until IS NOT NULL AND published_until <= \(Self.seconds(now)) RETURNING kid").count
     }
 
-    public func setting(_ name: String, defaultingTo value: String) async throws -> String {
+    public func setting(_ name: String, defaultingTo value: String) async throws(StoreError) -> String {
         try await rows("INSERT INTO warden_settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING")
         guard let row = try await rows("SELECT value FROM warden_settings WHERE name = \(name)").first else {
             throw StoreError(.corrupt, "setting \(name) vanished")

@@ -9,7 +9,10 @@ import WardenServer
 extension PostgresStore: StoreChangeNotifier {
     static let changeChannel = "warden_changes"
 
-    func notify(_ payload: String) async throws {
+    /// This store tells every node about the changes the others make.
+    public var changeNotifier: (any StoreChangeNotifier)? { self }
+
+    func notify(_ payload: String) async throws(StoreError) {
         try await rows("SELECT pg_notify(\(Self.changeChannel), \(payload))")
     }
 

@@ -4,7 +4,7 @@ import WardenCore
 import WardenServer
 
 extension PostgresStore {
-    public func storeRefreshToken(_ token: RefreshTokenRecord) async throws {
+    public func storeRefreshToken(_ token: RefreshTokenRecord) async throws(StoreError) {
         try await rows("""
             INSERT INTO warden_refresh_tokens (hash, family_id, client_id, subject, scope, audience, issued_at, expires_at)
             VALUES (\(Self.bytes(token.hash)), \(token.familyID), \(token.clientID), \(token.subject), \(token.scope.description),
@@ -12,7 +12,7 @@ extension PostgresStore {
             """)
     }
 
-    public func redeemRefreshToken(hash: [UInt8], at now: Date, rotatedInto successor: [UInt8]) async throws -> SingleUseRedemption<RefreshTokenRecord> {
+    public func redeemRefreshToken(hash: [UInt8], at now: Date, rotatedInto successor: [UInt8]) async throws(StoreError) -> SingleUseRedemption<RefreshTokenRecord> {
         // One statement: of concurrent redemptions (on any node) exactly one sees used_at IS NULL.
         let redeemed = try await rows("""
             UPDATE warden_refresh_tokens SET used_at = \(Self.seconds(now)), replaced_by = \(Self.bytes(successor))
@@ -23,7 +23,7 @@ extension PostgresStore {
         return .notFound
     }
 
-    public func refreshTokenRotation(hash: [UInt8]) async throws -> RefreshTokenRotation? {
+    public func refreshTokenRotation(hash: [UInt8]) async throws(StoreError) -> RefreshTokenRotation? {
         let rows = try await rows("""
             SELECT used_at, replaced_by FROM warden_refresh_tokens
             WHERE hash = \(Self.bytes(hash)) AND used_at IS NOT NULL AND replaced_by IS NOT NULL AND revoked_at IS NULL
@@ -32,33 +32,33 @@ extension PostgresStore {
         return RefreshTokenRotation(usedAt: try row.date("used_at"), successor: try row.bytes("replaced_by"))
     }
 
-    public func revokeUnusedRefreshToken(hash: [UInt8], at now: Date) async throws -> Bool {
+    public func revokeUnusedRefreshToken(hash: [UInt8], at now: Date) async throws(StoreError) -> Bool {
         !(try await rows("""
             UPDATE warden_refresh_tokens SET revoked_at = \(Self.seconds(now))
             WHERE hash = \(Self.bytes(hash)) AND used_at IS NULL AND revoked_at IS NULL RETURNING hash
             """)).isEmpty
     }
 
-    public func replaceRefreshTokenSuccessor(hash: [UInt8], previous: [UInt8], successor: [UInt8]) async throws -> Bool {
+    public func replaceRefreshTokenSuccessor(hash: [UInt8], previous: [UInt8], successor: [UInt8]) async throws(StoreError) -> Bool {
         !(try await rows("""
             UPDATE warden_refresh_tokens SET replaced_by = \(Self.bytes(successor))
             WHERE hash = \(Self.bytes(hash)) AND replaced_by = \(Self.bytes(previous)) RETURNING hash
             """)).isEmpty
     }
 
-    public func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord? {
+    public func refreshToken(hash: [UInt8]) async throws(StoreError) -> RefreshTokenRecord? {
         try await rows("SELECT * FROM warden_refresh_tokens WHERE hash = \(Self.bytes(hash))").first.map(Self.refreshToken)
     }
 
-    public func isRefreshTokenActive(hash: [UInt8]) async throws -> Bool {
+    public func isRefreshTokenActive(hash: [UInt8]) async throws(StoreError) -> Bool {
         !(try await rows("SELECT 1 AS one FROM warden_refresh_tokens WHERE hash = \(Self.bytes(hash)) AND used_at IS NULL AND revoked_at IS NULL")).isEmpty
     }
 
-    public func revokeRefreshTokenFamily(_ familyID: String, at now: Date) async throws {
+    public func revokeRefreshTokenFamily(_ familyID: String, at now: Date) async throws(StoreError) {
         try await rows("UPDATE warden_refresh_tokens SET revoked_at = \(Self.seconds(now)) WHERE family_id = \(familyID) AND revoked_at IS NULL")
     }
 
-    static func refreshToken(_ row: PostgresRandomAccessRow) throws -> RefreshTokenRecord {
+    static func refreshToken(_ row: PostgresRandomAccessRow) throws(StoreError) -> RefreshTokenRecord {
         RefreshTokenRecord(
             hash: try row.bytes("hash"), familyID: try row.string("family_id"), clientID: try row.string("client_id"),
             subject: try row.string("subject"), scope: try row.scopes("scope"), audience: try row.lines("audience"),
@@ -66,7 +66,7 @@ extension PostgresStore {
         )
     }
 
-    public func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
+    public func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws(StoreError) {
         try await rows("""
             INSERT INTO warden_authorization_codes (hash, client_id, subject, scope, audience, redirect_uri, code_challenge, family_id, expires_at)
             VALUES (\(Self.bytes(code.hash)), \(code.clientID), \(code.subject), \(code.scope.description), \(StoredText.text(lines: code.audience)),
@@ -74,7 +74,7 @@ extension PostgresStore {
             """)
     }
 
-    public func redeemAuthorizationCode(hash: [UInt8], at now: Date) async throws -> SingleUseRedemption<AuthorizationCodeRecord> {
+    public func redeemAuthorizationCode(hash: [UInt8], at now: Date) async throws(StoreError) -> SingleUseRedemption<AuthorizationCodeRecord> {
         let redeemed = try await rows("""
             UPDATE warden_authorization_codes SET used_at = \(Self.seconds(now)) WHERE hash = \(Self.bytes(hash)) AND used_at IS NULL RETURNING *
             """)
@@ -85,11 +85,11 @@ extension PostgresStore {
         return .notFound
     }
 
-    public func authorizationCode(hash: [UInt8]) async throws -> AuthorizationCodeRecord? {
+    public func authorizationCode(hash: [UInt8]) async throws(StoreError) -> AuthorizationCodeRecord? {
         try await rows("SELECT * FROM warden_authorization_codes WHERE hash = \(Self.bytes(hash))").first.map(Self.authorizationCode)
     }
 
-    static func authorizationCode(_ row: PostgresRandomAccessRow) throws -> AuthorizationCodeRecord {
+    static func authorizationCode(_ row: PostgresRandomAccessRow) throws(StoreError) -> AuthorizationCodeRecord {
         AuthorizationCodeRecord(
             hash: try row.bytes("hash"), clientID: try row.string("client_id"), subject: try row.string("subject"),
             scope: try row.scopes("scope"), audience: try row.lines("audience"), redirectURI: try row.string("redirect_uri"),
@@ -97,29 +97,29 @@ extension PostgresStore {
         )
     }
 
-    public func recordIssuedToken(_ token: IssuedTokenRecord) async throws {
+    public func recordIssuedToken(_ token: IssuedTokenRecord) async throws(StoreError) {
         try await rows("""
             INSERT INTO warden_issued_tokens (jti, family_id, client_id, subject, expires_at)
             VALUES (\(token.tokenID), \(token.familyID), \(token.clientID), \(token.subject), \(Self.seconds(token.expiresAt)))
             """)
     }
 
-    public func issuedToken(id: String) async throws -> IssuedTokenRecord? {
+    public func issuedToken(id: String) async throws(StoreError) -> IssuedTokenRecord? {
         try await rows("SELECT * FROM warden_issued_tokens WHERE jti = \(id)").first.map(Self.issuedToken)
     }
 
-    public func issuedTokens(family familyID: String) async throws -> [IssuedTokenRecord] {
+    public func issuedTokens(family familyID: String) async throws(StoreError) -> [IssuedTokenRecord] {
         try await rows("SELECT * FROM warden_issued_tokens WHERE family_id = \(familyID)").map(Self.issuedToken)
     }
 
-    static func issuedToken(_ row: PostgresRandomAccessRow) throws -> IssuedTokenRecord {
+    static func issuedToken(_ row: PostgresRandomAccessRow) throws(StoreError) -> IssuedTokenRecord {
         IssuedTokenRecord(
             tokenID: try row.string("jti"), familyID: try row.optionalString("family_id"), clientID: try row.string("client_id"),
             subject: try row.string("subject"), expiresAt: try row.date("expires_at")
         )
     }
 
-    public func revoke(tokenID: String, expiresAt: Date, at now: Date) async throws -> RevocationRecord {
+    public func revoke(tokenID: String, expiresAt: Date, at now: Date) async throws(StoreError) -> RevocationRecord {
         // Serialized by a transaction-scoped advisory lock, so cursors are assigned in commit
         // order: a reader that saw cursor N never later finds a new entry below N.
         try await translate { [self] in
@@ -146,19 +146,19 @@ extension PostgresStore {
         return try Self.revocation(row)
     }
 
-    public func isRevoked(tokenID: String) async throws -> Bool {
+    public func isRevoked(tokenID: String) async throws(StoreError) -> Bool {
         !(try await rows("SELECT 1 AS one FROM warden_revocations WHERE jti = \(tokenID)")).isEmpty
     }
 
-    public func revocations(after cursor: Int64, limit: Int) async throws -> [RevocationRecord] {
+    public func revocations(after cursor: Int64, limit: Int) async throws(StoreError) -> [RevocationRecord] {
         try await rows("SELECT * FROM warden_revocations WHERE cursor > \(cursor) ORDER BY cursor LIMIT \(limit)").map(Self.revocation)
     }
 
-    static func revocation(_ row: PostgresRandomAccessRow) throws -> RevocationRecord {
+    static func revocation(_ row: PostgresRandomAccessRow) throws(StoreError) -> RevocationRecord {
         RevocationRecord(cursor: try row.int("cursor"), tokenID: try row.string("jti"), expiresAt: try row.date("expires_at"), revokedAt: try row.date("revoked_at"))
     }
 
-    public func deleteExpired(before now: Date, auditBefore: Date) async throws -> Int {
+    public func deleteExpired(before now: Date, auditBefore: Date) async throws(StoreError) -> Int {
         var deleted = 0
         let time = Self.seconds(now)
         deleted += try await rows("DELETE FROM warden_authorization_codes WHERE expires_at < \(time) RETURNING hash").count

@@ -82,7 +82,7 @@ public final class PostgresStore: AuthorizationStore, Service {
 
     /// Runs `body` within ``queryTimeout`` (within what is left of it, inside a request that
     /// already spent some: ``StorageRequestBudget``) and turns every failure into a ``StoreError``.
-    func translate<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    func translate<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws(StoreError) -> T {
         let started = ContinuousClock.now
         defer { StorageRequestBudget.record(ContinuousClock.now - started) }
         do {
@@ -127,7 +127,7 @@ public final class PostgresStore: AuthorizationStore, Service {
 
     /// Runs `query` and returns its rows, random-access.
     @discardableResult
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+    func rows(_ query: PostgresQuery) async throws(StoreError) -> [PostgresRandomAccessRow] {
         let client = client
         let logger = logger
         return try await translate {
@@ -145,27 +145,27 @@ public final class PostgresStore: AuthorizationStore, Service {
 }
 
 extension PostgresRandomAccessRow {
-    func string(_ name: String) throws -> String {
+    func string(_ name: String) throws(StoreError) -> String {
         do { return try self[name].decode(String.self) } catch { throw StoreError(.corrupt, "column \(name)") }
     }
-    func optionalString(_ name: String) throws -> String? {
+    func optionalString(_ name: String) throws(StoreError) -> String? {
         do { return try self[name].decode(String?.self) } catch { throw StoreError(.corrupt, "column \(name)") }
     }
-    func date(_ name: String) throws -> Date {
+    func date(_ name: String) throws(StoreError) -> Date {
         do { return Date(timeIntervalSince1970: try self[name].decode(Double.self)) } catch { throw StoreError(.corrupt, "column \(name)") }
     }
-    func optionalDate(_ name: String) throws -> Date? {
+    func optionalDate(_ name: String) throws(StoreError) -> Date? {
         do { return try self[name].decode(Double?.self).map(Date.init(timeIntervalSince1970:)) } catch { throw StoreError(.corrupt, "column \(name)") }
     }
-    func bytes(_ name: String) throws -> [UInt8] {
+    func bytes(_ name: String) throws(StoreError) -> [UInt8] {
         do { return Array(try self[name].decode(ByteBuffer.self).readableBytesView) } catch { throw StoreError(.corrupt, "column \(name)") }
     }
-    func optionalBytes(_ name: String) throws -> [UInt8]? {
+    func optionalBytes(_ name: String) throws(StoreError) -> [UInt8]? {
         do { return try self[name].decode(ByteBuffer?.self).map { Array($0.readableBytesView) } } catch { throw StoreError(.corrupt, "column \(name)") }
     }
-    func int(_ name: String) throws -> Int64 {
+    func int(_ name: String) throws(StoreError) -> Int64 {
         do { return try self[name].decode(Int64.self) } catch { throw StoreError(.corrupt, "column \(name)") }
     }
-    func scopes(_ name: String) throws -> ScopeSet { try StoredText.scopes(try string(name), column: name) }
-    func lines(_ name: String) throws -> [String] { StoredText.lines(try string(name)) }
+    func scopes(_ name: String) throws(StoreError) -> ScopeSet { try StoredText.scopes(try string(name), column: name) }
+    func lines(_ name: String) throws(StoreError) -> [String] { StoredText.lines(try string(name)) }
 }

@@ -6,24 +6,24 @@ import WardenServer
 extension SQLiteStore {
     // MARK: Scopes
 
-    public func createScope(_ scope: ScopeRecord) async throws {
+    public func createScope(_ scope: ScopeRecord) async throws(StoreError) {
         try await query("INSERT INTO scopes (name, description) VALUES (?, ?)", [.text(scope.scope.rawValue), .text(scope.description)])
     }
 
-    public func scopes() async throws -> [ScopeRecord] {
-        try await query("SELECT name, description FROM scopes ORDER BY name").map { row in
+    public func scopes() async throws(StoreError) -> [ScopeRecord] {
+        try await query("SELECT name, description FROM scopes ORDER BY name").map { (row) throws(StoreError) in
             guard let scope = try? Scope(validating: try row.string("name")) else { throw StoreError(.corrupt, "invalid scope name") }
             return ScopeRecord(scope: scope, description: try row.string("description"))
         }
     }
 
-    public func deleteScope(_ scope: Scope) async throws -> Bool {
+    public func deleteScope(_ scope: Scope) async throws(StoreError) -> Bool {
         !(try await query("DELETE FROM scopes WHERE name = ? RETURNING name", [.text(scope.rawValue)])).isEmpty
     }
 
     // MARK: Clients
 
-    public func createClient(_ client: ClientRecord) async throws {
+    public func createClient(_ client: ClientRecord) async throws(StoreError) {
         try await query(
             """
             INSERT INTO clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at)
@@ -42,19 +42,19 @@ extension SQLiteStore {
         )
     }
 
-    public func client(id: String) async throws -> ClientRecord? {
+    public func client(id: String) async throws(StoreError) -> ClientRecord? {
         try await query("SELECT * FROM clients WHERE id = ?", [.text(id)]).first.map(Self.client)
     }
 
-    public func clients() async throws -> [ClientRecord] {
+    public func clients() async throws(StoreError) -> [ClientRecord] {
         try await query("SELECT * FROM clients ORDER BY id").map(Self.client)
     }
 
-    public func deleteClient(id: String) async throws -> Bool {
+    public func deleteClient(id: String) async throws(StoreError) -> Bool {
         !(try await query("DELETE FROM clients WHERE id = ? RETURNING id", [.text(id)])).isEmpty
     }
 
-    static func client(_ row: SQLiteRow) throws -> ClientRecord {
+    static func client(_ row: SQLiteRow) throws(StoreError) -> ClientRecord {
         let lifetime = row.column("token_lifetime").flatMap { $0.isNull ? nil : $0.double }
         return ClientRecord(
             id: try row.string("id"),
@@ -70,26 +70,26 @@ extension SQLiteStore {
 
     // MARK: Users
 
-    public func createUser(_ user: UserRecord) async throws {
+    public func createUser(_ user: UserRecord) async throws(StoreError) {
         try await query(
             "INSERT INTO users (name, password_hash, scopes, disabled, created_at) VALUES (?, ?, ?, ?, ?)",
             [.text(user.name), .text(user.passwordHash), .text(user.scopes.description), .integer(user.disabled ? 1 : 0), Self.date(user.createdAt)]
         )
     }
 
-    public func user(named name: String) async throws -> UserRecord? {
+    public func user(named name: String) async throws(StoreError) -> UserRecord? {
         try await query("SELECT * FROM users WHERE name = ?", [.text(name)]).first.map(Self.user)
     }
 
-    public func users() async throws -> [UserRecord] {
+    public func users() async throws(StoreError) -> [UserRecord] {
         try await query("SELECT * FROM users ORDER BY name").map(Self.user)
     }
 
-    public func deleteUser(named name: String) async throws -> Bool {
+    public func deleteUser(named name: String) async throws(StoreError) -> Bool {
         !(try await query("DELETE FROM users WHERE name = ? RETURNING name", [.text(name)])).isEmpty
     }
 
-    static func user(_ row: SQLiteRow) throws -> UserRecord {
+    static func user(_ row: SQLiteRow) throws(StoreError) -> UserRecord {
         UserRecord(
             name: try row.string("name"),
             passwordHash: try row.string("password_hash"),

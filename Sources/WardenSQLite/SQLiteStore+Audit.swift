@@ -3,15 +3,15 @@ import SQLiteNIO
 import WardenServer
 
 extension SQLiteStore {
-    public func appendAudit(_ event: AuditEvent) async throws {
+    public func appendAudit(_ event: AuditEvent) async throws(StoreError) {
         try await query(
             "INSERT INTO audit (at, event, client_id, subject, scope, jti, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [Self.date(event.at), .text(event.event), Self.text(event.clientID), Self.text(event.subject), Self.text(event.scope), Self.text(event.tokenID), .text(event.outcome), Self.text(event.detail)]
         )
     }
 
-    public func auditEvents(limit: Int) async throws -> [AuditEvent] {
-        try await query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [.integer(SQLiteInt64(limit))]).map { row in
+    public func auditEvents(limit: Int) async throws(StoreError) -> [AuditEvent] {
+        try await query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [.integer(SQLiteInt64(limit))]).map { (row) throws(StoreError) in
             AuditEvent(
                 id: try row.int("id"),
                 at: try row.date("at"),

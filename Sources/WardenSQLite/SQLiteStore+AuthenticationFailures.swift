@@ -3,7 +3,7 @@ import SQLiteNIO
 import WardenServer
 
 extension SQLiteStore {
-    public func countAuthenticationFailure(key: String, at now: Date, resetBefore: Date) async throws -> Int {
+    public func countAuthenticationFailure(key: String, at now: Date, resetBefore: Date) async throws(StoreError) -> Int {
         // One upsert statement, so concurrent failures all count.
         let rows = try await query(
             """
@@ -19,11 +19,11 @@ extension SQLiteStore {
         return Int(try row.int("failures"))
     }
 
-    public func lockAuthentication(key: String, until: Date) async throws {
+    public func lockAuthentication(key: String, until: Date) async throws(StoreError) {
         try await query("UPDATE authentication_failures SET locked_until = max(locked_until, ?) WHERE key = ?", [Self.date(until), .text(key)])
     }
 
-    public func authenticationLockouts(at now: Date, limit: Int) async throws -> [String: Date] {
+    public func authenticationLockouts(at now: Date, limit: Int) async throws(StoreError) -> [String: Date] {
         let rows = try await query(
             "SELECT key, locked_until FROM authentication_failures WHERE locked_until > ? ORDER BY locked_until DESC LIMIT ?",
             [Self.date(now), .integer(SQLiteInt64(limit))]
@@ -33,7 +33,7 @@ extension SQLiteStore {
         return lockouts
     }
 
-    public func clearAuthenticationFailures(key: String, at now: Date) async throws {
+    public func clearAuthenticationFailures(key: String, at now: Date) async throws(StoreError) {
         try await query("DELETE FROM authentication_failures WHERE key = ? AND locked_until <= ?", [.text(key), Self.date(now)])
     }
 }

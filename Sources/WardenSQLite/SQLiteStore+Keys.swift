@@ -4,7 +4,7 @@ import WardenCore
 import WardenServer
 
 extension SQLiteStore {
-    public func addSigningKey(_ key: StoredSigningKey) async throws {
+    public func addSigningKey(_ key: StoredSigningKey) async throws(StoreError) {
         try await query(
             """
             INSERT INTO signing_keys (kid, algorithm, sealed_private_key, created_at, activates_at, retired_at, published_until)
@@ -14,8 +14,8 @@ extension SQLiteStore {
         )
     }
 
-    public func signingKeys() async throws -> [StoredSigningKey] {
-        try await query("SELECT * FROM signing_keys ORDER BY created_at").map { row in
+    public func signingKeys() async throws(StoreError) -> [StoredSigningKey] {
+        try await query("SELECT * FROM signing_keys ORDER BY created_at").map { (row) throws(StoreError) in
             guard let algorithm = SignatureAlgorithm(jwsName: try row.string("algorithm")) else { throw StoreError(.corrupt, "unknown key algorithm") }
             return StoredSigningKey(
                 id: try row.string("kid"),
@@ -29,18 +29,18 @@ extension SQLiteStore {
         }
     }
 
-    public func retireSigningKey(id: String, at: Date, publishedUntil: Date) async throws {
+    public func retireSigningKey(id: String, at: Date, publishedUntil: Date) async throws(StoreError) {
         try await query(
             "UPDATE signing_keys SET retired_at = ?, published_until = ? WHERE kid = ? AND retired_at IS NULL",
             [Self.date(at), Self.date(publishedUntil), .text(id)]
         )
     }
 
-    public func deleteUnpublishedSigningKeys(at now: Date) async throws -> Int {
+    public func deleteUnpublishedSigningKeys(at now: Date) async throws(StoreError) -> Int {
         try await query("DELETE FROM signing_keys WHERE published_until IS NOT NULL AND published_until <= ? RETURNING kid", [Self.date(now)]).count
     }
 
-    public func setting(_ name: String, defaultingTo value: String) async throws -> String {
+    public func setting(_ name: String, defaultingTo value: String) async throws(StoreError) -> String {
         try await query("INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)", [.text(name), .text(value)])
         guard let stored = try await query("SELECT value FROM settings WHERE name = ?", [.text(name)]).first else {
             throw StoreError(.corrupt, "setting \(name) vanished")

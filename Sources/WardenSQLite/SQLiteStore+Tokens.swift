@@ -6,7 +6,7 @@ import WardenServer
 extension SQLiteStore {
     // MARK: Refresh tokens
 
-    public func storeRefreshToken(_ token: RefreshTokenRecord) async throws {
+    public func storeRefreshToken(_ token: RefreshTokenRecord) async throws(StoreError) {
         try await query(
             """
             INSERT INTO refresh_tokens (hash, family_id, client_id, subject, scope, audience, issued_at, expires_at)
@@ -16,7 +16,7 @@ extension SQLiteStore {
         )
     }
 
-    public func redeemRefreshToken(hash: [UInt8], at now: Date, rotatedInto successor: [UInt8]) async throws -> SingleUseRedemption<RefreshTokenRecord> {
+    public func redeemRefreshToken(hash: [UInt8], at now: Date, rotatedInto successor: [UInt8]) async throws(StoreError) -> SingleUseRedemption<RefreshTokenRecord> {
         // One statement: of two concurrent redemptions exactly one sees used_at IS NULL.
         let redeemed = try await query(
             "UPDATE refresh_tokens SET used_at = ?, replaced_by = ? WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL RETURNING *",
@@ -27,7 +27,7 @@ extension SQLiteStore {
         return .notFound
     }
 
-    public func refreshTokenRotation(hash: [UInt8]) async throws -> RefreshTokenRotation? {
+    public func refreshTokenRotation(hash: [UInt8]) async throws(StoreError) -> RefreshTokenRotation? {
         let rows = try await query(
             "SELECT used_at, replaced_by FROM refresh_tokens WHERE hash = ? AND used_at IS NOT NULL AND replaced_by IS NOT NULL AND revoked_at IS NULL",
             [Self.blob(hash)]
@@ -36,33 +36,33 @@ extension SQLiteStore {
         return RefreshTokenRotation(usedAt: try row.date("used_at"), successor: try row.bytes("replaced_by"))
     }
 
-    public func revokeUnusedRefreshToken(hash: [UInt8], at now: Date) async throws -> Bool {
+    public func revokeUnusedRefreshToken(hash: [UInt8], at now: Date) async throws(StoreError) -> Bool {
         !(try await query(
             "UPDATE refresh_tokens SET revoked_at = ? WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL RETURNING hash",
             [Self.date(now), Self.blob(hash)]
         )).isEmpty
     }
 
-    public func replaceRefreshTokenSuccessor(hash: [UInt8], previous: [UInt8], successor: [UInt8]) async throws -> Bool {
+    public func replaceRefreshTokenSuccessor(hash: [UInt8], previous: [UInt8], successor: [UInt8]) async throws(StoreError) -> Bool {
         !(try await query(
             "UPDATE refresh_tokens SET replaced_by = ? WHERE hash = ? AND replaced_by = ? RETURNING hash",
             [Self.blob(successor), Self.blob(hash), Self.blob(previous)]
         )).isEmpty
     }
 
-    public func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord? {
+    public func refreshToken(hash: [UInt8]) async throws(StoreError) -> RefreshTokenRecord? {
         try await query("SELECT * FROM refresh_tokens WHERE hash = ?", [Self.blob(hash)]).first.map(Self.refreshToken)
     }
 
-    public func isRefreshTokenActive(hash: [UInt8]) async throws -> Bool {
+    public func isRefreshTokenActive(hash: [UInt8]) async throws(StoreError) -> Bool {
         !(try await query("SELECT 1 AS one FROM refresh_tokens WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL", [Self.blob(hash)])).isEmpty
     }
 
-    public func revokeRefreshTokenFamily(_ familyID: String, at now: Date) async throws {
+    public func revokeRefreshTokenFamily(_ familyID: String, at now: Date) async throws(StoreError) {
         try await query("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", [Self.date(now), .text(familyID)])
     }
 
-    static func refreshToken(_ row: SQLiteRow) throws -> RefreshTokenRecord {
+    static func refreshToken(_ row: SQLiteRow) throws(StoreError) -> RefreshTokenRecord {
         RefreshTokenRecord(
             hash: try row.bytes("hash"),
             familyID: try row.string("family_id"),
@@ -77,7 +77,7 @@ extension SQLiteStore {
 
     // MARK: Authorization codes
 
-    public func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
+    public func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws(StoreError) {
         try await query(
             """
             INSERT INTO authorization_codes (hash, client_id, subject, scope, audience, redirect_uri, code_challenge, family_id, expires_at)
@@ -87,7 +87,7 @@ extension SQLiteStore {
         )
     }
 
-    public func redeemAuthorizationCode(hash: [UInt8], at now: Date) async throws -> SingleUseRedemption<AuthorizationCodeRecord> {
+    public func redeemAuthorizationCode(hash: [UInt8], at now: Date) async throws(StoreError) -> SingleUseRedemption<AuthorizationCodeRecord> {
         let redeemed = try await query(
             "UPDATE authorization_codes SET used_at = ? WHERE hash = ? AND used_at IS NULL RETURNING *",
             [Self.date(now), Self.blob(hash)]
@@ -99,11 +99,11 @@ extension SQLiteStore {
         return .notFound
     }
 
-    public func authorizationCode(hash: [UInt8]) async throws -> AuthorizationCodeRecord? {
+    public func authorizationCode(hash: [UInt8]) async throws(StoreError) -> AuthorizationCodeRecord? {
         try await query("SELECT * FROM authorization_codes WHERE hash = ?", [Self.blob(hash)]).first.map(Self.authorizationCode)
     }
 
-    static func authorizationCode(_ row: SQLiteRow) throws -> AuthorizationCodeRecord {
+    static func authorizationCode(_ row: SQLiteRow) throws(StoreError) -> AuthorizationCodeRecord {
         AuthorizationCodeRecord(
             hash: try row.bytes("hash"),
             clientID: try row.string("client_id"),
@@ -119,22 +119,22 @@ extension SQLiteStore {
 
     // MARK: Issued access tokens
 
-    public func recordIssuedToken(_ token: IssuedTokenRecord) async throws {
+    public func recordIssuedToken(_ token: IssuedTokenRecord) async throws(StoreError) {
         try await query(
             "INSERT INTO issued_tokens (jti, family_id, client_id, subject, expires_at) VALUES (?, ?, ?, ?, ?)",
             [.text(token.tokenID), Self.text(token.familyID), .text(token.clientID), .text(token.subject), Self.date(token.expiresAt)]
         )
     }
 
-    public func issuedToken(id: String) async throws -> IssuedTokenRecord? {
+    public func issuedToken(id: String) async throws(StoreError) -> IssuedTokenRecord? {
         try await query("SELECT * FROM issued_tokens WHERE jti = ?", [.text(id)]).first.map(Self.issuedToken)
     }
 
-    public func issuedTokens(family familyID: String) async throws -> [IssuedTokenRecord] {
+    public func issuedTokens(family familyID: String) async throws(StoreError) -> [IssuedTokenRecord] {
         try await query("SELECT * FROM issued_tokens WHERE family_id = ?", [.text(familyID)]).map(Self.issuedToken)
     }
 
-    static func issuedToken(_ row: SQLiteRow) throws -> IssuedTokenRecord {
+    static func issuedToken(_ row: SQLiteRow) throws(StoreError) -> IssuedTokenRecord {
         IssuedTokenRecord(
             tokenID: try row.string("jti"),
             familyID: row.optionalString("family_id"),
@@ -146,7 +146,7 @@ extension SQLiteStore {
 
     // MARK: Revocations
 
-    public func revoke(tokenID: String, expiresAt: Date, at now: Date) async throws -> RevocationRecord {
+    public func revoke(tokenID: String, expiresAt: Date, at now: Date) async throws(StoreError) -> RevocationRecord {
         try await query(
             "INSERT OR IGNORE INTO revocations (jti, expires_at, revoked_at) VALUES (?, ?, ?)",
             [.text(tokenID), Self.date(expiresAt), Self.date(now)]
@@ -157,24 +157,24 @@ extension SQLiteStore {
         return try Self.revocation(row)
     }
 
-    public func isRevoked(tokenID: String) async throws -> Bool {
+    public func isRevoked(tokenID: String) async throws(StoreError) -> Bool {
         !(try await query("SELECT 1 AS one FROM revocations WHERE jti = ?", [.text(tokenID)])).isEmpty
     }
 
-    public func revocations(after cursor: Int64, limit: Int) async throws -> [RevocationRecord] {
+    public func revocations(after cursor: Int64, limit: Int) async throws(StoreError) -> [RevocationRecord] {
         try await query(
             "SELECT * FROM revocations WHERE cursor > ? ORDER BY cursor LIMIT ?",
             [.integer(SQLiteInt64(cursor)), .integer(SQLiteInt64(limit))]
         ).map(Self.revocation)
     }
 
-    static func revocation(_ row: SQLiteRow) throws -> RevocationRecord {
+    static func revocation(_ row: SQLiteRow) throws(StoreError) -> RevocationRecord {
         RevocationRecord(cursor: try row.int("cursor"), tokenID: try row.string("jti"), expiresAt: try row.date("expires_at"), revokedAt: try row.date("revoked_at"))
     }
 
     // MARK: Cleanup
 
-    public func deleteExpired(before now: Date, auditBefore: Date) async throws -> Int {
+    public func deleteExpired(before now: Date, auditBefore: Date) async throws(StoreError) -> Int {
         var deleted = 0
         let time = Self.date(now)
         deleted += try await query("DELETE FROM authorization_codes WHERE expires_at < ? RETURNING hash", [time]).count

@@ -85,10 +85,13 @@ public final class SQLiteStore: AuthorizationStore {
         try await connection.close()
     }
 
+    /// One node uses a SQLite file alone: no other node's changes to tell.
+    public var changeNotifier: (any StoreChangeNotifier)? { nil }
+
     // MARK: Helpers
 
     @discardableResult
-    func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+    func query(_ sql: String, _ binds: [SQLiteData] = []) async throws(StoreError) -> [SQLiteRow] {
         do {
             return try await connection.query(sql, binds)
         } catch let error as SQLiteError {
@@ -101,7 +104,7 @@ public final class SQLiteStore: AuthorizationStore {
         }
     }
 
-    func execute(_ sql: String) async throws {
+    func execute(_ sql: String) async throws(StoreError) {
         try await query(sql)
     }
 
@@ -113,7 +116,7 @@ public final class SQLiteStore: AuthorizationStore {
 }
 
 extension SQLiteRow {
-    func string(_ name: String) throws -> String {
+    func string(_ name: String) throws(StoreError) -> String {
         guard let value = column(name)?.string else { throw StoreError(.corrupt, "column \(name) is not text") }
         return value
     }
@@ -121,7 +124,7 @@ extension SQLiteRow {
         guard let data = column(name), !data.isNull else { return nil }
         return data.string
     }
-    func date(_ name: String) throws -> Date {
+    func date(_ name: String) throws(StoreError) -> Date {
         guard let value = column(name)?.double else { throw StoreError(.corrupt, "column \(name) is not a time") }
         return Date(timeIntervalSince1970: value)
     }
@@ -129,17 +132,17 @@ extension SQLiteRow {
         guard let data = column(name), !data.isNull, let value = data.double else { return nil }
         return Date(timeIntervalSince1970: value)
     }
-    func bytes(_ name: String) throws -> [UInt8] {
+    func bytes(_ name: String) throws(StoreError) -> [UInt8] {
         guard let buffer = column(name)?.blob else { throw StoreError(.corrupt, "column \(name) is not a blob") }
         return Array(buffer.readableBytesView)
     }
     func optionalBytes(_ name: String) -> [UInt8]? {
         column(name)?.blob.map { Array($0.readableBytesView) }
     }
-    func int(_ name: String) throws -> Int64 {
+    func int(_ name: String) throws(StoreError) -> Int64 {
         guard let value = column(name)?.integer else { throw StoreError(.corrupt, "column \(name) is not an integer") }
         return Int64(value)
     }
-    func scopes(_ name: String) throws -> ScopeSet { try StoredText.scopes(try string(name), column: name) }
-    func lines(_ name: String) throws -> [String] { StoredText.lines(try string(name)) }
+    func scopes(_ name: String) throws(StoreError) -> ScopeSet { try StoredText.scopes(try string(name), column: name) }
+    func lines(_ name: String) throws(StoreError) -> [String] { StoredText.lines(try string(name)) }
 }

@@ -37,7 +37,7 @@ public struct AuthorizationServer: Sendable {
     /// The service that applies other nodes' changes at once, when the store can report them
     /// (PostgreSQL); `nil` for a store used by one node (SQLite). Run it beside the HTTP server.
     public var changeService: StoreChangeService? {
-        (store as? any StoreChangeNotifier).map { StoreChangeService(notifier: $0, tokens: tokens, keys: keys, logger: logger) }
+        store.changeNotifier.map { StoreChangeService(notifier: $0, tokens: tokens, keys: keys, logger: logger) }
     }
 
     /// Checks the master key against the database and creates the first signing key if needed.

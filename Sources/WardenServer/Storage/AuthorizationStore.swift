@@ -5,101 +5,108 @@ import WardenCore
 /// can hold it alike. Single-use things (codes, refresh tokens) are redeemed atomically: of two
 /// concurrent redemptions, exactly one gets ``SingleUseRedemption/redeemed(_:)``.
 ///
-/// All methods throw ``StoreError`` (and only that).
+/// All methods throw ``StoreError`` and only that (typed throws). `WardenStoreConformance` is
+/// what an implementation must pass.
 public protocol AuthorizationStore: Sendable {
+    // MARK: Capabilities
+    /// How this store tells a node about changes other nodes made, as they happen (PostgreSQL:
+    /// LISTEN/NOTIFY); `nil` for a store that one node uses alone (SQLite) or that cannot, whose
+    /// changes then reach other nodes at their next poll.
+    var changeNotifier: (any StoreChangeNotifier)? { get }
+
     // MARK: Scopes
     /// - Throws: ``StoreError/Code/conflict`` when the scope exists.
-    func createScope(_ scope: ScopeRecord) async throws
-    func scopes() async throws -> [ScopeRecord]
+    func createScope(_ scope: ScopeRecord) async throws(StoreError)
+    func scopes() async throws(StoreError) -> [ScopeRecord]
     /// Whether a scope was deleted.
-    func deleteScope(_ scope: Scope) async throws -> Bool
+    func deleteScope(_ scope: Scope) async throws(StoreError) -> Bool
 
     // MARK: Clients
-    func createClient(_ client: ClientRecord) async throws
-    func client(id: String) async throws -> ClientRecord?
-    func clients() async throws -> [ClientRecord]
-    func deleteClient(id: String) async throws -> Bool
+    func createClient(_ client: ClientRecord) async throws(StoreError)
+    func client(id: String) async throws(StoreError) -> ClientRecord?
+    func clients() async throws(StoreError) -> [ClientRecord]
+    func deleteClient(id: String) async throws(StoreError) -> Bool
 
     // MARK: Users
-    func createUser(_ user: UserRecord) async throws
-    func user(named name: String) async throws -> UserRecord?
-    func users() async throws -> [UserRecord]
-    func deleteUser(named name: String) async throws -> Bool
+    func createUser(_ user: UserRecord) async throws(StoreError)
+    func user(named name: String) async throws(StoreError) -> UserRecord?
+    func users() async throws(StoreError) -> [UserRecord]
+    func deleteUser(named name: String) async throws(StoreError) -> Bool
 
     // MARK: Signing keys
-    func addSigningKey(_ key: StoredSigningKey) async throws
-    func signingKeys() async throws -> [StoredSigningKey]
+    func addSigningKey(_ key: StoredSigningKey) async throws(StoreError)
+    func signingKeys() async throws(StoreError) -> [StoredSigningKey]
     /// Sets `retiredAt` and `publishedUntil` of key `id` (if it is not retired already).
-    func retireSigningKey(id: String, at: Date, publishedUntil: Date) async throws
+    func retireSigningKey(id: String, at: Date, publishedUntil: Date) async throws(StoreError)
     /// Deletes keys no longer published at `now`; returns how many.
-    func deleteUnpublishedSigningKeys(at now: Date) async throws -> Int
+    func deleteUnpublishedSigningKeys(at now: Date) async throws(StoreError) -> Int
 
     // MARK: Settings
     /// The stored value, or `value` stored now if there was none (atomically).
-    func setting(_ name: String, defaultingTo value: String) async throws -> String
+    func setting(_ name: String, defaultingTo value: String) async throws(StoreError) -> String
 
     // MARK: Refresh tokens
-    func storeRefreshToken(_ token: RefreshTokenRecord) async throws
+    func storeRefreshToken(_ token: RefreshTokenRecord) async throws(StoreError)
     /// Marks the token used, rotated into `successor` (the hash of a token stored already), and
     /// returns it; or says it was used/revoked before or never existed.
-    func redeemRefreshToken(hash: [UInt8], at: Date, rotatedInto successor: [UInt8]) async throws -> SingleUseRedemption<RefreshTokenRecord>
+    func redeemRefreshToken(hash: [UInt8], at: Date, rotatedInto successor: [UInt8]) async throws(StoreError) -> SingleUseRedemption<RefreshTokenRecord>
     /// When a used, unrevoked token was used and what it was rotated into; `nil` for a token
     /// unused, revoked or unknown.
-    func refreshTokenRotation(hash: [UInt8]) async throws -> RefreshTokenRotation?
+    func refreshTokenRotation(hash: [UInt8]) async throws(StoreError) -> RefreshTokenRotation?
     /// Revokes the token if it is unused and unrevoked; whether it did (atomically: of concurrent
     /// calls, and against a concurrent redemption, exactly one wins).
-    func revokeUnusedRefreshToken(hash: [UInt8], at: Date) async throws -> Bool
+    func revokeUnusedRefreshToken(hash: [UInt8], at: Date) async throws(StoreError) -> Bool
     /// Points the used token `hash` at `successor` instead of `previous`; whether it did (it
     /// does not when it no longer pointed at `previous`).
-    func replaceRefreshTokenSuccessor(hash: [UInt8], previous: [UInt8], successor: [UInt8]) async throws -> Bool
+    func replaceRefreshTokenSuccessor(hash: [UInt8], previous: [UInt8], successor: [UInt8]) async throws(StoreError) -> Bool
     /// The token (used or not), for revocation by the token itself.
-    func refreshToken(hash: [UInt8]) async throws -> RefreshTokenRecord?
+    func refreshToken(hash: [UInt8]) async throws(StoreError) -> RefreshTokenRecord?
     /// Whether the token is unused and unrevoked (expiry is the caller's check).
-    func isRefreshTokenActive(hash: [UInt8]) async throws -> Bool
+    func isRefreshTokenActive(hash: [UInt8]) async throws(StoreError) -> Bool
     /// Revokes every refresh token of the family.
-    func revokeRefreshTokenFamily(_ familyID: String, at: Date) async throws
+    func revokeRefreshTokenFamily(_ familyID: String, at: Date) async throws(StoreError)
 
     // MARK: Authorization codes
-    func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws
-    func redeemAuthorizationCode(hash: [UInt8], at: Date) async throws -> SingleUseRedemption<AuthorizationCodeRecord>
+    func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws(StoreError)
+    func redeemAuthorizationCode(hash: [UInt8], at: Date) async throws(StoreError) -> SingleUseRedemption<AuthorizationCodeRecord>
     /// The code (used or not), without redeeming it: checked before redemption so that a code
     /// presented by the wrong client, or with the wrong verifier, is not burned.
-    func authorizationCode(hash: [UInt8]) async throws -> AuthorizationCodeRecord?
+    func authorizationCode(hash: [UInt8]) async throws(StoreError) -> AuthorizationCodeRecord?
 
     // MARK: Issued access tokens (user grants)
-    func recordIssuedToken(_ token: IssuedTokenRecord) async throws
-    func issuedToken(id: String) async throws -> IssuedTokenRecord?
-    func issuedTokens(family familyID: String) async throws -> [IssuedTokenRecord]
+    func recordIssuedToken(_ token: IssuedTokenRecord) async throws(StoreError)
+    func issuedToken(id: String) async throws(StoreError) -> IssuedTokenRecord?
+    func issuedTokens(family familyID: String) async throws(StoreError) -> [IssuedTokenRecord]
 
     // MARK: Revocations
     /// Adds `tokenID` to the revocation feed (once; revoking again changes nothing) and
     /// returns its entry.
     @discardableResult
-    func revoke(tokenID: String, expiresAt: Date, at: Date) async throws -> RevocationRecord
-    func isRevoked(tokenID: String) async throws -> Bool
+    func revoke(tokenID: String, expiresAt: Date, at: Date) async throws(StoreError) -> RevocationRecord
+    func isRevoked(tokenID: String) async throws(StoreError) -> Bool
     /// Entries with a cursor greater than `cursor`, oldest first, at most `limit`.
-    func revocations(after cursor: Int64, limit: Int) async throws -> [RevocationRecord]
+    func revocations(after cursor: Int64, limit: Int) async throws(StoreError) -> [RevocationRecord]
 
     // MARK: Audit
-    func appendAudit(_ event: AuditEvent) async throws
+    func appendAudit(_ event: AuditEvent) async throws(StoreError)
     /// Newest first.
-    func auditEvents(limit: Int) async throws -> [AuditEvent]
+    func auditEvents(limit: Int) async throws(StoreError) -> [AuditEvent]
 
     // MARK: Authentication failures (brute-force counters every node shares)
     /// Counts one more failure for `key` — from one again when its last failure was before
     /// `resetBefore` — and returns the count (atomically: concurrent failures all count).
-    func countAuthenticationFailure(key: String, at: Date, resetBefore: Date) async throws -> Int
+    func countAuthenticationFailure(key: String, at: Date, resetBefore: Date) async throws(StoreError) -> Int
     /// Locks `key` until `until`; a later lock already stored stays.
-    func lockAuthentication(key: String, until: Date) async throws
+    func lockAuthentication(key: String, until: Date) async throws(StoreError)
     /// The keys locked at `now` and when each lock ends (the latest `limit` locks at most).
-    func authenticationLockouts(at now: Date, limit: Int) async throws -> [String: Date]
+    func authenticationLockouts(at now: Date, limit: Int) async throws(StoreError) -> [String: Date]
     /// Forgets the failures of `key` (after a successful authentication), unless it is locked at
     /// `now` (a lock another node set, not yet seen here, stays).
-    func clearAuthenticationFailures(key: String, at now: Date) async throws
+    func clearAuthenticationFailures(key: String, at now: Date) async throws(StoreError)
 
     // MARK: Cleanup
     /// Deletes codes, refresh tokens, issued-token rows and revocation entries past expiry,
     /// failure counters idle for an hour and no longer locked, and audit rows older than
     /// `auditBefore`. Returns how many rows went.
-    func deleteExpired(before now: Date, auditBefore: Date) async throws -> Int
+    func deleteExpired(before now: Date, auditBefore: Date) async throws(StoreError) -> Int
 }

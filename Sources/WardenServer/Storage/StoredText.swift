@@ -21,7 +21,7 @@ public enum StoredText {
     }
 
     /// - Throws: ``StoreError/Code/corrupt`` for text outside the scope grammar.
-    public static func scopes(_ text: String, column: String) throws -> ScopeSet {
+    public static func scopes(_ text: String, column: String) throws(StoreError) -> ScopeSet {
         do { return try ScopeSet(parsing: text) } catch { throw StoreError(.corrupt, "column \(column) is not a scope list") }
     }
 
