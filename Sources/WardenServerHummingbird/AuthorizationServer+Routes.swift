@@ -33,7 +33,7 @@ extension AuthorizationServer {
         // query_timeout for all their statements (StorageRequestBudget).
         router.post("oauth2/token") { request, context in try await StorageRequestBudget.run {
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody, repeatable: ["audience", "resource"])
-            let tokenRequest = TokenRequest(
+            let tokenRequest = try TokenRequest(
                 parameters: form.form.values,
                 audiences: form.form.all("audience"),
                 resources: form.form.all("resource"),

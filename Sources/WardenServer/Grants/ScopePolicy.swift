@@ -19,10 +19,4 @@ enum ScopePolicy {
         }
         return requested
     }
-
-    /// The `scope` parameter, by RFC 6749 §3.3.
-    static func parse(_ value: String?) throws -> ScopeSet {
-        guard let value else { return [] }
-        do { return try ScopeSet(parsing: value) } catch { throw OAuthError.invalidScope("The scope parameter is malformed.") }
-    }
 }

@@ -6,13 +6,9 @@ extension TokenService {
     /// RFC 6749 §4.1.3 with PKCE (RFC 7636, S256 only): the code is single-use and short-lived;
     /// `redirect_uri` must match the authorization request's exactly; a second use is
     /// `invalid_grant` and revokes everything the first use issued (§4.1.2).
-    func authorizationCode(_ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
-        let code = try request.require("code")
-        let verifier = try request.require("code_verifier")
-        // RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~].
-        guard (43...128).contains(verifier.utf8.count), verifier.utf8.allSatisfy(Self.isUnreservedCharacter) else {
-            throw OAuthError.invalidGrant("The code_verifier is malformed.")
-        }
+    func authorizationCode(_ grant: AuthorizationCodeGrantRequest, client: ClientRecord) async throws -> TokenResponse {
+        let code = grant.code
+        let verifier = grant.codeVerifier
         let now = timeSource.now()
         let hash = OpaqueToken.hash(code)
         // Everything the presenter could get wrong is checked before the code is redeemed, so a
@@ -27,7 +23,7 @@ extension TokenService {
         }
         guard stored.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
         // §4.1.3: redirect_uri is required when the authorization request had one; Warden always does.
-        guard request["redirect_uri"] == stored.redirectURI else { throw OAuthError.invalidGrant("The redirect_uri does not match.") }
+        guard grant.redirectURI == stored.redirectURI else { throw OAuthError.invalidGrant("The redirect_uri does not match.") }
         let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
         // Both values are public once the code is redeemed; a plain comparison suffices.
         guard challenge == stored.codeChallenge else { throw OAuthError.invalidGrant("The code_verifier does not match.") }
@@ -49,14 +45,5 @@ extension TokenService {
         }
         try await audit("token.issued", client: client, claims: minted.claims, outcome: "success", detail: "authorization_code")
         return respond(minted, refreshToken: refresh)
-    }
-
-    static func isUnreservedCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-            true
-        default: false
-        }
     }
 }

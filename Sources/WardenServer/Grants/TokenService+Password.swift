@@ -5,11 +5,9 @@ extension TokenService {
     /// RFC 6749 §4.3, for clients that enable it (first-party apps). The password is checked with
     /// bcrypt; wrong user, wrong password, locked out and disabled all answer `invalid_grant`
     /// with the same description, so the answer never reveals whether a user exists.
-    func password(_ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
-        let username = try request.require("username")
-        let password = try request.require("password")
-        let requested = try ScopePolicy.parse(request["scope"])
-        let user = try await passwords.authenticate(username: username, password: password, remoteAddress: request.remoteAddress, clientID: client.id)
+    func password(_ grant: PasswordGrantRequest, _ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
+        let requested = grant.scope
+        let user = try await passwords.authenticate(username: grant.username, password: grant.password, remoteAddress: request.remoteAddress, clientID: client.id)
         let now = timeSource.now()
         let scope = try ScopePolicy.grant(requested: requested, client: client, user: user, known: try await knownScopes())
         let audience = try audience(for: request, client: client)

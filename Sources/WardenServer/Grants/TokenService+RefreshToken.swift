@@ -13,9 +13,9 @@ extension TokenService {
     /// ``AuthorizationServerConfiguration/refreshTokenRetryWindow`` the old token may be presented
     /// again as long as its successor was never used — the successor is revoked and a new one
     /// issued, so there is never more than one live token per family.
-    func refreshToken(_ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
-        let presented = try request.require("refresh_token")
-        let requested = try ScopePolicy.parse(request["scope"])
+    func refreshToken(_ grant: RefreshTokenGrantRequest, client: ClientRecord) async throws -> TokenResponse {
+        let presented = grant.refreshToken
+        let requested = grant.scope
         let now = timeSource.now()
         let hash = OpaqueToken.hash(presented)
         // Check the owner before redeeming, so another client cannot burn someone's token; and

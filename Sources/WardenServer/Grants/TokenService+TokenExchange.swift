@@ -10,20 +10,9 @@ extension TokenService {
     /// - scopes ⊆ the subject token's ∩ what the client may delegate (`invalid_scope` beyond);
     /// - `act` names the client, with the subject token's own `act` nested (§4.1);
     /// - it never outlives the subject token.
-    func tokenExchange(_ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
-        let subjectToken = try request.require("subject_token")
-        let subjectTokenType = try request.require("subject_token_type")
-        guard subjectTokenType == Self.accessTokenType else {
-            throw OAuthError.invalidRequest("Only access tokens can be exchanged (subject_token_type).")
-        }
-        if let requestedType = request["requested_token_type"], requestedType != Self.accessTokenType {
-            throw OAuthError.invalidRequest("Only access tokens can be issued (requested_token_type).")
-        }
-        // Warden's delegation is always the authenticated client; an actor token adds nothing.
-        guard request["actor_token"] == nil, request["actor_token_type"] == nil else {
-            throw OAuthError.invalidRequest("actor_token is not supported; the client is the actor.")
-        }
-        let requested = try ScopePolicy.parse(request["scope"])
+    func tokenExchange(_ grant: TokenExchangeGrantRequest, _ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
+        let subjectToken = grant.subjectToken
+        let requested = grant.scope
         let now = timeSource.now()
 
         let subject: VerifiedAccessToken

@@ -48,10 +48,7 @@ public struct TokenService: Sendable {
     }
 
     public func handle(_ request: TokenRequest) async throws -> TokenResponse {
-        let grantType = GrantType(try request.require("grant_type"))
-        guard GrantType.supported.contains(grantType) else {
-            throw OAuthError.unsupportedGrantType("The grant type is not supported.")
-        }
+        let grantType = request.grantType
         // Public clients may use the grants meant for them; client_credentials and token
         // exchange need a confidential client (RFC 6749 §4.4, RFC 8693 §2.1).
         let allowPublic = grantType != .clientCredentials && grantType != .tokenExchange
@@ -62,12 +59,14 @@ public struct TokenService: Sendable {
         }
         do {
             let response: TokenResponse
-            switch grantType {
-            case .clientCredentials: response = try await clientCredentials(request, client: client)
-            case .password: response = try await password(request, client: client)
-            case .refreshToken: response = try await refreshToken(request, client: client)
-            case .authorizationCode: response = try await authorizationCode(request, client: client)
-            default: response = try await tokenExchange(request, client: client)
+            // The grant's parameters were parsed at the edge; their mistakes are answered here,
+            // once the client is known (TokenRequest).
+            switch try request.grant.get() {
+            case .clientCredentials(let grant): response = try await clientCredentials(grant, request, client: client)
+            case .password(let grant): response = try await password(grant, request, client: client)
+            case .refreshToken(let grant): response = try await refreshToken(grant, client: client)
+            case .authorizationCode(let grant): response = try await authorizationCode(grant, client: client)
+            case .tokenExchange(let grant): response = try await tokenExchange(grant, request, client: client)
             }
             metrics.recordIssued(grantType)
             return response
