@@ -4,6 +4,7 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -237,6 +238,7 @@ let package = Package(
         .target(
             name: "ScopesTutorialCore",
             dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "WardenCore",
                 "WardenClient",
                 "WardenOpenAPI",

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// `warden`: the authorization server and its administration.
 public struct WardenCommand: AsyncParsableCommand {

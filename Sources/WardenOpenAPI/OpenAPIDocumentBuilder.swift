@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import OpenAPIKit
-import WardenCore
+public import OpenAPIKit
+public import WardenCore
 
 /// Builds an OpenAPI 3.1 document (with OpenAPIKit) from the routes as declared: one `oauth2`
 /// security scheme with its flows and scope descriptions, and on each protected operation a

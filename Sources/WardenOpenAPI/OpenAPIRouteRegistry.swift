@@ -1,7 +1,7 @@
-import HTTPTypes
-import OpenAPIKit
+public import HTTPTypes
+public import OpenAPIKit
 import Synchronization
-import WardenCore
+public import WardenCore
 
 /// Collects the routes of an application as they are declared: protected routes record
 /// themselves with their added-up scope requirement; public routes are added with

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresNIO
+public import PostgresNIO
 import WardenServer
 
 /// A `postgres://user:password@host:port/database?…` URL, read the way libpq reads one, with

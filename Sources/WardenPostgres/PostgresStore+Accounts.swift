@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
-import WardenCore
-import WardenServer
+public import WardenCore
+public import WardenServer
 
 extension PostgresStore {
     public func createScope(_ scope: ScopeRecord) async throws(StoreError) {

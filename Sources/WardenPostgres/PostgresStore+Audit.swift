@@ -1,6 +1,6 @@
 import Foundation
 import PostgresNIO
-import WardenServer
+public import WardenServer
 
 extension PostgresStore {
     public func appendAudit(_ event: AuditEvent) async throws(StoreError) {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PostgresNIO
-import WardenServer
+public import WardenServer
 
 extension PostgresStore {
     public func countAuthenticationFailure(key: String, at now: Date, resetBefore: Date) async throws(StoreError) -> Int {

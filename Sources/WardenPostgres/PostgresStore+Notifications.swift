@@ -1,6 +1,6 @@
 import Foundation
 import PostgresNIO
-import WardenServer
+public import WardenServer
 
 /// LISTEN/NOTIFY between nodes: a revocation or key change made on one node is announced on
 /// the `warden_changes` channel; every node's ``StoreChangeService`` listens and applies it at

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import PostgresNIO
 import WardenCore
-import WardenServer
+public import WardenServer
 
 extension PostgresStore {
     public func storeRefreshToken(_ token: RefreshTokenRecord) async throws(StoreError) {

@@ -1,10 +1,10 @@
 import Foundation
-import Logging
+public import Logging
 import NIOCore
-import PostgresNIO
-import ServiceLifecycle
+public import PostgresNIO
+public import ServiceLifecycle
 import WardenCore
-import WardenServer
+public import WardenServer
 
 /// ``AuthorizationStore`` on PostgreSQL (postgres-nio), for several `warden serve` nodes sharing
 /// one database. Single-use redemptions are single `UPDATE … RETURNING` statements; revocations

@@ -1,7 +1,7 @@
 import Foundation
 import SQLiteNIO
-import WardenCore
-import WardenServer
+public import WardenCore
+public import WardenServer
 
 extension SQLiteStore {
     // MARK: Scopes

@@ -1,6 +1,6 @@
 import Foundation
 import SQLiteNIO
-import WardenServer
+public import WardenServer
 
 extension SQLiteStore {
     public func appendAudit(_ event: AuditEvent) async throws(StoreError) {

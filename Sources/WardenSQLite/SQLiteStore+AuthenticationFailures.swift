@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import SQLiteNIO
-import WardenServer
+public import WardenServer
 
 extension SQLiteStore {
     public func countAuthenticationFailure(key: String, at now: Date, resetBefore: Date) async throws(StoreError) -> Int {

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import SQLiteNIO
 import WardenCore
-import WardenServer
+public import WardenServer
 
 extension SQLiteStore {
     public func addSigningKey(_ key: StoredSigningKey) async throws(StoreError) {

@@ -1,9 +1,9 @@
 import Foundation
-import Logging
+public import Logging
 import NIOCore
 import SQLiteNIO
 import WardenCore
-import WardenServer
+public import WardenServer
 
 /// ``AuthorizationStore`` on one SQLite file (sqlite-nio): Warden's zero-setup default. The
 /// file is created with its schema on first open, in WAL mode so the `warden` admin commands can

@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
-import Logging
-import Metrics
-import Prometheus
-import WardenCore
-import WardenServer
+public import Logging
+public import Metrics
+public import Prometheus
+public import WardenCore
+public import WardenServer
 
 /// The authorization server as a library: configuration, storage, keys and the services behind
 /// each endpoint. ``router()`` gives the Hummingbird routes; `warden serve` and the tests both

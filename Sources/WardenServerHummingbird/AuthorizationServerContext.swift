@@ -1,5 +1,5 @@
-import Hummingbird
-import NIOCore
+public import Hummingbird
+public import NIOCore
 import WardenServer
 
 /// The request context of the authorization server: Hummingbird's, plus the peer address for

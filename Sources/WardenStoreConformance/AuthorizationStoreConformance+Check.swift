@@ -1,5 +1,5 @@
-import Testing
-import WardenServer
+public import Testing
+public import WardenServer
 
 extension AuthorizationStoreConformance {
     /// One check of the suite: a name (shown as the test case's argument) and what it does to a

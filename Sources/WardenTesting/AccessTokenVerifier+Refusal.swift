@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 extension AccessTokenVerifier {
     /// Why the verifier refuses `token` now, `nil` when it accepts it: for tests and probes

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Synchronization
-import WardenCore
+public import WardenCore
 
 /// A clock that moves only when told: hand `timeSource` to a verifier, key set or revocation
 /// list, then ``advance(by:)`` instead of sleeping.

@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
-import WardenCore
+public import Foundation
+public import WardenCore
 
 /// Mints access tokens for tests, with a key generated in the test: use it to test your own
 /// Warden-protected routes without an authorization server.

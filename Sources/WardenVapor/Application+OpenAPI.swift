@@ -1,8 +1,8 @@
 import HTTPTypes
 import NIOCore
-import Vapor
+public import Vapor
 import WardenCore
-import WardenOpenAPI
+public import WardenOpenAPI
 
 extension Application {
     /// Serves this application's OpenAPI document at `GET /openapi.json` and a Swagger UI page at

@@ -1,5 +1,5 @@
-import Vapor
-import WardenCore
+public import Vapor
+public import WardenCore
 
 /// Vapor middleware that reads the request's bearer token by WardenCore's rules
 /// (``BearerCredentials``, RFC 6750 §2), verifies it with an ``AccessTokenVerifier`` and keeps

@@ -1,6 +1,6 @@
 import NIOCore
-import Vapor
-import WardenCore
+public import Vapor
+public import WardenCore
 
 extension BearerRefusal {
     /// The refusal as a Vapor response: its status, its header fields (the RFC 6750 §3

@@ -1,6 +1,6 @@
 import NIOCore
-import Vapor
-import WardenCore
+public import Vapor
+public import WardenCore
 
 extension OAuthError {
     /// The error as a Vapor response, byte for byte what WardenHummingbird answers

@@ -1,5 +1,5 @@
-import Vapor
-import WardenCore
+public import Vapor
+public import WardenCore
 
 /// Routes that require a verified access token and, optionally, scopes, the Vapor way
 /// (`grouped`, `get`, `post`, …). Scopes add up through nesting, as FastAPI's `SecurityScopes`

@@ -1,5 +1,5 @@
-import Vapor
-import WardenCore
+public import Vapor
+public import WardenCore
 
 extension Route {
     private static let scopeRequirementKey = "warden.scopeRequirement"

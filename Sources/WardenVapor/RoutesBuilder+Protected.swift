@@ -1,5 +1,5 @@
-import Vapor
-import WardenCore
+public import Vapor
+public import WardenCore
 
 extension RoutesBuilder {
     /// These routes behind `bearer`, as ``ProtectedRoutes`` requiring `requirement` (and what

@@ -1,7 +1,7 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
-import Vapor
+public import Vapor
 
 /// Runs swift-service-lifecycle services (a `RemoteJWKSKeySet`'s refresh, a
 /// `RevocationFeedSubscriber`, or `AuthorizationServerConnection.services`) for as long as a

@@ -1,7 +1,7 @@
-import AsyncHTTPClient
-import Logging
-import ServiceLifecycle
-import WardenCore
+public import AsyncHTTPClient
+public import Logging
+public import ServiceLifecycle
+public import WardenCore
 
 /// What a resource server needs from its authorization server, from one URL: the signing keys
 /// (its JWKS, refreshed in the background), a deny list kept current from its revocation feed,

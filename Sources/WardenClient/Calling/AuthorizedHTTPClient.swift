@@ -1,11 +1,11 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Crypto
 import Foundation
 import Instrumentation
-import Logging
+public import Logging
 import NIOCore
 import NIOHTTP1
-import WardenCore
+public import WardenCore
 
 /// Calls other services with the right token for each (configured per target, see
 /// ``ServiceTarget``): the service's own token, the incoming user token exchanged for the

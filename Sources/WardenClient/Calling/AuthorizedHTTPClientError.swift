@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// Why a call to another service could not be made. ``description`` is safe to show; it never
 /// contains a token or secret.

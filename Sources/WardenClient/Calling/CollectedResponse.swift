@@ -1,5 +1,5 @@
-import NIOCore
-import NIOHTTP1
+public import NIOCore
+public import NIOHTTP1
 
 /// A target's whole answer, read by ``AuthorizedHTTPClient/collect(_:to:timeout:upTo:)``.
 public struct CollectedResponse: Sendable {

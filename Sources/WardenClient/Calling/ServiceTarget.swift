@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// A service this one calls: where it is, the audience its tokens must carry, the scopes calls
 /// to it need, and which token they carry.

@@ -1,10 +1,10 @@
-import AsyncHTTPClient
-import Foundation
-import Logging
+public import AsyncHTTPClient
+package import Foundation
+public import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
-import WardenCore
+public import WardenCore
 
 /// Keys fetched from a JWKS URL (RFC 7517 §5), for resource servers verifying an authorization
 /// server's tokens.

@@ -1,12 +1,12 @@
-import AsyncHTTPClient
-import CoreMetrics
+public import AsyncHTTPClient
+public import CoreMetrics
 import Foundation
-import Logging
+public import Logging
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
-import WardenCore
+public import WardenCore
 
 /// Keeps a verifier's ``RevocationList`` in step with the authorization server: follows its
 /// revocation stream (`GET /oauth2/revocations`, `Accept: text/event-stream`) and adds every

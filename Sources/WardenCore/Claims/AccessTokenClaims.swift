@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The claims of a JWT access token (RFC 9068 §2.2), as Warden issues and verifies them.
 public struct AccessTokenClaims: Sendable, Hashable {

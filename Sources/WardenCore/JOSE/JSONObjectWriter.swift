@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Written by hand: a few lines that emit a JSON object with members in a fixed order, so minted
 // tokens are byte-for-byte reproducible and JSONEncoder stays off the signing path.

@@ -1,7 +1,7 @@
 import Crypto
 import CryptoExtras
-import Foundation
-import JWTKit
+public import Foundation
+public import JWTKit
 
 /// A private key that signs access tokens, with its `kid`, its one algorithm and the matching
 /// ``VerificationKey``. The math is jwt-kit's.

@@ -1,7 +1,7 @@
 import Crypto
 import CryptoExtras
-import Foundation
-import JWTKit
+public import Foundation
+public import JWTKit
 
 /// A key that verifies access-token signatures: exactly one `kid` and exactly one algorithm.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Revoked token ids (`jti`) that a verifier refuses. Each entry is kept until the token it

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where "now" comes from. Everything in Warden that depends on wall-clock time takes one, so
 /// tests move time instead of sleeping.

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import CoreMetrics
-import Logging
+public import CoreMetrics
+public import Logging
 
 /// Verifies JWT access tokens (RFC 9068) by Warden's policy, trusting nothing in the token:
 ///

@@ -1,6 +1,6 @@
-import Hummingbird
-import HummingbirdAuth
-import WardenCore
+public import Hummingbird
+public import HummingbirdAuth
+public import WardenCore
 
 /// Middleware that reads the request's bearer token (RFC 6750 §2), verifies it with an
 /// ``AccessTokenVerifier`` and puts the ``VerifiedAccessToken`` in `context.identity`.

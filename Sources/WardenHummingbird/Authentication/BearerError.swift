@@ -1,7 +1,7 @@
-import Hummingbird
-import HTTPTypes
+public import Hummingbird
+public import HTTPTypes
 import NIOCore
-import WardenCore
+public import WardenCore
 
 /// The name WardenHummingbird has always used for a refusal of a protected request.
 public typealias BearerError = BearerRefusal

@@ -1,7 +1,7 @@
-import Hummingbird
-import HTTPTypes
+public import Hummingbird
+public import HTTPTypes
 import NIOCore
-import WardenCore
+public import WardenCore
 
 extension OAuthError: HTTPResponseError {
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }

@@ -1,8 +1,8 @@
-import HTTPTypes
-import Hummingbird
-import OpenAPIKit
+public import HTTPTypes
+public import Hummingbird
+public import OpenAPIKit
 import WardenCore
-import WardenOpenAPI
+public import WardenOpenAPI
 
 extension OpenAPIRouteRegistry {
     /// Records a Hummingbird route that needs no token.

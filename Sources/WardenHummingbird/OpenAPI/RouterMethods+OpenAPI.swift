@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import WardenOpenAPI
+public import WardenOpenAPI
 
 extension RouterMethods {
     /// Serves the document at `GET /openapi.json` and a Swagger UI page at `GET /docs`

@@ -1,7 +1,7 @@
-import Foundation
-import Hummingbird
-import HummingbirdAuth
-import WardenCore
+public import Foundation
+public import Hummingbird
+public import HummingbirdAuth
+public import WardenCore
 
 /// Hummingbird's `BasicAuthRequestContext` for routes protected by a ``BearerAuthenticator``,
 /// with one difference: JSON answers list their members in sorted order. Foundation's

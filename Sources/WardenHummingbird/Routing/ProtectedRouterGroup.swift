@@ -1,6 +1,6 @@
-import Hummingbird
-import HummingbirdAuth
-import WardenCore
+public import Hummingbird
+public import HummingbirdAuth
+public import WardenCore
 import WardenOpenAPI
 
 /// A group of routes that require a verified access token and, optionally, scopes. Scopes add up

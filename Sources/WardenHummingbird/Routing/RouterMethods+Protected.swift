@@ -1,7 +1,7 @@
-import Hummingbird
-import HummingbirdAuth
-import WardenCore
-import WardenOpenAPI
+public import Hummingbird
+public import HummingbirdAuth
+public import WardenCore
+public import WardenOpenAPI
 
 extension RouterMethods where Context: AuthRequestContext, Context.Identity == VerifiedAccessToken {
     /// A group at `path` whose routes need a token verified by `authenticator` and meeting

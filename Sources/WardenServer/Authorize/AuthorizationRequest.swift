@@ -1,5 +1,5 @@
 import Foundation
-import WardenCore
+public import WardenCore
 
 /// An authorization request (RFC 6749 §4.1.1 with PKCE, RFC 7636 §4.3), validated in the order
 /// RFC 6749 §4.1.2.1 asks for: first the client and the redirect URI — when either is wrong

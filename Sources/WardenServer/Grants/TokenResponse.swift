@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// A successful token response (RFC 6749 §5.1; RFC 8693 §2.2.1 adds `issued_token_type`).
 public struct TokenResponse: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import WardenCore
+public import Logging
+public import WardenCore
 
 /// The token endpoint's logic (RFC 6749 §3.2, §4–6; RFC 8693), free of HTTP: authenticate the
 /// client, check it may use the grant, run the grant, mint the token, audit. Errors a client can

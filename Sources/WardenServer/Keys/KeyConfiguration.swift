@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// How the server signs and rotates.
 public struct KeyConfiguration: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
+public import Logging
 import Synchronization
-import WardenCore
+public import WardenCore
 
 /// The server's signing keys: which one signs now, which are published in the JWKS, and
 /// rotation. The database is the source of truth (so `warden keys rotate` on the same database

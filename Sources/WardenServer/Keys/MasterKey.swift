@@ -1,5 +1,5 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 import WardenCore
 
 /// The 32-byte key that seals private signing keys at rest (AES-256-GCM) and from which the

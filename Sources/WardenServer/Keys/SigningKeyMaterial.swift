@@ -2,7 +2,7 @@ import Crypto
 import CryptoExtras
 import Foundation
 import JWTKit
-import WardenCore
+public import WardenCore
 
 /// Generating private signing keys and turning them into bytes and back (the bytes are sealed
 /// with the ``MasterKey`` before they are stored). Keys are jwt-kit's; serialization is PEM for

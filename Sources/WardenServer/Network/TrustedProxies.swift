@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 
 /// Which peers may say who the client is, and in which header (architecture.md decision 10).
 ///

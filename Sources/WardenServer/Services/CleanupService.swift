@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import ServiceLifecycle
-import WardenCore
+public import Logging
+public import ServiceLifecycle
+public import WardenCore
 
 /// Deletes what has outlived its use, every ``interval``: expired authorization codes, refresh
 /// tokens, issued-token records, revocation entries (an hour past the token's expiry) and audit

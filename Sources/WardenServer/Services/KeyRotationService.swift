@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import WardenCore
 
 /// Rotates the signing key on a schedule: whenever the newest key is older than ``every``, a

@@ -1,5 +1,5 @@
-import Logging
-import ServiceLifecycle
+package import Logging
+public import ServiceLifecycle
 
 /// Follows another node's changes (``StoreChangeNotifier``) and applies them here at once: a
 /// revocation wakes the revocation streams and the in-memory mirror; a key change rereads the

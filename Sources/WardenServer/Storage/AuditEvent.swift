@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One audit record: what happened, to whom, by whom, and how it ended. Never a token, secret,
 /// code or password.

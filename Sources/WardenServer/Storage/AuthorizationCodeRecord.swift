@@ -1,5 +1,5 @@
-import Foundation
-import WardenCore
+public import Foundation
+public import WardenCore
 
 /// An authorization code as stored (RFC 6749 §4.1.2): its SHA-256, what it grants, and the PKCE
 /// challenge (RFC 7636) the redeeming request must answer.

@@ -1,5 +1,5 @@
-import Foundation
-import WardenCore
+public import Foundation
+public import WardenCore
 
 /// Everything the authorization server stores, behind one protocol so SQLite and PostgreSQL
 /// can hold it alike. Single-use things (codes, refresh tokens) are redeemed atomically: of two

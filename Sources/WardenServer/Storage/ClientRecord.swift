@@ -1,5 +1,5 @@
-import Foundation
-import WardenCore
+public import Foundation
+public import WardenCore
 
 /// A registered OAuth client (RFC 6749 §2).
 public struct ClientRecord: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An access token issued on behalf of a user, remembered by `jti` so that revoking its family
 /// (a replayed code or refresh token, RFC 6749 §4.1.2, RFC 9700 §4.14.2) can revoke it too.

@@ -1,5 +1,5 @@
-import Foundation
-import WardenCore
+public import Foundation
+public import WardenCore
 
 /// A refresh token as stored: only the SHA-256 of the opaque token, its family (every token
 /// rotated from the same original grant) and what it may be exchanged for.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How a used refresh token was rotated: when, and into which token (its hash).
 public struct RefreshTokenRotation: Sendable, Hashable {

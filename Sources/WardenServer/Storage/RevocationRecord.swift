@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One entry of the revocation feed: a revoked `jti`, until when the token would have lived,
 /// and the cursor that orders the feed.

@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// A scope the server knows, with the description shown on consent pages and in metadata.
 public struct ScopeRecord: Sendable, Hashable {

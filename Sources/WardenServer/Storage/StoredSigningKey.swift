@@ -1,5 +1,5 @@
-import Foundation
-import WardenCore
+public import Foundation
+public import WardenCore
 
 /// A signing key as stored: the private key sealed with the master key, and its life:
 /// published from `createdAt`, signing from `activatesAt`, retired (no longer signing) at

@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// How list-valued fields are kept in a text column, the same for every backend: grants and
 /// scopes space-separated (their tokens contain no space, RFC 6749 §3.3), URIs and audiences

@@ -1,5 +1,5 @@
-import Foundation
-import WardenCore
+public import Foundation
+public import WardenCore
 
 /// A resource owner who can log in.
 public struct UserRecord: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import WardenCore
+package import WardenCore
 
 /// A value read from storage and served from memory, for answers that must not wait on the
 /// database (the metadata document's `scopes_supported`). The first caller reads it; after

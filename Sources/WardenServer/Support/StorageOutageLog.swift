@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+package import Logging
 import Synchronization
 
 /// Storage failures in the log once per outage, not once per failed request: the first at error

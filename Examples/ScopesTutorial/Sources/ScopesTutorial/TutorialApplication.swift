@@ -1,12 +1,12 @@
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import HummingbirdAuth
-import Logging
+public import Logging
 import NIOCore
-import ScopesTutorialCore
+public import ScopesTutorialCore
 import ServiceLifecycle
-import WardenCore
-import WardenHummingbird
+public import WardenCore
+public import WardenHummingbird
 import WardenOpenAPI
 
 /// The request context of the tutorial: Hummingbird's, with the verified token as identity and

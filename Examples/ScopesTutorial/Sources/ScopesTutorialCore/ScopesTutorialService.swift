@@ -1,7 +1,7 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 import WardenClient
-import WardenCore
-import WardenOpenAPI
+public import WardenCore
+public import WardenOpenAPI
 
 /// The tutorial app without its web framework: the verifier its routes use, the background work
 /// it needs, the password grant (or the answer naming Warden's token endpoint), the handlers'

@@ -1,5 +1,5 @@
 import Foundation
-import WardenCore
+public import WardenCore
 
 /// One answer of the tutorial app, whichever framework serves it: status, header fields and body
 /// bytes, so the Hummingbird and the Vapor builds answer the same bytes by construction.

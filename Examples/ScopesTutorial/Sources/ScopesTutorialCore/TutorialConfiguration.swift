@@ -1,5 +1,5 @@
 import Foundation
-import WardenClient
+public import WardenClient
 
 /// Settings of the tutorial app.
 public struct TutorialConfiguration: Sendable {

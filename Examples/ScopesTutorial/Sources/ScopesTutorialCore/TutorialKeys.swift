@@ -1,5 +1,5 @@
-import WardenClient
-import WardenCore
+public import WardenClient
+public import WardenCore
 
 /// Where the tutorial's verifier finds keys: its own key (it mints its tokens), or the JWKS of
 /// a Warden authorization server it trusts.

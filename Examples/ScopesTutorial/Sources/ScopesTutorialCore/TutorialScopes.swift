@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 extension Scope {
     /// "Read information about the current user."

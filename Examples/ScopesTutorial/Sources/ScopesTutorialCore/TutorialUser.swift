@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// A user of the tutorial app, as FastAPI's `UserInDB`: the password only as a bcrypt hash.
 public struct TutorialUser: Sendable {

@@ -5,10 +5,10 @@ import HummingbirdTesting
 import NIOCore
 import NIOHTTP1
 import ScopesTutorial
-import ScopesTutorialCore
+public import ScopesTutorialCore
 import ScopesTutorialVapor
 import Vapor
-import WardenCore
+public import WardenCore
 
 /// The two builds of the tutorial app. Every tutorial test (`ScopesTutorialTests`,
 /// `TutorialAgainstWardenTests`) runs against both, over a real socket, with one HTTP client:

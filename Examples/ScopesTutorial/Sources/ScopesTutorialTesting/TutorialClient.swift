@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
 
 /// An HTTP client (async-http-client) for one running build.
 public struct TutorialClient: Sendable {

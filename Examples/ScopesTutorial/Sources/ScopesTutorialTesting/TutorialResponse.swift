@@ -1,5 +1,5 @@
 import Foundation
-import NIOHTTP1
+public import NIOHTTP1
 
 /// What the tests see of an answer.
 public struct TutorialResponse: Sendable {

@@ -1,8 +1,8 @@
-import Logging
+public import Logging
 import NIOCore
-import ScopesTutorialCore
-import Vapor
-import WardenCore
+public import ScopesTutorialCore
+public import Vapor
+public import WardenCore
 import WardenVapor
 
 /// Builds the FastAPI "OAuth2 scopes" tutorial app on Warden and Vapor: the same routes,

@@ -1,13 +1,13 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import ServiceLifecycle
-import ShopServices
-import WardenClient
+public import ShopServices
+public import WardenClient
 import WardenCore
 import WardenServer
-import WardenServerHummingbird
+public import WardenServerHummingbird
 import WardenSQLite
 
 /// The shop running on loopback: a Warden authorization server on a temporary SQLite file,

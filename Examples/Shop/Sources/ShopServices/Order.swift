@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// An order as the order service answers it.
 public struct Order: Codable, Sendable, Equatable, ResponseEncodable {

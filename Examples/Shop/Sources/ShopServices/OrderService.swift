@@ -1,10 +1,10 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import NIOCore
 import NIOHTTP1
-import WardenClient
+public import WardenClient
 import WardenCore
 import WardenHummingbird
 

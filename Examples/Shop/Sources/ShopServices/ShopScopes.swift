@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 extension Scope {
     public static let orderRead: Scope = "order.read"

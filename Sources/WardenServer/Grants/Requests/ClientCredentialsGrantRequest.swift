@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// `grant_type=client_credentials` (RFC 6749 §4.4.2): the scopes asked for.
 public struct ClientCredentialsGrantRequest: Sendable, Equatable {

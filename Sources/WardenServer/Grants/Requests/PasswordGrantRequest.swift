@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// `grant_type=password` (RFC 6749 §4.3.2): the user's name and password, the scopes asked for.
 public struct PasswordGrantRequest: Sendable {

@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// `grant_type=refresh_token` (RFC 6749 §6): the refresh token and the scopes asked for (a
 /// subset of the token's, checked by the grant).

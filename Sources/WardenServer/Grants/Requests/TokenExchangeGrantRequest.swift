@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693 §2.1): the access
 /// token to exchange and the scopes asked for. Only access tokens are exchanged and issued, and

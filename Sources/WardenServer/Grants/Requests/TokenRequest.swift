@@ -1,4 +1,4 @@
-import WardenCore
+public import WardenCore
 
 /// A request to the token endpoint, parsed once at the HTTP edge (RFC 6749 §3.2, §4): its grant
 /// type, the grant's own parameters as a typed request (``GrantParameters``), the requested
