@@ -55,6 +55,7 @@ public struct OpenAPIDocumentBuilder: Sendable {
             var documented = OpenAPI.Operation(
                 summary: operation.summary,
                 operationId: Self.operationID(operation),
+                parameters: Self.pathParameters(in: operation.path).map { .b(.path(name: $0, schema: .string)) },
                 responses: responses,
                 security: security
             )
@@ -79,6 +80,15 @@ public struct OpenAPIDocumentBuilder: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(document(for: registry)))
+    }
+
+    /// The names of a template's `{name}` segments: OpenAPI 3.1 §4.8.12.1 requires each to be
+    /// declared as a path parameter.
+    static func pathParameters(in template: String) -> [String] {
+        template.split(separator: "/").compactMap { segment in
+            guard segment.hasPrefix("{"), segment.hasSuffix("}"), segment.count > 2 else { return nil }
+            return String(segment.dropFirst().dropLast())
+        }
     }
 
     static func operationID(_ operation: OpenAPIRouteRegistry.Operation) -> String {

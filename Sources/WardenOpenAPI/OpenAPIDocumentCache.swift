@@ -5,7 +5,8 @@ package final class OpenAPIDocumentCache: Sendable {
     private let builder: OpenAPIDocumentBuilder
     private let registry: OpenAPIRouteRegistry
     private let prepare: @Sendable () -> Void
-    private let cached = Mutex<[UInt8]?>(nil)
+    /// The registry is filled once (`prepared`), even if building the document then fails.
+    private let cached = Mutex<(prepared: Bool, bytes: [UInt8]?)>((false, nil))
 
     /// `prepare` runs once, before the document is first built: an adapter that reads its
     /// framework's routes (WardenVapor) fills the registry there.
@@ -18,10 +19,13 @@ package final class OpenAPIDocumentCache: Sendable {
     package func bytes() throws -> [UInt8] {
         // Under the lock: two first requests at once must not fill the registry twice.
         try cached.withLock { cached in
-            if let bytes = cached { return bytes }
-            prepare()
+            if let bytes = cached.bytes { return bytes }
+            if !cached.prepared {
+                prepare()
+                cached.prepared = true
+            }
             let bytes = try builder.json(for: registry)
-            cached = bytes
+            cached.bytes = bytes
             return bytes
         }
     }

@@ -19,7 +19,8 @@ extension Application {
         let routes = self.routes
         let document = OpenAPIDocumentCache(builder: builder, registry: registry) {
             for route in routes.all where !route.isExcludedFromOpenAPI {
-                let method = HTTPRequest.Method(route.method.rawValue)!
+                // A method that is not an HTTP token (`.RAW` can be anything) cannot be described.
+                guard let method = HTTPRequest.Method(route.method.rawValue) else { continue }
                 let template = Self.openAPITemplate(route.path)
                 let summary = route.userInfo["description"] as? String
                 if let requirement = route.scopeRequirement {

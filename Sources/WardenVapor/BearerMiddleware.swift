@@ -33,7 +33,7 @@ public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
             // Header and query mistakes are refused before any body is read.
             var found = try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens)
             if credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers.first(name: .contentType)) {
-                let body = try await request.body.collect(max: configuration.maximumFormBodySize).get()
+                let body = try await request.collectBody(upTo: configuration.maximumFormBodySize)
                 let formTokens = BearerCredentials.formTokens(inBody: body.map { String(buffer: $0) } ?? "")
                 found = try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens, formTokens: formTokens)
             }

@@ -37,18 +37,28 @@ public struct ProtectedRoutes {
 
     /// Adds a route that requires these scopes and `requirement`; the handler gets the request
     /// and the ``AuthorizedToken``.
+    ///
+    /// The token and the scopes are checked before the body is read, as on Hummingbird: a
+    /// request without the right token gets its 401 or 403, never a 413 for a body nobody
+    /// wanted. Then the body is collected as `body` says (Vapor's `.collect` by default, up to
+    /// the application's `defaultMaxBodySize`; `.stream` leaves it to the handler).
     @discardableResult
     public func on<Output: AsyncResponseEncodable>(
         _ method: HTTPMethod,
         _ path: [PathComponent],
+        body: HTTPBodyStreamStrategy = .collect,
         requiring requirement: ScopeRequirement = .none,
         use handler: @Sendable @escaping (Request, AuthorizedToken) async throws -> Output
     ) -> Route {
         let whole = self.requirement.adding(requirement)
         let realm = self.realm
-        let route = routes.on(method, path) { request async throws -> Response in
+        let route = routes.on(method, path, body: .stream) { request async throws -> Response in
             do {
                 let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm)
+                if case .collect(let maximum) = body {
+                    let limit = maximum ?? request.application.routes.defaultMaxBodySize
+                    _ = try await request.collectBody(upTo: limit.value)
+                }
                 // Bound again here: a future-based middleware between the bearer middleware and
                 // this route may have run `next` outside the task that held it.
                 return try await IncomingAccessToken.$current.withValue(request.incomingAccessToken) {

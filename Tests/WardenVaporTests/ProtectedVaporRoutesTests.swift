@@ -20,6 +20,8 @@ import WardenVapor
             orders.get("audit") { _, _ -> String in
                 throw BearerRefusal.insufficientScope(realm: "orders", scope: ["order.audit", "order.read"])
             }
+            // A body, read only once the token and scopes have passed (issue 15).
+            orders.post("notes", requiring: .allOf("order.write")) { request, _ in request.body.string ?? "" }
             // Who is calling, as the next hop would see it.
             orders.get("incoming", "token") { _, _ in IncomingAccessToken.current?.verified.tokenID ?? "none" }
         }) { app in try await test(app, issuer) }
@@ -92,6 +94,34 @@ import WardenVapor
             try await app.testing().test(.GET, "orders/incoming/token", headers: Self.bearer(reader)) { response in
                 #expect(response.status == .ok)
                 #expect(response.body.string == jti)
+            }
+        }
+    }
+
+    /// The token and the scopes are checked before the body is read, as on Hummingbird: a
+    /// large body without the right token is 401 or 403, not Vapor's 413; with it, the
+    /// application's body limit holds and the handler reads the body. Over a real socket (the
+    /// in-memory tester hands the body over whole, past any limit).
+    @Test func theTokenIsCheckedBeforeTheBodyIsRead() async throws {
+        try await Self.withOrders { app, issuer in
+            app.routes.defaultMaxBodySize = "1kb"
+            let reader = try issuer.token(subject: "alice", scope: ["order.read"])
+            let writer = try issuer.token(subject: "alice", scope: ["order.read", "order.write"])
+            let large = ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000)
+            let tester = try app.testing(method: .running(port: 0))
+            try await tester.test(.POST, "orders/notes", body: large) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers.first(name: "WWW-Authenticate") == #"Bearer realm="orders", scope="order.read order.write""#)
+            }
+            try await tester.test(.POST, "orders/notes", headers: Self.bearer(reader), body: large) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await tester.test(.POST, "orders/notes", headers: Self.bearer(writer), body: large) { response in
+                #expect(response.status == .payloadTooLarge)
+            }
+            try await tester.test(.POST, "orders/notes", headers: Self.bearer(writer), body: ByteBuffer(string: "hello")) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.string == "hello")
             }
         }
     }

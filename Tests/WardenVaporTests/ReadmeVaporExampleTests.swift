@@ -24,6 +24,10 @@ import WardenVapor
                 #expect(paths["/orders/{id}"]?["get"]?["security"] as? [[String: [String]]] == [["oauth2": ["order.read"]]])
                 #expect(paths["/orders"]?["post"]?["security"] as? [[String: [String]]] == [["oauth2": ["order.read", "order.write"]]])
                 #expect(paths["/docs"] == nil)
+                // OpenAPI 3.1 requires each `{name}` of a path to be declared.
+                let parameters = paths["/orders/{id}"]?["get"]?["parameters"] as? [[String: Any]]
+                #expect(parameters?.map { "\($0["in"] ?? "") \($0["name"] ?? "")" } == ["path id"])
+                #expect(paths["/orders"]?["post"]?["parameters"] == nil)
             }
             try await app.testing().test(.GET, "docs") { response in
                 #expect(response.status == .ok)

@@ -92,6 +92,13 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
         return await task.value
     }
 
+    /// ``refresh()``, but the fetch is cancelled with the calling task (the refresh service at
+    /// shutdown); a verification waiting on the same fetch then finds no keys, as at any failure.
+    func refreshUnlessCancelled() async -> Bool {
+        let task = state.withLock { state in state.inFlight ?? startFetch(&state) }
+        return await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+    }
+
     private func isUsable(_ state: State, now: Date) -> Bool {
         guard let fetchedAt = state.fetchedAt else { return false }
         return now.timeIntervalSince(fetchedAt) <= configuration.maximumStaleAge.timeInterval

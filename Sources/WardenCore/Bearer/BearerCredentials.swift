@@ -51,9 +51,12 @@ public struct BearerCredentials: Sendable {
     }
 
     /// `credentials = "Bearer" 1*SP b64token` (RFC 6750 §2.1); the scheme is case-insensitive
-    /// (RFC 9110 §11.1). Another scheme is not a bearer credential.
+    /// (RFC 9110 §11.1). Another scheme is not a bearer credential. Whitespace around the value
+    /// is not part of it (RFC 9110 §5.5); some frameworks trim it before we see it, some do not.
     private func bearerToken(inAuthorization header: String) throws(BearerRefusal) -> String? {
-        let utf8 = Array(header.utf8)
+        let isWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        let utf8 = Array(Array(header.utf8).drop(while: isWhitespace).reversed().drop(while: isWhitespace).reversed())
+        let header = String(decoding: utf8, as: UTF8.self)
         guard let space = utf8.firstIndex(of: 0x20) else {
             if header.lowercased() == "bearer" { throw invalid("The Authorization header has no token.") }
             return nil

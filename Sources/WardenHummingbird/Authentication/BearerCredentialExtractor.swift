@@ -16,7 +16,9 @@ struct BearerCredentialExtractor: Sendable {
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
     func extract(from request: inout Request) async throws -> String? {
         let headers = request.headers[values: .authorization]
-        let queryTokens = request.uri.queryParameters.getAll("access_token").map { String($0) }
+        // The raw query, decoded by WardenCore as on every adapter (names too: `access%5Ftoken`
+        // is `access_token`).
+        let queryTokens = BearerCredentials.queryTokens(inQuery: request.uri.query)
         // Header and query mistakes are refused before any body is read (as before the rules
         // moved to WardenCore).
         let found = try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens)

@@ -33,7 +33,7 @@ func addTutorialRoutes(to app: Application, _ tutorial: ScopesTutorialService) {
     let token = app.on(.POST, "token", body: .stream) { request async -> Response in
         let body: [UInt8]?
         do {
-            body = try await request.body.collect(max: ScopesTutorialService.maximumTokenRequestSize).get().map { Array(buffer: $0) } ?? []
+            body = try await request.collectBody(upTo: ScopesTutorialService.maximumTokenRequestSize).map { Array(buffer: $0) } ?? []
         } catch {
             body = nil
         }
