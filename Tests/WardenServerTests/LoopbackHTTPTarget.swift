@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import WardenClient
+import WardenCore
 
 /// Anything a test talks to over loopback HTTP: an in-process ``TestServer`` or a `warden serve`
 /// process. Form posts, gets and token-endpoint shortcuts, answers as ``Reply``.

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import WardenClient
+import WardenCore
 
 /// What the demo (and the tests) do from outside: log in as the first-party app, call the order
 /// service, revoke a token — plain HTTP, as curl would.
