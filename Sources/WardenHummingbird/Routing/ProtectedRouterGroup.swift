@@ -63,6 +63,15 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm)
             return try await handler(request, context, authorized)
         }
+        if method == .get {
+            // RFC 9110 §9.3.2: HEAD wherever GET, with the same checks and header fields and no
+            // body (Vapor answers HEAD through GET routes by itself; Hummingbird does not).
+            routes.on(path, method: .head) { request, context -> Response in
+                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm)
+                let response = try await handler(request, context, authorized).response(from: request, context: context)
+                return Response(status: response.status, headers: response.headers)
+            }
+        }
         return self
     }
 

@@ -211,6 +211,25 @@ import WardenTesting
         #expect(answers[.vapor]?[6].hasPrefix("/status 200") == true)
     }
 
+    /// HEAD answers as GET does, without a body (RFC 9110 §9.3.2), on both builds.
+    @Test(arguments: TutorialBuild.allCases)
+    func headAnswersAsGetWithoutABody(_ build: TutorialBuild) async throws {
+        let key = await SigningKey.generateES256()
+        let configuration = Self.configuration()
+        let issuer = await TestTokenIssuer(issuer: configuration.resolvedIssuer, audience: configuration.audience, signingKey: key)
+        let meOnly = try issuer.token(subject: "johndoe", scope: ["me"])
+        try await build.withRunningApp(configuration: configuration, signingKey: key) { client in
+            for (path, token) in [("/users/me", nil), ("/users/me", meOnly), ("/users/me/items", meOnly), ("/status", "x")] as [(String, String?)] {
+                let headers: HTTPHeaders = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
+                let get = try await client.execute(path, headers: headers)
+                let head = try await client.execute(path, method: .HEAD, headers: headers)
+                #expect(head.status == get.status, "\(path)")
+                #expect(head.header("WWW-Authenticate") == get.header("WWW-Authenticate"), "\(path)")
+                #expect(head.body.isEmpty, "\(path)")
+            }
+        }
+    }
+
     /// The token endpoint reads at most 16 KiB on both builds, whichever way the bytes come:
     /// exactly the limit is read (and answered by the grant), one byte more is refused.
     @Test(arguments: TutorialBuild.allCases)
