@@ -5,12 +5,17 @@
 public enum BearerGate {
     /// Verifies `token`; why it failed is the verifier's (logged and counted there), never the client's.
     public static func verify<Keys: VerificationKeySource>(_ token: String, with verifier: AccessTokenVerifier<Keys>, realm: String) async throws(BearerRefusal) -> VerifiedAccessToken {
+        let verified: VerifiedAccessToken
         do {
-            return try await verifier.verify(token)
+            verified = try await verifier.verify(token)
         } catch {
             if error.reason == .keysUnavailable { throw BearerRefusal.temporarilyUnavailable(realm: realm) }
             throw BearerRefusal.invalidToken(realm: realm)
         }
+        // RFC 9449 §7.2: a token bound to a key (`cnf.jkt`) is worthless without a proof by that
+        // key; presented as a bearer token, it is refused.
+        guard verified.claims.keyThumbprint == nil else { throw BearerRefusal.invalidToken(realm: realm) }
+        return verified
     }
 
     /// Admits a request to a route needing `requirement`: its verified token, or a refusal.

@@ -9,7 +9,7 @@ extension AccessTokenClaims {
     /// repeated name is refused whether Warden reads it or not. Types are checked after the
     /// walk, so a syntax error anywhere reads as `malformed`, not as a claim's error.
     init(payload bytes: [UInt8]) throws(TokenVerificationError) {
-        var iss, sub, aud, exp, iat, nbf, jti, clientID, scope, act: JSONValue?
+        var iss, sub, aud, exp, iat, nbf, jti, clientID, scope, act, cnf: JSONValue?
         do {
             var cursor = JSONCursor(bytes: bytes, maximumDepth: 16)
             try cursor.openObject(depth: 1)
@@ -32,6 +32,7 @@ extension AccessTokenClaims {
                 case named("client_id"): try keep(&clientID)
                 case named("scope"): try keep(&scope)
                 case named("act"): try keep(&act)
+                case named("cnf"): try keep(&cnf)
                 default:
                     guard others.insert(name) else { throw cursor.failure("duplicate member name") }
                     try cursor.skipValue(depth: 1)
@@ -88,7 +89,8 @@ extension AccessTokenClaims {
             tokenID: try string(jti, "jti"),
             clientID: try string(clientID, "client_id"),
             scope: scopes,
-            actor: try act.map { value throws(TokenVerificationError) in try ActorClaim(json: value) }
+            actor: try act.map { value throws(TokenVerificationError) in try ActorClaim(json: value) },
+            keyThumbprint: try Self.keyThumbprint(cnf)
         )
     }
 
@@ -105,7 +107,19 @@ extension AccessTokenClaims {
         writer.add("client_id", clientID)
         if !scope.isEmpty { writer.add("scope", scope.description) }
         if let actor { writer.addRaw("act", actor.jsonBytes()) }
+        if let keyThumbprint { writer.addRaw("cnf", JSONValue.object(["jkt": .string(keyThumbprint)]).serialized()) }
         return writer.finish()
+    }
+
+    /// `cnf` (RFC 7800 §3.1) with `jkt` (RFC 9449 §6.1). A `cnf` without `jkt` (another
+    /// confirmation method, e.g. `x5t#S256` of mTLS) binds the token to something Warden cannot
+    /// check: refused rather than accepted as a bearer token.
+    static func keyThumbprint(_ cnf: JSONValue?) throws(TokenVerificationError) -> String? {
+        guard let cnf else { return nil }
+        guard let jkt = cnf.objectValue?["jkt"]?.stringValue, !jkt.isEmpty, Base64URL.decodeCanonical(jkt.utf8)?.count == 32 else {
+            throw .init(.invalidClaim, detail: "cnf")
+        }
+        return jkt
     }
 }
 

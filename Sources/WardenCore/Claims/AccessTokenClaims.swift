@@ -22,6 +22,9 @@ public struct AccessTokenClaims: Sendable, Hashable {
     public var scope: ScopeSet
     /// `act` (RFC 8693 §4.1): who is acting on the subject's behalf, with earlier actors nested.
     public var actor: ActorClaim?
+    /// `cnf.jkt` (RFC 9449 §6.1): the RFC 7638 thumbprint of the key the token is bound to; a
+    /// resource server accepts the token only with a DPoP proof by that key. `nil`: a bearer token.
+    public var keyThumbprint: String?
 
     public init(
         issuer: String,
@@ -33,7 +36,8 @@ public struct AccessTokenClaims: Sendable, Hashable {
         tokenID: String,
         clientID: String,
         scope: ScopeSet,
-        actor: ActorClaim? = nil
+        actor: ActorClaim? = nil,
+        keyThumbprint: String? = nil
     ) {
         self.issuer = issuer
         self.subject = subject
@@ -45,5 +49,6 @@ public struct AccessTokenClaims: Sendable, Hashable {
         self.clientID = clientID
         self.scope = scope
         self.actor = actor
+        self.keyThumbprint = keyThumbprint
     }
 }

@@ -45,13 +45,19 @@ public enum JSONWebKeySet {
 
     static func verificationKey(jwk: [String: JSONValue]) async throws(KeyConfigurationError) -> VerificationKey {
         guard let kid = jwk["kid"]?.stringValue, !kid.isEmpty else { throw KeyConfigurationError("no kid") }
+        return try await verificationKey(jwk: jwk, id: kid, algorithm: jwk["alg"]?.stringValue)
+    }
+
+    /// The public key of `jwk` under `id`, for `alg` (the JWK's own, or for a key that names
+    /// none, the algorithm it is used with: a DPoP proof's header).
+    static func verificationKey(jwk: [String: JSONValue], id kid: String, algorithm alg: String?) async throws(KeyConfigurationError) -> VerificationKey {
+        if let declared = jwk["alg"]?.stringValue, declared != alg { throw KeyConfigurationError("alg does not match the key's") }
         if let use = jwk["use"], use.stringValue != "sig" { throw KeyConfigurationError("use is not sig") }
         if let ops = jwk["key_ops"] {
             guard let list = ops.arrayValue, list.contains(.string("verify")) else {
                 throw KeyConfigurationError("key_ops does not allow verify")
             }
         }
-        let alg = jwk["alg"]?.stringValue
         func member(_ name: String) throws(KeyConfigurationError) -> String {
             guard let value = jwk[name]?.stringValue, Base64URL.decodeCanonical(value.utf8) != nil else {
                 throw KeyConfigurationError("missing or invalid \(name)")

@@ -49,6 +49,12 @@ public struct SigningKey: Sendable {
         return SigningKey(verificationKey: verificationKey, signer: signer)
     }
 
+    /// A fresh Ed25519 key (EdDSA) with a random `kid`.
+    public static func generateEdDSA(id: String? = nil) async -> SigningKey {
+        let id = id ?? Base64URL.encode(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
+        return await eddsa(EdDSA.PrivateKey(backing: Curve25519.Signing.PrivateKey()), id: id)
+    }
+
     /// A fresh ES256 key (Warden's default algorithm) with a random `kid`.
     public static func generateES256(id: String? = nil) async -> SigningKey {
         let id = id ?? Base64URL.encode(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })

@@ -17,6 +17,8 @@ public struct VerifiedAccessToken: Sendable, Hashable {
     public var tokenID: String { claims.tokenID }
     public var scope: ScopeSet { claims.scope }
     public var actor: ActorClaim? { claims.actor }
+    /// `cnf.jkt`: the thumbprint of the key this token is bound to (DPoP, RFC 9449), if any.
+    public var keyThumbprint: String? { claims.keyThumbprint }
 
     /// Whether the token names a client acting for itself, not a user: RFC 9068 §2.2 has `sub`
     /// be the client's own identifier when no resource owner is involved (client credentials).
