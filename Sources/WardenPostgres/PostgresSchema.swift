@@ -31,6 +31,8 @@ enum PostgresSchema {
         "CREATE INDEX IF NOT EXISTS warden_refresh_tokens_family ON warden_refresh_tokens (family_id)",
         // Added after the first schema: what a used refresh token was rotated into.
         "ALTER TABLE warden_refresh_tokens ADD COLUMN IF NOT EXISTS replaced_by bytea",
+        // Added for DPoP (RFC 9449 §5.2): the key a public client's refresh token is bound to.
+        "ALTER TABLE warden_refresh_tokens ADD COLUMN IF NOT EXISTS key_thumbprint text",
         """
         CREATE TABLE IF NOT EXISTS warden_authorization_codes (
             hash bytea PRIMARY KEY, client_id text NOT NULL, subject text NOT NULL, scope text NOT NULL,

@@ -6,9 +6,9 @@ public import WardenServer
 extension PostgresStore {
     public func storeRefreshToken(_ token: RefreshTokenRecord) async throws(StoreError) {
         try await rows("""
-            INSERT INTO warden_refresh_tokens (hash, family_id, client_id, subject, scope, audience, issued_at, expires_at)
+            INSERT INTO warden_refresh_tokens (hash, family_id, client_id, subject, scope, audience, issued_at, expires_at, key_thumbprint)
             VALUES (\(Self.bytes(token.hash)), \(token.familyID), \(token.clientID), \(token.subject), \(token.scope.description),
-                    \(StoredText.text(lines: token.audience)), \(Self.seconds(token.issuedAt)), \(Self.seconds(token.expiresAt)))
+                    \(StoredText.text(lines: token.audience)), \(Self.seconds(token.issuedAt)), \(Self.seconds(token.expiresAt)), \(token.keyThumbprint))
             """)
     }
 
@@ -62,7 +62,8 @@ extension PostgresStore {
         RefreshTokenRecord(
             hash: try row.bytes("hash"), familyID: try row.string("family_id"), clientID: try row.string("client_id"),
             subject: try row.string("subject"), scope: try row.scopes("scope"), audience: try row.lines("audience"),
-            issuedAt: try row.date("issued_at"), expiresAt: try row.date("expires_at")
+            issuedAt: try row.date("issued_at"), expiresAt: try row.date("expires_at"),
+            keyThumbprint: try row.optionalString("key_thumbprint")
         )
     }
 

@@ -4,7 +4,8 @@
 /// SHA-256 hashes, private keys only sealed with the master key.
 enum SQLiteSchema {
     /// 2: `refresh_tokens.replaced_by`, `authentication_failures`.
-    static let version = 2
+    /// 3: `refresh_tokens.key_thumbprint` (DPoP-bound refresh tokens).
+    static let version = 3
 
     static let statements: [String] = [
         "PRAGMA journal_mode = WAL",
@@ -136,5 +137,6 @@ enum SQLiteSchema {
     /// when missing (SQLite has no `ADD COLUMN IF NOT EXISTS`).
     static let addedColumns: [(table: String, column: String, type: String)] = [
         ("refresh_tokens", "replaced_by", "BLOB"),
+        ("refresh_tokens", "key_thumbprint", "TEXT"),
     ]
 }

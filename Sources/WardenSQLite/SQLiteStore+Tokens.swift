@@ -9,10 +9,10 @@ extension SQLiteStore {
     public func storeRefreshToken(_ token: RefreshTokenRecord) async throws(StoreError) {
         try await query(
             """
-            INSERT INTO refresh_tokens (hash, family_id, client_id, subject, scope, audience, issued_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO refresh_tokens (hash, family_id, client_id, subject, scope, audience, issued_at, expires_at, key_thumbprint)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [Self.blob(token.hash), .text(token.familyID), .text(token.clientID), .text(token.subject), .text(token.scope.description), Self.lines(token.audience), Self.date(token.issuedAt), Self.date(token.expiresAt)]
+            [Self.blob(token.hash), .text(token.familyID), .text(token.clientID), .text(token.subject), .text(token.scope.description), Self.lines(token.audience), Self.date(token.issuedAt), Self.date(token.expiresAt), Self.text(token.keyThumbprint)]
         )
     }
 
@@ -71,7 +71,8 @@ extension SQLiteStore {
             scope: try row.scopes("scope"),
             audience: try row.lines("audience"),
             issuedAt: try row.date("issued_at"),
-            expiresAt: try row.date("expires_at")
+            expiresAt: try row.date("expires_at"),
+            keyThumbprint: row.optionalString("key_thumbprint")
         )
     }
 

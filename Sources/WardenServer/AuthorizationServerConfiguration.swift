@@ -1,4 +1,5 @@
 import Foundation
+public import WardenCore
 
 /// What the authorization server issues and how. A plain struct with defaulted values.
 public struct AuthorizationServerConfiguration: Sendable {
@@ -47,6 +48,9 @@ public struct AuthorizationServerConfiguration: Sendable {
     /// The proxies (load balancers) that may say who the client is; by default none, and the
     /// TCP peer is the client address that throttling and the audit use.
     public var trustedProxies: TrustedProxies = .none
+    /// How DPoP proofs (RFC 9449) are checked at the token endpoint: accepted algorithms (also
+    /// `dpop_signing_alg_values_supported`), the `iat` window, the replay cache.
+    public var dpop = DPoPProofVerifierConfiguration()
 
     public init(issuer: String) {
         self.issuer = issuer

@@ -38,7 +38,8 @@ extension AuthorizationServer {
                 audiences: form.form.all("audience"),
                 resources: form.form.all("resource"),
                 client: form.client,
-                remoteAddress: clientAddress(request, context: context)
+                remoteAddress: clientAddress(request, context: context),
+                dpopProofs: request.headers[values: HTTPField.Name("DPoP")!]
             )
             return Response.json(try await tokens.handle(tokenRequest).json)
         } }
@@ -169,6 +170,8 @@ extension AuthorizationServer {
             "code_challenge_methods_supported": .array(["S256"]),
             "authorization_response_iss_parameter_supported": .bool(true),
             "token_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post", "none"]),
+            // RFC 9449 §5.1: the algorithms its token endpoint accepts in DPoP proofs.
+            "dpop_signing_alg_values_supported": .array(configuration.dpop.acceptedAlgorithms.map { .string($0.jwsName) }),
             "introspection_endpoint_auth_methods_supported": authMethods,
             "revocation_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post", "none"]),
             "scopes_supported": .array(scopes),

@@ -32,7 +32,8 @@ public enum AuthorizationStoreConformance {
         Check(name: "anAuthorizationCodeIsRedeemedExactlyOnceUnderConcurrency", body: anAuthorizationCodeIsRedeemedExactlyOnceUnderConcurrency),
         Check(name: "theRevocationFeedIsOrderedIdempotentAndPaged", body: theRevocationFeedIsOrderedIdempotentAndPaged),
         Check(name: "keysRetireAndExpireAndCleanupKeepsWhatIsLive", body: keysRetireAndExpireAndCleanupKeepsWhatIsLive),
-        Check(name: "authenticationFailuresCountLockAndClear", body: authenticationFailuresCountLockAndClear)
+        Check(name: "authenticationFailuresCountLockAndClear", body: authenticationFailuresCountLockAndClear),
+        Check(name: "aRefreshTokenKeepsItsKeyBinding", body: aRefreshTokenKeepsItsKeyBinding)
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -227,5 +228,23 @@ public enum AuthorizationStoreConformance {
         // Cleanup forgets counts idle for an hour once unlocked, and keeps the rest.
         #expect(try await store.deleteExpired(before: later.addingTimeInterval(3599), auditBefore: now) == 0)
         #expect(try await store.deleteExpired(before: later.addingTimeInterval(3601), auditBefore: now) == 2)
+    }
+
+    /// A DPoP-bound refresh token (RFC 9449 §5.2) keeps its key's thumbprint; an unbound one has
+    /// none.
+    static func aRefreshTokenKeepsItsKeyBinding(_ store: any AuthorizationStore) async throws {
+        let bound = RefreshTokenRecord(hash: OpaqueToken.hash("bound"), familyID: "f", clientID: "c", subject: "s", scope: ["a"], audience: ["x"],
+                                       issuedAt: now, expiresAt: now.addingTimeInterval(60), keyThumbprint: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")
+        let unbound = RefreshTokenRecord(hash: OpaqueToken.hash("unbound"), familyID: "f", clientID: "c", subject: "s", scope: ["a"], audience: ["x"],
+                                         issuedAt: now, expiresAt: now.addingTimeInterval(60))
+        try await store.storeRefreshToken(bound)
+        try await store.storeRefreshToken(unbound)
+        #expect(try await store.refreshToken(hash: bound.hash) == bound)
+        #expect(try await store.refreshToken(hash: unbound.hash)?.keyThumbprint == nil)
+        guard case .redeemed(let redeemed) = try await store.redeemRefreshToken(hash: bound.hash, at: now, rotatedInto: unbound.hash) else {
+            Issue.record("a bound token is redeemed like any other")
+            return
+        }
+        #expect(redeemed.keyThumbprint == bound.keyThumbprint)
     }
 }

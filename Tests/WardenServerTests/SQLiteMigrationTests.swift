@@ -19,12 +19,13 @@ import WardenSQLite
         // Make the file look like version 1: no replaced_by, no failure counters.
         let raw = try await SQLiteConnection.open(storage: .file(path: path))
         _ = try await raw.query("ALTER TABLE refresh_tokens DROP COLUMN replaced_by")
+        _ = try await raw.query("ALTER TABLE refresh_tokens DROP COLUMN key_thumbprint")
         _ = try await raw.query("DROP TABLE authentication_failures")
         _ = try await raw.query("UPDATE settings SET value = '1' WHERE name = 'schema_version'")
         try await raw.close()
 
         let store = try await SQLiteStore.open(path: path)
-        #expect(try await store.setting("schema_version", defaultingTo: "?") == "2")
+        #expect(try await store.setting("schema_version", defaultingTo: "?") == "3")
         #expect(try await store.refreshToken(hash: old.hash) == old)
         guard case .redeemed = try await store.redeemRefreshToken(hash: old.hash, at: now, rotatedInto: [7]) else {
             Issue.record("the migrated row must be redeemable")

@@ -22,6 +22,8 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func invalidTarget(_ description: String) -> OAuthError { .init(code: "invalid_target", description: description) }
     public static func accessDenied(_ description: String) -> OAuthError { .init(code: "access_denied", description: description) }
     public static func serverError(_ description: String) -> OAuthError { .init(code: "server_error", description: description) }
+    /// RFC 9449 §5, §7.1: a DPoP proof that fails a check.
+    public static func invalidDPoPProof(_ description: String) -> OAuthError { .init(code: "invalid_dpop_proof", description: description) }
     public static func temporarilyUnavailable(_ description: String, retryAfter: Int? = nil) -> OAuthError { .init(code: "temporarily_unavailable", description: description, retryAfter: retryAfter) }
 
     /// RFC 6749 §5.2: 400, except `invalid_client` (401); `access_denied` is 403 outside redirects.

@@ -14,7 +14,8 @@ public struct TokenResponse: Sendable {
         var members: [String: JSONValue] = [
             "access_token": .string(accessToken),
             // RFC 6750 §4 spells it "Bearer"; clients compare case-insensitively (RFC 6749 §5.1).
-            "token_type": "Bearer",
+            // A token bound to a DPoP key is "DPoP" (RFC 9449 §5).
+            "token_type": claims.keyThumbprint == nil ? "Bearer" : "DPoP",
             "expires_in": .number(Double(expiresIn)),
             "scope": .string(scope.description),
         ]

@@ -6,7 +6,7 @@ extension TokenService {
     /// RFC 6749 §4.1.3 with PKCE (RFC 7636, S256 only): the code is single-use and short-lived;
     /// `redirect_uri` must match the authorization request's exactly; a second use is
     /// `invalid_grant` and revokes everything the first use issued (§4.1.2).
-    func authorizationCode(_ grant: AuthorizationCodeGrantRequest, client: ClientRecord) async throws -> TokenResponse {
+    func authorizationCode(_ grant: AuthorizationCodeGrantRequest, client: ClientRecord, binding: String?) async throws -> TokenResponse {
         let code = grant.code
         let verifier = grant.codeVerifier
         let now = timeSource.now()
@@ -38,10 +38,10 @@ extension TokenService {
             throw OAuthError.invalidGrant("The authorization code is invalid.")
         }
         let scope = record.scope.intersection(client.scopes).intersection(user.scopes)
-        let minted = try await mint(subject: record.subject, client: client, audience: record.audience, scope: scope, familyID: record.familyID, now: now)
+        let minted = try await mint(subject: record.subject, client: client, audience: record.audience, scope: scope, familyID: record.familyID, keyThumbprint: binding, now: now)
         var refresh: String?
         if client.grants.contains(.refreshToken) {
-            refresh = try await newRefreshToken(familyID: record.familyID, client: client, subject: record.subject, scope: scope, audience: record.audience, now: now)
+            refresh = try await newRefreshToken(familyID: record.familyID, client: client, subject: record.subject, scope: scope, audience: record.audience, binding: binding, now: now)
         }
         try await audit("token.issued", client: client, claims: minted.claims, outcome: "success", detail: "authorization_code")
         return respond(minted, refreshToken: refresh)

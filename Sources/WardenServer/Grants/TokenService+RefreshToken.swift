@@ -13,7 +13,7 @@ extension TokenService {
     /// ``AuthorizationServerConfiguration/refreshTokenRetryWindow`` the old token may be presented
     /// again as long as its successor was never used — the successor is revoked and a new one
     /// issued, so there is never more than one live token per family.
-    func refreshToken(_ grant: RefreshTokenGrantRequest, client: ClientRecord) async throws -> TokenResponse {
+    func refreshToken(_ grant: RefreshTokenGrantRequest, client: ClientRecord, binding: String?) async throws -> TokenResponse {
         let presented = grant.refreshToken
         let requested = grant.scope
         let now = timeSource.now()
@@ -22,6 +22,11 @@ extension TokenService {
         // everything a client could get wrong, so an error does not burn it either.
         guard let existing = try await store.refreshToken(hash: hash), existing.clientID == client.id, existing.expiresAt > now else {
             throw OAuthError.invalidGrant("The refresh token is invalid.")
+        }
+        // RFC 9449 §5.2: a token bound to a DPoP key is redeemed only with a proof by that key
+        // (checked before redemption: whoever copied it without the key cannot burn it).
+        if let bound = existing.keyThumbprint, binding != bound {
+            throw OAuthError.invalidGrant("The refresh token is bound to a DPoP key; present a proof by that key.")
         }
         guard requested.isSubset(of: existing.scope) else {
             throw OAuthError.invalidScope("A refresh cannot widen the scope.")
@@ -37,7 +42,9 @@ extension TokenService {
             hash: OpaqueToken.hash(successorToken), familyID: existing.familyID, clientID: client.id, subject: existing.subject,
             scope: existing.scope, audience: existing.audience, issuedAt: now,
             // The family's absolute lifetime: a rotation never extends the sign-in.
-            expiresAt: existing.expiresAt
+            expiresAt: existing.expiresAt,
+            // The binding stays with the family.
+            keyThumbprint: existing.keyThumbprint
         )
         try await store.storeRefreshToken(successor)
         let redemption = try await store.redeemRefreshToken(hash: hash, at: now, rotatedInto: successor.hash)
@@ -56,7 +63,7 @@ extension TokenService {
 
         // What the client and user may have today still bounds the token.
         let scope = (requested.isEmpty ? record.scope : requested).intersection(client.scopes).intersection(user.scopes)
-        let minted = try await mint(subject: record.subject, client: client, audience: record.audience, scope: scope, familyID: record.familyID, now: now)
+        let minted = try await mint(subject: record.subject, client: client, audience: record.audience, scope: scope, familyID: record.familyID, keyThumbprint: binding, now: now)
         try await audit("token.refreshed", client: client, claims: minted.claims, outcome: "success")
         return respond(minted, refreshToken: successorToken)
     }

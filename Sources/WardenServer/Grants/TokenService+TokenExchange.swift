@@ -10,7 +10,7 @@ extension TokenService {
     /// - scopes ⊆ the subject token's ∩ what the client may delegate (`invalid_scope` beyond);
     /// - `act` names the client, with the subject token's own `act` nested (§4.1);
     /// - it never outlives the subject token.
-    func tokenExchange(_ grant: TokenExchangeGrantRequest, _ request: TokenRequest, client: ClientRecord) async throws -> TokenResponse {
+    func tokenExchange(_ grant: TokenExchangeGrantRequest, _ request: TokenRequest, client: ClientRecord, binding: String?) async throws -> TokenResponse {
         let subjectToken = grant.subjectToken
         let requested = grant.scope
         let now = timeSource.now()
@@ -41,7 +41,7 @@ extension TokenService {
         let actor = ActorClaim(subject: client.id, previous: subject.actor)
         // Exchanged tokens join the subject token's family, so revoking that family reaches them.
         let familyID = try await store.issuedToken(id: subject.tokenID)?.familyID ?? "exchange:\(subject.tokenID)"
-        let minted = try await mint(subject: subject.subject, client: client, audience: audience, scope: scope, actor: actor, familyID: familyID, notAfter: subject.claims.expiresAt, now: now)
+        let minted = try await mint(subject: subject.subject, client: client, audience: audience, scope: scope, actor: actor, familyID: familyID, notAfter: subject.claims.expiresAt, keyThumbprint: binding, now: now)
         try await audit("token.exchanged", client: client, claims: minted.claims, outcome: "success", detail: "from jti \(subject.tokenID), act \(actor.chain.joined(separator: ","))")
         return respond(minted, issuedTokenType: Self.accessTokenType)
     }

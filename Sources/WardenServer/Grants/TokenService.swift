@@ -23,6 +23,8 @@ public struct TokenService: Sendable {
     let scopeCache: ExpiringCache<Int, Set<Scope>>
     /// Brute-force counters, shared with every node through the store.
     let bruteForce: BruteForceGuard
+    /// Checks DPoP proofs at the token endpoint (its replay cache is this node's).
+    let dpop: DPoPProofVerifier
 
     public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "warden.token")) {
         self.metrics = metrics
@@ -45,6 +47,7 @@ public struct TokenService: Sendable {
         self.verifier = AccessTokenVerifier(configuration: verifierConfiguration, keys: keys, timeSource: timeSource, logger: logger)
         self.timeSource = timeSource
         self.logger = logger
+        self.dpop = DPoPProofVerifier(configuration: configuration.dpop, timeSource: timeSource)
     }
 
     public func handle(_ request: TokenRequest) async throws -> TokenResponse {
@@ -61,12 +64,15 @@ public struct TokenService: Sendable {
             let response: TokenResponse
             // The grant's parameters were parsed at the edge; their mistakes are answered here,
             // once the client is known (TokenRequest).
-            switch try request.grant.get() {
-            case .clientCredentials(let grant): response = try await clientCredentials(grant, request, client: client)
-            case .password(let grant): response = try await password(grant, request, client: client)
-            case .refreshToken(let grant): response = try await refreshToken(grant, client: client)
-            case .authorizationCode(let grant): response = try await authorizationCode(grant, client: client)
-            case .tokenExchange(let grant): response = try await tokenExchange(grant, request, client: client)
+            let parameters = try request.grant.get()
+            // RFC 9449 §5: with a valid DPoP proof, the token is bound to the proof's key.
+            let binding = try await proofKey(request)
+            switch parameters {
+            case .clientCredentials(let grant): response = try await clientCredentials(grant, request, client: client, binding: binding)
+            case .password(let grant): response = try await password(grant, request, client: client, binding: binding)
+            case .refreshToken(let grant): response = try await refreshToken(grant, client: client, binding: binding)
+            case .authorizationCode(let grant): response = try await authorizationCode(grant, client: client, binding: binding)
+            case .tokenExchange(let grant): response = try await tokenExchange(grant, request, client: client, binding: binding)
             }
             metrics.recordIssued(grantType)
             return response
@@ -77,6 +83,20 @@ public struct TokenService: Sendable {
     }
 
     // MARK: Shared steps
+
+    /// The thumbprint of the key of the request's DPoP proof (RFC 9449 §4.3, checked for
+    /// `POST` to this server's token endpoint), or `nil` without a proof.
+    /// - Throws: `invalid_dpop_proof` for several proofs or one that fails a check.
+    func proofKey(_ request: TokenRequest) async throws -> String? {
+        guard let proof = request.dpopProofs.first else { return nil }
+        guard request.dpopProofs.count == 1 else { throw OAuthError.invalidDPoPProof("The request carries more than one DPoP proof.") }
+        do {
+            return try await dpop.verify(proof, method: "POST", uri: configuration.endpointBase + "/oauth2/token").keyThumbprint
+        } catch {
+            logger.info("DPoP proof refused", metadata: ["reason": "\(error.reason.rawValue)"])
+            throw OAuthError.invalidDPoPProof(error.clientDescription)
+        }
+    }
 
     /// The scopes the server knows.
     func knownScopes() async throws -> Set<Scope> {
@@ -112,6 +132,7 @@ public struct TokenService: Sendable {
         actor: ActorClaim? = nil,
         familyID: String?,
         notAfter: Date? = nil,
+        keyThumbprint: String?,
         now: Date
     ) async throws -> (token: String, claims: AccessTokenClaims, expiresIn: Int) {
         let lifetime = min(client.accessTokenLifetime ?? configuration.accessTokenLifetime, configuration.keys.maximumTokenLifetime)
@@ -129,7 +150,8 @@ public struct TokenService: Sendable {
             tokenID: OpaqueToken.identifier(),
             clientID: client.id,
             scope: scope,
-            actor: actor
+            actor: actor,
+            keyThumbprint: keyThumbprint
         )
         let token = try await keys.currentSigner().sign(claims)
         if let familyID {
@@ -139,7 +161,9 @@ public struct TokenService: Sendable {
     }
 
     /// A new refresh token in `familyID`, stored hashed.
-    func newRefreshToken(familyID: String, client: ClientRecord, subject: String, scope: ScopeSet, audience: [String], now: Date) async throws -> String {
+    /// A new refresh token. With a DPoP `binding` and a public client it is bound to that key
+    /// (RFC 9449 §5.2); a confidential client's stays bound to its authentication.
+    func newRefreshToken(familyID: String, client: ClientRecord, subject: String, scope: ScopeSet, audience: [String], binding: String?, now: Date) async throws -> String {
         let token = OpaqueToken.generate()
         try await store.storeRefreshToken(RefreshTokenRecord(
             hash: OpaqueToken.hash(token),
@@ -149,7 +173,8 @@ public struct TokenService: Sendable {
             scope: scope,
             audience: audience,
             issuedAt: now,
-            expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime.timeInterval)
+            expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime.timeInterval),
+            keyThumbprint: client.secretHash == nil ? binding : nil
         ))
         return token
     }

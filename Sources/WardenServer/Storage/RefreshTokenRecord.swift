@@ -12,8 +12,11 @@ public struct RefreshTokenRecord: Sendable, Hashable {
     public var audience: [String]
     public var issuedAt: Date
     public var expiresAt: Date
+    /// The thumbprint of the DPoP key the token is bound to (RFC 9449 §5.2: a public client's
+    /// refresh token, issued with a proof, is redeemed only with a proof by the same key).
+    public var keyThumbprint: String?
 
-    public init(hash: [UInt8], familyID: String, clientID: String, subject: String, scope: ScopeSet, audience: [String], issuedAt: Date, expiresAt: Date) {
+    public init(hash: [UInt8], familyID: String, clientID: String, subject: String, scope: ScopeSet, audience: [String], issuedAt: Date, expiresAt: Date, keyThumbprint: String? = nil) {
         self.hash = hash
         self.familyID = familyID
         self.clientID = clientID
@@ -22,5 +25,6 @@ public struct RefreshTokenRecord: Sendable, Hashable {
         self.audience = audience
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
+        self.keyThumbprint = keyThumbprint
     }
 }

@@ -44,8 +44,10 @@ public struct IntrospectionService: Sendable {
             writer.add("exp", claims.expiresAt)
             writer.add("iat", claims.issuedAt)
             writer.add("jti", claims.tokenID)
-            writer.add("token_type", "Bearer")
+            // RFC 9449 §6.2: a bound token is `DPoP`, with the key's thumbprint in `cnf.jkt`.
+            writer.add("token_type", claims.keyThumbprint == nil ? "Bearer" : "DPoP")
             if let actor = claims.actor { writer.addRaw("act", actor.jsonBytes()) }
+            if let jkt = claims.keyThumbprint { writer.addRaw("cnf", JSONValue.object(["jkt": .string(jkt)]).serialized()) }
             return writer.finish()
         }
         if let refresh = try await store.refreshToken(hash: OpaqueToken.hash(token)), refresh.clientID == caller.id {

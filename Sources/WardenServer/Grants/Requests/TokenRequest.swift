@@ -17,6 +17,8 @@ public struct TokenRequest: Sendable {
     public var client: ClientCredentials?
     /// The caller's IP address, for brute-force counting.
     public var remoteAddress: String?
+    /// The values of the request's `DPoP` header fields (RFC 9449 §4.1): one proof, or none.
+    public var dpopProofs: [String]
 
     /// Parses the form parameters of a token request (each given once; `audience` and
     /// `resource` in their own lists).
@@ -27,7 +29,8 @@ public struct TokenRequest: Sendable {
         audiences: [String] = [],
         resources: [String] = [],
         client: ClientCredentials?,
-        remoteAddress: String? = nil
+        remoteAddress: String? = nil,
+        dpopProofs: [String] = []
     ) throws(OAuthError) {
         let grantType = GrantType(try GrantParameters.required("grant_type", in: parameters))
         guard GrantType.supported.contains(grantType) else {
@@ -43,5 +46,6 @@ public struct TokenRequest: Sendable {
         self.resources = resources
         self.client = client
         self.remoteAddress = remoteAddress
+        self.dpopProofs = dpopProofs
     }
 }

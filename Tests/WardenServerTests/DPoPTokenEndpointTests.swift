@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenServer
+import WardenServerHummingbird
+
+/// DPoP at the token endpoint (RFC 9449 §5), over a real socket: a valid proof binds the token
+/// to its key (`cnf.jkt`, `token_type: DPoP`), every grant; a bad, replayed or doubled proof is
+/// `400 invalid_dpop_proof`; metadata and introspection say so.
+@Suite struct DPoPTokenEndpointTests {
+    static let report = ("report-service", TestServer.reportSecret)
+
+    /// Where clients send token requests, as the metadata says (the issuer's URL, which need
+    /// not be the address the test server listens on): what a proof's `htu` names.
+    func tokenEndpoint(_ server: TestServer) -> String { "http://warden.test/oauth2/token" }
+
+    @Test func aValidProofBindsTheTokenToItsKey() async throws {
+        try await TestServer.run { server in
+            let signer = await DPoPProofSigner.generateES256()
+            let proof = try signer.proof(method: "POST", uri: tokenEndpoint(server))
+            let reply = try await server.post("/oauth2/token", [("grant_type", "client_credentials"), ("scope", "report.read")], basic: Self.report, headers: [("DPoP", proof)])
+            #expect(reply.status == 200)
+            #expect(reply.json["token_type"] as? String == "DPoP")
+            let token = try #require(reply.accessToken)
+            let verified = try await server.verifier(audience: "order-service").verify(token)
+            #expect(verified.keyThumbprint == signer.thumbprint)
+            // Without a proof: a bearer token, as before.
+            let bearer = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report)
+            #expect(bearer.json["token_type"] as? String == "Bearer")
+            #expect(try await server.verifier(audience: "order-service").verify(try #require(bearer.accessToken)).keyThumbprint == nil)
+            // Introspection (RFC 9449 §6.2): token_type and cnf.
+            let introspected = try await server.post("/oauth2/introspect", [("token", token)], basic: Self.report)
+            #expect(introspected.json["token_type"] as? String == "DPoP")
+            #expect((introspected.json["cnf"] as? [String: String])?["jkt"] == signer.thumbprint)
+        }
+    }
+
+    @Test func everyUserGrantAndTheExchangeBind() async throws {
+        try await TestServer.run { server in
+            let web = await DPoPProofSigner.generateES256()
+            func proof() throws -> String { try web.proof(method: "POST", uri: tokenEndpoint(server)) }
+            let password = try await server.post("/oauth2/token", [("grant_type", "password"), ("username", "alice"), ("password", "wonderland"), ("client_id", "shop-web"), ("scope", "order.read payment.create")], headers: [("DPoP", try proof())])
+            #expect(password.json["token_type"] as? String == "DPoP")
+            let refresh = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", try #require(password.refreshToken)), ("client_id", "shop-web")], headers: [("DPoP", try proof())])
+            #expect(refresh.json["token_type"] as? String == "DPoP")
+            #expect(try await server.verifier(audience: "order-service").verify(try #require(refresh.accessToken)).keyThumbprint == web.thumbprint)
+            // The order service exchanges the user's token with its own key: the new token is
+            // bound to the exchanging client's key, not the user's.
+            let service = await DPoPProofSigner.generateES256()
+            let exchanged = try await server.post("/oauth2/token", [
+                ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("subject_token", try #require(password.accessToken)),
+                ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"), ("audience", "payment-service"),
+            ], basic: ("order-service", TestServer.orderSecret), headers: [("DPoP", try service.proof(method: "POST", uri: tokenEndpoint(server)))])
+            #expect(exchanged.status == 200)
+            #expect(try await server.verifier(audience: "payment-service").verify(try #require(exchanged.accessToken)).keyThumbprint == service.thumbprint)
+        }
+    }
+
+    /// RFC 9449 §5.2: a public client's refresh token issued with a proof is redeemed only with
+    /// a proof by the same key; a copy without the key does not burn it. A confidential
+    /// client's refresh tokens are not bound (its authentication binds them).
+    @Test func aPublicClientsRefreshTokenIsBoundToItsKey() async throws {
+        try await TestServer.run { server in
+            let web = await DPoPProofSigner.generateES256()
+            let thief = await DPoPProofSigner.generateES256()
+            let password = try await server.post("/oauth2/token", [("grant_type", "password"), ("username", "alice"), ("password", "wonderland"), ("client_id", "shop-web")], headers: [("DPoP", try web.proof(method: "POST", uri: tokenEndpoint(server)))])
+            let refreshToken = try #require(password.refreshToken)
+            func refresh(_ headers: [(String, String)]) async throws -> Reply {
+                try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", "shop-web")], headers: headers)
+            }
+            let withoutProof = try await refresh([])
+            #expect(withoutProof.status == 400)
+            #expect(withoutProof.error == "invalid_grant")
+            let otherKey = try await refresh([("DPoP", try thief.proof(method: "POST", uri: tokenEndpoint(server)))])
+            #expect(otherKey.error == "invalid_grant")
+            // Not burned by those: the holder of the key still refreshes, and the successor is bound too.
+            let rightful = try await refresh([("DPoP", try web.proof(method: "POST", uri: tokenEndpoint(server)))])
+            #expect(rightful.status == 200)
+            let successor = try #require(rightful.refreshToken)
+            let stolenSuccessor = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", successor), ("client_id", "shop-web")])
+            #expect(stolenSuccessor.error == "invalid_grant")
+            // A refresh token issued without a proof stays a bearer refresh token.
+            let plain = try await server.passwordToken("alice", "wonderland")
+            let plainRefresh = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", try #require(plain.refreshToken)), ("client_id", "shop-web")])
+            #expect(plainRefresh.status == 200)
+        }
+    }
+
+    @Test func badProofsAreInvalidDPoPProof() async throws {
+        try await TestServer.run { server in
+            let signer = await DPoPProofSigner.generateES256()
+            let good = try signer.proof(method: "POST", uri: tokenEndpoint(server))
+            let cases: [(String, [(String, String)])] = [
+                ("garbage", [("DPoP", "not.a.proof")]),
+                ("another endpoint", [("DPoP", try signer.proof(method: "POST", uri: "http://warden.test/oauth2/revoke"))]),
+                ("the listening address", [("DPoP", try signer.proof(method: "POST", uri: server.baseURL + "/oauth2/token"))]),
+                ("another method", [("DPoP", try signer.proof(method: "GET", uri: tokenEndpoint(server)))]),
+                ("too old", [("DPoP", try signer.proof(method: "POST", uri: tokenEndpoint(server), issuedAt: Date().addingTimeInterval(-300)))]),
+                ("two proofs", [("DPoP", good), ("DPoP", try signer.proof(method: "POST", uri: tokenEndpoint(server)))]),
+            ]
+            for (name, headers) in cases {
+                let reply = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report, headers: headers)
+                #expect(reply.status == 400, "\(name)")
+                #expect(reply.error == "invalid_dpop_proof", "\(name)")
+            }
+            // Used once, then replayed.
+            #expect(try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report, headers: [("DPoP", good)]).status == 200)
+            let replayed = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report, headers: [("DPoP", good)])
+            #expect(replayed.error == "invalid_dpop_proof")
+            // The client is authenticated first: a wrong secret is invalid_client, proof or not.
+            let wrongSecret = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("report-service", "wrong"), headers: [("DPoP", "x")])
+            #expect(wrongSecret.error == "invalid_client")
+        }
+    }
+
+    @Test func theMetadataNamesTheAcceptedAlgorithms() async throws {
+        try await TestServer.run { server in
+            let metadata = try await server.get("/.well-known/oauth-authorization-server")
+            #expect(metadata.json["dpop_signing_alg_values_supported"] as? [String] == ["ES256", "EdDSA", "ES384", "RS256"])
+            #expect(metadata.json["token_endpoint"] as? String == tokenEndpoint(server))
+        }
+    }
+}
