@@ -25,20 +25,31 @@ public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
 
     public var realm: String { configuration.realm }
 
+    /// The `DPoP` header field (RFC 9449 §4.1).
+    static var dpopField: String { "DPoP" }
+
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let incoming: IncomingAccessToken
         do {
             let headers = request.headers[.authorization]
             let queryTokens = BearerCredentials.queryTokens(inQuery: request.url.query)
             // Header and query mistakes are refused before any body is read.
-            var found = try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens)
+            var found = try credentials.presented(authorizationHeaders: headers, queryTokens: queryTokens)
             if credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers.first(name: .contentType)) {
                 let body = try await request.collectBody(upTo: configuration.maximumFormBodySize)
                 let formTokens = BearerCredentials.formTokens(inBody: body.map { String(buffer: $0) } ?? "")
-                found = try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens, formTokens: formTokens)
+                found = try credentials.presented(authorizationHeaders: headers, queryTokens: queryTokens, formTokens: formTokens)
             }
-            guard let token = found else { return try await next.respond(to: request) }
-            incoming = IncomingAccessToken(rawValue: token, verified: try await BearerGate.verify(token, with: verifier, realm: realm))
+            guard let presented = found else { return try await next.respond(to: request) }
+            let verified = try await BearerGate.verify(
+                presented,
+                proofs: request.headers[Self.dpopField],
+                method: request.method.rawValue,
+                path: request.url.string,
+                with: verifier,
+                configuration: configuration
+            )
+            incoming = IncomingAccessToken(rawValue: presented.value, verified: verified)
         } catch let refusal as BearerRefusal {
             return refusal.vaporResponse()
         }

@@ -18,21 +18,25 @@ public struct ProtectedRoutes {
     /// What every route here requires.
     public let requirement: ScopeRequirement
     public let realm: String
+    /// How DPoP-bound tokens are accepted, if they are (the middleware's): refusals then carry
+    /// the `DPoP` challenge too.
+    let dpop: DPoPAcceptance?
 
-    init(routes: any RoutesBuilder, requirement: ScopeRequirement, realm: String) {
+    init(routes: any RoutesBuilder, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?) {
         self.routes = routes
         self.requirement = requirement
         self.realm = realm
+        self.dpop = dpop
     }
 
     /// Nested routes under `path` whose routes require these scopes and `requirement`.
     public func grouped(_ path: PathComponent..., requiring requirement: ScopeRequirement = .none) -> ProtectedRoutes {
-        ProtectedRoutes(routes: routes.grouped(path), requirement: self.requirement.adding(requirement), realm: realm)
+        ProtectedRoutes(routes: routes.grouped(path), requirement: self.requirement.adding(requirement), realm: realm, dpop: dpop)
     }
 
     /// The same routes behind more middleware.
     public func grouped(_ middleware: any Middleware...) -> ProtectedRoutes {
-        ProtectedRoutes(routes: routes.grouped(middleware), requirement: requirement, realm: realm)
+        ProtectedRoutes(routes: routes.grouped(middleware), requirement: requirement, realm: realm, dpop: dpop)
     }
 
     /// Adds a route that requires these scopes and `requirement`; the handler gets the request
@@ -52,9 +56,10 @@ public struct ProtectedRoutes {
     ) -> Route {
         let whole = self.requirement.adding(requirement)
         let realm = self.realm
+        let dpop = self.dpop
         let route = routes.on(method, path, body: .stream) { request async throws -> Response in
             do {
-                let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm)
+                let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm, dpop: dpop)
                 if case .collect(let maximum) = body {
                     let limit = maximum ?? request.application.routes.defaultMaxBodySize
                     _ = try await request.collectBody(upTo: limit.value)

@@ -9,6 +9,9 @@ public struct BearerAuthenticatorConfiguration: Sendable {
     public var allowsFormBodyToken = false
     /// The largest form body read when looking for `access_token`.
     public var maximumFormBodySize = 64 * 1024
+    /// Accept DPoP-bound tokens (`Authorization: DPoP …` with a `DPoP` proof, RFC 9449 §7).
+    /// `nil` (the default): bearer tokens only, and a token bound to a key is refused.
+    public var dpop: DPoPAcceptance?
 
     public init(realm: String = "warden") {
         precondition(!realm.contains("\"") && !realm.contains("\\"), "realm must not contain '\"' or '\\'")

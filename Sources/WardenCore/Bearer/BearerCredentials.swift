@@ -19,10 +19,19 @@ public struct BearerCredentials: Sendable {
     /// The token, or `nil` when the request has no bearer credentials.
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
     public func token(authorizationHeaders: [String], queryTokens: [String], formTokens: [String] = []) throws(BearerRefusal) -> String? {
+        try presented(authorizationHeaders: authorizationHeaders, queryTokens: queryTokens, formTokens: formTokens)?.value
+    }
+
+    /// The token and how it was presented (`Bearer`, or `DPoP` when DPoP is accepted,
+    /// RFC 9449 §7.1), or `nil` when the request has no credentials this server takes.
+    /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
+    public func presented(authorizationHeaders: [String], queryTokens: [String], formTokens: [String] = []) throws(BearerRefusal) -> PresentedAccessToken? {
         var found: [String] = []
+        var isDPoP = false
         if authorizationHeaders.count > 1 { throw invalid("The request has more than one Authorization header.") }
-        if let header = authorizationHeaders.first, let token = try bearerToken(inAuthorization: header) {
-            found.append(token)
+        if let header = authorizationHeaders.first, let credential = try credential(inAuthorization: header) {
+            found.append(credential.value)
+            isDPoP = credential.isDPoP
         }
         if !queryTokens.isEmpty {
             guard configuration.allowsQueryToken else {
@@ -36,7 +45,7 @@ public struct BearerCredentials: Sendable {
         guard found.count <= 1 else { throw invalid("The request carries more than one access token.") }
         guard let token = found.first else { return nil }
         guard Self.isB64Token(token) else { throw invalid("The access token is malformed.") }
-        return token
+        return PresentedAccessToken(value: token, isDPoP: isDPoP)
     }
 
     /// `access_token` values of a URI query (RFC 6750 §2.3), for a framework that gives the raw query.
@@ -50,21 +59,25 @@ public struct BearerCredentials: Sendable {
         URLEncodedFormParameters.allValues(named: "access_token", in: body)
     }
 
-    /// `credentials = "Bearer" 1*SP b64token` (RFC 6750 §2.1); the scheme is case-insensitive
-    /// (RFC 9110 §11.1). Another scheme is not a bearer credential. Whitespace around the value
-    /// is not part of it (RFC 9110 §5.5); some frameworks trim it before we see it, some do not.
-    private func bearerToken(inAuthorization header: String) throws(BearerRefusal) -> String? {
+    /// `credentials = "Bearer" 1*SP b64token` (RFC 6750 §2.1), or `"DPoP" 1*SP b64token`
+    /// (RFC 9449 §7.1) when DPoP is accepted; the scheme is case-insensitive (RFC 9110 §11.1).
+    /// Another scheme is not a credential of ours. Whitespace around the value is not part of
+    /// it (RFC 9110 §5.5); some frameworks trim it before we see it, some do not.
+    private func credential(inAuthorization header: String) throws(BearerRefusal) -> PresentedAccessToken? {
         let isWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
         let utf8 = Array(Array(header.utf8).drop(while: isWhitespace).reversed().drop(while: isWhitespace).reversed())
         let header = String(decoding: utf8, as: UTF8.self)
+        let acceptsDPoP = configuration.dpop != nil
+        func isOurs(_ scheme: String) -> Bool { scheme == "bearer" || (acceptsDPoP && scheme == "dpop") }
         guard let space = utf8.firstIndex(of: 0x20) else {
-            if header.lowercased() == "bearer" { throw invalid("The Authorization header has no token.") }
+            if isOurs(header.lowercased()) { throw invalid("The Authorization header has no token.") }
             return nil
         }
-        guard String(decoding: utf8[..<space], as: UTF8.self).lowercased() == "bearer" else { return nil }
+        let scheme = String(decoding: utf8[..<space], as: UTF8.self).lowercased()
+        guard isOurs(scheme) else { return nil }
         let rest = utf8[space...].drop { $0 == 0x20 }
         guard !rest.isEmpty, Self.isB64Token(rest) else { throw invalid("The Authorization header is malformed.") }
-        return String(decoding: rest, as: UTF8.self)
+        return PresentedAccessToken(value: String(decoding: rest, as: UTF8.self), isDPoP: scheme == "dpop")
     }
 
     /// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`

@@ -18,13 +18,53 @@ public enum BearerGate {
         return verified
     }
 
-    /// Admits a request to a route needing `requirement`: its verified token, or a refusal.
-    public static func admit(_ token: VerifiedAccessToken?, requirement: ScopeRequirement, realm: String) throws(BearerRefusal) -> AuthorizedToken {
+    /// Verifies a token as the request presented it: a bearer token (refused if bound to a
+    /// key, RFC 9449 §7.2), or under `DPoP` with its proof, which must pass every check of
+    /// RFC 9449 §4.3 for this request (`method`, `path` appended to the external base URL, the
+    /// token's hash) and be signed by the key the token is bound to (§7.1).
+    public static func verify<Keys: VerificationKeySource>(
+        _ presented: PresentedAccessToken,
+        proofs: [String],
+        method: String,
+        path: String,
+        with verifier: AccessTokenVerifier<Keys>,
+        configuration: BearerAuthenticatorConfiguration
+    ) async throws(BearerRefusal) -> VerifiedAccessToken {
+        let realm = configuration.realm
+        let scheme: BearerRefusal.Scheme = presented.isDPoP ? .dpop : .bearer
+        guard presented.isDPoP, let dpop = configuration.dpop else {
+            do { return try await verify(presented.value, with: verifier, realm: realm) } catch {
+                throw error.offering(configuration.dpop, errorScheme: scheme)
+            }
+        }
+        let verified: VerifiedAccessToken
+        do { verified = try await verifier.verify(presented.value) } catch {
+            let refusal: BearerRefusal = error.reason == .keysUnavailable ? .temporarilyUnavailable(realm: realm) : .invalidToken(realm: realm)
+            throw refusal.offering(dpop, errorScheme: .dpop)
+        }
+        // Under DPoP, a token bound to a key; a bearer token is not sent this way.
+        guard let bound = verified.keyThumbprint else { throw BearerRefusal.invalidToken(realm: realm).offering(dpop, errorScheme: .dpop) }
+        guard proofs.count == 1 else { throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop) }
+        let proof: VerifiedDPoPProof
+        do {
+            proof = try await dpop.verifier.verify(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: presented.value)
+        } catch {
+            throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
+        }
+        guard proof.keyThumbprint == bound else { throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop) }
+        return verified
+    }
+
+    /// Admits a request to a route needing `requirement`: its verified token, or a refusal
+    /// (with the `DPoP` challenge too when `dpop` is accepted).
+    public static func admit(_ token: VerifiedAccessToken?, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance? = nil) throws(BearerRefusal) -> AuthorizedToken {
         guard let token else {
-            throw BearerRefusal.missingCredentials(realm: realm, scope: requirement.mentionedScopes)
+            throw BearerRefusal.missingCredentials(realm: realm, scope: requirement.mentionedScopes).offering(dpop, errorScheme: .bearer)
         }
         guard requirement.isSatisfied(by: token.scope) else {
+            // A bound token came under DPoP (a bound bearer token is refused before).
             throw BearerRefusal.insufficientScope(realm: realm, scope: requirement.mentionedScopes)
+                .offering(dpop, errorScheme: token.keyThumbprint == nil ? .bearer : .dpop)
         }
         return AuthorizedToken(token: token, requiredScopes: requirement)
     }

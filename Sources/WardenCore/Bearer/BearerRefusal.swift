@@ -12,6 +12,18 @@ public struct BearerRefusal: Error, Sendable, Equatable {
     public let realm: String
     /// The `scope` attribute: every scope the route needs.
     public let scope: ScopeSet?
+    /// The scheme whose challenge carries the error: the one the token was presented under.
+    public internal(set) var errorScheme: Scheme = .bearer
+    /// `algs` of a `DPoP` challenge (RFC 9449 §7.1) when the server accepts DPoP-bound tokens:
+    /// then both challenges are sent. `nil`: the `Bearer` challenge alone.
+    public internal(set) var dpopAlgorithms: String?
+
+    /// An authentication scheme of the challenges.
+    public enum Scheme: Sendable, Equatable {
+        case bearer
+        /// RFC 9449 §7.1.
+        case dpop
+    }
 
     public init(statusCode: Int, errorCode: String?, errorDescription: String, realm: String, scope: ScopeSet?) {
         self.statusCode = statusCode
@@ -48,6 +60,24 @@ public struct BearerRefusal: Error, Sendable, Equatable {
         BearerRefusal(statusCode: 400, errorCode: "invalid_request", errorDescription: description, realm: realm, scope: nil)
     }
 
+    /// 401 `invalid_dpop_proof` (RFC 9449 §7.1): the `DPoP` proof is missing, doubled, fails a
+    /// check, or is by another key than the token's.
+    public static func invalidDPoPProof(realm: String) -> BearerRefusal {
+        var refusal = BearerRefusal(statusCode: 401, errorCode: "invalid_dpop_proof", errorDescription: "The DPoP proof is invalid.", realm: realm, scope: nil)
+        refusal.errorScheme = .dpop
+        return refusal
+    }
+
+    /// This refusal as a server that accepts DPoP-bound tokens answers it: both challenges,
+    /// the error on `scheme`'s. Unchanged when `dpop` is `nil`.
+    public func offering(_ dpop: DPoPAcceptance?, errorScheme scheme: Scheme) -> BearerRefusal {
+        guard let dpop else { return self }
+        var refusal = self
+        refusal.dpopAlgorithms = dpop.algorithms
+        if errorCode != "invalid_dpop_proof" { refusal.errorScheme = scheme }
+        return refusal
+    }
+
     /// 503: the token's keys cannot be had right now (e.g. JWKS unreachable too long). Not the
     /// client's fault, so not a 401.
     public static func temporarilyUnavailable(realm: String) -> BearerRefusal {
@@ -59,12 +89,19 @@ public struct BearerRefusal: Error, Sendable, Equatable {
 
     /// The `WWW-Authenticate` value (RFC 6750 §3). Attribute values here never contain `"` or `\`
     /// (realm is checked at configuration, scopes by grammar, descriptions are fixed).
-    public var challenge: String {
+    public var challenge: String { challenge(for: .bearer) }
+
+    /// The challenge of `scheme`: the error only on the scheme the token came under; `algs` on
+    /// `DPoP`'s.
+    public func challenge(for scheme: Scheme) -> String {
         var parts = ["realm=\"\(realm)\""]
-        if let errorCode { parts.append("error=\"\(errorCode)\"") }
-        if errorCode != nil { parts.append("error_description=\"\(errorDescription)\"") }
+        if scheme == errorScheme, let errorCode {
+            parts.append("error=\"\(errorCode)\"")
+            parts.append("error_description=\"\(errorDescription)\"")
+        }
         if let scope, !scope.isEmpty { parts.append("scope=\"\(scope)\"") }
-        return "Bearer " + parts.joined(separator: ", ")
+        if scheme == .dpop, let dpopAlgorithms { parts.append("algs=\"\(dpopAlgorithms)\"") }
+        return (scheme == .bearer ? "Bearer " : "DPoP ") + parts.joined(separator: ", ")
     }
 
     /// The response's header fields, in order: the challenge (or `Retry-After` for 503, which
@@ -72,7 +109,8 @@ public struct BearerRefusal: Error, Sendable, Equatable {
     public var headerFields: [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = []
         if statusCode != 503 {
-            fields.append(("WWW-Authenticate", challenge))
+            fields.append(("WWW-Authenticate", challenge(for: .bearer)))
+            if dpopAlgorithms != nil { fields.append(("WWW-Authenticate", challenge(for: .dpop))) }
         } else {
             fields.append(("Retry-After", "5"))
         }

@@ -1,3 +1,5 @@
+import HTTPTypes
+
 public import Hummingbird
 public import HummingbirdAuth
 public import WardenCore
@@ -30,16 +32,26 @@ where Context.Identity == VerifiedAccessToken {
 
     public var realm: String { configuration.realm }
 
+    /// The `DPoP` header field (RFC 9449 §4.1).
+    static var dpopField: HTTPField.Name { HTTPField.Name("DPoP")! }
+
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         var context = context
-        guard let token = try await extractor.extract(from: &request) else {
+        guard let presented = try await extractor.extract(from: &request) else {
             return try await next(request, context)
         }
-        let verified = try await BearerGate.verify(token, with: verifier, realm: realm)
+        let verified = try await BearerGate.verify(
+            presented,
+            proofs: request.headers[values: Self.dpopField],
+            method: request.method.rawValue,
+            path: request.uri.string,
+            with: verifier,
+            configuration: configuration
+        )
         context.identity = verified
         // The handler (and any client it calls the next service with) sees the incoming token.
-        return try await IncomingAccessToken.$current.withValue(IncomingAccessToken(rawValue: token, verified: verified)) {
+        return try await IncomingAccessToken.$current.withValue(IncomingAccessToken(rawValue: presented.value, verified: verified)) {
             try await next(request, context)
         }
     }

@@ -12,18 +12,18 @@ struct BearerCredentialExtractor: Sendable {
         self.credentials = BearerCredentials(configuration: configuration)
     }
 
-    /// The token, or `nil` when the request has no bearer credentials.
+    /// The token as presented, or `nil` when the request has no credentials this server takes.
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
-    func extract(from request: inout Request) async throws -> String? {
+    func extract(from request: inout Request) async throws -> PresentedAccessToken? {
         let headers = request.headers[values: .authorization]
         // The raw query, decoded by WardenCore as on every adapter (names too: `access%5Ftoken`
         // is `access_token`).
         let queryTokens = BearerCredentials.queryTokens(inQuery: request.uri.query)
         // Header and query mistakes are refused before any body is read (as before the rules
         // moved to WardenCore).
-        let found = try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens)
+        let found = try credentials.presented(authorizationHeaders: headers, queryTokens: queryTokens)
         guard credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers[.contentType]) else { return found }
         let body = try await request.collectBody(upTo: credentials.configuration.maximumFormBodySize)
-        return try credentials.token(authorizationHeaders: headers, queryTokens: queryTokens, formTokens: BearerCredentials.formTokens(inBody: String(buffer: body)))
+        return try credentials.presented(authorizationHeaders: headers, queryTokens: queryTokens, formTokens: BearerCredentials.formTokens(inBody: String(buffer: body)))
     }
 }

@@ -14,7 +14,8 @@ extension BearerRefusal: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = HTTPFields()
         for field in headerFields {
-            if let name = HTTPField.Name(field.name) { headers[name] = field.value }
+            // Appended, not set: a server accepting DPoP sends two WWW-Authenticate fields.
+            if let name = HTTPField.Name(field.name) { headers.append(HTTPField(name: name, value: field.value)) }
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonBody)))
     }

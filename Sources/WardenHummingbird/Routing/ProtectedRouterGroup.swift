@@ -19,13 +19,17 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     /// What every route in this group requires.
     public let requirement: ScopeRequirement
     public let realm: String
+    /// How DPoP-bound tokens are accepted, if they are (the authenticator's): refusals then
+    /// carry the `DPoP` challenge too.
+    let dpop: DPoPAcceptance?
     let documentation: OpenAPIRouteRegistry?
 
-    init(routes: RouterGroup<Context>, path: RouterPath, requirement: ScopeRequirement, realm: String, documentation: OpenAPIRouteRegistry?) {
+    init(routes: RouterGroup<Context>, path: RouterPath, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?, documentation: OpenAPIRouteRegistry?) {
         self.routes = routes
         self.path = path
         self.requirement = requirement
         self.realm = realm
+        self.dpop = dpop
         self.documentation = documentation
     }
 
@@ -36,6 +40,7 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             path: self.path.appendingPath(path),
             requirement: self.requirement.adding(requirement),
             realm: realm,
+            dpop: dpop,
             documentation: documentation
         )
     }
@@ -58,16 +63,17 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     ) -> Self {
         let whole = self.requirement.adding(requirement)
         let realm = self.realm
+        let dpop = self.dpop
         documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
         routes.on(path, method: method) { request, context -> Output in
-            let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm)
+            let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop)
             return try await handler(request, context, authorized)
         }
         if method == .get {
             // RFC 9110 §9.3.2: HEAD wherever GET, with the same checks and header fields and no
             // body (Vapor answers HEAD through GET routes by itself; Hummingbird does not).
             routes.on(path, method: .head) { request, context -> Response in
-                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm)
+                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop)
                 let response = try await handler(request, context, authorized).response(from: request, context: context)
                 return Response(status: response.status, headers: response.headers)
             }

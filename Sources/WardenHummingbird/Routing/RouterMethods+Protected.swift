@@ -21,6 +21,7 @@ extension RouterMethods where Context: AuthRequestContext, Context.Identity == V
             path: path,
             requirement: requirement,
             realm: authenticator.realm,
+            dpop: authenticator.configuration.dpop,
             documentation: documentation
         )
     }

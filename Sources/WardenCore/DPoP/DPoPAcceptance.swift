@@ -1,0 +1,23 @@
+/// How a resource server accepts DPoP-bound tokens (RFC 9449 §7): the proof verifier (one per
+/// service: its replay cache remembers every proof it accepted) and the base URL the service's
+/// clients use, to which a request's path is appended to form the URI a proof's `htu` must
+/// name. Behind a proxy or load balancer that is the public URL, not the listening address.
+public struct DPoPAcceptance: Sendable {
+    public let verifier: DPoPProofVerifier
+    /// `scheme://host[:port]` (and a path prefix, if the service is mounted under one), without
+    /// a trailing slash.
+    public let externalBaseURL: String
+
+    public init(externalBaseURL: String, verifier: DPoPProofVerifier = DPoPProofVerifier()) {
+        self.verifier = verifier
+        self.externalBaseURL = externalBaseURL.hasSuffix("/") ? String(externalBaseURL.dropLast()) : externalBaseURL
+    }
+
+    /// The URI a proof for a request to `path` (its path and query, as received) must name.
+    public func targetURI(path: String) -> String {
+        externalBaseURL + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
+    /// `algs` of the `DPoP` challenge (RFC 9449 §7.1).
+    public var algorithms: String { verifier.algorithmNames.joined(separator: " ") }
+}
