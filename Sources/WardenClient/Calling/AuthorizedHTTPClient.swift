@@ -21,6 +21,9 @@ public final class AuthorizedHTTPClient: Sendable {
     public let identity: ClientIdentity
     public let targets: [String: ServiceTarget]
     let httpClient: HTTPClient
+    /// This service's DPoP key, if it uses one: tokens come bound to it and every call carries
+    /// a fresh proof by it (RFC 9449).
+    public let dpopKey: DPoPProofSigner?
     let tokenEndpoint: TokenEndpointClient
     let cache: TokenCache
     let logger: Logger
@@ -29,6 +32,7 @@ public final class AuthorizedHTTPClient: Sendable {
         identity: ClientIdentity,
         targets: [String: ServiceTarget],
         httpClient: HTTPClient = .shared,
+        dpopKey: DPoPProofSigner? = nil,
         tokenRequestTimeout: Duration = .seconds(5),
         timeSource: TimeSource = .system,
         logger: Logger = Logger(label: "warden.client")
@@ -36,7 +40,8 @@ public final class AuthorizedHTTPClient: Sendable {
         self.identity = identity
         self.targets = targets
         self.httpClient = httpClient
-        self.tokenEndpoint = TokenEndpointClient(identity: identity, httpClient: httpClient, timeout: tokenRequestTimeout, timeSource: timeSource, logger: logger)
+        self.dpopKey = dpopKey
+        self.tokenEndpoint = TokenEndpointClient(identity: identity, dpopKey: dpopKey, httpClient: httpClient, timeout: tokenRequestTimeout, timeSource: timeSource, logger: logger)
         self.cache = TokenCache(timeSource: timeSource)
         self.logger = logger
     }
@@ -58,11 +63,15 @@ public final class AuthorizedHTTPClient: Sendable {
         InstrumentationSystem.instrument.inject(ServiceContext.current ?? .topLevel, into: &request.headers, using: HTTPHeadersInjector())
 
         let (key, token) = try await self.token(for: target)
-        let response = try await send(request, token: token, timeout: timeout)
+        var response = try await send(request, token: token, timeout: timeout)
+        // RFC 9449 §9: the target wants its nonce in the proof: once more, with it.
+        if token.isDPoP, response.status == .unauthorized, Self.hasError("use_dpop_nonce", response), let nonce = response.headers.first(name: "DPoP-Nonce") {
+            response = try await send(request, token: token, nonce: nonce, timeout: timeout)
+        }
         // RFC 6750 §3.1: the target says the token is no good (expired early, revoked, rotated
         // keys): one new token, one retry.
-        guard response.status == .unauthorized, Self.isInvalidToken(response), let key else { return response }
-        cache.invalidate(key, ifValue: token)
+        guard response.status == .unauthorized, Self.hasError("invalid_token", response), let key else { return response }
+        cache.invalidate(key, ifValue: token.value)
         logger.debug("target refused the token; retrying once with a new one", metadata: ["target": "\(targetName)"])
         let (_, fresh) = try await self.token(for: target)
         return try await send(request, token: fresh, timeout: timeout)
@@ -87,14 +96,22 @@ public final class AuthorizedHTTPClient: Sendable {
         }
     }
 
-    private func send(_ request: HTTPClientRequest, token: String, timeout: Duration) async throws -> HTTPClientResponse {
+    /// Sends `request` with `token`: `Authorization: Bearer`, or for a bound token
+    /// `Authorization: DPoP` and a fresh proof for this method, URL and token (RFC 9449 §7.1).
+    private func send(_ request: HTTPClientRequest, token: IssuedToken, nonce: String? = nil, timeout: Duration) async throws -> HTTPClientResponse {
         var request = request
-        request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
+        if token.isDPoP, let dpopKey {
+            request.headers.replaceOrAdd(name: "Authorization", value: "DPoP \(token.value)")
+            let proof = try dpopKey.proof(method: request.method.rawValue, uri: request.url, accessToken: token.value, nonce: nonce)
+            request.headers.replaceOrAdd(name: "DPoP", value: proof)
+        } else {
+            request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token.value)")
+        }
         return try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.timeInterval * 1000)))
     }
 
     /// The token for a call to `target`, and its cache key (`nil` when forwarding: nothing to renew).
-    func token(for target: ServiceTarget) async throws -> (key: String?, token: String) {
+    func token(for target: ServiceTarget) async throws -> (key: String?, token: IssuedToken) {
         switch target.tokenSource.kind {
         case .ownIdentity:
             let key = "cc \(target.audience) \(target.scopes)"
@@ -127,11 +144,13 @@ public final class AuthorizedHTTPClient: Sendable {
             guard let incoming = IncomingAccessToken.current else {
                 throw AuthorizedHTTPClientError(.noIncomingToken, "forwarding needs the incoming request's token")
             }
-            return (nil, incoming.rawValue)
+            // As it came: a bound incoming token cannot be forwarded (this service lacks the
+            // caller's key); the target refuses it, as it should.
+            return (nil, IssuedToken(value: incoming.rawValue, expiresIn: 0, now: Date()))
         }
     }
 
-    static func isInvalidToken(_ response: HTTPClientResponse) -> Bool {
-        response.headers[canonicalForm: "WWW-Authenticate"].contains { $0.lowercased().contains("error=\"invalid_token\"") }
+    static func hasError(_ code: String, _ response: HTTPClientResponse) -> Bool {
+        response.headers[canonicalForm: "WWW-Authenticate"].contains { $0.lowercased().contains("error=\"\(code)\"") }
     }
 }

@@ -20,6 +20,8 @@ public struct AuthorizedHTTPClientError: Error, Sendable, CustomStringConvertibl
     /// The authorization server's error, for ``Code/tokenRefused``.
     public let oauthError: OAuthError?
     public let description: String
+    /// The server's `DPoP-Nonce` with a `use_dpop_nonce` refusal (RFC 9449 §8): retried once.
+    var nonce: String?
 
     init(_ code: Code, _ description: String, oauthError: OAuthError? = nil) {
         self.code = code

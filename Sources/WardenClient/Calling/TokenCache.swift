@@ -18,12 +18,12 @@ final class TokenCache: Sendable {
         self.timeSource = timeSource
     }
 
-    func token(for key: String, fetch: @escaping @Sendable () async throws -> IssuedToken) async throws -> String {
+    func token(for key: String, fetch: @escaping @Sendable () async throws -> IssuedToken) async throws -> IssuedToken {
         let now = timeSource.now()
-        let found: Result<String, Never>?
+        let found: Result<IssuedToken, Never>?
         let task: Task<IssuedToken, any Error>?
         (found, task) = state.withLock { state in
-            if let cached = state.tokens[key], cached.renewAt > now { return (.success(cached.value), nil) }
+            if let cached = state.tokens[key], cached.renewAt > now { return (.success(cached), nil) }
             if let running = state.inFlight[key] { return (nil, running) }
             let task = Task { try await fetch() }
             state.inFlight[key] = task
@@ -38,7 +38,7 @@ final class TokenCache: Sendable {
                 if state.tokens.count >= capacity { state.tokens.removeAll(keepingCapacity: true) }
                 state.tokens[key] = token
             }
-            return token.value
+            return token
         } catch {
             state.withLock { $0.inFlight[key] = nil }
             throw error

@@ -9,12 +9,23 @@ import WardenCore
 /// RFC 6749 §2.3.1) and reads the answer strictly (RFC 6749 §5.1/§5.2).
 struct TokenEndpointClient: Sendable {
     let identity: ClientIdentity
+    /// With a key, every request carries a DPoP proof (RFC 9449 §5) and tokens come bound to it.
+    let dpopKey: DPoPProofSigner?
     let httpClient: HTTPClient
     let timeout: Duration
     let timeSource: TimeSource
     let logger: Logger
 
     func requestToken(_ parameters: [(String, String)]) async throws -> IssuedToken {
+        do {
+            return try await requestToken(parameters, nonce: nil)
+        } catch let error as AuthorizedHTTPClientError where error.nonce != nil {
+            // RFC 9449 §8: the server wants its nonce in the proof; once, with it.
+            return try await requestToken(parameters, nonce: error.nonce)
+        }
+    }
+
+    private func requestToken(_ parameters: [(String, String)], nonce: String?) async throws -> IssuedToken {
         var request = HTTPClientRequest(url: identity.tokenEndpoint)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
@@ -22,15 +33,19 @@ struct TokenEndpointClient: Sendable {
         let credentials = "\(FormEncoding.encode(identity.clientID)):\(FormEncoding.encode(identity.clientSecret))"
         request.headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
         request.body = .bytes(ByteBuffer(string: FormEncoding.encode(parameters)))
+        if let dpopKey {
+            request.headers.add(name: "DPoP", value: try dpopKey.proof(method: "POST", uri: identity.tokenEndpoint, nonce: nonce))
+        }
 
         let body: ByteBuffer
         let status: HTTPResponseStatus
+        let headers: HTTPHeaders
         do {
             // The timeout covers the body too (TimeLimit: the client's own ends at the head).
             let (httpClient, timeout) = (httpClient, timeout)
-            (status, body) = try await TimeLimit.run(timeout) { [request] in
+            (status, headers, body) = try await TimeLimit.run(timeout) { [request] in
                 let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.timeInterval * 1000)))
-                return (response.status, try await response.body.collect(upTo: 64 * 1024))
+                return (response.status, response.headers, try await response.body.collect(upTo: 64 * 1024))
             }
         } catch {
             logger.debug("token endpoint unreachable", metadata: ["error": "\(error)"])
@@ -40,17 +55,22 @@ struct TokenEndpointClient: Sendable {
         guard status == .ok else {
             if let code = json?["error"]?.stringValue, status.code < 500 {
                 let oauthError = OAuthError(code: code, description: json?["error_description"]?.stringValue ?? "")
-                throw AuthorizedHTTPClientError(.tokenRefused, "the authorization server refused the token: \(code)", oauthError: oauthError)
+                var refusal = AuthorizedHTTPClientError(.tokenRefused, "the authorization server refused the token: \(code)", oauthError: oauthError)
+                if code == "use_dpop_nonce", nonce == nil, dpopKey != nil { refusal.nonce = headers.first(name: "DPoP-Nonce") }
+                throw refusal
             }
             throw AuthorizedHTTPClientError(.authorizationServerUnavailable, "the authorization server answered \(status.code)")
         }
+        // A DPoP token only when this client sent a proof (RFC 9449 §5); a server without DPoP
+        // answers with a bearer token, used as one.
+        let type = json?["token_type"]?.stringValue?.lowercased()
         guard let json, let token = json["access_token"]?.stringValue, !token.isEmpty,
-            json["token_type"]?.stringValue?.lowercased() == "bearer"
+            type == "bearer" || (type == "dpop" && dpopKey != nil)
         else {
             throw AuthorizedHTTPClientError(.authorizationServerUnavailable, "the authorization server's answer is not a token response")
         }
         let expiresIn = Self.expiresIn(json["expires_in"]?.numberValue)
-        return IssuedToken(value: token, expiresIn: expiresIn, now: timeSource.now())
+        return IssuedToken(value: token, isDPoP: type == "dpop", expiresIn: expiresIn, now: timeSource.now())
     }
 
     /// `expires_in` (RFC 6749 §5.1, seconds) as an Int that cannot trap: a missing, negative,

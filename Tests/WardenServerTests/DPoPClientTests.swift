@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Synchronization
+import Testing
+import WardenClient
+import WardenCore
+import WardenServer
+import WardenServerHummingbird
+
+/// `AuthorizedHTTPClient` with a DPoP key (RFC 9449): tokens come bound to its key, and every
+/// call carries `Authorization: DPoP` with a fresh proof for that very method, URL and token.
+@Suite struct DPoPClientTests {
+    /// A target that checks each call's proof as a resource server would, for the URL it was
+    /// called at, and records what it saw.
+    final class ProofCheckingTarget: Sendable {
+        let seen = Mutex<[String]>([])
+        let verifier = DPoPProofVerifier()
+
+        func run(_ body: @Sendable (String) async throws -> Void) async throws {
+            let router = Router()
+            let ready = AsyncStream<Int>.makeStream()
+            let port = Mutex<Int>(0)
+            router.get("echo") { request, _ -> Response in
+                let authorization = request.headers[.authorization] ?? ""
+                guard authorization.hasPrefix("DPoP "), let proof = request.headers[HTTPField.Name("DPoP")!] else {
+                    self.seen.withLock { $0.append("no DPoP") }
+                    return Response(status: .unauthorized)
+                }
+                let token = String(authorization.dropFirst(5))
+                let url = "http://127.0.0.1:\(port.withLock { $0 })\(request.uri.string)"
+                do {
+                    let verified = try await self.verifier.verify(proof, method: "GET", uri: url, accessToken: token)
+                    self.seen.withLock { $0.append(verified.keyThumbprint) }
+                    return Response(status: .ok)
+                } catch {
+                    self.seen.withLock { $0.append("refused: \(error)") }
+                    return Response(status: .unauthorized)
+                }
+            }
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                  onServerRunning: { ready.continuation.yield($0.localAddress!.port!) })
+            let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "target")))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var iterator = ready.stream.makeAsyncIterator()
+                let bound = await iterator.next()!
+                port.withLock { $0 = bound }
+                do { try await body("http://127.0.0.1:\(bound)") } catch {
+                    await group.triggerGracefulShutdown()
+                    throw error
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+        }
+    }
+
+    @Test func boundTokensAndAFreshProofOnEveryCall() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-dpop-\(UUID().uuidString).sqlite").path
+        // Learn a free port, then serve on it with its own URL as issuer: the token endpoint a
+        // proof names is the one the client calls.
+        let port = try await TestServer.run(path: path, masterKey: TestServer.sharedMasterKey) { server in
+            try await TestServer.seedShop(server.server)
+            return Int(server.baseURL.split(separator: ":").last!)!
+        }
+        try await TestServer.run(path: path, port: port, masterKey: TestServer.sharedMasterKey, seed: false, configure: { $0.issuer = "http://127.0.0.1:\(port)" }) { server in
+            let key = await DPoPProofSigner.generateES256()
+            let target = ProofCheckingTarget()
+            try await target.run { base in
+                let client = AuthorizedHTTPClient(
+                    identity: ClientIdentity(clientID: "report-service", clientSecret: TestServer.reportSecret, tokenEndpoint: server.baseURL + "/oauth2/token"),
+                    targets: ["target": ServiceTarget(baseURL: base, audience: "order-service", scopes: ["report.read"], tokenSource: .ownIdentity)],
+                    dpopKey: key
+                )
+                for _ in 0..<3 {
+                    let response = try await client.execute(HTTPClientRequest(url: "/echo?n=1"), to: "target")
+                    #expect(response.status == .ok)
+                }
+            }
+            // Three calls, one token, each with its own proof by the client's key (a replayed
+            // proof would have been refused).
+            #expect(target.seen.withLock { $0 } == [key.thumbprint, key.thumbprint, key.thumbprint])
+        }
+    }
+}
