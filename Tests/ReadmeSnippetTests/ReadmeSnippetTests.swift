@@ -1,4 +1,5 @@
 import Testing
+import WardenClient
 import WardenCore
 import WardenTesting
 
@@ -22,4 +23,11 @@ import WardenTesting
         await #expect(throws: TokenVerificationError.self) { try await issuer.verifier().verify(token) }
         #expect(token.split(separator: ".").count == 3 && hostile.split(separator: ".").count == 3)
     }
+}
+
+/// The README's DPoP block builds a configuration that accepts DPoP and a client with a key.
+@Test func theSenderConstrainedTokensSnippetConfiguresBothSides() async throws {
+    let (configuration, client) = await senderConstrainedTokensSnippet(secret: "s")
+    #expect(configuration.dpop?.targetURI(path: "/payments?x=1") == "https://payments.example.com/payments?x=1")
+    #expect(client.dpopKey != nil)
 }
