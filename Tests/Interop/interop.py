@@ -20,8 +20,8 @@ import urllib.parse
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
-from joserfc import jwt
-from joserfc.jwk import KeySet
+from joserfc import jws, jwt
+from joserfc.jwk import ECKey, KeySet
 
 WARDEN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/warden"
 results = {"passed": 0, "failed": 0}
@@ -117,6 +117,26 @@ def main():
         claims = verify(token["access_token"], metadata, "orders")
         check("client_credentials token verifies from the JWKS", claims["sub"] == "py-service" and claims["scope"] == "orders.read", claims)
         check("token_type is Bearer", token["token_type"].lower() == "bearer")
+
+        # DPoP (RFC 9449): a proof made and signed by joserfc binds the token to its key.
+        dpop_key = ECKey.generate_key("P-256")
+        def proof(htu, jti=None):
+            claims = {"jti": jti or generate_token(16), "htm": "POST", "htu": htu, "iat": int(time.time())}
+            header = {"alg": "ES256", "typ": "dpop+jwt", "jwk": dpop_key.as_dict(private=False)}
+            return jws.serialize_compact(header, json.dumps(claims).encode(), dpop_key)
+        check("metadata lists DPoP algorithms", "ES256" in metadata.get("dpop_signing_alg_values_supported", []), metadata.get("dpop_signing_alg_values_supported"))
+        fixed = proof(metadata["token_endpoint"])
+        bound = requests.post(metadata["token_endpoint"], data={"grant_type": "client_credentials"}, auth=("py-service", secret),
+                              headers={"DPoP": fixed}, timeout=10)
+        check("a joserfc DPoP proof gets a DPoP token", bound.status_code == 200 and bound.json()["token_type"] == "DPoP", bound.text)
+        bound_claims = verify(bound.json()["access_token"], metadata, "orders")
+        check("the token's cnf.jkt is joserfc's RFC 7638 thumbprint", bound_claims.get("cnf", {}).get("jkt") == dpop_key.thumbprint(), bound_claims)
+        replayed = requests.post(metadata["token_endpoint"], data={"grant_type": "client_credentials"}, auth=("py-service", secret),
+                                 headers={"DPoP": fixed}, timeout=10)
+        check("a replayed proof is 400 invalid_dpop_proof", replayed.status_code == 400 and replayed.json()["error"] == "invalid_dpop_proof", replayed.text)
+        elsewhere = requests.post(metadata["token_endpoint"], data={"grant_type": "client_credentials"}, auth=("py-service", secret),
+                                  headers={"DPoP": proof(base + "/oauth2/revoke")}, timeout=10)
+        check("a proof for another URI is 400 invalid_dpop_proof", elsewhere.status_code == 400 and elsewhere.json()["error"] == "invalid_dpop_proof", elsewhere.text)
 
         # client_secret_post
         post = OAuth2Session("py-service", secret, token_endpoint_auth_method="client_secret_post")
