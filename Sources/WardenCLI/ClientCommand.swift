@@ -24,6 +24,7 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(name: .customLong("redirect-uri"), help: ArgumentHelp("An exact redirect URI (repeat).", valueName: "uri")) var redirectURIs: [String] = []
         @Option(name: .customLong("audience"), help: ArgumentHelp("An audience it may ask for (repeat); the first is its default.", valueName: "aud")) var audiences: [String] = []
         @Option(help: ArgumentHelp("Access-token lifetime in seconds (default: the server's).", valueName: "seconds")) var tokenLifetime: Int?
+        @Flag(help: "Its token requests must carry a DPoP proof (RFC 9449): every token it gets is bound to its key.") var requireDpop = false
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 
@@ -80,7 +81,8 @@ struct ClientCommand: AsyncParsableCommand {
                 scopes: scopeSet,
                 redirectURIs: redirectURIs,
                 audiences: audiences,
-                accessTokenLifetime: tokenLifetime.map { .seconds($0) }
+                accessTokenLifetime: tokenLifetime.map { .seconds($0) },
+                requiresDPoP: requireDpop
             )
             try await store.withStore { db, settings in
                 if let secret = given ?? secretShown {
@@ -114,7 +116,7 @@ struct ClientCommand: AsyncParsableCommand {
         func run() async throws {
             let clients = try await store.withStore(existing: true) { try await $0.clients() }
             output.print(.array(clients.map(ClientCommand.json)), text: clients.map { client in
-                "\(client.id)\t\(client.isPublic ? "public" : "confidential")\tgrants: \(client.grants.sorted().map(\.rawValue).joined(separator: " "))\tscopes: \(client.scopes)\taudiences: \(client.audiences.joined(separator: " "))"
+                "\(client.id)\t\(client.isPublic ? "public" : "confidential")\tgrants: \(client.grants.sorted().map(\.rawValue).joined(separator: " "))\tscopes: \(client.scopes)\taudiences: \(client.audiences.joined(separator: " "))\(client.requiresDPoP ? "\tDPoP required" : "")"
             }.joined(separator: "\n"))
         }
     }
@@ -141,6 +143,8 @@ struct ClientCommand: AsyncParsableCommand {
             "audiences": .array(client.audiences.map(JSONValue.string)),
         ]
         if let lifetime = client.accessTokenLifetime { members["token_lifetime"] = .number(lifetime.timeInterval) }
+        // RFC 9449 §5.2's client metadata name.
+        if client.requiresDPoP { members["dpop_bound_access_tokens"] = .bool(true) }
         return .object(members)
     }
 }

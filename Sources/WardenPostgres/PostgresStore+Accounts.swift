@@ -24,9 +24,9 @@ extension PostgresStore {
         let secret = client.secretHash.map(Self.bytes)
         let lifetime = client.accessTokenLifetime?.timeInterval
         try await rows("""
-            INSERT INTO warden_clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at)
+            INSERT INTO warden_clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop)
             VALUES (\(client.id), \(secret), \(grants), \(client.scopes.description), \(StoredText.text(lines: client.redirectURIs)),
-                    \(StoredText.text(lines: client.audiences)), \(lifetime), \(Self.seconds(client.createdAt)))
+                    \(StoredText.text(lines: client.audiences)), \(lifetime), \(Self.seconds(client.createdAt)), \(client.requiresDPoP))
             """)
     }
 
@@ -45,6 +45,8 @@ extension PostgresStore {
     static func client(_ row: PostgresRandomAccessRow) throws(StoreError) -> ClientRecord {
         let lifetime: Double?
         do { lifetime = try row["token_lifetime"].decode(Double?.self) } catch { throw StoreError(.corrupt, "column token_lifetime") }
+        let requiresDPoP: Bool
+        do { requiresDPoP = try row["requires_dpop"].decode(Bool.self) } catch { throw StoreError(.corrupt, "column requires_dpop") }
         return ClientRecord(
             id: try row.string("id"),
             secretHash: try row.optionalBytes("secret_hash"),
@@ -53,6 +55,7 @@ extension PostgresStore {
             redirectURIs: try row.lines("redirect_uris"),
             audiences: try row.lines("audiences"),
             accessTokenLifetime: StoredText.lifetime(seconds: lifetime),
+            requiresDPoP: requiresDPoP,
             createdAt: try row.date("created_at")
         )
     }

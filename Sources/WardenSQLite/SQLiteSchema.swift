@@ -4,7 +4,7 @@
 /// SHA-256 hashes, private keys only sealed with the master key.
 enum SQLiteSchema {
     /// 2: `refresh_tokens.replaced_by`, `authentication_failures`.
-    /// 3: `refresh_tokens.key_thumbprint` (DPoP-bound refresh tokens).
+    /// 3: `refresh_tokens.key_thumbprint` (DPoP-bound refresh tokens), `clients.requires_dpop`.
     static let version = 3
 
     static let statements: [String] = [
@@ -138,5 +138,6 @@ enum SQLiteSchema {
     static let addedColumns: [(table: String, column: String, type: String)] = [
         ("refresh_tokens", "replaced_by", "BLOB"),
         ("refresh_tokens", "key_thumbprint", "TEXT"),
+        ("clients", "requires_dpop", "INTEGER NOT NULL DEFAULT 0"),
     ]
 }

@@ -26,8 +26,8 @@ extension SQLiteStore {
     public func createClient(_ client: ClientRecord) async throws(StoreError) {
         try await query(
             """
-            INSERT INTO clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(client.id),
@@ -38,6 +38,7 @@ extension SQLiteStore {
                 Self.lines(client.audiences),
                 client.accessTokenLifetime.map { .float($0.timeInterval) } ?? .null,
                 Self.date(client.createdAt),
+                .integer(client.requiresDPoP ? 1 : 0),
             ]
         )
     }
@@ -64,6 +65,7 @@ extension SQLiteStore {
             redirectURIs: try row.lines("redirect_uris"),
             audiences: try row.lines("audiences"),
             accessTokenLifetime: StoredText.lifetime(seconds: lifetime),
+            requiresDPoP: row.column("requires_dpop")?.integer == 1,
             createdAt: try row.date("created_at")
         )
     }

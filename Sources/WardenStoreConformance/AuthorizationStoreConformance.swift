@@ -33,7 +33,8 @@ public enum AuthorizationStoreConformance {
         Check(name: "theRevocationFeedIsOrderedIdempotentAndPaged", body: theRevocationFeedIsOrderedIdempotentAndPaged),
         Check(name: "keysRetireAndExpireAndCleanupKeepsWhatIsLive", body: keysRetireAndExpireAndCleanupKeepsWhatIsLive),
         Check(name: "authenticationFailuresCountLockAndClear", body: authenticationFailuresCountLockAndClear),
-        Check(name: "aRefreshTokenKeepsItsKeyBinding", body: aRefreshTokenKeepsItsKeyBinding)
+        Check(name: "aRefreshTokenKeepsItsKeyBinding", body: aRefreshTokenKeepsItsKeyBinding),
+        Check(name: "aClientKeepsItsDPoPRequirement", body: aClientKeepsItsDPoPRequirement)
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -246,5 +247,15 @@ public enum AuthorizationStoreConformance {
             return
         }
         #expect(redeemed.keyThumbprint == bound.keyThumbprint)
+    }
+
+    /// A client that must use DPoP (RFC 9449 §5.2) is stored as such; others are not.
+    static func aClientKeepsItsDPoPRequirement(_ store: any AuthorizationStore) async throws {
+        let strict = ClientRecord(id: "strict", secretHash: nil, grants: [.password], scopes: [], requiresDPoP: true, createdAt: now)
+        let lax = ClientRecord(id: "lax", secretHash: [1], grants: [.clientCredentials], scopes: [], createdAt: now)
+        try await store.createClient(strict)
+        try await store.createClient(lax)
+        #expect(try await store.client(id: "strict") == strict)
+        #expect(try await store.client(id: "lax")?.requiresDPoP == false)
     }
 }

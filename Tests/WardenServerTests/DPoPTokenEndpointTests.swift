@@ -86,6 +86,21 @@ import WardenServerHummingbird
         }
     }
 
+    /// RFC 9449 §5.2 (`dpop_bound_access_tokens`): a client registered to use DPoP gets no
+    /// token without a proof.
+    @Test func aClientThatMustUseDPoPGetsNoTokenWithoutAProof() async throws {
+        try await TestServer.run { server in
+            try await server.store.createClient(ClientRecord(id: "strict-web", secretHash: nil, grants: [.password], scopes: ["order.read"], audiences: ["order-service"], requiresDPoP: true))
+            let form = [("grant_type", "password"), ("username", "alice"), ("password", "wonderland"), ("client_id", "strict-web")]
+            let without = try await server.post("/oauth2/token", form)
+            #expect(without.status == 400)
+            #expect(without.error == "invalid_dpop_proof")
+            let key = await DPoPProofSigner.generateES256()
+            let with = try await server.post("/oauth2/token", form, headers: [("DPoP", try key.proof(method: "POST", uri: tokenEndpoint(server)))])
+            #expect(with.json["token_type"] as? String == "DPoP")
+        }
+    }
+
     @Test func badProofsAreInvalidDPoPProof() async throws {
         try await TestServer.run { server in
             let signer = await DPoPProofSigner.generateES256()

@@ -67,6 +67,8 @@ public struct TokenService: Sendable {
             let parameters = try request.grant.get()
             // RFC 9449 §5: with a valid DPoP proof, the token is bound to the proof's key.
             let binding = try await proofKey(request)
+            // RFC 9449 §5.2: a client registered to use DPoP gets bound tokens only.
+            if client.requiresDPoP, binding == nil { throw OAuthError.invalidDPoPProof("This client must send a DPoP proof.") }
             switch parameters {
             case .clientCredentials(let grant): response = try await clientCredentials(grant, request, client: client, binding: binding)
             case .password(let grant): response = try await password(grant, request, client: client, binding: binding)

@@ -16,6 +16,9 @@ public struct ClientRecord: Sendable, Hashable {
     public var audiences: [String]
     /// Its access tokens' lifetime, when not the server's default.
     public var accessTokenLifetime: Duration?
+    /// Its token requests must carry a DPoP proof (RFC 9449 §5.2, `dpop_bound_access_tokens`):
+    /// every token it gets is bound to its key.
+    public var requiresDPoP: Bool
     public var createdAt: Date
 
     public init(
@@ -26,6 +29,7 @@ public struct ClientRecord: Sendable, Hashable {
         redirectURIs: [String] = [],
         audiences: [String] = [],
         accessTokenLifetime: Duration? = nil,
+        requiresDPoP: Bool = false,
         createdAt: Date = Date()
     ) {
         self.id = id
@@ -35,6 +39,7 @@ public struct ClientRecord: Sendable, Hashable {
         self.redirectURIs = redirectURIs
         self.audiences = audiences
         self.accessTokenLifetime = accessTokenLifetime
+        self.requiresDPoP = requiresDPoP
         self.createdAt = createdAt
     }
 
