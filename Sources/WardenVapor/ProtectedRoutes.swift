@@ -21,6 +21,8 @@ public struct ProtectedRoutes {
     /// How DPoP-bound tokens are accepted, if they are (the middleware's): refusals then carry
     /// the `DPoP` challenge too.
     let dpop: DPoPAcceptance?
+    /// Whether its routes take DPoP-bound tokens only.
+    public private(set) var requiresProofOfPossession = false
 
     init(routes: any RoutesBuilder, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?) {
         self.routes = routes
@@ -29,14 +31,27 @@ public struct ProtectedRoutes {
         self.dpop = dpop
     }
 
+    /// The same routes, taking DPoP-bound tokens only (RFC 9449): a bearer token is refused with
+    /// the `DPoP` challenge alone. Needs a middleware that accepts DPoP.
+    public func requiringProofOfPossession() -> ProtectedRoutes {
+        precondition(dpop != nil, "requiringProofOfPossession needs a BearerMiddleware configured with dpop")
+        var routes = self
+        routes.requiresProofOfPossession = true
+        return routes
+    }
+
     /// Nested routes under `path` whose routes require these scopes and `requirement`.
     public func grouped(_ path: PathComponent..., requiring requirement: ScopeRequirement = .none) -> ProtectedRoutes {
-        ProtectedRoutes(routes: routes.grouped(path), requirement: self.requirement.adding(requirement), realm: realm, dpop: dpop)
+        var nested = ProtectedRoutes(routes: routes.grouped(path), requirement: self.requirement.adding(requirement), realm: realm, dpop: dpop)
+        nested.requiresProofOfPossession = requiresProofOfPossession
+        return nested
     }
 
     /// The same routes behind more middleware.
     public func grouped(_ middleware: any Middleware...) -> ProtectedRoutes {
-        ProtectedRoutes(routes: routes.grouped(middleware), requirement: requirement, realm: realm, dpop: dpop)
+        var nested = ProtectedRoutes(routes: routes.grouped(middleware), requirement: requirement, realm: realm, dpop: dpop)
+        nested.requiresProofOfPossession = requiresProofOfPossession
+        return nested
     }
 
     /// Adds a route that requires these scopes and `requirement`; the handler gets the request
@@ -57,9 +72,10 @@ public struct ProtectedRoutes {
         let whole = self.requirement.adding(requirement)
         let realm = self.realm
         let dpop = self.dpop
+        let proofOfPossession = requiresProofOfPossession
         let route = routes.on(method, path, body: .stream) { request async throws -> Response in
             do {
-                let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm, dpop: dpop)
+                let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
                 if case .collect(let maximum) = body {
                     let limit = maximum ?? request.application.routes.defaultMaxBodySize
                     _ = try await request.collectBody(upTo: limit.value)

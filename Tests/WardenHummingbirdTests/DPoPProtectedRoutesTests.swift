@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import WardenCore
+import WardenHummingbird
 import WardenTesting
 
 /// Resource servers accepting DPoP-bound tokens (RFC 9449 §7): a bound token is worth nothing
@@ -107,6 +108,34 @@ import WardenTesting
             }
             try await client.execute(uri: "/api/users/me", method: .get, headers: bearer(token)) { response in
                 #expect(challenges(response) == [#"Bearer realm="test", error="invalid_token", error_description="The access token is invalid.""#])
+            }
+        }
+    }
+
+    /// A group requiring proof of possession takes DPoP-bound tokens only; its refusals offer
+    /// the `DPoP` challenge alone.
+    @Test func aGroupRequiringProofOfPossessionRefusesBearerTokens() async throws {
+        let issuer = await TestTokenIssuer()
+        let key = await DPoPProofSigner.generateES256()
+        let bound = try issuer.token(scope: ["me"]) { $0.keyThumbprint = key.thumbprint }
+        let unbound = try issuer.token(scope: ["me"])
+        let router = Router(context: TestContext.self)
+        let authenticator = BearerAuthenticator(verifier: issuer.verifier(), configuration: Self.configuration(), context: TestContext.self)
+        router.protected("pay", by: authenticator, requiring: .allOf("me")).requiringProofOfPossession()
+            .group("now").get { _, _, auth in auth.subject }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.router) { client in
+            let algs = #"algs="ES256 EdDSA ES384 RS256""#
+            try await client.execute(uri: "/pay/now", method: .get, headers: bearer(unbound)) { response in
+                #expect(response.status == .unauthorized)
+                #expect(challenges(response) == [#"DPoP realm="test", error="invalid_token", error_description="This resource requires a DPoP-bound access token.", scope="me", \#(algs)"#])
+            }
+            try await client.execute(uri: "/pay/now", method: .get) { response in
+                #expect(challenges(response) == [#"DPoP realm="test", scope="me", \#(algs)"#])
+            }
+            let proof = try key.proof(method: "GET", uri: Self.base + "/pay/now", accessToken: bound)
+            try await client.execute(uri: "/pay/now", method: .get, headers: Self.dpop(bound, proof)) { response in
+                #expect(response.status == .ok)
             }
         }
     }

@@ -57,7 +57,17 @@ public enum BearerGate {
 
     /// Admits a request to a route needing `requirement`: its verified token, or a refusal
     /// (with the `DPoP` challenge too when `dpop` is accepted).
-    public static func admit(_ token: VerifiedAccessToken?, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance? = nil) throws(BearerRefusal) -> AuthorizedToken {
+    /// With `proofOfPossession` (and DPoP accepted), only a DPoP-bound token is admitted.
+    public static func admit(
+        _ token: VerifiedAccessToken?,
+        requirement: ScopeRequirement,
+        realm: String,
+        dpop: DPoPAcceptance? = nil,
+        proofOfPossession: Bool = false
+    ) throws(BearerRefusal) -> AuthorizedToken {
+        if proofOfPossession, let dpop, token?.keyThumbprint == nil {
+            throw BearerRefusal.proofOfPossessionRequired(realm: realm, scope: requirement.mentionedScopes, dpop: dpop, presentedBearer: token != nil)
+        }
         guard let token else {
             throw BearerRefusal.missingCredentials(realm: realm, scope: requirement.mentionedScopes).offering(dpop, errorScheme: .bearer)
         }

@@ -17,6 +17,8 @@ public struct BearerRefusal: Error, Sendable, Equatable {
     /// `algs` of a `DPoP` challenge (RFC 9449 §7.1) when the server accepts DPoP-bound tokens:
     /// then both challenges are sent. `nil`: the `Bearer` challenge alone.
     public internal(set) var dpopAlgorithms: String?
+    /// The resource takes DPoP-bound tokens only: the `Bearer` challenge is not offered.
+    public internal(set) var onlyDPoP = false
 
     /// An authentication scheme of the challenges.
     public enum Scheme: Sendable, Equatable {
@@ -78,6 +80,18 @@ public struct BearerRefusal: Error, Sendable, Equatable {
         return refusal
     }
 
+    /// 401 for a resource that takes DPoP-bound tokens only (RFC 9449 §7.1): no token, or a
+    /// bearer token. Only the `DPoP` challenge is offered.
+    public static func proofOfPossessionRequired(realm: String, scope: ScopeSet, dpop: DPoPAcceptance, presentedBearer: Bool) -> BearerRefusal {
+        var refusal = presentedBearer
+            ? BearerRefusal(statusCode: 401, errorCode: "invalid_token", errorDescription: "This resource requires a DPoP-bound access token.", realm: realm, scope: scope.isEmpty ? nil : scope)
+            : BearerRefusal(statusCode: 401, errorCode: nil, errorDescription: "This resource requires a DPoP-bound access token.", realm: realm, scope: scope.isEmpty ? nil : scope)
+        refusal.errorScheme = .dpop
+        refusal.dpopAlgorithms = dpop.algorithms
+        refusal.onlyDPoP = true
+        return refusal
+    }
+
     /// 503: the token's keys cannot be had right now (e.g. JWKS unreachable too long). Not the
     /// client's fault, so not a 401.
     public static func temporarilyUnavailable(realm: String) -> BearerRefusal {
@@ -109,7 +123,7 @@ public struct BearerRefusal: Error, Sendable, Equatable {
     public var headerFields: [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = []
         if statusCode != 503 {
-            fields.append(("WWW-Authenticate", challenge(for: .bearer)))
+            if !onlyDPoP { fields.append(("WWW-Authenticate", challenge(for: .bearer))) }
             if dpopAlgorithms != nil { fields.append(("WWW-Authenticate", challenge(for: .dpop))) }
         } else {
             fields.append(("Retry-After", "5"))

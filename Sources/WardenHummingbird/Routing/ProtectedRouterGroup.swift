@@ -22,6 +22,8 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     /// How DPoP-bound tokens are accepted, if they are (the authenticator's): refusals then
     /// carry the `DPoP` challenge too.
     let dpop: DPoPAcceptance?
+    /// Whether its routes take DPoP-bound tokens only.
+    public private(set) var requiresProofOfPossession = false
     let documentation: OpenAPIRouteRegistry?
 
     init(routes: RouterGroup<Context>, path: RouterPath, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?, documentation: OpenAPIRouteRegistry?) {
@@ -35,7 +37,7 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
 
     /// A nested group whose routes require this group's scopes and `requirement`.
     public func group(_ path: RouterPath = "", requiring requirement: ScopeRequirement = .none) -> ProtectedRouterGroup {
-        ProtectedRouterGroup(
+        var group = ProtectedRouterGroup(
             routes: routes.group(path),
             path: self.path.appendingPath(path),
             requirement: self.requirement.adding(requirement),
@@ -43,6 +45,19 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             dpop: dpop,
             documentation: documentation
         )
+        // Nested groups keep the requirement (it adds up, as scopes do).
+        group.requiresProofOfPossession = requiresProofOfPossession
+        return group
+    }
+
+    /// The same group, whose routes take DPoP-bound tokens only (RFC 9449): a bearer token is
+    /// refused with the `DPoP` challenge alone. Needs an authenticator that accepts DPoP
+    /// (`BearerAuthenticatorConfiguration.dpop`).
+    public func requiringProofOfPossession() -> ProtectedRouterGroup {
+        precondition(dpop != nil, "requiringProofOfPossession needs an authenticator configured with dpop")
+        var group = self
+        group.requiresProofOfPossession = true
+        return group
     }
 
     /// Adds middleware to the routes added after this call.
@@ -64,16 +79,17 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         let whole = self.requirement.adding(requirement)
         let realm = self.realm
         let dpop = self.dpop
+        let proofOfPossession = requiresProofOfPossession
         documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
         routes.on(path, method: method) { request, context -> Output in
-            let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop)
+            let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
             return try await handler(request, context, authorized)
         }
         if method == .get {
             // RFC 9110 §9.3.2: HEAD wherever GET, with the same checks and header fields and no
             // body (Vapor answers HEAD through GET routes by itself; Hummingbird does not).
             routes.on(path, method: .head) { request, context -> Response in
-                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop)
+                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
                 let response = try await handler(request, context, authorized).response(from: request, context: context)
                 return Response(status: response.status, headers: response.headers)
             }
