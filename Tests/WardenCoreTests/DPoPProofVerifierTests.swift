@@ -146,21 +146,39 @@ import Testing
         }
     }
 
-    @Test func theReplayCacheIsBoundedAndForgetsExpiredProofs() {
+    /// Bounded, and never failing open: an entry inside its window is never dropped to make
+    /// room (a review showed a flood of proofs would otherwise make a captured one replayable);
+    /// when full of live entries, new proofs are turned away until some expire.
+    @Test func theReplayCacheIsBoundedAndNeverForgetsALiveProof() {
         let cache = DPoPReplayCache(capacity: 3)
         let t0 = Self.now
-        #expect(cache.insert("a", expires: t0.addingTimeInterval(60), now: t0))
-        #expect(!cache.insert("a", expires: t0.addingTimeInterval(60), now: t0.addingTimeInterval(1)))
-        #expect(cache.insert("b", expires: t0.addingTimeInterval(60), now: t0))
-        #expect(cache.insert("c", expires: t0.addingTimeInterval(60), now: t0))
-        #expect(cache.insert("d", expires: t0.addingTimeInterval(60), now: t0))  // full: "a" goes
+        #expect(cache.insert("a", expires: t0.addingTimeInterval(60), now: t0) == .inserted)
+        #expect(cache.insert("a", expires: t0.addingTimeInterval(60), now: t0.addingTimeInterval(1)) == .seen)
+        #expect(cache.insert("b", expires: t0.addingTimeInterval(60), now: t0) == .inserted)
+        #expect(cache.insert("c", expires: t0.addingTimeInterval(60), now: t0) == .inserted)
+        // Full of live entries: turned away, and "a" is still remembered.
+        for index in 0..<10_000 { #expect(cache.insert("flood\(index)", expires: t0.addingTimeInterval(60), now: t0) == .full) }
+        #expect(cache.insert("a", expires: t0.addingTimeInterval(60), now: t0.addingTimeInterval(2)) == .seen)
         #expect(cache.count == 3)
-        #expect(cache.insert("a", expires: t0.addingTimeInterval(60), now: t0))
-        // Expired entries go first, and an expired key may be used again.
-        #expect(cache.insert("e", expires: t0.addingTimeInterval(200), now: t0.addingTimeInterval(100)))
-        #expect(cache.count == 1)
-        for index in 0..<10_000 { _ = cache.insert("k\(index)", expires: t0.addingTimeInterval(300), now: t0.addingTimeInterval(101)) }
-        #expect(cache.count == 3)
+        // Once they expire, room again; an expired key may be used again.
+        #expect(cache.insert("d", expires: t0.addingTimeInterval(200), now: t0.addingTimeInterval(100)) == .inserted)
+        #expect(cache.insert("a", expires: t0.addingTimeInterval(200), now: t0.addingTimeInterval(100)) == .inserted)
+        #expect(cache.count == 2)
+    }
+
+    @Test func aFullReplayCacheRefusesProofsAsBusy() async throws {
+        let verifier = verifier { $0.replayCacheCapacity = 2 }
+        let signer = await DPoPProofSigner.generateES256()
+        for _ in 0..<2 { _ = try await verifier.verify(try rawProof(signer, header: header(signer), claims: claims()), method: "POST", uri: Self.uri) }
+        let third = try rawProof(signer, header: header(signer), claims: claims())
+        #expect(await refusal { () async throws(DPoPProofError) in _ = try await verifier.verify(third, method: "POST", uri: Self.uri) } == .replayCacheFull)
+    }
+
+    /// One RSA key has one thumbprint: a modulus with a leading zero octet is refused
+    /// (RFC 7518 §6.3.1.1, RFC 7638 §3.3).
+    @Test func anRSAModulusWithALeadingZeroIsRefused() async throws {
+        let jwk: [String: JSONValue] = ["kty": "RSA", "e": "AQAB", "n": .string(Base64URL.encode([0] + [UInt8](repeating: 0xC5, count: 256)))]
+        await #expect(throws: KeyConfigurationError.self) { _ = try await JSONWebKeySet.verificationKey(jwk: jwk, id: "k", algorithm: "RS256") }
     }
 
     /// RFC 9449 §4.1's example proof, checked at its own time.

@@ -53,6 +53,12 @@ import WardenServerHummingbird
             ], basic: ("order-service", TestServer.orderSecret), headers: [("DPoP", try service.proof(method: "POST", uri: tokenEndpoint(server)))])
             #expect(exchanged.status == 200)
             #expect(try await server.verifier(audience: "payment-service").verify(try #require(exchanged.accessToken)).keyThumbprint == service.thumbprint)
+            // A bound subject token is exchanged only for a bound token (review finding).
+            let unboundExchange = try await server.post("/oauth2/token", [
+                ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("subject_token", try #require(password.accessToken)),
+                ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"), ("audience", "payment-service"),
+            ], basic: ("order-service", TestServer.orderSecret))
+            #expect(unboundExchange.error == "invalid_dpop_proof")
         }
     }
 
@@ -79,10 +85,36 @@ import WardenServerHummingbird
             let successor = try #require(rightful.refreshToken)
             let stolenSuccessor = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", successor), ("client_id", "shop-web")])
             #expect(stolenSuccessor.error == "invalid_grant")
-            // A refresh token issued without a proof stays a bearer refresh token.
+            // A refresh token issued without a proof stays a bearer refresh token…
             let plain = try await server.passwordToken("alice", "wonderland")
             let plainRefresh = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", try #require(plain.refreshToken)), ("client_id", "shop-web")])
             #expect(plainRefresh.status == 200)
+            // …until the public client refreshes with a proof: from then on the family is bound
+            // (RFC 9449 §5; a review found the successor stayed unbound).
+            let nowBound = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", try #require(plainRefresh.refreshToken)), ("client_id", "shop-web")], headers: [("DPoP", try web.proof(method: "POST", uri: tokenEndpoint(server)))])
+            #expect(nowBound.json["token_type"] as? String == "DPoP")
+            let stolen = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", try #require(nowBound.refreshToken)), ("client_id", "shop-web")])
+            #expect(stolen.error == "invalid_grant")
+        }
+    }
+
+    /// A client exchanging its own bound token proves the token's key (review finding: the
+    /// binding could be dropped by an exchange without a proof).
+    @Test func exchangingYourOwnBoundTokenNeedsItsKey() async throws {
+        try await TestServer.run { server in
+            let key = await DPoPProofSigner.generateES256()
+            let other = await DPoPProofSigner.generateES256()
+            let order = ("order-service", TestServer.orderSecret)
+            let own = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: order, headers: [("DPoP", try key.proof(method: "POST", uri: tokenEndpoint(server)))])
+            let token = try #require(own.accessToken)
+            func exchange(_ signer: DPoPProofSigner) async throws -> Reply {
+                try await server.post("/oauth2/token", [
+                    ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("subject_token", token),
+                    ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"),
+                ], basic: order, headers: [("DPoP", try signer.proof(method: "POST", uri: tokenEndpoint(server)))])
+            }
+            #expect(try await exchange(other).error == "invalid_dpop_proof")
+            #expect(try await exchange(key).json["token_type"] as? String == "DPoP")
         }
     }
 

@@ -49,6 +49,7 @@ public enum BearerGate {
         do {
             proof = try await dpop.verifier.verify(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: presented.value)
         } catch {
+            if error.reason == .replayCacheFull { throw BearerRefusal.temporarilyUnavailable(realm: realm) }
             throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
         }
         guard proof.keyThumbprint == bound else { throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop) }

@@ -34,6 +34,9 @@ public struct DPoPProofError: Error, Sendable, Hashable, CustomStringConvertible
         case keyMismatch
         /// The server requires a nonce and the proof has none, or an old one.
         case nonceRequired
+        /// The replay cache is full of proofs still inside their window: the server cannot
+        /// tell a replay now, so it takes no proof until some expire (answered as unavailable).
+        case replayCacheFull
     }
 
     public let reason: Reason

@@ -93,8 +93,10 @@ public final class DPoPProofVerifier: Sendable {
         }
         // §11.1: once only, while it could pass the time check.
         let remembered = issuedAt.addingTimeInterval(configuration.maximumAge.timeInterval + configuration.clockSkew.timeInterval)
-        guard replays.insert(thumbprint + " " + proofID, expires: max(remembered, now), now: now) else {
-            throw DPoPProofError(.replayed)
+        switch replays.insert(thumbprint + " " + proofID, expires: max(remembered, now), now: now) {
+        case .inserted: break
+        case .seen: throw DPoPProofError(.replayed)
+        case .full: throw DPoPProofError(.replayCacheFull, detail: "\(replays.capacity) proofs inside their window")
         }
         return VerifiedDPoPProof(keyThumbprint: thumbprint, algorithm: algorithm, proofID: proofID, issuedAt: issuedAt, nonce: nonce)
     }

@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 
 /// The `jti`s of DPoP proofs seen within their window (RFC 9449 §11.1), bounded: at most
-/// `capacity` entries, each kept until its proof could no longer pass the time check. When full,
-/// the oldest entry goes first, so a flood of proofs can shorten how long a `jti` is remembered
-/// but never grows memory. In memory: several instances of one service each keep their own, so
+/// `capacity` entries, each kept until its proof could no longer pass the time check. An entry
+/// still inside its window is never dropped (that would let a captured proof be replayed after
+/// a flood of others): when the cache is full of live entries, new proofs are turned away
+/// (``Outcome/full``) until some expire — the server says it is busy, never lets one through. In memory: several instances of one service each keep their own, so
 /// a proof replayed to another instance within the window passes there (a shared store, or
 /// server nonces, closes that; see the README).
 final class DPoPReplayCache: Sendable {
@@ -22,30 +23,39 @@ final class DPoPReplayCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Records `key` until `expires`; `false` when it is already recorded and not yet expired.
-    func insert(_ key: String, expires: Date, now: Date) -> Bool {
+    enum Outcome: Equatable {
+        case inserted
+        /// Recorded before and not yet expired: a replay.
+        case seen
+        /// Full of entries still inside their window.
+        case full
+    }
+
+    /// Records `key` until `expires`.
+    func insert(_ key: String, expires: Date, now: Date) -> Outcome {
         state.withLock { state in
-            if let known = state.expiries[key], known > now { return false }
-            // Drop expired entries from the front, then the oldest while full.
+            if let known = state.expiries[key], known > now { return .seen }
+            // Drop expired entries from the front (they expire in about the order they came).
             while state.head < state.order.count {
                 let first = state.order[state.head]
                 let current = state.expiries[first.key]
                 if current != first.expires {
                     state.head += 1  // replaced or removed since
-                } else if first.expires <= now || state.expiries.count >= capacity {
+                } else if first.expires <= now {
                     state.expiries[first.key] = nil
                     state.head += 1
                 } else {
                     break
                 }
             }
+            guard state.expiries.count < capacity else { return .full }
             if state.head > 1024, state.head * 2 > state.order.count {
                 state.order.removeFirst(state.head)
                 state.head = 0
             }
             state.expiries[key] = expires
             state.order.append((key, expires))
-            return true
+            return .inserted
         }
     }
 

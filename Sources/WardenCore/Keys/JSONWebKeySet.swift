@@ -87,6 +87,11 @@ public enum JSONWebKeySet {
             guard let alg, let algorithm = SignatureAlgorithm(jwsName: alg),
                 [.rs256, .rs384, .rs512].contains(algorithm)
             else { throw KeyConfigurationError("RSA key without a supported alg") }
+            // RFC 7518 §6.3.1.1-2: minimal unsigned big-endian octets, no leading zero, so one
+            // key has one thumbprint (RFC 7638 §3.3).
+            for name in ["n", "e"] where Base64URL.decodeCanonical(try member(name).utf8)?.first == 0 {
+                throw KeyConfigurationError("\(name) has a leading zero octet")
+            }
             guard let key = try? JWTKit.Insecure.RSA.PublicKey(modulus: try member("n"), exponent: try member("e")) else {
                 throw KeyConfigurationError("invalid RSA key")
             }

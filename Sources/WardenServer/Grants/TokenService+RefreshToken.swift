@@ -43,8 +43,10 @@ extension TokenService {
             scope: existing.scope, audience: existing.audience, issuedAt: now,
             // The family's absolute lifetime: a rotation never extends the sign-in.
             expiresAt: existing.expiresAt,
-            // The binding stays with the family.
-            keyThumbprint: existing.keyThumbprint
+            // The binding stays with the family; a public client's unbound family is bound from
+            // its first refresh with a proof (RFC 9449 §5: a refresh token issued to a public
+            // client that sent a valid proof is bound to that key).
+            keyThumbprint: existing.keyThumbprint ?? (client.secretHash == nil ? binding : nil)
         )
         try await store.storeRefreshToken(successor)
         let redemption = try await store.redeemRefreshToken(hash: hash, at: now, rotatedInto: successor.hash)

@@ -23,6 +23,15 @@ extension TokenService {
         // The verifier allows clock leeway past `exp`; a new token from an expired one would be
         // born expired, so here the subject token must still be live, strictly.
         guard subject.claims.expiresAt > now else { throw OAuthError.invalidGrant("The subject token has expired.") }
+        if let bound = subject.keyThumbprint {
+            // A token bound to a key (RFC 9449) stays sender-constrained through the exchange:
+            // its own client proves that key; another client (a service it was sent to, under
+            // DPoP) gets a token bound to its own key, never a bearer one.
+            if subject.clientID == client.id, binding != bound {
+                throw OAuthError.invalidDPoPProof("Exchanging your own bound token needs a proof by its key.")
+            }
+            guard binding != nil else { throw OAuthError.invalidDPoPProof("A bound subject token is exchanged only with a DPoP proof.") }
+        }
         guard subject.claims.audience.contains(client.id) || subject.clientID == client.id else {
             throw OAuthError.invalidGrant("The subject token was not issued for this client.")
         }

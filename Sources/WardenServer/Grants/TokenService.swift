@@ -95,6 +95,10 @@ public struct TokenService: Sendable {
         do {
             return try await dpop.verify(proof, method: "POST", uri: configuration.endpointBase + "/oauth2/token").keyThumbprint
         } catch {
+            if error.reason == .replayCacheFull {
+                logger.warning("DPoP replay cache full: proofs refused until some expire", metadata: ["detail": "\(error.detail)"])
+                throw OAuthError.temporarilyUnavailable("Too many DPoP proofs at once; try again shortly.", retryAfter: 5)
+            }
             logger.info("DPoP proof refused", metadata: ["reason": "\(error.reason.rawValue)"])
             throw OAuthError.invalidDPoPProof(error.clientDescription)
         }
