@@ -41,6 +41,8 @@ enum PostgresSchema {
             audience text NOT NULL, redirect_uri text NOT NULL, code_challenge text NOT NULL,
             family_id text NOT NULL, expires_at double precision NOT NULL, used_at double precision)
         """,
+        // RFC 9449 §10 dpop_jkt: the key an authorization code is bound to.
+        "ALTER TABLE warden_authorization_codes ADD COLUMN IF NOT EXISTS dpop_jkt text",
         """
         CREATE TABLE IF NOT EXISTS warden_issued_tokens (
             jti text PRIMARY KEY, family_id text, client_id text NOT NULL, subject text NOT NULL,

@@ -69,9 +69,9 @@ extension PostgresStore {
 
     public func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws(StoreError) {
         try await rows("""
-            INSERT INTO warden_authorization_codes (hash, client_id, subject, scope, audience, redirect_uri, code_challenge, family_id, expires_at)
+            INSERT INTO warden_authorization_codes (hash, client_id, subject, scope, audience, redirect_uri, code_challenge, family_id, expires_at, dpop_jkt)
             VALUES (\(Self.bytes(code.hash)), \(code.clientID), \(code.subject), \(code.scope.description), \(StoredText.text(lines: code.audience)),
-                    \(code.redirectURI), \(code.codeChallenge), \(code.familyID), \(Self.seconds(code.expiresAt)))
+                    \(code.redirectURI), \(code.codeChallenge), \(code.familyID), \(Self.seconds(code.expiresAt)), \(code.dpopKeyThumbprint))
             """)
     }
 
@@ -94,7 +94,8 @@ extension PostgresStore {
         AuthorizationCodeRecord(
             hash: try row.bytes("hash"), clientID: try row.string("client_id"), subject: try row.string("subject"),
             scope: try row.scopes("scope"), audience: try row.lines("audience"), redirectURI: try row.string("redirect_uri"),
-            codeChallenge: try row.string("code_challenge"), familyID: try row.string("family_id"), expiresAt: try row.date("expires_at")
+            codeChallenge: try row.string("code_challenge"), familyID: try row.string("family_id"), expiresAt: try row.date("expires_at"),
+            dpopKeyThumbprint: try row.optionalString("dpop_jkt")
         )
     }
 

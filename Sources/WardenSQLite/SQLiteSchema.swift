@@ -4,7 +4,8 @@
 /// SHA-256 hashes, private keys only sealed with the master key.
 enum SQLiteSchema {
     /// 2: `refresh_tokens.replaced_by`, `authentication_failures`.
-    /// 3: `refresh_tokens.key_thumbprint` (DPoP-bound refresh tokens), `clients.requires_dpop`.
+    /// 3: `refresh_tokens.key_thumbprint` (DPoP-bound refresh tokens), `clients.requires_dpop`,
+    /// `authorization_codes.dpop_jkt`.
     static let version = 3
 
     static let statements: [String] = [
@@ -139,5 +140,6 @@ enum SQLiteSchema {
         ("refresh_tokens", "replaced_by", "BLOB"),
         ("refresh_tokens", "key_thumbprint", "TEXT"),
         ("clients", "requires_dpop", "INTEGER NOT NULL DEFAULT 0"),
+        ("authorization_codes", "dpop_jkt", "TEXT"),
     ]
 }

@@ -81,10 +81,10 @@ extension SQLiteStore {
     public func storeAuthorizationCode(_ code: AuthorizationCodeRecord) async throws(StoreError) {
         try await query(
             """
-            INSERT INTO authorization_codes (hash, client_id, subject, scope, audience, redirect_uri, code_challenge, family_id, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO authorization_codes (hash, client_id, subject, scope, audience, redirect_uri, code_challenge, family_id, expires_at, dpop_jkt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [Self.blob(code.hash), .text(code.clientID), .text(code.subject), .text(code.scope.description), Self.lines(code.audience), .text(code.redirectURI), .text(code.codeChallenge), .text(code.familyID), Self.date(code.expiresAt)]
+            [Self.blob(code.hash), .text(code.clientID), .text(code.subject), .text(code.scope.description), Self.lines(code.audience), .text(code.redirectURI), .text(code.codeChallenge), .text(code.familyID), Self.date(code.expiresAt), Self.text(code.dpopKeyThumbprint)]
         )
     }
 
@@ -114,7 +114,8 @@ extension SQLiteStore {
             redirectURI: try row.string("redirect_uri"),
             codeChallenge: try row.string("code_challenge"),
             familyID: try row.string("family_id"),
-            expiresAt: try row.date("expires_at")
+            expiresAt: try row.date("expires_at"),
+            dpopKeyThumbprint: row.optionalString("dpop_jkt")
         )
     }
 

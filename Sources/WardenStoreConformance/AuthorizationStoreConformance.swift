@@ -34,7 +34,8 @@ public enum AuthorizationStoreConformance {
         Check(name: "keysRetireAndExpireAndCleanupKeepsWhatIsLive", body: keysRetireAndExpireAndCleanupKeepsWhatIsLive),
         Check(name: "authenticationFailuresCountLockAndClear", body: authenticationFailuresCountLockAndClear),
         Check(name: "aRefreshTokenKeepsItsKeyBinding", body: aRefreshTokenKeepsItsKeyBinding),
-        Check(name: "aClientKeepsItsDPoPRequirement", body: aClientKeepsItsDPoPRequirement)
+        Check(name: "aClientKeepsItsDPoPRequirement", body: aClientKeepsItsDPoPRequirement),
+        Check(name: "anAuthorizationCodeKeepsItsKeyBinding", body: anAuthorizationCodeKeepsItsKeyBinding)
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -257,5 +258,18 @@ public enum AuthorizationStoreConformance {
         try await store.createClient(lax)
         #expect(try await store.client(id: "strict") == strict)
         #expect(try await store.client(id: "lax")?.requiresDPoP == false)
+    }
+
+    /// A code bound with `dpop_jkt` (RFC 9449 §10) keeps the thumbprint, read and redeemed.
+    static func anAuthorizationCodeKeepsItsKeyBinding(_ store: any AuthorizationStore) async throws {
+        let code = AuthorizationCodeRecord(hash: OpaqueToken.hash("bound-code"), clientID: "c", subject: "s", scope: ["a"], audience: ["x"], redirectURI: "https://x/cb",
+                                           codeChallenge: "ch", familyID: "f", expiresAt: now.addingTimeInterval(60), dpopKeyThumbprint: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")
+        try await store.storeAuthorizationCode(code)
+        #expect(try await store.authorizationCode(hash: code.hash) == code)
+        guard case .redeemed(let redeemed) = try await store.redeemAuthorizationCode(hash: code.hash, at: now) else {
+            Issue.record("a bound code is redeemed like any other")
+            return
+        }
+        #expect(redeemed.dpopKeyThumbprint == code.dpopKeyThumbprint)
     }
 }

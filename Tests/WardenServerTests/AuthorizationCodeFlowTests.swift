@@ -67,8 +67,8 @@ import WardenSQLite
     }
 
     /// Runs login and consent; returns the final redirect location.
-    static func authorize(_ server: TestServer, browser: Browser, user: String = "alice", password: String = "wonderland", scope: String = "order.read order.write", decision: String = "allow") async throws -> String {
-        let loginPage = try await browser.send(authorizeURL(server, scope: scope))
+    static func authorize(_ server: TestServer, browser: Browser, user: String = "alice", password: String = "wonderland", scope: String = "order.read order.write", decision: String = "allow", extra: [(String, String)] = []) async throws -> String {
+        let loginPage = try await browser.send(authorizeURL(server, scope: scope, extra: extra))
         #expect(loginPage.status == 200)
         let loginFields = hiddenFields(String(decoding: loginPage.body, as: UTF8.self))
         let consentPage = try await browser.send(server.baseURL + "/oauth2/authorize", method: .POST, form: loginFields + [("step", "login"), ("username", user), ("password", password)])
@@ -82,6 +82,30 @@ import WardenSQLite
 
     func redeem(_ server: TestServer, code: String, verifier: String = AuthorizationCodeFlowTests.verifier, redirectURI: String = AuthorizationCodeFlowTests.redirectURI) async throws -> Reply {
         try await server.post("/oauth2/token", [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI), ("code_verifier", verifier), ("client_id", "shop-web")])
+    }
+
+    /// RFC 9449 §10: `dpop_jkt` on the authorization request binds the code to a key; it is
+    /// redeemed only with a proof by that key, and a wrong attempt does not burn it.
+    @Test func aCodeBoundWithDPoPJKTNeedsAProofByThatKey() async throws {
+        try await TestServer.run { server in
+            let browser = Browser()
+            defer { Task { try? await browser.shutdown() } }
+            let key = await DPoPProofSigner.generateES256()
+            let location = try await Self.authorize(server, browser: browser, extra: [("dpop_jkt", key.thumbprint)])
+            let code = try #require(Self.query(location)["code"])
+            let form = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirectURI), ("code_verifier", Self.verifier), ("client_id", "shop-web")]
+            let endpoint = "http://warden.test/oauth2/token"
+            #expect(try await server.post("/oauth2/token", form).error == "invalid_dpop_proof")
+            let other = await DPoPProofSigner.generateES256()
+            #expect(try await server.post("/oauth2/token", form, headers: [("DPoP", try other.proof(method: "POST", uri: endpoint))]).error == "invalid_dpop_proof")
+            let rightful = try await server.post("/oauth2/token", form, headers: [("DPoP", try key.proof(method: "POST", uri: endpoint))])
+            #expect(rightful.status == 200)
+            #expect(rightful.json["token_type"] as? String == "DPoP")
+            // A dpop_jkt that is no thumbprint goes back to the client as invalid_request.
+            let malformed = try await browser.send(Self.authorizeURL(server, extra: [("dpop_jkt", "not-a-thumbprint")]))
+            #expect(malformed.status == 302 || malformed.status == 303)
+            #expect(Self.query(try #require(malformed.header("Location")))["error"] == "invalid_request")
+        }
     }
 
     /// Issue 11, item 8: a code presented by another client, or with a wrong verifier or

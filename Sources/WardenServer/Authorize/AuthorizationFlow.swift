@@ -109,7 +109,8 @@ public struct AuthorizationFlow: Sendable {
             redirectURI: request.redirectURI,
             codeChallenge: request.codeChallenge,
             familyID: OpaqueToken.generate(bytes: 16),
-            expiresAt: now.addingTimeInterval(tokens.configuration.authorizationCodeLifetime.timeInterval)
+            expiresAt: now.addingTimeInterval(tokens.configuration.authorizationCodeLifetime.timeInterval),
+            dpopKeyThumbprint: request.dpopKeyThumbprint
         ))
         try await tokens.audit("authorization.granted", client: request.client, subject: user.name, outcome: "success", detail: "scope \(scope)")
         var params = [("code", code)]

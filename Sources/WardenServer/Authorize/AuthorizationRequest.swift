@@ -12,9 +12,12 @@ public struct AuthorizationRequest: Sendable, Hashable {
     public var scope: ScopeSet
     public var codeChallenge: String
     public var audience: [String]
+    /// `dpop_jkt` (RFC 9449 §10): the thumbprint of the key the code is bound to; the token
+    /// request redeeming it must carry a proof by that key.
+    public var dpopKeyThumbprint: String? = nil
 
     /// The parameters that travel through the login and consent forms.
-    static let parameterNames = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "audience", "resource"]
+    static let parameterNames = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "audience", "resource", "dpop_jkt"]
 
     /// Why a request was refused, and whether the refusal may be redirected.
     enum Refusal: Error {
@@ -71,7 +74,15 @@ public struct AuthorizationRequest: Sendable, Hashable {
         guard audience.allSatisfy(client.audiences.contains) else {
             throw refuse(.invalidTarget("The client may not request this audience."))
         }
-        return AuthorizationRequest(client: client, redirectURI: redirectURI, state: state, scope: scope, codeChallenge: challenge, audience: audience)
+        // RFC 9449 §10: a JWK SHA-256 thumbprint, base64url (43 characters).
+        let dpopKeyThumbprint = parameters["dpop_jkt"]
+        if let jkt = dpopKeyThumbprint, jkt.utf8.count != 43 || Base64URL.decodeCanonical(jkt.utf8)?.count != 32 {
+            throw refuse(.invalidRequest("dpop_jkt is not a JWK SHA-256 thumbprint."))
+        }
+        return AuthorizationRequest(
+            client: client, redirectURI: redirectURI, state: state, scope: scope, codeChallenge: challenge, audience: audience,
+            dpopKeyThumbprint: dpopKeyThumbprint
+        )
     }
 
     /// `redirect_uri` with `params` added to its query (RFC 6749 §4.1.2) and `iss` (RFC 9207).

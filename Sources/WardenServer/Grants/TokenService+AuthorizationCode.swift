@@ -22,6 +22,11 @@ extension TokenService {
             throw OAuthError.invalidGrant("The authorization code is invalid.")
         }
         guard stored.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired.") }
+        // RFC 9449 §10: a code bound with `dpop_jkt` is redeemed only with a proof by that key
+        // (checked before redemption, so it is not burned).
+        if let bound = stored.dpopKeyThumbprint, binding != bound {
+            throw OAuthError.invalidDPoPProof("The authorization code is bound to another DPoP key.")
+        }
         // §4.1.3: redirect_uri is required when the authorization request had one; Warden always does.
         guard grant.redirectURI == stored.redirectURI else { throw OAuthError.invalidGrant("The redirect_uri does not match.") }
         let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))

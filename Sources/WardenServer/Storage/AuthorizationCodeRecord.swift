@@ -15,8 +15,11 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
     /// The token family the first redemption starts (so a replay can revoke it).
     public var familyID: String
     public var expiresAt: Date
+    /// `dpop_jkt` of the authorization request (RFC 9449 §10): the redeeming token request must
+    /// carry a proof by this key.
+    public var dpopKeyThumbprint: String?
 
-    public init(hash: [UInt8], clientID: String, subject: String, scope: ScopeSet, audience: [String], redirectURI: String, codeChallenge: String, familyID: String, expiresAt: Date) {
+    public init(hash: [UInt8], clientID: String, subject: String, scope: ScopeSet, audience: [String], redirectURI: String, codeChallenge: String, familyID: String, expiresAt: Date, dpopKeyThumbprint: String? = nil) {
         self.hash = hash
         self.clientID = clientID
         self.subject = subject
@@ -26,5 +29,6 @@ public struct AuthorizationCodeRecord: Sendable, Hashable {
         self.codeChallenge = codeChallenge
         self.familyID = familyID
         self.expiresAt = expiresAt
+        self.dpopKeyThumbprint = dpopKeyThumbprint
     }
 }
