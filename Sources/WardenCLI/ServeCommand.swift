@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
               --max-revocation-streams-per-address
                                  WARDEN_MAX_REVOCATION_STREAMS_PER_ADDRESS
                                  warden.maxRevocationStreamsPerAddress (16)
+              --dpop-nonce-window                     WARDEN_DPOP_NONCE_WINDOW
+                                 warden.dpopNonceWindow (seconds; off by default: no
+                                 nonce required in DPoP proofs, RFC 9449 §8)
               --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
               --config           WARDEN_CONFIG             (the file itself)
             """
@@ -59,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239).", valueName: "name")) var clientAddressHeader: String?
     @Option(help: ArgumentHelp("Open revocation streams at most, in all.", valueName: "count")) var maxRevocationStreams: Int?
     @Option(help: ArgumentHelp("Open revocation streams at most from one client address.", valueName: "count")) var maxRevocationStreamsPerAddress: Int?
+    @Option(help: ArgumentHelp("Require the server's nonce in DPoP proofs (RFC 9449 §8); each nonce lasts this many seconds. Off by default.", valueName: "seconds")) var dpopNonceWindow: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
     @OptionGroup var store: StoreOptions
 
@@ -93,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let rotateEvery { arguments["warden.rotateEvery"] = .init(.int(rotateEvery), isSecret: false) }
         if let refreshRetryWindow { arguments["warden.refreshRetryWindow"] = .init(.int(refreshRetryWindow), isSecret: false) }
         if let logLevel { arguments["warden.logLevel"] = .init(.string(logLevel), isSecret: false) }
+        if let dpopNonceWindow { arguments["warden.dpopNonceWindow"] = .init(.int(dpopNonceWindow), isSecret: false) }
         if !trustedProxy.isEmpty { arguments["warden.trustedProxies"] = .init(.stringArray(trustedProxy), isSecret: false) }
         if let clientAddressHeader { arguments["warden.clientAddressHeader"] = .init(.string(clientAddressHeader), isSecret: false) }
         if let maxRevocationStreams { arguments["warden.maxRevocationStreams"] = .init(.int(maxRevocationStreams), isSecret: false) }
@@ -119,6 +124,10 @@ struct ServeCommand: AsyncParsableCommand {
         let retryWindow = settings.int(forKey: "warden.refreshRetryWindow", default: 30)
         guard (0...300).contains(retryWindow) else { throw ValidationError("the refresh retry window must be 0…300 seconds") }
         configuration.refreshTokenRetryWindow = .seconds(retryWindow)
+        if let window = settings.int(forKey: "warden.dpopNonceWindow") {
+            guard (10...3600).contains(window) else { throw ValidationError("the DPoP nonce window must be 10…3600 seconds") }
+            configuration.dpopNonceWindow = .seconds(window)
+        }
         var proxies: [IPAddressRange] = []
         for text in settings.stringArray(forKey: "warden.trustedProxies") ?? [] {
             let trimmed = text.trimmingCharacters(in: .whitespaces)

@@ -51,6 +51,11 @@ public struct AuthorizationServerConfiguration: Sendable {
     /// How DPoP proofs (RFC 9449) are checked at the token endpoint: accepted algorithms (also
     /// `dpop_signing_alg_values_supported`), the `iat` window, the replay cache.
     public var dpop = DPoPProofVerifierConfiguration()
+    /// Require the server's nonce in DPoP proofs at the token endpoint (RFC 9449 §8): a proof
+    /// without the current one gets `use_dpop_nonce` and a `DPoP-Nonce`. Off by default; each
+    /// nonce lasts this long (and the next window). Nonces derive from the master key, so every
+    /// node accepts every node's.
+    public var dpopNonceWindow: Duration?
 
     public init(issuer: String) {
         self.issuer = issuer

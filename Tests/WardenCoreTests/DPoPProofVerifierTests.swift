@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 @testable import WardenCore
@@ -188,5 +189,22 @@ import Testing
         let verified = try await verifier.verify(proof, method: "POST", uri: "https://server.example.com/token")
         #expect(verified.keyThumbprint == "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")
         #expect(verified.proofID == "-BwC3ESc6acc2lTc")
+    }
+}
+
+/// Server nonces (RFC 9449 §8): this window's and the previous one's are accepted, nothing else.
+@Suite struct DPoPNoncesTests {
+    @Test func aNonceLivesItsWindowAndTheNext() {
+        let key = SymmetricKey(size: .bits256)
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        let issued = DPoPNonces(key: key, window: .seconds(60), timeSource: .fixed(t0)).current()
+        func accepted(at offset: TimeInterval, key: SymmetricKey = key) -> Bool {
+            DPoPNonces(key: key, window: .seconds(60), timeSource: .fixed(t0.addingTimeInterval(offset))).accepts(issued)
+        }
+        #expect(accepted(at: 0))
+        #expect(accepted(at: 60))
+        #expect(!accepted(at: 120))
+        #expect(!accepted(at: 0, key: SymmetricKey(size: .bits256)))
+        #expect(!DPoPNonces(key: key, timeSource: .fixed(t0)).accepts(nil))
     }
 }

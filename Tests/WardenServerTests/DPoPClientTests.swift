@@ -61,7 +61,9 @@ import WardenServerHummingbird
         }
     }
 
-    @Test func boundTokensAndAFreshProofOnEveryCall() async throws {
+    /// With or without server nonces: the client answers `use_dpop_nonce` once, with the nonce.
+    @Test(arguments: [false, true])
+    func boundTokensAndAFreshProofOnEveryCall(nonces: Bool) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-dpop-\(UUID().uuidString).sqlite").path
         // Learn a free port, then serve on it with its own URL as issuer: the token endpoint a
         // proof names is the one the client calls.
@@ -69,7 +71,10 @@ import WardenServerHummingbird
             try await TestServer.seedShop(server.server)
             return Int(server.baseURL.split(separator: ":").last!)!
         }
-        try await TestServer.run(path: path, port: port, masterKey: TestServer.sharedMasterKey, seed: false, configure: { $0.issuer = "http://127.0.0.1:\(port)" }) { server in
+        try await TestServer.run(path: path, port: port, masterKey: TestServer.sharedMasterKey, seed: false, configure: { configuration in
+            configuration.issuer = "http://127.0.0.1:\(port)"
+            if nonces { configuration.dpopNonceWindow = .seconds(60) }
+        }) { server in
             let key = await DPoPProofSigner.generateES256()
             let target = ProofCheckingTarget()
             try await target.run { base in

@@ -160,6 +160,23 @@ import WardenServerHummingbird
         }
     }
 
+    /// Server nonces (RFC 9449 §8), when required: a proof without the current nonce gets
+    /// `400 use_dpop_nonce` and a `DPoP-Nonce`; with it, a token.
+    @Test func whenNoncesAreRequiredAProofMustCarryTheServers() async throws {
+        try await TestServer.run(configure: { $0.dpopNonceWindow = .seconds(60) }) { server in
+            let key = await DPoPProofSigner.generateES256()
+            let first = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report, headers: [("DPoP", try key.proof(method: "POST", uri: tokenEndpoint(server)))])
+            #expect(first.status == 400)
+            #expect(first.error == "use_dpop_nonce")
+            let nonce = try #require(first.header("DPoP-Nonce"))
+            let wrong = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report, headers: [("DPoP", try key.proof(method: "POST", uri: tokenEndpoint(server), nonce: "made-up"))])
+            #expect(wrong.error == "use_dpop_nonce")
+            let second = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report, headers: [("DPoP", try key.proof(method: "POST", uri: tokenEndpoint(server), nonce: nonce))])
+            #expect(second.status == 200)
+            #expect(second.json["token_type"] as? String == "DPoP")
+        }
+    }
+
     @Test func theMetadataNamesTheAcceptedAlgorithms() async throws {
         try await TestServer.run { server in
             let metadata = try await server.get("/.well-known/oauth-authorization-server")

@@ -6,6 +6,9 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Seconds after which the request may be tried again (`Retry-After`, RFC 9110 §10.2.3),
     /// for `temporarily_unavailable`.
     public let retryAfter: Int?
+    /// A fresh DPoP nonce for the client to use (`DPoP-Nonce`, RFC 9449 §8), with
+    /// `use_dpop_nonce`.
+    public var dpopNonce: String? = nil
 
     public init(code: String, description: String, retryAfter: Int? = nil) {
         self.code = code
@@ -22,6 +25,13 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func invalidTarget(_ description: String) -> OAuthError { .init(code: "invalid_target", description: description) }
     public static func accessDenied(_ description: String) -> OAuthError { .init(code: "access_denied", description: description) }
     public static func serverError(_ description: String) -> OAuthError { .init(code: "server_error", description: description) }
+    /// RFC 9449 §8: the proof must carry the server's nonce, given in `DPoP-Nonce`.
+    public static func useDPoPNonce(_ nonce: String) -> OAuthError {
+        var error = OAuthError(code: "use_dpop_nonce", description: "The authorization server requires a nonce in the DPoP proof.")
+        error.dpopNonce = nonce
+        return error
+    }
+
     /// RFC 9449 §5, §7.1: a DPoP proof that fails a check.
     public static func invalidDPoPProof(_ description: String) -> OAuthError { .init(code: "invalid_dpop_proof", description: description) }
     public static func temporarilyUnavailable(_ description: String, retryAfter: Int? = nil) -> OAuthError { .init(code: "temporarily_unavailable", description: description, retryAfter: retryAfter) }
@@ -51,6 +61,7 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
         ]
         if code == "invalid_client" { fields.append(("WWW-Authenticate", "Basic realm=\"warden\"")) }
         if let retryAfter { fields.append(("Retry-After", "\(retryAfter)")) }
+        if let dpopNonce { fields.append(("DPoP-Nonce", dpopNonce)) }
         return fields
     }
 

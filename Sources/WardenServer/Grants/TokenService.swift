@@ -25,6 +25,8 @@ public struct TokenService: Sendable {
     let bruteForce: BruteForceGuard
     /// Checks DPoP proofs at the token endpoint (its replay cache is this node's).
     let dpop: DPoPProofVerifier
+    /// The server's DPoP nonces, when it requires them.
+    let dpopNonces: DPoPNonces?
 
     public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "warden.token")) {
         self.metrics = metrics
@@ -48,6 +50,7 @@ public struct TokenService: Sendable {
         self.timeSource = timeSource
         self.logger = logger
         self.dpop = DPoPProofVerifier(configuration: configuration.dpop, timeSource: timeSource)
+        self.dpopNonces = configuration.dpopNonceWindow.map { DPoPNonces(key: masterKey.derivedKey(purpose: "dpop-nonce"), window: $0, timeSource: timeSource) }
     }
 
     public func handle(_ request: TokenRequest) async throws -> TokenResponse {
@@ -93,8 +96,11 @@ public struct TokenService: Sendable {
         guard let proof = request.dpopProofs.first else { return nil }
         guard request.dpopProofs.count == 1 else { throw OAuthError.invalidDPoPProof("The request carries more than one DPoP proof.") }
         do {
-            return try await dpop.verify(proof, method: "POST", uri: configuration.endpointBase + "/oauth2/token").keyThumbprint
+            var acceptsNonce: (@Sendable (String?) -> Bool)?
+            if let nonces = dpopNonces { acceptsNonce = { @Sendable nonce in nonces.accepts(nonce) } }
+            return try await dpop.verify(proof, method: "POST", uri: configuration.endpointBase + "/oauth2/token", isAcceptedNonce: acceptsNonce).keyThumbprint
         } catch {
+            if error.reason == .nonceRequired, let nonces = dpopNonces { throw OAuthError.useDPoPNonce(nonces.current()) }
             if error.reason == .replayCacheFull {
                 logger.warning("DPoP replay cache full: proofs refused until some expire", metadata: ["detail": "\(error.detail)"])
                 throw OAuthError.temporarilyUnavailable("Too many DPoP proofs at once; try again shortly.", retryAfter: 5)
