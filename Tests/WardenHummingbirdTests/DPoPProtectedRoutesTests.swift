@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -135,6 +136,28 @@ import WardenTesting
             }
             let proof = try key.proof(method: "GET", uri: Self.base + "/pay/now", accessToken: bound)
             try await client.execute(uri: "/pay/now", method: .get, headers: Self.dpop(bound, proof)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    /// Resource-server nonces (RFC 9449 §9): a proof without this service's nonce gets `401
+    /// use_dpop_nonce` and a `DPoP-Nonce`; with it, the request passes.
+    @Test func whenTheServiceRequiresItsNonceAProofMustCarryIt() async throws {
+        let issuer = await TestTokenIssuer()
+        let key = await DPoPProofSigner.generateES256()
+        let token = try issuer.token(scope: ["me"]) { $0.keyThumbprint = key.thumbprint }
+        var configuration = BearerAuthenticatorConfiguration(realm: "test")
+        configuration.dpop = DPoPAcceptance(externalBaseURL: Self.base, nonces: DPoPNonces(key: SymmetricKey(size: .bits256)))
+        try await makeService(issuer: issuer, configuration: configuration).0.test(.router) { client in
+            let uri = Self.base + "/api/users/me"
+            let nonce = try await client.execute(uri: "/api/users/me", method: .get, headers: Self.dpop(token, try key.proof(method: "GET", uri: uri, accessToken: token))) { response in
+                #expect(response.status == .unauthorized)
+                #expect(challenges(response).last?.hasPrefix(#"DPoP realm="test", error="use_dpop_nonce""#) == true)
+                return response.headers[HTTPField.Name("DPoP-Nonce")!]
+            }
+            let fresh = try #require(nonce)
+            try await client.execute(uri: "/api/users/me", method: .get, headers: Self.dpop(token, try key.proof(method: "GET", uri: uri, accessToken: token, nonce: fresh))) { response in
                 #expect(response.status == .ok)
             }
         }

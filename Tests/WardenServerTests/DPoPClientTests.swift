@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,6 +22,10 @@ import WardenServerHummingbird
     final class ProofCheckingTarget: Sendable {
         let seen = Mutex<[String]>([])
         let verifier = DPoPProofVerifier()
+        /// Its own nonces (RFC 9449 §9), when it requires them.
+        let nonces: DPoPNonces?
+
+        init(nonces: DPoPNonces? = nil) { self.nonces = nonces }
 
         func run(_ body: @Sendable (String) async throws -> Void) async throws {
             let router = Router()
@@ -35,10 +40,19 @@ import WardenServerHummingbird
                 let token = String(authorization.dropFirst(5))
                 let url = "http://127.0.0.1:\(port.withLock { $0 })\(request.uri.string)"
                 do {
-                    let verified = try await self.verifier.verify(proof, method: "GET", uri: url, accessToken: token)
+                    var acceptsNonce: (@Sendable (String?) -> Bool)?
+                    if let nonces = self.nonces { acceptsNonce = { @Sendable nonce in nonces.accepts(nonce) } }
+                    let verified = try await self.verifier.verify(proof, method: "GET", uri: url, accessToken: token, isAcceptedNonce: acceptsNonce)
                     self.seen.withLock { $0.append(verified.keyThumbprint) }
                     return Response(status: .ok)
                 } catch {
+                    if (error as? DPoPProofError)?.reason == .nonceRequired, let nonces = self.nonces {
+                        self.seen.withLock { $0.append("nonce asked") }
+                        return Response(status: .unauthorized, headers: [
+                            .wwwAuthenticate: #"DPoP error="use_dpop_nonce", error_description="A nonce is required.""#,
+                            HTTPField.Name("DPoP-Nonce")!: nonces.current(),
+                        ])
+                    }
                     self.seen.withLock { $0.append("refused: \(error)") }
                     return Response(status: .unauthorized)
                 }
@@ -76,7 +90,7 @@ import WardenServerHummingbird
             if nonces { configuration.dpopNonceWindow = .seconds(60) }
         }) { server in
             let key = await DPoPProofSigner.generateES256()
-            let target = ProofCheckingTarget()
+            let target = ProofCheckingTarget(nonces: nonces ? DPoPNonces(key: SymmetricKey(size: .bits256)) : nil)
             try await target.run { base in
                 let client = AuthorizedHTTPClient(
                     identity: ClientIdentity(clientID: "report-service", clientSecret: TestServer.reportSecret, tokenEndpoint: server.baseURL + "/oauth2/token"),
@@ -90,7 +104,9 @@ import WardenServerHummingbird
             }
             // Three calls, one token, each with its own proof by the client's key (a replayed
             // proof would have been refused).
-            #expect(target.seen.withLock { $0 } == [key.thumbprint, key.thumbprint, key.thumbprint])
+            // With nonces, the first call is asked for one and answered once (the nonce then holds).
+            let expected = (nonces ? ["nonce asked"] : []) + [key.thumbprint, key.thumbprint, key.thumbprint]
+            #expect(target.seen.withLock { $0 } == expected)
         }
     }
 }

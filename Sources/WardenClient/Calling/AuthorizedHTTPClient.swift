@@ -5,6 +5,7 @@ import Instrumentation
 public import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 public import WardenCore
 
 /// Calls other services with the right token for each (configured per target, see
@@ -26,6 +27,8 @@ public final class AuthorizedHTTPClient: Sendable {
     public let dpopKey: DPoPProofSigner?
     let tokenEndpoint: TokenEndpointClient
     let cache: TokenCache
+    /// The last DPoP nonce each target origin gave (RFC 9449 §9), used in the next proofs to it.
+    let nonces = Mutex<[String: String]>([:])
     let logger: Logger
 
     public init(
@@ -63,8 +66,11 @@ public final class AuthorizedHTTPClient: Sendable {
         InstrumentationSystem.instrument.inject(ServiceContext.current ?? .topLevel, into: &request.headers, using: HTTPHeadersInjector())
 
         let (key, token) = try await self.token(for: target)
-        var response = try await send(request, token: token, timeout: timeout)
-        // RFC 9449 §9: the target wants its nonce in the proof: once more, with it.
+        let origin = target.baseURL
+        var response = try await send(request, token: token, nonce: nonces.withLock { $0[origin] }, timeout: timeout)
+        // RFC 9449 §9: a target may give a nonce with any answer; the next proofs carry it.
+        if let fresh = response.headers.first(name: "DPoP-Nonce") { nonces.withLock { $0[origin] = fresh } }
+        // It wants its nonce in the proof: once more, with it.
         if token.isDPoP, response.status == .unauthorized, Self.hasError("use_dpop_nonce", response), let nonce = response.headers.first(name: "DPoP-Nonce") {
             response = try await send(request, token: token, nonce: nonce, timeout: timeout)
         }
@@ -74,7 +80,7 @@ public final class AuthorizedHTTPClient: Sendable {
         cache.invalidate(key, ifValue: token.value)
         logger.debug("target refused the token; retrying once with a new one", metadata: ["target": "\(targetName)"])
         let (_, fresh) = try await self.token(for: target)
-        return try await send(request, token: fresh, timeout: timeout)
+        return try await send(request, token: fresh, nonce: nonces.withLock { $0[origin] }, timeout: timeout)
     }
 
     /// As ``execute(_:to:timeout:)``, and reads the body too, all within `timeout` (token,

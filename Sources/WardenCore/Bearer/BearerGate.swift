@@ -47,9 +47,14 @@ public enum BearerGate {
         guard proofs.count == 1 else { throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop) }
         let proof: VerifiedDPoPProof
         do {
-            proof = try await dpop.verifier.verify(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: presented.value)
+            var acceptsNonce: (@Sendable (String?) -> Bool)?
+            if let nonces = dpop.nonces { acceptsNonce = { @Sendable nonce in nonces.accepts(nonce) } }
+            proof = try await dpop.verifier.verify(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: presented.value, isAcceptedNonce: acceptsNonce)
         } catch {
             if error.reason == .replayCacheFull { throw BearerRefusal.temporarilyUnavailable(realm: realm) }
+            if error.reason == .nonceRequired, let nonces = dpop.nonces {
+                throw BearerRefusal.useDPoPNonce(realm: realm, nonce: nonces.current()).offering(dpop, errorScheme: .dpop)
+            }
             throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
         }
         guard proof.keyThumbprint == bound else { throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop) }

@@ -19,6 +19,8 @@ public struct BearerRefusal: Error, Sendable, Equatable {
     public internal(set) var dpopAlgorithms: String?
     /// The resource takes DPoP-bound tokens only: the `Bearer` challenge is not offered.
     public internal(set) var onlyDPoP = false
+    /// A fresh nonce for the client's next proof (`DPoP-Nonce`, RFC 9449 §9).
+    public internal(set) var dpopNonce: String?
 
     /// An authentication scheme of the challenges.
     public enum Scheme: Sendable, Equatable {
@@ -70,13 +72,21 @@ public struct BearerRefusal: Error, Sendable, Equatable {
         return refusal
     }
 
+    /// 401 `use_dpop_nonce` (RFC 9449 §9): the proof must carry `nonce`, sent in `DPoP-Nonce`.
+    public static func useDPoPNonce(realm: String, nonce: String) -> BearerRefusal {
+        var refusal = BearerRefusal(statusCode: 401, errorCode: "use_dpop_nonce", errorDescription: "The resource server requires a nonce in the DPoP proof.", realm: realm, scope: nil)
+        refusal.errorScheme = .dpop
+        refusal.dpopNonce = nonce
+        return refusal
+    }
+
     /// This refusal as a server that accepts DPoP-bound tokens answers it: both challenges,
     /// the error on `scheme`'s. Unchanged when `dpop` is `nil`.
     public func offering(_ dpop: DPoPAcceptance?, errorScheme scheme: Scheme) -> BearerRefusal {
         guard let dpop else { return self }
         var refusal = self
         refusal.dpopAlgorithms = dpop.algorithms
-        if errorCode != "invalid_dpop_proof" { refusal.errorScheme = scheme }
+        if errorCode != "invalid_dpop_proof", errorCode != "use_dpop_nonce" { refusal.errorScheme = scheme }
         return refusal
     }
 
@@ -128,6 +138,7 @@ public struct BearerRefusal: Error, Sendable, Equatable {
         } else {
             fields.append(("Retry-After", "5"))
         }
+        if let dpopNonce { fields.append(("DPoP-Nonce", dpopNonce)) }
         fields.append(("Content-Type", "application/json"))
         fields.append(("Cache-Control", "no-store"))
         return fields

@@ -7,9 +7,14 @@ public struct DPoPAcceptance: Sendable {
     /// `scheme://host[:port]` (and a path prefix, if the service is mounted under one), without
     /// a trailing slash.
     public let externalBaseURL: String
+    /// When set, proofs must carry this service's current nonce (RFC 9449 §9): a proof without
+    /// it is answered `401` with `error="use_dpop_nonce"` and a `DPoP-Nonce` header. Give every
+    /// instance of one service the same key, so each accepts the others' nonces.
+    public let nonces: DPoPNonces?
 
-    public init(externalBaseURL: String, verifier: DPoPProofVerifier = DPoPProofVerifier()) {
+    public init(externalBaseURL: String, verifier: DPoPProofVerifier = DPoPProofVerifier(), nonces: DPoPNonces? = nil) {
         self.verifier = verifier
+        self.nonces = nonces
         self.externalBaseURL = externalBaseURL.hasSuffix("/") ? String(externalBaseURL.dropLast()) : externalBaseURL
     }
 
