@@ -7,8 +7,6 @@ extension BearerRefusal {
     /// challenge) and its JSON body, byte for byte what WardenHummingbird answers. Written
     /// directly rather than thrown to Vapor's `ErrorMiddleware`, whose body is its own shape.
     public func vaporResponse() -> Response {
-        var headers = HTTPHeaders()
-        for field in headerFields { headers.add(name: field.name, value: field.value) }
-        return Response(status: HTTPResponseStatus(statusCode: statusCode), headers: headers, body: .init(buffer: ByteBuffer(bytes: jsonBody)))
+        Response(statusCode: statusCode, headerFields: headerFields, body: jsonBody)
     }
 }

@@ -7,8 +7,6 @@ extension OAuthError {
     /// (``OAuthError/headerFields``, ``OAuthError/jsonBody``: RFC 6749 §5.2). ``ProtectedRoutes``
     /// answers an `OAuthError` its handler throws with it; a public route returns it itself.
     public func vaporResponse() -> Response {
-        var headers = HTTPHeaders()
-        for field in headerFields { headers.add(name: field.name, value: field.value) }
-        return Response(status: HTTPResponseStatus(statusCode: statusCode), headers: headers, body: .init(buffer: ByteBuffer(bytes: jsonBody)))
+        Response(statusCode: statusCode, headerFields: headerFields, body: jsonBody)
     }
 }

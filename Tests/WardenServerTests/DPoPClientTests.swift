@@ -29,7 +29,6 @@ import WardenServerHummingbird
 
         func run(_ body: @Sendable (String) async throws -> Void) async throws {
             let router = Router()
-            let ready = AsyncStream<Int>.makeStream()
             let port = Mutex<Int>(0)
             router.get("echo") { request, _ -> Response in
                 let authorization = request.headers[.authorization] ?? ""
@@ -57,20 +56,9 @@ import WardenServerHummingbird
                     return Response(status: .unauthorized)
                 }
             }
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                  onServerRunning: { ready.continuation.yield($0.localAddress!.port!) })
-            let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "target")))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                var iterator = ready.stream.makeAsyncIterator()
-                let bound = await iterator.next()!
-                port.withLock { $0 = bound }
-                do { try await body("http://127.0.0.1:\(bound)") } catch {
-                    await group.triggerGracefulShutdown()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
+            try await LoopbackApp.run(router, label: "target") { base in
+                port.withLock { $0 = Int(base.split(separator: ":").last!)! }
+                try await body(base)
             }
         }
     }

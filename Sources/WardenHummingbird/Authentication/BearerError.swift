@@ -12,11 +12,6 @@ extension BearerRefusal: HTTPResponseError {
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers = HTTPFields()
-        for field in headerFields {
-            // Appended, not set: a server accepting DPoP sends two WWW-Authenticate fields.
-            if let name = HTTPField.Name(field.name) { headers.append(HTTPField(name: name, value: field.value)) }
-        }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonBody)))
+        Response(statusCode: statusCode, headerFields: headerFields, body: jsonBody)
     }
 }

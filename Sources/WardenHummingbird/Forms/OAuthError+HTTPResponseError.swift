@@ -8,8 +8,6 @@ extension OAuthError: HTTPResponseError {
 
     /// The error as WardenCore renders it (``OAuthError/headerFields``, ``OAuthError/jsonBody``).
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers = HTTPFields()
-        for field in headerFields { headers.append(HTTPField(name: HTTPField.Name(field.name)!, value: field.value)) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonBody)))
+        Response(statusCode: statusCode, headerFields: headerFields, body: jsonBody)
     }
 }

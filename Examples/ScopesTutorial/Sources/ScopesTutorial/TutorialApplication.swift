@@ -69,8 +69,6 @@ func buildTutorialRouter(_ tutorial: ScopesTutorialService) -> Router<TutorialCo
 extension TutorialAnswer {
     /// The answer as a Hummingbird response.
     var response: Response {
-        var headers = HTTPFields()
-        for field in headerFields { headers.append(HTTPField(name: HTTPField.Name(field.name)!, value: field.value)) }
-        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        Response(statusCode: status, headerFields: headerFields, body: body)
     }
 }

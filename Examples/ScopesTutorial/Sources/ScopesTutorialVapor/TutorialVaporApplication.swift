@@ -59,8 +59,6 @@ func addTutorialRoutes(to app: Application, _ tutorial: ScopesTutorialService) {
 extension TutorialAnswer {
     /// The answer as a Vapor response.
     var response: Response {
-        var headers = HTTPHeaders()
-        for field in headerFields { headers.add(name: field.name, value: field.value) }
-        return Response(status: HTTPResponseStatus(statusCode: status), headers: headers, body: .init(buffer: ByteBuffer(bytes: body)))
+        Response(statusCode: status, headerFields: headerFields, body: body)
     }
 }
