@@ -141,6 +141,44 @@ import WardenTesting
         }
     }
 
+    /// A service taking bound tokens only, on every route (`DPoPAcceptance.requiringProofOfPossession()`):
+    /// refusals made before routing (a bearer token, an invalid one) name the DPoP scheme alone too.
+    @Test func aServiceRequiringProofOfPossessionOffersDPoPAloneEverywhere() async throws {
+        let issuer = await TestTokenIssuer()
+        let key = await DPoPProofSigner.generateES256()
+        let bound = try issuer.token(scope: ["me"]) { $0.keyThumbprint = key.thumbprint }
+        let unbound = try issuer.token(scope: ["me"])
+        var configuration = Self.configuration(dpop: false)
+        configuration.dpop = DPoPAcceptance(externalBaseURL: Self.base).requiringProofOfPossession()
+        let router = Router(context: TestContext.self)
+        let authenticator = BearerAuthenticator(verifier: issuer.verifier(), configuration: configuration, context: TestContext.self)
+        router.protected("pay", by: authenticator, requiring: .allOf("me")).get { _, _, auth in auth.subject }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.router) { client in
+            let algs = #"algs="ES256 EdDSA ES384 RS256""#
+            let required = #"DPoP realm="test", error="invalid_token", error_description="This resource requires a DPoP-bound access token.", \#(algs)"#
+            // A valid unbound token, a bound one, garbage: under Bearer, none is even verified.
+            for token in [unbound, bound, "garbage"] {
+                try await client.execute(uri: "/pay", method: .get, headers: bearer(token)) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(challenges(response) == [required])
+                }
+            }
+            // An invalid token under DPoP: refused by the authenticator, DPoP challenge alone.
+            let proof = try key.proof(method: "GET", uri: Self.base + "/pay", accessToken: "garbage")
+            try await client.execute(uri: "/pay", method: .get, headers: Self.dpop("garbage", proof)) { response in
+                #expect(challenges(response) == [#"DPoP realm="test", error="invalid_token", error_description="The access token is invalid.", \#(algs)"#])
+            }
+            try await client.execute(uri: "/pay", method: .get) { response in
+                #expect(challenges(response) == [#"DPoP realm="test", scope="me", \#(algs)"#])
+            }
+            let good = try key.proof(method: "GET", uri: Self.base + "/pay", accessToken: bound)
+            try await client.execute(uri: "/pay", method: .get, headers: Self.dpop(bound, good)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
     /// Resource-server nonces (RFC 9449 §9): a proof without this service's nonce gets `401
     /// use_dpop_nonce` and a `DPoP-Nonce`; with it, the request passes.
     @Test func whenTheServiceRequiresItsNonceAProofMustCarryIt() async throws {

@@ -32,6 +32,10 @@ public enum BearerGate {
     ) async throws(BearerRefusal) -> VerifiedAccessToken {
         let realm = configuration.realm
         let scheme: BearerRefusal.Scheme = presented.isDPoP ? .dpop : .bearer
+        if let dpop = configuration.dpop, dpop.requiresProofOfPossession, !presented.isDPoP {
+            // Not worth verifying: whatever it is, this service takes none but bound tokens.
+            throw BearerRefusal.proofOfPossessionRequired(realm: realm, scope: [], dpop: dpop, presentedBearer: true)
+        }
         guard presented.isDPoP, let dpop = configuration.dpop else {
             do { return try await verify(presented.value, with: verifier, realm: realm) } catch {
                 throw error.offering(configuration.dpop, errorScheme: scheme)
@@ -63,7 +67,8 @@ public enum BearerGate {
 
     /// Admits a request to a route needing `requirement`: its verified token, or a refusal
     /// (with the `DPoP` challenge too when `dpop` is accepted).
-    /// With `proofOfPossession` (and DPoP accepted), only a DPoP-bound token is admitted.
+    /// With `proofOfPossession`, or a service-wide ``DPoPAcceptance/requiresProofOfPossession``,
+    /// only a DPoP-bound token is admitted.
     public static func admit(
         _ token: VerifiedAccessToken?,
         requirement: ScopeRequirement,
@@ -71,7 +76,7 @@ public enum BearerGate {
         dpop: DPoPAcceptance? = nil,
         proofOfPossession: Bool = false
     ) throws(BearerRefusal) -> AuthorizedToken {
-        if proofOfPossession, let dpop, token?.keyThumbprint == nil {
+        if proofOfPossession || dpop?.requiresProofOfPossession == true, let dpop, token?.keyThumbprint == nil {
             throw BearerRefusal.proofOfPossessionRequired(realm: realm, scope: requirement.mentionedScopes, dpop: dpop, presentedBearer: token != nil)
         }
         guard let token else {

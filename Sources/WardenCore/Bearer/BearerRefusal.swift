@@ -86,6 +86,8 @@ public struct BearerRefusal: Error, Sendable, Equatable {
         guard let dpop else { return self }
         var refusal = self
         refusal.dpopAlgorithms = dpop.algorithms
+        // A service taking bound tokens only offers no Bearer challenge (RFC 9449 §7.1).
+        if dpop.requiresProofOfPossession { refusal.onlyDPoP = true }
         if errorCode != "invalid_dpop_proof", errorCode != "use_dpop_nonce" { refusal.errorScheme = scheme }
         return refusal
     }

@@ -11,11 +11,25 @@ public struct DPoPAcceptance: Sendable {
     /// it is answered `401` with `error="use_dpop_nonce"` and a `DPoP-Nonce` header. Give every
     /// instance of one service the same key, so each accepts the others' nonces.
     public let nonces: DPoPNonces?
+    /// Whether the service takes DPoP-bound tokens only, on every route (see
+    /// ``requiringProofOfPossession()``).
+    public private(set) var requiresProofOfPossession = false
 
     public init(externalBaseURL: String, verifier: DPoPProofVerifier = DPoPProofVerifier(), nonces: DPoPNonces? = nil) {
         self.verifier = verifier
         self.nonces = nonces
         self.externalBaseURL = externalBaseURL.hasSuffix("/") ? String(externalBaseURL.dropLast()) : externalBaseURL
+    }
+
+    /// The same acceptance for a service that takes DPoP-bound tokens only, on every route: a
+    /// request under `Bearer` is refused before its token is even verified, and every refusal
+    /// carries the `DPoP` challenge alone (RFC 9449 §7.1). For a service where only some routes
+    /// need it, use the route groups' `requiringProofOfPossession()` instead (refusals made
+    /// before routing, such as an invalid token, then offer both schemes, as the service does).
+    public func requiringProofOfPossession() -> DPoPAcceptance {
+        var acceptance = self
+        acceptance.requiresProofOfPossession = true
+        return acceptance
     }
 
     /// The URI a proof for a request to `path` (its path and query, as received) must name.

@@ -23,6 +23,9 @@ public struct ShopCluster: Sendable {
     public let orderClient: AuthorizedHTTPClient
     /// The order service's client secret (generated per run).
     public let orderSecret: String
+    /// The thumbprint of the order service's DPoP key (generated per run): the `cnf.jkt` of
+    /// its tokens for the payment service.
+    public let orderKeyThumbprint: String
     let authorizationServices: ServiceGroup
 
     public static let webClientID = "shop-web"
@@ -62,14 +65,15 @@ public struct ShopCluster: Sendable {
         paymentConfiguration.port = paymentPort
         let payment = buildPaymentService(configuration: paymentConfiguration, ledger: ledger, logger: logger)
         let orders = OrderBook()
-        var orderConfiguration = OrderServiceConfiguration(issuer: issuer, clientSecret: orderSecret, paymentServiceURL: "http://127.0.0.1:\(paymentPort)")
+        let orderKey = await DPoPProofSigner.generateES256()
+        var orderConfiguration = OrderServiceConfiguration(issuer: issuer, clientSecret: orderSecret, paymentServiceURL: "http://127.0.0.1:\(paymentPort)", dpopKey: orderKey)
         orderConfiguration.port = orderPort
         let (order, orderClient) = buildOrderService(configuration: orderConfiguration, orders: orders, logger: logger)
         let shopServices = ServiceGroup(configuration: .init(services: [payment, order], gracefulShutdownSignals: [], logger: logger))
 
         let cluster = ShopCluster(
             issuer: issuer, orderURL: "http://127.0.0.1:\(orderPort)", paymentURL: "http://127.0.0.1:\(paymentPort)",
-            server: server, ledger: ledger, orders: orders, orderClient: orderClient, orderSecret: orderSecret,
+            server: server, ledger: ledger, orders: orders, orderClient: orderClient, orderSecret: orderSecret, orderKeyThumbprint: orderKey.thumbprint,
             authorizationServices: authorizationServices
         )
         // The store is closed on every path (SQLiteNIO asserts on a connection dropped open).

@@ -1,10 +1,12 @@
 import Foundation
+import NIOHTTP1
 import ShopServices
 import WardenCore
 import WardenServer
 import WardenServerHummingbird
 
-/// The demo's scenario: every case of issue 4, each hop printed, each outcome checked.
+/// The demo's scenario: every case of issue 4 and the stolen-token cases of issue 12 (DPoP),
+/// each hop printed, each outcome checked.
 public struct ShopScenario: Sendable {
     public let client: ShopClient
     let output: @Sendable (String) -> Void
@@ -38,6 +40,7 @@ public struct ShopScenario: Sendable {
         else { return "(unreadable token)" }
         var text = "aud=\(claims["aud"]?.stringValue ?? "?") scope=\"\(claims["scope"]?.stringValue ?? "")\" sub=\(claims["sub"]?.stringValue ?? "?")"
         if let act = claims["act"]?.objectValue?["sub"]?.stringValue { text += " act=\(act)" }
+        if let jkt = claims["cnf"]?.objectValue?["jkt"]?.stringValue { text += " cnf.jkt=\(jkt.prefix(8))…" }
         return text
     }
 
@@ -47,24 +50,31 @@ public struct ShopScenario: Sendable {
         let cluster = client.cluster
         say("authorization server \(cluster.issuer), order service \(cluster.orderURL), payment service \(cluster.paymentURL)")
 
-        say("\n[1] alice places an order")
-        let aliceLogin = try await client.login("alice", "wonderland", scope: "order.write order.read payment.create")
+        // The key of alice's shop-web app (her browser or phone keeps it; it never leaves).
+        let aliceKey = await DPoPProofSigner.generateES256()
+        // A thief's own key: what someone who copied a token from a log could sign with.
+        let thiefKey = await DPoPProofSigner.generateES256()
+
+        say("\n[1] alice places an order (her app holds a DPoP key: her token is bound to it)")
+        let aliceLogin = try await client.login("alice", "wonderland", scope: "order.write order.read payment.create", key: aliceKey)
         let alice = aliceLogin.json["access_token"] as? String ?? ""
-        hop("shop-web", "warden", "password grant for alice", "\(aliceLogin.status), \(describe(alice))")
-        let order = try await client.placeOrder(token: alice)
-        hop("alice", "order-service", "POST /orders with her token", "\(order.status) \(order.json["id"] as? String ?? "")")
+        hop("shop-web", "warden", "password grant for alice, with a DPoP proof", "\(aliceLogin.status) \(aliceLogin.json["token_type"] as? String ?? "?"), \(describe(alice))")
+        let order = try await client.placeOrder(token: alice, key: aliceKey)
+        hop("alice", "order-service", "POST /orders, Authorization: DPoP + a fresh proof", "\(order.status) \(order.json["id"] as? String ?? "")")
         if let payment = cluster.ledger.all.last {
-            hop("order-service", "payment-service", "POST /payments with an exchanged token (jti \(payment.tokenID.prefix(8))…)",
-                "201 \(payment.status), aud=\(payment.audience.joined(separator: ",")) scope=\"\(payment.scope)\" sub=\(payment.subject) act=\(payment.actors.joined(separator: ">"))")
+            hop("order-service", "payment-service", "POST /payments with an exchanged token bound to its own key (jti \(payment.tokenID.prefix(8))…)",
+                "201 \(payment.status), aud=\(payment.audience.joined(separator: ",")) scope=\"\(payment.scope)\" sub=\(payment.subject) act=\(payment.actors.joined(separator: ">")) cnf.jkt=\(payment.keyThumbprint?.prefix(8) ?? "none")…")
         }
         let paid = cluster.ledger.all.last
         check("201, a payment for alice made by order-service", order.status == 201 && paid?.subject == "alice" && paid?.actors == ["order-service"], &outcomes)
+        check("alice's token bound to her key, the payment token to the order service's", aliceLogin.json["token_type"] as? String == "DPoP"
+            && describe(alice).contains("cnf.jkt=\(aliceKey.thumbprint.prefix(8))") && paid?.keyThumbprint == cluster.orderKeyThumbprint, &outcomes)
         let orderID = order.json["id"] as? String ?? ""
-        let fetched = try await client.order(orderID, token: alice)
+        let fetched = try await client.order(orderID, token: alice, key: aliceKey)
         hop("alice", "order-service", "GET /orders/\(orderID.prefix(8))…", "\(fetched.status)")
         check("alice reads her order", fetched.status == 200 && (fetched.json["owner"] as? String) == "alice", &outcomes)
 
-        say("\n[2] bob (order.read only) tries to order")
+        say("\n[2] bob (order.read only, a plain bearer token) tries to order")
         let bobLogin = try await client.login("bob", "builder", scope: "order.read")
         let bob = bobLogin.json["access_token"] as? String ?? ""
         hop("shop-web", "warden", "password grant for bob", "\(bobLogin.status), \(describe(bob))")
@@ -76,8 +86,8 @@ public struct ShopScenario: Sendable {
         check("404: only the owner sees an order", bobPeek.status == 404, &outcomes)
 
         say("\n[3] alice's token sent straight to the payment service")
-        let direct = try await client.pay(token: alice)
-        hop("alice", "payment-service", "POST /payments with her order-service token", "\(direct.status) \(direct.wwwAuthenticate ?? "")")
+        let direct = try await client.pay(token: alice, key: aliceKey)
+        hop("alice", "payment-service", "POST /payments with her order-service token and her proof", "\(direct.status) \(direct.wwwAuthenticate ?? "")")
         check("401 invalid_token (wrong audience)", direct.status == 401 && direct.wwwAuthenticate?.contains(#"error="invalid_token""#) == true, &outcomes)
 
         say("\n[4] an expired and a forged token")
@@ -87,29 +97,47 @@ public struct ShopScenario: Sendable {
         check("401 for the expired token", expiredReply.status == 401, &outcomes)
         let parts = alice.split(separator: ".")
         let forged = parts.count == 3 ? "\(parts[0]).\(parts[1]).\(String(parts[2].reversed()))" : "x"
-        let forgedReply = try await client.placeOrder(token: forged)
+        let forgedReply = try await client.placeOrder(token: forged, key: aliceKey)
         hop("someone", "order-service", "POST /orders with a forged signature", "\(forgedReply.status)")
         check("401 for the forged token", forgedReply.status == 401, &outcomes)
 
         say("\n[5] a bad order never reaches the payment service")
         let paymentsBefore = cluster.ledger.all.count
-        let bad = try await client.placeOrder(token: alice, rawBody: #"{"item": "book", "amount": -5}"#)
+        let bad = try await client.placeOrder(token: alice, key: aliceKey, rawBody: #"{"item": "book", "amount": -5}"#)
         hop("alice", "order-service", "POST /orders with amount -5", "\(bad.status)")
         check("400 and no payment", bad.status == 400 && cluster.ledger.all.count == paymentsBefore, &outcomes)
 
         say("\n[6] the exchanged payment token replayed against the order service")
-        let leaked = try await client.exchangeAsOrderService(alice).json["access_token"] as? String ?? ""
-        let replay = try await client.placeOrder(token: leaked)
+        let leaked = try await client.exchangeAsOrderService(alice, key: thiefKey).json["access_token"] as? String ?? ""
+        let replay = try await client.placeOrder(token: leaked, key: thiefKey)
         hop("someone", "order-service", "POST /orders with a payment-service token (\(describe(leaked)))", "\(replay.status)")
         check("401 invalid_token (meant for the payment service)", replay.status == 401, &outcomes)
 
-        say("\n[7] alice's token is revoked")
+        say("\n[7] alice's token stolen (copied from a log), used without her key")
+        let asBearer = try await client.order(orderID, token: alice)
+        hop("thief", "order-service", "GET her order, Authorization: Bearer <her token>", "\(asBearer.status) \(asBearer.wwwAuthenticate ?? "")")
+        check("401: a bound token is no bearer token", asBearer.status == 401, &outcomes)
+        let ownKey = try await client.order(orderID, token: alice, key: thiefKey)
+        hop("thief", "order-service", "the same with a proof signed by the thief's own key", "\(ownKey.status) \(ownKey.wwwAuthenticate ?? "")")
+        check("401: the proof's key is not the token's", ownKey.status == 401, &outcomes)
+        let url = cluster.orderURL + "/orders/\(orderID)"
+        let captured = try client.authorization(alice, key: aliceKey, method: .GET, url: url)
+        let original = try await client.send(url, headers: captured)
+        let replayed = try await client.send(url, headers: captured)
+        hop("thief", "order-service", "alice's request (token and proof) captured and sent again", "\(original.status), then \(replayed.status) \(replayed.wwwAuthenticate ?? "")")
+        check("401 invalid_dpop_proof: a proof is good once", original.status == 200 && replayed.status == 401
+            && replayed.wwwAuthenticate?.contains(#"error="invalid_dpop_proof""#) == true, &outcomes)
+        let paymentAsBearer = try await client.pay(token: leaked)
+        hop("thief", "payment-service", "a payment-service token sent without its key", "\(paymentAsBearer.status) \(paymentAsBearer.wwwAuthenticate ?? "")")
+        check("401: the payment service takes bound tokens with their proof only", paymentAsBearer.status == 401, &outcomes)
+
+        say("\n[8] alice's token is revoked")
         let revoked = try await client.revoke(alice)
         hop("shop-web", "warden", "POST /oauth2/revoke", "\(revoked.status)")
         let started = Date()
         var refusedAfter: TimeInterval?
         while Date().timeIntervalSince(started) < 3 {
-            let attempt = try await client.order(orderID, token: alice)
+            let attempt = try await client.order(orderID, token: alice, key: aliceKey)
             if attempt.status == 401 { refusedAfter = Date().timeIntervalSince(started); break }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -5,7 +5,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 public import WardenClient
-import WardenCore
+public import WardenCore
 import WardenHummingbird
 
 /// Settings of the order service.
@@ -20,18 +20,27 @@ public struct OrderServiceConfiguration: Sendable {
     public var clientSecret: String
     /// Where the payment service is.
     public var paymentServiceURL: String
+    /// The key its tokens for the payment service are bound to (DPoP, RFC 9449): it signs a proof
+    /// for every exchange and every call, and a token copied from the way is worth nothing.
+    public var dpopKey: DPoPProofSigner
+    /// The URL its callers use (a DPoP proof's `htu` is compared with it); behind a proxy, the
+    /// public one. `nil`: `http://host:port`.
+    public var externalURL: String?
 
-    public init(issuer: String, clientSecret: String, paymentServiceURL: String) {
+    public init(issuer: String, clientSecret: String, paymentServiceURL: String, dpopKey: DPoPProofSigner) {
         self.issuer = issuer
         self.clientSecret = clientSecret
         self.paymentServiceURL = paymentServiceURL
+        self.dpopKey = dpopKey
     }
 }
 
 /// The order service: `POST /orders` (needs `order.write`) charges the order at the payment
 /// service with alice's token exchanged for one meant for the payment service (scope
 /// `payment.create`, `act` = order-service); `GET /orders/{id}` (needs `order.read`) shows an
-/// order to its owner only.
+/// order to its owner only. It takes bearer tokens and DPoP-bound ones (`Authorization: DPoP`
+/// with a proof; a bound token sent as `Bearer` is refused), and its own tokens for the payment
+/// service are bound to its key.
 public func buildOrderService(
     configuration: OrderServiceConfiguration,
     orders: OrderBook = OrderBook(),
@@ -39,11 +48,14 @@ public func buildOrderService(
     logger: Logger = Logger(label: "order-service")
 ) -> (application: some ApplicationProtocol, client: AuthorizedHTTPClient) {
     let auth = AuthorizationServerConnection(issuer: configuration.issuer, httpClient: httpClient, logger: logger)
-    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: .init(realm: "orders"), context: ShopContext.self)
+    var accepting = BearerAuthenticatorConfiguration(realm: "orders")
+    accepting.dpop = DPoPAcceptance(externalBaseURL: configuration.externalURL ?? "http://\(configuration.host):\(configuration.port)")
+    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: accepting, context: ShopContext.self)
     let client = AuthorizedHTTPClient(
         identity: ClientIdentity(clientID: configuration.audience, clientSecret: configuration.clientSecret, tokenEndpoint: auth.tokenEndpoint),
         targets: ["payments": ServiceTarget(baseURL: configuration.paymentServiceURL, audience: "payment-service", scopes: [.paymentCreate], tokenSource: .exchangingIncomingToken)],
         httpClient: httpClient,
+        dpopKey: configuration.dpopKey,
         logger: logger
     )
     let router = Router(context: ShopContext.self)

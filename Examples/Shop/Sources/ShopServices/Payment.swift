@@ -10,5 +10,7 @@ public struct Payment: Codable, Sendable, Equatable {
     public let tokenID: String
     public let audience: [String]
     public let scope: String
+    /// The `cnf.jkt` of that token: the key of the service that presented it (RFC 9449).
+    public let keyThumbprint: String?
     public let status: String
 }

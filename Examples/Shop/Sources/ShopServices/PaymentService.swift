@@ -15,19 +15,26 @@ public struct PaymentServiceConfiguration: Sendable {
     public var audience = "payment-service"
     /// Services allowed to create payments for a user: the token's `act` chain must name one.
     public var allowedActors: Set<String> = ["order-service"]
+    /// The URL its callers use (a DPoP proof's `htu` is compared with it); behind a proxy, the
+    /// public one. `nil`: `http://host:port`.
+    public var externalURL: String?
 
     public init(issuer: String) { self.issuer = issuer }
 }
 
 /// The payment service: `POST /payments` needs `payment.create`, a token for `payment-service`,
 /// and an `act` chain naming a service allowed to create payments; it records who acted for whom.
+/// It takes DPoP-bound tokens only (RFC 9449): a token without its key's proof is refused.
 public func buildPaymentService(
     configuration: PaymentServiceConfiguration,
     ledger: PaymentLedger = PaymentLedger(),
     logger: Logger = Logger(label: "payment-service")
 ) -> some ApplicationProtocol {
     let auth = AuthorizationServerConnection(issuer: configuration.issuer, logger: logger)
-    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: .init(realm: "payments"), context: ShopContext.self)
+    var accepting = BearerAuthenticatorConfiguration(realm: "payments")
+    // Bound tokens only, on every route: a token without its key's proof is worth nothing here.
+    accepting.dpop = DPoPAcceptance(externalBaseURL: configuration.externalURL ?? "http://\(configuration.host):\(configuration.port)").requiringProofOfPossession()
+    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: accepting, context: ShopContext.self)
     let router = Router(context: ShopContext.self)
 
     struct NewPayment: Decodable { let order_id: String; let amount: Int }
@@ -46,7 +53,8 @@ public func buildPaymentService(
         }
         let payment = Payment(
             id: UUID().uuidString, orderID: input.order_id, amount: input.amount, subject: auth.subject, actors: actors,
-            tokenID: auth.token.tokenID, audience: auth.token.claims.audience, scope: auth.grantedScopes.description, status: "captured"
+            tokenID: auth.token.tokenID, audience: auth.token.claims.audience, scope: auth.grantedScopes.description,
+            keyThumbprint: auth.token.keyThumbprint, status: "captured"
         )
         ledger.append(payment)
         logger.info("payment captured", metadata: ["sub": "\(payment.subject)", "act": "\(actors.joined(separator: ","))", "jti": "\(payment.tokenID)"])

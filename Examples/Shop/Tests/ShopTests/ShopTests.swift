@@ -32,17 +32,19 @@ import WardenSQLite
         try await ShopCluster.run { cluster in
             let client = ShopClient(cluster: cluster)
             let signer = try await cluster.server.keys.currentSigner()
+            let key = await DPoPProofSigner.generateES256()
             func token(actor: ActorClaim) throws -> String {
                 let now = Date()
                 return try signer.sign(AccessTokenClaims(
                     issuer: cluster.issuer, subject: "alice", audience: ["payment-service"], expiresAt: now.addingTimeInterval(60),
-                    issuedAt: now, tokenID: UUID().uuidString, clientID: "evil-service", scope: ["payment.create"], actor: actor
+                    issuedAt: now, tokenID: UUID().uuidString, clientID: "evil-service", scope: ["payment.create"], actor: actor,
+                    keyThumbprint: key.thumbprint
                 ))
             }
             let laundered = try token(actor: ActorClaim(subject: "evil-service", previous: ActorClaim(subject: "order-service")))
-            #expect(try await client.pay(token: laundered).status == 403)
+            #expect(try await client.pay(token: laundered, key: key).status == 403)
             let direct = try token(actor: ActorClaim(subject: "order-service", previous: ActorClaim(subject: "gateway")))
-            #expect(try await client.pay(token: direct).status == 201)
+            #expect(try await client.pay(token: direct, key: key).status == 201)
         }
     }
 
@@ -128,8 +130,9 @@ import WardenSQLite
             let placed = try await client.placeOrder(token: alice)
             let id = try #require(placed.json["id"] as? String)
             // A payment-service token (as the order service got it) works until revoked…
-            let paymentToken = try token(try await client.exchangeAsOrderService(alice))
-            #expect(try await client.pay(token: paymentToken).status == 201)
+            let key = await DPoPProofSigner.generateES256()
+            let paymentToken = try token(try await client.exchangeAsOrderService(alice, key: key))
+            #expect(try await client.pay(token: paymentToken, key: key).status == 201)
             // …the order service revokes it (its own token, RFC 7009), and the payment service refuses it.
             let credentials = Data("order-service:\(cluster.orderSecret)".utf8).base64EncodedString()
             var revoke = HTTPClientRequest(url: cluster.issuer + "/oauth2/revoke")
@@ -138,10 +141,50 @@ import WardenSQLite
             revoke.headers.add(name: "Authorization", value: "Basic \(credentials)")
             revoke.body = .bytes(ByteBuffer(string: "token=\(paymentToken)"))
             #expect(try await HTTPClient.shared.execute(revoke, timeout: .seconds(10)).status == .ok)
-            #expect(try await eventually { try await client.pay(token: paymentToken).status == 401 })
+            #expect(try await eventually { try await client.pay(token: paymentToken, key: key).status == 401 })
             // And alice's own token, revoked, is refused by the order service.
             #expect(try await client.revoke(alice).status == 200)
             #expect(try await eventually { try await client.order(id, token: alice).status == 401 })
+        }
+    }
+
+    /// Issue 12: shop-web's tokens bound to the app's key when it sends a proof; the order
+    /// service takes them as DPoP only, binds its own exchanged token to its key; the payment
+    /// service takes bound tokens with their proof only.
+    @Test func boundTokensGoThroughTheShopAndCopiesAreWorthNothing() async throws {
+        try await ShopCluster.run { cluster in
+            let client = ShopClient(cluster: cluster)
+            let key = await DPoPProofSigner.generateES256()
+            let login = try await client.login("alice", "wonderland", scope: "order.write order.read payment.create", key: key)
+            #expect(login.json["token_type"] as? String == "DPoP")
+            let alice = try token(login)
+            let claims = try await AccessTokenVerifier(configuration: .acceptingAnyAudience(issuer: cluster.issuer), keys: cluster.server.keys).verify(alice)
+            #expect(claims.keyThumbprint == key.thumbprint)
+
+            let placed = try await client.placeOrder(token: alice, key: key)
+            #expect(placed.status == 201)
+            let payment = try #require(cluster.ledger.all.last)
+            #expect(payment.keyThumbprint == cluster.orderKeyThumbprint)
+            #expect(payment.subject == "alice")
+
+            // A bound token sent as Bearer: 401 with both challenges (RFC 9449 §7.1, §7.2).
+            let asBearer = try await client.placeOrder(token: alice)
+            #expect(asBearer.status == 401)
+            #expect(asBearer.wwwAuthenticate?.contains("DPoP") == true)
+            // Another key's proof, or none: 401, and no payment.
+            let other = await DPoPProofSigner.generateES256()
+            #expect(try await client.placeOrder(token: alice, key: other).status == 401)
+            #expect(try await client.send(cluster.orderURL + "/orders", method: .POST, headers: [("Authorization", "DPoP \(alice)"), ("Content-Type", "application/json")],
+                                          body: #"{"item": "x", "amount": 1}"#).status == 401)
+            #expect(cluster.ledger.all.count == 1)
+
+            // The payment service: an unbound token is refused with the DPoP challenge alone.
+            let unbound = try token(try await client.exchangeAsOrderService(try token(try await client.login("alice", "wonderland", scope: "payment.create"))))
+            let refused = try await client.pay(token: unbound)
+            #expect(refused.status == 401)
+            #expect(refused.wwwAuthenticate?.hasPrefix("DPoP ") == true)
+            #expect(refused.wwwAuthenticate?.contains("Bearer") == false)
+            #expect(cluster.ledger.all.count == 1)
         }
     }
 }
