@@ -7,7 +7,7 @@ struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client",
         abstract: "Manage OAuth clients.",
-        subcommands: [Create.self, List.self, Delete.self]
+        subcommands: [Create.self, Update.self, List.self, Delete.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -29,44 +29,21 @@ struct ClientCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard !id.isEmpty, id.utf8.count <= 128, id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != ":" }) else {
-                throw ValidationError("a client id is 1–128 visible ASCII characters without ':'")
-            }
+            try ClientCommand.validate(id: id)
             guard !grants.isEmpty else { throw ValidationError("name at least one --grant") }
             // Every access token needs an `aud` (RFC 9068 §2.2).
             guard !audiences.isEmpty else { throw ValidationError("name at least one --audience (the first is the default aud of its tokens)") }
             if grants.contains("authorization_code"), redirectURIs.isEmpty {
                 throw ValidationError("the authorization_code grant needs at least one --redirect-uri")
             }
-            for grant in grants where GrantType(commandLineName: grant) == nil {
-                throw ValidationError("unknown grant '\(grant)'")
-            }
-            for uri in redirectURIs {
-                guard let url = URL(string: uri), let scheme = url.scheme?.lowercased(), url.host != nil, url.fragment == nil, !uri.contains("\n") else {
-                    throw ValidationError("'\(uri)' is not an absolute redirect URI without a fragment (RFC 6749 §3.1.2)")
-                }
-                let loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url.host ?? "")
-                guard scheme == "https" || (scheme == "http" && loopback) else {
-                    throw ValidationError("redirect URIs must be https (http only on loopback): \(uri)")
-                }
-            }
-            for audience in audiences where audience.isEmpty || audience.contains("\n") {
-                throw ValidationError("invalid audience '\(audience)'")
-            }
-            if let tokenLifetime, !(1...86_400).contains(tokenLifetime) { throw ValidationError("--token-lifetime must be 1…86400 seconds") }
+            try ClientCommand.validate(grants: grants, redirectURIs: redirectURIs, audiences: audiences, tokenLifetime: tokenLifetime)
             if isPublic, secret != nil || secretStdin { throw ValidationError("a public client has no secret") }
         }
 
         func run() async throws {
             let grantTypes = Set(grants.compactMap(GrantType.init(commandLineName:)))
-            if isPublic, grantTypes.contains(.clientCredentials) || grantTypes.contains(.tokenExchange) {
-                throw ValidationError("client_credentials and token-exchange need a confidential client")
-            }
-            var scopeSet = ScopeSet()
-            for scope in scopes {
-                guard let parsed = try? Scope(validating: scope) else { throw ValidationError("'\(scope)' is not a valid scope token") }
-                scopeSet.insert(parsed)
-            }
+            try ClientCommand.validate(grants: grantTypes, isPublic: isPublic)
+            let scopeSet = try ClientCommand.scopeSet(scopes)
             var secretShown: String?
             var given: String?
             if !isPublic {
@@ -88,14 +65,12 @@ struct ClientCommand: AsyncParsableCommand {
                 if let secret = given ?? secretShown {
                     record.secretHash = ClientSecretHasher(masterKey: try await store.masterKey(settings, checkedAgainst: db)).hash(secret)
                 }
-                let known = Set(try await db.scopes().map(\.scope))
-                let unknown = scopeSet.filter { !known.contains($0) }
-                guard unknown.isEmpty else {
-                    throw CommandFailure.refused("unknown scopes: \(unknown.map(\.rawValue).joined(separator: " ")); create them with `warden scope create`")
-                }
+                try await ClientCommand.requireKnown(scopeSet, in: db)
                 do { try await db.createClient(record) } catch let error as StoreError where error.code == .conflict {
                     throw CommandFailure.refused("the client \(id) exists already")
                 }
+                try await db.appendAudit(AuditEvent(at: Date(), event: "client.created", clientID: id, scope: record.scopes.description, outcome: "success",
+                                                    detail: "warden client create: grants \(record.grants.sorted().map(\.rawValue).joined(separator: " "))"))
             }
             var json = ClientCommand.json(record)
             if case .object(var members) = json, let secretShown {
@@ -103,6 +78,87 @@ struct ClientCommand: AsyncParsableCommand {
                 json = .object(members)
             }
             var text = "created \(record.isPublic ? "public" : "confidential") client \(id)"
+            if let secretShown { text += "\nclient secret (shown once, store it now): \(secretShown)" }
+            output.print(json, text: text)
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a client: each option given replaces what is stored (a repeated option, the whole list); the rest stays.",
+            discussion: "Running servers see the change within a second (their client cache). Tokens issued before it keep "
+                + "what they were issued with until they expire (revoke them with `warden token revoke` if that matters); refreshes "
+                + "never get more than the client's current scopes. A public client stays public and a confidential one "
+                + "confidential (create another client to change that)."
+        )
+        @Argument(help: "The client id.") var id: String
+        @Option(name: .customLong("grant"), help: ArgumentHelp("The grants it may use, replacing the stored ones (repeat).", valueName: "type"))
+        var grants: [String] = []
+        @Option(name: .customLong("scope"), help: ArgumentHelp("The scopes it may have, replacing the stored ones (repeat).", valueName: "scope")) var scopes: [String] = []
+        @Flag(help: "It may have no scope at all (clears the stored ones).") var noScopes = false
+        @Option(name: .customLong("redirect-uri"), help: ArgumentHelp("Its exact redirect URIs, replacing the stored ones (repeat).", valueName: "uri")) var redirectURIs: [String] = []
+        @Flag(help: "Clear its redirect URIs.") var noRedirectUris = false
+        @Option(name: .customLong("audience"), help: ArgumentHelp("The audiences it may ask for, replacing the stored ones (repeat); the first is its default.", valueName: "aud"))
+        var audiences: [String] = []
+        @Option(help: ArgumentHelp("Access-token lifetime in seconds.", valueName: "seconds")) var tokenLifetime: Int?
+        @Flag(help: "Its tokens get the server's default lifetime again.") var defaultTokenLifetime = false
+        @Flag(inversion: .prefixedNo, help: "Whether its token requests must carry a DPoP proof (RFC 9449 §5.2).") var requireDpop: Bool?
+        @Flag(help: "Give it a new generated secret, printed once (the old one stops working at once).") var rotateSecret = false
+        @Flag(help: "Give it the secret on the first line of standard input (the old one stops working at once).") var secretStdin = false
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            try ClientCommand.validate(id: id)
+            try ClientCommand.validate(grants: grants, redirectURIs: redirectURIs, audiences: audiences, tokenLifetime: tokenLifetime)
+            let changes: [Bool] = [!grants.isEmpty, !scopes.isEmpty, noScopes, !redirectURIs.isEmpty, noRedirectUris, !audiences.isEmpty,
+                                   tokenLifetime != nil, defaultTokenLifetime, requireDpop != nil, rotateSecret, secretStdin]
+            guard changes.contains(true) else { throw ValidationError("nothing to change: give at least one option (see --help)") }
+            if noScopes, !scopes.isEmpty { throw ValidationError("--no-scopes and --scope contradict each other") }
+            if noRedirectUris, !redirectURIs.isEmpty { throw ValidationError("--no-redirect-uris and --redirect-uri contradict each other") }
+            if defaultTokenLifetime, tokenLifetime != nil { throw ValidationError("--default-token-lifetime and --token-lifetime contradict each other") }
+            if rotateSecret, secretStdin { throw ValidationError("give --rotate-secret or --secret-stdin, not both") }
+        }
+
+        func run() async throws {
+            let scopeSet = try ClientCommand.scopeSet(scopes)
+            let newSecret = secretStdin ? try SecretInput.read(option: nil, fromStandardInput: true, environment: "", what: "client secret") : nil
+            if let newSecret, newSecret.utf8.count < 16 { throw ValidationError("a client secret must be at least 16 characters") }
+            let secretShown = rotateSecret ? OpaqueToken.generate() : nil
+            let record = try await store.withStore(existing: true) { db, settings -> ClientRecord in
+                guard let stored = try await db.client(id: id) else { throw CommandFailure.refused("no client \(id)") }
+                var record = stored
+                if !grants.isEmpty { record.grants = Set(grants.compactMap(GrantType.init(commandLineName:))) }
+                if !scopes.isEmpty || noScopes {
+                    try await ClientCommand.requireKnown(scopeSet, in: db)
+                    record.scopes = scopeSet
+                }
+                if !redirectURIs.isEmpty || noRedirectUris { record.redirectURIs = redirectURIs }
+                if !audiences.isEmpty { record.audiences = audiences }
+                if let tokenLifetime { record.accessTokenLifetime = .seconds(tokenLifetime) }
+                if defaultTokenLifetime { record.accessTokenLifetime = nil }
+                if let requireDpop { record.requiresDPoP = requireDpop }
+                // What `create` requires of a client holds after the change too.
+                try ClientCommand.validate(grants: record.grants, isPublic: record.isPublic)
+                if record.grants.contains(.authorizationCode), record.redirectURIs.isEmpty {
+                    throw CommandFailure.refused("the authorization_code grant needs at least one redirect URI")
+                }
+                if let secret = newSecret ?? secretShown {
+                    guard !record.isPublic else { throw CommandFailure.refused("\(id) is a public client: it has no secret") }
+                    record.secretHash = ClientSecretHasher(masterKey: try await store.masterKey(settings, checkedAgainst: db)).hash(secret)
+                }
+                guard try await db.updateClient(record) else { throw CommandFailure.refused("no client \(id)") }
+                // Who may do what changed: the audit log says what (never the secret).
+                try await db.appendAudit(AuditEvent(at: Date(), event: "client.updated", clientID: id, scope: record.scopes.description,
+                                                    outcome: "success", detail: ClientCommand.changes(from: stored, to: record)))
+                return record
+            }
+            var json = ClientCommand.json(record)
+            if case .object(var members) = json, let secretShown {
+                members["client_secret"] = .string(secretShown)
+                json = .object(members)
+            }
+            var text = "updated client \(id)"
             if let secretShown { text += "\nclient secret (shown once, store it now): \(secretShown)" }
             output.print(json, text: text)
         }
@@ -128,9 +184,81 @@ struct ClientCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            guard try await store.withStore(existing: true, { try await $0.deleteClient(id: id) }) else { throw CommandFailure.refused("no client \(id)") }
+            let deleted = try await store.withStore(existing: true) { db in
+                guard try await db.deleteClient(id: id) else { return false }
+                try await db.appendAudit(AuditEvent(at: Date(), event: "client.deleted", clientID: id, outcome: "success", detail: "warden client delete"))
+                return true
+            }
+            guard deleted else { throw CommandFailure.refused("no client \(id)") }
             output.print(.object(["deleted": .string(id)]), text: "deleted client \(id)")
         }
+    }
+
+    /// A client id: 1–128 visible ASCII characters without ':' (it goes in HTTP Basic credentials).
+    static func validate(id: String) throws {
+        guard !id.isEmpty, id.utf8.count <= 128, id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != ":" }) else {
+            throw ValidationError("a client id is 1–128 visible ASCII characters without ':'")
+        }
+    }
+
+    /// What `create` and `update` check of the options given.
+    static func validate(grants: [String], redirectURIs: [String], audiences: [String], tokenLifetime: Int?) throws {
+        for grant in grants where GrantType(commandLineName: grant) == nil {
+            throw ValidationError("unknown grant '\(grant)'")
+        }
+        for uri in redirectURIs {
+            guard let url = URL(string: uri), let scheme = url.scheme?.lowercased(), url.host != nil, url.fragment == nil, !uri.contains("\n") else {
+                throw ValidationError("'\(uri)' is not an absolute redirect URI without a fragment (RFC 6749 §3.1.2)")
+            }
+            let loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url.host ?? "")
+            guard scheme == "https" || (scheme == "http" && loopback) else {
+                throw ValidationError("redirect URIs must be https (http only on loopback): \(uri)")
+            }
+        }
+        for audience in audiences where audience.isEmpty || audience.contains("\n") {
+            throw ValidationError("invalid audience '\(audience)'")
+        }
+        if let tokenLifetime, !(1...86_400).contains(tokenLifetime) { throw ValidationError("--token-lifetime must be 1…86400 seconds") }
+    }
+
+    /// Grants that need a secret (RFC 6749 §4.4; RFC 8693 §2.1 via client authentication).
+    static func validate(grants: Set<GrantType>, isPublic: Bool) throws {
+        if isPublic, grants.contains(.clientCredentials) || grants.contains(.tokenExchange) {
+            throw ValidationError("client_credentials and token-exchange need a confidential client")
+        }
+    }
+
+    static func scopeSet(_ scopes: [String]) throws -> ScopeSet {
+        var scopeSet = ScopeSet()
+        for scope in scopes {
+            guard let parsed = try? Scope(validating: scope) else { throw ValidationError("'\(scope)' is not a valid scope token") }
+            scopeSet.insert(parsed)
+        }
+        return scopeSet
+    }
+
+    static func requireKnown(_ scopes: ScopeSet, in db: any AuthorizationStore) async throws {
+        let known = Set(try await db.scopes().map(\.scope))
+        let unknown = scopes.filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw CommandFailure.refused("unknown scopes: \(unknown.map(\.rawValue).joined(separator: " ")); create them with `warden scope create`")
+        }
+    }
+
+    /// What changed, for the audit log: the names of the changed settings and their new values
+    /// (a secret only as "secret rotated").
+    static func changes(from old: ClientRecord, to new: ClientRecord) -> String {
+        var changed: [String] = []
+        if old.grants != new.grants { changed.append("grants: \(new.grants.sorted().map(\.rawValue).joined(separator: " "))") }
+        if old.scopes != new.scopes { changed.append("scopes: \(new.scopes)") }
+        if old.redirectURIs != new.redirectURIs { changed.append("redirect_uris: \(new.redirectURIs.joined(separator: " "))") }
+        if old.audiences != new.audiences { changed.append("audiences: \(new.audiences.joined(separator: " "))") }
+        if old.accessTokenLifetime != new.accessTokenLifetime {
+            changed.append("token_lifetime: \(new.accessTokenLifetime.map { "\(Int($0.timeInterval)) s" } ?? "the server's default")")
+        }
+        if old.requiresDPoP != new.requiresDPoP { changed.append("dpop_bound_access_tokens: \(new.requiresDPoP)") }
+        if old.secretHash != new.secretHash { changed.append("secret rotated") }
+        return "warden client update: " + (changed.isEmpty ? "nothing changed" : changed.joined(separator: "; "))
     }
 
     static func json(_ client: ClientRecord) -> JSONValue {

@@ -38,6 +38,18 @@ extension PostgresStore {
         try await rows("SELECT * FROM warden_clients ORDER BY id").map(Self.client)
     }
 
+    public func updateClient(_ client: ClientRecord) async throws(StoreError) -> Bool {
+        let grants = StoredText.text(client.grants)
+        let secret = client.secretHash.map(Self.bytes)
+        let lifetime = client.accessTokenLifetime?.timeInterval
+        return !(try await rows("""
+            UPDATE warden_clients SET secret_hash = \(secret), grants = \(grants), scopes = \(client.scopes.description),
+                redirect_uris = \(StoredText.text(lines: client.redirectURIs)), audiences = \(StoredText.text(lines: client.audiences)),
+                token_lifetime = \(lifetime), requires_dpop = \(client.requiresDPoP)
+            WHERE id = \(client.id) RETURNING id
+            """)).isEmpty
+    }
+
     public func deleteClient(id: String) async throws(StoreError) -> Bool {
         !(try await rows("DELETE FROM warden_clients WHERE id = \(id) RETURNING id")).isEmpty
     }

@@ -51,6 +51,25 @@ extension SQLiteStore {
         try await query("SELECT * FROM clients ORDER BY id").map(Self.client)
     }
 
+    public func updateClient(_ client: ClientRecord) async throws(StoreError) -> Bool {
+        !(try await query(
+            """
+            UPDATE clients SET secret_hash = ?, grants = ?, scopes = ?, redirect_uris = ?, audiences = ?, token_lifetime = ?, requires_dpop = ?
+            WHERE id = ? RETURNING id
+            """,
+            [
+                client.secretHash.map(Self.blob) ?? .null,
+                .text(StoredText.text(client.grants)),
+                .text(client.scopes.description),
+                Self.lines(client.redirectURIs),
+                Self.lines(client.audiences),
+                client.accessTokenLifetime.map { .float($0.timeInterval) } ?? .null,
+                .integer(client.requiresDPoP ? 1 : 0),
+                .text(client.id),
+            ]
+        )).isEmpty
+    }
+
     public func deleteClient(id: String) async throws(StoreError) -> Bool {
         !(try await query("DELETE FROM clients WHERE id = ? RETURNING id", [.text(id)])).isEmpty
     }

@@ -35,7 +35,8 @@ public enum AuthorizationStoreConformance {
         Check(name: "authenticationFailuresCountLockAndClear", body: authenticationFailuresCountLockAndClear),
         Check(name: "aRefreshTokenKeepsItsKeyBinding", body: aRefreshTokenKeepsItsKeyBinding),
         Check(name: "aClientKeepsItsDPoPRequirement", body: aClientKeepsItsDPoPRequirement),
-        Check(name: "anAuthorizationCodeKeepsItsKeyBinding", body: anAuthorizationCodeKeepsItsKeyBinding)
+        Check(name: "anAuthorizationCodeKeepsItsKeyBinding", body: anAuthorizationCodeKeepsItsKeyBinding),
+        Check(name: "aClientIsUpdatedInPlace", body: aClientIsUpdatedInPlace)
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -62,6 +63,39 @@ public enum AuthorizationStoreConformance {
 
         #expect(try await store.setting("s", defaultingTo: "first") == "first")
         #expect(try await store.setting("s", defaultingTo: "second") == "first")
+    }
+
+    /// `warden client update`: everything but the id and the creation time replaced, also to
+    /// empty or absent values; an unknown client is not created.
+    static func aClientIsUpdatedInPlace(_ store: any AuthorizationStore) async throws {
+        let original = ClientRecord(id: "u", secretHash: [1, 2, 3], grants: [.clientCredentials], scopes: ["a.read"],
+                                    redirectURIs: ["https://x.example/cb"], audiences: ["a"], accessTokenLifetime: .seconds(120), createdAt: now)
+        try await store.createClient(original)
+        try await store.createClient(ClientRecord(id: "other", secretHash: nil, grants: [.password], scopes: ["a.read"], audiences: ["a"], createdAt: now))
+        var changed = original
+        changed.secretHash = [9, 9]
+        changed.grants = [.clientCredentials, .tokenExchange]
+        changed.scopes = ["a.read", "b.write"]
+        changed.redirectURIs = []
+        changed.audiences = ["b", "a"]
+        changed.accessTokenLifetime = nil
+        changed.requiresDPoP = true
+        changed.createdAt = now.addingTimeInterval(999)
+        #expect(try await store.updateClient(changed))
+        var expected = changed
+        expected.createdAt = now
+        #expect(try await store.client(id: "u") == expected)
+        // The other client is untouched; an unknown one is not created.
+        #expect(try await store.client(id: "other")?.grants == [.password])
+        var unknown = changed
+        unknown.id = "nobody"
+        #expect(try await !store.updateClient(unknown))
+        #expect(try await store.client(id: "nobody") == nil)
+        // Back to a public client without DPoP.
+        expected.secretHash = nil
+        expected.requiresDPoP = false
+        #expect(try await store.updateClient(expected))
+        #expect(try await store.client(id: "u") == expected)
     }
 
     static func aRefreshTokenIsRedeemedExactlyOnceUnderConcurrency(_ store: any AuthorizationStore) async throws {

@@ -25,6 +25,8 @@ public protocol AuthorizationStore: Sendable {
     func createClient(_ client: ClientRecord) async throws(StoreError)
     func client(id: String) async throws(StoreError) -> ClientRecord?
     func clients() async throws(StoreError) -> [ClientRecord]
+    /// Replaces what is stored of client `client.id` (all but its `createdAt`); whether it existed.
+    func updateClient(_ client: ClientRecord) async throws(StoreError) -> Bool
     func deleteClient(id: String) async throws(StoreError) -> Bool
 
     // MARK: Users
