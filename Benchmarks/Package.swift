@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -34,6 +36,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/ProfileVerify"
+        ),
+        // The resource server of resource/run.sh: plain, bearer and DPoP routes, proofs, floors.
+        .executableTarget(
+            name: "ResourceServerBench",
+            dependencies: [
+                .product(name: "WardenCore", package: "warden"),
+                .product(name: "WardenHummingbird", package: "warden"),
+                .product(name: "WardenTesting", package: "warden"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/ResourceServerBench"
         ),
     ]
 )

@@ -126,6 +126,46 @@ import Testing
         #expect(await check(good) == .replayed)
     }
 
+    /// A client's later proofs reuse what its header decided (the key), and nothing is skipped:
+    /// the signature and every claim are checked each time; refused headers are not kept; the
+    /// memory is bounded.
+    @Test func aDecidedHeaderIsReusedButNeverSparesTheSignatureOrTheClaims() async throws {
+        let signer = await DPoPProofSigner.generateES256()
+        let verifier = verifier { $0.headerCacheCapacity = 2 }
+        func check(_ proof: String, method: String = "POST") async -> DPoPProofError.Reason? {
+            await refusal { () async throws(DPoPProofError) in _ = try await verifier.verify(proof, method: method, uri: Self.uri) }
+        }
+        for _ in 0..<3 {
+            let proof = try rawProof(signer, header: header(signer), claims: claims())
+            #expect(try await verifier.verify(proof, method: "POST", uri: Self.uri).keyThumbprint == signer.thumbprint)
+        }
+        #expect(verifier.headers.count == 1)
+        // The same header with another key's signature: refused, though the header is known.
+        let other = await DPoPProofSigner.generateES256()
+        let forged = try rawProof(signer, header: header(signer), claims: claims())
+        let otherSignature = try rawProof(other, header: header(signer), claims: claims()).split(separator: ".")[2]
+        let parts = forged.split(separator: ".")
+        let resigned = "\(parts[0]).\(parts[1]).\(otherSignature)"
+        #expect(await check(resigned) == .badSignature)
+        // Known header, wrong method, or replayed: refused as before.
+        let proof = try rawProof(signer, header: header(signer), claims: claims())
+        #expect(await check(proof, method: "GET") == .wrongMethod)
+        #expect(try await verifier.verify(proof, method: "POST", uri: Self.uri).keyThumbprint == signer.thumbprint)
+        #expect(await check(proof) == .replayed)
+        // A refused header is not kept.
+        var badHeader = header(other)
+        badHeader["typ"] = "jwt"
+        let wrongType = try rawProof(other, header: badHeader, claims: claims())
+        #expect(await check(wrongType) == .wrongType)
+        #expect(verifier.headers.count == 1)
+        // Bounded: three clients, room for two; each still verifies.
+        for client in [other, await DPoPProofSigner.generateES256(), signer] {
+            let proof = try rawProof(client, header: header(client), claims: claims())
+            #expect(try await verifier.verify(proof, method: "POST", uri: Self.uri).keyThumbprint == client.thumbprint)
+            #expect(verifier.headers.count <= 2)
+        }
+    }
+
     @Test func targetURIsAreComparedNormalised() {
         let same = [
             ("https://Example.COM/a/b", "https://example.com/a/b"),

@@ -12,11 +12,13 @@ public final class DPoPProofVerifier: Sendable {
     public let configuration: DPoPProofVerifierConfiguration
     let timeSource: TimeSource
     let replays: DPoPReplayCache
+    let headers: DPoPHeaderCache
 
     public init(configuration: DPoPProofVerifierConfiguration = .init(), timeSource: TimeSource = .system) {
         self.configuration = configuration
         self.timeSource = timeSource
         self.replays = DPoPReplayCache(capacity: configuration.replayCacheCapacity)
+        self.headers = DPoPHeaderCache(capacity: configuration.headerCacheCapacity)
     }
 
     /// Verifies `proof` (the `DPoP` header's value) for a request of `method` to `uri` (the URI
@@ -38,33 +40,20 @@ public final class DPoPProofVerifier: Sendable {
         // §4.3 step 2: a well-formed JWS (three canonical base64url parts, strict JSON).
         let parts = proof.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }),
-            let headerBytes = Base64URL.decodeCanonical(parts[0]),
             let payloadBytes = Base64URL.decodeCanonical(parts[1]),
             let signature = Base64URL.decodeCanonical(parts[2])
         else { throw DPoPProofError(.malformed, detail: "not a compact JWS") }
         let parser = StrictJSONParser(maximumDepth: 4)
-        guard let header = (try? parser.parse(headerBytes))?.objectValue else { throw DPoPProofError(.malformed, detail: "header is not a JSON object") }
+        // Steps 4–7 for this exact header text, decided before (`headers`) or now.
+        let headerText = String(Substring(parts[0]))
+        let cached = headers.entry(for: headerText)
+        let decided: DPoPHeaderCache.Entry
+        if let cached { decided = cached } else { decided = try await decideHeader(parts[0], parser: parser) }
         guard let claims = (try? parser.parse(payloadBytes))?.objectValue else { throw DPoPProofError(.malformed, detail: "payload is not a JSON object") }
-
-        // Step 4: `typ` (a media type: case-insensitive, RFC 7515 §4.1.9).
-        guard header["typ"]?.stringValue?.lowercased() == "dpop+jwt" else { throw DPoPProofError(.wrongType) }
-        // Step 5: an asymmetric algorithm this server accepts; never `none` or HMAC.
-        guard let name = header["alg"]?.stringValue, let algorithm = SignatureAlgorithm(jwsName: name),
-            !algorithm.isSymmetric, configuration.acceptedAlgorithms.contains(algorithm)
-        else { throw DPoPProofError(.unsupportedAlgorithm, detail: header["alg"]?.stringValue ?? "none given") }
-        guard header["crit"] == nil else { throw DPoPProofError(.criticalHeader) }
-        // Step 7 (checked before the key is built): a public key only.
-        guard let jwk = header["jwk"]?.objectValue else { throw DPoPProofError(.invalidKey, detail: "no jwk") }
-        guard Self.privateMembers.allSatisfy({ jwk[$0] == nil }) else { throw DPoPProofError(.privateKey) }
-        guard let thumbprint = JWKThumbprint.sha256(of: jwk) else { throw DPoPProofError(.invalidKey, detail: "not a public EC, OKP or RSA key") }
-        // Step 6: the signature, by that key, for that algorithm.
-        let key: VerificationKey
-        do { key = try await JSONWebKeySet.verificationKey(jwk: jwk, id: thumbprint, algorithm: name) } catch {
-            throw DPoPProofError(.invalidKey, detail: "\(error)")
-        }
-        guard key.algorithm == algorithm else { throw DPoPProofError(.invalidKey, detail: "key is not for \(name)") }
+        let (algorithm, key, thumbprint) = (decided.algorithm, decided.key, decided.thumbprint)
         let signingInput = Array(proof.utf8)[..<(parts[0].count + 1 + parts[1].count)]
         guard key.isValidSignature(signature, for: signingInput) else { throw DPoPProofError(.badSignature) }
+        if cached == nil { headers.insert(decided, for: headerText) }
 
         // Step 3: the claims, each of its type.
         guard let proofID = claims["jti"]?.stringValue, !proofID.isEmpty, proofID.utf8.count <= 256,
@@ -80,13 +69,14 @@ public final class DPoPProofVerifier: Sendable {
         // Step 10: the server's nonce, when it asks for one.
         let nonce = claims["nonce"]?.stringValue
         if let isAcceptedNonce, !isAcceptedNonce(nonce) { throw DPoPProofError(.nonceRequired) }
-        // Step 11: fresh.
+        // Step 11: fresh. `iat` is a NumericDate (RFC 7519 §2): fractional seconds are allowed.
         let now = timeSource.now()
         let issuedAt = Date(timeIntervalSince1970: iat)
         guard issuedAt >= now.addingTimeInterval(-configuration.maximumAge.timeInterval),
             issuedAt <= now.addingTimeInterval(configuration.clockSkew.timeInterval)
         else { throw DPoPProofError(.outsideTimeWindow) }
-        // Step 12: bound to the access token sent with it.
+        // Step 12: bound to the access token sent with it. Without one (the token endpoint), an
+        // `ath` the client added anyway binds nothing and is ignored, as §4.3 asks nothing of it.
         if let accessToken {
             guard let ath = claims["ath"]?.stringValue else { throw DPoPProofError(.missingClaim, detail: "ath") }
             guard ath == Self.accessTokenHash(accessToken) else { throw DPoPProofError(.accessTokenMismatch) }
@@ -99,6 +89,31 @@ public final class DPoPProofVerifier: Sendable {
         case .full: throw DPoPProofError(.replayCacheFull, detail: "\(replays.capacity) proofs inside their window")
         }
         return VerifiedDPoPProof(keyThumbprint: thumbprint, algorithm: algorithm, proofID: proofID, issuedAt: issuedAt, nonce: nonce)
+    }
+
+    /// Steps 4–7 of §4.3 for a header not seen before: its `typ`, `alg` and public `jwk`, and
+    /// the key built from it.
+    private func decideHeader(_ encoded: Substring.UTF8View, parser: StrictJSONParser) async throws(DPoPProofError) -> DPoPHeaderCache.Entry {
+        guard let headerBytes = Base64URL.decodeCanonical(encoded) else { throw DPoPProofError(.malformed, detail: "not a compact JWS") }
+        guard let header = (try? parser.parse(headerBytes))?.objectValue else { throw DPoPProofError(.malformed, detail: "header is not a JSON object") }
+        // Step 4: `typ` (a media type: case-insensitive, RFC 7515 §4.1.9).
+        guard header["typ"]?.stringValue?.lowercased() == "dpop+jwt" else { throw DPoPProofError(.wrongType) }
+        // Step 5: an asymmetric algorithm this server accepts; never `none` or HMAC.
+        guard let name = header["alg"]?.stringValue, let algorithm = SignatureAlgorithm(jwsName: name),
+            !algorithm.isSymmetric, configuration.acceptedAlgorithms.contains(algorithm)
+        else { throw DPoPProofError(.unsupportedAlgorithm, detail: header["alg"]?.stringValue ?? "none given") }
+        guard header["crit"] == nil else { throw DPoPProofError(.criticalHeader) }
+        // Step 7 (checked before the key is built): a public key only.
+        guard let jwk = header["jwk"]?.objectValue else { throw DPoPProofError(.invalidKey, detail: "no jwk") }
+        guard Self.privateMembers.allSatisfy({ jwk[$0] == nil }) else { throw DPoPProofError(.privateKey) }
+        guard let thumbprint = JWKThumbprint.sha256(of: jwk) else { throw DPoPProofError(.invalidKey, detail: "not a public EC, OKP or RSA key") }
+        // Step 6 (the signature is checked by the caller): the key, for that algorithm.
+        let key: VerificationKey
+        do { key = try await JSONWebKeySet.verificationKey(jwk: jwk, id: thumbprint, algorithm: name) } catch {
+            throw DPoPProofError(.invalidKey, detail: "\(error)")
+        }
+        guard key.algorithm == algorithm else { throw DPoPProofError(.invalidKey, detail: "key is not for \(name)") }
+        return DPoPHeaderCache.Entry(algorithm: algorithm, key: key, thumbprint: thumbprint)
     }
 
     /// `ath` (RFC 9449 §4.2): base64url of the SHA-256 of the access token's ASCII bytes.

@@ -7,8 +7,15 @@ public struct DPoPProofVerifierConfiguration: Sendable {
     public var maximumAge: Duration = .seconds(60)
     /// How far in the future `iat` may be (clocks differ).
     public var clockSkew: Duration = .seconds(5)
-    /// At most this many `jti`s are remembered (``DPoPReplayCache``).
-    public var replayCacheCapacity = 100_000
+    /// At most this many `jti`s are remembered (``DPoPReplayCache``), each for `maximumAge` +
+    /// `clockSkew` (65 s): a service takes at most capacity ÷ 65 proofs a second, sustained,
+    /// before it answers 503 (never lets a replay through). The default, 1,000,000, is ~15,000
+    /// a second; memory grows only with the proofs actually seen (docs/benchmarks.md has the
+    /// bytes per proof).
+    public var replayCacheCapacity = 1_000_000
+    /// How many distinct proof headers (a client's key and algorithm) keep their decided key, so
+    /// that a client's next proofs skip building it (``DPoPHeaderCache``); 0 turns it off.
+    public var headerCacheCapacity = 10_000
     /// A larger `DPoP` header is refused before it is parsed.
     public var maximumProofSize = 8 * 1024
 

@@ -1,0 +1,146 @@
+import Crypto
+import Foundation
+import Hummingbird
+import JWTKit
+import Logging
+import WardenCore
+import WardenHummingbird
+import WardenTesting
+
+/// The resource-server side of `Benchmarks/resource/run.sh`: one Hummingbird app with the same
+/// handler behind no check, behind a bearer token, and behind a DPoP-bound token; and the tools
+/// the script needs around it. Not a benchmark by itself (the script measures the server's CPU
+/// time per request under wrk).
+///
+///     ResourceServerBench serve PORT DIR         # writes DIR/bearer.token, DIR/bound.token, DIR/dpop.pem, then DIR/ready
+///     ResourceServerBench proofs DIR URI COUNT   # COUNT fresh proofs for GET URI with DIR's key and bound token, one per line
+///     ResourceServerBench floor COUNT DIR URI    # in-process: raw P-256 verify, and a whole DPoP proof check, µs each
+///     ResourceServerBench replay-memory COUNT DIR # bytes of resident memory per proof remembered (replay memory)
+@main
+struct ResourceServerBench {
+    static func main() async throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        switch arguments.first {
+        case "serve" where arguments.count == 3: try await serve(port: Int(arguments[1])!, directory: arguments[2])
+        case "proofs" where arguments.count == 4: try await proofs(directory: arguments[1], uri: arguments[2], count: Int(arguments[3])!)
+        case "floor" where arguments.count == 4: try await floor(count: Int(arguments[1])!, directory: arguments[2], uri: arguments[3])
+        case "replay-memory" where arguments.count == 3: try await replayMemory(count: Int(arguments[1])!, directory: arguments[2])
+        default:
+            FileHandle.standardError.write(Data("usage: ResourceServerBench serve PORT DIR | proofs DIR URI COUNT | floor COUNT DIR URI\n".utf8))
+            exit(64)
+        }
+    }
+
+    static func serve(port: Int, directory: String) async throws {
+        let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "orders")
+        let dpopKey = ES256PrivateKey()
+        let signer = try DPoPProofSigner(key: try await SigningKey.es256(dpopKey, id: "dpop"))
+        // An hour: longer than any run; the verified-token cache holds each (as a service's would).
+        let bearer = try issuer.token(subject: "alice", scope: ["orders.read"], lifetime: .seconds(3600))
+        let bound = try issuer.token(subject: "alice", scope: ["orders.read"], lifetime: .seconds(3600)) { $0.keyThumbprint = signer.thumbprint }
+        try write(bearer, to: directory + "/bearer.token")
+        try write(bound, to: directory + "/bound.token")
+        try write(dpopKey.pemRepresentation, to: directory + "/dpop.pem")
+
+        var bearerOnly = BearerAuthenticatorConfiguration(realm: "bench")
+        bearerOnly.dpop = nil
+        var withDPoP = BearerAuthenticatorConfiguration(realm: "bench")
+        // The default verifier: its replay memory (1,000,000 proofs) holds 65 s at ~15,000 a second.
+        withDPoP.dpop = DPoPAcceptance(externalBaseURL: "http://127.0.0.1:\(port)").requiringProofOfPossession()
+
+        let verifier = issuer.verifier()
+        let router = Router(context: BearerRequestContext.self)
+        router.get("plain") { _, _ in "alice" }
+        router.protected("bearer", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
+            .get { _, _, auth in auth.subject }
+        router.protected("dpop", by: BearerAuthenticator(verifier: verifier, configuration: withDPoP, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
+            .get { _, _, auth in auth.subject }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), onServerRunning: { _ in
+            try? write("ready", to: directory + "/ready")
+        }, logger: logger)
+        try await app.runService()
+    }
+
+    static func proofs(directory: String, uri: String, count: Int) async throws {
+        let signer = try await loadSigner(directory)
+        let token = try String(contentsOfFile: directory + "/bound.token", encoding: .utf8)
+        var lines = ""
+        lines.reserveCapacity(count * 600)
+        for _ in 0..<count {
+            lines += try signer.proof(method: "GET", uri: uri, accessToken: token)
+            lines += "\n"
+        }
+        FileHandle.standardOutput.write(Data(lines.utf8))
+    }
+
+    /// What one extra proof should cost at least: a raw P-256 verification (SHA-256 of the
+    /// signing input and the signature check, the key and signature objects built once), and
+    /// what Warden's whole proof check costs in process, off the main actor as a handler runs.
+    static func floor(count: Int, directory: String, uri: String) async throws {
+        let signer = try await loadSigner(directory)
+        let token = try String(contentsOfFile: directory + "/bound.token", encoding: .utf8)
+        let sample = try signer.proof(method: "GET", uri: uri, accessToken: token)
+        let parts = sample.split(separator: ".")
+        let input = Array("\(parts[0]).\(parts[1])".utf8)
+        let signature = try P256.Signing.ECDSASignature(rawRepresentation: Base64URL.decodeCanonical(Array(parts[2].utf8))!)
+        let pem = try String(contentsOfFile: directory + "/dpop.pem", encoding: .utf8)
+        let publicKey = try P256.Signing.PrivateKey(pemRepresentation: pem).publicKey
+        let start = ContinuousClock.now
+        var valid = 0
+        for _ in 0..<count where publicKey.isValidSignature(signature, for: SHA256.hash(data: input)) { valid += 1 }
+        let raw = (ContinuousClock.now - start) / count
+        precondition(valid == count)
+
+        var proofs: [String] = []
+        for _ in 0..<count { proofs.append(try signer.proof(method: "GET", uri: uri, accessToken: token)) }
+        var configuration = DPoPProofVerifierConfiguration()
+        configuration.replayCacheCapacity = count + 1
+        let verifier = DPoPProofVerifier(configuration: configuration)
+        let whole = await Task.detached {
+            let start = ContinuousClock.now
+            for proof in proofs { _ = try! await verifier.verify(proof, method: "GET", uri: uri, accessToken: token) }
+            return (ContinuousClock.now - start) / count
+        }.value
+        print("raw_p256_us \(microseconds(raw))")
+        print("dpop_proof_us \(microseconds(whole))")
+    }
+
+    /// Resident memory the replay memory takes per proof it remembers: COUNT proofs made first,
+    /// then RSS read before and after one verifier accepted them all.
+    static func replayMemory(count: Int, directory: String) async throws {
+        let signer = try await loadSigner(directory)
+        let token = try String(contentsOfFile: directory + "/bound.token", encoding: .utf8)
+        let uri = "http://127.0.0.1/dpop"
+        var proofs: [String] = []
+        for _ in 0..<count { proofs.append(try signer.proof(method: "GET", uri: uri, accessToken: token)) }
+        var configuration = DPoPProofVerifierConfiguration()
+        configuration.replayCacheCapacity = count + 1
+        let verifier = DPoPProofVerifier(configuration: configuration)
+        _ = try await verifier.verify(proofs.removeLast(), method: "GET", uri: uri, accessToken: token)
+        let before = residentBytes()
+        for proof in proofs { _ = try await verifier.verify(proof, method: "GET", uri: uri, accessToken: token) }
+        let after = residentBytes()
+        print("replay_memory_bytes_per_proof \((after - before) / proofs.count)")
+    }
+
+    static func residentBytes() -> Int {
+        // /proc/self/statm: pages; the second field is resident.
+        let fields = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8))?.split(separator: " ") ?? []
+        return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    static func loadSigner(_ directory: String) async throws -> DPoPProofSigner {
+        let pem = try String(contentsOfFile: directory + "/dpop.pem", encoding: .utf8)
+        return try DPoPProofSigner(key: try await SigningKey.es256(try ES256PrivateKey(pem: pem), id: "dpop"))
+    }
+
+    static func microseconds(_ duration: Duration) -> String {
+        String(format: "%.2f", Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6)
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+}

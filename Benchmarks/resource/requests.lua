@@ -1,0 +1,27 @@
+-- wrk script of Benchmarks/resource/run.sh, the same shape for every route so that wrk's own
+-- work per request is the same: a request built per call.
+--   KIND=plain   no credentials
+--   KIND=bearer  Authorization: Bearer $TOKEN (the same token each time: the verified-token cache)
+--   KIND=dpop    Authorization: DPoP $TOKEN and the next proof of $PROOFS (one per line, made just
+--                before the measurement: a proof is accepted once, within 60 s of its iat)
+-- Run with one wrk thread (-t1): several threads would send the same proofs. When the proofs run
+-- out, requests go without one and come back 401, which wrk counts as non-2xx (the script fails).
+local kind = os.getenv("KIND")
+local token = os.getenv("TOKEN")
+local proofs = {}
+local index = 0
+
+init = function(args)
+  if kind == "dpop" then
+    for line in io.lines(os.getenv("PROOFS")) do proofs[#proofs + 1] = line end
+  end
+end
+
+request = function()
+  if kind == "plain" then return wrk.format("GET", nil, {}) end
+  if kind == "bearer" then return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token }) end
+  index = index + 1
+  local headers = { ["Authorization"] = "DPoP " .. token }
+  if proofs[index] then headers["DPoP"] = proofs[index] end
+  return wrk.format("GET", nil, headers)
+end
