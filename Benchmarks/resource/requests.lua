@@ -2,6 +2,7 @@
 -- work per request is the same: a request built per call.
 --   KIND=plain   no credentials
 --   KIND=bearer  Authorization: Bearer $TOKEN (the same token each time: the verified-token cache)
+--   KIND=work    the same (the route adds one raw P-256 verification in its handler)
 --   KIND=dpop    Authorization: DPoP $TOKEN and the next proof of $PROOFS (one per line, made just
 --                before the measurement: a proof is accepted once, within 60 s of its iat)
 -- Run with one wrk thread (-t1): several threads would send the same proofs. When the proofs run
@@ -19,7 +20,7 @@ end
 
 request = function()
   if kind == "plain" then return wrk.format("GET", nil, {}) end
-  if kind == "bearer" then return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token }) end
+  if kind == "bearer" or kind == "work" then return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token }) end
   index = index + 1
   local headers = { ["Authorization"] = "DPoP " .. token }
   if proofs[index] then headers["DPoP"] = proofs[index] end

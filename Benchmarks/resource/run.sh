@@ -4,6 +4,8 @@
 #   plain   GET /plain   no check
 #   bearer  GET /bearer  a bearer token requiring orders.read (the same token: verified-token cache)
 #   dpop    GET /dpop    the same with a DPoP-bound token and a fresh proof per request (RFC 9449)
+#   work    GET /work    the bearer route whose handler also does one raw P-256 verification: a
+#                        control, for what ~50 µs of crypto in a handler costs here, DPoP or not
 # and, in process, the floor of one extra proof: a raw P-256 verification (and Warden's whole
 # proof check). Each round measures every route back to back; the server's CPU time per request
 # comes from /proc/PID/stat (wrk shares the two cores, so requests per second move with whatever
@@ -67,32 +69,36 @@ measure() {
 }
 
 # Warm-up, not measured.
-for route in plain bearer dpop; do measure "$route" "/$route" 2 >/dev/null; done
+for route in plain bearer work dpop; do measure "$route" "/$route" 2 >/dev/null; done
 
 echo "rounds: $ROUNDS x ${DURATION}s per route, $CONNECTIONS connections, 1 wrk thread; server CPU µs per request"
 EXTRA_RATIOS=()
 EXTRA_OVER_PROOF=()
+CONTROL_RATIOS=()
 DPOP_OVER_BEARER=()
 BEARER_OVER_PLAIN=()
 THROUGHPUT_RATIOS=()
 for round in $(seq "$ROUNDS"); do
   read -r P_N P_CPU < <(measure plain /plain "$DURATION")
   read -r B_N B_CPU < <(measure bearer /bearer "$DURATION")
+  read -r W_N W_CPU < <(measure work /work "$DURATION")
   read -r D_N D_CPU < <(measure dpop /dpop "$DURATION")
   FLOOR=$("$BIN" floor 20000 "$WORK" "$BASE/dpop")
   RAW=$(awk '/raw_p256_us/ {print $2}' <<<"$FLOOR")
   PROOF=$(awk '/dpop_proof_us/ {print $2}' <<<"$FLOOR")
   EXTRA_RATIOS+=("$(python3 -c "print(round(($D_CPU - $B_CPU) / $RAW, 2))")")
   EXTRA_OVER_PROOF+=("$(python3 -c "print(round(($D_CPU - $B_CPU) / $PROOF, 2))")")
+  CONTROL_RATIOS+=("$(python3 -c "print(round(($W_CPU - $B_CPU) / $RAW, 2))")")
   DPOP_OVER_BEARER+=("$(python3 -c "print(round($D_CPU / $B_CPU, 2))")")
   BEARER_OVER_PLAIN+=("$(python3 -c "print(round($P_CPU / $B_CPU, 2))")")
   THROUGHPUT_RATIOS+=("$(python3 -c "print(round($D_N / $B_N, 2))")")
-  printf 'round %s: plain %6.1f µs (%s req) | bearer %6.1f µs (%s req) | dpop %6.1f µs (%s req) | in process: raw P-256 %s µs, whole proof check %s µs | (dpop - bearer) / proof check = %s, / raw P-256 = %s\n' \
-    "$round" "$P_CPU" "$P_N" "$B_CPU" "$B_N" "$D_CPU" "$D_N" "$RAW" "$PROOF" "${EXTRA_OVER_PROOF[-1]}" "${EXTRA_RATIOS[-1]}"
+  printf 'round %s: plain %6.1f µs (%s req) | bearer %6.1f µs (%s req) | work %6.1f µs (%s req) | dpop %6.1f µs (%s req) | in process: raw P-256 %s µs, proof check %s µs | (dpop - bearer) / proof check = %s, / raw P-256 = %s | control (work - bearer) / raw P-256 = %s\n' \
+    "$round" "$P_CPU" "$P_N" "$B_CPU" "$B_N" "$W_CPU" "$W_N" "$D_CPU" "$D_N" "$RAW" "$PROOF" "${EXTRA_OVER_PROOF[-1]}" "${EXTRA_RATIOS[-1]}" "${CONTROL_RATIOS[-1]}"
 done
 median() { python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
 echo "dpop - bearer, in in-process proof checks:        median $(median "${EXTRA_OVER_PROOF[@]}") (target <= 1.2)"
 echo "dpop - bearer, in raw P-256 verifications:        median $(median "${EXTRA_RATIOS[@]}")"
+echo "control: (work - bearer) / raw P-256:               median $(median "${CONTROL_RATIOS[@]}") (what any handler pays over its crypto here)"
 echo "dpop / bearer, server CPU per request:            median $(median "${DPOP_OVER_BEARER[@]}")x"
 echo "dpop / bearer, requests served (throughput):      median $(median "${THROUGHPUT_RATIOS[@]}")x"
 echo "bearer (cached) / plain, by CPU per request:      median $(median "${BEARER_OVER_PLAIN[@]}")x (issue 16: >= 0.95)"

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Synchronization
 
@@ -9,10 +10,23 @@ import Synchronization
 /// a proof replayed to another instance within the window passes there (a shared store, or
 /// server nonces, closes that; see the README).
 final class DPoPReplayCache: Sendable {
+    /// A key kept as 128 bits of its SHA-256, not as text: ~100 bytes less per proof remembered
+    /// (247 → see docs/benchmarks.md). Two keys sharing them would make a fresh proof look
+    /// replayed (refused), never a replay look fresh.
+    struct Digest: Hashable {
+        let high: UInt64
+        let low: UInt64
+
+        init(_ key: String) {
+            let hash = SHA256.hash(data: Array(key.utf8))
+            (high, low) = hash.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+        }
+    }
+
     private struct State {
-        var expiries: [String: Date] = [:]
+        var expiries: [Digest: Date] = [:]
         /// Insertion order, for eviction; entries already removed are skipped.
-        var order: [(key: String, expires: Date)] = []
+        var order: [(key: Digest, expires: Date)] = []
         var head = 0
     }
 
@@ -32,8 +46,9 @@ final class DPoPReplayCache: Sendable {
     }
 
     /// Records `key` until `expires`.
-    func insert(_ key: String, expires: Date, now: Date) -> Outcome {
-        state.withLock { state in
+    func insert(_ text: String, expires: Date, now: Date) -> Outcome {
+        let key = Digest(text)
+        return state.withLock { state in
             if let known = state.expiries[key], known > now { return .seen }
             // Drop expired entries from the front (they expire in about the order they came).
             while state.head < state.order.count {
