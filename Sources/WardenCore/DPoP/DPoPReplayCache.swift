@@ -7,8 +7,8 @@ import Synchronization
 /// still inside its window is never dropped (that would let a captured proof be replayed after
 /// a flood of others): when the cache is full of live entries, new proofs are turned away
 /// (``Outcome/full``) until some expire — the server says it is busy, never lets one through. In memory: several instances of one service each keep their own, so
-/// a proof replayed to another instance within the window passes there (a shared store, or
-/// server nonces, closes that; see the README).
+/// a proof replayed to another instance within the window passes there (a shared store would
+/// close that; short resource-server nonce windows narrow it; see the README).
 final class DPoPReplayCache: Sendable {
     /// A key kept as 128 bits of its SHA-256, not as text: ~100 bytes less per proof remembered
     /// (247 → see docs/benchmarks.md). Two keys sharing them would make a fresh proof look
