@@ -191,7 +191,7 @@ import Testing
     /// room (a review showed a flood of proofs would otherwise make a captured one replayable);
     /// when full of live entries, new proofs are turned away until some expire.
     @Test func theReplayCacheIsBoundedAndNeverForgetsALiveProof() {
-        let cache = DPoPReplayCache(capacity: 3)
+        let cache = ReplayMemory(capacity: 3)
         let t0 = Self.now
         #expect(cache.insert("a", expires: t0.addingTimeInterval(60), now: t0) == .inserted)
         #expect(cache.insert("a", expires: t0.addingTimeInterval(60), now: t0.addingTimeInterval(1)) == .seen)

@@ -11,13 +11,13 @@ public import Foundation
 public final class DPoPProofVerifier: Sendable {
     public let configuration: DPoPProofVerifierConfiguration
     let timeSource: TimeSource
-    let replays: DPoPReplayCache
+    let replays: ReplayMemory
     let headers: DPoPHeaderCache
 
     public init(configuration: DPoPProofVerifierConfiguration = .init(), timeSource: TimeSource = .system) {
         self.configuration = configuration
         self.timeSource = timeSource
-        self.replays = DPoPReplayCache(capacity: configuration.replayCacheCapacity)
+        self.replays = ReplayMemory(capacity: configuration.replayCacheCapacity)
         self.headers = DPoPHeaderCache(capacity: configuration.headerCacheCapacity)
     }
 

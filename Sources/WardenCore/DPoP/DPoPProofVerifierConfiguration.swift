@@ -7,7 +7,7 @@ public struct DPoPProofVerifierConfiguration: Sendable {
     public var maximumAge: Duration = .seconds(60)
     /// How far in the future `iat` may be (clocks differ).
     public var clockSkew: Duration = .seconds(5)
-    /// At most this many `jti`s are remembered (``DPoPReplayCache``), each for `maximumAge` +
+    /// At most this many `jti`s are remembered (``ReplayMemory``), each for `maximumAge` +
     /// `clockSkew` (65 s): a service takes at most capacity ÷ 65 proofs a second, sustained,
     /// before it answers 503 (never lets a replay through). The default, 1,000,000, is ~15,000
     /// a second; memory grows only with the proofs actually seen (docs/benchmarks.md has the

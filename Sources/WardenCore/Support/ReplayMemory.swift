@@ -2,14 +2,16 @@ import Crypto
 import Foundation
 import Synchronization
 
-/// The `jti`s of DPoP proofs seen within their window (RFC 9449 §11.1), bounded: at most
-/// `capacity` entries, each kept until its proof could no longer pass the time check. An entry
-/// still inside its window is never dropped (that would let a captured proof be replayed after
-/// a flood of others): when the cache is full of live entries, new proofs are turned away
-/// (``Outcome/full``) until some expire — the server says it is busy, never lets one through. In memory: several instances of one service each keep their own, so
-/// a proof replayed to another instance within the window passes there (a shared store would
-/// close that; short resource-server nonce windows narrow it; see the README).
-final class DPoPReplayCache: Sendable {
+/// What was seen once and must not pass twice within its window — DPoP proofs' `jti`s (RFC 9449
+/// §11.1), HTTP message signatures' nonces or signatures (RFC 9421 §7.2.2) — bounded: at most
+/// `capacity` entries, each kept until what it stands for could no longer pass the time check.
+/// An entry still inside its window is never dropped (that would let a captured proof be
+/// replayed after a flood of others): when the memory is full of live entries, new ones are
+/// turned away (``Outcome/full``) until some expire — the server says it is busy, never lets one
+/// through. In memory: several instances of one service each keep their own, so something
+/// replayed to another instance within the window passes there (a shared store would close
+/// that; short windows narrow it; see the README).
+final class ReplayMemory: Sendable {
     /// A key kept as 128 bits of its SHA-256, not as text: ~100 bytes less per proof remembered
     /// (247 → see docs/benchmarks.md). Two keys sharing them would make a fresh proof look
     /// replayed (refused), never a replay look fresh.

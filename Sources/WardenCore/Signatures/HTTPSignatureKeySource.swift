@@ -1,0 +1,5 @@
+/// Where a verifier finds the key a signature names by `keyid` (RFC 9421 §3.2 step 5).
+public protocol HTTPSignatureKeySource: Sendable {
+    /// The key with this id, or `nil` when it is unknown.
+    func key(id: String) async -> HTTPSignatureKey?
+}
