@@ -25,7 +25,14 @@ struct ShopDemoCommand: AsyncParsableCommand {
             }
             return
         }
-        let outcomes = try await ShopCluster.run { cluster in try await ShopScenario(cluster: cluster).run() }
+        let outcomes = try await ShopCluster.run { cluster in
+            // Bound to a name first: `try await ShopScenario(cluster: cluster).run()` (the value
+            // made in place as the callee's `self`) made Swift 6.3.1's debug build free the
+            // closure's task allocations out of order ("freed pointer was not the last
+            // allocation", SIGABRT after the scenario ran).
+            let scenario = ShopScenario(cluster: cluster)
+            return try await scenario.run()
+        }
         if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
 }

@@ -49,7 +49,11 @@ import WardenSQLite
     }
 
     @Test func everyDemoCaseComesOutAsExpected() async throws {
-        let outcomes = try await ShopCluster.run { cluster in try await ShopScenario(cluster: cluster, output: { _ in }).run() }
+        // Bound to a name first (see ShopDemoCommand: a Swift 6.3.1 task-allocator abort otherwise).
+        let outcomes = try await ShopCluster.run { cluster in
+            let scenario = ShopScenario(cluster: cluster, output: { _ in })
+            return try await scenario.run()
+        }
         #expect(outcomes.count >= 10)
         for outcome in outcomes { #expect(outcome.passed, "\(outcome.name)") }
     }
