@@ -9,13 +9,13 @@ import Testing
 @Suite struct HTTPSignatureTests {
     typealias Keys = RFC9421TestKeys
 
-    func verifier(_ keys: [HTTPSignatureKey], requiring components: [SignatureComponent] = [], at time: Int = RFC9421TestKeys.created, _ configure: (inout HTTPSignaturePolicy) -> Void = { _ in }) -> HTTPSignatureVerifier<StaticSignatureKeys> {
+    func verifier(_ keys: [HTTPSignatureKey], requiring components: [SignatureComponent] = [], at time: Int = RFC9421TestKeys.created, _ configure: (inout HTTPSignaturePolicy) -> Void = { _ in }) -> HTTPSignatureVerifier {
         var policy = HTTPSignaturePolicy(requiring: components)
         configure(&policy)
         return HTTPSignatureVerifier(policy: policy, keys: StaticSignatureKeys(keys), timeSource: .fixed(Date(timeIntervalSince1970: Double(time))))
     }
 
-    func refusal(_ verifier: HTTPSignatureVerifier<StaticSignatureKeys>, _ request: SignableRequest, body: [UInt8]? = RFC9421TestKeys.body) async -> HTTPSignatureError.Reason? {
+    func refusal(_ verifier: HTTPSignatureVerifier, _ request: SignableRequest, body: [UInt8]? = RFC9421TestKeys.body) async -> HTTPSignatureError.Reason? {
         do { _ = try await verifier.verify(request, body: body) } catch { return error.reason }
         return nil
     }

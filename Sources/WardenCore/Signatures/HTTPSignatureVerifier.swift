@@ -6,13 +6,13 @@ public import Foundation
 /// `Content-Digest` when covered (RFC 9530), and never the same signature twice (its `nonce`, or
 /// the signature itself, is remembered for the age window). One verifier per route policy: its
 /// replay memory is shared by every request.
-public final class HTTPSignatureVerifier<Keys: HTTPSignatureKeySource>: Sendable {
+public final class HTTPSignatureVerifier: Sendable {
     public let policy: HTTPSignaturePolicy
-    public let keys: Keys
+    public let keys: any HTTPSignatureKeySource
     let timeSource: TimeSource
     let replays: ReplayMemory
 
-    public init(policy: HTTPSignaturePolicy, keys: Keys, timeSource: TimeSource = .system) {
+    public init(policy: HTTPSignaturePolicy, keys: any HTTPSignatureKeySource, timeSource: TimeSource = .system) {
         self.policy = policy
         self.keys = keys
         self.timeSource = timeSource

@@ -24,6 +24,8 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     let dpop: DPoPAcceptance?
     /// Whether its routes take DPoP-bound tokens only.
     public private(set) var requiresProofOfPossession = false
+    /// The request signature its routes require, if any (RFC 9421).
+    public private(set) var signature: HTTPSignatureRequirement?
     let documentation: OpenAPIRouteRegistry?
 
     init(routes: RouterGroup<Context>, path: RouterPath, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?, documentation: OpenAPIRouteRegistry?) {
@@ -45,8 +47,9 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             dpop: dpop,
             documentation: documentation
         )
-        // Nested groups keep the requirement (it adds up, as scopes do).
+        // Nested groups keep the requirements (they add up, as scopes do).
         group.requiresProofOfPossession = requiresProofOfPossession
+        group.signature = signature
         return group
     }
 
@@ -57,6 +60,16 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         precondition(dpop != nil, "requiringProofOfPossession needs an authenticator configured with dpop")
         var group = self
         group.requiresProofOfPossession = true
+        return group
+    }
+
+    /// The same group, whose routes also require a signed request (RFC 9421) meeting
+    /// `requirement`: checked after the token is verified and before the scopes; a missing or bad
+    /// signature is `401 invalid_signature` with `Accept-Signature`. The body is read (up to the
+    /// requirement's limit) to check `Content-Digest` and stays readable by the handler.
+    public func requiringSignature(_ requirement: HTTPSignatureRequirement) -> ProtectedRouterGroup {
+        var group = self
+        group.signature = requirement
         return group
     }
 
@@ -80,8 +93,12 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         let realm = self.realm
         let dpop = self.dpop
         let proofOfPossession = requiresProofOfPossession
+        let signature = self.signature
         documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
         routes.on(path, method: method) { request, context -> Output in
+            var request = request
+            // A signed request is part of who is calling: checked before what they may do.
+            if let signature, context.identity != nil { _ = try await request.checkSignature(signature) }
             let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
             return try await handler(request, context, authorized)
         }
@@ -89,6 +106,8 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             // RFC 9110 §9.3.2: HEAD wherever GET, with the same checks and header fields and no
             // body (Vapor answers HEAD through GET routes by itself; Hummingbird does not).
             routes.on(path, method: .head) { request, context -> Response in
+                var request = request
+                if let signature, context.identity != nil { _ = try await request.checkSignature(signature) }
                 let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
                 let response = try await handler(request, context, authorized).response(from: request, context: context)
                 return Response(status: response.status, headers: response.headers)

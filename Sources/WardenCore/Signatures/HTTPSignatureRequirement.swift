@@ -1,0 +1,33 @@
+/// What a route asks of a request's signature, with what an adapter needs to check it: the
+/// verifier (its policy and keys), the URL the service's callers use (its `@target-uri`,
+/// `@authority` and `@scheme` come from it and the received path), the largest body read to
+/// check `Content-Digest`, and the realm of the 401 challenge.
+public struct HTTPSignatureRequirement: Sendable {
+    public let verifier: HTTPSignatureVerifier
+    /// `scheme://host[:port]` (and a path prefix if the service is mounted under one), without
+    /// a trailing slash: behind a proxy, the public URL.
+    public let externalBaseURL: String
+    public var maximumBodySize = 1024 * 1024
+    public var realm: String
+
+    public init(verifier: HTTPSignatureVerifier, externalBaseURL: String, realm: String = "warden") {
+        precondition(!realm.contains("\"") && !realm.contains("\\"), "realm must not contain '\"' or '\\'")
+        self.verifier = verifier
+        self.externalBaseURL = externalBaseURL.hasSuffix("/") ? String(externalBaseURL.dropLast()) : externalBaseURL
+        self.realm = realm
+    }
+
+    /// The request as RFC 9421 sees it, from what a framework received.
+    public func signableRequest(method: String, path: String, fields: [(name: String, value: String)]) -> SignableRequest {
+        SignableRequest(method: method, targetURI: externalBaseURL + (path.hasPrefix("/") ? path : "/" + path), fields: fields)
+    }
+
+    /// Verifies, or throws the refusal to answer with.
+    public func check(method: String, path: String, fields: [(name: String, value: String)], body: [UInt8]) async throws(HTTPSignatureRefusal) -> VerifiedHTTPSignature {
+        do {
+            return try await verifier.verify(signableRequest(method: method, path: path, fields: fields), body: body)
+        } catch {
+            throw HTTPSignatureRefusal(error, policy: verifier.policy, realm: realm)
+        }
+    }
+}
