@@ -120,38 +120,54 @@ struct ClientCommand: AsyncParsableCommand {
             if rotateSecret, secretStdin { throw ValidationError("give --rotate-secret or --secret-stdin, not both") }
         }
 
+        var scopesGiven: Bool { !scopes.isEmpty || noScopes }
+
+        /// `stored` with the options given applied, checked as `create` checks a client.
+        func changed(_ stored: ClientRecord, secretHash: [UInt8]?) throws -> ClientRecord {
+            var record = stored
+            if !grants.isEmpty { record.grants = Set(grants.compactMap(GrantType.init(commandLineName:))) }
+            if scopesGiven { record.scopes = try ClientCommand.scopeSet(scopes) }
+            if !redirectURIs.isEmpty || noRedirectUris { record.redirectURIs = redirectURIs }
+            if !audiences.isEmpty { record.audiences = audiences }
+            if let tokenLifetime { record.accessTokenLifetime = .seconds(tokenLifetime) }
+            if defaultTokenLifetime { record.accessTokenLifetime = nil }
+            if let requireDpop { record.requiresDPoP = requireDpop }
+            try ClientCommand.validate(grants: record.grants, isPublic: record.isPublic)
+            if record.grants.contains(.authorizationCode), record.redirectURIs.isEmpty {
+                throw CommandFailure.refused("the authorization_code grant needs at least one redirect URI")
+            }
+            if let secretHash {
+                guard !record.isPublic else { throw CommandFailure.refused("\(id) is a public client: it has no secret") }
+                record.secretHash = secretHash
+            }
+            return record
+        }
+
         func run() async throws {
-            let scopeSet = try ClientCommand.scopeSet(scopes)
+            _ = try ClientCommand.scopeSet(scopes)
             let newSecret = secretStdin ? try SecretInput.read(option: nil, fromStandardInput: true, environment: "", what: "client secret") : nil
             if let newSecret, newSecret.utf8.count < 16 { throw ValidationError("a client secret must be at least 16 characters") }
             let secretShown = rotateSecret ? OpaqueToken.generate() : nil
             let record = try await store.withStore(existing: true) { db, settings -> ClientRecord in
-                guard let stored = try await db.client(id: id) else { throw CommandFailure.refused("no client \(id)") }
-                var record = stored
-                if !grants.isEmpty { record.grants = Set(grants.compactMap(GrantType.init(commandLineName:))) }
-                if !scopes.isEmpty || noScopes {
-                    try await ClientCommand.requireKnown(scopeSet, in: db)
-                    record.scopes = scopeSet
+                var secretHash: [UInt8]?
+                // Read, change, and write only if nobody changed it meanwhile (compare-and-set);
+                // else read again: two updates at once both land.
+                for _ in 0..<5 {
+                    guard let stored = try await db.client(id: id) else { throw CommandFailure.refused("no client \(id)") }
+                    if let secret = newSecret ?? secretShown, secretHash == nil {
+                        // Refused before the master key is read (or made).
+                        guard !stored.isPublic else { throw CommandFailure.refused("\(id) is a public client: it has no secret") }
+                        secretHash = ClientSecretHasher(masterKey: try await store.masterKey(settings, checkedAgainst: db)).hash(secret)
+                    }
+                    let record = try changed(stored, secretHash: secretHash)
+                    if scopesGiven { try await ClientCommand.requireKnown(record.scopes, in: db) }
+                    guard try await db.updateClient(record, replacing: stored) else { continue }
+                    // Who may do what changed: the audit log says what (never the secret).
+                    try await db.appendAudit(AuditEvent(at: Date(), event: "client.updated", clientID: id, scope: record.scopes.description,
+                                                        outcome: "success", detail: ClientCommand.changes(from: stored, to: record)))
+                    return record
                 }
-                if !redirectURIs.isEmpty || noRedirectUris { record.redirectURIs = redirectURIs }
-                if !audiences.isEmpty { record.audiences = audiences }
-                if let tokenLifetime { record.accessTokenLifetime = .seconds(tokenLifetime) }
-                if defaultTokenLifetime { record.accessTokenLifetime = nil }
-                if let requireDpop { record.requiresDPoP = requireDpop }
-                // What `create` requires of a client holds after the change too.
-                try ClientCommand.validate(grants: record.grants, isPublic: record.isPublic)
-                if record.grants.contains(.authorizationCode), record.redirectURIs.isEmpty {
-                    throw CommandFailure.refused("the authorization_code grant needs at least one redirect URI")
-                }
-                if let secret = newSecret ?? secretShown {
-                    guard !record.isPublic else { throw CommandFailure.refused("\(id) is a public client: it has no secret") }
-                    record.secretHash = ClientSecretHasher(masterKey: try await store.masterKey(settings, checkedAgainst: db)).hash(secret)
-                }
-                guard try await db.updateClient(record) else { throw CommandFailure.refused("no client \(id)") }
-                // Who may do what changed: the audit log says what (never the secret).
-                try await db.appendAudit(AuditEvent(at: Date(), event: "client.updated", clientID: id, scope: record.scopes.description,
-                                                    outcome: "success", detail: ClientCommand.changes(from: stored, to: record)))
-                return record
+                throw CommandFailure.refused("client \(id) kept changing while this update ran; try again")
             }
             var json = ClientCommand.json(record)
             if case .object(var members) = json, let secretShown {
@@ -206,8 +222,14 @@ struct ClientCommand: AsyncParsableCommand {
         for grant in grants where GrantType(commandLineName: grant) == nil {
             throw ValidationError("unknown grant '\(grant)'")
         }
+        // Stored one per line: no control character may hide in a value (a "\r" before the
+        // separator merged two entries into one, found by a review), and sizes stay sane (every
+        // token carries its audience; resource servers refuse tokens over 8 KiB).
+        guard redirectURIs.count <= 100, audiences.count <= 100 else { throw ValidationError("at most 100 redirect URIs and 100 audiences") }
+        let hasControlCharacter = { (text: String) in text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }
         for uri in redirectURIs {
-            guard let url = URL(string: uri), let scheme = url.scheme?.lowercased(), url.host != nil, url.fragment == nil, !uri.contains("\n") else {
+            guard uri.utf8.count <= 2048, !hasControlCharacter(uri) else { throw ValidationError("a redirect URI is at most 2048 bytes without control characters") }
+            guard let url = URL(string: uri), let scheme = url.scheme?.lowercased(), url.host != nil, url.fragment == nil else {
                 throw ValidationError("'\(uri)' is not an absolute redirect URI without a fragment (RFC 6749 §3.1.2)")
             }
             let loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url.host ?? "")
@@ -215,8 +237,8 @@ struct ClientCommand: AsyncParsableCommand {
                 throw ValidationError("redirect URIs must be https (http only on loopback): \(uri)")
             }
         }
-        for audience in audiences where audience.isEmpty || audience.contains("\n") {
-            throw ValidationError("invalid audience '\(audience)'")
+        for audience in audiences where audience.isEmpty || audience.utf8.count > 256 || hasControlCharacter(audience) || audience.contains(" ") {
+            throw ValidationError("an audience is 1–256 bytes without spaces or control characters: '\(PrintableText.escaped(audience.prefix(64)))'")
         }
         if let tokenLifetime, !(1...86_400).contains(tokenLifetime) { throw ValidationError("--token-lifetime must be 1…86400 seconds") }
     }

@@ -38,15 +38,20 @@ extension PostgresStore {
         try await rows("SELECT * FROM warden_clients ORDER BY id").map(Self.client)
     }
 
-    public func updateClient(_ client: ClientRecord) async throws(StoreError) -> Bool {
-        let grants = StoredText.text(client.grants)
-        let secret = client.secretHash.map(Self.bytes)
-        let lifetime = client.accessTokenLifetime?.timeInterval
+    public func updateClient(_ client: ClientRecord, replacing previous: ClientRecord) async throws(StoreError) -> Bool {
+        let (grants, secret, lifetime) = (StoredText.text(client.grants), client.secretHash.map(Self.bytes), client.accessTokenLifetime?.timeInterval)
+        let (oldGrants, oldSecret, oldLifetime) = (StoredText.text(previous.grants), previous.secretHash.map(Self.bytes), previous.accessTokenLifetime?.timeInterval)
+        // Compare-and-set in one statement: `IS NOT DISTINCT FROM` compares NULLs too.
         return !(try await rows("""
             UPDATE warden_clients SET secret_hash = \(secret), grants = \(grants), scopes = \(client.scopes.description),
                 redirect_uris = \(StoredText.text(lines: client.redirectURIs)), audiences = \(StoredText.text(lines: client.audiences)),
                 token_lifetime = \(lifetime), requires_dpop = \(client.requiresDPoP)
-            WHERE id = \(client.id) RETURNING id
+            WHERE id = \(client.id) AND secret_hash IS NOT DISTINCT FROM \(oldSecret) AND grants IS NOT DISTINCT FROM \(oldGrants)
+                AND scopes IS NOT DISTINCT FROM \(previous.scopes.description)
+                AND redirect_uris IS NOT DISTINCT FROM \(StoredText.text(lines: previous.redirectURIs))
+                AND audiences IS NOT DISTINCT FROM \(StoredText.text(lines: previous.audiences))
+                AND token_lifetime IS NOT DISTINCT FROM \(oldLifetime) AND requires_dpop IS NOT DISTINCT FROM \(previous.requiresDPoP)
+            RETURNING id
             """)).isEmpty
     }
 

@@ -51,22 +51,26 @@ extension SQLiteStore {
         try await query("SELECT * FROM clients ORDER BY id").map(Self.client)
     }
 
-    public func updateClient(_ client: ClientRecord) async throws(StoreError) -> Bool {
-        !(try await query(
+    public func updateClient(_ client: ClientRecord, replacing previous: ClientRecord) async throws(StoreError) -> Bool {
+        func columns(_ record: ClientRecord) -> [SQLiteData] {
+            [
+                record.secretHash.map(Self.blob) ?? .null,
+                .text(StoredText.text(record.grants)),
+                .text(record.scopes.description),
+                Self.lines(record.redirectURIs),
+                Self.lines(record.audiences),
+                record.accessTokenLifetime.map { .float($0.timeInterval) } ?? .null,
+                .integer(record.requiresDPoP ? 1 : 0),
+            ]
+        }
+        // Compare-and-set in one statement: `IS` compares NULLs too.
+        return !(try await query(
             """
             UPDATE clients SET secret_hash = ?, grants = ?, scopes = ?, redirect_uris = ?, audiences = ?, token_lifetime = ?, requires_dpop = ?
-            WHERE id = ? RETURNING id
+            WHERE id = ? AND secret_hash IS ? AND grants IS ? AND scopes IS ? AND redirect_uris IS ? AND audiences IS ? AND token_lifetime IS ? AND requires_dpop IS ?
+            RETURNING id
             """,
-            [
-                client.secretHash.map(Self.blob) ?? .null,
-                .text(StoredText.text(client.grants)),
-                .text(client.scopes.description),
-                Self.lines(client.redirectURIs),
-                Self.lines(client.audiences),
-                client.accessTokenLifetime.map { .float($0.timeInterval) } ?? .null,
-                .integer(client.requiresDPoP ? 1 : 0),
-                .text(client.id),
-            ]
+            columns(client) + [.text(client.id)] + columns(previous)
         )).isEmpty
     }
 

@@ -66,7 +66,8 @@ public enum AuthorizationStoreConformance {
     }
 
     /// `warden client update`: everything but the id and the creation time replaced, also to
-    /// empty or absent values; an unknown client is not created.
+    /// empty or absent values, only if the client is still what was read (compare-and-set); an
+    /// unknown client is not created.
     static func aClientIsUpdatedInPlace(_ store: any AuthorizationStore) async throws {
         let original = ClientRecord(id: "u", secretHash: [1, 2, 3], grants: [.clientCredentials], scopes: ["a.read"],
                                     redirectURIs: ["https://x.example/cb"], audiences: ["a"], accessTokenLifetime: .seconds(120), createdAt: now)
@@ -81,21 +82,32 @@ public enum AuthorizationStoreConformance {
         changed.accessTokenLifetime = nil
         changed.requiresDPoP = true
         changed.createdAt = now.addingTimeInterval(999)
-        #expect(try await store.updateClient(changed))
+        #expect(try await store.updateClient(changed, replacing: original))
         var expected = changed
         expected.createdAt = now
+        #expect(try await store.client(id: "u") == expected)
+        // A second writer that read the original: refused, nothing lost.
+        var stale = original
+        stale.requiresDPoP = true
+        stale.accessTokenLifetime = .seconds(5)
+        #expect(try await !store.updateClient(stale, replacing: original))
         #expect(try await store.client(id: "u") == expected)
         // The other client is untouched; an unknown one is not created.
         #expect(try await store.client(id: "other")?.grants == [.password])
         var unknown = changed
         unknown.id = "nobody"
-        #expect(try await !store.updateClient(unknown))
+        #expect(try await !store.updateClient(unknown, replacing: unknown))
         #expect(try await store.client(id: "nobody") == nil)
-        // Back to a public client without DPoP.
-        expected.secretHash = nil
-        expected.requiresDPoP = false
-        #expect(try await store.updateClient(expected))
-        #expect(try await store.client(id: "u") == expected)
+        // Back to a public client without DPoP, from what is stored (NULLs and empty lists compared).
+        var back = expected
+        back.secretHash = nil
+        back.requiresDPoP = false
+        #expect(try await store.updateClient(back, replacing: expected))
+        #expect(try await store.client(id: "u") == back)
+        var again = back
+        again.scopes = ["a.read"]
+        #expect(try await store.updateClient(again, replacing: back))
+        #expect(try await store.client(id: "u") == again)
     }
 
     static func aRefreshTokenIsRedeemedExactlyOnceUnderConcurrency(_ store: any AuthorizationStore) async throws {

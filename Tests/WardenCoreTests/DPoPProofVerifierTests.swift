@@ -166,6 +166,24 @@ import Testing
         }
     }
 
+    /// The header cache compares bytes: a header spelled with U+212A (KELVIN SIGN, canonically
+    /// equal to `K` for Swift's `String`) is not base64url, cached header or not.
+    @Test func aHeaderCanonicallyEqualToACachedOneIsStillRefused() async throws {
+        var signer = await DPoPProofSigner.generateES256()
+        while !(try signer.proof(method: "POST", uri: Self.uri).split(separator: ".")[0].contains("K")) { signer = await DPoPProofSigner.generateES256() }
+        let verifier = verifier()
+        func check(_ proof: String) async -> DPoPProofError.Reason? {
+            await refusal { () async throws(DPoPProofError) in _ = try await verifier.verify(proof, method: "POST", uri: Self.uri) }
+        }
+        let good = try rawProof(signer, header: header(signer), claims: claims())
+        #expect(await check(good) == nil)
+        let parts = try rawProof(signer, header: header(signer), claims: claims()).split(separator: ".")
+        let kelvinHeader = String(parts[0]).replacingOccurrences(of: "K", with: "\u{212A}")
+        let input = kelvinHeader + "." + parts[1]
+        let forged = input + "." + Base64URL.encode(try signer.key.sign(Array(input.utf8)))
+        #expect(await check(forged) == .malformed)
+    }
+
     @Test func targetURIsAreComparedNormalised() {
         let same = [
             ("https://Example.COM/a/b", "https://example.com/a/b"),

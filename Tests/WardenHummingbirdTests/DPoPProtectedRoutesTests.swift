@@ -172,6 +172,17 @@ import WardenTesting
             try await client.execute(uri: "/pay", method: .get) { response in
                 #expect(challenges(response) == [#"DPoP realm="test", scope="me", \#(algs)"#])
             }
+            // Malformed credentials (400 invalid_request): the DPoP challenge alone, too.
+            for headers: HTTPFields in [[.authorization: "DPoP"], [.authorization: "DPoP a", .authorization: "DPoP b"]] {
+                try await client.execute(uri: "/pay", method: .get, headers: headers) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(challenges(response).count == 1)
+                    #expect(challenges(response).first?.hasPrefix(#"DPoP realm="test", error="invalid_request""#) == true)
+                }
+            }
+            try await client.execute(uri: "/pay?access_token=abc", method: .get) { response in
+                #expect(challenges(response).first?.hasPrefix(#"DPoP realm="test", error="invalid_request""#) == true)
+            }
             let good = try key.proof(method: "GET", uri: Self.base + "/pay", accessToken: bound)
             try await client.execute(uri: "/pay", method: .get, headers: Self.dpop(bound, good)) { response in
                 #expect(response.status == .ok)

@@ -67,6 +67,11 @@ import WardenSQLite
                 ["client", "update", "svc", "--token-lifetime", "60", "--default-token-lifetime"],
                 ["client", "update", "svc", "--redirect-uri", "http://evil.example/cb"],
                 ["client", "update", "svc", "--audience", ""],
+                ["client", "update", "svc", "--audience", "api\r", "--audience", "other"],
+                ["client", "update", "svc", "--audience", "a b"],
+                ["client", "update", "svc", "--audience", "a\u{1B}[31m"],
+                ["client", "update", "svc", "--audience", String(repeating: "a", count: 300)],
+                ["client", "update", "svc", "--redirect-uri", "https://x.example/cb\r", "--grant", "authorization_code"],
                 ["client", "update", "svc", "--rotate-secret", "--secret-stdin"],
                 ["client", "update", "app", "--rotate-secret"],
                 ["client", "update", "app", "--grant", "client_credentials"],
@@ -90,6 +95,27 @@ import WardenSQLite
             #expect(details.contains("warden client update: token_lifetime: 120 s"))
             #expect(details.contains("warden client update: secret rotated"))
             #expect(!details.contains { $0.contains(secret) })
+        }
+    }
+
+    /// Two updates at once (two processes on one SQLite file) both land: each writes only what
+    /// it read unchanged, and reads again otherwise (a review lost one in 5 of 15 tries before).
+    @Test func concurrentUpdatesBothLand() async throws {
+        let directory = try CommandLineErrorTests.temporaryDirectory()
+        let common = ["--database", directory + "/w.sqlite", "--master-key-file", directory + "/k"]
+        try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
+        for trial in 0..<6 {
+            let id = "svc\(trial)"
+            try await CommandLineTests.run(["client", "create", id, "--secret", "svc-secret-0123456789", "--grant", "client_credentials", "--scope", "a.read", "--audience", "api"] + common)
+            async let first = CommandLineErrorTests.warden(["client", "update", id, "--require-dpop"] + common)
+            async let second = CommandLineErrorTests.warden(["client", "update", id, "--token-lifetime", "100"] + common)
+            let (a, b) = try await (first, second)
+            #expect(a.status == 0 && b.status == 0, "\(a.errors) \(b.errors)")
+            let store = try await SQLiteStore.open(path: common[1])
+            let client = try await store.client(id: id)
+            try await store.close()
+            #expect(client?.requiresDPoP == true, "trial \(trial)")
+            #expect(client?.accessTokenLifetime == .seconds(100), "trial \(trial)")
         }
     }
 }

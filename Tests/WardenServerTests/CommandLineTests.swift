@@ -112,6 +112,8 @@ import WardenSQLite
             ["client", "create", "c4", "--public", "--grant", "client_credentials", "--audience", "a"],
             ["client", "create", "c5", "--grant", "authorization_code", "--redirect-uri", "http://evil.example/cb", "--audience", "a"],
             ["client", "create", "c6", "--grant", "client_credentials", "--secret", "short", "--audience", "a"],
+            ["client", "create", "c7", "--grant", "client_credentials", "--audience", "a\r"],
+            ["client", "create", "c8", "--grant", "authorization_code", "--redirect-uri", "https://x.example/cb\r", "--audience", "a"],
             ["user", "create", "u1", "--password", "pw", "--bcrypt-cost", "4"],
             ["user", "create", "u2", "--bcrypt-cost", "4"],
             // NIST SP 800-63B: at least 8 characters (6 were accepted before).

@@ -26,7 +26,7 @@ struct ResourceServerBench {
         case "floor" where arguments.count == 4: try await floor(count: Int(arguments[1])!, directory: arguments[2], uri: arguments[3])
         case "replay-memory" where arguments.count == 3: try await replayMemory(count: Int(arguments[1])!, directory: arguments[2])
         default:
-            FileHandle.standardError.write(Data("usage: ResourceServerBench serve PORT DIR | proofs DIR URI COUNT | floor COUNT DIR URI\n".utf8))
+            FileHandle.standardError.write(Data("usage: ResourceServerBench serve PORT DIR | proofs DIR URI COUNT | floor COUNT DIR URI | replay-memory COUNT DIR\n".utf8))
             exit(64)
         }
     }

@@ -102,7 +102,11 @@ public struct BearerCredentials: Sendable {
         return count > 0
     }
 
+    /// `400 invalid_request`, with the `DPoP` challenge too when DPoP is accepted — alone, and
+    /// carrying the error, on a service that takes bound tokens only (RFC 9449 §7.1).
     private func invalid(_ description: String) -> BearerRefusal {
-        BearerRefusal.invalidRequest(realm: configuration.realm, description: description)
+        let onlyDPoP = configuration.dpop?.requiresProofOfPossession == true
+        return BearerRefusal.invalidRequest(realm: configuration.realm, description: description)
+            .offering(configuration.dpop, errorScheme: onlyDPoP ? .dpop : .bearer)
     }
 }

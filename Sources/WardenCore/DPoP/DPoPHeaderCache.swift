@@ -7,7 +7,10 @@ import Synchronization
 /// collection, an actor: a hop per proof). Only headers whose proof verified are kept; the
 /// checks are the same for the same text, so nothing is skipped that could come out otherwise.
 /// Bounded: when full, an arbitrary entry makes room (a flood of headers costs the others a
-/// rebuild, never a wrong answer).
+/// rebuild, never a wrong answer). Keyed by the header's bytes, not a `String`: Swift compares
+/// strings by canonical equivalence, so a header spelled with, say, U+212A for `K` would have
+/// matched a cached ASCII one (found by a review). Headers over ``maximumHeaderSize`` are not
+/// kept (a large RSA key's is ~1 KB; a flood of 8 KB ones would otherwise hold ~100 MB).
 final class DPoPHeaderCache: Sendable {
     struct Entry: Sendable {
         let algorithm: SignatureAlgorithm
@@ -16,18 +19,20 @@ final class DPoPHeaderCache: Sendable {
     }
 
     let capacity: Int
-    private let entries = Mutex<[String: Entry]>([:])
+    static let maximumHeaderSize = 2048
+    private let entries = Mutex<[[UInt8]: Entry]>([:])
 
     init(capacity: Int) {
         self.capacity = max(0, capacity)
     }
 
-    func entry(for header: String) -> Entry? {
-        entries.withLock { $0[header] }
+    func entry(for header: [UInt8]) -> Entry? {
+        guard header.count <= Self.maximumHeaderSize else { return nil }
+        return entries.withLock { $0[header] }
     }
 
-    func insert(_ entry: Entry, for header: String) {
-        guard capacity > 0 else { return }
+    func insert(_ entry: Entry, for header: [UInt8]) {
+        guard capacity > 0, header.count <= Self.maximumHeaderSize else { return }
         entries.withLock { entries in
             if entries[header] == nil, entries.count >= capacity { entries.remove(at: entries.startIndex) }
             entries[header] = entry

@@ -45,7 +45,7 @@ public final class DPoPProofVerifier: Sendable {
         else { throw DPoPProofError(.malformed, detail: "not a compact JWS") }
         let parser = StrictJSONParser(maximumDepth: 4)
         // Steps 4–7 for this exact header text, decided before (`headers`) or now.
-        let headerText = String(Substring(parts[0]))
+        let headerText = Array(parts[0])
         let cached = headers.entry(for: headerText)
         let decided: DPoPHeaderCache.Entry
         if let cached { decided = cached } else { decided = try await decideHeader(parts[0], parser: parser) }

@@ -25,8 +25,10 @@ public protocol AuthorizationStore: Sendable {
     func createClient(_ client: ClientRecord) async throws(StoreError)
     func client(id: String) async throws(StoreError) -> ClientRecord?
     func clients() async throws(StoreError) -> [ClientRecord]
-    /// Replaces what is stored of client `client.id` (all but its `createdAt`); whether it existed.
-    func updateClient(_ client: ClientRecord) async throws(StoreError) -> Bool
+    /// Replaces what is stored of client `client.id` (all but its `createdAt`) if it is still
+    /// `previous` (all but `createdAt`): whether it did. `false` when the client is gone or was
+    /// changed meanwhile (two `warden client update` at once: the second reads again).
+    func updateClient(_ client: ClientRecord, replacing previous: ClientRecord) async throws(StoreError) -> Bool
     func deleteClient(id: String) async throws(StoreError) -> Bool
 
     // MARK: Users
