@@ -331,7 +331,9 @@ let package = Package(
             dependencies: [
                 "WardenCore",
                 "WardenClient",
+                "WardenHummingbird",
                 "WardenTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -5,22 +5,46 @@
 --   KIND=work    the same (the route adds one raw P-256 verification in its handler)
 --   KIND=dpop    Authorization: DPoP $TOKEN and the next proof of $PROOFS (one per line, made just
 --                before the measurement: a proof is accepted once, within 60 s of its iat)
+--   KIND=unsigned POST $BODY with Authorization: Bearer $TOKEN and its Content-Digest ($DIGEST)
+--   KIND=signed   the same, with the next "Signature-Input<TAB>Signature" of $SIGNATURES (RFC 9421;
+--                 each signature is accepted once, within 60 s of its creation)
 -- Run with one wrk thread (-t1): several threads would send the same proofs. When the proofs run
 -- out, requests go without one and come back 401, which wrk counts as non-2xx (the script fails).
 local kind = os.getenv("KIND")
 local token = os.getenv("TOKEN")
 local proofs = {}
+local signatures = {}
 local index = 0
+local body = os.getenv("BODY")
+local digest = os.getenv("DIGEST")
 
 init = function(args)
   if kind == "dpop" then
     for line in io.lines(os.getenv("PROOFS")) do proofs[#proofs + 1] = line end
+  end
+  if kind == "signed" then
+    for line in io.lines(os.getenv("SIGNATURES")) do
+      local input, signature = line:match("^(.-)\t(.*)$")
+      signatures[#signatures + 1] = { input, signature }
+    end
   end
 end
 
 request = function()
   if kind == "plain" then return wrk.format("GET", nil, {}) end
   if kind == "bearer" or kind == "work" then return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token }) end
+  if kind == "unsigned" or kind == "signed" then
+    local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json", ["Content-Digest"] = digest }
+    if kind == "signed" then
+      index = index + 1
+      local pair = signatures[index]
+      if pair then
+        headers["Signature-Input"] = pair[1]
+        headers["Signature"] = pair[2]
+      end
+    end
+    return wrk.format("POST", nil, headers, body)
+  end
   index = index + 1
   local headers = { ["Authorization"] = "DPoP " .. token }
   if proofs[index] then headers["DPoP"] = proofs[index] end

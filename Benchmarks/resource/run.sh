@@ -6,6 +6,10 @@
 #   dpop    GET /dpop    the same with a DPoP-bound token and a fresh proof per request (RFC 9449)
 #   work    GET /work    the bearer route whose handler also does one raw P-256 verification: a
 #                        control, for what ~50 µs of crypto in a handler costs here, DPoP or not
+#   unsigned POST /unsigned  a bearer route reading a small JSON body
+#   signed   POST /signed    the same requiring a signed request (RFC 9421: hmac-sha256 over @method
+#                        @target-uri content-digest authorization, the body checked against its
+#                        Content-Digest, replay memory): reported as signed / unsigned CPU per request
 # and, in process, the floor of one extra proof: a raw P-256 verification (and Warden's whole
 # proof check). Each round measures every route back to back; the server's CPU time per request
 # comes from /proc/PID/stat (wrk shares the two cores, so requests per second move with whatever
@@ -51,6 +55,11 @@ PROOF_COUNT=$((DURATION * 20000))
 # CPU seconds (user + system) the server has used so far, in clock ticks (100 per second).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 
+# The signed routes' body and its Content-Digest (RFC 9530), as ResourceServerBench signs it.
+export BODY='{"order_id": "o-1", "amount": 1250}'
+DIGEST="sha-256=:$(python3 -c 'import base64, hashlib, os; print(base64.b64encode(hashlib.sha256(os.environ["BODY"].encode()).digest()).decode())'):"
+export DIGEST
+
 # measure KIND PATH SECONDS: prints "requests cpu-µs-per-request"; fails on any non-2xx answer.
 measure() {
   local kind="$1" path="$2" seconds="$3" token="$BEARER_TOKEN"
@@ -58,9 +67,12 @@ measure() {
     token="$BOUND_TOKEN"
     "$BIN" proofs "$WORK" "$BASE$path" "$PROOF_COUNT" >"$WORK/proofs"
   fi
+  if [ "$kind" = signed ]; then
+    "$BIN" signatures "$WORK" "$BASE$path" "$PROOF_COUNT" >"$WORK/signatures"
+  fi
   local before after output requests
   before=$(cpu_ticks)
-  output=$(KIND="$kind" TOKEN="$token" PROOFS="$WORK/proofs" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" -s requests.lua "$BASE$path")
+  output=$(KIND="$kind" TOKEN="$token" PROOFS="$WORK/proofs" SIGNATURES="$WORK/signatures" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" -s requests.lua "$BASE$path")
   after=$(cpu_ticks)
   if grep -q -e "Non-2xx" -e "Socket errors" <<<"$output"; then
     echo "run.sh: $kind: answers other than 200 (out of proofs, or refused) or socket errors:" >&2
@@ -72,12 +84,13 @@ measure() {
 }
 
 # Warm-up, not measured.
-for route in plain bearer work dpop; do measure "$route" "/$route" 2 >/dev/null; done
+for route in plain bearer work dpop unsigned signed; do measure "$route" "/$route" 2 >/dev/null; done
 
 echo "rounds: $ROUNDS x ${DURATION}s per route, $CONNECTIONS connections, 1 wrk thread; server CPU µs per request"
 EXTRA_RATIOS=()
 EXTRA_OVER_PROOF=()
 CONTROL_RATIOS=()
+SIGNED_RATIOS=()
 DPOP_OVER_BEARER=()
 BEARER_OVER_PLAIN=()
 THROUGHPUT_RATIOS=()
@@ -86,6 +99,9 @@ for round in $(seq "$ROUNDS"); do
   read -r B_N B_CPU < <(measure bearer /bearer "$DURATION")
   read -r W_N W_CPU < <(measure work /work "$DURATION")
   read -r D_N D_CPU < <(measure dpop /dpop "$DURATION")
+  read -r U_N U_CPU < <(measure unsigned /unsigned "$DURATION")
+  read -r S_N S_CPU < <(measure signed /signed "$DURATION")
+  SIGNED_RATIOS+=("$(python3 -c "print(round($S_CPU / $U_CPU, 2))")")
   FLOOR=$("$BIN" floor 20000 "$WORK" "$BASE/dpop")
   RAW=$(awk '/raw_p256_us/ {print $2}' <<<"$FLOOR")
   PROOF=$(awk '/dpop_proof_us/ {print $2}' <<<"$FLOOR")
@@ -97,11 +113,13 @@ for round in $(seq "$ROUNDS"); do
   THROUGHPUT_RATIOS+=("$(python3 -c "print(round($D_N / $B_N, 2))")")
   printf 'round %s: plain %6.1f µs (%s req) | bearer %6.1f µs (%s req) | work %6.1f µs (%s req) | dpop %6.1f µs (%s req) | in process: raw P-256 %s µs, proof check %s µs | (dpop - bearer) / proof check = %s, / raw P-256 = %s | control (work - bearer) / raw P-256 = %s\n' \
     "$round" "$P_CPU" "$P_N" "$B_CPU" "$B_N" "$W_CPU" "$W_N" "$D_CPU" "$D_N" "$RAW" "$PROOF" "${EXTRA_OVER_PROOF[-1]}" "${EXTRA_RATIOS[-1]}" "${CONTROL_RATIOS[-1]}"
+  printf '         unsigned POST %6.1f µs (%s req) | signed POST %6.1f µs (%s req) | signed / unsigned = %s\n' "$U_CPU" "$U_N" "$S_CPU" "$S_N" "${SIGNED_RATIOS[-1]}"
 done
 median() { python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
 echo "dpop - bearer, in in-process proof checks:        median $(median "${EXTRA_OVER_PROOF[@]}") (target <= 1.2)"
 echo "dpop - bearer, in raw P-256 verifications:        median $(median "${EXTRA_RATIOS[@]}")"
 echo "control: (work - bearer) / raw P-256:               median $(median "${CONTROL_RATIOS[@]}") (what any handler pays over its crypto here)"
+echo "signed / unsigned POST, server CPU per request: median $(median "${SIGNED_RATIOS[@]}")x (target <= 1.25)"
 echo "dpop / bearer, server CPU per request:            median $(median "${DPOP_OVER_BEARER[@]}")x"
 echo "dpop / bearer, requests served (throughput):      median $(median "${THROUGHPUT_RATIOS[@]}")x"
 echo "bearer (cached) speed vs plain, plain CPU / bearer CPU per request: median $(median "${BEARER_OVER_PLAIN[@]}")x (issue 16: >= 0.95)"

@@ -14,6 +14,7 @@ import WardenTesting
 ///
 ///     ResourceServerBench serve PORT DIR         # writes DIR/bearer.token, DIR/bound.token, DIR/dpop.pem, then DIR/ready
 ///     ResourceServerBench proofs DIR URI COUNT   # COUNT fresh proofs for GET URI with DIR's key and bound token, one per line
+///     ResourceServerBench signatures DIR URI COUNT # COUNT signed POSTs of `body` to URI: "Signature-Input<TAB>Signature" per line
 ///     ResourceServerBench floor COUNT DIR URI    # in-process: raw P-256 verify, and a whole DPoP proof check, µs each
 ///     ResourceServerBench replay-memory COUNT DIR # bytes of resident memory per proof remembered (replay memory)
 @main
@@ -24,9 +25,10 @@ struct ResourceServerBench {
         case "serve" where arguments.count == 3: try await serve(port: Int(arguments[1])!, directory: arguments[2])
         case "proofs" where arguments.count == 4: try await proofs(directory: arguments[1], uri: arguments[2], count: Int(arguments[3])!)
         case "floor" where arguments.count == 4: try await floor(count: Int(arguments[1])!, directory: arguments[2], uri: arguments[3])
+        case "signatures" where arguments.count == 4: try await signatures(directory: arguments[1], uri: arguments[2], count: Int(arguments[3])!)
         case "replay-memory" where arguments.count == 3: try await replayMemory(count: Int(arguments[1])!, directory: arguments[2])
         default:
-            FileHandle.standardError.write(Data("usage: ResourceServerBench serve PORT DIR | proofs DIR URI COUNT | floor COUNT DIR URI | replay-memory COUNT DIR\n".utf8))
+            FileHandle.standardError.write(Data("usage: ResourceServerBench serve PORT DIR | proofs DIR URI COUNT | signatures DIR URI COUNT | floor COUNT DIR URI | replay-memory COUNT DIR\n".utf8))
             exit(64)
         }
     }
@@ -67,6 +69,24 @@ struct ResourceServerBench {
                 guard samplePublicKey.isValidSignature(sampleSignature, for: SHA256.hash(data: sampleInput)) else { throw HTTPError(.internalServerError) }
                 return auth.subject
             }
+        // POST routes with a small JSON body: the same bearer route, unsigned and signed (RFC 9421,
+        // hmac-sha256 covering @method @target-uri content-digest authorization).
+        let signingSecret = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
+        try write(Base64URL.encode(signingSecret), to: directory + "/signing.key")
+        let signingKey = try HTTPSignatureKey.hmacSHA256(id: "bench-caller", secret: signingSecret)
+        let requirement = HTTPSignatureRequirement(
+            verifier: HTTPSignatureVerifier(policy: .methodTargetDigestAndAuthorization, keys: StaticSignatureKeys([signingKey])),
+            externalBaseURL: "http://127.0.0.1:\(port)", realm: "bench"
+        )
+        let postAuthenticator = BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self)
+        router.protected("unsigned", by: postAuthenticator, requiring: .allOf("orders.read")).post { request, _, auth in
+            var request = request
+            return "\(auth.subject) \(try await request.collectBody(upTo: 1024).readableBytes)"
+        }
+        router.protected("signed", by: postAuthenticator, requiring: .allOf("orders.read")).requiringSignature(requirement).post { request, _, auth in
+            var request = request
+            return "\(auth.subject) \(try await request.collectBody(upTo: 1024).readableBytes)"
+        }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), onServerRunning: { _ in
@@ -83,6 +103,26 @@ struct ResourceServerBench {
         for _ in 0..<count {
             lines += try signer.proof(method: "GET", uri: uri, accessToken: token)
             lines += "\n"
+        }
+        FileHandle.standardOutput.write(Data(lines.utf8))
+    }
+
+    /// The body of the signed benchmark requests.
+    static let body = #"{"order_id": "o-1", "amount": 1250}"#
+
+    static func signatures(directory: String, uri: String, count: Int) async throws {
+        let secret = try String(contentsOfFile: directory + "/signing.key", encoding: .utf8)
+        let key = try HTTPSignatureKey.hmacSHA256(id: "bench-caller", secret: Base64URL.decodeCanonical(Array(secret.utf8))!)
+        let token = try String(contentsOfFile: directory + "/bearer.token", encoding: .utf8)
+        let signer = HTTPRequestSigner(key: key, covering: HTTPSignaturePolicy.methodTargetDigestAndAuthorization.requiredComponents)
+        var lines = ""
+        lines.reserveCapacity(count * 300)
+        for _ in 0..<count {
+            var request = SignableRequest(method: "POST", targetURI: uri, fields: [("Authorization", "Bearer " + token)])
+            let added = try signer.sign(&request, body: Array(body.utf8))
+            let input = added.first { $0.name == "Signature-Input" }!.value
+            let signature = added.first { $0.name == "Signature" }!.value
+            lines += input + "\t" + signature + "\n"
         }
         FileHandle.standardOutput.write(Data(lines.utf8))
     }

@@ -58,21 +58,37 @@ public final class AuthorizedHTTPClient: Sendable {
     /// the caller's, and a target that stalls mid-body holds it. For a whole answer under one
     /// limit use ``collect(_:to:timeout:upTo:)``.
     public func execute(_ request: HTTPClientRequest, to targetName: String, timeout: Duration = .seconds(10)) async throws -> HTTPClientResponse {
+        try await perform(request, body: nil, to: targetName, timeout: timeout)
+    }
+
+    /// As ``execute(_:to:timeout:)`` with `body` as the request's content: what a target that
+    /// requires signed requests needs (its `Content-Digest` and signature are computed over it).
+    public func execute(_ request: HTTPClientRequest, body: [UInt8], to targetName: String, timeout: Duration = .seconds(10)) async throws -> HTTPClientResponse {
+        var request = request
+        request.body = .bytes(ByteBuffer(bytes: body))
+        return try await perform(request, body: body, to: targetName, timeout: timeout)
+    }
+
+    private func perform(_ request: HTTPClientRequest, body: [UInt8]?, to targetName: String, timeout: Duration) async throws -> HTTPClientResponse {
         guard let target = targets[targetName] else {
             throw AuthorizedHTTPClientError(.unknownTarget, "no target named \(targetName)")
         }
+        if target.signer != nil, body == nil, request.body != nil {
+            throw AuthorizedHTTPClientError(.cannotSign, "\(targetName) requires signed requests: give the body as bytes (execute(_:body:to:) or collect(_:body:to:))")
+        }
+        let signing = target.signer.map { (signer: $0, body: body ?? []) }
         var request = request
         request.url = target.baseURL + (request.url.hasPrefix("/") ? request.url : "/" + request.url)
         InstrumentationSystem.instrument.inject(ServiceContext.current ?? .topLevel, into: &request.headers, using: HTTPHeadersInjector())
 
         let (key, token) = try await self.token(for: target)
         let origin = target.baseURL
-        var response = try await send(request, token: token, nonce: nonces.withLock { $0[origin] }, timeout: timeout)
+        var response = try await send(request, token: token, nonce: nonces.withLock { $0[origin] }, signing: signing, timeout: timeout)
         // RFC 9449 §9: a target may give a nonce with any answer; the next proofs carry it.
         if let fresh = response.headers.first(name: "DPoP-Nonce") { nonces.withLock { $0[origin] = fresh } }
         // It wants its nonce in the proof: once more, with it.
         if token.isDPoP, response.status == .unauthorized, Self.hasError("use_dpop_nonce", response), let nonce = response.headers.first(name: "DPoP-Nonce") {
-            response = try await send(request, token: token, nonce: nonce, timeout: timeout)
+            response = try await send(request, token: token, nonce: nonce, signing: signing, timeout: timeout)
         }
         // RFC 6750 §3.1: the target says the token is no good (expired early, revoked, rotated
         // keys): one new token, one retry.
@@ -80,16 +96,29 @@ public final class AuthorizedHTTPClient: Sendable {
         cache.invalidate(key, ifValue: token.value)
         logger.debug("target refused the token; retrying once with a new one", metadata: ["target": "\(targetName)"])
         let (_, fresh) = try await self.token(for: target)
-        return try await send(request, token: fresh, nonce: nonces.withLock { $0[origin] }, timeout: timeout)
+        return try await send(request, token: fresh, nonce: nonces.withLock { $0[origin] }, signing: signing, timeout: timeout)
     }
 
     /// As ``execute(_:to:timeout:)``, and reads the body too, all within `timeout` (token,
     /// head and body; a retry with a renewed token included). A body over `maximumBodySize`
     /// bytes, or an answer not complete in time, is ``AuthorizedHTTPClientError/Code/targetAnswerIncomplete``.
     public func collect(_ request: HTTPClientRequest, to targetName: String, timeout: Duration = .seconds(10), upTo maximumBodySize: Int = 1 << 20) async throws -> CollectedResponse {
+        try await collect(request, body: nil, to: targetName, timeout: timeout, upTo: maximumBodySize)
+    }
+
+    /// As ``collect(_:to:timeout:upTo:)`` with `body` as the request's content (see
+    /// ``execute(_:body:to:timeout:)``): for targets that require signed requests.
+    public func collect(_ request: HTTPClientRequest, body: [UInt8], to targetName: String, timeout: Duration = .seconds(10), upTo maximumBodySize: Int = 1 << 20) async throws -> CollectedResponse {
+        try await collect(request, body: Optional(body), to: targetName, timeout: timeout, upTo: maximumBodySize)
+    }
+
+    private func collect(_ request: HTTPClientRequest, body: [UInt8]?, to targetName: String, timeout: Duration, upTo maximumBodySize: Int) async throws -> CollectedResponse {
+        var prepared = request
+        if let body { prepared.body = .bytes(ByteBuffer(bytes: body)) }
+        let request = prepared
         do {
             return try await TimeLimit.run(timeout) {
-                let response = try await self.execute(request, to: targetName, timeout: timeout)
+                let response = try await self.perform(request, body: body, to: targetName, timeout: timeout)
                 let body = try await response.body.collect(upTo: maximumBodySize)
                 return CollectedResponse(status: response.status, headers: response.headers, body: body)
             }
@@ -104,7 +133,9 @@ public final class AuthorizedHTTPClient: Sendable {
 
     /// Sends `request` with `token`: `Authorization: Bearer`, or for a bound token
     /// `Authorization: DPoP` and a fresh proof for this method, URL and token (RFC 9449 §7.1).
-    private func send(_ request: HTTPClientRequest, token: IssuedToken, nonce: String? = nil, timeout: Duration) async throws -> HTTPClientResponse {
+    /// With `signing`, the request is then signed (RFC 9421): fresh `created` and `nonce` on
+    /// every attempt, covering the signer's components, `authorization`, and `dpop` with a proof.
+    private func send(_ request: HTTPClientRequest, token: IssuedToken, nonce: String? = nil, signing: (signer: HTTPRequestSigner, body: [UInt8])? = nil, timeout: Duration) async throws -> HTTPClientResponse {
         var request = request
         if token.isDPoP, let dpopKey {
             request.headers.replaceOrAdd(name: "Authorization", value: "DPoP \(token.value)")
@@ -112,6 +143,19 @@ public final class AuthorizedHTTPClient: Sendable {
             request.headers.replaceOrAdd(name: "DPoP", value: proof)
         } else {
             request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token.value)")
+        }
+        if let signing {
+            var signer = signing.signer
+            var extra = [SignatureComponent("authorization")]
+            if request.headers.contains(name: "DPoP") { extra.append(SignatureComponent("dpop")) }
+            for component in extra where !signer.components.contains(component) { signer.components.append(component) }
+            for name in ["Signature-Input", "Signature"] { request.headers.remove(name: name) }
+            var signable = SignableRequest(method: request.method.rawValue, targetURI: request.url, fields: request.headers.map { (name: $0.name, value: $0.value) })
+            do {
+                for field in try signer.sign(&signable, body: signing.body) { request.headers.replaceOrAdd(name: field.name, value: field.value) }
+            } catch {
+                throw AuthorizedHTTPClientError(.cannotSign, "the call cannot be signed: \(error)")
+            }
         }
         return try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.timeInterval * 1000)))
     }

@@ -15,6 +15,9 @@ public struct AuthorizedHTTPClientError: Error, Sendable, CustomStringConvertibl
         /// The target's whole answer did not arrive within the timeout, or was larger than allowed
         /// (``AuthorizedHTTPClient/collect(_:to:timeout:upTo:)``).
         case targetAnswerIncomplete
+        /// The target requires signed requests and this call could not be signed (its body was
+        /// not given as bytes, or a covered component is missing).
+        case cannotSign
     }
     public let code: Code
     /// The authorization server's error, for ``Code/tokenRefused``.

@@ -19,14 +19,16 @@ public struct HTTPRequestSigner: Sendable {
     /// The fields to add to `request` (whose fields must already hold everything covered, such
     /// as `Authorization`): `Content-Digest` when covered and absent, `Signature-Input`,
     /// `Signature`. `request` is updated with them.
-    public func sign(_ request: inout SignableRequest, body: some DataProtocol, now: Date = Date()) throws(HTTPSignatureError) -> [(name: String, value: String)] {
+    /// - Parameter nonce: the `nonce` parameter; `nil` (the default): 128 random bits. Given
+    ///   only to reproduce a signature (test vectors).
+    public func sign(_ request: inout SignableRequest, body: some DataProtocol, now: Date = Date(), nonce: String? = nil) throws(HTTPSignatureError) -> [(name: String, value: String)] {
         var added: [(name: String, value: String)] = []
         if components.contains(where: { $0.name == "content-digest" }), request.values(of: "content-digest").isEmpty {
             let digest = ContentDigest.value(for: body, algorithm: digestAlgorithm)
             added.append(("Content-Digest", digest))
             request.fields.append(("Content-Digest", digest))
         }
-        let nonce = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let nonce = nonce ?? Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         let input = SignatureInput(components: components, created: Int(now.timeIntervalSince1970), keyID: key.id, algorithm: key.algorithm, nonce: nonce)
         let base = try SignatureBase.make(input, for: request)
         let signature = try key.sign(base)

@@ -65,11 +65,25 @@ public struct ShopClient: Sendable {
         return try await send(url, headers: try authorization(token, key: key, method: .GET, url: url))
     }
 
-    /// A payment straight at the payment service (which takes DPoP-bound tokens only).
-    public func pay(token: String, key: DPoPProofSigner? = nil, amount: Int = 100) async throws -> Reply {
+    /// A payment straight at the payment service (which takes DPoP-bound tokens and signed
+    /// requests only), signed with the order service's key as the order service would sign it
+    /// (`signed: false`: not signed).
+    public func pay(token: String, key: DPoPProofSigner? = nil, amount: Int = 100, signed: Bool = true) async throws -> Reply {
         let url = cluster.paymentURL + "/payments"
-        return try await send(url, method: .POST, headers: try authorization(token, key: key, method: .POST, url: url) + [("Content-Type", "application/json")],
-                              body: #"{"order_id": "x", "amount": \#(amount)}"#)
+        let body = #"{"order_id": "x", "amount": \#(amount)}"#
+        var headers = try authorization(token, key: key, method: .POST, url: url) + [("Content-Type", "application/json")]
+        if signed { headers += try signature(method: .POST, url: url, headers: headers, body: body) }
+        return try await send(url, method: .POST, headers: headers, body: body)
+    }
+
+    /// `Content-Digest`, `Signature-Input` and `Signature` for a request to the payment service,
+    /// made with the order service's key (RFC 9421): what the payment service requires.
+    public func signature(method: HTTPMethod, url: String, headers: [(String, String)], body: String) throws -> [(String, String)] {
+        let key = try HTTPSignatureKey.hmacSHA256(id: ShopCluster.orderSigningKeyID, secret: cluster.orderSigningSecret)
+        var covered = [SignatureComponent("@method"), SignatureComponent("@target-uri"), SignatureComponent("content-digest"), SignatureComponent("authorization")]
+        if headers.contains(where: { $0.0 == "DPoP" }) { covered.append(SignatureComponent("dpop")) }
+        var request = SignableRequest(method: method.rawValue, targetURI: url, fields: headers.map { (name: $0.0, value: $0.1) })
+        return try HTTPRequestSigner(key: key, covering: covered).sign(&request, body: Array(body.utf8)).map { ($0.name, $0.value) }
     }
 
     /// RFC 7009 revocation by the client the token was issued to.

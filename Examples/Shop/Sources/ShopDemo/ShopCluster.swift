@@ -26,6 +26,12 @@ public struct ShopCluster: Sendable {
     /// The thumbprint of the order service's DPoP key (generated per run): the `cnf.jkt` of
     /// its tokens for the payment service.
     public let orderKeyThumbprint: String
+    /// The secret the order service signs its payment requests with (`hmac-sha256`, key id
+    /// `order-service`; generated per run). Demo only: outside tools play the order service with it.
+    public let orderSigningSecret: [UInt8]
+    public static let orderSigningKeyID = "order-service"
+    /// ``orderSigningSecret`` in base64url, as `shop-demo --serve` prints it.
+    public var orderSigningSecretBase64URL: String { Base64URL.encode(orderSigningSecret) }
     let authorizationServices: ServiceGroup
 
     public static let webClientID = "shop-web"
@@ -60,20 +66,23 @@ public struct ShopCluster: Sendable {
         let authApp = Application(router: try await server.router(), configuration: .init(address: .hostname("127.0.0.1", port: authPort), serverName: "warden"), logger: logger)
         let authorizationServices = ServiceGroup(configuration: .init(services: [authApp], gracefulShutdownSignals: [], logger: logger))
 
+        // 256 bits from the system's CSPRNG (SystemRandomNumberGenerator).
+        let orderSigningSecret = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
+        let orderSigningKey = try HTTPSignatureKey.hmacSHA256(id: orderSigningKeyID, secret: orderSigningSecret)
         let ledger = PaymentLedger()
-        var paymentConfiguration = PaymentServiceConfiguration(issuer: issuer)
+        var paymentConfiguration = PaymentServiceConfiguration(issuer: issuer, signatureKeys: [orderSigningKey])
         paymentConfiguration.port = paymentPort
         let payment = buildPaymentService(configuration: paymentConfiguration, ledger: ledger, logger: logger)
         let orders = OrderBook()
         let orderKey = await DPoPProofSigner.generateES256()
-        var orderConfiguration = OrderServiceConfiguration(issuer: issuer, clientSecret: orderSecret, paymentServiceURL: "http://127.0.0.1:\(paymentPort)", dpopKey: orderKey)
+        var orderConfiguration = OrderServiceConfiguration(issuer: issuer, clientSecret: orderSecret, paymentServiceURL: "http://127.0.0.1:\(paymentPort)", dpopKey: orderKey, signingKey: orderSigningKey)
         orderConfiguration.port = orderPort
         let (order, orderClient) = buildOrderService(configuration: orderConfiguration, orders: orders, logger: logger)
         let shopServices = ServiceGroup(configuration: .init(services: [payment, order], gracefulShutdownSignals: [], logger: logger))
 
         let cluster = ShopCluster(
             issuer: issuer, orderURL: "http://127.0.0.1:\(orderPort)", paymentURL: "http://127.0.0.1:\(paymentPort)",
-            server: server, ledger: ledger, orders: orders, orderClient: orderClient, orderSecret: orderSecret, orderKeyThumbprint: orderKey.thumbprint,
+            server: server, ledger: ledger, orders: orders, orderClient: orderClient, orderSecret: orderSecret, orderKeyThumbprint: orderKey.thumbprint, orderSigningSecret: orderSigningSecret,
             authorizationServices: authorizationServices
         )
         // The store is closed on every path (SQLiteNIO asserts on a connection dropped open).

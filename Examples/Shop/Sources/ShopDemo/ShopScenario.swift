@@ -5,8 +5,8 @@ import WardenCore
 import WardenServer
 import WardenServerHummingbird
 
-/// The demo's scenario: every case of issue 4 and the stolen-token cases of issue 12 (DPoP),
-/// each hop printed, each outcome checked.
+/// The demo's scenario: every case of issue 4, the stolen-token cases of issue 12 (DPoP) and
+/// the tampered request of issue 13 (signatures), each hop printed, each outcome checked.
 public struct ShopScenario: Sendable {
     public let client: ShopClient
     let output: @Sendable (String) -> Void
@@ -131,7 +131,30 @@ public struct ShopScenario: Sendable {
         hop("thief", "payment-service", "a payment-service token sent without its key", "\(paymentAsBearer.status) \(paymentAsBearer.wwwAuthenticate ?? "")")
         check("401: the payment service takes bound tokens with their proof only", paymentAsBearer.status == 401, &outcomes)
 
-        say("\n[8] alice's token is revoked")
+        say("\n[8] a payment request changed on the way (the order service signs what it sends, RFC 9421)")
+        // Playing the order service: its exchange (bound to a key of ours) and its signing key.
+        let courierKey = await DPoPProofSigner.generateES256()
+        let paymentToken = try await client.exchangeAsOrderService(alice, key: courierKey).json["access_token"] as? String ?? ""
+        let paymentsURL = cluster.paymentURL + "/payments"
+        let paymentsBeforeTamper = cluster.ledger.all.count
+        func paymentHeaders(signedBody: String) throws -> [(String, String)] {
+            let headers = try client.authorization(paymentToken, key: courierKey, method: .POST, url: paymentsURL) + [("Content-Type", "application/json")]
+            return headers + (try client.signature(method: .POST, url: paymentsURL, headers: headers, body: signedBody))
+        }
+        let honest = #"{"order_id": "o-1", "amount": 1250}"#
+        let tampered = #"{"order_id": "o-1", "amount": 125000}"#
+        let signedReply = try await client.send(paymentsURL, method: .POST, headers: try paymentHeaders(signedBody: honest), body: honest)
+        hop("order-service", "payment-service", "POST /payments, signed (@method @target-uri content-digest authorization dpop)", "\(signedReply.status)")
+        let tamperedReply = try await client.send(paymentsURL, method: .POST, headers: try paymentHeaders(signedBody: honest), body: tampered)
+        hop("someone on the way", "payment-service", "the same request, amount 1250 → 125000", "\(tamperedReply.status) \(tamperedReply.error ?? "")")
+        let unsignedReply = try await client.send(paymentsURL, method: .POST,
+                                                  headers: try client.authorization(paymentToken, key: courierKey, method: .POST, url: paymentsURL) + [("Content-Type", "application/json")], body: honest)
+        hop("someone", "payment-service", "a valid token and proof, no signature", "\(unsignedReply.status) \(unsignedReply.error ?? "")")
+        check("201 signed; 401 invalid_signature changed or unsigned; one payment, of 1250", signedReply.status == 201
+            && tamperedReply.status == 401 && tamperedReply.error == "invalid_signature" && unsignedReply.status == 401 && unsignedReply.error == "invalid_signature"
+            && cluster.ledger.all.count == paymentsBeforeTamper + 1 && cluster.ledger.all.last?.amount == 1250, &outcomes)
+
+        say("\n[9] alice's token is revoked")
         let revoked = try await client.revoke(alice)
         hop("shop-web", "warden", "POST /oauth2/revoke", "\(revoked.status)")
         let started = Date()

@@ -17,7 +17,16 @@ struct ShopDemoCommand: AsyncParsableCommand {
     func run() async throws {
         if serve {
             try await ShopCluster.run { cluster in
-                let line: [String: String] = ["issuer": cluster.issuer, "order": cluster.orderURL, "payment": cluster.paymentURL, "client_id": ShopCluster.webClientID]
+                // The order service's credentials and signing key: demo only, so that outside
+                // tools can play the order service (sign payment requests, exchange tokens).
+                let orderService: [String: String] = [
+                    "client_id": "order-service", "client_secret": cluster.orderSecret,
+                    "signing_key_id": ShopCluster.orderSigningKeyID, "signing_key": cluster.orderSigningSecretBase64URL,
+                ]
+                let line: [String: Any] = [
+                    "issuer": cluster.issuer, "order": cluster.orderURL, "payment": cluster.paymentURL, "client_id": ShopCluster.webClientID,
+                    "order_service": orderService,
+                ]
                 let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
                 FileHandle.standardOutput.write(data + Data("\n".utf8))
                 // Until interrupted.

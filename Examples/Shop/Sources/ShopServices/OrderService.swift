@@ -26,12 +26,16 @@ public struct OrderServiceConfiguration: Sendable {
     /// The URL its callers use (a DPoP proof's `htu` is compared with it); behind a proxy, the
     /// public one. `nil`: `http://host:port`.
     public var externalURL: String?
+    /// The key it signs its calls to the payment service with (RFC 9421; `hmac-sha256` under
+    /// the key id `order-service`, shared with the payment service, as the seed does).
+    public var signingKey: HTTPSignatureKey
 
-    public init(issuer: String, clientSecret: String, paymentServiceURL: String, dpopKey: DPoPProofSigner) {
+    public init(issuer: String, clientSecret: String, paymentServiceURL: String, dpopKey: DPoPProofSigner, signingKey: HTTPSignatureKey) {
         self.issuer = issuer
         self.clientSecret = clientSecret
         self.paymentServiceURL = paymentServiceURL
         self.dpopKey = dpopKey
+        self.signingKey = signingKey
     }
 }
 
@@ -53,7 +57,11 @@ public func buildOrderService(
     let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: accepting, context: ShopContext.self)
     let client = AuthorizedHTTPClient(
         identity: ClientIdentity(clientID: configuration.audience, clientSecret: configuration.clientSecret, tokenEndpoint: auth.tokenEndpoint),
-        targets: ["payments": ServiceTarget(baseURL: configuration.paymentServiceURL, audience: "payment-service", scopes: [.paymentCreate], tokenSource: .exchangingIncomingToken)],
+        targets: ["payments": ServiceTarget(
+            baseURL: configuration.paymentServiceURL, audience: "payment-service", scopes: [.paymentCreate], tokenSource: .exchangingIncomingToken,
+            // Signed: the method, the URL and the body (Content-Digest); the client adds its Authorization and DPoP headers.
+            signer: HTTPRequestSigner(key: configuration.signingKey, covering: [SignatureComponent("@method"), SignatureComponent("@target-uri"), SignatureComponent("content-digest")])
+        )],
         httpClient: httpClient,
         dpopKey: configuration.dpopKey,
         logger: logger
@@ -99,11 +107,12 @@ private func charge(orderID: String, amount: Int, client: AuthorizedHTTPClient, 
     request.method = .POST
     request.headers.add(name: "Content-Type", value: "application/json")
     struct PaymentRequest: Encodable { let order_id: String; let amount: Int }
-    request.body = .bytes(ByteBuffer(bytes: Array(try JSONEncoder().encode(PaymentRequest(order_id: orderID, amount: amount)))))
+    let body = Array(try JSONEncoder().encode(PaymentRequest(order_id: orderID, amount: amount)))
     let response: CollectedResponse
     do {
-        // The whole answer (token, head and body) within the client's timeout.
-        response = try await client.collect(request, to: "payments", upTo: 64 * 1024)
+        // The whole answer (token, head and body) within the client's timeout; the body given as
+        // bytes, for its Content-Digest and signature.
+        response = try await client.collect(request, body: body, to: "payments", upTo: 64 * 1024)
     } catch let error as AuthorizedHTTPClientError {
         switch error.code {
         case .tokenRefused where error.oauthError?.code == "invalid_scope":

@@ -2,7 +2,7 @@ import Foundation
 public import Hummingbird
 public import Logging
 import WardenClient
-import WardenCore
+public import WardenCore
 import WardenHummingbird
 
 /// Settings of the payment service.
@@ -15,16 +15,23 @@ public struct PaymentServiceConfiguration: Sendable {
     public var audience = "payment-service"
     /// Services allowed to create payments for a user: the token's `act` chain must name one.
     public var allowedActors: Set<String> = ["order-service"]
-    /// The URL its callers use (a DPoP proof's `htu` is compared with it); behind a proxy, the
-    /// public one. `nil`: `http://host:port`.
+    /// The URL its callers use (a DPoP proof's `htu` and a signature's `@target-uri` are
+    /// compared with it); behind a proxy, the public one. `nil`: `http://host:port`.
     public var externalURL: String?
+    /// The keys of the services whose signed requests it takes, by key id (RFC 9421).
+    public var signatureKeys: [HTTPSignatureKey]
 
-    public init(issuer: String) { self.issuer = issuer }
+    public init(issuer: String, signatureKeys: [HTTPSignatureKey]) {
+        self.issuer = issuer
+        self.signatureKeys = signatureKeys
+    }
 }
 
 /// The payment service: `POST /payments` needs `payment.create`, a token for `payment-service`,
 /// and an `act` chain naming a service allowed to create payments; it records who acted for whom.
-/// It takes DPoP-bound tokens only (RFC 9449): a token without its key's proof is refused.
+/// It takes DPoP-bound tokens only (RFC 9449): a token without its key's proof is refused. And
+/// signed requests only (RFC 9421): covering `@method`, `@target-uri`, `content-digest` and
+/// `authorization`, created within 60 s, never seen before — a changed amount is refused.
 public func buildPaymentService(
     configuration: PaymentServiceConfiguration,
     ledger: PaymentLedger = PaymentLedger(),
@@ -32,15 +39,21 @@ public func buildPaymentService(
 ) -> some ApplicationProtocol {
     let auth = AuthorizationServerConnection(issuer: configuration.issuer, logger: logger)
     var accepting = BearerAuthenticatorConfiguration(realm: "payments")
+    let externalURL = configuration.externalURL ?? "http://\(configuration.host):\(configuration.port)"
     // Bound tokens only, on every route: a token without its key's proof is worth nothing here.
-    accepting.dpop = DPoPAcceptance(externalBaseURL: configuration.externalURL ?? "http://\(configuration.host):\(configuration.port)").requiringProofOfPossession()
+    accepting.dpop = DPoPAcceptance(externalBaseURL: externalURL).requiringProofOfPossession()
+    // Signed requests only: the default policy's 60 s window and replay memory.
+    let signatures = HTTPSignatureRequirement(
+        verifier: HTTPSignatureVerifier(policy: .methodTargetDigestAndAuthorization, keys: StaticSignatureKeys(configuration.signatureKeys)),
+        externalBaseURL: externalURL, realm: "payments"
+    )
     let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: accepting, context: ShopContext.self)
     let router = Router(context: ShopContext.self)
 
     struct NewPayment: Decodable { let order_id: String; let amount: Int }
     struct Receipt: ResponseEncodable { let id: String; let status: String }
 
-    router.protected("payments", by: authenticator, requiring: .allOf(.paymentCreate)).post { request, context, auth in
+    router.protected("payments", by: authenticator, requiring: .allOf(.paymentCreate)).requiringSignature(signatures).post { request, context, auth in
         // Only a service allowed to take payments may act for the user (RFC 8693 §4.1).
         // RFC 8693 §4.1: the outermost `act` is the current actor; the nested ones acted before
         // it and are history. Only the current actor is the caller.
