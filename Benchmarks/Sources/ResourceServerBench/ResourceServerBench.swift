@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import JWTKit
 import Logging
+import RawStructuredFieldValues
 import WardenCore
 import WardenHummingbird
 import WardenTesting
@@ -26,9 +27,10 @@ struct ResourceServerBench {
         case "proofs" where arguments.count == 4: try await proofs(directory: arguments[1], uri: arguments[2], count: Int(arguments[3])!)
         case "floor" where arguments.count == 4: try await floor(count: Int(arguments[1])!, directory: arguments[2], uri: arguments[3])
         case "signatures" where arguments.count == 4: try await signatures(directory: arguments[1], uri: arguments[2], count: Int(arguments[3])!)
+        case "signature-floor" where arguments.count == 4: try await signatureFloor(count: Int(arguments[1])!, directory: arguments[2], uri: arguments[3])
         case "replay-memory" where arguments.count == 3: try await replayMemory(count: Int(arguments[1])!, directory: arguments[2])
         default:
-            FileHandle.standardError.write(Data("usage: ResourceServerBench serve PORT DIR | proofs DIR URI COUNT | signatures DIR URI COUNT | floor COUNT DIR URI | replay-memory COUNT DIR\n".utf8))
+            FileHandle.standardError.write(Data("usage: ResourceServerBench serve PORT DIR | proofs DIR URI COUNT | signatures DIR URI COUNT | floor COUNT DIR URI | signature-floor COUNT DIR URI | replay-memory COUNT DIR\n".utf8))
             exit(64)
         }
     }
@@ -125,6 +127,41 @@ struct ResourceServerBench {
             lines += input + "\t" + signature + "\n"
         }
         FileHandle.standardOutput.write(Data(lines.utf8))
+    }
+
+    /// In process, CPU µs per whole signature check (`HTTPSignatureVerifier.verify` of a signed
+    /// POST with its body), and per parse of its `Signature-Input` by swift-http-structured-headers.
+    static func signatureFloor(count: Int, directory: String, uri: String) async throws {
+        let secret = try String(contentsOfFile: directory + "/signing.key", encoding: .utf8)
+        let key = try HTTPSignatureKey.hmacSHA256(id: "bench-caller", secret: Base64URL.decodeCanonical(Array(secret.utf8))!)
+        let token = try String(contentsOfFile: directory + "/bearer.token", encoding: .utf8)
+        let signer = HTTPRequestSigner(key: key, covering: HTTPSignaturePolicy.methodTargetDigestAndAuthorization.requiredComponents)
+        var requests: [SignableRequest] = []
+        for _ in 0..<count {
+            var request = SignableRequest(method: "POST", targetURI: uri, fields: [("Authorization", "Bearer " + token), ("Content-Type", "application/json")])
+            _ = try signer.sign(&request, body: Array(body.utf8))
+            requests.append(request)
+        }
+        var policy = HTTPSignaturePolicy.methodTargetDigestAndAuthorization
+        policy.replayCapacity = count + 1
+        let verifier = HTTPSignatureVerifier(policy: policy, keys: StaticSignatureKeys([key]))
+        let bodyBytes = Array(body.utf8)
+        let whole = await Task.detached {
+            let start = cpuMicroseconds()
+            for request in requests { _ = try! await verifier.verify(request, body: bodyBytes) }
+            return (cpuMicroseconds() - start) / Double(count)
+        }.value
+        let inputs = requests.map { $0.fields.first { $0.name == "Signature-Input" }!.value }
+        let start = cpuMicroseconds()
+        var parsed = 0
+        for input in inputs {
+            var parser = StructuredFieldValueParser(Array(input.utf8))
+            if (try? parser.parseDictionaryFieldValue()) != nil { parsed += 1 }
+        }
+        let parse = (cpuMicroseconds() - start) / Double(count)
+        precondition(parsed == count)
+        print("signature_check_us \(String(format: "%.2f", whole))")
+        print("signature_input_parse_us \(String(format: "%.2f", parse))")
     }
 
     /// What one extra proof should cost at least: a raw P-256 verification (SHA-256 of the

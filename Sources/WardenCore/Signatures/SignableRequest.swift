@@ -23,9 +23,21 @@ public struct SignableRequest: Sendable {
         self.fields = fields
     }
 
-    /// Every value of field `name`, in order.
+    /// Every value of field `name` (lowercase), in order; names compared ASCII-case-insensitively
+    /// without making lowercase copies (this runs a few times per signed request).
     func values(of name: String) -> [String] {
-        fields.filter { $0.name.lowercased() == name }.map(\.value)
+        var values: [String] = []
+        for field in fields where Self.equalsIgnoringASCIICase(field.name, lowercase: name) { values.append(field.value) }
+        return values
+    }
+
+    static func equalsIgnoringASCIICase(_ text: String, lowercase: String) -> Bool {
+        guard text.utf8.count == lowercase.utf8.count else { return false }
+        for (byte, lower) in zip(text.utf8, lowercase.utf8) {
+            let folded = (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) ? byte | 0x20 : byte
+            guard folded == lower else { return false }
+        }
+        return true
     }
 
     /// The target URI's parts, or `nil` when it is not an absolute http(s) URI with a host.

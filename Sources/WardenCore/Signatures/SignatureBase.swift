@@ -70,7 +70,7 @@ enum SignatureBase {
             }
         }
         guard !(byteSequence && (structured || key != nil)) else { throw HTTPSignatureError(.malformed, detail: "bs with sf or key on \(name)") }
-        let values = request.values(of: name).map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = request.values(of: name).map(trimmingOWS)
         guard !values.isEmpty else { throw HTTPSignatureError(.componentUnavailable, detail: "no \(name) field") }
         if byteSequence {
             return values.map { ":" + Data($0.utf8).base64EncodedString() + ":" }.joined(separator: ", ")
@@ -103,6 +103,16 @@ enum SignatureBase {
             return String(decoding: bytes, as: UTF8.self)
         }
         return combined
+    }
+
+    /// Without leading and trailing SP and HTAB (RFC 9110 §5.5's OWS; RFC 9421 §2.1). Over bytes:
+    /// Foundation's `trimmingCharacters` bridged through NSString cost ~10 % of a signed request.
+    static func trimmingOWS(_ value: String) -> String {
+        let utf8 = value.utf8
+        let isOWS = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let first = utf8.firstIndex(where: { !isOWS($0) }), let last = utf8.lastIndex(where: { !isOWS($0) }) else { return "" }
+        if first == utf8.startIndex, last == utf8.index(before: utf8.endIndex) { return value }
+        return String(Substring(value.utf8[first...last]))
     }
 
     enum StructuredType { case dictionary, list, item }

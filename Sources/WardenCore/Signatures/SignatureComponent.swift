@@ -49,12 +49,18 @@ public struct SignatureComponent: Sendable, Hashable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The same identifier: the same name and parameters in the same order (what serializes alike).
     public static func == (lhs: SignatureComponent, rhs: SignatureComponent) -> Bool {
-        (try? lhs.serialized()) == (try? rhs.serialized())
+        lhs.name == rhs.name && lhs.parameters.count == rhs.parameters.count
+            && zip(lhs.parameters, rhs.parameters).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(try? serialized())
+        hasher.combine(name)
+        for (key, value) in parameters {
+            hasher.combine(key)
+            hasher.combine(value)
+        }
     }
 
     var isDerived: Bool { name.hasPrefix("@") }
