@@ -92,10 +92,14 @@ public struct ProtectedRoutes {
             do {
                 // A signed request is part of who is calling: checked before what they may do.
                 if let signature, request.verifiedAccessToken != nil {
-                    let collected = try await request.collectBody(upTo: signature.maximumBodySize)
                     let fields = request.headers.map { (name: $0.name, value: $0.value) }
-                    _ = try await signature.check(method: request.method.rawValue, path: request.url.string, fields: fields,
-                                                  body: collected.map { Array($0.readableBytesView) } ?? [])
+                    // The body is read only once the signature over the headers holds.
+                    _ = try await signature.check(method: request.method.rawValue, path: request.url.string, fields: fields) {
+                        if let declared = request.headers.first(name: .contentLength).flatMap(Int.init), declared > signature.maximumBodySize {
+                            throw Abort(.payloadTooLarge)
+                        }
+                        return try await request.collectBody(upTo: signature.maximumBodySize).map { Array($0.readableBytesView) } ?? []
+                    }
                 }
                 let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
                 if case .collect(let maximum) = body {

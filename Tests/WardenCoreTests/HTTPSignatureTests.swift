@@ -285,4 +285,108 @@ import Testing
     @Test func acceptSignatureNamesWhatIsRequired() throws {
         #expect(try HTTPSignaturePolicy.methodTargetDigestAndAuthorization.acceptSignature() == #"sig1=("@method" "@target-uri" "content-digest" "authorization")"#)
     }
+
+    // MARK: From a review
+
+    /// A token may hold ":" (`p=a:b`): it must not hide a repeated label, algorithm or key.
+    @Test func aColonInATokenHidesNoRepeatedKey() throws {
+        #expect(DictionaryKeys.count(in: Array("sig1=:AAAA:;p=a:b, sig1=:BBBB:;q=c:".utf8)) == 2)
+        #expect(DictionaryKeys.count(in: Array(#"a=(:AA: "x:y" z:w);p=q:r, b=1, c"#.utf8)) == 3)
+        #expect(throws: HTTPSignatureError.self) {
+            try ContentDigest.verify(["sha-256=:AAAA:;p=a:b, sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:;q=c:"], body: Keys.body)
+        }
+        try ContentDigest.verify(["foo=a:b, sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:"], body: Keys.body)
+        #expect(throws: HTTPSignatureError.self) {
+            try SignatureFields(inputLines: [#"sig1=("@method");created=1;keyid="k";p=a:b, sig1=("@method");created=2;keyid="k";q=c:"#], signatureLines: ["sig1=:AAAA:"])
+        }
+    }
+
+    /// ECDSA signatures have a second valid form, (r, n − s): the replay memory remembers the
+    /// signature base, so the other form of a seen signature is a replay too.
+    @Test func theOtherFormOfAnECDSASignatureIsAReplay() async throws {
+        let key = try Keys.p256()
+        let verifier = verifier([key], requiring: HTTPSignaturePolicy.methodTargetDigestAndAuthorization.requiredComponents)
+        var request = SignableRequest(method: "POST", targetURI: "https://payments.example.com/payments", fields: [("Authorization", "Bearer abc")])
+        let input = SignatureInput(components: HTTPSignaturePolicy.methodTargetDigestAndAuthorization.requiredComponents, created: Keys.created, keyID: key.id, algorithm: nil)
+        request.fields.append(("Content-Digest", ContentDigest.value(for: Keys.body)))
+        let signature = try key.sign(try SignatureBase.make(input, for: request))
+        // n of P-256 (SEC 2), minus s, big-endian.
+        let n: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                          0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51]
+        let s = Array(signature[32...])
+        var negated = [UInt8](repeating: 0, count: 32)
+        var borrow = 0
+        for index in stride(from: 31, through: 0, by: -1) {
+            var difference = Int(n[index]) - Int(s[index]) - borrow
+            borrow = difference < 0 ? 1 : 0
+            if difference < 0 { difference += 256 }
+            negated[index] = UInt8(difference)
+        }
+        let other = Array(signature[..<32]) + negated
+        #expect(other != signature)
+        let base = try SignatureBase.make(input, for: request)
+        #expect(key.isValidSignature(other, for: base))
+        func signed(_ bytes: [UInt8]) throws -> SignableRequest {
+            var copy = request
+            copy.fields += [("Signature-Input", "sig1=" + (try input.serialized())), ("Signature", "sig1=:" + Data(bytes).base64EncodedString() + ":")]
+            return copy
+        }
+        #expect(await refusal(verifier, try signed(signature)) == nil)
+        #expect(await refusal(verifier, try signed(other)) == .replayed)
+    }
+
+    /// A covered value that is not visible ASCII is refused (a framework may have decoded bytes
+    /// lossily into it).
+    @Test func aCoveredValueOutsideVisibleASCIIIsRefused() async throws {
+        let key = try Keys.hmac()
+        var request = SignableRequest(method: "GET", targetURI: "https://x.example/", fields: [("X-A", "a\u{FFFD}b")])
+        #expect(throws: HTTPSignatureError.self) { _ = try HTTPRequestSigner(key: key, covering: [SignatureComponent("x-a")]).sign(&request, body: [UInt8]()) }
+        #expect(throws: HTTPSignatureError.self) { _ = try HTTPRequestSigner(key: key, covering: [SignatureComponent.byteSequence("x-a")]).sign(&request, body: [UInt8]()) }
+    }
+
+    /// The body is read only after the signature over the headers holds.
+    @Test func theBodyIsReadOnlyForAGoodSignature() async throws {
+        let key = try Keys.hmac()
+        let required = HTTPSignaturePolicy.methodTargetDigestAndAuthorization.requiredComponents
+        let unsigned = SignableRequest(method: "POST", targetURI: "https://payments.example.com/payments?x=1", fields: [("Authorization", "Bearer abc")])
+        var forged = try signed(key)
+        forged.fields = forged.fields.map { $0.name == "Signature" ? ($0.name, "sig1=:" + Data(repeating: 1, count: 32).base64EncodedString() + ":") : $0 }
+        for request in [unsigned, forged] {
+            await #expect(throws: HTTPSignatureError.self) {
+                _ = try await verifier([key], requiring: required).verify(request) {
+                    Issue.record("the body was read")
+                    return Keys.body
+                }
+            }
+        }
+        var reads = 0
+        _ = try await verifier([key], requiring: required).verify(try signed(key)) {
+            reads += 1
+            return Keys.body
+        }
+        #expect(reads == 1)
+    }
+
+    /// Among signatures by known keys, the first that passes is taken (a narrower one first
+    /// does not block it); unpadded base64 is read (RFC 8941 §4.2.7).
+    @Test func theFirstPassingSignatureIsTakenAndPaddingIsOptional() async throws {
+        let key = try Keys.hmac()
+        let required = HTTPSignaturePolicy.methodTargetDigestAndAuthorization.requiredComponents
+        let narrow = try signed(key, covering: [SignatureComponent("@method")])
+        var both = try signed(key)
+        let narrowInput = narrow.values(of: "signature-input")[0].replacingOccurrences(of: "sig1=", with: "sig0=")
+        let narrowSignature = narrow.values(of: "signature")[0].replacingOccurrences(of: "sig1=", with: "sig0=")
+        both.fields = both.fields.map {
+            switch $0.name {
+            case "Signature-Input": ($0.name, narrowInput + ", " + $0.value)
+            case "Signature": ($0.name, narrowSignature + ", " + $0.value)
+            default: $0
+            }
+        }
+        #expect(await refusal(verifier([key], requiring: required), both) == nil)
+        var unpadded = try signed(key)
+        unpadded.fields = unpadded.fields.map { $0.name == "Signature" && $0.value.hasSuffix("=:") ? ($0.name, String($0.value.dropLast(2)) + ":") : $0 }
+        #expect(unpadded.values(of: "signature")[0].hasSuffix("=:") == false && unpadded.values(of: "signature")[0].hasPrefix("sig1=:"))
+        #expect(await refusal(verifier([key], requiring: required), unpadded) == nil)
+    }
 }

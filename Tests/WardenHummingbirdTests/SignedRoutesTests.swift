@@ -90,6 +90,13 @@ import WardenTesting
             let (partialStatus, _, partialBody) = try await send(partial, body: "{}")
             #expect(partialStatus == .unauthorized)
             #expect(partialBody.contains("does not cover"))
+            // An unsigned 2 MiB body: refused for its missing signature, never read (no 413).
+            let (bigStatus, bigHeaders, _) = try await send([.authorization: "Bearer \(token)"], body: String(repeating: "a", count: 2 << 20))
+            #expect(bigStatus == .unauthorized)
+            #expect(bigHeaders[HTTPField.Name("Accept-Signature")!] == accept)
+            // A signed one too large: 413 after the signature held.
+            let large = String(repeating: "a", count: 2 << 20)
+            #expect(try await send(try signed(token: token, body: large, key: setup.key), body: large).0 == .contentTooLarge)
             // Nothing secret in any answer.
             #expect(!body.contains(token) && !partialBody.contains(token))
         }

@@ -39,10 +39,10 @@ public enum ContentDigest {
         for (name, member) in map {
             guard let algorithm = Algorithm(rawValue: name) else { continue }
             guard case .item(let item) = member, case .undecodedByteSequence(let encoded) = item.bareItem,
-                let received = Data(base64Encoded: encoded)
+                let received = ByteSequence.decode(encoded)
             else { throw HTTPSignatureError(.digestMismatch, detail: "\(name) is not a byte sequence") }
             let expected = algorithm.digest(body)
-            guard received.count == expected.count, constantTimeEqual(Array(received), expected) else {
+            guard received.count == expected.count, constantTimeEqual(received, expected) else {
                 throw HTTPSignatureError(.digestMismatch, detail: "\(name) does not match the content")
             }
             checked += 1

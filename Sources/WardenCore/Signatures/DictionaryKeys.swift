@@ -3,7 +3,8 @@
 /// RFC 8941 §4.2.2 says; RFC 9421 signatures must not be ambiguous). Written here because no
 /// listed library reports repeated keys; it only walks a value already known to be valid:
 /// outside strings, byte sequences and inner lists, a key starts the value and follows each
-/// top-level comma.
+/// top-level comma. A `:` opens a byte sequence only where a bare item starts (after `=`, `(`
+/// or a space): a token may hold `:` too (`p=a:b`), which a review used to hide a repeated key.
 enum DictionaryKeys {
     static func count(in bytes: [UInt8]) -> Int {
         var members = 0
@@ -12,7 +13,9 @@ enum DictionaryKeys {
         var inBytes = false
         var escaped = false
         var expectingKey = true
+        var previous: UInt8 = 0
         for byte in bytes {
+            defer { previous = byte }
             if inString {
                 if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
                 continue
@@ -23,7 +26,7 @@ enum DictionaryKeys {
             }
             switch byte {
             case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: ":"): inBytes = true
+            case UInt8(ascii: ":") where [UInt8(ascii: "="), UInt8(ascii: "("), UInt8(ascii: " "), UInt8(ascii: "\t")].contains(previous): inBytes = true
             case UInt8(ascii: "("): depth += 1
             case UInt8(ascii: ")"): depth -= 1
             case UInt8(ascii: ","):

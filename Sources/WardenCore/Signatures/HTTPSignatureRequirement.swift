@@ -22,11 +22,13 @@ public struct HTTPSignatureRequirement: Sendable {
         SignableRequest(method: method, targetURI: externalBaseURL + (path.hasPrefix("/") ? path : "/" + path), fields: fields)
     }
 
-    /// Verifies, or throws the refusal to answer with.
-    public func check(method: String, path: String, fields: [(name: String, value: String)], body: [UInt8]) async throws(HTTPSignatureRefusal) -> VerifiedHTTPSignature {
+    /// Verifies, or throws the refusal to answer with; `readBody` is called only when the
+    /// signature over the headers holds and covers `content-digest` (its own errors, such as a
+    /// body over ``maximumBodySize``, are thrown as they are).
+    public func check(method: String, path: String, fields: [(name: String, value: String)], readBody: () async throws -> [UInt8]) async throws -> VerifiedHTTPSignature {
         do {
-            return try await verifier.verify(signableRequest(method: method, path: path, fields: fields), body: body)
-        } catch {
+            return try await verifier.verify(signableRequest(method: method, path: path, fields: fields), readBody: readBody)
+        } catch let error as HTTPSignatureError {
             throw HTTPSignatureRefusal(error, policy: verifier.policy, realm: realm)
         }
     }

@@ -72,6 +72,13 @@ enum SignatureBase {
         guard !(byteSequence && (structured || key != nil)) else { throw HTTPSignatureError(.malformed, detail: "bs with sf or key on \(name)") }
         let values = request.values(of: name).map(trimmingOWS)
         guard !values.isEmpty else { throw HTTPSignatureError(.componentUnavailable, detail: "no \(name) field") }
+        // Frameworks hand field values over as Swift strings, decoding bytes that are not UTF-8
+        // lossily (U+FFFD): two different values on the wire could then pass under one
+        // signature. A covered value must be visible ASCII, SP or HTAB (RFC 9110 §5.5 without
+        // obs-text), `;bs` or not (its bytes are not known exactly either).
+        for value in values where !value.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) {
+            throw HTTPSignatureError(.componentUnavailable, detail: "\(name) holds bytes other than visible ASCII")
+        }
         if byteSequence {
             return values.map { ":" + Data($0.utf8).base64EncodedString() + ":" }.joined(separator: ", ")
         }

@@ -24,7 +24,7 @@ struct SignatureFields {
         var signatures: [String: [UInt8]] = [:]
         for (label, member) in signature {
             guard case .item(let item) = member, case .undecodedByteSequence(let encoded) = item.bareItem,
-                let bytes = Data(base64Encoded: encoded).map(Array.init)
+                let bytes = ByteSequence.decode(encoded)
             else { throw HTTPSignatureError(.malformed, detail: "a Signature member must be a byte sequence") }
             signatures[label] = bytes
         }
