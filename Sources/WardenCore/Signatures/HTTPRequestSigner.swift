@@ -11,6 +11,11 @@ public struct HTTPRequestSigner: Sendable {
 
     public init(key: HTTPSignatureKey, covering components: [SignatureComponent], label: String = "sig1") {
         precondition(key.canSign, "HTTPRequestSigner needs a key that can sign")
+        // RFC 8941 §3.2: a dictionary key (the label names the signature in both fields).
+        let first = label.utf8.first
+        precondition(first.map { ($0 >= 0x61 && $0 <= 0x7A) || $0 == UInt8(ascii: "*") } == true
+            && label.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || "_-.*".utf8.contains($0) },
+            "a signature label is a lowercase structured-field key")
         self.key = key
         self.components = components
         self.label = label
