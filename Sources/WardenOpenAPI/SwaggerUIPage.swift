@@ -33,6 +33,12 @@ public struct SwaggerUIPage: Sendable {
         "window.ui = SwaggerUIBundle({ url: \"/openapi.json\", dom_id: \"#swagger-ui\" });"
     }
 
+    /// Shown until Swagger UI draws the page over it, and left when its files cannot be loaded
+    /// (offline, blocked by a proxy): a blank page said nothing about why. Constant HTML.
+    package static var fallback: String {
+        #"Loading the API explorer… If this text stays, its files could not be loaded (offline, or blocked on the way; they come from the address in this page's source). The API description itself is at <a href="/openapi.json">/openapi.json</a>."#
+    }
+
     package static func page(title: String, assets: SwaggerUIAssets) -> String {
         func escaped(_ text: String) -> String { HTMLEscaping.escape(text) }
         // ` integrity="…" crossorigin="anonymous"` (W3C SRI: a cross-origin file is checked only
@@ -50,7 +56,7 @@ public struct SwaggerUIPage: Sendable {
             </head>
             <body>
             <noscript>The API description is at <a href="/openapi.json">/openapi.json</a>.</noscript>
-            <div id="swagger-ui"></div>
+            <div id="swagger-ui"><p>\(Self.fallback)</p></div>
             <script src="\(escaped(assets.script))"\(integrity(assets.scriptIntegrity))></script>
             <script>\(inlineScript)</script>
             </body>

@@ -34,6 +34,8 @@ import WardenOpenAPI
                 #expect(page.contains(#"<link rel="stylesheet" href="\#(Self.cdn)/swagger-ui.css" integrity="sha384-4c3vsE5f+trhFyHrFrLM1fFGUn531NIaC7dcqEWIJdoRQJ5CkJbSuSCwXLpaS1KF" crossorigin="anonymous">"#))
                 #expect(!page.contains("swagger-ui-dist@5/"))
                 #expect(page.contains(Self.inlineScript))
+                // Something to read where the explorer cannot load (offline, blocked).
+                #expect(page.contains("If this text stays, its files could not be loaded"))
                 #expect(response.headers[.contentSecurityPolicy] == [
                     "default-src 'none'",
                     "script-src \(Self.cdn)/swagger-ui-bundle.js \(Self.inlineScriptHash)",
