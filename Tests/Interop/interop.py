@@ -23,17 +23,9 @@ from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jws, jwt
 from joserfc.jwk import ECKey, KeySet
 
+from checks import check, results
+
 WARDEN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/warden"
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-        print(f"  ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"  FAIL {name} {detail}")
 
 
 def free_port():

@@ -33,18 +33,10 @@ from http_message_signatures import (
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
+from checks import check, results
+
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug"
 HERE = os.path.dirname(os.path.abspath(__file__))
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-        print(f"  ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"  FAIL {name} {detail}")
 
 
 def b64url_decode(text):

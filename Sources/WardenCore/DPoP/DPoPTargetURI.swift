@@ -10,17 +10,9 @@ public enum DPoPTargetURI {
     /// `text` normalised, or `nil` when it is not an absolute http(s) URI with a host (or carries
     /// user information, which an `htu` never does).
     public static func normalized(_ text: String) -> String? {
-        guard let components = URLComponents(string: text),
-            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = components.percentEncodedHost?.lowercased(), !host.isEmpty,
-            components.percentEncodedUser == nil, components.percentEncodedPassword == nil
-        else { return nil }
-        var authority = host
-        if let port = components.port, !(scheme == "http" && port == 80), !(scheme == "https" && port == 443) {
-            authority += ":\(port)"
-        }
-        let path = removingDotSegments(normalizingPercentEncoding(components.percentEncodedPath))
-        return scheme + "://" + authority + (path.isEmpty ? "/" : path)
+        guard let target = HTTPTargetURI(text) else { return nil }
+        let path = removingDotSegments(normalizingPercentEncoding(target.path))
+        return target.scheme + "://" + target.authority + (path.isEmpty ? "/" : path)
     }
 
     /// RFC 3986 §6.2.2.1–2: `%xx` in upper case; an encoded unreserved character decoded.

@@ -8,15 +8,6 @@ public struct SignableRequest: Sendable {
     public var targetURI: String
     public var fields: [(name: String, value: String)]
 
-    /// The parts of `targetURI` the derived components read (RFC 9421 §2.2), as sent: the path
-    /// and query keep their percent-encoding.
-    struct TargetParts {
-        let scheme: String
-        let authority: String
-        let path: String
-        let query: String?
-    }
-
     public init(method: String, targetURI: String, fields: [(name: String, value: String)]) {
         self.method = method
         self.targetURI = targetURI
@@ -40,19 +31,7 @@ public struct SignableRequest: Sendable {
         return true
     }
 
-    /// The target URI's parts, or `nil` when it is not an absolute http(s) URI with a host.
-    func targetParts() -> TargetParts? {
-        guard let components = URLComponents(string: targetURI),
-            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = components.percentEncodedHost?.lowercased(), !host.isEmpty,
-            components.percentEncodedUser == nil, components.percentEncodedPassword == nil
-        else { return nil }
-        var authority = host
-        // RFC 9421 §2.2.3: the authority as in RFC 9110 §7.2, lowercase, the default port omitted.
-        if let port = components.port, !(scheme == "http" && port == 80), !(scheme == "https" && port == 443) {
-            authority += ":\(port)"
-        }
-        let path = components.percentEncodedPath
-        return TargetParts(scheme: scheme, authority: authority, path: path.isEmpty ? "/" : path, query: components.percentEncodedQuery)
-    }
+    /// The target URI's parts (RFC 9421 §2.2), or `nil` when it is not an absolute http(s) URI
+    /// with a host.
+    func targetParts() -> HTTPTargetURI? { HTTPTargetURI(targetURI) }
 }

@@ -8,7 +8,7 @@ enum SignatureBase {
     static func make(_ input: SignatureInput, for request: SignableRequest) throws(HTTPSignatureError) -> [UInt8] {
         var lines: [String] = []
         lines.reserveCapacity(input.components.count + 1)
-        var parts: SignableRequest.TargetParts?
+        var parts: HTTPTargetURI?
         for component in input.components {
             let value: String
             if component.isDerived {
@@ -32,7 +32,7 @@ enum SignatureBase {
 
     /// §2.2, the request's derived components. `@query-param`, `@status` and
     /// `@request-response` are not supported here (refused, never guessed).
-    static func derivedValue(_ component: SignatureComponent, request: SignableRequest, parts: SignableRequest.TargetParts?) throws(HTTPSignatureError) -> String {
+    static func derivedValue(_ component: SignatureComponent, request: SignableRequest, parts: HTTPTargetURI?) throws(HTTPSignatureError) -> String {
         guard component.parameters.isEmpty else {
             throw HTTPSignatureError(.componentUnavailable, detail: "\(component.name) with parameters is not supported")
         }
