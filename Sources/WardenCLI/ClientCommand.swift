@@ -18,21 +18,26 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(help: "Use this secret instead of a generated one (prefer --secret-stdin or WARDEN_CLIENT_SECRET).") var secret: String?
         @Flag(help: "Read the secret from the first line of standard input.") var secretStdin = false
         @Flag(name: .customLong("public"), help: "A public client (no secret): apps that cannot keep one.") var isPublic = false
-        @Option(name: .customLong("grant"), help: ArgumentHelp("A grant it may use (repeat): client_credentials, password, authorization_code, refresh_token, token-exchange.", valueName: "type"))
+        @Option(name: .customLong("grant"), help: ArgumentHelp("A grant it may use (repeat): client_credentials, password, authorization_code, refresh_token, token-exchange. None: a confidential client that only authenticates (a service that introspects tokens or looks up its callers' signing keys).", valueName: "type"))
         var grants: [String] = []
         @Option(name: .customLong("scope"), help: ArgumentHelp("A scope it may have (repeat).", valueName: "scope")) var scopes: [String] = []
         @Option(name: .customLong("redirect-uri"), help: ArgumentHelp("An exact redirect URI (repeat).", valueName: "uri")) var redirectURIs: [String] = []
         @Option(name: .customLong("audience"), help: ArgumentHelp("An audience it may ask for (repeat); the first is its default.", valueName: "aud")) var audiences: [String] = []
         @Option(help: ArgumentHelp("Access-token lifetime in seconds (default: the server's).", valueName: "seconds")) var tokenLifetime: Int?
         @Flag(help: "Its token requests must carry a DPoP proof (RFC 9449): every token it gets is bound to its key.") var requireDpop = false
+        @OptionGroup(title: "Request signing (RFC 9421)") var signing: SigningKeyOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             try ClientCommand.validate(id: id)
-            guard !grants.isEmpty else { throw ValidationError("name at least one --grant") }
+            if secretStdin, signing.signingSecretStdin { throw ValidationError("--secret-stdin and --signing-secret-stdin both read standard input: give one") }
+            if isPublic, signing.signingSecretStdin { throw ValidationError("a public client cannot keep a signing secret (give it a public key: --signing-jwk)") }
+            // A confidential client without grants only authenticates: a resource server that
+            // introspects tokens or looks up its callers' signing keys.
+            guard !grants.isEmpty || !isPublic else { throw ValidationError("name at least one --grant (a public client does nothing else)") }
             // Every access token needs an `aud` (RFC 9068 §2.2).
-            guard !audiences.isEmpty else { throw ValidationError("name at least one --audience (the first is the default aud of its tokens)") }
+            guard !audiences.isEmpty || grants.isEmpty else { throw ValidationError("name at least one --audience (the first is the default aud of its tokens)") }
             if grants.contains("authorization_code"), redirectURIs.isEmpty {
                 throw ValidationError("the authorization_code grant needs at least one --redirect-uri")
             }
@@ -65,12 +70,16 @@ struct ClientCommand: AsyncParsableCommand {
                 if let secret = given ?? secretShown {
                     record.secretHash = ClientSecretHasher(masterKey: try await store.masterKey(settings, checkedAgainst: db)).hash(secret)
                 }
+                record.signingKeys = try await signing.keys(for: id) { secret, keyID in
+                    try ClientSigningKey.sealing(secret: secret, id: keyID, with: try await store.masterKey(settings, checkedAgainst: db))
+                }
                 try await ClientCommand.requireKnown(scopeSet, in: db)
                 do { try await db.createClient(record) } catch let error as StoreError where error.code == .conflict {
                     throw CommandFailure.refused("the client \(id) exists already")
                 }
                 try await db.appendAudit(AuditEvent(at: Date(), event: "client.created", clientID: id, scope: record.scopes.description, outcome: "success",
-                                                    detail: "warden client create: grants \(record.grants.sorted().map(\.rawValue).joined(separator: " "))"))
+                                                    detail: "warden client create: grants \(record.grants.sorted().map(\.rawValue).joined(separator: " "))"
+                                                        + (record.signingKeys.isEmpty ? "" : "; signing keys: \(ClientCommand.describe(record.signingKeys))")))
             }
             var json = ClientCommand.json(record)
             if case .object(var members) = json, let secretShown {
@@ -105,14 +114,22 @@ struct ClientCommand: AsyncParsableCommand {
         @Flag(inversion: .prefixedNo, help: "Whether its token requests must carry a DPoP proof (RFC 9449 §5.2).") var requireDpop: Bool?
         @Flag(help: "Give it a new generated secret, printed once (the old one stops working at once).") var rotateSecret = false
         @Flag(help: "Give it the secret on the first line of standard input (the old one stops working at once).") var secretStdin = false
+        @OptionGroup(title: "Request signing (RFC 9421): keys given are added") var signing: SigningKeyOptions
+        @Option(name: .customLong("remove-signing-key"), help: ArgumentHelp("Remove the signing key with this id (repeat); services stop taking it within their key cache's lifetime.", valueName: "id"))
+        var removedSigningKeys: [String] = []
+        @Flag(help: "Remove all its signing keys.") var noSigningKeys = false
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             try ClientCommand.validate(id: id)
             try ClientCommand.validate(grants: grants, redirectURIs: redirectURIs, audiences: audiences, tokenLifetime: tokenLifetime)
+            if secretStdin, signing.signingSecretStdin { throw ValidationError("--secret-stdin and --signing-secret-stdin both read standard input: give one") }
+            if noSigningKeys, !removedSigningKeys.isEmpty { throw ValidationError("--no-signing-keys removes them all: no --remove-signing-key needed") }
+            guard removedSigningKeys.count <= 10 else { throw ValidationError("at most 10 --remove-signing-key") }
             let changes: [Bool] = [!grants.isEmpty, !scopes.isEmpty, noScopes, !redirectURIs.isEmpty, noRedirectUris, !audiences.isEmpty,
-                                   tokenLifetime != nil, defaultTokenLifetime, requireDpop != nil, rotateSecret, secretStdin]
+                                   tokenLifetime != nil, defaultTokenLifetime, requireDpop != nil, rotateSecret, secretStdin,
+                                   !signing.isEmpty, !removedSigningKeys.isEmpty, noSigningKeys]
             guard changes.contains(true) else { throw ValidationError("nothing to change: give at least one option (see --help)") }
             if noScopes, !scopes.isEmpty { throw ValidationError("--no-scopes and --scope contradict each other") }
             if noRedirectUris, !redirectURIs.isEmpty { throw ValidationError("--no-redirect-uris and --redirect-uri contradict each other") }
@@ -123,7 +140,7 @@ struct ClientCommand: AsyncParsableCommand {
         var scopesGiven: Bool { !scopes.isEmpty || noScopes }
 
         /// `stored` with the options given applied, checked as `create` checks a client.
-        func changed(_ stored: ClientRecord, secretHash: [UInt8]?) throws -> ClientRecord {
+        func changed(_ stored: ClientRecord, secretHash: [UInt8]?, addingSigningKeys added: [ClientSigningKey] = []) throws -> ClientRecord {
             var record = stored
             if !grants.isEmpty { record.grants = Set(grants.compactMap(GrantType.init(commandLineName:))) }
             if scopesGiven { record.scopes = try ClientCommand.scopeSet(scopes) }
@@ -140,6 +157,21 @@ struct ClientCommand: AsyncParsableCommand {
                 guard !record.isPublic else { throw CommandFailure.refused("\(id) is a public client: it has no secret") }
                 record.secretHash = secretHash
             }
+            if noSigningKeys { record.signingKeys = [] }
+            for removed in removedSigningKeys {
+                guard let index = record.signingKeys.firstIndex(where: { $0.id == removed }) else {
+                    throw CommandFailure.refused("\(id) has no signing key \(PrintableText.escaped(removed.prefix(80)))")
+                }
+                record.signingKeys.remove(at: index)
+            }
+            for key in added {
+                guard !record.signingKeys.contains(where: { $0.id == key.id }) else {
+                    throw CommandFailure.refused("\(id) has a signing key \(key.id) already: remove it (--remove-signing-key) or give the new one another id")
+                }
+                if key.algorithm.isSymmetric, record.isPublic { throw CommandFailure.refused("\(id) is a public client: it cannot keep a signing secret") }
+                record.signingKeys.append(key)
+            }
+            guard record.signingKeys.count <= 10 else { throw CommandFailure.refused("at most 10 signing keys per client") }
             return record
         }
 
@@ -150,6 +182,13 @@ struct ClientCommand: AsyncParsableCommand {
             let secretShown = rotateSecret ? OpaqueToken.generate() : nil
             let record = try await store.withStore(existing: true) { db, settings -> ClientRecord in
                 var secretHash: [UInt8]?
+                // Refused before the master key is read (or made) to seal it.
+                if signing.signingSecretStdin, try await db.client(id: id)?.isPublic == true {
+                    throw CommandFailure.refused("\(id) is a public client: it cannot keep a signing secret (give it a public key: --signing-jwk)")
+                }
+                let addedSigningKeys = try await signing.keys(for: id) { secret, keyID in
+                    try ClientSigningKey.sealing(secret: secret, id: keyID, with: try await store.masterKey(settings, checkedAgainst: db))
+                }
                 // Read, change, and write only if nobody changed it meanwhile (compare-and-set);
                 // else read again: two updates at once both land.
                 for _ in 0..<5 {
@@ -159,7 +198,7 @@ struct ClientCommand: AsyncParsableCommand {
                         guard !stored.isPublic else { throw CommandFailure.refused("\(id) is a public client: it has no secret") }
                         secretHash = ClientSecretHasher(masterKey: try await store.masterKey(settings, checkedAgainst: db)).hash(secret)
                     }
-                    let record = try changed(stored, secretHash: secretHash)
+                    let record = try changed(stored, secretHash: secretHash, addingSigningKeys: addedSigningKeys)
                     if scopesGiven { try await ClientCommand.requireKnown(record.scopes, in: db) }
                     guard try await db.updateClient(record, replacing: stored) else { continue }
                     // Who may do what changed: the audit log says what (never the secret).
@@ -188,7 +227,7 @@ struct ClientCommand: AsyncParsableCommand {
         func run() async throws {
             let clients = try await store.withStore(existing: true) { try await $0.clients() }
             output.print(.array(clients.map(ClientCommand.json)), text: clients.map { client in
-                "\(client.id)\t\(client.isPublic ? "public" : "confidential")\tgrants: \(client.grants.sorted().map(\.rawValue).joined(separator: " "))\tscopes: \(client.scopes)\taudiences: \(client.audiences.joined(separator: " "))\(client.requiresDPoP ? "\tDPoP required" : "")"
+                "\(client.id)\t\(client.isPublic ? "public" : "confidential")\tgrants: \(client.grants.sorted().map(\.rawValue).joined(separator: " "))\tscopes: \(client.scopes)\taudiences: \(client.audiences.joined(separator: " "))\(client.requiresDPoP ? "\tDPoP required" : "")\(client.signingKeys.isEmpty ? "" : "\tsigning keys: \(ClientCommand.describe(client.signingKeys))")"
             }.joined(separator: "\n"))
         }
     }
@@ -280,6 +319,7 @@ struct ClientCommand: AsyncParsableCommand {
         }
         if old.requiresDPoP != new.requiresDPoP { changed.append("dpop_bound_access_tokens: \(new.requiresDPoP)") }
         if old.secretHash != new.secretHash { changed.append("secret rotated") }
+        if old.signingKeys != new.signingKeys { changed.append("signing keys: \(new.signingKeys.isEmpty ? "none" : describe(new.signingKeys))") }
         return "warden client update: " + (changed.isEmpty ? "nothing changed" : changed.joined(separator: "; "))
     }
 
@@ -295,6 +335,15 @@ struct ClientCommand: AsyncParsableCommand {
         if let lifetime = client.accessTokenLifetime { members["token_lifetime"] = .number(lifetime.timeInterval) }
         // RFC 9449 §5.2's client metadata name.
         if client.requiresDPoP { members["dpop_bound_access_tokens"] = .bool(true) }
+        // Ids and algorithms only: never a secret (a public key is fetched where it is needed).
+        if !client.signingKeys.isEmpty {
+            members["signing_keys"] = .array(client.signingKeys.map { .object(["key_id": .string($0.id), "algorithm": .string($0.algorithm.rawValue)]) })
+        }
         return .object(members)
+    }
+
+    /// "id (algorithm), …" for the audit log and lists.
+    static func describe(_ keys: [ClientSigningKey]) -> String {
+        keys.map { "\($0.id) (\($0.algorithm.rawValue))" }.joined(separator: ", ")
     }
 }

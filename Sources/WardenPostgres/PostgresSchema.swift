@@ -35,6 +35,8 @@ enum PostgresSchema {
         "ALTER TABLE warden_refresh_tokens ADD COLUMN IF NOT EXISTS key_thumbprint text",
         // RFC 9449 §5.2 dpop_bound_access_tokens: this client's token requests need a proof.
         "ALTER TABLE warden_clients ADD COLUMN IF NOT EXISTS requires_dpop boolean NOT NULL DEFAULT false",
+        // RFC 9421: the keys a client signs requests with (a JSON array, StoredText).
+        "ALTER TABLE warden_clients ADD COLUMN IF NOT EXISTS signing_keys text NOT NULL DEFAULT '[]'",
         """
         CREATE TABLE IF NOT EXISTS warden_authorization_codes (
             hash bytea PRIMARY KEY, client_id text NOT NULL, subject text NOT NULL, scope text NOT NULL,

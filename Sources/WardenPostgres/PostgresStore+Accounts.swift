@@ -24,9 +24,10 @@ extension PostgresStore {
         let secret = client.secretHash.map(Self.bytes)
         let lifetime = client.accessTokenLifetime?.timeInterval
         try await rows("""
-            INSERT INTO warden_clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop)
+            INSERT INTO warden_clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop, signing_keys)
             VALUES (\(client.id), \(secret), \(grants), \(client.scopes.description), \(StoredText.text(lines: client.redirectURIs)),
-                    \(StoredText.text(lines: client.audiences)), \(lifetime), \(Self.seconds(client.createdAt)), \(client.requiresDPoP))
+                    \(StoredText.text(lines: client.audiences)), \(lifetime), \(Self.seconds(client.createdAt)), \(client.requiresDPoP),
+                    \(StoredText.text(signingKeys: client.signingKeys)))
             """)
     }
 
@@ -45,12 +46,13 @@ extension PostgresStore {
         return !(try await rows("""
             UPDATE warden_clients SET secret_hash = \(secret), grants = \(grants), scopes = \(client.scopes.description),
                 redirect_uris = \(StoredText.text(lines: client.redirectURIs)), audiences = \(StoredText.text(lines: client.audiences)),
-                token_lifetime = \(lifetime), requires_dpop = \(client.requiresDPoP)
+                token_lifetime = \(lifetime), requires_dpop = \(client.requiresDPoP), signing_keys = \(StoredText.text(signingKeys: client.signingKeys))
             WHERE id = \(client.id) AND secret_hash IS NOT DISTINCT FROM \(oldSecret) AND grants IS NOT DISTINCT FROM \(oldGrants)
                 AND scopes IS NOT DISTINCT FROM \(previous.scopes.description)
                 AND redirect_uris IS NOT DISTINCT FROM \(StoredText.text(lines: previous.redirectURIs))
                 AND audiences IS NOT DISTINCT FROM \(StoredText.text(lines: previous.audiences))
                 AND token_lifetime IS NOT DISTINCT FROM \(oldLifetime) AND requires_dpop IS NOT DISTINCT FROM \(previous.requiresDPoP)
+                AND signing_keys IS NOT DISTINCT FROM \(StoredText.text(signingKeys: previous.signingKeys))
             RETURNING id
             """)).isEmpty
     }
@@ -73,6 +75,7 @@ extension PostgresStore {
             audiences: try row.lines("audiences"),
             accessTokenLifetime: StoredText.lifetime(seconds: lifetime),
             requiresDPoP: requiresDPoP,
+            signingKeys: try StoredText.signingKeys(try row.string("signing_keys"), column: "warden_clients.signing_keys"),
             createdAt: try row.date("created_at")
         )
     }

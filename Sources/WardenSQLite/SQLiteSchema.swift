@@ -6,7 +6,8 @@ enum SQLiteSchema {
     /// 2: `refresh_tokens.replaced_by`, `authentication_failures`.
     /// 3: `refresh_tokens.key_thumbprint` (DPoP-bound refresh tokens), `clients.requires_dpop`,
     /// `authorization_codes.dpop_jkt`.
-    static let version = 3
+    /// 4: `clients.signing_keys` (RFC 9421 keys registered per client, a JSON array).
+    static let version = 4
 
     static let statements: [String] = [
         "PRAGMA journal_mode = WAL",
@@ -141,5 +142,6 @@ enum SQLiteSchema {
         ("refresh_tokens", "key_thumbprint", "TEXT"),
         ("clients", "requires_dpop", "INTEGER NOT NULL DEFAULT 0"),
         ("authorization_codes", "dpop_jkt", "TEXT"),
+        ("clients", "signing_keys", "TEXT NOT NULL DEFAULT '[]'"),
     ]
 }

@@ -26,8 +26,8 @@ extension SQLiteStore {
     public func createClient(_ client: ClientRecord) async throws(StoreError) {
         try await query(
             """
-            INSERT INTO clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop, signing_keys)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(client.id),
@@ -39,6 +39,7 @@ extension SQLiteStore {
                 client.accessTokenLifetime.map { .float($0.timeInterval) } ?? .null,
                 Self.date(client.createdAt),
                 .integer(client.requiresDPoP ? 1 : 0),
+                .text(StoredText.text(signingKeys: client.signingKeys)),
             ]
         )
     }
@@ -61,13 +62,15 @@ extension SQLiteStore {
                 Self.lines(record.audiences),
                 record.accessTokenLifetime.map { .float($0.timeInterval) } ?? .null,
                 .integer(record.requiresDPoP ? 1 : 0),
+                .text(StoredText.text(signingKeys: record.signingKeys)),
             ]
         }
         // Compare-and-set in one statement: `IS` compares NULLs too.
         return !(try await query(
             """
-            UPDATE clients SET secret_hash = ?, grants = ?, scopes = ?, redirect_uris = ?, audiences = ?, token_lifetime = ?, requires_dpop = ?
+            UPDATE clients SET secret_hash = ?, grants = ?, scopes = ?, redirect_uris = ?, audiences = ?, token_lifetime = ?, requires_dpop = ?, signing_keys = ?
             WHERE id = ? AND secret_hash IS ? AND grants IS ? AND scopes IS ? AND redirect_uris IS ? AND audiences IS ? AND token_lifetime IS ? AND requires_dpop IS ?
+                AND signing_keys IS ?
             RETURNING id
             """,
             columns(client) + [.text(client.id)] + columns(previous)
@@ -89,6 +92,7 @@ extension SQLiteStore {
             audiences: try row.lines("audiences"),
             accessTokenLifetime: StoredText.lifetime(seconds: lifetime),
             requiresDPoP: row.column("requires_dpop")?.integer == 1,
+            signingKeys: try StoredText.signingKeys(try row.string("signing_keys"), column: "clients.signing_keys"),
             createdAt: try row.date("created_at")
         )
     }

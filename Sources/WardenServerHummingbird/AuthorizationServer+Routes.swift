@@ -48,6 +48,15 @@ extension AuthorizationServer {
             guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }
             return Response.json(bytes: try await introspection.introspect(token: token, credentials: form.client, remoteAddress: clientAddress(request, context: context)))
         } }
+        router.post("oauth2/signing-keys") { request, context in try await StorageRequestBudget.run {
+            let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
+            guard let keyID = form.form["key_id"] else { throw OAuthError.invalidRequest("key_id is required.") }
+            guard let answer = try await clientSigningKeys.lookUp(keyID: keyID, credentials: form.client, remoteAddress: clientAddress(request, context: context)) else {
+                return Response.json(.object(["error": "not_found", "error_description": "No signing key with this id for this client."]), status: .notFound, noStore: true)
+            }
+            // An HMAC secret may be in it: never cached (RFC 6749 §5.1's rule for secrets).
+            return Response.json(bytes: answer)
+        } }
         router.post("oauth2/revoke") { request, context in try await StorageRequestBudget.run {
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
             guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }

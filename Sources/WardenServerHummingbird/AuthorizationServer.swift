@@ -16,6 +16,8 @@ public struct AuthorizationServer: Sendable {
     public let tokens: TokenService
     public let introspection: IntrospectionService
     public let revocation: TokenRevocationService
+    /// Registered request-signing keys, for the services their clients may call.
+    public let clientSigningKeys: ClientSigningKeyService
     public let authorization: AuthorizationFlow
     public let secretHasher: ClientSecretHasher
     public let timeSource: TimeSource
@@ -65,6 +67,7 @@ public struct AuthorizationServer: Sendable {
             tokens: tokens,
             introspection: IntrospectionService(tokens: tokens),
             revocation: TokenRevocationService(tokens: tokens),
+            clientSigningKeys: ClientSigningKeyService(tokens: tokens, masterKey: masterKey, logger: logger),
             authorization: AuthorizationFlow(tokens: tokens, masterKey: masterKey),
             secretHasher: ClientSecretHasher(masterKey: masterKey),
             timeSource: timeSource,

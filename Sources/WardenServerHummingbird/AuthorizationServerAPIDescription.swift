@@ -54,6 +54,17 @@ enum AuthorizationServerAPIDescription {
         ]
     )
 
+    static let signingKeySchema = JSONSchema.object(
+        title: "ClientSigningKey",
+        description: "A client's request-signing key: a public JWK, or for hmac-sha256 the secret as an oct JWK (RFC 7518 §6.4).",
+        properties: [
+            "key_id": .string,
+            "client_id": .string,
+            "algorithm": .string(allowedValues: "hmac-sha256", "ed25519", "ecdsa-p256-sha256", "rsa-pss-sha512"),
+            "jwk": .object,
+        ]
+    )
+
     /// RFC 6749 §3.1: unrecognized parameters are ignored — but, as every parameter, sent once
     /// (a repeated one is `invalid_request`), so they are single strings here.
     static let ignoredParameters: Either<Bool, JSONSchema> = .b(.string)
@@ -236,6 +247,23 @@ enum AuthorizationServerAPIDescription {
                 success: .response(description: "RFC 7662 §2.2", content: json(introspectionSchema)),
                 badRequest: "invalid_request"
             )),
+            Described(method: .post, path: "/oauth2/signing-keys", operation: {
+                var operation = oauthForm(
+                    summary: "A client's registered request-signing key (RFC 9421), for a confidential client named in that client's audiences (Warden's own endpoint)",
+                    body: .object(
+                        properties: [
+                            "key_id": .string(description: "The keyid of the signature: the signing client's id, or its id, ':' and a label"),
+                            "client_id": field("The caller, unless it authenticates with HTTP Basic"),
+                            "client_secret": field("client_secret_post authentication"),
+                        ],
+                        additionalProperties: ignoredParameters
+                    ),
+                    success: .response(description: "The key", content: json(signingKeySchema)),
+                    badRequest: "invalid_request"
+                )
+                operation.responses[404] = error("not_found: no such key, or not for this caller (the same answer)")
+                return operation
+            }()),
             Described(method: .post, path: "/oauth2/revoke", operation: oauthForm(
                 summary: "Token revocation (RFC 7009): access tokens by jti, refresh tokens with their family; only the client's own",
                 body: tokenFormSchema(hintsAreChecked: true),

@@ -81,6 +81,11 @@ public enum AuthorizationStoreConformance {
         changed.audiences = ["b", "a"]
         changed.accessTokenLifetime = nil
         changed.requiresDPoP = true
+        // Request-signing keys: a public JWK and a sealed secret, kept as given.
+        changed.signingKeys = [
+            ClientSigningKey(id: "u", algorithm: .hmacSHA256, material: .sealedSecret([0, 1, 2, 255])),
+            ClientSigningKey(id: "u:ed", algorithm: .ed25519, material: .publicJWK(["kty": "OKP", "crv": "Ed25519", "x": "JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs", "kid": "u:ed"])),
+        ]
         changed.createdAt = now.addingTimeInterval(999)
         #expect(try await store.updateClient(changed, replacing: original))
         var expected = changed
@@ -89,6 +94,7 @@ public enum AuthorizationStoreConformance {
         // A second writer that read the original: refused, nothing lost.
         var stale = original
         stale.requiresDPoP = true
+        stale.signingKeys = [ClientSigningKey(id: "u", algorithm: .hmacSHA256, material: .sealedSecret([7]))]
         stale.accessTokenLifetime = .seconds(5)
         #expect(try await !store.updateClient(stale, replacing: original))
         #expect(try await store.client(id: "u") == expected)
@@ -102,6 +108,7 @@ public enum AuthorizationStoreConformance {
         var back = expected
         back.secretHash = nil
         back.requiresDPoP = false
+        back.signingKeys.removeFirst()
         #expect(try await store.updateClient(back, replacing: expected))
         #expect(try await store.client(id: "u") == back)
         var again = back

@@ -91,15 +91,16 @@ public struct ProtectedRoutes {
         let route = routes.on(method, path, body: .stream) { request async throws -> Response in
             do {
                 // A signed request is part of who is calling: checked before what they may do.
-                if let signature, request.verifiedAccessToken != nil {
+                if let signature, let token = request.verifiedAccessToken {
                     let fields = request.headers.map { (name: $0.name, value: $0.value) }
                     // The body is read only once the signature over the headers holds.
-                    _ = try await signature.check(method: request.method.rawValue, path: request.url.string, fields: fields) {
+                    let verified = try await signature.check(method: request.method.rawValue, path: request.url.string, fields: fields) {
                         if let declared = request.headers.first(name: .contentLength).flatMap(Int.init), declared > signature.maximumBodySize {
                             throw Abort(.payloadTooLarge)
                         }
                         return try await request.collectBody(upTo: signature.maximumBodySize).map { Array($0.readableBytesView) } ?? []
                     }
+                    try signature.checkSigner(verified, tokenClientID: token.claims.clientID)
                 }
                 let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
                 if case .collect(let maximum) = body {

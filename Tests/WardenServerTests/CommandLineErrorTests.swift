@@ -13,13 +13,13 @@ import WardenCLI
         var errorLines: [Substring] { errors.split(separator: "\n") }
     }
 
-    static func warden(_ arguments: [String], environment: [String: String] = [:], within seconds: Double = 60) async throws -> Outcome {
+    static func warden(_ arguments: [String], environment: [String: String] = [:], input: String? = nil, within seconds: Double = 60) async throws -> Outcome {
         let name = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)").path
         defer {
             try? FileManager.default.removeItem(atPath: name + ".out")
             try? FileManager.default.removeItem(atPath: name + ".err")
         }
-        let child = try ChildProcess(WardenProcess.binary, arguments, environment: environment, output: name + ".out", errors: name + ".err")
+        let child = try ChildProcess(WardenProcess.binary, arguments, environment: environment, input: input, output: name + ".out", errors: name + ".err")
         let status = try await child.wait(within: seconds)
         if status == nil { child.signal(SIGKILL) }
         return Outcome(

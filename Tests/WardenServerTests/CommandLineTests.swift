@@ -106,7 +106,9 @@ import WardenSQLite
             ["scope", "create", "a.read", "--description", "again"],
             ["client", "create", "c1", "--grant", "client_credentials", "--scope", "unknown.scope", "--audience", "a"],
             ["client", "create", "c2", "--grant", "teleport", "--audience", "a"],
-            ["client", "create", "c3"],
+            // (A confidential client without grants is allowed: a service that only authenticates.)
+            ["client", "create", "c3", "--public"],
+            ["client", "create", "c3a", "--signing-key-id", "c3a"],
             ["client", "create", "c3b", "--grant", "client_credentials"],
             ["client", "create", "c3c", "--public", "--grant", "authorization_code", "--audience", "a"],
             ["client", "create", "c4", "--public", "--grant", "client_credentials", "--audience", "a"],

@@ -25,7 +25,7 @@ import WardenSQLite
         try await raw.close()
 
         let store = try await SQLiteStore.open(path: path)
-        #expect(try await store.setting("schema_version", defaultingTo: "?") == "3")
+        #expect(try await store.setting("schema_version", defaultingTo: "?") == "4")
         #expect(try await store.refreshToken(hash: old.hash) == old)
         guard case .redeemed = try await store.redeemRefreshToken(hash: old.hash, at: now, rotatedInto: [7]) else {
             Issue.record("the migrated row must be redeemable")

@@ -18,6 +18,11 @@ public struct AuthorizationServerConnection: Sendable {
     public let keys: RemoteJWKSKeySet
     public let revocations: RevocationList
     public let revocationFeed: RevocationFeedSubscriber
+    /// Its `/oauth2/signing-keys` (``signatureKeys(clientID:clientSecret:configuration:)``).
+    public let signingKeysEndpoint: String
+    let httpClient: HTTPClient
+    let timeSource: TimeSource
+    let logger: Logger
 
     /// - Parameters:
     ///   - issuer: the authorization server's issuer URL; its JWKS is at `/oauth2/jwks` and its
@@ -33,6 +38,8 @@ public struct AuthorizationServerConnection: Sendable {
         self.issuer = issuer
         let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         self.tokenEndpoint = base + "/oauth2/token"
+        self.signingKeysEndpoint = base + "/oauth2/signing-keys"
+        (self.httpClient, self.timeSource, self.logger) = (httpClient, timeSource, logger)
         self.keys = RemoteJWKSKeySet(url: base + "/oauth2/jwks", configuration: keysConfiguration, httpClient: httpClient, timeSource: timeSource, logger: logger)
         self.revocations = RevocationList(timeSource: timeSource)
         self.revocationFeed = RevocationFeedSubscriber(url: base + "/oauth2/revocations", revocations: revocations, configuration: feedConfiguration, httpClient: httpClient, logger: logger)
@@ -44,6 +51,20 @@ public struct AuthorizationServerConnection: Sendable {
         var configuration = AccessTokenVerifierConfiguration(issuer: issuer, audience: audience)
         configure(&configuration)
         return AccessTokenVerifier(configuration: configuration, keys: keys, revocations: revocations)
+    }
+
+    /// The request-signing keys of the clients that may call this service, asked of the
+    /// authorization server as `clientID` (this service's own confidential client, whose id is
+    /// in those clients' audiences): for ``HTTPSignatureVerifier``.
+    public func signatureKeys(
+        clientID: String,
+        clientSecret: String,
+        configuration: AuthorizationServerSignatureKeys.Configuration = .init()
+    ) -> AuthorizationServerSignatureKeys {
+        AuthorizationServerSignatureKeys(
+            endpoint: signingKeysEndpoint, clientID: clientID, clientSecret: clientSecret, configuration: configuration,
+            httpClient: httpClient, timeSource: timeSource, logger: logger
+        )
     }
 
     /// The background work to run: key refresh and the revocation feed.

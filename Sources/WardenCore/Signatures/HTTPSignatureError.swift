@@ -14,12 +14,18 @@ public struct HTTPSignatureError: Error, Sendable, Equatable, CustomStringConver
         /// `alg` names another algorithm than the key's, or one not accepted for it.
         case algorithmMismatch
         case badSignature
+        /// The key belongs to another client than the access token's
+        /// (``HTTPSignatureRequirement/signerMustBeTokenClient``).
+        case signerMismatch
         /// `created` too old or in the future, or `expires` passed.
         case outsideTimeWindow
         case missingCreated
         case replayed
         /// The replay memory is full of live entries: refuse (503) rather than forget one.
         case replayMemoryFull
+        /// The key source cannot tell whether it knows the key (its authorization server is
+        /// unreachable): 503, not the client's fault.
+        case keysUnavailable
         /// `Content-Digest` is absent, malformed, of no supported algorithm, or does not match.
         case digestMismatch
         case cannotSign

@@ -8,6 +8,10 @@ public struct HTTPSignatureKey: Sendable {
     public let id: String
     public let algorithm: HTTPSignatureAlgorithm
     let material: Material
+    /// The OAuth client this key belongs to, when its source knows (keys registered at the
+    /// authorization server, ``HTTPSignatureKeySource``): a verified signature names it, so a
+    /// service can check that the signer is the token's client.
+    public var clientID: String?
 
     enum Material: Sendable {
         case hmac(SymmetricKey)

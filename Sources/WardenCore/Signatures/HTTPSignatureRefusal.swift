@@ -1,6 +1,6 @@
 /// A request refused for its signature, as every framework answers it: `401
 /// invalid_signature` with `Accept-Signature` naming what the route requires (RFC 9421 §5.1), or
-/// `503` when the replay memory is full (not the client's fault). The description is one fixed
+/// `503` when the replay memory is full or the keys cannot be had (not the client's fault). The description is one fixed
 /// sentence per kind of failure: never a key, a signature, or the base.
 public struct HTTPSignatureRefusal: Error, Sendable {
     public let statusCode: Int
@@ -13,7 +13,7 @@ public struct HTTPSignatureRefusal: Error, Sendable {
     public init(_ error: HTTPSignatureError, policy: HTTPSignaturePolicy, realm: String) {
         self.reason = error.reason
         self.realm = realm
-        if error.reason == .replayMemoryFull {
+        if error.reason == .replayMemoryFull || error.reason == .keysUnavailable {
             statusCode = 503
             errorDescription = "The service is busy; try again shortly."
             acceptSignature = nil
@@ -33,11 +33,12 @@ public struct HTTPSignatureRefusal: Error, Sendable {
         case .unknownKey: "The signature's key is not known here."
         case .algorithmMismatch: "The signature's algorithm is not the key's, or not accepted here."
         case .badSignature: "The signature does not match the request."
+        case .signerMismatch: "The request is not signed by the client the access token was issued to."
         case .outsideTimeWindow: "The signature is too old, from the future, or expired."
         case .missingCreated: "The signature has no created parameter."
         case .replayed: "This signature was used before."
         case .digestMismatch: "The content does not match its Content-Digest."
-        case .replayMemoryFull, .cannotSign: "The signature cannot be checked right now."
+        case .replayMemoryFull, .keysUnavailable, .cannotSign: "The signature cannot be checked right now."
         }
     }
 

@@ -9,12 +9,33 @@ public struct HTTPSignatureRequirement: Sendable {
     public let externalBaseURL: String
     public var maximumBodySize = 1024 * 1024
     public var realm: String
+    /// The signature's key must belong to the client the access token was issued to (its
+    /// `client_id`): a stolen signing key is worth nothing with another client's token, and a
+    /// stolen token nothing without its client's key. Needs keys that name their client
+    /// (``HTTPSignatureKey/clientID``: those the authorization server hands out do).
+    public var signerMustBeTokenClient = false
 
     public init(verifier: HTTPSignatureVerifier, externalBaseURL: String, realm: String = "warden") {
         precondition(!realm.contains("\"") && !realm.contains("\\"), "realm must not contain '\"' or '\\'")
         self.verifier = verifier
         self.externalBaseURL = externalBaseURL.hasSuffix("/") ? String(externalBaseURL.dropLast()) : externalBaseURL
         self.realm = realm
+    }
+
+    /// The same requirement with ``signerMustBeTokenClient`` set.
+    public func requiringTokenClientAsSigner() -> HTTPSignatureRequirement {
+        var requirement = self
+        requirement.signerMustBeTokenClient = true
+        return requirement
+    }
+
+    /// Refuses a signature by another client than the token's, when
+    /// ``signerMustBeTokenClient`` (adapters call it after ``check(method:path:fields:readBody:)``).
+    public func checkSigner(_ signature: VerifiedHTTPSignature, tokenClientID: String) throws(HTTPSignatureRefusal) {
+        guard signerMustBeTokenClient else { return }
+        guard let signer = signature.clientID, signer == tokenClientID else {
+            throw HTTPSignatureRefusal(HTTPSignatureError(.signerMismatch, detail: "key \(signature.keyID) is not the token client's"), policy: verifier.policy, realm: realm)
+        }
     }
 
     /// The request as RFC 9421 sees it, from what a framework received.

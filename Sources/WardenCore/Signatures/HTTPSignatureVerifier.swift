@@ -53,7 +53,7 @@ public final class HTTPSignatureVerifier: Sendable {
         var candidates: [(label: String, input: SignatureInput, key: HTTPSignatureKey)] = []
         for label in fields.labels where policy.label == nil || policy.label == label {
             guard candidates.count < 4, let input = fields.inputs[label], let keyID = input.keyID, keyID.utf8.count <= 256 else { continue }
-            if let key = await keys.key(id: keyID) { candidates.append((label, input, key)) }
+            if let key = try await keys.key(id: keyID) { candidates.append((label, input, key)) }
         }
         guard !candidates.isEmpty else { throw HTTPSignatureError(fields.labels.isEmpty ? .missingSignature : .unknownKey) }
         let now = timeSource.now().timeIntervalSince1970
@@ -83,7 +83,7 @@ public final class HTTPSignatureVerifier: Sendable {
         case .seen: throw HTTPSignatureError(.replayed)
         case .full: throw HTTPSignatureError(.replayMemoryFull)
         }
-        return VerifiedHTTPSignature(label: label, keyID: key.id, algorithm: key.algorithm, created: created, components: input.components)
+        return VerifiedHTTPSignature(label: label, keyID: key.id, algorithm: key.algorithm, created: created, components: input.components, clientID: key.clientID)
     }
 
     /// §3.2 steps 3–8 for one signature: coverage, algorithm, time, and the signature over its

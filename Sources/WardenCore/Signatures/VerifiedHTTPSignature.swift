@@ -5,4 +5,6 @@ public struct VerifiedHTTPSignature: Sendable {
     public let algorithm: HTTPSignatureAlgorithm
     public let created: Int
     public let components: [SignatureComponent]
+    /// The client that owns the key, when the key source knows it (``HTTPSignatureKey/clientID``).
+    public var clientID: String? = nil
 }

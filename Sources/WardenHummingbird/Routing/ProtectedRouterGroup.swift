@@ -98,7 +98,9 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         routes.on(path, method: method) { request, context -> Output in
             var request = request
             // A signed request is part of who is calling: checked before what they may do.
-            if let signature, context.identity != nil { _ = try await request.checkSignature(signature) }
+            if let signature, let token = context.identity {
+                try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
+            }
             let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
             return try await handler(request, context, authorized)
         }
@@ -107,7 +109,9 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             // body (Vapor answers HEAD through GET routes by itself; Hummingbird does not).
             routes.on(path, method: .head) { request, context -> Response in
                 var request = request
-                if let signature, context.identity != nil { _ = try await request.checkSignature(signature) }
+                if let signature, let token = context.identity {
+                try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
+            }
                 let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
                 let response = try await handler(request, context, authorized).response(from: request, context: context)
                 return Response(status: response.status, headers: response.headers)

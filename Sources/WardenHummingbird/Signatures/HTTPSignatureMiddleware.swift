@@ -7,7 +7,10 @@ public import WardenCore
 public struct HTTPSignatureMiddleware<Context: RequestContext>: RouterMiddleware {
     public let requirement: HTTPSignatureRequirement
 
+    /// - Precondition: `requirement` does not ask for the token's client as signer (there is no
+    ///   token here: use `ProtectedRouterGroup.requiringSignature(_:)`).
     public init(_ requirement: HTTPSignatureRequirement, context: Context.Type = Context.self) {
+        precondition(!requirement.signerMustBeTokenClient, "signerMustBeTokenClient needs a token: use ProtectedRouterGroup.requiringSignature")
         self.requirement = requirement
     }
 

@@ -19,6 +19,8 @@ public struct ClientRecord: Sendable, Hashable {
     /// Its token requests must carry a DPoP proof (RFC 9449 §5.2, `dpop_bound_access_tokens`):
     /// every token it gets is bound to its key.
     public var requiresDPoP: Bool
+    /// The keys it signs requests with (RFC 9421), for the services it calls to learn.
+    public var signingKeys: [ClientSigningKey]
     public var createdAt: Date
 
     public init(
@@ -30,6 +32,7 @@ public struct ClientRecord: Sendable, Hashable {
         audiences: [String] = [],
         accessTokenLifetime: Duration? = nil,
         requiresDPoP: Bool = false,
+        signingKeys: [ClientSigningKey] = [],
         createdAt: Date = Date()
     ) {
         self.id = id
@@ -40,6 +43,7 @@ public struct ClientRecord: Sendable, Hashable {
         self.audiences = audiences
         self.accessTokenLifetime = accessTokenLifetime
         self.requiresDPoP = requiresDPoP
+        self.signingKeys = signingKeys
         self.createdAt = createdAt
     }
 

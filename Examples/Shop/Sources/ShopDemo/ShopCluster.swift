@@ -56,9 +56,14 @@ public struct ShopCluster: Sendable {
         configuration.keys.publishDelay = .zero
         let server: AuthorizationServer
         let orderSecret = OpaqueToken.generate()
+        let paymentSecret = OpaqueToken.generate()
+        let masterKey = MasterKey.generate()
+        // 256 bits from the system's CSPRNG (SystemRandomNumberGenerator).
+        let orderSigningSecret = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
         do {
-            server = try await AuthorizationServer.start(configuration: configuration, store: store, masterKey: .generate(), passwordHashing: PasswordHashing(cost: 8), logger: logger)
-            try await seed(server, orderSecret: orderSecret)
+            server = try await AuthorizationServer.start(configuration: configuration, store: store, masterKey: masterKey, passwordHashing: PasswordHashing(cost: 8), logger: logger)
+            try await seed(server, orderSecret: orderSecret, paymentSecret: paymentSecret,
+                           orderSigningKey: try ClientSigningKey.sealing(secret: orderSigningSecret, id: orderSigningKeyID, with: masterKey))
         } catch {
             try? await store.close()
             throw error
@@ -66,11 +71,9 @@ public struct ShopCluster: Sendable {
         let authApp = Application(router: try await server.router(), configuration: .init(address: .hostname("127.0.0.1", port: authPort), serverName: "warden"), logger: logger)
         let authorizationServices = ServiceGroup(configuration: .init(services: [authApp], gracefulShutdownSignals: [], logger: logger))
 
-        // 256 bits from the system's CSPRNG (SystemRandomNumberGenerator).
-        let orderSigningSecret = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
         let orderSigningKey = try HTTPSignatureKey.hmacSHA256(id: orderSigningKeyID, secret: orderSigningSecret)
         let ledger = PaymentLedger()
-        var paymentConfiguration = PaymentServiceConfiguration(issuer: issuer, signatureKeys: [orderSigningKey])
+        var paymentConfiguration = PaymentServiceConfiguration(issuer: issuer, clientSecret: paymentSecret)
         paymentConfiguration.port = paymentPort
         let payment = buildPaymentService(configuration: paymentConfiguration, ledger: ledger, logger: logger)
         let orders = OrderBook()
@@ -121,7 +124,7 @@ public struct ShopCluster: Sendable {
     }
 
     /// The identities of issue 4, on a fresh database.
-    static func seed(_ server: AuthorizationServer, orderSecret: String) async throws {
+    static func seed(_ server: AuthorizationServer, orderSecret: String, paymentSecret: String, orderSigningKey: ClientSigningKey) async throws {
         let store = server.store
         for (scope, description) in ShopScopes.all {
             try await store.createScope(ScopeRecord(scope: scope, description: description))
@@ -140,8 +143,11 @@ public struct ShopCluster: Sendable {
             id: "order-service", secretHash: server.secretHasher.hash(orderSecret),
             grants: [.tokenExchange],
             scopes: [.paymentCreate],
-            audiences: ["payment-service"]
+            audiences: ["payment-service"],
+            signingKeys: [orderSigningKey]
         ))
+        // The payment service only authenticates: it asks for its callers' signing keys.
+        try await store.createClient(ClientRecord(id: "payment-service", secretHash: server.secretHasher.hash(paymentSecret), grants: [], scopes: []))
     }
 
     /// Polls until every URL answers (any status), at most a few seconds.

@@ -18,12 +18,15 @@ public struct PaymentServiceConfiguration: Sendable {
     /// The URL its callers use (a DPoP proof's `htu` and a signature's `@target-uri` are
     /// compared with it); behind a proxy, the public one. `nil`: `http://host:port`.
     public var externalURL: String?
-    /// The keys of the services whose signed requests it takes, by key id (RFC 9421).
-    public var signatureKeys: [HTTPSignatureKey]
+    /// Its own confidential client at the authorization server (id `payment-service`, which the
+    /// order service's client names among its audiences): it asks there for the keys its callers
+    /// sign requests with (RFC 9421).
+    public var clientID = "payment-service"
+    public var clientSecret: String
 
-    public init(issuer: String, signatureKeys: [HTTPSignatureKey]) {
+    public init(issuer: String, clientSecret: String) {
         self.issuer = issuer
-        self.signatureKeys = signatureKeys
+        self.clientSecret = clientSecret
     }
 }
 
@@ -31,7 +34,8 @@ public struct PaymentServiceConfiguration: Sendable {
 /// and an `act` chain naming a service allowed to create payments; it records who acted for whom.
 /// It takes DPoP-bound tokens only (RFC 9449): a token without its key's proof is refused. And
 /// signed requests only (RFC 9421): covering `@method`, `@target-uri`, `content-digest` and
-/// `authorization`, created within 60 s, never seen before — a changed amount is refused.
+/// `authorization`, created within 60 s, never seen before, by a key the authorization server
+/// has registered for the token's client — a changed amount is refused.
 public func buildPaymentService(
     configuration: PaymentServiceConfiguration,
     ledger: PaymentLedger = PaymentLedger(),
@@ -42,11 +46,15 @@ public func buildPaymentService(
     let externalURL = configuration.externalURL ?? "http://\(configuration.host):\(configuration.port)"
     // Bound tokens only, on every route: a token without its key's proof is worth nothing here.
     accepting.dpop = DPoPAcceptance(externalBaseURL: externalURL).requiringProofOfPossession()
-    // Signed requests only: the default policy's 60 s window and replay memory.
+    // Signed requests only: the default policy's 60 s window and replay memory; the keys as
+    // registered at the authorization server, and the signer must be the token's client.
     let signatures = HTTPSignatureRequirement(
-        verifier: HTTPSignatureVerifier(policy: .methodTargetDigestAndAuthorization, keys: StaticSignatureKeys(configuration.signatureKeys)),
+        verifier: HTTPSignatureVerifier(
+            policy: .methodTargetDigestAndAuthorization,
+            keys: auth.signatureKeys(clientID: configuration.clientID, clientSecret: configuration.clientSecret)
+        ),
         externalBaseURL: externalURL, realm: "payments"
-    )
+    ).requiringTokenClientAsSigner()
     let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: accepting, context: ShopContext.self)
     let router = Router(context: ShopContext.self)
 

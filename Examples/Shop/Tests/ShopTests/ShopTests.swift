@@ -33,18 +33,23 @@ import WardenSQLite
             let client = ShopClient(cluster: cluster)
             let signer = try await cluster.server.keys.currentSigner()
             let key = await DPoPProofSigner.generateES256()
-            func token(actor: ActorClaim) throws -> String {
+            func token(actor: ActorClaim, clientID: String = "order-service") throws -> String {
                 let now = Date()
                 return try signer.sign(AccessTokenClaims(
                     issuer: cluster.issuer, subject: "alice", audience: ["payment-service"], expiresAt: now.addingTimeInterval(60),
-                    issuedAt: now, tokenID: UUID().uuidString, clientID: "evil-service", scope: ["payment.create"], actor: actor,
+                    issuedAt: now, tokenID: UUID().uuidString, clientID: clientID, scope: ["payment.create"], actor: actor,
                     keyThumbprint: key.thumbprint
                 ))
             }
+            // (Requests signed with the order service's key, as ShopClient.pay does.)
             let laundered = try token(actor: ActorClaim(subject: "evil-service", previous: ActorClaim(subject: "order-service")))
             #expect(try await client.pay(token: laundered, key: key).status == 403)
             let direct = try token(actor: ActorClaim(subject: "order-service", previous: ActorClaim(subject: "gateway")))
             #expect(try await client.pay(token: direct, key: key).status == 201)
+            // Another client's token with the order service's signature: the signer must be the token's client.
+            let othersToken = try token(actor: ActorClaim(subject: "order-service"), clientID: "evil-service")
+            let refused = try await client.pay(token: othersToken, key: key)
+            #expect(refused.status == 401 && refused.wwwAuthenticate?.contains("invalid_signature") == true)
         }
     }
 
