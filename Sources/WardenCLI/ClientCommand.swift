@@ -227,7 +227,7 @@ struct ClientCommand: AsyncParsableCommand {
         func run() async throws {
             let clients = try await store.withStore(existing: true) { try await $0.clients() }
             output.print(.array(clients.map(ClientCommand.json)), text: clients.map { client in
-                "\(client.id)\t\(client.isPublic ? "public" : "confidential")\tgrants: \(client.grants.sorted().map(\.rawValue).joined(separator: " "))\tscopes: \(client.scopes)\taudiences: \(client.audiences.joined(separator: " "))\(client.requiresDPoP ? "\tDPoP required" : "")\(client.signingKeys.isEmpty ? "" : "\tsigning keys: \(ClientCommand.describe(client.signingKeys))")"
+                "\(client.id)\t\(client.isPublic ? "public" : "confidential")\tgrants: \(client.grants.isEmpty ? "none" : client.grants.sorted().map(\.rawValue).joined(separator: " "))\tscopes: \(client.scopes)\taudiences: \(client.audiences.joined(separator: " "))\(client.requiresDPoP ? "\tDPoP required" : "")\(client.signingKeys.isEmpty ? "" : "\tsigning keys: \(ClientCommand.describe(client.signingKeys))")"
             }.joined(separator: "\n"))
         }
     }

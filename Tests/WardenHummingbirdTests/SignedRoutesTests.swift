@@ -21,11 +21,13 @@ import WardenTesting
         let app: Application<RouterResponder<TestContext>>
     }
 
-    func setup(policy: HTTPSignaturePolicy = .methodTargetDigestAndAuthorization) async throws -> Setup {
+    func setup(policy: HTTPSignaturePolicy = .methodTargetDigestAndAuthorization, signerMustBeTokenClient: Bool = false) async throws -> Setup {
         let issuer = await TestTokenIssuer()
-        let key = try HTTPSignatureKey.hmacSHA256(id: "order-service", secret: Self.secret)
+        var key = try HTTPSignatureKey.hmacSHA256(id: "order-service", secret: Self.secret)
+        key.clientID = "order-service"
         let verifier = HTTPSignatureVerifier(policy: policy, keys: StaticSignatureKeys([key]))
-        let requirement = HTTPSignatureRequirement(verifier: verifier, externalBaseURL: Self.base, realm: "payments")
+        var requirement = HTTPSignatureRequirement(verifier: verifier, externalBaseURL: Self.base, realm: "payments")
+        requirement.signerMustBeTokenClient = signerMustBeTokenClient
         let router = Router(context: TestContext.self)
         let authenticator = BearerAuthenticator(verifier: issuer.verifier(), configuration: .init(realm: "payments"), context: TestContext.self)
         router.protected("payments", by: authenticator, requiring: .allOf("payment.create")).requiringSignature(requirement)
@@ -61,6 +63,23 @@ import WardenTesting
             try await client.execute(uri: "/payments", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .unauthorized)
                 #expect(String(buffer: response.body).contains("used before"))
+            }
+        }
+    }
+
+    /// `signerMustBeTokenClient`: the key's client must be the token's `client_id`.
+    @Test func theSignerMustBeTheTokensClient() async throws {
+        let setup = try await setup(signerMustBeTokenClient: true)
+        let own = try setup.issuer.token(subject: "alice", scope: ["payment.create"], clientID: "order-service")
+        let others = try setup.issuer.token(subject: "alice", scope: ["payment.create"], clientID: "evil-service")
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/payments", method: .post, headers: try signed(token: own, body: "{}", key: setup.key), body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/payments", method: .post, headers: try signed(token: others, body: "{}", key: setup.key), body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == #"Signature realm="payments", error="invalid_signature""#)
+                #expect(String(buffer: response.body).contains("not signed by the client the access token was issued to"))
             }
         }
     }

@@ -53,4 +53,36 @@ import WardenVapor
             }
         }
     }
+
+    /// `requiringTokenClientAsSigner()`: the key's client must be the token's (as on Hummingbird).
+    @Test func theSignerMustBeTheTokensClient() async throws {
+        let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "payment-service")
+        var key = try HTTPSignatureKey.hmacSHA256(id: "order-service", secret: Array(repeating: UInt8(9), count: 32))
+        key.clientID = "order-service"
+        let requirement = HTTPSignatureRequirement(
+            verifier: HTTPSignatureVerifier(policy: .methodTargetDigestAndAuthorization, keys: StaticSignatureKeys([key])),
+            externalBaseURL: Self.base, realm: "payments"
+        ).requiringTokenClientAsSigner()
+        func signed(_ token: String) throws -> HTTPHeaders {
+            var request = SignableRequest(method: "POST", targetURI: Self.base + "/payments", fields: [("Authorization", "Bearer \(token)")])
+            _ = try HTTPRequestSigner(key: key, covering: HTTPSignaturePolicy.methodTargetDigestAndAuthorization.requiredComponents).sign(&request, body: Array("{}".utf8))
+            return HTTPHeaders(request.fields.map { ($0.name, $0.value) })
+        }
+        try await withApp(configure: { app in
+            let bearer = BearerMiddleware(verifier: issuer.verifier(), configuration: .init(realm: "payments"))
+            app.protected(by: bearer, requiring: .allOf("payment.create")).requiringSignature(requirement).grouped("payments")
+                .post { _, auth in "\(auth.subject) paid" }
+        }) { app in
+            let tester = try app.testing()
+            let own = try issuer.token(subject: "alice", scope: ["payment.create"], clientID: "order-service")
+            let others = try issuer.token(subject: "alice", scope: ["payment.create"], clientID: "evil-service")
+            try await tester.test(.POST, "payments", headers: try signed(own), body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .ok)
+            }
+            try await tester.test(.POST, "payments", headers: try signed(others), body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.body.string.contains("not signed by the client the access token was issued to"))
+            }
+        }
+    }
 }
