@@ -37,6 +37,7 @@ start_server() {
   "$warden" scope create orders.read --description "Read orders" >/dev/null
   secret="$("$warden" client create schemathesis-service --grant client_credentials --grant token-exchange \
     --scope orders.read --audience orders --audience schemathesis-service --json \
+    --signing-secret-stdin < <(head -c 32 /dev/urandom | base64) \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["client_secret"])')"
   basic="$(printf 'schemathesis-service:%s' "$secret" | base64 -w0)"
   local port
@@ -69,7 +70,10 @@ curl -fsS "$base/oauth2/revocations" | grep -q "\"$jti\"" || fail "the revoked j
 inactive="$(curl -fsS "$base/oauth2/introspect" -H "Authorization: Basic $basic" --data-urlencode "token=$token" \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["active"])')"
 [ "$inactive" = "False" ] || fail "a revoked token still introspects as active"
-echo "  a token, its introspection, its revocation on the feed: ok"
+key="$(curl -fsS "$base/oauth2/signing-keys" -H "Authorization: Basic $basic" -d key_id=schemathesis-service \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["jwk"]["kty"])')" || fail "the client's signing key was not handed out"
+[ "$key" = "oct" ] || fail "the signing key is not the registered secret: $key"
+echo "  a token, its introspection, its revocation on the feed, a registered signing key: ok"
 stop_server
 
 cd "$here"
