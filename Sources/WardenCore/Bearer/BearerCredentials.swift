@@ -26,26 +26,20 @@ public struct BearerCredentials: Sendable {
     /// RFC 9449 §7.1), or `nil` when the request has no credentials this server takes.
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
     public func presented(authorizationHeaders: [String], queryTokens: [String], formTokens: [String] = []) throws(BearerRefusal) -> PresentedAccessToken? {
-        var found: [String] = []
-        var isDPoP = false
         if authorizationHeaders.count > 1 { throw invalid("The request has more than one Authorization header.") }
-        if let header = authorizationHeaders.first, let credential = try credential(inAuthorization: header) {
-            found.append(credential.value)
-            isDPoP = credential.isDPoP
+        // The header's token is checked as it is found (the common case: one pass, one copy).
+        let fromHeader = try authorizationHeaders.first.flatMap { (header) throws(BearerRefusal) in try credential(inAuthorization: header) }
+        if !queryTokens.isEmpty, !configuration.allowsQueryToken {
+            throw invalid("Access tokens in the URI query are not accepted.")
         }
-        if !queryTokens.isEmpty {
-            guard configuration.allowsQueryToken else {
-                throw invalid("Access tokens in the URI query are not accepted.")
-            }
-            found.append(contentsOf: queryTokens)
-        }
-        found.append(contentsOf: formTokens)
-
         // RFC 6750 §2: clients MUST NOT use more than one method in each request.
-        guard found.count <= 1 else { throw invalid("The request carries more than one access token.") }
-        guard let token = found.first else { return nil }
+        guard (fromHeader == nil ? 0 : 1) + queryTokens.count + formTokens.count <= 1 else {
+            throw invalid("The request carries more than one access token.")
+        }
+        if let fromHeader { return fromHeader }
+        guard let token = queryTokens.first ?? formTokens.first else { return nil }
         guard Self.isB64Token(token) else { throw invalid("The access token is malformed.") }
-        return PresentedAccessToken(value: token, isDPoP: isDPoP)
+        return PresentedAccessToken(value: token, isDPoP: false)
     }
 
     /// `access_token` values of a URI query (RFC 6750 §2.3), for a framework that gives the raw query.
@@ -64,42 +58,94 @@ public struct BearerCredentials: Sendable {
     /// Another scheme is not a credential of ours. Whitespace around the value is not part of
     /// it (RFC 9110 §5.5); some frameworks trim it before we see it, some do not.
     private func credential(inAuthorization header: String) throws(BearerRefusal) -> PresentedAccessToken? {
-        let isWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
-        let utf8 = Array(Array(header.utf8).drop(while: isWhitespace).reversed().drop(while: isWhitespace).reversed())
-        let header = String(decoding: utf8, as: UTF8.self)
-        let acceptsDPoP = configuration.dpop != nil
-        func isOurs(_ scheme: String) -> Bool { scheme == "bearer" || (acceptsDPoP && scheme == "dpop") }
-        guard let space = utf8.firstIndex(of: 0x20) else {
-            if isOurs(header.lowercased()) { throw invalid("The Authorization header has no token.") }
+        let scan = header.utf8.withContiguousStorageIfAvailable(Self.scanAuthorization) ?? Array(header.utf8).withUnsafeBufferPointer(Self.scanAuthorization)
+        switch scan {
+        case .otherScheme:
             return nil
+        case .noToken(let scheme):
+            guard scheme == .bearer || (scheme == .dpop && configuration.dpop != nil) else { return nil }
+            throw invalid("The Authorization header has no token.")
+        case .malformed(let scheme):
+            guard scheme == .bearer || (scheme == .dpop && configuration.dpop != nil) else { return nil }
+            throw invalid("The Authorization header is malformed.")
+        case .token(let scheme, let range):
+            guard scheme == .bearer || (scheme == .dpop && configuration.dpop != nil) else { return nil }
+            let token = header.utf8.withContiguousStorageIfAvailable { String(decoding: $0[range], as: UTF8.self) }
+                ?? String(decoding: Array(header.utf8)[range], as: UTF8.self)
+            return PresentedAccessToken(value: token, isDPoP: scheme == .dpop)
         }
-        let scheme = String(decoding: utf8[..<space], as: UTF8.self).lowercased()
-        guard isOurs(scheme) else { return nil }
-        let rest = utf8[space...].drop { $0 == 0x20 }
-        guard !rest.isEmpty, Self.isB64Token(rest) else { throw invalid("The Authorization header is malformed.") }
-        return PresentedAccessToken(value: String(decoding: rest, as: UTF8.self), isDPoP: scheme == "dpop")
+    }
+
+    enum AuthorizationScheme { case bearer, dpop, other }
+
+    enum AuthorizationScan {
+        case otherScheme
+        case noToken(AuthorizationScheme)
+        case malformed(AuthorizationScheme)
+        /// The b64token's byte offsets in the header.
+        case token(AuthorizationScheme, Range<Int>)
+    }
+
+    /// One pass over the header's bytes (written by hand: a hot path, ~1 KiB per request):
+    /// whitespace around the value dropped, the scheme compared ASCII case-insensitively (RFC
+    /// 9110 §11.1), the value after the first space (and any more spaces) checked as a b64token.
+    static func scanAuthorization(_ bytes: UnsafeBufferPointer<UInt8>) -> AuthorizationScan {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        var space = start
+        while space < end, bytes[space] != 0x20 { space += 1 }
+        let scheme = Self.scheme(UnsafeBufferPointer(rebasing: bytes[start..<space]))
+        guard scheme != .other else { return .otherScheme }
+        guard space < end else { return .noToken(scheme) }
+        var tokenStart = space
+        while tokenStart < end, bytes[tokenStart] == 0x20 { tokenStart += 1 }
+        guard tokenStart < end, isB64Token(UnsafeBufferPointer(rebasing: bytes[tokenStart..<end])) else { return .malformed(scheme) }
+        return .token(scheme, tokenStart..<end)
+    }
+
+    static func scheme(_ bytes: UnsafeBufferPointer<UInt8>) -> AuthorizationScheme {
+        func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+            guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+            let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+            for index in 0..<bytes.count {
+                // ASCII letters only: OR-ing 0x20 folds A–Z onto a–z.
+                let byte = bytes[index]
+                guard byte | 0x20 == expected[index], (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) else { return false }
+            }
+            return true
+        }
+        if equalsIgnoringASCIICase("bearer") { return .bearer }
+        if equalsIgnoringASCIICase("dpop") { return .dpop }
+        return .other
     }
 
     /// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`
-    public static func isB64Token(_ token: some StringProtocol) -> Bool { isB64Token(Array(token.utf8)[...]) }
+    public static func isB64Token(_ token: some StringProtocol) -> Bool {
+        var token = String(token)
+        return token.withUTF8 { isB64Token($0) }
+    }
 
-    static func isB64Token(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var seenPadding = false
-        var count = 0
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "="):
-                seenPadding = true
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"):
-                if seenPadding { return false }
-                count += 1
-            default:
-                return false
-            }
+    /// The characters of a b64token before its padding, by byte.
+    private static let b64TokenCharacters: [Bool] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"):
+            true
+        default:
+            false
         }
-        return count > 0
+    }
+
+    static func isB64Token(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
+        guard end > 0 else { return false }
+        return b64TokenCharacters.withUnsafeBufferPointer { table in
+            for index in 0..<end where !table[Int(bytes[index])] { return false }
+            return true
+        }
     }
 
     /// `400 invalid_request`, with the `DPoP` challenge too when DPoP is accepted — alone, and

@@ -1,15 +1,40 @@
 /// An access token that passed every check of an ``AccessTokenVerifier``: signature by a known
 /// key, type, issuer, audience, time window and revocation. Only the verifier creates one.
 public struct VerifiedAccessToken: Sendable, Hashable {
-    public let claims: AccessTokenClaims
+    /// The values, in one immutable object: a verified token is copied several times per
+    /// request (cache, request context, task-local, route), and a copy is then one reference
+    /// count instead of one per claim (issue 16: ~0.9 µs per request on the cached path).
+    private final class Storage: Sendable {
+        let claims: AccessTokenClaims
+        let keyID: String
+        let algorithm: SignatureAlgorithm
+
+        init(claims: AccessTokenClaims, keyID: String, algorithm: SignatureAlgorithm) {
+            self.claims = claims
+            self.keyID = keyID
+            self.algorithm = algorithm
+        }
+    }
+
+    private let storage: Storage
+
+    public var claims: AccessTokenClaims { storage.claims }
     /// The `kid` of the key that verified it.
-    public let keyID: String
-    public let algorithm: SignatureAlgorithm
+    public var keyID: String { storage.keyID }
+    public var algorithm: SignatureAlgorithm { storage.algorithm }
 
     init(claims: AccessTokenClaims, keyID: String, algorithm: SignatureAlgorithm) {
-        self.claims = claims
-        self.keyID = keyID
-        self.algorithm = algorithm
+        self.storage = Storage(claims: claims, keyID: keyID, algorithm: algorithm)
+    }
+
+    public static func == (lhs: VerifiedAccessToken, rhs: VerifiedAccessToken) -> Bool {
+        lhs.storage === rhs.storage || (lhs.claims == rhs.claims && lhs.keyID == rhs.keyID && lhs.algorithm == rhs.algorithm)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(claims)
+        hasher.combine(keyID)
+        hasher.combine(algorithm)
     }
 
     public var subject: String { claims.subject }

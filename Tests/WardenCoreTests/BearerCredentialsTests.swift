@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import WardenCore
+
+/// The `Authorization` header scan (a hand-written single pass since issue 16) against the
+/// plain reading it replaced, kept here as the reference: the same token, `nil` or refusal for
+/// every header, on fixed cases and 200,000 random ones.
+@Suite struct BearerCredentialsTests {
+    enum Outcome: Equatable { case none, token(String, dpop: Bool), refused }
+
+    /// The reference: trim SP/HTAB, split at the first space, the scheme lowercased, the rest
+    /// after more spaces a b64token.
+    static func reference(_ header: String, acceptsDPoP: Bool) -> Outcome {
+        let isWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        let utf8 = Array(Array(header.utf8).drop(while: isWhitespace).reversed().drop(while: isWhitespace).reversed())
+        func isOurs(_ scheme: [UInt8]) -> Bool {
+            let lower = scheme.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+            return lower == Array("bearer".utf8) || (acceptsDPoP && lower == Array("dpop".utf8))
+        }
+        guard let space = utf8.firstIndex(of: 0x20) else { return isOurs(utf8) ? .refused : .none }
+        let scheme = Array(utf8[..<space])
+        guard isOurs(scheme) else { return .none }
+        let rest = Array(utf8[space...].drop { $0 == 0x20 })
+        var seenPadding = false
+        var count = 0
+        for byte in rest {
+            if byte == UInt8(ascii: "=") { seenPadding = true; continue }
+            let allowed = (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || Array("-._~+/".utf8).contains(byte)
+            guard allowed, !seenPadding else { return .refused }
+            count += 1
+        }
+        guard count > 0 else { return .refused }
+        let isDPoP = scheme.map { $0 | 0x20 } == Array("dpop".utf8)
+        return .token(String(decoding: rest, as: UTF8.self), dpop: isDPoP)
+    }
+
+    static func actual(_ header: String, acceptsDPoP: Bool) -> Outcome {
+        var configuration = BearerAuthenticatorConfiguration(realm: "r")
+        configuration.dpop = acceptsDPoP ? DPoPAcceptance(externalBaseURL: "https://api.example") : nil
+        do {
+            guard let presented = try BearerCredentials(configuration: configuration).presented(authorizationHeaders: [header], queryTokens: []) else { return .none }
+            return .token(presented.value, dpop: presented.isDPoP)
+        } catch {
+            return .refused
+        }
+    }
+
+    @Test func fixedCases() {
+        let cases: [(String, Outcome)] = [
+            ("Bearer abc", .token("abc", dpop: false)),
+            ("  bEaReR   abc.def-_~+/==  \t", .token("abc.def-_~+/==", dpop: false)),
+            ("Bearer", .refused),
+            ("Bearer ", .refused),
+            ("Bearer ==", .refused),
+            ("Bearer a=b", .refused),
+            ("Bearer a b", .refused),
+            ("Bearer\tabc", .none),
+            ("Basic abc", .none),
+            ("DPoP abc", .token("abc", dpop: true)),
+            ("Bearér abc", .none),
+            ("\u{212A}earer abc", .none),
+            ("", .none),
+            ("Bearer abc\u{0}", .refused),
+        ]
+        for (header, expected) in cases {
+            #expect(Self.actual(header, acceptsDPoP: true) == expected, "\(header.debugDescription)")
+            #expect(Self.reference(header, acceptsDPoP: true) == expected, "\(header.debugDescription)")
+        }
+        #expect(Self.actual("DPoP abc", acceptsDPoP: false) == .none)
+    }
+
+    @Test func randomHeadersAgreeWithTheReference() {
+        var random = SplitMix64(seed: 16)
+        let pieces = ["Bearer", "bearer", "BEARER", "DPoP", "dpop", "Basic", " ", " ", "\t", "a", "Z", "0", "=", "==", ".", "-", "_", "~", "+", "/", "%", "é", "\u{212A}", "\u{0}", "\"", ",", "abcDEF123"]
+        for _ in 0..<200_000 {
+            let count = Int.random(in: 0...8, using: &random)
+            let header = (0..<count).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let acceptsDPoP = Bool.random(using: &random)
+            #expect(Self.actual(header, acceptsDPoP: acceptsDPoP) == Self.reference(header, acceptsDPoP: acceptsDPoP), "\(header.debugDescription)")
+        }
+    }
+}
