@@ -32,6 +32,7 @@ struct SigningKeyOptions: ParsableArguments {
                 throw ValidationError("cannot read a JWK of at most 16 KiB from \(path)")
             }
             guard let jwk = (try? StrictJSONParser().parse(Array(data)))?.objectValue else { throw ValidationError("\(path) does not hold a JSON object (a JWK)") }
+            if let kid = jwk["kid"], kid.stringValue == nil { throw ValidationError("\(path): kid must be a string") }
             let id = jwk["kid"]?.stringValue ?? clientID
             try Self.requireValid(id, for: clientID, source: path)
             do {
@@ -42,9 +43,14 @@ struct SigningKeyOptions: ParsableArguments {
         }
         if signingSecretStdin {
             guard let line = Swift.readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("no signing secret on standard input") }
-            guard let secret = Self.decode(line.trimmingCharacters(in: .whitespaces)), secret.count >= 32 else {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty, !text.allSatisfy(\.isHexDigit) else {
+                throw ValidationError("the signing secret looks like hex: give it as base64 (e.g. `openssl rand -base64 32`), as the client will use it")
+            }
+            guard let secret = Self.decode(text), secret.count >= 32 else {
                 throw ValidationError("the signing secret must be base64 or base64url of at least 32 bytes (e.g. `openssl rand -base64 32`)")
             }
+            guard Set(secret).count > 1 else { throw ValidationError("the signing secret is one byte repeated: generate a random one (e.g. `openssl rand -base64 32`)") }
             let id = signingKeyId ?? clientID
             try Self.requireValid(id, for: clientID, source: "--signing-key-id")
             keys.append(try await sealing(secret, id))
@@ -60,10 +66,16 @@ struct SigningKeyOptions: ParsableArguments {
         }
     }
 
-    /// Standard base64 or base64url, padded or not (what `openssl rand -base64` and Warden print).
+    /// Standard base64 or base64url, padded or not (what `openssl rand -base64` and Warden
+    /// print), canonical: no stray character, no padding but at the end, no unused bits set.
     static func decode(_ text: String) -> [UInt8]? {
-        var normalized = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while normalized.count % 4 != 0 { normalized += "=" }
-        return Data(base64Encoded: normalized).map(Array.init)
+        var body = Substring(text)
+        var padding = 0
+        while body.hasSuffix("="), padding < 2 { body = body.dropLast(); padding += 1 }
+        if padding > 0, (body.utf8.count + padding) % 4 != 0 { return nil }
+        let urlSafe = body.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        // A text mixing both alphabets is no encoding anyone produced.
+        guard !(body.contains("+") || body.contains("/")) || !(body.contains("-") || body.contains("_")) else { return nil }
+        return Base64URL.decodeCanonical(urlSafe.utf8)
     }
 }

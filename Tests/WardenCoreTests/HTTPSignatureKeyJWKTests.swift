@@ -81,4 +81,24 @@ import Testing
             #expect(throws: KeyConfigurationError.self, "\(jwk)") { try HTTPSignatureKey.jwk(jwk, id: "k") }
         }
     }
+
+    /// Ed25519 keys of small order verify forged signatures (found by a review: R = B, S = 1
+    /// passed under the identity point); they, and non-canonical encodings, are refused.
+    @Test func weakEd25519KeysAreRefused() throws {
+        #expect(HTTPSignatureKey.smallOrderEd25519Encodings.count == 14)
+        var weak = Array(HTTPSignatureKey.smallOrderEd25519Encodings)
+        // y = p + 2, not canonical (a second encoding of the point with y = 2).
+        weak.append([0xEF] + [UInt8](repeating: 0xFF, count: 30) + [0x7F])
+        for x in weak {
+            let jwk: [String: JSONValue] = ["kty": "OKP", "crv": "Ed25519", "x": .string(Base64URL.encode(x))]
+            #expect(throws: KeyConfigurationError.self, "\(x)") { try HTTPSignatureKey.jwk(jwk, id: "k") }
+        }
+        // The identity point does verify the forgery, which is why it is refused.
+        let identity = try Curve25519.Signing.PublicKey(rawRepresentation: [1] + [UInt8](repeating: 0, count: 31))
+        let basePoint: [UInt8] = stride(from: 0, to: 64, by: 2).map { UInt8("5866666666666666666666666666666666666666666666666666666666666666".dropFirst($0).prefix(2), radix: 16)! }
+        let forged = basePoint + [1] + [UInt8](repeating: 0, count: 31)
+        #expect(identity.isValidSignature(forged, for: Array("pay 999999".utf8)))
+        // A real key is not weak.
+        #expect(!HTTPSignatureKey.isWeakEd25519Key(Array(try Keys.ed25519Public().publicJWK!["x"]!.stringValue!.utf8).isEmpty ? [] : Base64URL.decodeCanonical(try Keys.ed25519Public().publicJWK!["x"]!.stringValue!.utf8)!))
+    }
 }

@@ -4,6 +4,7 @@ import Testing
 import WardenClient
 import WardenCore
 import WardenServer
+import WardenServerHummingbird
 import WardenSQLite
 
 /// Request-signing keys (RFC 9421) registered per client with `warden client create/update`, and
@@ -110,7 +111,7 @@ import WardenSQLite
             wrongAlg["alg"] = "RS256"
             var offCurve = p256
             offCurve["y"] = offCurve["x"]
-            let secret32 = Data(repeating: 7, count: 32).base64EncodedString() + "\n"
+            let secret32 = Data((0..<32).map { UInt8($0 * 5 + 1) }).base64EncodedString() + "\n"
             let before = try await server.store.client(id: "orders")
             let refused: [([String], String?)] = [
                 (["client", "update", "orders", "--signing-jwk", try jwkFile("private.jwk", withPrivate)], nil),
@@ -121,13 +122,19 @@ import WardenSQLite
                 (["client", "update", "orders", "--signing-jwk", directory + "/missing.jwk"], nil),
                 // The id is taken; the secret too short; not base64; for a public client; two readers of stdin.
                 (["client", "update", "orders", "--signing-secret-stdin"], secret32),
-                (["client", "update", "orders", "--signing-secret-stdin", "--signing-key-id", "orders:short"], Data(repeating: 7, count: 31).base64EncodedString() + "\n"),
+                (["client", "update", "orders", "--signing-secret-stdin", "--signing-key-id", "orders:short"], Data((0..<31).map { UInt8($0) }).base64EncodedString() + "\n"),
                 (["client", "update", "orders", "--signing-secret-stdin", "--signing-key-id", "orders:text"], "not base64 at all!\n"),
                 (["client", "update", "orders", "--signing-secret-stdin", "--signing-key-id", "orders:a b"], secret32),
                 (["client", "update", "orders", "--signing-secret-stdin", "--signing-key-id", "payments"], secret32),
                 (["client", "update", "app", "--signing-secret-stdin", "--signing-key-id", "app"], secret32),
                 (["client", "update", "orders", "--secret-stdin", "--signing-secret-stdin"], secret32),
                 (["client", "update", "orders", "--remove-signing-key", "orders:none"], nil),
+                // Not meant: hex (the client would use other bytes), a stray character, one byte repeated, a kid not a string.
+                (["client", "update", "orders", "--signing-secret-stdin", "--signing-key-id", "orders:hex"], String(repeating: "ab", count: 32) + "\n"),
+                (["client", "update", "orders", "--signing-secret-stdin", "--signing-key-id", "orders:stray"], Data(Self.secret).base64EncodedString() + "x\n"),
+                (["client", "update", "orders", "--signing-secret-stdin", "--signing-key-id", "orders:mixed"], "+-" + Data(Self.secret).base64EncodedString().dropFirst(2) + "\n"),
+                (["client", "update", "orders", "--signing-secret-stdin", "--signing-key-id", "orders:zero"], Data(count: 32).base64EncodedString() + "\n"),
+                (["client", "update", "orders", "--signing-jwk", try jwkFile("nullkid.jwk", p256.merging(["kid": .null]) { $1 })], nil),
                 (["client", "update", "orders", "--signing-key-id", "orders:x"], nil),
             ]
             for (arguments, input) in refused {
@@ -184,6 +191,56 @@ import WardenSQLite
                 let refusal = HTTPSignatureRefusal(error, policy: verifier.policy, realm: "payments")
                 #expect(refusal.statusCode == 503)
             }
+        }
+    }
+
+    /// A lookup of a client id spelled with a canonically equivalent character (KELVIN SIGN for
+    /// `K`) must not make the real client look unknown through the server's client cache (found
+    /// by a review: it locked the real client out of the token endpoint).
+    @Test func anEquivalentSpellingDoesNotHideAClient() async throws {
+        try await TestServer.run(seed: false) { server in
+            try await server.store.createClient(ClientRecord(id: "Kvc", secretHash: server.server.secretHasher.hash("kvc-secret-0123456789"), grants: [.clientCredentials], scopes: [], audiences: ["api"]))
+            try await server.store.createClient(ClientRecord(id: "svc", secretHash: server.server.secretHasher.hash("svc-secret-0123456789"), grants: [], scopes: []))
+            let kelvin = "\u{212A}vc"
+            #expect(try await server.post("/oauth2/signing-keys", [("key_id", kelvin)], basic: ("svc", "svc-secret-0123456789")).status == 404)
+            #expect(try await server.post("/oauth2/token", [("grant_type", "client_credentials"), ("client_id", kelvin), ("client_secret", "kvc-secret-0123456789")]).error == "invalid_client")
+            // Within the cache's lifetime (1 s): the real client is still found.
+            let token = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("Kvc", "kvc-secret-0123456789"))
+            #expect(token.status == 200, "\(token)")
+        }
+    }
+
+    /// Refused by the server (its credentials no longer valid): no key past its lifetime, a
+    /// removed key must not live on (found by a review: it lived an hour behind a lockout).
+    /// Rate-limited: a known key still serves, an unknown id is 503.
+    @Test func aRefusingServerGetsNoStaleKeyAndLookupsAreBounded() async throws {
+        try await Self.withRegisteredKeys { server, common, _ in
+            var configuration = AuthorizationServerSignatureKeys.Configuration()
+            configuration.keyLifetime = .zero
+            configuration.maximumLookupsPerSecond = 2
+            configuration.failureBackoff = .zero
+            let source = AuthorizationServerSignatureKeys(endpoint: server.baseURL + "/oauth2/signing-keys", clientID: "payments",
+                                                          clientSecret: "payments-secret-0123456789", configuration: configuration)
+            #expect(try await source.key(id: "orders") != nil)
+            #expect(try await source.key(id: "orders:nope") == nil)
+            // The third lookup this second: the known key (past its lifetime) stands in; an unknown id cannot be asked for.
+            #expect(try await source.key(id: "orders")?.id == "orders")
+            await #expect { _ = try await source.key(id: "orders:other") } throws: { ($0 as? HTTPSignatureError)?.reason == .keysUnavailable }
+            #expect(source.lookupCount == 2)
+            // Ids no registered key has are unknown without asking.
+            #expect(try await source.key(id: "orders:\u{212A}") == nil)
+            #expect(try await source.key(id: "orders x") == nil)
+            #expect(source.lookupCount == 2)
+
+            try await Task.sleep(for: .milliseconds(1100))
+            // This service's client deleted: the server refuses it, and the key it had is not used.
+            try await CommandLineTests.run(["client", "delete", "payments"] + common)
+            await #expect { _ = try await source.key(id: "orders") } throws: { ($0 as? HTTPSignatureError)?.reason == .keysUnavailable }
+            #expect(source.lookupCount == 3)
+            // An HMAC secret handed out is in the audit log (who got which, never the secret).
+            let audit = try await server.store.auditEvents(limit: 50).filter { $0.event == "signing_key.disclosed" }
+            #expect(audit.first?.detail == "secret orders given to payments")
+            #expect(!audit.contains { ($0.detail ?? "").contains(Base64URL.encode(Self.secret)) })
         }
     }
 

@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import JWTKit
 import Logging
+import NIOCore
+import NIOPosix
 import RawStructuredFieldValues
 import WardenCore
 import WardenHummingbird
@@ -36,6 +38,11 @@ struct ResourceServerBench {
     }
 
     static func serve(port: Int, directory: String) async throws {
+        // RESOURCE_BENCH_NIO_EXECUTOR=1: Swift's global executor runs on NIO's event loops (no
+        // hop between NIO's threads and the cooperative pool); measured both ways (issue 16).
+        if ProcessInfo.processInfo.environment["RESOURCE_BENCH_NIO_EXECUTOR"] == "1" {
+            precondition(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor(), "could not install NIO's executor")
+        }
         let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "orders")
         let dpopKey = ES256PrivateKey()
         let signer = try DPoPProofSigner(key: try await SigningKey.es256(dpopKey, id: "dpop"))
@@ -53,8 +60,27 @@ struct ResourceServerBench {
         withDPoP.dpop = DPoPAcceptance(externalBaseURL: "http://127.0.0.1:\(port)").requiringProofOfPossession()
 
         let verifier = issuer.verifier()
+        // The same verifier without its verified-token cache: every request verifies a signature.
+        let uncachedVerifier = issuer.verifier(configure: { $0.cacheCapacity = 0 })
+        // And with a deny list of 100,000 revoked tokens (not this one): the lookup on the hot path.
+        let revocations = RevocationList()
+        for index in 0..<100_000 { revocations.revoke(tokenID: "revoked-\(index)", expiresAt: Date().addingTimeInterval(3600)) }
+        let revokingVerifier = issuer.verifier(configure: { $0.cacheCapacity = 0 }, revocations: revocations)
+        // In process, off the main actor: the uncached verification's cost (issue 16's floor),
+        // written before the server starts (DIR/verify.floor: µs per verification).
+        let floor = await Task.detached {
+            for _ in 0..<500 { _ = try! await uncachedVerifier.verify(bearer) }
+            let start = cpuMicroseconds()
+            for _ in 0..<5000 { _ = try! await uncachedVerifier.verify(bearer) }
+            return (cpuMicroseconds() - start) / 5000
+        }.value
+        try write(String(format: "%.2f", floor), to: directory + "/verify.floor")
         let router = Router(context: BearerRequestContext.self)
         router.get("plain") { _, _ in "alice" }
+        router.protected("uncached", by: BearerAuthenticator(verifier: uncachedVerifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
+            .get { _, _, auth in auth.subject }
+        router.protected("revocations", by: BearerAuthenticator(verifier: revokingVerifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
+            .get { _, _, auth in auth.subject }
         router.protected("bearer", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
         router.protected("dpop", by: BearerAuthenticator(verifier: verifier, configuration: withDPoP, context: BearerRequestContext.self), requiring: .allOf("orders.read"))

@@ -32,7 +32,10 @@ extension HTTPSignatureKey {
         switch (kty, jwk["crv"]?.stringValue) {
         case ("OKP", "Ed25519"):
             try requireAlg(["EdDSA", "Ed25519"])
-            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: try member("x")) else { throw KeyConfigurationError("invalid Ed25519 key") }
+            let x = try member("x")
+            guard x.count == 32 else { throw KeyConfigurationError("an Ed25519 key is 32 bytes") }
+            guard !Self.isWeakEd25519Key(x) else { throw KeyConfigurationError("a weak Ed25519 key (a point of small order, or not canonically encoded)") }
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: x) else { throw KeyConfigurationError("invalid Ed25519 key") }
             return .ed25519(id: id, publicKey: key)
         case ("EC", "P-256"):
             try requireAlg(["ES256"])
@@ -56,6 +59,37 @@ extension HTTPSignatureKey {
         default:
             throw KeyConfigurationError("unsupported key type (OKP, EC, RSA\(allowingSecret ? ", oct" : ""))")
         }
+    }
+
+    /// The encodings of the Ed25519 points of small order (the 8-torsion, RFC 8032 §5.1
+    /// arithmetic; libsodium refuses the same list), canonical and not, either sign bit:
+    /// computed by Tests/Interop/ed25519_small_order.py. A public key among them makes a
+    /// signature that verifies for many or all messages (R = B, S = 1 passes under the identity),
+    /// and swift-crypto's verification does not refuse them: checked here, by hand, as no
+    /// listed library does.
+    static let smallOrderEd25519Encodings: Set<[UInt8]> = Set([
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000080",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    ].map { hex in stride(from: 0, to: 64, by: 2).map { UInt8(hex.dropFirst($0).prefix(2), radix: 16)! } })
+
+    /// A small-order point, or `y` not below p = 2^255 − 19 (a second encoding of a point).
+    static func isWeakEd25519Key(_ x: [UInt8]) -> Bool {
+        guard x.count == 32 else { return true }
+        if smallOrderEd25519Encodings.contains(x) { return true }
+        // Little-endian y (sign bit cleared) ≥ p: bytes 1…30 all 0xff, byte 31 0x7f, byte 0 ≥ 0xed.
+        return x[31] & 0x7F == 0x7F && x[1..<31].allSatisfy { $0 == 0xFF } && x[0] >= 0xED
     }
 
     /// The public JWK of this key (its required members, RFC 7638 §3.2, with `kid` and `alg`);

@@ -26,11 +26,12 @@ public struct ClientSigningKeyService: Sendable {
     /// The answer's JSON, `{"key_id", "client_id", "algorithm", "jwk"}`, or `nil` (404).
     public func lookUp(keyID: String, credentials: ClientCredentials?, remoteAddress: String?) async throws -> [UInt8]? {
         let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress, allowPublic: false)
-        guard !keyID.isEmpty, keyID.utf8.count <= 256 else { return nil }
+        // Key ids are visible ASCII; compared by bytes (`==` on String is canonical equivalence).
+        guard keyID.utf8.count <= 256, ClientAuthenticator.isVisibleASCII(keyID) else { return nil }
         let owner = String(ClientSigningKey.clientID(ofKeyID: keyID))
-        guard let client = try await clients.cache.value(for: owner, load: { try await clients.store.client(id: owner) }),
-            client.audiences.contains(caller.id),
-            let key = client.signingKeys.first(where: { $0.id == keyID })
+        guard let client = try await clients.client(id: owner),
+            client.audiences.contains(where: { $0.utf8.elementsEqual(caller.id.utf8) }),
+            let key = client.signingKeys.first(where: { $0.id.utf8.elementsEqual(keyID.utf8) })
         else {
             logger.debug("signing key not given", metadata: ["caller": "\(caller.id)", "key_id": "\(PrintableText.escaped(keyID.prefix(64)))"])
             return nil
@@ -40,6 +41,11 @@ public struct ClientSigningKeyService: Sendable {
             // A sealed secret that does not open: the database and the master key disagree.
             logger.error("a client signing key cannot be opened", metadata: ["key_id": "\(keyID)", "error": "\(error)"])
             throw StoreError(.corrupt, "client signing key \(keyID) does not open")
+        }
+        if key.algorithm.isSymmetric {
+            // A shared secret left the server: who got which (never the secret).
+            try await clients.store.appendAudit(AuditEvent(at: timeSource.now(), event: "signing_key.disclosed", clientID: client.id, outcome: "success",
+                                                           detail: "secret \(key.id) given to \(caller.id)"))
         }
         return JSONValue.object([
             "key_id": .string(key.id),

@@ -8,7 +8,10 @@ public struct ClientAuthenticator: Sendable {
     let store: any AuthorizationStore
     let hasher: ClientSecretHasher
     let throttle: BruteForceGuard
-    let cache: ExpiringCache<String, ClientRecord?>
+    /// Keyed by the id's bytes: Swift compares `String`s by canonical equivalence, the database
+    /// by bytes, so a lookup of `"\u{212A}vc"` (KELVIN SIGN) that missed would otherwise be
+    /// remembered as "no client" for `"Kvc"` too (found by a review).
+    let cache: ExpiringCache<[UInt8], ClientRecord?>
     let timeSource: TimeSource
     let logger: Logger
 
@@ -30,9 +33,9 @@ public struct ClientAuthenticator: Sendable {
             throw OAuthError.invalidClient("Client authentication failed.")
         }
         guard credentials.clientID.utf8.count <= 256 else { try await fail("client_id too long") }
-        guard let client = try await cache.value(for: credentials.clientID, load: { try await store.client(id: credentials.clientID) }) else {
-            try await fail("unknown client")
-        }
+        // Client ids are visible ASCII (the CLI allows no other): anything else is no client.
+        guard Self.isVisibleASCII(credentials.clientID) else { try await fail("unknown client") }
+        guard let client = try await client(id: credentials.clientID) else { try await fail("unknown client") }
         if let hash = client.secretHash {
             guard let secret = credentials.secret, secret.utf8.count <= 512 else { try await fail("confidential client without a secret") }
             guard hasher.matches(secret, hash: hash) else { try await fail("wrong secret") }
@@ -42,6 +45,15 @@ public struct ClientAuthenticator: Sendable {
             guard allowPublic else { try await fail("public client where a confidential one is required") }
         }
         return client
+    }
+
+    /// The client with exactly this id (through the cache), `nil` when there is none.
+    func client(id: String) async throws -> ClientRecord? {
+        try await cache.value(for: Array(id.utf8), load: { try await store.client(id: id) })
+    }
+
+    static func isVisibleASCII(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 
     private func audit(_ credentials: ClientCredentials, outcome: String, detail: String) async throws {
