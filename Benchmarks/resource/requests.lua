@@ -1,7 +1,10 @@
 -- wrk script of Benchmarks/resource/run.sh, the same shape for every route so that wrk's own
 -- work per request is the same: a request built per call.
---   KIND=plain   no credentials
+--   KIND=plain   Authorization: Bearer $TOKEN too (the route ignores it): the same bytes on the wire
+--                as the bearer routes, so that a ratio measures the check, not a bigger request
 --   KIND=bearer  Authorization: Bearer $TOKEN (the same token each time: the verified-token cache)
+--   KIND=uncached, KIND=revocations  the same, to routes whose verifier has no cache (and a deny
+--                list of 100,000 other tokens)
 --   KIND=work    the same (the route adds one raw P-256 verification in its handler)
 --   KIND=dpop    Authorization: DPoP $TOKEN and the next proof of $PROOFS (one per line, made just
 --                before the measurement: a proof is accepted once, within 60 s of its iat)
@@ -31,8 +34,7 @@ init = function(args)
 end
 
 request = function()
-  if kind == "plain" then return wrk.format("GET", nil, {}) end
-  if kind == "bearer" or kind == "work" then return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token }) end
+  if kind == "plain" or kind == "bearer" or kind == "work" or kind == "uncached" or kind == "revocations" then return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token }) end
   if kind == "unsigned" or kind == "signed" then
     local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json", ["Content-Digest"] = digest }
     if kind == "signed" then
