@@ -35,7 +35,8 @@
 # Executor: RESOURCE_BENCH_EXECUTOR=swift (the default) keeps Swift's cooperative pool, as every
 # Warden executable does; =nio runs Swift's global executor on NIO's event loops
 # (NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor(), an
-# application's choice: docs/benchmarks.md has both).
+# application's choice); =preference keeps Swift's pool but has the server's tasks prefer NIO's
+# event loops as their task executor (SE-0417, EventLoopTaskExecutor). docs/benchmarks.md has all.
 # Usage: Benchmarks/resource/run.sh [seconds per measurement=5] [connections=16] [rounds=3]
 # Needs: apt-get install wrk; a release build in Benchmarks/:
 #   (cd Benchmarks && swift build -c release --product ResourceServerBench)
@@ -58,7 +59,13 @@ command -v python3 >/dev/null || { echo "run.sh: python3 is missing" >&2; exit 1
 [ "$DURATION" -le 50 ] || { echo "run.sh: at most 50 seconds per measurement (DPoP proofs are made beforehand and live 60 s)" >&2; exit 1; }
 
 EXECUTOR="${RESOURCE_BENCH_EXECUTOR:-swift}"
-case "$EXECUTOR" in nio) NIO_EXECUTOR=1 ;; swift) NIO_EXECUTOR=0 ;; *) echo "run.sh: RESOURCE_BENCH_EXECUTOR is nio or swift" >&2; exit 1 ;; esac
+TASK_EXECUTOR=0
+case "$EXECUTOR" in
+  nio) NIO_EXECUTOR=1 ;;
+  swift) NIO_EXECUTOR=0 ;;
+  preference) NIO_EXECUTOR=0; TASK_EXECUTOR=1 ;;
+  *) echo "run.sh: RESOURCE_BENCH_EXECUTOR is swift, nio or preference" >&2; exit 1 ;;
+esac
 # The server on CPU 0, wrk on CPU 1 (when there are two): each has a core of its own, so the
 # server's CPU per request does not move with wrk's scheduling (unpinned, the same route varied
 # by 30 % between rounds here; pinned, by 2 %). RESOURCE_BENCH_PIN=0 turns it off.
@@ -68,7 +75,7 @@ if [ "${RESOURCE_BENCH_PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(n
   PIN_SERVER=(taskset -c 0)
   PIN_WRK=(taskset -c 1)
 fi
-RESOURCE_BENCH_NIO_EXECUTOR=$NIO_EXECUTOR "${PIN_SERVER[@]}" "$BIN" serve "$PORT" "$WORK" >"$WORK/server.log" 2>&1 &
+RESOURCE_BENCH_TASK_EXECUTOR=$TASK_EXECUTOR RESOURCE_BENCH_NIO_EXECUTOR=$NIO_EXECUTOR "${PIN_SERVER[@]}" "$BIN" serve "$PORT" "$WORK" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 200); do [ -f "$WORK/ready" ] && break; sleep 0.05; done
 [ -f "$WORK/ready" ] || { echo "run.sh: the server did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }

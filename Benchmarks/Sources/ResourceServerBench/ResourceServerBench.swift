@@ -120,7 +120,13 @@ struct ResourceServerBench {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), onServerRunning: { _ in
             try? write("ready", to: directory + "/ready")
         }, logger: logger)
-        try await app.runService()
+        // RESOURCE_BENCH_TASK_EXECUTOR=1: every task of the server (connections inherit it) prefers
+        // NIO's event loops as its task executor (issue 16).
+        if ProcessInfo.processInfo.environment["RESOURCE_BENCH_TASK_EXECUTOR"] == "1" {
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(group: .singleton)) { try await app.runService() }
+        } else {
+            try await app.runService()
+        }
     }
 
     static func proofs(directory: String, uri: String, count: Int) async throws {
