@@ -7,7 +7,7 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage users (resource owners).",
-        subcommands: [Create.self, List.self, Delete.self]
+        subcommands: [Create.self, Update.self, List.self, Delete.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -57,6 +57,82 @@ struct UserCommand: AsyncParsableCommand {
         }
     }
 
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a user: scopes, disabled or enabled, password.",
+            discussion: "Taking a scope away or disabling the user ends all their sessions at once: their refresh tokens are revoked "
+                + "and their live access tokens put on the revocation feed, which running services follow (within about a second). "
+                + "They sign in again and get what they may have now."
+        )
+        @Argument(help: "The user name.") var name: String
+        @Option(name: .customLong("scope"), help: ArgumentHelp("The scopes the user may grant, replacing the stored ones (repeat).", valueName: "scope")) var scopes: [String] = []
+        @Flag(help: "The user may grant no scope at all.") var noScopes = false
+        @Flag(help: "Disable the user (no sign-in, no refresh; live tokens revoked).") var disabled = false
+        @Flag(help: "Enable a disabled user.") var enabled = false
+        @Flag(help: "A new password, from the first line of standard input.") var passwordStdin = false
+        @Option(help: .hidden) var bcryptCost: UInt8 = 12
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard !scopes.isEmpty || noScopes || disabled || enabled || passwordStdin else { throw ValidationError("nothing to change: give at least one option (see --help)") }
+            if noScopes, !scopes.isEmpty { throw ValidationError("--no-scopes and --scope contradict each other") }
+            if disabled, enabled { throw ValidationError("--disabled and --enabled contradict each other") }
+            guard (4...31).contains(bcryptCost) else { throw ValidationError("bcrypt cost is 4…31") }
+        }
+
+        func run() async throws {
+            var scopeSet: ScopeSet?
+            if !scopes.isEmpty || noScopes {
+                var parsed = ScopeSet()
+                for scope in scopes {
+                    guard let valid = try? Scope(validating: scope) else { throw ValidationError("'\(scope)' is not a valid scope token") }
+                    parsed.insert(valid)
+                }
+                scopeSet = parsed
+            }
+            var passwordHash: String?
+            if passwordStdin {
+                guard let password = try SecretInput.read(option: nil, fromStandardInput: true, environment: "", what: "password") else {
+                    throw ValidationError("no password on standard input")
+                }
+                guard password.count >= 8, password.utf8.count <= 72 else {
+                    throw ValidationError("a password is at least 8 characters and at most 72 bytes (bcrypt reads no further)")
+                }
+                passwordHash = try await PasswordHashing(cost: bcryptCost).hash(password)
+            }
+            let (user, ended) = try await store.withStore(existing: true) { db -> (UserRecord, SubjectRevocation.Outcome?) in
+                if let scopeSet { try await ClientCommand.requireKnown(scopeSet, in: db) }
+                // Read, change, write only if unchanged meanwhile (compare-and-set); else again.
+                for _ in 0..<5 {
+                    guard let stored = try await db.user(named: name) else { throw CommandFailure.refused("no user \(name)") }
+                    var user = stored
+                    if let scopeSet { user.scopes = scopeSet }
+                    if disabled { user.disabled = true }
+                    if enabled { user.disabled = false }
+                    if let passwordHash { user.passwordHash = passwordHash }
+                    guard try await db.updateUser(user, replacing: stored) else { continue }
+                    // Less than before: every session ends now, not when its tokens expire.
+                    let narrowed = !stored.scopes.subtracting(user.scopes).isEmpty || (user.disabled && !stored.disabled)
+                    let ended = narrowed ? try await SubjectRevocation.revokeAll(of: name, in: db, at: Date()) : nil
+                    try await db.appendAudit(AuditEvent(at: Date(), event: "user.updated", subject: name, scope: user.scopes.description, outcome: "success",
+                                                        detail: UserCommand.changes(from: stored, to: user, ended: ended)))
+                    return (user, ended)
+                }
+                throw CommandFailure.refused("user \(name) kept changing while this update ran; try again")
+            }
+            var json = UserCommand.json(user)
+            if case .object(var members) = json, let ended {
+                members["revoked_access_tokens"] = .number(Double(ended.accessTokens))
+                members["revoked_refresh_token_families"] = .number(Double(ended.refreshFamilies))
+                json = .object(members)
+            }
+            var text = "updated user \(name)"
+            if let ended { text += "; sessions ended: \(ended.accessTokens) access tokens revoked, \(ended.refreshFamilies) refresh token families" }
+            output.print(json, text: text)
+        }
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users.")
         @OptionGroup var store: StoreOptions
@@ -77,9 +153,28 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            guard try await store.withStore(existing: true, { try await $0.deleteUser(named: name) }) else { throw CommandFailure.refused("no user \(name)") }
-            output.print(.object(["deleted": .string(name)]), text: "deleted user \(name)")
+            let ended = try await store.withStore(existing: true) { db -> SubjectRevocation.Outcome? in
+                guard try await db.deleteUser(named: name) else { return nil }
+                // Their live access tokens too, not only the refresh tokens (which need the user).
+                let ended = try await SubjectRevocation.revokeAll(of: name, in: db, at: Date())
+                try await db.appendAudit(AuditEvent(at: Date(), event: "user.deleted", subject: name, outcome: "success",
+                                                    detail: "warden user delete: \(ended.accessTokens) access tokens revoked, \(ended.refreshFamilies) refresh token families"))
+                return ended
+            }
+            guard let ended else { throw CommandFailure.refused("no user \(name)") }
+            output.print(.object(["deleted": .string(name), "revoked_access_tokens": .number(Double(ended.accessTokens))]),
+                         text: "deleted user \(name); \(ended.accessTokens) access tokens revoked")
         }
+    }
+
+    /// What changed, for the audit log (a password only as "password changed").
+    static func changes(from old: UserRecord, to new: UserRecord, ended: SubjectRevocation.Outcome?) -> String {
+        var changed: [String] = []
+        if old.scopes != new.scopes { changed.append("scopes: \(new.scopes)") }
+        if old.disabled != new.disabled { changed.append(new.disabled ? "disabled" : "enabled") }
+        if old.passwordHash != new.passwordHash { changed.append("password changed") }
+        if let ended { changed.append("sessions ended: \(ended.accessTokens) access tokens revoked, \(ended.refreshFamilies) refresh token families") }
+        return "warden user update: " + (changed.isEmpty ? "nothing changed" : changed.joined(separator: "; "))
     }
 
     static func json(_ user: UserRecord) -> JSONValue {

@@ -99,6 +99,15 @@ extension PostgresStore {
         !(try await rows("DELETE FROM warden_users WHERE name = \(name) RETURNING name")).isEmpty
     }
 
+    public func updateUser(_ user: UserRecord, replacing previous: UserRecord) async throws(StoreError) -> Bool {
+        !(try await rows("""
+            UPDATE warden_users SET password_hash = \(user.passwordHash), scopes = \(user.scopes.description), disabled = \(user.disabled)
+            WHERE name = \(user.name) AND password_hash = \(previous.passwordHash) AND scopes = \(previous.scopes.description)
+                AND disabled = \(previous.disabled)
+            RETURNING name
+            """)).isEmpty
+    }
+
     static func user(_ row: PostgresRandomAccessRow) throws(StoreError) -> UserRecord {
         UserRecord(
             name: try row.string("name"),

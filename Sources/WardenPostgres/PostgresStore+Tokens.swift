@@ -106,6 +106,18 @@ extension PostgresStore {
             """)
     }
 
+    public func issuedTokens(subject: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord] {
+        try await rows("SELECT * FROM warden_issued_tokens WHERE subject = \(subject) AND expires_at > \(Self.seconds(now))").map(Self.issuedToken)
+    }
+
+    public func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String] {
+        try await rows("""
+            SELECT DISTINCT family_id FROM warden_refresh_tokens
+            WHERE subject = \(subject) AND used_at IS NULL AND revoked_at IS NULL AND expires_at > \(Self.seconds(now))
+            ORDER BY family_id
+            """).map { (row) throws(StoreError) in try row.string("family_id") }
+    }
+
     public func issuedToken(id: String) async throws(StoreError) -> IssuedTokenRecord? {
         try await rows("SELECT * FROM warden_issued_tokens WHERE jti = \(id)").first.map(Self.issuedToken)
     }

@@ -118,6 +118,16 @@ extension SQLiteStore {
         !(try await query("DELETE FROM users WHERE name = ? RETURNING name", [.text(name)])).isEmpty
     }
 
+    public func updateUser(_ user: UserRecord, replacing previous: UserRecord) async throws(StoreError) -> Bool {
+        func columns(_ record: UserRecord) -> [SQLiteData] {
+            [.text(record.passwordHash), .text(record.scopes.description), .integer(record.disabled ? 1 : 0)]
+        }
+        return !(try await query(
+            "UPDATE users SET password_hash = ?, scopes = ?, disabled = ? WHERE name = ? AND password_hash = ? AND scopes = ? AND disabled = ? RETURNING name",
+            columns(user) + [.text(user.name)] + columns(previous)
+        )).isEmpty
+    }
+
     static func user(_ row: SQLiteRow) throws(StoreError) -> UserRecord {
         UserRecord(
             name: try row.string("name"),

@@ -136,6 +136,17 @@ extension SQLiteStore {
         try await query("SELECT * FROM issued_tokens WHERE family_id = ?", [.text(familyID)]).map(Self.issuedToken)
     }
 
+    public func issuedTokens(subject: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord] {
+        try await query("SELECT * FROM issued_tokens WHERE subject = ? AND expires_at > ?", [.text(subject), Self.date(now)]).map(Self.issuedToken)
+    }
+
+    public func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String] {
+        try await query(
+            "SELECT DISTINCT family_id FROM refresh_tokens WHERE subject = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY family_id",
+            [.text(subject), Self.date(now)]
+        ).map { (row) throws(StoreError) in try row.string("family_id") }
+    }
+
     static func issuedToken(_ row: SQLiteRow) throws(StoreError) -> IssuedTokenRecord {
         IssuedTokenRecord(
             tokenID: try row.string("jti"),

@@ -36,10 +36,57 @@ public enum AuthorizationStoreConformance {
         Check(name: "aRefreshTokenKeepsItsKeyBinding", body: aRefreshTokenKeepsItsKeyBinding),
         Check(name: "aClientKeepsItsDPoPRequirement", body: aClientKeepsItsDPoPRequirement),
         Check(name: "anAuthorizationCodeKeepsItsKeyBinding", body: anAuthorizationCodeKeepsItsKeyBinding),
-        Check(name: "aClientIsUpdatedInPlace", body: aClientIsUpdatedInPlace)
+        Check(name: "aClientIsUpdatedInPlace", body: aClientIsUpdatedInPlace),
+        Check(name: "aUserIsUpdatedInPlaceAndTheirSessionsFound", body: aUserIsUpdatedInPlaceAndTheirSessionsFound),
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// `warden user update`: compare-and-set as for clients; and what a user still holds — live
+    /// access tokens by subject, and the families of redeemable refresh tokens — found exactly
+    /// (others' tokens, expired, used and revoked ones left out).
+    static func aUserIsUpdatedInPlaceAndTheirSessionsFound(_ store: any AuthorizationStore) async throws {
+        let alice = UserRecord(name: "alice", passwordHash: "$2b$04$a", scopes: ["a.read", "a.write"], createdAt: now)
+        try await store.createUser(alice)
+        try await store.createUser(UserRecord(name: "bob", passwordHash: "$2b$04$b", scopes: ["a.read"], createdAt: now))
+        var narrowed = alice
+        narrowed.scopes = ["a.read"]
+        narrowed.disabled = true
+        narrowed.passwordHash = "$2b$04$c"
+        #expect(try await store.updateUser(narrowed, replacing: alice))
+        #expect(try await store.user(named: "alice") == narrowed)
+        // A writer that read the old record is refused; bob and unknown users are untouched.
+        var stale = alice
+        stale.disabled = false
+        #expect(try await !store.updateUser(stale, replacing: alice))
+        #expect(try await store.user(named: "alice") == narrowed)
+        #expect(try await store.user(named: "bob")?.scopes == ["a.read"])
+        var nobody = narrowed
+        nobody.name = "nobody"
+        #expect(try await !store.updateUser(nobody, replacing: nobody))
+        #expect(try await store.user(named: "nobody") == nil)
+
+        for (jti, subject, family, life) in [("t1", "alice", "f1", 60.0), ("t2", "alice", "f2", 60), ("t3", "alice", "f1", -1), ("t4", "bob", "f9", 60)] {
+            try await store.recordIssuedToken(IssuedTokenRecord(tokenID: jti, familyID: family, clientID: "c", subject: subject, expiresAt: now.addingTimeInterval(life)))
+        }
+        #expect(Set(try await store.issuedTokens(subject: "alice", liveAt: now).map(\.tokenID)) == ["t1", "t2"])
+        func refresh(_ name: String, _ subject: String, _ family: String, life: Double = 600) async throws -> [UInt8] {
+            let hash = OpaqueToken.hash(name)
+            try await store.storeRefreshToken(RefreshTokenRecord(hash: hash, familyID: family, clientID: "c", subject: subject, scope: ["a.read"], audience: ["x"],
+                                                                 issuedAt: now, expiresAt: now.addingTimeInterval(life)))
+            return hash
+        }
+        _ = try await refresh("r1", "alice", "f1")
+        _ = try await refresh("r1b", "alice", "f1")
+        let used = try await refresh("r2", "alice", "f2")
+        _ = try await store.redeemRefreshToken(hash: used, at: now, rotatedInto: OpaqueToken.hash("r2-next"))
+        _ = try await refresh("r3", "alice", "f3", life: -1)
+        _ = try await refresh("r4", "alice", "f4")
+        try await store.revokeRefreshTokenFamily("f4", at: now)
+        _ = try await refresh("r5", "bob", "f5")
+        #expect(try await store.refreshTokenFamilies(subject: "alice", liveAt: now) == ["f1"])
+        #expect(try await store.refreshTokenFamilies(subject: "bob", liveAt: now) == ["f5"])
+    }
 
     static func recordsRoundTripAndDuplicatesConflict(_ store: any AuthorizationStore) async throws {
         try await store.createScope(ScopeRecord(scope: "a.read", description: "Read A — with “quotes” and ünïcode"))

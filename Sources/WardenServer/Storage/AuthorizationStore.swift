@@ -36,6 +36,10 @@ public protocol AuthorizationStore: Sendable {
     func user(named name: String) async throws(StoreError) -> UserRecord?
     func users() async throws(StoreError) -> [UserRecord]
     func deleteUser(named name: String) async throws(StoreError) -> Bool
+    /// Replaces a user's password hash, scopes and disabled flag (not its name or creation
+    /// time), only if it is still `previous` (compare-and-set, as ``updateClient(_:replacing:)``);
+    /// `false` when it changed meanwhile or does not exist.
+    func updateUser(_ user: UserRecord, replacing previous: UserRecord) async throws(StoreError) -> Bool
 
     // MARK: Signing keys
     func addSigningKey(_ key: StoredSigningKey) async throws(StoreError)
@@ -81,6 +85,11 @@ public protocol AuthorizationStore: Sendable {
     func recordIssuedToken(_ token: IssuedTokenRecord) async throws(StoreError)
     func issuedToken(id: String) async throws(StoreError) -> IssuedTokenRecord?
     func issuedTokens(family familyID: String) async throws(StoreError) -> [IssuedTokenRecord]
+    /// The recorded access tokens issued for `subject` that expire after `now`.
+    func issuedTokens(subject: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord]
+    /// The families of `subject`'s refresh tokens that can still be redeemed at `now` (unused,
+    /// unrevoked, unexpired), each once.
+    func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String]
 
     // MARK: Revocations
     /// Adds `tokenID` to the revocation feed (once; revoking again changes nothing) and

@@ -1,0 +1,29 @@
+public import Foundation
+
+/// Ends every session of a user: their refresh-token families revoked, and every access token
+/// recorded for them put on the revocation feed, so that services refuse it within the feed's
+/// latency instead of when it expires. Used when a user loses a scope or is disabled or deleted
+/// (`warden user update/delete`, issue 14: permission changes take effect at once).
+///
+/// All of the user's tokens, not only those carrying a removed scope: an access token's scope is
+/// not stored (per-token rows are kept small, issue 17), and a narrowed user signs in again and
+/// gets tokens with what they may have now. Tokens of the client-credentials grant name no user
+/// and are not touched.
+public enum SubjectRevocation {
+    public struct Outcome: Sendable, Hashable {
+        public var accessTokens: Int
+        public var refreshFamilies: Int
+    }
+
+    public static func revokeAll(of subject: String, in store: any AuthorizationStore, at now: Date) async throws(StoreError) -> Outcome {
+        let families = try await store.refreshTokenFamilies(subject: subject, liveAt: now)
+        for family in families {
+            try await store.revokeRefreshTokenFamily(family, at: now)
+        }
+        let tokens = try await store.issuedTokens(subject: subject, liveAt: now)
+        for token in tokens {
+            _ = try await store.revoke(tokenID: token.tokenID, expiresAt: token.expiresAt, at: now)
+        }
+        return Outcome(accessTokens: tokens.count, refreshFamilies: families.count)
+    }
+}
