@@ -64,6 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Open revocation streams at most from one client address.", valueName: "count")) var maxRevocationStreamsPerAddress: Int?
     @Option(help: ArgumentHelp("Require the server's nonce in DPoP proofs (RFC 9449 §8); each nonce lasts this many seconds. Off by default.", valueName: "seconds")) var dpopNonceWindow: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
+    @Flag(help: "Audit every client-credentials token in its own row (default: one row per client, scope set and minute, with the count and the first and last jti).")
+    var auditEveryToken = false
     @OptionGroup var store: StoreOptions
 
     /// Why the server cannot listen, in words, or nil for an error that is not about listening.
@@ -124,6 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
         let retryWindow = settings.int(forKey: "warden.refreshRetryWindow", default: 30)
         guard (0...300).contains(retryWindow) else { throw ValidationError("the refresh retry window must be 0…300 seconds") }
         configuration.refreshTokenRetryWindow = .seconds(retryWindow)
+        configuration.auditEveryClientCredentialsToken = auditEveryToken
         if let window = settings.int(forKey: "warden.dpopNonceWindow") {
             guard (10...3600).contains(window) else { throw ValidationError("the DPoP nonce window must be 10…3600 seconds") }
             configuration.dpopNonceWindow = .seconds(window)
@@ -207,6 +210,8 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning("a trusted proxy range covers every address: any client can choose the address it is throttled under", metadata: ["ranges": "\(everyone.map(\.description))"])
             }
             var services: [any Service] = [app, CleanupService(store: db, auditRetention: configuration.auditRetention, logger: logger)]
+            // First in the group, so that it stops last and writes what the server counted.
+            if let issuanceAudit = server.tokens.issuanceAudit { services.insert(IssuanceAuditService(aggregator: issuanceAudit, store: db, logger: logger), at: 0) }
             if let rotation { services.append(KeyRotationService(keys: server.keys, every: .seconds(rotation), logger: logger)) }
             // On PostgreSQL: other nodes' revocations and key changes, at once (LISTEN/NOTIFY).
             if let changes = server.changeService { services.append(changes) }

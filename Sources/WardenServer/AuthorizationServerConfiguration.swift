@@ -44,6 +44,10 @@ public struct AuthorizationServerConfiguration: Sendable {
     public var revocationSyncInterval: Duration = .milliseconds(500)
     /// How long audit rows are kept.
     public var auditRetention: Duration = .seconds(90 * 24 * 3600)
+    /// One audit row per client-credentials token, instead of one per client, scope set and
+    /// minute (``IssuanceAuditAggregator``, the default: machine issuance at full speed would
+    /// otherwise fill the disk, issue 17).
+    public var auditEveryClientCredentialsToken = false
     public var keys = KeyConfiguration()
     /// The proxies (load balancers) that may say who the client is; by default none, and the
     /// TCP peer is the client address that throttling and the audit use.

@@ -3,6 +3,7 @@ import Testing
 @testable import WardenCLI
 import WardenCore
 import WardenServer
+import WardenServerHummingbird
 import WardenSQLite
 import WardenTesting
 
@@ -153,8 +154,9 @@ import WardenTesting
         }
     }
 
-    @Test func everyIssuanceIsAudited() async throws {
-        try await TestServer.run { server in
+    /// With `auditEveryClientCredentialsToken`, one row per token.
+    @Test func everyIssuanceIsAuditedWhenAsked() async throws {
+        try await TestServer.run(configure: { $0.auditEveryClientCredentialsToken = true }) { server in
             let reply = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report)
             let token = try #require(reply.accessToken)
             let jti = try await server.verifier(audience: "order-service").verify(token).tokenID
@@ -164,6 +166,46 @@ import WardenTesting
             #expect(issued.tokenID == jti)
             #expect(issued.outcome == "success")
             #expect(!audit.contains { ($0.detail ?? "").contains(token) })
+        }
+    }
+
+    /// By default (issue 17), client-credentials issuance is one row per client, scope set and
+    /// minute: the count, the first and last jti; written by IssuanceAuditService (at shutdown
+    /// too), nothing lost, no row per token.
+    @Test func machineIssuanceIsAuditedByTheMinute() async throws {
+        try await TestServer.run { server in
+            var jtis: [String] = []
+            for _ in 0..<30 {
+                let token = try #require(try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report).accessToken)
+                jtis.append(try await server.verifier(audience: "order-service").verify(token).tokenID)
+            }
+            let narrow = try await server.post("/oauth2/token", [("grant_type", "client_credentials"), ("scope", "report.read")], basic: Self.report)
+            #expect(narrow.status == 200)
+            #expect(try await server.store.auditEvents(limit: 100).filter { $0.event == "token.issued" }.isEmpty)
+            let aggregator = try #require(server.server.tokens.issuanceAudit)
+            let service = IssuanceAuditService(aggregator: aggregator, store: server.store)
+            // Still within its minute (unless the minute just turned): written only when asked for everything.
+            _ = await service.flush(all: true)
+            let rows = try await server.store.auditEvents(limit: 100).filter { $0.event == "token.issued" }
+            #expect(rows.count == 2 || rows.count == 3, "\(rows)")
+            #expect(rows.reduce(0) { total, row in
+                total + (Int(row.detail?.split(separator: " ").dropFirst().first ?? "") ?? 0)
+            } == 31)
+            #expect(rows.allSatisfy { $0.clientID == "report-service" && $0.outcome == "success" })
+            #expect(rows.contains { ($0.detail ?? "").contains(jtis[0]) })
+            #expect(Set(rows.compactMap(\.scope)) == ["order.read report.read", "report.read"])
+            // Nothing is left to write.
+            #expect(await service.flush(all: true) == 0)
+
+            // A minute that could not be written is put back and merged with what came since.
+            let minute = Date(timeIntervalSince1970: 1_800_000_000)
+            aggregator.record(clientID: "c", scope: ["a"], tokenID: "j1", at: minute)
+            let failed = aggregator.drain(finishedBefore: minute.addingTimeInterval(120))
+            aggregator.record(clientID: "c", scope: ["a"], tokenID: "j2", at: minute.addingTimeInterval(5))
+            for bucket in failed { aggregator.restore(bucket) }
+            let merged = aggregator.drain(finishedBefore: nil)
+            #expect(merged.map(\.count) == [2])
+            #expect(merged.first?.firstTokenID == "j1" && merged.first?.lastTokenID == "j2")
         }
     }
 }

@@ -27,6 +27,9 @@ public struct TokenService: Sendable {
     let dpop: DPoPProofVerifier
     /// The server's DPoP nonces, when it requires them.
     let dpopNonces: DPoPNonces?
+    /// Client-credentials issuance counted by the minute (unless every token gets its row);
+    /// ``IssuanceAuditService`` writes it.
+    public let issuanceAudit: IssuanceAuditAggregator?
 
     public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "warden.token")) {
         self.metrics = metrics
@@ -50,6 +53,7 @@ public struct TokenService: Sendable {
         self.timeSource = timeSource
         self.logger = logger
         self.dpop = DPoPProofVerifier(configuration: configuration.dpop, timeSource: timeSource)
+        self.issuanceAudit = configuration.auditEveryClientCredentialsToken ? nil : IssuanceAuditAggregator()
         self.dpopNonces = configuration.dpopNonceWindow.map { DPoPNonces(key: masterKey.derivedKey(purpose: "dpop-nonce"), window: $0, timeSource: timeSource) }
     }
 
@@ -240,7 +244,9 @@ public struct TokenService: Sendable {
         if let client { metadata["client_id"] = "\(PrintableText.escaped(client.id))" }
         if let claims { metadata["jti"] = "\(claims.tokenID)"; metadata["scope"] = "\(claims.scope)"; metadata["sub"] = "\(PrintableText.escaped(claims.subject))" }
         if let detail { metadata["detail"] = "\(PrintableText.escaped(detail))" }
-        logger.info("audit", metadata: metadata)
+        // A token issued is routine: its line at debug (issue 17: `info` stays readable under
+        // load); failures and everything else at info.
+        logger.log(level: outcome == "success" && event.hasPrefix("token.") ? .debug : .info, "audit", metadata: metadata)
     }
 
     func respond(_ minted: (token: String, claims: AccessTokenClaims, expiresIn: Int), refreshToken: String? = nil, issuedTokenType: String? = nil) -> TokenResponse {

@@ -69,7 +69,9 @@ public struct ShopCluster: Sendable {
             throw error
         }
         let authApp = Application(router: try await server.router(), configuration: .init(address: .hostname("127.0.0.1", port: authPort), serverName: "warden"), logger: logger)
-        let authorizationServices = ServiceGroup(configuration: .init(services: [authApp], gracefulShutdownSignals: [], logger: logger))
+        // The issuance audit first: it stops after the HTTP server and writes what it counted.
+        let issuanceAudit = server.tokens.issuanceAudit.map { IssuanceAuditService(aggregator: $0, store: store, logger: logger) }
+        let authorizationServices = ServiceGroup(configuration: .init(services: (issuanceAudit.map { [$0] } ?? []) + [authApp], gracefulShutdownSignals: [], logger: logger))
 
         let orderSigningKey = try HTTPSignatureKey.hmacSHA256(id: orderSigningKeyID, secret: orderSigningSecret)
         let ledger = PaymentLedger()
