@@ -46,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
               --dpop-nonce-window                     WARDEN_DPOP_NONCE_WINDOW
                                  warden.dpopNonceWindow (seconds; off by default: no
                                  nonce required in DPoP proofs, RFC 9449 §8)
+              --audit-retention  WARDEN_AUDIT_RETENTION    warden.auditRetention (days the audit log keeps; 90)
               --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
               --config           WARDEN_CONFIG             (the file itself)
             """
@@ -64,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Open revocation streams at most from one client address.", valueName: "count")) var maxRevocationStreamsPerAddress: Int?
     @Option(help: ArgumentHelp("Require the server's nonce in DPoP proofs (RFC 9449 §8); each nonce lasts this many seconds. Off by default.", valueName: "seconds")) var dpopNonceWindow: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
+    @Option(help: ArgumentHelp("Days the audit log keeps its rows (1…3650; default 90).", valueName: "days")) var auditRetention: Int?
     @Flag(help: "Audit every client-credentials token in its own row (default: one row per client, scope set and minute, with the count and the first and last jti).")
     var auditEveryToken = false
     @OptionGroup var store: StoreOptions
@@ -99,6 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let rotateEvery { arguments["warden.rotateEvery"] = .init(.int(rotateEvery), isSecret: false) }
         if let refreshRetryWindow { arguments["warden.refreshRetryWindow"] = .init(.int(refreshRetryWindow), isSecret: false) }
         if let logLevel { arguments["warden.logLevel"] = .init(.string(logLevel), isSecret: false) }
+        if let auditRetention { arguments["warden.auditRetention"] = .init(.int(auditRetention), isSecret: false) }
         if let dpopNonceWindow { arguments["warden.dpopNonceWindow"] = .init(.int(dpopNonceWindow), isSecret: false) }
         if !trustedProxy.isEmpty { arguments["warden.trustedProxies"] = .init(.stringArray(trustedProxy), isSecret: false) }
         if let clientAddressHeader { arguments["warden.clientAddressHeader"] = .init(.string(clientAddressHeader), isSecret: false) }
@@ -127,6 +130,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...300).contains(retryWindow) else { throw ValidationError("the refresh retry window must be 0…300 seconds") }
         configuration.refreshTokenRetryWindow = .seconds(retryWindow)
         configuration.auditEveryClientCredentialsToken = auditEveryToken
+        let retentionDays = settings.int(forKey: "warden.auditRetention", default: 90)
+        guard (1...3650).contains(retentionDays) else { throw ValidationError("the audit retention must be 1…3650 days") }
+        configuration.auditRetention = .seconds(retentionDays * 24 * 3600)
         if let window = settings.int(forKey: "warden.dpopNonceWindow") {
             guard (10...3600).contains(window) else { throw ValidationError("the DPoP nonce window must be 10…3600 seconds") }
             configuration.dpopNonceWindow = .seconds(window)
