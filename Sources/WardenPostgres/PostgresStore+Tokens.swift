@@ -172,15 +172,21 @@ extension PostgresStore {
         RevocationRecord(cursor: try row.int("cursor"), tokenID: try row.string("jti"), expiresAt: try row.date("expires_at"), revokedAt: try row.date("revoked_at"))
     }
 
-    public func deleteExpired(before now: Date, auditBefore: Date) async throws(StoreError) -> Int {
+    public func deleteExpired(before now: Date, auditBefore: Date, limit: Int) async throws(StoreError) -> Int {
+        // Batches by ctid (stable within one statement), at most `limit` rows a statement.
+        let limit = max(0, limit)
         var deleted = 0
         let time = Self.seconds(now)
-        deleted += try await rows("DELETE FROM warden_authorization_codes WHERE expires_at < \(time) RETURNING hash").count
-        deleted += try await rows("DELETE FROM warden_refresh_tokens WHERE expires_at < \(time) RETURNING hash").count
-        deleted += try await rows("DELETE FROM warden_issued_tokens WHERE expires_at < \(time) RETURNING jti").count
-        deleted += try await rows("DELETE FROM warden_revocations WHERE expires_at < \(time - 3600) RETURNING cursor").count
-        deleted += try await rows("DELETE FROM warden_audit WHERE at < \(Self.seconds(auditBefore)) RETURNING id").count
-        deleted += try await rows("DELETE FROM warden_authentication_failures WHERE last_failure < \(time - 3600) AND locked_until < \(time) RETURNING key").count
+        deleted += try await rows("DELETE FROM warden_authorization_codes WHERE ctid IN (SELECT ctid FROM warden_authorization_codes WHERE expires_at < \(time) LIMIT \(limit)) RETURNING hash").count
+        deleted += try await rows("DELETE FROM warden_refresh_tokens WHERE ctid IN (SELECT ctid FROM warden_refresh_tokens WHERE expires_at < \(time) LIMIT \(limit)) RETURNING hash").count
+        deleted += try await rows("DELETE FROM warden_issued_tokens WHERE ctid IN (SELECT ctid FROM warden_issued_tokens WHERE expires_at < \(time) LIMIT \(limit)) RETURNING jti").count
+        deleted += try await rows("DELETE FROM warden_revocations WHERE ctid IN (SELECT ctid FROM warden_revocations WHERE expires_at < \(time - 3600) LIMIT \(limit)) RETURNING cursor").count
+        deleted += try await rows("DELETE FROM warden_audit WHERE ctid IN (SELECT ctid FROM warden_audit WHERE at < \(Self.seconds(auditBefore)) LIMIT \(limit)) RETURNING id").count
+        deleted += try await rows("""
+            DELETE FROM warden_authentication_failures WHERE ctid IN (
+                SELECT ctid FROM warden_authentication_failures WHERE last_failure < \(time - 3600) AND locked_until < \(time) LIMIT \(limit))
+            RETURNING key
+            """).count
         return deleted
     }
 }

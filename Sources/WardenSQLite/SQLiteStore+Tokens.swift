@@ -187,19 +187,23 @@ extension SQLiteStore {
 
     // MARK: Cleanup
 
-    public func deleteExpired(before now: Date, auditBefore: Date) async throws(StoreError) -> Int {
+    public func deleteExpired(before now: Date, auditBefore: Date, limit: Int) async throws(StoreError) -> Int {
+        // Batches by rowid (every table here has one), at most `limit` rows a statement.
+        func delete(_ table: String, where condition: String, _ values: [SQLiteData]) async throws(StoreError) -> Int {
+            try await query(
+                "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) WHERE \(condition) LIMIT ?) RETURNING rowid",
+                values + [.integer(max(0, limit))]
+            ).count
+        }
         var deleted = 0
         let time = Self.date(now)
-        deleted += try await query("DELETE FROM authorization_codes WHERE expires_at < ? RETURNING hash", [time]).count
-        deleted += try await query("DELETE FROM refresh_tokens WHERE expires_at < ? RETURNING hash", [time]).count
-        deleted += try await query("DELETE FROM issued_tokens WHERE expires_at < ? RETURNING jti", [time]).count
+        deleted += try await delete("authorization_codes", where: "expires_at < ?", [time])
+        deleted += try await delete("refresh_tokens", where: "expires_at < ?", [time])
+        deleted += try await delete("issued_tokens", where: "expires_at < ?", [time])
         // Keep revocations a while past expiry for verifiers' leeway; the cursor keeps counting up.
-        deleted += try await query("DELETE FROM revocations WHERE expires_at < ? RETURNING cursor", [Self.date(now.addingTimeInterval(-3600))]).count
-        deleted += try await query("DELETE FROM audit WHERE at < ? RETURNING id", [Self.date(auditBefore)]).count
-        deleted += try await query(
-            "DELETE FROM authentication_failures WHERE last_failure < ? AND locked_until < ? RETURNING key",
-            [Self.date(now.addingTimeInterval(-3600)), time]
-        ).count
+        deleted += try await delete("revocations", where: "expires_at < ?", [Self.date(now.addingTimeInterval(-3600))])
+        deleted += try await delete("audit", where: "at < ?", [Self.date(auditBefore)])
+        deleted += try await delete("authentication_failures", where: "last_failure < ? AND locked_until < ?", [Self.date(now.addingTimeInterval(-3600)), time])
         return deleted
     }
 }

@@ -38,9 +38,25 @@ public enum AuthorizationStoreConformance {
         Check(name: "anAuthorizationCodeKeepsItsKeyBinding", body: anAuthorizationCodeKeepsItsKeyBinding),
         Check(name: "aClientIsUpdatedInPlace", body: aClientIsUpdatedInPlace),
         Check(name: "aUserIsUpdatedInPlaceAndTheirSessionsFound", body: aUserIsUpdatedInPlaceAndTheirSessionsFound),
+        Check(name: "cleanupDeletesInBatches", body: cleanupDeletesInBatches),
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// `deleteExpired(…, limit:)` deletes at most `limit` rows of a table per call, the oldest
+    /// rows only, and repeated calls finish the job (issue 17).
+    static func cleanupDeletesInBatches(_ store: any AuthorizationStore) async throws {
+        for index in 0..<5 {
+            try await store.appendAudit(AuditEvent(at: now.addingTimeInterval(Double(index)), event: "old", outcome: "success"))
+        }
+        try await store.appendAudit(AuditEvent(at: now.addingTimeInterval(100), event: "kept", outcome: "success"))
+        let cutoff = now.addingTimeInterval(50)
+        #expect(try await store.deleteExpired(before: now, auditBefore: cutoff, limit: 2) == 2)
+        #expect(try await store.deleteExpired(before: now, auditBefore: cutoff, limit: 2) == 2)
+        #expect(try await store.deleteExpired(before: now, auditBefore: cutoff, limit: 2) == 1)
+        #expect(try await store.deleteExpired(before: now, auditBefore: cutoff, limit: 2) == 0)
+        #expect(try await store.auditEvents(limit: 10).map(\.event) == ["kept"])
+    }
 
     /// `warden user update`: compare-and-set as for clients; and what a user still holds — live
     /// access tokens by subject, and the families of redeemable refresh tokens — found exactly
@@ -291,7 +307,7 @@ public enum AuthorizationStoreConformance {
         try await store.appendAudit(AuditEvent(at: now.addingTimeInterval(10), event: "new", clientID: "c", subject: "s", scope: "a", tokenID: "j", outcome: "success", detail: "d"))
         #expect(try await store.auditEvents(limit: 10).map(\.event) == ["new", "old"])
         try await store.storeAuthorizationCode(AuthorizationCodeRecord(hash: [9], clientID: "c", subject: "s", scope: [], audience: ["x"], redirectURI: "u", codeChallenge: "c", familyID: "f", expiresAt: now))
-        let deleted = try await store.deleteExpired(before: now.addingTimeInterval(5), auditBefore: now.addingTimeInterval(5))
+        let deleted = try await store.deleteExpired(before: now.addingTimeInterval(5), auditBefore: now.addingTimeInterval(5), limit: 1000)
         #expect(deleted == 2)  // the expired code and the old audit row
         #expect(try await store.auditEvents(limit: 10).map(\.event) == ["new"])
     }
@@ -328,8 +344,8 @@ public enum AuthorizationStoreConformance {
         #expect(try await store.countAuthenticationFailure(key: "user:ålice", at: later, resetBefore: now) == 1)
 
         // Cleanup forgets counts idle for an hour once unlocked, and keeps the rest.
-        #expect(try await store.deleteExpired(before: later.addingTimeInterval(3599), auditBefore: now) == 0)
-        #expect(try await store.deleteExpired(before: later.addingTimeInterval(3601), auditBefore: now) == 2)
+        #expect(try await store.deleteExpired(before: later.addingTimeInterval(3599), auditBefore: now, limit: 1000) == 0)
+        #expect(try await store.deleteExpired(before: later.addingTimeInterval(3601), auditBefore: now, limit: 1000) == 2)
     }
 
     /// A DPoP-bound refresh token (RFC 9449 §5.2) keeps its key's thumbprint; an unbound one has

@@ -34,6 +34,23 @@ import WardenTesting
         }
     }
 
+    /// A pass deletes in batches (the store free for issuance between them) until nothing is
+    /// left (issue 17).
+    @Test func cleanupDeletesInBatchesUntilDone() async throws {
+        let clock = ManualTimeSource(Date())
+        try await TestServer.run(seed: false, timeSource: clock.timeSource) { server in
+            for index in 0..<10 {
+                try await server.store.appendAudit(AuditEvent(at: clock.timeSource.now().addingTimeInterval(Double(index)), event: "old", outcome: "success"))
+            }
+            clock.advance(by: .seconds(7200))
+            var cleanup = CleanupService(store: server.store, auditRetention: .seconds(3600), timeSource: clock.timeSource)
+            cleanup.batchSize = 3
+            cleanup.batchPause = .zero
+            #expect(try await cleanup.runOnce() == 10)
+            #expect(try await server.store.auditEvents(limit: 20).isEmpty)
+        }
+    }
+
     @Test func scheduledRotationRotatesWhenDueAndOnlyThen() async throws {
         let clock = ManualTimeSource(Date())
         try await TestServer.run(timeSource: clock.timeSource, configure: { $0.keys.publishDelay = .seconds(60) }) { server in

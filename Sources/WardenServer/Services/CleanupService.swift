@@ -22,11 +22,25 @@ public struct CleanupService: Service {
         self.logger = logger
     }
 
-    /// One pass; returns how many rows went.
+    /// Rows of each table one statement deletes at most; between batches the store is free for
+    /// issuance (issue 17: a cleanup of millions of rows must never stall the token endpoint).
+    public var batchSize = 1000
+    /// The pause between batches.
+    public var batchPause: Duration = .milliseconds(20)
+
+    /// One pass, in batches until nothing is left; returns how many rows went.
     @discardableResult
     public func runOnce() async throws -> Int {
         let now = timeSource.now()
-        var deleted = try await store.deleteExpired(before: now, auditBefore: now.addingTimeInterval(-auditRetention.timeInterval))
+        var deleted = 0
+        // A bound on one pass (10 million rows a table at the default batch size); the next
+        // pass goes on.
+        for _ in 0..<10_000 {
+            let batch = try await store.deleteExpired(before: now, auditBefore: now.addingTimeInterval(-auditRetention.timeInterval), limit: batchSize)
+            deleted += batch
+            guard batch > 0, !Task.isCancelled else { break }
+            try? await Task.sleep(for: batchPause)
+        }
         deleted += try await store.deleteUnpublishedSigningKeys(at: now)
         if deleted > 0 { logger.info("cleanup", metadata: ["deleted": "\(deleted)"]) }
         return deleted

@@ -120,6 +120,8 @@ public protocol AuthorizationStore: Sendable {
     // MARK: Cleanup
     /// Deletes codes, refresh tokens, issued-token rows and revocation entries past expiry,
     /// failure counters idle for an hour and no longer locked, and audit rows older than
-    /// `auditBefore`. Returns how many rows went.
-    func deleteExpired(before now: Date, auditBefore: Date) async throws(StoreError) -> Int
+    /// `auditBefore` — at most `limit` rows of each table per call, so that no statement holds
+    /// the database long (``CleanupService`` calls again while there is more). Returns how many
+    /// rows went.
+    func deleteExpired(before now: Date, auditBefore: Date, limit: Int) async throws(StoreError) -> Int
 }
