@@ -6,8 +6,9 @@ public import WardenCore
 /// and minute — how many tokens, the first and the last `jti` — instead of one row per token
 /// (~115 bytes each: 10 GB a day at 1,000 tokens a second). Machine issuance involves no person;
 /// everything else (sign-ins, codes, refreshes, exchanges, every failure) keeps its own row.
-/// ``IssuanceAuditService`` writes the finished minutes; a crash loses at most the minute under
-/// way. `AuthorizationServerConfiguration.auditEveryClientCredentialsToken` keeps one row per
+/// ``IssuanceAuditService`` writes the finished minutes every 10 s; a crash (SIGKILL, power) loses
+/// what was not written yet: up to about 70 s of counts (the minute under way and a finished one
+/// not flushed yet). SIGTERM writes everything. `AuthorizationServerConfiguration.auditEveryClientCredentialsToken` keeps one row per
 /// token instead.
 public final class IssuanceAuditAggregator: Sendable {
     public struct Bucket: Sendable, Hashable {
