@@ -7,7 +7,7 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage users (resource owners).",
-        subcommands: [Create.self, Update.self, List.self, Delete.self]
+        subcommands: [Create.self, Update.self, EndSessions.self, List.self, Delete.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -60,7 +60,7 @@ struct UserCommand: AsyncParsableCommand {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a user: scopes, disabled or enabled, password.",
-            discussion: "Taking a scope away or disabling the user ends all their sessions at once: their refresh tokens are revoked "
+            discussion: "Taking a scope away, disabling the user or a new password ends all their sessions at once: their refresh tokens are revoked "
                 + "and their live access tokens put on the revocation feed, which running services follow (within about a second). "
                 + "They sign in again and get what they may have now."
         )
@@ -112,9 +112,9 @@ struct UserCommand: AsyncParsableCommand {
                     if enabled { user.disabled = false }
                     if let passwordHash { user.passwordHash = passwordHash }
                     guard try await db.updateUser(user, replacing: stored) else { continue }
-                    // Less than before: every session ends now, not when its tokens expire.
-                    let narrowed = !stored.scopes.subtracting(user.scopes).isEmpty || (user.disabled && !stored.disabled)
-                    let ended = narrowed ? try await SubjectRevocation.revokeAll(of: name, in: db, at: Date()) : nil
+                    // Less than before, or a new password: every session ends now, not when its
+                    // tokens expire.
+                    let ended = stored.endsSessions(whenChangedTo: user) ? try await UserCommand.endSessions(of: name, in: db, changeSaved: true) : nil
                     try await db.appendAudit(AuditEvent(at: Date(), event: "user.updated", subject: name, scope: user.scopes.description, outcome: "success",
                                                         detail: UserCommand.changes(from: stored, to: user, ended: ended)))
                     return (user, ended)
@@ -130,6 +130,46 @@ struct UserCommand: AsyncParsableCommand {
             var text = "updated user \(name)"
             if let ended { text += "; sessions ended: \(ended.accessTokens) access tokens revoked, \(ended.refreshFamilies) refresh token families" }
             output.print(json, text: text)
+        }
+    }
+
+    struct EndSessions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "end-sessions",
+            abstract: "End all sessions of a user now: refresh tokens revoked, live access tokens on the revocation feed.",
+            discussion: "What `user update` does when it takes something away, on its own: after a suspected compromise, or to finish "
+                + "an update whose session ending failed. Running it again is harmless."
+        )
+        @Argument(help: "The user name (a deleted user's too).") var name: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let ended = try await store.withStore(existing: true) { db -> SubjectRevocation.Outcome in
+                let ended = try await UserCommand.endSessions(of: name, in: db, changeSaved: false)
+                // A deleted user's leftovers may be ended too; a name never seen is a typo.
+                guard try await db.user(named: name) != nil || ended.accessTokens + ended.refreshFamilies > 0 else {
+                    throw CommandFailure.refused("no user \(name), and no live session under that name")
+                }
+                try await db.appendAudit(AuditEvent(at: Date(), event: "user.sessions_ended", subject: name, outcome: "success",
+                                                    detail: "warden user end-sessions: \(ended.accessTokens) access tokens revoked, \(ended.refreshFamilies) refresh token families"))
+                return ended
+            }
+            output.print(.object(["name": .string(name), "revoked_access_tokens": .number(Double(ended.accessTokens)),
+                                  "revoked_refresh_token_families": .number(Double(ended.refreshFamilies))]),
+                         text: "sessions of \(name) ended: \(ended.accessTokens) access tokens revoked, \(ended.refreshFamilies) refresh token families")
+        }
+    }
+
+    /// `SubjectRevocation.revokeAll`, with an error that says what to do when it fails after the
+    /// change was saved (the two are separate writes: a database error between them leaves the
+    /// change in place and the sessions alive until `end-sessions` runs).
+    static func endSessions(of name: String, in db: any AuthorizationStore, changeSaved: Bool) async throws -> SubjectRevocation.Outcome {
+        do {
+            return try await SubjectRevocation.revokeAll(of: name, in: db, at: Date())
+        } catch {
+            guard changeSaved else { throw error }
+            throw CommandFailure.refused("the change to user \(name) is saved, but ending their sessions failed (\(error)); run `warden user end-sessions \(name)` to finish")
         }
     }
 
@@ -156,7 +196,10 @@ struct UserCommand: AsyncParsableCommand {
             let ended = try await store.withStore(existing: true) { db -> SubjectRevocation.Outcome? in
                 guard try await db.deleteUser(named: name) else { return nil }
                 // Their live access tokens too, not only the refresh tokens (which need the user).
-                let ended = try await SubjectRevocation.revokeAll(of: name, in: db, at: Date())
+                let ended: SubjectRevocation.Outcome
+                do { ended = try await SubjectRevocation.revokeAll(of: name, in: db, at: Date()) } catch {
+                    throw CommandFailure.refused("user \(name) is deleted, but revoking their live access tokens failed (\(error)); run `warden user end-sessions \(name)` to finish")
+                }
                 try await db.appendAudit(AuditEvent(at: Date(), event: "user.deleted", subject: name, outcome: "success",
                                                     detail: "warden user delete: \(ended.accessTokens) access tokens revoked, \(ended.refreshFamilies) refresh token families"))
                 return ended

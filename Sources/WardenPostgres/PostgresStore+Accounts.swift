@@ -41,18 +41,25 @@ extension PostgresStore {
 
     public func updateClient(_ client: ClientRecord, replacing previous: ClientRecord) async throws(StoreError) -> Bool {
         let (grants, secret, lifetime) = (StoredText.text(client.grants), client.secretHash.map(Self.bytes), client.accessTokenLifetime?.timeInterval)
-        let (oldGrants, oldSecret, oldLifetime) = (StoredText.text(previous.grants), previous.secretHash.map(Self.bytes), previous.accessTokenLifetime?.timeInterval)
-        // Compare-and-set in one statement: `IS NOT DISTINCT FROM` compares NULLs too.
+        let (oldSecret, oldLifetime) = (previous.secretHash.map(Self.bytes), previous.accessTokenLifetime?.timeInterval)
+        // Compare-and-set against the stored text itself (issue 14): a row written by other
+        // means (scopes in another order, say) parses equal to `previous` but is not its
+        // canonical text, so comparing canonical text would fail for ever. The row is read,
+        // checked against `previous` as parsed, and the UPDATE compares the very text read —
+        // a change in between still fails the set. The other columns are typed (bytea, double,
+        // boolean): their values compare as they are. `IS NOT DISTINCT FROM` compares NULLs too.
+        guard let row = try await rows("SELECT * FROM warden_clients WHERE id = \(previous.id)").first,
+              try Self.client(row) == previous else { return false }
         return !(try await rows("""
             UPDATE warden_clients SET secret_hash = \(secret), grants = \(grants), scopes = \(client.scopes.description),
                 redirect_uris = \(StoredText.text(lines: client.redirectURIs)), audiences = \(StoredText.text(lines: client.audiences)),
                 token_lifetime = \(lifetime), requires_dpop = \(client.requiresDPoP), signing_keys = \(StoredText.text(signingKeys: client.signingKeys))
-            WHERE id = \(client.id) AND secret_hash IS NOT DISTINCT FROM \(oldSecret) AND grants IS NOT DISTINCT FROM \(oldGrants)
-                AND scopes IS NOT DISTINCT FROM \(previous.scopes.description)
-                AND redirect_uris IS NOT DISTINCT FROM \(StoredText.text(lines: previous.redirectURIs))
-                AND audiences IS NOT DISTINCT FROM \(StoredText.text(lines: previous.audiences))
+            WHERE id = \(client.id) AND secret_hash IS NOT DISTINCT FROM \(oldSecret) AND grants IS NOT DISTINCT FROM \(try row.string("grants"))
+                AND scopes IS NOT DISTINCT FROM \(try row.string("scopes"))
+                AND redirect_uris IS NOT DISTINCT FROM \(try row.string("redirect_uris"))
+                AND audiences IS NOT DISTINCT FROM \(try row.string("audiences"))
                 AND token_lifetime IS NOT DISTINCT FROM \(oldLifetime) AND requires_dpop IS NOT DISTINCT FROM \(previous.requiresDPoP)
-                AND signing_keys IS NOT DISTINCT FROM \(StoredText.text(signingKeys: previous.signingKeys))
+                AND signing_keys IS NOT DISTINCT FROM \(try row.string("signing_keys"))
             RETURNING id
             """)).isEmpty
     }
@@ -100,9 +107,12 @@ extension PostgresStore {
     }
 
     public func updateUser(_ user: UserRecord, replacing previous: UserRecord) async throws(StoreError) -> Bool {
-        !(try await rows("""
+        // Against the stored text itself, as `updateClient` (issue 14).
+        guard let row = try await rows("SELECT * FROM warden_users WHERE name = \(previous.name)").first,
+              try Self.user(row) == previous else { return false }
+        return !(try await rows("""
             UPDATE warden_users SET password_hash = \(user.passwordHash), scopes = \(user.scopes.description), disabled = \(user.disabled)
-            WHERE name = \(user.name) AND password_hash = \(previous.passwordHash) AND scopes = \(previous.scopes.description)
+            WHERE name = \(user.name) AND password_hash = \(try row.string("password_hash")) AND scopes = \(try row.string("scopes"))
                 AND disabled = \(previous.disabled)
             RETURNING name
             """)).isEmpty

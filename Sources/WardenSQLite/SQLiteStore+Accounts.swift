@@ -65,7 +65,14 @@ extension SQLiteStore {
                 .text(StoredText.text(signingKeys: record.signingKeys)),
             ]
         }
-        // Compare-and-set in one statement: `IS` compares NULLs too.
+        // Compare-and-set against the stored text itself (issue 14): a row written by other
+        // means (scopes in another order, say) parses equal to `previous` but is not its
+        // canonical text, so comparing canonical text would fail for ever. The row is read,
+        // checked against `previous` as parsed, and the UPDATE compares the very values read —
+        // a change in between still fails the set. `IS` compares NULLs too.
+        guard let row = try await query("SELECT * FROM clients WHERE id = ?", [.text(previous.id)]).first,
+              try Self.client(row) == previous else { return false }
+        let stored = Self.clientColumns.map { row.column($0) ?? .null }
         return !(try await query(
             """
             UPDATE clients SET secret_hash = ?, grants = ?, scopes = ?, redirect_uris = ?, audiences = ?, token_lifetime = ?, requires_dpop = ?, signing_keys = ?
@@ -73,9 +80,11 @@ extension SQLiteStore {
                 AND signing_keys IS ?
             RETURNING id
             """,
-            columns(client) + [.text(client.id)] + columns(previous)
+            columns(client) + [.text(client.id)] + stored
         )).isEmpty
     }
+
+    static let clientColumns = ["secret_hash", "grants", "scopes", "redirect_uris", "audiences", "token_lifetime", "requires_dpop", "signing_keys"]
 
     public func deleteClient(id: String) async throws(StoreError) -> Bool {
         !(try await query("DELETE FROM clients WHERE id = ? RETURNING id", [.text(id)])).isEmpty
@@ -122,9 +131,13 @@ extension SQLiteStore {
         func columns(_ record: UserRecord) -> [SQLiteData] {
             [.text(record.passwordHash), .text(record.scopes.description), .integer(record.disabled ? 1 : 0)]
         }
+        // Against the stored values themselves, as `updateClient` (issue 14).
+        guard let row = try await query("SELECT * FROM users WHERE name = ?", [.text(previous.name)]).first,
+              try Self.user(row) == previous else { return false }
+        let stored = ["password_hash", "scopes", "disabled"].map { row.column($0) ?? .null }
         return !(try await query(
-            "UPDATE users SET password_hash = ?, scopes = ?, disabled = ? WHERE name = ? AND password_hash = ? AND scopes = ? AND disabled = ? RETURNING name",
-            columns(user) + [.text(user.name)] + columns(previous)
+            "UPDATE users SET password_hash = ?, scopes = ?, disabled = ? WHERE name = ? AND password_hash IS ? AND scopes IS ? AND disabled IS ? RETURNING name",
+            columns(user) + [.text(user.name)] + stored
         )).isEmpty
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SQLiteNIO
 import Testing
 import WardenCore
 import WardenPostgres
@@ -31,12 +32,53 @@ import WardenStoreConformance
         }
     }
 
+    /// Rows whose list text is not Warden's canonical spelling (written by SQL, by hand or by an
+    /// older version) are updated like any other: the compare-and-set compares the text as
+    /// stored (issue 14's review found it refusing such rows for ever); a change in between
+    /// still fails it.
+    @Test(arguments: Backend.available)
+    func rowsWrittenBySQLAreUpdatedToo(_ backend: Backend) async throws {
+        try await withStore(backend) { store, execute in
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            try await store.createUser(UserRecord(name: "alice", passwordHash: "$2b$04$a", scopes: ["a.read", "a.write"], createdAt: now))
+            try await store.createClient(ClientRecord(id: "svc", secretHash: [1, 2, 3], grants: [.clientCredentials, .tokenExchange], scopes: ["a.read", "a.write"],
+                                                      redirectURIs: [], audiences: ["api"], createdAt: now))
+            let prefix = backend == .postgres ? "warden_" : ""
+            try await execute("UPDATE \(prefix)users SET scopes = 'a.write a.read' WHERE name = 'alice'")
+            try await execute("UPDATE \(prefix)clients SET scopes = 'a.write a.read', grants = 'urn:ietf:params:oauth:grant-type:token-exchange client_credentials' WHERE id = 'svc'")
+
+            let alice = try #require(try await store.user(named: "alice"))
+            var narrowed = alice
+            narrowed.scopes = ["a.read"]
+            #expect(try await store.updateUser(narrowed, replacing: alice))
+            #expect(try await store.user(named: "alice") == narrowed)
+            #expect(try await !store.updateUser(alice, replacing: alice))
+            let svc = try #require(try await store.client(id: "svc"))
+            var client = svc
+            client.scopes = ["a.read"]
+            #expect(try await store.updateClient(client, replacing: svc))
+            #expect(try await store.client(id: "svc") == client)
+            #expect(try await !store.updateClient(svc, replacing: svc))
+        }
+    }
+
     func withStore(_ backend: Backend, _ body: @Sendable (any AuthorizationStore) async throws -> Void) async throws {
+        try await withStore(backend) { store, _ in try await body(store) }
+    }
+
+    /// A fresh store of `backend`, and a way to run raw SQL on its database (as an operator with
+    /// `sqlite3` or `psql` would).
+    func withStore(_ backend: Backend, _ body: @Sendable (any AuthorizationStore, _ execute: @Sendable (String) async throws -> Void) async throws -> Void) async throws {
         switch backend {
         case .sqliteFile:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).sqlite").path
             let store = try await SQLiteStore.open(path: path)
-            do { try await body(store) } catch {
+            let execute: @Sendable (String) async throws -> Void = { sql in
+                let raw = try await SQLiteConnection.open(storage: .file(path: path))
+                do { _ = try await raw.query(sql) } catch { try? await raw.close(); throw error }
+                try await raw.close()
+            }
+            do { try await body(store, execute) } catch {
                 try? await store.close()
                 throw error
             }
@@ -48,7 +90,7 @@ import WardenStoreConformance
                     group.addTask { await store.run() }
                     do {
                         try await store.migrate()
-                        try await body(store)
+                        try await body(store) { sql in try await PostgresTestDatabase.execute(sql, at: url) }
                     } catch {
                         group.cancelAll()
                         throw error

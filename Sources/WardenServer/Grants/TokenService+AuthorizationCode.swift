@@ -48,6 +48,7 @@ extension TokenService {
         if client.grants.contains(.refreshToken) {
             refresh = try await newRefreshToken(familyID: record.familyID, client: client, subject: record.subject, scope: scope, audience: record.audience, binding: binding, now: now)
         }
+        try await confirmUserSession(minted.claims, of: user, familyID: record.familyID, client: client, now: now)
         try await audit("token.issued", client: client, claims: minted.claims, outcome: "success", detail: "authorization_code")
         return respond(minted, refreshToken: refresh)
     }

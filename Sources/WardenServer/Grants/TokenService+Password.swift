@@ -17,6 +17,7 @@ extension TokenService {
         if client.grants.contains(.refreshToken) {
             refresh = try await newRefreshToken(familyID: familyID, client: client, subject: user.name, scope: scope, audience: audience, binding: binding, now: now)
         }
+        try await confirmUserSession(minted.claims, of: user, familyID: familyID, client: client, now: now)
         try await audit("token.issued", client: client, claims: minted.claims, outcome: "success", detail: "password")
         return respond(minted, refreshToken: refresh)
     }

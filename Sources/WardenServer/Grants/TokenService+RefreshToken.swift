@@ -66,6 +66,7 @@ extension TokenService {
         // What the client and user may have today still bounds the token.
         let scope = (requested.isEmpty ? record.scope : requested).intersection(client.scopes).intersection(user.scopes)
         let minted = try await mint(subject: record.subject, client: client, audience: record.audience, scope: scope, familyID: record.familyID, keyThumbprint: binding, now: now)
+        try await confirmUserSession(minted.claims, of: user, familyID: record.familyID, refreshToken: successor.hash, client: client, now: now)
         try await audit("token.refreshed", client: client, claims: minted.claims, outcome: "success")
         return respond(minted, refreshToken: successorToken)
     }

@@ -19,7 +19,12 @@ extension TokenService {
         do { subject = try await verifier.verify(subjectToken) } catch {
             throw OAuthError.invalidGrant("The subject token is invalid.")
         }
-        guard !(try await revocations.isRevoked(tokenID: subject.tokenID)) else { throw OAuthError.invalidGrant("The subject token is invalid.") }
+        // The mirror of the revocation feed first (no query for a token revoked long ago), then
+        // the store itself: the mirror follows it within half a second, and a token revoked by
+        // `warden user update` a moment ago must not be exchanged into a fresh one (issue 14).
+        guard !(try await revocations.isRevoked(tokenID: subject.tokenID)), !(try await store.isRevoked(tokenID: subject.tokenID)) else {
+            throw OAuthError.invalidGrant("The subject token is invalid.")
+        }
         // The verifier allows clock leeway past `exp`; a new token from an expired one would be
         // born expired, so here the subject token must still be live, strictly.
         guard subject.claims.expiresAt > now else { throw OAuthError.invalidGrant("The subject token has expired.") }
@@ -35,7 +40,18 @@ extension TokenService {
         guard subject.claims.audience.contains(client.id) || subject.clientID == client.id else {
             throw OAuthError.invalidGrant("The subject token was not issued for this client.")
         }
-        let delegable = subject.scope.intersection(client.scopes)
+        // A user's token (a family begun by their sign-in): the user as they are now bounds it —
+        // disabled or deleted, nothing; a scope taken away, not delegated (issue 14: a change
+        // takes effect at once, not when the revocation feed's mirror catches up).
+        let recorded = try await store.issuedToken(id: subject.tokenID)
+        var user: UserRecord?
+        if let recorded, recorded.isUserSession {
+            guard let current = try await store.user(named: subject.subject), !current.disabled else {
+                throw OAuthError.invalidGrant("The subject token is invalid.")
+            }
+            user = current
+        }
+        let delegable = subject.scope.intersection(client.scopes).intersection(user?.scopes ?? subject.scope)
         let scope: ScopeSet
         if requested.isEmpty {
             scope = delegable
@@ -49,8 +65,9 @@ extension TokenService {
         let audience = try audience(for: request, client: client)
         let actor = ActorClaim(subject: client.id, previous: subject.actor)
         // Exchanged tokens join the subject token's family, so revoking that family reaches them.
-        let familyID = try await store.issuedToken(id: subject.tokenID)?.familyID ?? "exchange:\(subject.tokenID)"
+        let familyID = recorded?.familyID ?? IssuedTokenRecord.clientChainFamily(startingWith: subject.tokenID)
         let minted = try await mint(subject: subject.subject, client: client, audience: audience, scope: scope, actor: actor, familyID: familyID, notAfter: subject.claims.expiresAt, keyThumbprint: binding, now: now)
+        if let user { try await confirmUserSession(minted.claims, of: user, familyID: familyID, client: client, now: now) }
         try await audit("token.exchanged", client: client, claims: minted.claims, outcome: "success", detail: "from jti \(subject.tokenID), act \(actor.chain.joined(separator: ","))")
         return respond(minted, issuedTokenType: Self.accessTokenType)
     }

@@ -17,3 +17,14 @@ public struct IssuedTokenRecord: Sendable, Hashable {
         self.expiresAt = expiresAt
     }
 }
+
+extension IssuedTokenRecord {
+    /// The family of tokens exchanged from a token that belongs to no user's sign-in (a
+    /// client-credentials token): `exchange:` and the first token's `jti`.
+    public static func clientChainFamily(startingWith tokenID: String) -> String { "exchange:" + tokenID }
+
+    /// Whether this token belongs to a user's sign-in (a family begun by a code or a password),
+    /// not to a chain of exchanges from a client's own token — whose `sub` is a client id, which
+    /// may happen to equal a user name.
+    public var isUserSession: Bool { familyID.map { !$0.hasPrefix("exchange:") } ?? false }
+}

@@ -19,3 +19,13 @@ public struct UserRecord: Sendable, Hashable {
         self.createdAt = createdAt
     }
 }
+
+extension UserRecord {
+    /// Whether changing this record into `new` ends the user's sessions (issue 14): a scope
+    /// taken away, the user disabled, or a new password (whoever knew the old one — the usual
+    /// reason for an administrator's reset — keeps nothing). Adding scopes or enabling ends
+    /// nothing.
+    public func endsSessions(whenChangedTo new: UserRecord) -> Bool {
+        !scopes.subtracting(new.scopes).isEmpty || (new.disabled && !disabled) || new.passwordHash != passwordHash
+    }
+}

@@ -9,6 +9,11 @@ public import Foundation
 /// not stored (per-token rows are kept small, issue 17), and a narrowed user signs in again and
 /// gets tokens with what they may have now. Tokens of the client-credentials grant name no user
 /// and are not touched.
+///
+/// A token being issued while the change is written is not missed: the change is written
+/// before this lists the tokens, and issuance records its token before it reads the user again
+/// (`TokenService.confirmUserSession`) — one of the two sees the other. Idempotent: running it
+/// again (`warden user end-sessions`) finishes what a failure interrupted.
 public enum SubjectRevocation {
     public struct Outcome: Sendable, Hashable {
         public var accessTokens: Int
@@ -20,10 +25,15 @@ public enum SubjectRevocation {
         for family in families {
             try await store.revokeRefreshTokenFamily(family, at: now)
         }
-        let tokens = try await store.issuedTokens(subject: subject, liveAt: now)
-        for token in tokens {
+        // A client whose id equals the user's name keeps its own exchanged tokens.
+        let tokens = try await store.issuedTokens(subject: subject, liveAt: now).filter(\.isUserSession)
+        // Counted are the tokens this revoked, not those revoked before (by an earlier change,
+        // a replay, RFC 7009): the operator reads what this change ended.
+        var revoked = 0
+        for token in tokens where !(try await store.isRevoked(tokenID: token.tokenID)) {
             _ = try await store.revoke(tokenID: token.tokenID, expiresAt: token.expiresAt, at: now)
+            revoked += 1
         }
-        return Outcome(accessTokens: tokens.count, refreshFamilies: families.count)
+        return Outcome(accessTokens: revoked, refreshFamilies: families.count)
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import WardenCore
+
+extension TokenService {
+    /// The last step of issuing a user's token (issue 14: a permission change takes effect at
+    /// once). `warden user update` writes the change, then lists the user's recorded tokens and
+    /// revokes them (`SubjectRevocation`); a token issued meanwhile — its user read before the
+    /// change (a password grant in the middle of bcrypt, a refresh, an exchange) — may be
+    /// recorded after that listing. So, having recorded its token, issuance reads the user
+    /// again: of the two, one sees the other's write. If the change ends sessions, or the
+    /// refresh family was revoked meanwhile, the family is revoked (this token with it) and the
+    /// request refused; the client signs in again and gets what the user may have now.
+    ///
+    /// - Parameters:
+    ///   - user: the user as read when this issuance began.
+    ///   - refreshToken: for a refresh, the hash of the successor stored: still active, or the
+    ///     family was revoked after it was stored.
+    func confirmUserSession(_ claims: AccessTokenClaims, of user: UserRecord, familyID: String, refreshToken successor: [UInt8]? = nil, client: ClientRecord, now: Date) async throws {
+        var reason: String?
+        if let current = try await store.user(named: user.name) {
+            if user.endsSessions(whenChangedTo: current) || current.disabled || !claims.scope.isSubset(of: current.scopes) {
+                reason = "the user changed while the token was issued"
+            } else if let successor, !(try await store.isRefreshTokenActive(hash: successor)) {
+                reason = "the refresh token family was revoked while the token was issued"
+            }
+        } else {
+            reason = "the user was deleted while the token was issued"
+        }
+        guard let reason else { return }
+        try await revokeFamily(familyID, now: now)
+        try await audit("token.refused", client: client, subject: user.name, claims: claims, outcome: "invalid_grant", detail: reason + "; family \(familyID) revoked")
+        throw OAuthError.invalidGrant("The user's sessions were ended; sign in again.")
+    }
+}
