@@ -108,6 +108,7 @@ import Testing
             ["sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:, sha-256=:AAAA:"],  // twice
             ["sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:, sha-512=:AAAA:"],  // one wrong
             [String(repeating: "a", count: 5000)],
+            ["sha-256=@1"], ["sha-256=%\"x\""],  // RFC 9651 types: refused, no trap (Fuzz/FuzzSignatureFields)
         ]
         for lines in refused {
             #expect(throws: HTTPSignatureError.self, "\(lines)") { try ContentDigest.verify(lines, body: Keys.body) }
@@ -230,6 +231,14 @@ import Testing
             ("an unsupported derived component", with(input: input.replacingOccurrences(of: "(\"@method\"", with: "(\"@status\" \"@method\"")), .componentUnavailable),
             ("a field that is absent", with(input: input.replacingOccurrences(of: "(\"@method\"", with: "(\"x-absent\" \"@method\"")), .componentUnavailable),
             ("bs with sf", with(input: input.replacingOccurrences(of: "\"authorization\"", with: "\"authorization\";bs;sf")), .insufficientCoverage),
+            // RFC 9651's dates and display strings: the library's RFC 8941 accessors trap on
+            // them (found by Fuzz/FuzzSignatureFields); each is refused, nothing traps.
+            ("created as an RFC 9651 date", with(input: input.replacingOccurrences(of: "created=\(Keys.created)", with: "created=@\(Keys.created)")), .malformed),
+            ("an unknown parameter as a date", with(input: input + ";x=@1"), .malformed),
+            ("a keyid as a display string", with(input: input + ";tag=%\"x\""), .malformed),
+            ("a component parameter as a date", with(input: input.replacingOccurrences(of: "\"@method\"", with: "\"@method\";x=@1")), .malformed),
+            ("a component as a date", with(input: input.replacingOccurrences(of: "\"@method\"", with: "@1")), .malformed),
+            ("the signature as a date", with(signature: "sig1=@1"), .malformed),
         ]
         for (name, request, expected) in cases {
             #expect(await refusal(verifier([key], requiring: HTTPSignaturePolicy.methodTargetDigestAndAuthorization.requiredComponents), request) == expected, "\(name)")

@@ -38,7 +38,7 @@ public enum ContentDigest {
         var checked = 0
         for (name, member) in map {
             guard let algorithm = Algorithm(rawValue: name) else { continue }
-            guard case .item(let item) = member, case .undecodedByteSequence(let encoded) = item.bareItem,
+            guard case .item(let item) = member, case .undecodedByteSequence(let encoded) = item.rfc9651BareItem,
                 let received = ByteSequence.decode(encoded)
             else { throw HTTPSignatureError(.digestMismatch, detail: "\(name) is not a byte sequence") }
             let expected = algorithm.digest(body)

@@ -23,7 +23,7 @@ struct SignatureFields {
         }
         var signatures: [String: [UInt8]] = [:]
         for (label, member) in signature {
-            guard case .item(let item) = member, case .undecodedByteSequence(let encoded) = item.bareItem,
+            guard case .item(let item) = member, case .undecodedByteSequence(let encoded) = item.rfc9651BareItem,
                 let bytes = ByteSequence.decode(encoded)
             else { throw HTTPSignatureError(.malformed, detail: "a Signature member must be a byte sequence") }
             signatures[label] = bytes

@@ -65,16 +65,22 @@ public struct SignatureInput: Sendable {
         guard case .innerList(let list) = member else { throw HTTPSignatureError(.malformed, detail: "a Signature-Input member must be an inner list") }
         var components: [SignatureComponent] = []
         for item in list.bareInnerList {
-            guard case .string(let name) = item.bareItem, !name.isEmpty else {
+            guard case .string(let name) = item.rfc9651BareItem, !name.isEmpty else {
                 throw HTTPSignatureError(.malformed, detail: "a covered component must be a string")
             }
-            let component = SignatureComponent(name: name, parameters: item.parameters.map { ($0.0, $0.1) })
+            guard let componentParameters = RFC8941Value.parameters(item.rfc9651Parameters) else {
+                throw HTTPSignatureError(.malformed, detail: "a parameter of component \(name) is a date or display string")
+            }
+            let component = SignatureComponent(name: name, parameters: componentParameters)
             // §2.5: a component may be covered once.
             guard !components.contains(component) else { throw HTTPSignatureError(.malformed, detail: "component \(name) covered twice") }
             components.append(component)
         }
         var parameters: [(String, BareItem)] = []
-        for (key, value) in list.parameters {
+        guard let listParameters = RFC8941Value.parameters(list.rfc9651Parameters) else {
+            throw HTTPSignatureError(.malformed, detail: "a signature parameter is a date or display string")
+        }
+        for (key, value) in listParameters {
             switch (key, value) {
             case ("created", .integer), ("expires", .integer), ("keyid", .string), ("alg", .string), ("nonce", .string), ("tag", .string): break
             case ("created", _), ("expires", _), ("keyid", _), ("alg", _), ("nonce", _), ("tag", _):
