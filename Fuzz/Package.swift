@@ -1,18 +1,33 @@
 // swift-tools-version:6.2
 // libFuzzer targets for Warden's hand-written parsers (issue 17). Built with the fuzzer and the
-// address sanitizer by run.sh; never part of `swift test`. Each target's LLVMFuzzerTestOneInput
-// checks a property (a round trip, agreement with a reference) and traps when it fails.
+// address sanitizer (and -enable-testing, so targets may reach internal parsers through
+// `@testable import`) by run.sh; never part of `swift test`. Each target's
+// LLVMFuzzerTestOneInput checks a property (a round trip, agreement with a reference) and traps
+// when it fails.
 import PackageDescription
+
+let core: Target.Dependency = .product(name: "WardenCore", package: "warden")
 
 let package = Package(
     name: "warden-fuzz",
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "warden", path: ".."),
+        .package(url: "https://github.com/apple/swift-http-structured-headers.git", from: "1.7.0"),
     ],
     targets: [
-        .executableTarget(name: "FuzzBase64URL", dependencies: [.product(name: "WardenCore", package: "warden")]),
-        .executableTarget(name: "FuzzJSON", dependencies: [.product(name: "WardenCore", package: "warden")]),
-        .executableTarget(name: "FuzzAuthorization", dependencies: [.product(name: "WardenCore", package: "warden")]),
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "FuzzBase64URL", dependencies: ["FuzzSupport", core]),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", core]),
+        .executableTarget(name: "FuzzTokenJSON", dependencies: ["FuzzSupport", core]),
+        .executableTarget(name: "FuzzAuthorization", dependencies: ["FuzzSupport", core]),
+        .executableTarget(name: "FuzzForm", dependencies: ["FuzzSupport", core]),
+        .executableTarget(name: "FuzzDPoPProof", dependencies: ["FuzzSupport", core]),
+        .executableTarget(name: "FuzzSignatureFields", dependencies: [
+            "FuzzSupport", core, .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+        ]),
+        .executableTarget(name: "FuzzServerSentEvents", dependencies: ["FuzzSupport", .product(name: "WardenClient", package: "warden")]),
+        .executableTarget(name: "FuzzCacheControl", dependencies: ["FuzzSupport", .product(name: "WardenClient", package: "warden")]),
+        .executableTarget(name: "FuzzPostgresURL", dependencies: ["FuzzSupport", .product(name: "WardenPostgres", package: "warden")]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import WardenCore
 
 /// Base64URL.decodeCanonical (hand-written, on every token's hot path): whatever it accepts
@@ -8,25 +9,14 @@ import WardenCore
 public func fuzzBase64URL(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let input = Array(UnsafeRawBufferPointer(start: start, count: count))
     guard let decoded = Base64URL.decodeCanonical(input) else { return 0 }
-    guard Array(Base64URL.encode(decoded).utf8) == input else { fatalError("not canonical: \(input)") }
+    guard Array(Base64URL.encode(decoded).utf8) == input else { propertyFailed("not canonical: \(input)") }
     var standard = String(decoding: input, as: UTF8.self).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
     while standard.utf8.count % 4 != 0 { standard += "=" }
-    guard let foundation = Data(base64Encoded: standard), Array(foundation) == decoded else { fatalError("Foundation decodes otherwise: \(input)") }
+    guard let foundation = Data(base64Encoded: standard), Array(foundation) == decoded else { propertyFailed("Foundation decodes otherwise: \(input)") }
     return 0
 }
 
-// SwiftPM links an executable's entry point as `FuzzBase64URL_main` (`--defsym main=…`), so the entry
-// is ours and hands over to libFuzzer's driver (LLVMFuzzerRunDriver, libFuzzer's documented API).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzBase64URL_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runFuzzerDriver(&argc, &argv, fuzzBase64URL)
+    runFuzzer(argc, argv, fuzzBase64URL)
 }
