@@ -32,6 +32,10 @@ public struct ShopCluster: Sendable {
     public static let orderSigningKeyID = "order-service"
     /// ``orderSigningSecret`` in base64url, as `shop-demo --serve` prints it.
     public var orderSigningSecretBase64URL: String { Base64URL.encode(orderSigningSecret) }
+    /// The authorization server's SQLite file (removed when the cluster stops); its master key
+    /// is beside it, in `<database>.key`, where `warden` looks by default — so `warden … 
+    /// --database PATH` administers the running shop (rotate keys, update users).
+    public let databasePath: String
     let authorizationServices: ServiceGroup
 
     public static let webClientID = "shop-web"
@@ -41,8 +45,9 @@ public struct ShopCluster: Sendable {
         await authorizationServices.triggerGracefulShutdown()
     }
 
-    /// Starts everything, runs `body`, stops everything.
-    public static func run<T: Sendable>(logLevel: Logger.Level = .warning, _ body: @Sendable (ShopCluster) async throws -> T) async throws -> T {
+    /// Starts everything, runs `body`, stops everything. `history`: how many orders and
+    /// payments the services keep in memory (the newest).
+    public static func run<T: Sendable>(logLevel: Logger.Level = .warning, history: Int = 10_000, _ body: @Sendable (ShopCluster) async throws -> T) async throws -> T {
         var logger = Logger(label: "shop")
         logger.logLevel = logLevel
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString)")
@@ -51,13 +56,18 @@ public struct ShopCluster: Sendable {
 
         let (authPort, orderPort, paymentPort) = (try await FreePort.find(), try await FreePort.find(), try await FreePort.find())
         let issuer = "http://127.0.0.1:\(authPort)"
-        let store = try await SQLiteStore.open(path: directory.appendingPathComponent("warden.sqlite").path)
+        let databasePath = directory.appendingPathComponent("warden.sqlite").path
+        let store = try await SQLiteStore.open(path: databasePath)
         var configuration = AuthorizationServerConfiguration(issuer: issuer)
         configuration.keys.publishDelay = .zero
         let server: AuthorizationServer
         let orderSecret = OpaqueToken.generate()
         let paymentSecret = OpaqueToken.generate()
-        let masterKey = MasterKey.generate()
+        let masterKey: MasterKey
+        do { masterKey = try MasterKey.loadOrCreate(path: databasePath + ".key").key } catch {
+            try? await store.close()
+            throw error
+        }
         // 256 bits from the system's CSPRNG (SystemRandomNumberGenerator).
         let orderSigningSecret = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
         do {
@@ -71,14 +81,16 @@ public struct ShopCluster: Sendable {
         let authApp = Application(router: try await server.router(), configuration: .init(address: .hostname("127.0.0.1", port: authPort), serverName: "warden"), logger: logger)
         // The issuance audit first: it stops after the HTTP server and writes what it counted.
         let issuanceAudit = server.tokens.issuanceAudit.map { IssuanceAuditService(aggregator: $0, store: store, logger: logger) }
-        let authorizationServices = ServiceGroup(configuration: .init(services: (issuanceAudit.map { [$0] } ?? []) + [authApp], gracefulShutdownSignals: [], logger: logger))
+        // Expired rows deleted as `warden serve` does (a soak run's disk stays bounded, issue 17).
+        let cleanup = CleanupService(store: store, auditRetention: configuration.auditRetention, logger: logger)
+        let authorizationServices = ServiceGroup(configuration: .init(services: (issuanceAudit.map { [$0] } ?? []) + [authApp, cleanup], gracefulShutdownSignals: [], logger: logger))
 
         let orderSigningKey = try HTTPSignatureKey.hmacSHA256(id: orderSigningKeyID, secret: orderSigningSecret)
-        let ledger = PaymentLedger()
+        let ledger = PaymentLedger(capacity: history)
         var paymentConfiguration = PaymentServiceConfiguration(issuer: issuer, clientSecret: paymentSecret)
         paymentConfiguration.port = paymentPort
         let payment = buildPaymentService(configuration: paymentConfiguration, ledger: ledger, logger: logger)
-        let orders = OrderBook()
+        let orders = OrderBook(capacity: history)
         let orderKey = await DPoPProofSigner.generateES256()
         var orderConfiguration = OrderServiceConfiguration(issuer: issuer, clientSecret: orderSecret, paymentServiceURL: "http://127.0.0.1:\(paymentPort)", dpopKey: orderKey, signingKey: orderSigningKey)
         orderConfiguration.port = orderPort
@@ -88,7 +100,7 @@ public struct ShopCluster: Sendable {
         let cluster = ShopCluster(
             issuer: issuer, orderURL: "http://127.0.0.1:\(orderPort)", paymentURL: "http://127.0.0.1:\(paymentPort)",
             server: server, ledger: ledger, orders: orders, orderClient: orderClient, orderSecret: orderSecret, orderKeyThumbprint: orderKey.thumbprint, orderSigningSecret: orderSigningSecret,
-            authorizationServices: authorizationServices
+            databasePath: databasePath, authorizationServices: authorizationServices
         )
         // The store is closed on every path (SQLiteNIO asserts on a connection dropped open).
         let result: T

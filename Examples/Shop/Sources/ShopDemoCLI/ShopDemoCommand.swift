@@ -11,12 +11,19 @@ struct ShopDemoCommand: AsyncParsableCommand {
         abstract: "Run Warden's shop (authorization server, order service, payment service) and its scenario; exits 0 only if every case came out as expected."
     )
 
-    @Flag(help: "Keep the three servers running and print their URLs as one JSON line, instead of running the scenario.")
+    @Flag(help: "Keep the three servers running and print their URLs (and the authorization server's database, for `warden --database`) as one JSON line, instead of running the scenario.")
     var serve = false
+
+    @Option(help: "How many orders and payments the services keep in memory (the newest).")
+    var history = 10_000
+
+    func validate() throws {
+        guard history >= 1 else { throw ValidationError("--history is at least 1") }
+    }
 
     func run() async throws {
         if serve {
-            try await ShopCluster.run { cluster in
+            try await ShopCluster.run(history: history) { cluster in
                 // The order service's credentials and signing key: demo only, so that outside
                 // tools can play the order service (sign payment requests, exchange tokens).
                 let orderService: [String: String] = [
@@ -25,7 +32,7 @@ struct ShopDemoCommand: AsyncParsableCommand {
                 ]
                 let line: [String: Any] = [
                     "issuer": cluster.issuer, "order": cluster.orderURL, "payment": cluster.paymentURL, "client_id": ShopCluster.webClientID,
-                    "order_service": orderService,
+                    "order_service": orderService, "database": cluster.databasePath,
                 ]
                 let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
                 FileHandle.standardOutput.write(data + Data("\n".utf8))
