@@ -6,6 +6,7 @@
 # Target (issue 17): at most 5 bytes of disk per token; RSS within +20 % after the first minute.
 #
 #   Benchmarks/growth/run.sh PATH/TO/warden [seconds=60] [connections=32]
+#   GROWTH_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres Benchmarks/growth/run.sh …
 #
 # Use a release build for the rate (`swift build -c release --product warden`); the bytes per
 # token do not depend on it. Needs wrk (apt-get install wrk) and python3. GROWTH_BENCH_ASSERT=1
@@ -22,7 +23,19 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; rm -
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "run.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 
-export WARDEN_DATABASE="$WORK/warden.sqlite"
+# On PostgreSQL (GROWTH_BENCH_POSTGRES_URL=postgres://user@host:port/db, a server you may create
+# databases on): a fresh database for the run, dropped after; its size is pg_database_size.
+PG_ADMIN="${GROWTH_BENCH_POSTGRES_URL:-}"
+PG_DATABASE=""
+if [ -n "$PG_ADMIN" ]; then
+  command -v psql >/dev/null || { echo "run.sh: psql is missing (apt-get install postgresql-client)" >&2; exit 1; }
+  PG_DATABASE="warden_growth_$$_$RANDOM"
+  psql "$PG_ADMIN" -qAtc "CREATE DATABASE $PG_DATABASE" >/dev/null
+  cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true; psql "$PG_ADMIN" -qAtc "DROP DATABASE IF EXISTS $PG_DATABASE WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+  export WARDEN_DATABASE="${PG_ADMIN%/*}/$PG_DATABASE"
+else
+  export WARDEN_DATABASE="$WORK/warden.sqlite"
+fi
 WARDEN_MASTER_KEY="$(head -c 32 /dev/urandom | base64)"
 export WARDEN_MASTER_KEY
 "$WARDEN" scope create orders.read --description "Read orders" >/dev/null
@@ -40,7 +53,15 @@ start_server() {
 stop_server() { kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""; }
 start_server
 
-disk() { du -cb "$WORK"/warden.sqlite* "$WORK/serve.log" 2>/dev/null | tail -1 | cut -f1; }
+disk() {
+  local log
+  log=$(du -cb "$WORK"/warden.sqlite* "$WORK/serve.log" 2>/dev/null | tail -1 | cut -f1)
+  if [ -n "$PG_DATABASE" ]; then
+    echo $((log + $(psql "$WARDEN_DATABASE" -qAtc "SELECT pg_database_size(current_database())")))
+  else
+    echo "$log"
+  fi
+}
 rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
 cat >"$WORK/token.lua" <<LUA
 wrk.method = "POST"
@@ -71,7 +92,7 @@ tokens, seconds, d0, d1, r10, r60, rend = sys.argv[1:]
 tokens, seconds, d0, d1 = int(tokens), int(seconds), int(d0), int(d1)
 grown = d1 - d0
 print(f"tokens: {tokens} in {seconds} s ({tokens / seconds:.0f}/s)")
-print(f"disk: {d0} -> {d1} bytes (database + WAL + log): {grown / tokens:.2f} bytes per token, {grown * 1000 / tokens:.0f} per 1,000 (target <= 5 per token)")
+print(f"disk: {d0} -> {d1} bytes (database + WAL + log; on PostgreSQL pg_database_size + log): {grown / tokens:.2f} bytes per token, {grown * 1000 / tokens:.0f} per 1,000 (target <= 5 per token)")
 base = int(r60) if r60 else int(r10)
 import os
 if os.environ.get("GROWTH_BENCH_ASSERT") == "1" and grown / tokens > 5:

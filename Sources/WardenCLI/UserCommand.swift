@@ -111,10 +111,12 @@ struct UserCommand: AsyncParsableCommand {
                     if disabled { user.disabled = true }
                     if enabled { user.disabled = false }
                     if let passwordHash { user.passwordHash = passwordHash }
-                    guard try await db.updateUser(user, replacing: stored) else { continue }
                     // Less than before, or a new password: every session ends now, not when its
-                    // tokens expire.
-                    let ended = stored.endsSessions(whenChangedTo: user) ? try await UserCommand.endSessions(of: name, in: db, changeSaved: true) : nil
+                    // tokens expire — those begun before this instant, with the change itself.
+                    let endsSessions = stored.endsSessions(whenChangedTo: user)
+                    if endsSessions { user.sessionsNotBefore = Date() }
+                    guard try await db.updateUser(user, replacing: stored) else { continue }
+                    let ended = endsSessions ? try await UserCommand.endSessions(of: name, in: db, afterSaving: UserCommand.changes(from: stored, to: user, ended: nil)) : nil
                     try await db.appendAudit(AuditEvent(at: Date(), event: "user.updated", subject: name, scope: user.scopes.description, outcome: "success",
                                                         detail: UserCommand.changes(from: stored, to: user, ended: ended)))
                     return (user, ended)
@@ -146,9 +148,15 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let ended = try await store.withStore(existing: true) { db -> SubjectRevocation.Outcome in
-                let ended = try await UserCommand.endSessions(of: name, in: db, changeSaved: false)
+                // Sessions begun before now end: written first, so that sign-in pages, codes and
+                // tokens in flight notice it (issue 14).
+                let ended: SubjectRevocation.Outcome
+                let existed: Bool
+                do { (ended, existed) = try await SubjectRevocation.endSessions(of: name, in: db, at: Date()) } catch let error as StoreError where error.code == .conflict {
+                    throw CommandFailure.refused("user \(name) kept changing while this ran; try again")
+                }
                 // A deleted user's leftovers may be ended too; a name never seen is a typo.
-                guard try await db.user(named: name) != nil || ended.accessTokens + ended.refreshFamilies > 0 else {
+                guard existed || ended.accessTokens + ended.refreshFamilies > 0 else {
                     throw CommandFailure.refused("no user \(name), and no live session under that name")
                 }
                 try await db.appendAudit(AuditEvent(at: Date(), event: "user.sessions_ended", subject: name, outcome: "success",
@@ -161,15 +169,18 @@ struct UserCommand: AsyncParsableCommand {
         }
     }
 
-    /// `SubjectRevocation.revokeAll`, with an error that says what to do when it fails after the
-    /// change was saved (the two are separate writes: a database error between them leaves the
-    /// change in place and the sessions alive until `end-sessions` runs).
-    static func endSessions(of name: String, in db: any AuthorizationStore, changeSaved: Bool) async throws -> SubjectRevocation.Outcome {
+    /// `SubjectRevocation.revokeAll`, with an error that says what to do when it fails after a
+    /// change was saved (`afterSaving`: the change, for the audit row written then — the two
+    /// are separate writes: a database error between them leaves the change in place and the
+    /// sessions alive until `end-sessions` runs).
+    static func endSessions(of name: String, in db: any AuthorizationStore, afterSaving change: String?) async throws -> SubjectRevocation.Outcome {
         do {
             return try await SubjectRevocation.revokeAll(of: name, in: db, at: Date())
         } catch {
-            guard changeSaved else { throw error }
-            throw CommandFailure.refused("the change to user \(name) is saved, but ending their sessions failed (\(error)); run `warden user end-sessions \(name)` to finish")
+            guard let change else { throw error }
+            try? await db.appendAudit(AuditEvent(at: Date(), event: "user.updated", subject: name, outcome: "failure",
+                                                 detail: change + "; ending the sessions failed: run warden user end-sessions"))
+            throw CommandFailure(.unavailable, "the change to user \(name) is saved, but ending their sessions failed (\(error)); run `warden user end-sessions \(name)` to finish")
         }
     }
 
@@ -198,7 +209,7 @@ struct UserCommand: AsyncParsableCommand {
                 // Their live access tokens too, not only the refresh tokens (which need the user).
                 let ended: SubjectRevocation.Outcome
                 do { ended = try await SubjectRevocation.revokeAll(of: name, in: db, at: Date()) } catch {
-                    throw CommandFailure.refused("user \(name) is deleted, but revoking their live access tokens failed (\(error)); run `warden user end-sessions \(name)` to finish")
+                    throw CommandFailure(.unavailable, "user \(name) is deleted, but revoking their live access tokens failed (\(error)); run `warden user end-sessions \(name)` to finish")
                 }
                 try await db.appendAudit(AuditEvent(at: Date(), event: "user.deleted", subject: name, outcome: "success",
                                                     detail: "warden user delete: \(ended.accessTokens) access tokens revoked, \(ended.refreshFamilies) refresh token families"))

@@ -37,6 +37,8 @@ enum PostgresSchema {
         "ALTER TABLE warden_clients ADD COLUMN IF NOT EXISTS requires_dpop boolean NOT NULL DEFAULT false",
         // RFC 9421: the keys a client signs requests with (a JSON array, StoredText).
         "ALTER TABLE warden_clients ADD COLUMN IF NOT EXISTS signing_keys text NOT NULL DEFAULT '[]'",
+        // Issue 14: a user's sessions begun before this time are ended (Unix seconds).
+        "ALTER TABLE warden_users ADD COLUMN IF NOT EXISTS sessions_not_before double precision",
         """
         CREATE TABLE IF NOT EXISTS warden_authorization_codes (
             hash bytea PRIMARY KEY, client_id text NOT NULL, subject text NOT NULL, scope text NOT NULL,

@@ -41,24 +41,23 @@ extension PostgresStore {
 
     public func updateClient(_ client: ClientRecord, replacing previous: ClientRecord) async throws(StoreError) -> Bool {
         let (grants, secret, lifetime) = (StoredText.text(client.grants), client.secretHash.map(Self.bytes), client.accessTokenLifetime?.timeInterval)
-        let (oldSecret, oldLifetime) = (previous.secretHash.map(Self.bytes), previous.accessTokenLifetime?.timeInterval)
         // Compare-and-set against the stored text itself (issue 14): a row written by other
         // means (scopes in another order, say) parses equal to `previous` but is not its
         // canonical text, so comparing canonical text would fail for ever. The row is read,
-        // checked against `previous` as parsed, and the UPDATE compares the very text read —
-        // a change in between still fails the set. The other columns are typed (bytea, double,
-        // boolean): their values compare as they are. `IS NOT DISTINCT FROM` compares NULLs too.
+        // checked against `previous` as parsed, and the UPDATE compares the very values read
+        // (a lifetime stored as 600.0004 reads as 600 s) — a change in between still fails the
+        // set. `IS NOT DISTINCT FROM` compares NULLs too.
         guard let row = try await rows("SELECT * FROM warden_clients WHERE id = \(previous.id)").first,
               try Self.client(row) == previous else { return false }
         return !(try await rows("""
             UPDATE warden_clients SET secret_hash = \(secret), grants = \(grants), scopes = \(client.scopes.description),
                 redirect_uris = \(StoredText.text(lines: client.redirectURIs)), audiences = \(StoredText.text(lines: client.audiences)),
                 token_lifetime = \(lifetime), requires_dpop = \(client.requiresDPoP), signing_keys = \(StoredText.text(signingKeys: client.signingKeys))
-            WHERE id = \(client.id) AND secret_hash IS NOT DISTINCT FROM \(oldSecret) AND grants IS NOT DISTINCT FROM \(try row.string("grants"))
+            WHERE id = \(client.id) AND secret_hash IS NOT DISTINCT FROM \(try row.optionalBytes("secret_hash").map(Self.bytes)) AND grants IS NOT DISTINCT FROM \(try row.string("grants"))
                 AND scopes IS NOT DISTINCT FROM \(try row.string("scopes"))
                 AND redirect_uris IS NOT DISTINCT FROM \(try row.string("redirect_uris"))
                 AND audiences IS NOT DISTINCT FROM \(try row.string("audiences"))
-                AND token_lifetime IS NOT DISTINCT FROM \(oldLifetime) AND requires_dpop IS NOT DISTINCT FROM \(previous.requiresDPoP)
+                AND token_lifetime IS NOT DISTINCT FROM \(try row.optionalDouble("token_lifetime")) AND requires_dpop IS NOT DISTINCT FROM \(previous.requiresDPoP)
                 AND signing_keys IS NOT DISTINCT FROM \(try row.string("signing_keys"))
             RETURNING id
             """)).isEmpty
@@ -89,8 +88,9 @@ extension PostgresStore {
 
     public func createUser(_ user: UserRecord) async throws(StoreError) {
         try await rows("""
-            INSERT INTO warden_users (name, password_hash, scopes, disabled, created_at)
-            VALUES (\(user.name), \(user.passwordHash), \(user.scopes.description), \(user.disabled), \(Self.seconds(user.createdAt)))
+            INSERT INTO warden_users (name, password_hash, scopes, disabled, created_at, sessions_not_before)
+            VALUES (\(user.name), \(user.passwordHash), \(user.scopes.description), \(user.disabled), \(Self.seconds(user.createdAt)),
+                    \(Self.seconds(user.sessionsNotBefore)))
             """)
     }
 
@@ -111,9 +111,10 @@ extension PostgresStore {
         guard let row = try await rows("SELECT * FROM warden_users WHERE name = \(previous.name)").first,
               try Self.user(row) == previous else { return false }
         return !(try await rows("""
-            UPDATE warden_users SET password_hash = \(user.passwordHash), scopes = \(user.scopes.description), disabled = \(user.disabled)
+            UPDATE warden_users SET password_hash = \(user.passwordHash), scopes = \(user.scopes.description), disabled = \(user.disabled),
+                sessions_not_before = \(Self.seconds(user.sessionsNotBefore))
             WHERE name = \(user.name) AND password_hash = \(try row.string("password_hash")) AND scopes = \(try row.string("scopes"))
-                AND disabled = \(previous.disabled)
+                AND disabled = \(previous.disabled) AND sessions_not_before IS NOT DISTINCT FROM \(try row.optionalDouble("sessions_not_before"))
             RETURNING name
             """)).isEmpty
     }
@@ -124,7 +125,8 @@ extension PostgresStore {
             passwordHash: try row.string("password_hash"),
             scopes: try row.scopes("scopes"),
             disabled: (try? row["disabled"].decode(Bool.self)) ?? true,
-            createdAt: try row.date("created_at")
+            createdAt: try row.date("created_at"),
+            sessionsNotBefore: try row.optionalDate("sessions_not_before")
         )
     }
 }

@@ -157,6 +157,9 @@ extension PostgresRandomAccessRow {
     func optionalDate(_ name: String) throws(StoreError) -> Date? {
         do { return try self[name].decode(Double?.self).map(Date.init(timeIntervalSince1970:)) } catch { throw StoreError(.corrupt, "column \(name)") }
     }
+    func optionalDouble(_ name: String) throws(StoreError) -> Double? {
+        do { return try self[name].decode(Double?.self) } catch { throw StoreError(.corrupt, "column \(name)") }
+    }
     func bytes(_ name: String) throws(StoreError) -> [UInt8] {
         do { return Array(try self[name].decode(ByteBuffer.self).readableBytesView) } catch { throw StoreError(.corrupt, "column \(name)") }
     }

@@ -7,7 +7,8 @@ enum SQLiteSchema {
     /// 3: `refresh_tokens.key_thumbprint` (DPoP-bound refresh tokens), `clients.requires_dpop`,
     /// `authorization_codes.dpop_jkt`.
     /// 4: `clients.signing_keys` (RFC 9421 keys registered per client, a JSON array).
-    static let version = 4
+    /// 5: `users.sessions_not_before` (issue 14: sessions begun before it are ended).
+    static let version = 5
 
     static let statements: [String] = [
         "PRAGMA journal_mode = WAL",
@@ -143,5 +144,6 @@ enum SQLiteSchema {
         ("clients", "requires_dpop", "INTEGER NOT NULL DEFAULT 0"),
         ("authorization_codes", "dpop_jkt", "TEXT"),
         ("clients", "signing_keys", "TEXT NOT NULL DEFAULT '[]'"),
+        ("users", "sessions_not_before", "REAL"),
     ]
 }

@@ -110,8 +110,9 @@ extension SQLiteStore {
 
     public func createUser(_ user: UserRecord) async throws(StoreError) {
         try await query(
-            "INSERT INTO users (name, password_hash, scopes, disabled, created_at) VALUES (?, ?, ?, ?, ?)",
-            [.text(user.name), .text(user.passwordHash), .text(user.scopes.description), .integer(user.disabled ? 1 : 0), Self.date(user.createdAt)]
+            "INSERT INTO users (name, password_hash, scopes, disabled, created_at, sessions_not_before) VALUES (?, ?, ?, ?, ?, ?)",
+            [.text(user.name), .text(user.passwordHash), .text(user.scopes.description), .integer(user.disabled ? 1 : 0), Self.date(user.createdAt),
+             user.sessionsNotBefore.map(Self.date) ?? .null]
         )
     }
 
@@ -129,14 +130,17 @@ extension SQLiteStore {
 
     public func updateUser(_ user: UserRecord, replacing previous: UserRecord) async throws(StoreError) -> Bool {
         func columns(_ record: UserRecord) -> [SQLiteData] {
-            [.text(record.passwordHash), .text(record.scopes.description), .integer(record.disabled ? 1 : 0)]
+            [.text(record.passwordHash), .text(record.scopes.description), .integer(record.disabled ? 1 : 0), record.sessionsNotBefore.map(Self.date) ?? .null]
         }
         // Against the stored values themselves, as `updateClient` (issue 14).
         guard let row = try await query("SELECT * FROM users WHERE name = ?", [.text(previous.name)]).first,
               try Self.user(row) == previous else { return false }
-        let stored = ["password_hash", "scopes", "disabled"].map { row.column($0) ?? .null }
+        let stored = ["password_hash", "scopes", "disabled", "sessions_not_before"].map { row.column($0) ?? .null }
         return !(try await query(
-            "UPDATE users SET password_hash = ?, scopes = ?, disabled = ? WHERE name = ? AND password_hash IS ? AND scopes IS ? AND disabled IS ? RETURNING name",
+            """
+            UPDATE users SET password_hash = ?, scopes = ?, disabled = ?, sessions_not_before = ?
+            WHERE name = ? AND password_hash IS ? AND scopes IS ? AND disabled IS ? AND sessions_not_before IS ? RETURNING name
+            """,
             columns(user) + [.text(user.name)] + stored
         )).isEmpty
     }
@@ -147,7 +151,8 @@ extension SQLiteStore {
             passwordHash: try row.string("password_hash"),
             scopes: try row.scopes("scopes"),
             disabled: try row.int("disabled") != 0,
-            createdAt: try row.date("created_at")
+            createdAt: try row.date("created_at"),
+            sessionsNotBefore: row.optionalDate("sessions_not_before")
         )
     }
 }

@@ -69,6 +69,7 @@ public enum AuthorizationStoreConformance {
         narrowed.scopes = ["a.read"]
         narrowed.disabled = true
         narrowed.passwordHash = "$2b$04$c"
+        narrowed.sessionsNotBefore = now.addingTimeInterval(5.25)
         #expect(try await store.updateUser(narrowed, replacing: alice))
         #expect(try await store.user(named: "alice") == narrowed)
         // A writer that read the old record is refused; bob and unknown users are untouched.

@@ -135,6 +135,36 @@ import WardenSQLite
         }
     }
 
+    /// Issue 14: ending a user's sessions (`warden user end-sessions`, a new password) ends a
+    /// sign-in still on its consent page and a code not yet redeemed — neither becomes a new
+    /// session (a review found both turning into a 30-day refresh family).
+    @Test func endedSessionsEndSignInPagesAndCodesToo() async throws {
+        try await TestServer.run { server in
+            let browser = Browser()
+            defer { Task { try? await browser.shutdown() } }
+            // Signed in, on the consent page, when the sessions end: the consent is refused.
+            let loginPage = try await browser.send(Self.authorizeURL(server))
+            let consentPage = try await browser.send(server.baseURL + "/oauth2/authorize", method: .POST,
+                                                     form: Self.hiddenFields(String(decoding: loginPage.body, as: UTF8.self)) + [("step", "login"), ("username", "alice"), ("password", "wonderland")])
+            #expect(consentPage.status == 200)
+            _ = try await SubjectRevocation.endSessions(of: "alice", in: server.store, at: Date())
+            let refused = try await browser.send(server.baseURL + "/oauth2/authorize", method: .POST,
+                                                 form: Self.hiddenFields(String(decoding: consentPage.body, as: UTF8.self)) + [("step", "consent"), ("decision", "allow")])
+            #expect(refused.status == 403)
+            #expect(String(decoding: refused.body, as: UTF8.self).contains("The sign-in expired"))
+
+            // A code issued before: refused at the token endpoint.
+            let code = try #require(Self.query(try await Self.authorize(server, browser: browser))["code"])
+            try await Task.sleep(for: .milliseconds(5))
+            _ = try await SubjectRevocation.endSessions(of: "alice", in: server.store, at: Date())
+            #expect(try await redeem(server, code: code).error == "invalid_grant")
+
+            // Signing in again works.
+            let again = try #require(Self.query(try await Self.authorize(server, browser: browser))["code"])
+            #expect(try await redeem(server, code: again).status == 200)
+        }
+    }
+
     @Test func aliceSignsInConsentsAndTheAppRedeemsTheCode() async throws {
         try await TestServer.run { server in
             let browser = Browser()

@@ -21,11 +21,15 @@ import WardenSQLite
         _ = try await raw.query("ALTER TABLE refresh_tokens DROP COLUMN replaced_by")
         _ = try await raw.query("ALTER TABLE refresh_tokens DROP COLUMN key_thumbprint")
         _ = try await raw.query("DROP TABLE authentication_failures")
+        _ = try await raw.query("ALTER TABLE users DROP COLUMN sessions_not_before")
         _ = try await raw.query("UPDATE settings SET value = '1' WHERE name = 'schema_version'")
         try await raw.close()
 
         let store = try await SQLiteStore.open(path: path)
-        #expect(try await store.setting("schema_version", defaultingTo: "?") == "4")
+        #expect(try await store.setting("schema_version", defaultingTo: "?") == "5")
+        let user = UserRecord(name: "u", passwordHash: "h", scopes: [], createdAt: now, sessionsNotBefore: now)
+        try await store.createUser(user)
+        #expect(try await store.user(named: "u") == user)
         #expect(try await store.refreshToken(hash: old.hash) == old)
         guard case .redeemed = try await store.redeemRefreshToken(hash: old.hash, at: now, rotatedInto: [7]) else {
             Issue.record("the migrated row must be redeemable")

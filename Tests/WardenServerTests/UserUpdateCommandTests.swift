@@ -141,7 +141,7 @@ import WardenSQLite
         let sqlite = try await SQLiteStore.open(path: database)
         let store = InterposingStore(sqlite) { token in
             guard token.subject == "alice", let arguments = pending.withLock({ value in defer { value = nil }; return value }) else { return }
-            try? await CommandLineTests.run(["user", "update", "alice"] + arguments + common)
+            try? await CommandLineTests.run((arguments.first == "end-sessions" ? ["user", "end-sessions", "alice"] : ["user", "update", "alice"] + arguments) + common)
         }
         defer { Task { try? await sqlite.close() } }
 
@@ -192,9 +192,20 @@ import WardenSQLite
             #expect(lateExchange.count == 1)
             #expect(try await feed().isSuperset(of: lateExchange))
 
+            // An exchange while `end-sessions` runs (nothing else changes): refused, revoked.
+            try await CommandLineTests.run(["user", "update", "alice", "--enabled"] + common)
+            let fourth = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.write payment.create").accessToken)
+            let beforeEnd = try await recordedJTIs()
+            let duringEnd = try await during(["end-sessions"]) {
+                try await server.exchange(fourth, as: TokenExchangeTests.order, audience: "payment-service", scope: "payment.create")
+            }
+            #expect(duringEnd.error == "invalid_grant", "\(duringEnd)")
+            let lateEnd = try await recordedJTIs().subtracting(beforeEnd)
+            #expect(lateEnd.count == 1)
+            #expect(try await feed().isSuperset(of: lateEnd))
+
             // A password grant whose bcrypt ran against the old password: refused, revoked, and
             // its refresh token dead.
-            try await CommandLineTests.run(["user", "update", "alice", "--enabled"] + common)
             let beforePassword = try await recordedJTIs()
             let signedIn = try await during(["--disabled"]) {
                 try await server.passwordToken("alice", "wonderland", scope: "order.read")

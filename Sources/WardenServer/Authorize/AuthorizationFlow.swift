@@ -73,6 +73,7 @@ public struct AuthorizationFlow: Sendable {
         let descriptions = try await store.scopes().filter { scope.contains($0.scope) }
         let ticket = signer.loginTicket(
             user: user.name,
+            sessionsNotBefore: user.sessionsNotBefore,
             nonce: nonce,
             requestDigest: FormTokenSigner.digest(parameters),
             expiresAt: tokens.timeSource.now().addingTimeInterval(Self.ticketLifetime)
@@ -82,8 +83,13 @@ public struct AuthorizationFlow: Sendable {
 
     private func consent(_ request: AuthorizationRequest, parameters: [String: String], form: [String: String], nonce: String) async throws -> Outcome {
         let now = tokens.timeSource.now()
-        guard let ticket = form["login_ticket"],
-            let username = signer.user(fromTicket: ticket, nonce: nonce, requestDigest: FormTokenSigner.digest(parameters), now: now)
+        // The ticket is checked under the user's current session epoch: ended sessions (issue
+        // 14) end the sign-ins still on their consent page too.
+        guard let ticket = form["login_ticket"], let claimed = signer.claimedUser(inTicket: ticket) else {
+            return .page(status: 403, html: AuthorizationPages.error("The sign-in expired. Start again from the application."))
+        }
+        let signedIn = try await store.user(named: claimed)
+        guard let username = signer.user(fromTicket: ticket, sessionsNotBefore: signedIn?.sessionsNotBefore, nonce: nonce, requestDigest: FormTokenSigner.digest(parameters), now: now)
         else {
             return .page(status: 403, html: AuthorizationPages.error("The sign-in expired. Start again from the application."))
         }
@@ -92,7 +98,7 @@ public struct AuthorizationFlow: Sendable {
             return redirectError(request, .accessDenied("The user denied the request."))
         }
         // The user may have been disabled or lost scopes since signing in.
-        guard let user = try await store.user(named: username), !user.disabled else {
+        guard let user = signedIn, user.name == username, !user.disabled else {
             return redirectError(request, .accessDenied("The user cannot authorize this request."))
         }
         let scope: ScopeSet

@@ -31,21 +31,34 @@ struct FormTokenSigner: Sendable {
 
     func isValidCSRFToken(_ token: String, nonce: String) -> Bool { equal(token, csrfToken(nonce: nonce)) }
 
-    /// `user.expiry.mac` for `user`, bound to the nonce and the request digest.
-    func loginTicket(user: String, nonce: String, requestDigest: String, expiresAt: Date) -> String {
+    /// `user.expiry.mac` for `user`, bound to the nonce, the request digest and the user's
+    /// session epoch (``UserRecord/sessionsNotBefore``): a change that ends the user's sessions
+    /// also ends a sign-in page's ticket (issue 14).
+    func loginTicket(user: String, sessionsNotBefore: Date?, nonce: String, requestDigest: String, expiresAt: Date) -> String {
         let expiry = String(Int(expiresAt.timeIntervalSince1970))
         let encodedUser = Base64URL.encode(Array(user.utf8))
-        return "\(encodedUser).\(expiry).\(mac(["login", user, expiry, nonce, requestDigest]))"
+        return "\(encodedUser).\(expiry).\(mac(["login", user, expiry, Self.epoch(sessionsNotBefore), nonce, requestDigest]))"
     }
 
-    /// The user named by a valid, unexpired ticket.
-    func user(fromTicket ticket: String, nonce: String, requestDigest: String, now: Date) -> String? {
+    /// The user a ticket names, not yet verified (to read their record, then ``user(fromTicket:sessionsNotBefore:nonce:requestDigest:now:)``).
+    func claimedUser(inTicket ticket: String) -> String? {
+        let parts = ticket.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let userBytes = Base64URL.decodeCanonical(parts[0].utf8) else { return nil }
+        return String(decoding: userBytes, as: UTF8.self)
+    }
+
+    /// The user named by a valid, unexpired ticket made under the user's current session epoch.
+    func user(fromTicket ticket: String, sessionsNotBefore: Date?, nonce: String, requestDigest: String, now: Date) -> String? {
         let parts = ticket.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, let userBytes = Base64URL.decodeCanonical(parts[0].utf8), let expiry = Int(parts[1]) else { return nil }
         let user = String(decoding: userBytes, as: UTF8.self)
-        guard equal(parts[2], mac(["login", user, parts[1], nonce, requestDigest])) else { return nil }
+        guard equal(parts[2], mac(["login", user, parts[1], Self.epoch(sessionsNotBefore), nonce, requestDigest])) else { return nil }
         guard Double(expiry) > now.timeIntervalSince1970 else { return nil }
         return user
+    }
+
+    static func epoch(_ sessionsNotBefore: Date?) -> String {
+        sessionsNotBefore.map { String($0.timeIntervalSince1970) } ?? "-"
     }
 
     /// A digest of the authorization request's parameters, so a ticket cannot be replayed for

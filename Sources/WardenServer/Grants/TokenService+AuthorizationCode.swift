@@ -39,7 +39,10 @@ extension TokenService {
             refusal: .invalidGrant("The authorization code is invalid."),
             now: now
         )
-        guard let user = try await store.user(named: record.subject), !user.disabled else {
+        // The user may have been disabled, or their sessions ended, since the code was issued
+        // (issue 14): the code's issue time is its expiry less the code lifetime.
+        let issuedAt = record.expiresAt.addingTimeInterval(-configuration.authorizationCodeLifetime.timeInterval)
+        guard let user = try await store.user(named: record.subject), !user.disabled, user.allowsSession(begunAt: issuedAt) else {
             throw OAuthError.invalidGrant("The authorization code is invalid.")
         }
         let scope = record.scope.intersection(client.scopes).intersection(user.scopes)

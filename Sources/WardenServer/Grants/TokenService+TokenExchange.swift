@@ -67,7 +67,7 @@ extension TokenService {
         // Exchanged tokens join the subject token's family, so revoking that family reaches them.
         let familyID = recorded?.familyID ?? IssuedTokenRecord.clientChainFamily(startingWith: subject.tokenID)
         let minted = try await mint(subject: subject.subject, client: client, audience: audience, scope: scope, actor: actor, familyID: familyID, notAfter: subject.claims.expiresAt, keyThumbprint: binding, now: now)
-        if let user { try await confirmUserSession(minted.claims, of: user, familyID: familyID, client: client, now: now) }
+        if let user { try await confirmUserSession(minted.claims, of: user, familyID: familyID, subjectTokenID: subject.tokenID, client: client, now: now) }
         try await audit("token.exchanged", client: client, claims: minted.claims, outcome: "success", detail: "from jti \(subject.tokenID), act \(actor.chain.joined(separator: ","))")
         return respond(minted, issuedTokenType: Self.accessTokenType)
     }

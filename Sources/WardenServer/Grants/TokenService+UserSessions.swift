@@ -15,13 +15,20 @@ extension TokenService {
     ///   - user: the user as read when this issuance began.
     ///   - refreshToken: for a refresh, the hash of the successor stored: still active, or the
     ///     family was revoked after it was stored.
-    func confirmUserSession(_ claims: AccessTokenClaims, of user: UserRecord, familyID: String, refreshToken successor: [UInt8]? = nil, client: ClientRecord, now: Date) async throws {
+    ///   - subjectTokenID: for an exchange, the subject token: revoked meanwhile (the sweep
+    ///     revokes it after listing; this token was recorded before this check, so the sweep's
+    ///     next listing finds it if this check came too early).
+    func confirmUserSession(_ claims: AccessTokenClaims, of user: UserRecord, familyID: String, refreshToken successor: [UInt8]? = nil, subjectTokenID: String? = nil, client: ClientRecord, now: Date) async throws {
         var reason: String?
         if let current = try await store.user(named: user.name) {
-            if user.endsSessions(whenChangedTo: current) || current.disabled || !claims.scope.isSubset(of: current.scopes) {
+            if current.sessionsNotBefore != user.sessionsNotBefore || user.endsSessions(whenChangedTo: current) || current.disabled
+                || !claims.scope.isSubset(of: current.scopes)
+            {
                 reason = "the user changed while the token was issued"
             } else if let successor, !(try await store.isRefreshTokenActive(hash: successor)) {
                 reason = "the refresh token family was revoked while the token was issued"
+            } else if let subjectTokenID, try await store.isRevoked(tokenID: subjectTokenID) {
+                reason = "the subject token was revoked while the token was issued"
             }
         } else {
             reason = "the user was deleted while the token was issued"
