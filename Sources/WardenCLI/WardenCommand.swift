@@ -10,7 +10,7 @@ public struct WardenCommand: AsyncParsableCommand {
             64 usage mistake; 69 database unreachable or unopenable; 70 stored data \
             unreadable; 78 configuration (master key, database URL, config file).
             """,
-        subcommands: [ServeCommand.self, ScopeCommand.self, ClientCommand.self, UserCommand.self, KeysCommand.self, TokenCommand.self, AuditCommand.self]
+        subcommands: [ServeCommand.self, ScopeCommand.self, ClientCommand.self, UserCommand.self, KeysCommand.self, TokenCommand.self, AuditCommand.self, AlertsCommand.self]
     )
 
     public init() {}

@@ -70,5 +70,18 @@ enum PostgresSchema {
             locked_until double precision NOT NULL)
         """,
         "CREATE INDEX IF NOT EXISTS warden_authentication_failures_locked ON warden_authentication_failures (locked_until)",
+        // Issue 14: occurrences counted per signal and window, and the alerts raised.
+        """
+        CREATE TABLE IF NOT EXISTS warden_signal_counts (
+            key text PRIMARY KEY, occurrences bigint NOT NULL, first_at double precision NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS warden_alerts (
+            id text PRIMARY KEY, kind text NOT NULL, key text NOT NULL, severity text NOT NULL, summary text NOT NULL,
+            subject text, client_id text, service text, occurrences bigint NOT NULL, window_seconds bigint NOT NULL,
+            first_seen double precision NOT NULL, last_seen double precision NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS warden_alerts_kind_key ON warden_alerts (kind, key, last_seen)",
+        "CREATE INDEX IF NOT EXISTS warden_alerts_last_seen ON warden_alerts (last_seen)",
     ]
 }

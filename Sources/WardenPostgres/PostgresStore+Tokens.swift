@@ -187,6 +187,8 @@ extension PostgresStore {
                 SELECT ctid FROM warden_authentication_failures WHERE last_failure < \(time - 3600) AND locked_until < \(time) LIMIT \(limit))
             RETURNING key
             """).count
+        deleted += try await rows("DELETE FROM warden_signal_counts WHERE ctid IN (SELECT ctid FROM warden_signal_counts WHERE first_at < \(time - 86_400) LIMIT \(limit)) RETURNING key").count
+        deleted += try await rows("DELETE FROM warden_alerts WHERE ctid IN (SELECT ctid FROM warden_alerts WHERE last_seen < \(Self.seconds(auditBefore)) LIMIT \(limit)) RETURNING id").count
         return deleted
     }
 }

@@ -7,7 +7,8 @@ enum SQLiteSchema {
     /// 3: `refresh_tokens.key_thumbprint` (DPoP-bound refresh tokens), `clients.requires_dpop`,
     /// `authorization_codes.dpop_jkt`.
     /// 4: `clients.signing_keys` (RFC 9421 keys registered per client, a JSON array).
-    /// 5: `users.sessions_not_before` (issue 14: sessions begun before it are ended).
+    /// 5: `users.sessions_not_before` (issue 14: sessions begun before it are ended);
+    /// `signal_counts`, `alerts` (issue 14: detection).
     static let version = 5
 
     static let statements: [String] = [
@@ -130,6 +131,32 @@ enum SQLiteSchema {
         )
         """,
         "CREATE INDEX IF NOT EXISTS authentication_failures_locked ON authentication_failures (locked_until)",
+        // Issue 14: occurrences counted per signal and window, and the alerts raised.
+        """
+        CREATE TABLE IF NOT EXISTS signal_counts (
+            key TEXT PRIMARY KEY,
+            occurrences INTEGER NOT NULL,
+            first_at REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS alerts (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            subject TEXT,
+            client_id TEXT,
+            service TEXT,
+            occurrences INTEGER NOT NULL,
+            window_seconds INTEGER NOT NULL,
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS alerts_kind_key ON alerts (kind, key, last_seen)",
+        "CREATE INDEX IF NOT EXISTS alerts_last_seen ON alerts (last_seen)",
         """
         INSERT INTO settings (name, value) VALUES ('schema_version', '\(version)')
         ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE CAST(value AS INTEGER) < \(version)

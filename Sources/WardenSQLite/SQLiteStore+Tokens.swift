@@ -204,6 +204,8 @@ extension SQLiteStore {
         deleted += try await delete("revocations", where: "expires_at < ?", [Self.date(now.addingTimeInterval(-3600))])
         deleted += try await delete("audit", where: "at < ?", [Self.date(auditBefore)])
         deleted += try await delete("authentication_failures", where: "last_failure < ? AND locked_until < ?", [Self.date(now.addingTimeInterval(-3600)), time])
+        deleted += try await delete("signal_counts", where: "first_at < ?", [Self.date(now.addingTimeInterval(-86_400))])
+        deleted += try await delete("alerts", where: "last_seen < ?", [Self.date(auditBefore)])
         return deleted
     }
 }

@@ -42,8 +42,10 @@ public struct AuthorizationServerConfiguration: Sendable {
     /// How often introspection and token exchange read new entries of the revocation feed made by
     /// other processes (this server's own revocations count at once). Zero reads on every check.
     public var revocationSyncInterval: Duration = .milliseconds(500)
-    /// How long audit rows are kept.
+    /// How long audit rows (and alerts, by when last seen) are kept.
     public var auditRetention: Duration = .seconds(90 * 24 * 3600)
+    /// Detection thresholds that differ from the defaults (``DetectionThreshold``, issue 14).
+    public var detection: [AlertCenter.Kind: DetectionThreshold] = [:]
     /// One audit row per client-credentials token, instead of one per client, scope set and
     /// minute (``IssuanceAuditAggregator``, the default: machine issuance at full speed would
     /// otherwise fill the disk, issue 17).

@@ -39,6 +39,7 @@ public enum AuthorizationStoreConformance {
         Check(name: "aClientIsUpdatedInPlace", body: aClientIsUpdatedInPlace),
         Check(name: "aUserIsUpdatedInPlaceAndTheirSessionsFound", body: aUserIsUpdatedInPlaceAndTheirSessionsFound),
         Check(name: "cleanupDeletesInBatches", body: cleanupDeletesInBatches),
+        Check(name: "signalsAreCountedAndAlertsDeduplicated", body: signalsAreCountedAndAlertsDeduplicated),
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -56,6 +57,50 @@ public enum AuthorizationStoreConformance {
         #expect(try await store.deleteExpired(before: now, auditBefore: cutoff, limit: 2) == 1)
         #expect(try await store.deleteExpired(before: now, auditBefore: cutoff, limit: 2) == 0)
         #expect(try await store.auditEvents(limit: 10).map(\.event) == ["kept"])
+    }
+
+    /// Detection (issue 14): a signal counts within the window its first occurrence began and
+    /// starts again after it; an alert seen again while it lasts grows instead of repeating;
+    /// after its window a new one is raised; cleanup removes old counters and alerts.
+    static func signalsAreCountedAndAlertsDeduplicated(_ store: any AuthorizationStore) async throws {
+        let key = "credential_guessing|user:alice"
+        #expect(try await store.countSignal(key: key, at: now, windowStart: now.addingTimeInterval(-300)) == 1)
+        #expect(try await store.countSignal(key: key, at: now.addingTimeInterval(10), windowStart: now.addingTimeInterval(-290)) == 2)
+        #expect(try await store.countSignal(key: "credential_guessing|user:bob", at: now.addingTimeInterval(10), windowStart: now.addingTimeInterval(-290)) == 1)
+        // The window of the first occurrence has passed: counting starts again.
+        #expect(try await store.countSignal(key: key, at: now.addingTimeInterval(400), windowStart: now.addingTimeInterval(100)) == 1)
+        #expect(try await store.countSignal(key: key, at: now.addingTimeInterval(401), windowStart: now.addingTimeInterval(101)) == 2)
+
+        let first = AlertRecord(id: "a1", kind: "credential_guessing", key: "user:alice", severity: "medium", summary: "10 failed sign-ins",
+                                subject: "alice", clientID: "web", count: 10, windowSeconds: 300, firstSeen: now, lastSeen: now)
+        let (raised, isNew) = try await store.recordAlert(first, ongoingSince: now.addingTimeInterval(-300))
+        #expect(isNew && raised == first)
+        var again = first
+        again.id = "a2"
+        again.count = 1
+        again.summary = "11 failed sign-ins"
+        again.lastSeen = now.addingTimeInterval(60)
+        let (grown, grownIsNew) = try await store.recordAlert(again, ongoingSince: now.addingTimeInterval(-240))
+        #expect(!grownIsNew)
+        #expect(grown.id == "a1" && grown.count == 11 && grown.summary == "11 failed sign-ins")
+        #expect(grown.firstSeen == now && grown.lastSeen == now.addingTimeInterval(60))
+        // Another key, and the same key once the alert is over: new alerts.
+        var other = first
+        other.id = "b1"
+        other.key = "address:203.0.113.7"
+        #expect(try await store.recordAlert(other, ongoingSince: now.addingTimeInterval(-300)).isNew)
+        var later = first
+        later.id = "a3"
+        later.firstSeen = now.addingTimeInterval(1000)
+        later.lastSeen = now.addingTimeInterval(1000)
+        #expect(try await store.recordAlert(later, ongoingSince: now.addingTimeInterval(700)).isNew)
+        #expect(try await store.alerts(limit: 10).map(\.id) == ["a3", "a1", "b1"])
+        #expect(try await store.alerts(limit: 1).map(\.id) == ["a3"])
+
+        // Cleanup: counters a day old, alerts last seen before the audit cutoff.
+        _ = try await store.deleteExpired(before: now.addingTimeInterval(86_400 + 1000), auditBefore: now.addingTimeInterval(500), limit: 100)
+        #expect(try await store.alerts(limit: 10).map(\.id) == ["a3"])
+        #expect(try await store.countSignal(key: "credential_guessing|user:bob", at: now.addingTimeInterval(86_500), windowStart: now.addingTimeInterval(86_200)) == 1)
     }
 
     /// `warden user update`: compare-and-set as for clients; and what a user still holds — live

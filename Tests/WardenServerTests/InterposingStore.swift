@@ -191,6 +191,18 @@ final class InterposingStore: AuthorizationStore {
         try await base.clearAuthenticationFailures(key: key, at: now)
     }
 
+    func countSignal(key: String, at now: Date, windowStart: Date) async throws(StoreError) -> Int {
+        try await base.countSignal(key: key, at: now, windowStart: windowStart)
+    }
+
+    func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool) {
+        try await base.recordAlert(alert, ongoingSince: ongoingSince)
+    }
+
+    func alerts(limit: Int) async throws(StoreError) -> [AlertRecord] {
+        try await base.alerts(limit: limit)
+    }
+
     func deleteExpired(before now: Date, auditBefore: Date, limit: Int) async throws(StoreError) -> Int {
         try await base.deleteExpired(before: now, auditBefore: auditBefore, limit: limit)
     }

@@ -201,7 +201,6 @@ public final class RevocationFeedSubscriber: Service {
         while true {
             let idle = ContinuousClock.now - state.withLock { $0.lastActivity }
             guard idle < limit else {
-                state.withLock { $0.stalls += 1 }
                 logger.notice("revocation stream silent; reconnecting", metadata: ["silent_for": "\(idle)"])
                 throw StreamStalled(idle: idle)
             }
@@ -228,12 +227,15 @@ public final class RevocationFeedSubscriber: Service {
 
     /// `reason` nil: stopped on purpose (cancellation, shutdown), not counted.
     private func markDisconnected(_ reason: RevocationFeedMetrics.Interruption?) {
+        // The metric first, then the count a caller reads (`stallCount`): whoever sees the
+        // count sees the metric too (CI caught the other order once, under load).
+        if let reason { metrics.record(reason) }
+        metrics.connected.record(0)
         state.withLock { state in
             state.disconnectedSince = .now
             state.resetBackoff = state.received > state.receivedAtOpen || ContinuousClock.now - state.openedAt >= configuration.workingStreamDuration
+            if reason == .stalled { state.stalls += 1 }
         }
-        metrics.connected.record(0)
-        if let reason { metrics.record(reason) }
     }
 
     /// Logs once per outage, when it has lasted ``Configuration/outageWarning``.

@@ -14,6 +14,8 @@ public struct ClientAuthenticator: Sendable {
     let cache: ExpiringCache<[UInt8], ClientRecord?>
     let timeSource: TimeSource
     let logger: Logger
+    /// `credential_guessing` per client and per address (issue 14).
+    var alerts: AlertCenter?
 
     /// - Parameters:
     ///   - credentials: what the request carried, `nil` when nothing.
@@ -30,6 +32,18 @@ public struct ClientAuthenticator: Sendable {
         func fail(_ detail: String) async throws -> Never {
             await throttle.recordFailure(address: remoteAddress, now: now)
             try await audit(credentials, outcome: "invalid_client", detail: detail)
+            if let alerts {
+                let client = PrintableText.escaped(credentials.clientID.prefix(64))
+                await alerts.signal(.credentialGuessing, key: "client:\(credentials.clientID.prefix(256))", severity: "medium", clientID: String(credentials.clientID.prefix(256))) { count, window in
+                    "\(count) failed authentications of client \(client) within \(window)"
+                }
+                if let remoteAddress {
+                    let address = PrintableText.escaped(remoteAddress.prefix(64))
+                    await alerts.signal(.credentialGuessing, key: "address:\(remoteAddress.prefix(64))", severity: "medium") { count, window in
+                        "\(count) failed authentications from \(address) within \(window)"
+                    }
+                }
+            }
             throw OAuthError.invalidClient("Client authentication failed.")
         }
         guard credentials.clientID.utf8.count <= 256 else { try await fail("client_id too long") }

@@ -12,9 +12,12 @@ final class PasswordChecker: Sendable {
     let hashing: PasswordHashing
     let timeSource: TimeSource
     let logger: Logger
+    /// `credential_guessing` per account and per address (issue 14).
+    let alerts: AlertCenter?
     private let decoy = Mutex<String?>(nil)
 
-    init(store: any AuthorizationStore, throttle: BruteForceGuard, hashing: PasswordHashing, timeSource: TimeSource, logger: Logger) {
+    init(store: any AuthorizationStore, throttle: BruteForceGuard, hashing: PasswordHashing, timeSource: TimeSource, logger: Logger, alerts: AlertCenter? = nil) {
+        self.alerts = alerts
         self.store = store
         self.throttle = throttle
         self.hashing = hashing
@@ -32,6 +35,18 @@ final class PasswordChecker: Sendable {
             if count { await throttle.recordFailure(account: account, address: remoteAddress, now: now) }
             logger.notice("user authentication failed", metadata: ["client_id": "\(PrintableText.escaped(clientID ?? ""))", "detail": "\(detail)"])
             try await store.appendAudit(AuditEvent(at: now, event: "user.authentication_failed", clientID: clientID, subject: String(username.prefix(256)), outcome: "invalid_grant", detail: detail))
+            if count, let alerts {
+                let name = PrintableText.escaped(username.prefix(64))
+                await alerts.signal(.credentialGuessing, key: account, severity: "medium", subject: String(username.prefix(256)), clientID: clientID) { count, window in
+                    "\(count) failed sign-ins for user \(name) within \(window)"
+                }
+                if let remoteAddress {
+                    let address = PrintableText.escaped(remoteAddress.prefix(64))
+                    await alerts.signal(.credentialGuessing, key: "address:\(remoteAddress.prefix(64))", severity: "medium") { count, window in
+                        "\(count) failed authentications from \(address) within \(window)"
+                    }
+                }
+            }
             throw Self.failure
         }
         if await throttle.lockedOut(account: account, address: remoteAddress, now: now) != nil { try await fail("locked out", count: false) }

@@ -54,6 +54,15 @@ extension TokenService {
         if case .alreadyUsed(let used) = redemption, try await retriesLostRotation(of: hash, into: successor.hash, now: now) {
             try await audit("token.refresh_retried", client: client, subject: used.subject, outcome: "success", detail: "unused successor revoked")
             record = used
+        } else if case .alreadyUsed(let used) = redemption, try await store.refreshTokenRotation(hash: hash) == nil {
+            // Revoked, not rotated into a live successor: its family was revoked (sessions ended,
+            // a reuse found before, RFC 7009). Refused as before, but not reported as a reuse —
+            // which raises an alert — since the family's owner presenting it is the normal case
+            // after `warden user end-sessions` (found by a review).
+            _ = try? await store.revokeUnusedRefreshToken(hash: successor.hash, at: now)
+            try await revokeFamily(used.familyID, now: now)
+            try await audit("token.refused", client: client, subject: used.subject, outcome: "invalid_grant", detail: "refresh token of a revoked family")
+            throw OAuthError.invalidGrant("The refresh token is invalid.")
         } else {
             do {
                 record = try await firstRedemption(redemption, replayEvent: "token.refresh_reuse", client: client, refusal: .invalidGrant("The refresh token is invalid."), now: now)

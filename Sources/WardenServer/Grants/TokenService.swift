@@ -30,6 +30,8 @@ public struct TokenService: Sendable {
     /// Client-credentials issuance counted by the minute (unless every token gets its row);
     /// ``IssuanceAuditService`` writes it.
     public let issuanceAudit: IssuanceAuditAggregator?
+    /// Detection and alerts (issue 14).
+    public let alerts: AlertCenter
 
     public init(configuration: AuthorizationServerConfiguration, store: any AuthorizationStore, keys: KeyManager, masterKey: MasterKey, throttle: BruteForceGuard = BruteForceGuard(), passwordHashing: PasswordHashing = .init(), timeSource: TimeSource = .system, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "warden.token")) {
         self.metrics = metrics
@@ -40,8 +42,10 @@ public struct TokenService: Sendable {
         self.keys = keys
         let throttle = throttle.sharing(SharedFailureCounts(store: store, refreshInterval: configuration.revocationSyncInterval, logger: logger))
         self.bruteForce = throttle
-        self.clients = ClientAuthenticator(store: store, hasher: ClientSecretHasher(masterKey: masterKey), throttle: throttle, cache: ExpiringCache(lifetime: configuration.recordCacheLifetime, timeSource: timeSource), timeSource: timeSource, logger: logger)
-        self.passwords = PasswordChecker(store: store, throttle: throttle, hashing: passwordHashing, timeSource: timeSource, logger: logger)
+        let alerts = AlertCenter(store: store, thresholds: configuration.detection, timeSource: timeSource, metricsFactory: metrics.factory, logger: logger)
+        self.alerts = alerts
+        self.clients = ClientAuthenticator(store: store, hasher: ClientSecretHasher(masterKey: masterKey), throttle: throttle, cache: ExpiringCache(lifetime: configuration.recordCacheLifetime, timeSource: timeSource), timeSource: timeSource, logger: logger, alerts: alerts)
+        self.passwords = PasswordChecker(store: store, throttle: throttle, hashing: passwordHashing, timeSource: timeSource, logger: logger, alerts: alerts)
         // Its cache spares the signature check for a token seen before; revocation is checked
         // after it, against the mirror of the feed.
         var verifierConfiguration = AccessTokenVerifierConfiguration.acceptingAnyAudience(issuer: configuration.issuer)
@@ -223,6 +227,14 @@ public struct TokenService: Sendable {
         case .alreadyUsed(let used):
             try await revokeFamily(used.familyID, now: now)
             try await audit(replayEvent, client: client, subject: used.subject, outcome: "invalid_grant", detail: "family \(used.familyID) revoked")
+            if replayEvent == "token.refresh_reuse" {
+                let (subject, clientID) = (PrintableText.escaped(used.subject), PrintableText.escaped(client.id))
+                await alerts.signal(.refreshTokenReuse, key: "family:\(used.familyID)", severity: "high", subject: used.subject, clientID: client.id) { count, _ in
+                    count == 1
+                        ? "A rotated refresh token of \(subject) (client \(clientID)) was presented again: stolen or replayed; the sign-in was ended"
+                        : "A rotated refresh token of \(subject) (client \(clientID)) was presented again \(count) times; the sign-in was ended"
+                }
+            }
             throw refusal
         }
     }

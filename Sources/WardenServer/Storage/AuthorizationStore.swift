@@ -117,9 +117,27 @@ public protocol AuthorizationStore: Sendable {
     /// `now` (a lock another node set, not yet seen here, stays).
     func clearAuthenticationFailures(key: String, at now: Date) async throws(StoreError)
 
+    // MARK: Detection and alerts (issue 14; every node counts in the same store)
+    /// One more occurrence of the signal `key` (a detection kind and what it is about): how many
+    /// there have been in the window begun by the first of them; once `windowStart` has passed
+    /// that first one, counting starts again at 1. One statement, so concurrent occurrences on
+    /// any node all count.
+    func countSignal(key: String, at now: Date, windowStart: Date) async throws(StoreError) -> Int
+
+    /// Raises or extends an alert: when an alert of `alert.kind` and `alert.key` was last seen at
+    /// or after `ongoingSince`, its count grows by `alert.count` and its `lastSeen` and summary
+    /// move on (deduplicated while it lasts); otherwise `alert` is stored as a new one. Returns
+    /// the alert as stored and whether it is new. (Two nodes raising the same new alert at the
+    /// same instant may store it twice; each then grows on its own.)
+    func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool)
+
+    /// The most recently seen alerts first.
+    func alerts(limit: Int) async throws(StoreError) -> [AlertRecord]
+
     // MARK: Cleanup
     /// Deletes codes, refresh tokens, issued-token rows and revocation entries past expiry,
-    /// failure counters idle for an hour and no longer locked, and audit rows older than
+    /// failure counters idle for an hour and no longer locked, signal counters older than a day,
+    /// and audit rows and alerts (by when last seen) older than
     /// `auditBefore` — at most `limit` rows of each table per call, so that no statement holds
     /// the database long (``CleanupService`` calls again while there is more). Returns how many
     /// rows went.

@@ -12,7 +12,7 @@ import WardenCore
 /// - `warden.oauth.errors{error}`: OAuth error responses per error code;
 /// - `warden.http.request.duration{route, method, status}`: request durations.
 public struct ServerMetrics: Sendable {
-    private let factory: any MetricsFactory
+    let factory: any MetricsFactory
     private let issued: [GrantType: Counter]
     private let errors: [String: Counter]
     /// Timers by route, method and status, made once each (all three are bounded).

@@ -1,0 +1,48 @@
+public import Foundation
+import PostgresNIO
+public import WardenServer
+
+extension PostgresStore {
+    public func countSignal(key: String, at now: Date, windowStart: Date) async throws(StoreError) -> Int {
+        // One upsert statement, so concurrent occurrences on every node all count.
+        let result = try await rows("""
+            INSERT INTO warden_signal_counts AS s (key, occurrences, first_at) VALUES (\(key), 1, \(Self.seconds(now)))
+            ON CONFLICT (key) DO UPDATE SET
+                occurrences = CASE WHEN s.first_at < \(Self.seconds(windowStart)) THEN 1 ELSE s.occurrences + 1 END,
+                first_at = CASE WHEN s.first_at < \(Self.seconds(windowStart)) THEN excluded.first_at ELSE s.first_at END
+            RETURNING occurrences
+            """)
+        guard let row = result.first else { throw StoreError(.corrupt, "signal count vanished") }
+        return Int(try row.int("occurrences"))
+    }
+
+    public func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool) {
+        let extended = try await rows("""
+            UPDATE warden_alerts SET occurrences = occurrences + \(alert.count), last_seen = GREATEST(last_seen, \(Self.seconds(alert.lastSeen))),
+                summary = \(alert.summary)
+            WHERE id = (SELECT id FROM warden_alerts WHERE kind = \(alert.kind) AND key = \(alert.key) AND last_seen >= \(Self.seconds(ongoingSince))
+                        ORDER BY last_seen DESC LIMIT 1)
+            RETURNING *
+            """)
+        if let row = extended.first { return (try Self.alert(row), false) }
+        try await rows("""
+            INSERT INTO warden_alerts (id, kind, key, severity, summary, subject, client_id, service, occurrences, window_seconds, first_seen, last_seen)
+            VALUES (\(alert.id), \(alert.kind), \(alert.key), \(alert.severity), \(alert.summary), \(alert.subject), \(alert.clientID), \(alert.service),
+                    \(alert.count), \(alert.windowSeconds), \(Self.seconds(alert.firstSeen)), \(Self.seconds(alert.lastSeen)))
+            """)
+        return (alert, true)
+    }
+
+    public func alerts(limit: Int) async throws(StoreError) -> [AlertRecord] {
+        try await rows("SELECT * FROM warden_alerts ORDER BY last_seen DESC, id DESC LIMIT \(max(0, limit))").map(Self.alert)
+    }
+
+    static func alert(_ row: PostgresRandomAccessRow) throws(StoreError) -> AlertRecord {
+        AlertRecord(
+            id: try row.string("id"), kind: try row.string("kind"), key: try row.string("key"), severity: try row.string("severity"),
+            summary: try row.string("summary"), subject: try row.optionalString("subject"), clientID: try row.optionalString("client_id"),
+            service: try row.optionalString("service"), count: Int(try row.int("occurrences")), windowSeconds: Int(try row.int("window_seconds")),
+            firstSeen: try row.date("first_seen"), lastSeen: try row.date("last_seen")
+        )
+    }
+}

@@ -1,0 +1,56 @@
+public import Foundation
+import SQLiteNIO
+public import WardenServer
+
+extension SQLiteStore {
+    public func countSignal(key: String, at now: Date, windowStart: Date) async throws(StoreError) -> Int {
+        // One upsert statement, so concurrent occurrences all count.
+        let rows = try await query(
+            """
+            INSERT INTO signal_counts (key, occurrences, first_at) VALUES (?, 1, ?)
+            ON CONFLICT (key) DO UPDATE SET
+                occurrences = CASE WHEN first_at < ? THEN 1 ELSE occurrences + 1 END,
+                first_at = CASE WHEN first_at < ? THEN excluded.first_at ELSE first_at END
+            RETURNING occurrences
+            """,
+            [.text(key), Self.date(now), Self.date(windowStart), Self.date(windowStart)]
+        )
+        guard let row = rows.first else { throw StoreError(.corrupt, "signal count vanished") }
+        return Int(try row.int("occurrences"))
+    }
+
+    public func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool) {
+        let extended = try await query(
+            """
+            UPDATE alerts SET occurrences = occurrences + ?, last_seen = max(last_seen, ?), summary = ?
+            WHERE id = (SELECT id FROM alerts WHERE kind = ? AND key = ? AND last_seen >= ? ORDER BY last_seen DESC LIMIT 1)
+            RETURNING *
+            """,
+            [.integer(alert.count), Self.date(alert.lastSeen), .text(alert.summary), .text(alert.kind), .text(alert.key), Self.date(ongoingSince)]
+        )
+        if let row = extended.first { return (try Self.alert(row), false) }
+        try await query(
+            """
+            INSERT INTO alerts (id, kind, key, severity, summary, subject, client_id, service, occurrences, window_seconds, first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(alert.id), .text(alert.kind), .text(alert.key), .text(alert.severity), .text(alert.summary), Self.text(alert.subject),
+             Self.text(alert.clientID), Self.text(alert.service), .integer(alert.count), .integer(alert.windowSeconds),
+             Self.date(alert.firstSeen), Self.date(alert.lastSeen)]
+        )
+        return (alert, true)
+    }
+
+    public func alerts(limit: Int) async throws(StoreError) -> [AlertRecord] {
+        try await query("SELECT * FROM alerts ORDER BY last_seen DESC, rowid DESC LIMIT ?", [.integer(max(0, limit))]).map(Self.alert)
+    }
+
+    static func alert(_ row: SQLiteRow) throws(StoreError) -> AlertRecord {
+        AlertRecord(
+            id: try row.string("id"), kind: try row.string("kind"), key: try row.string("key"), severity: try row.string("severity"),
+            summary: try row.string("summary"), subject: row.optionalString("subject"), clientID: row.optionalString("client_id"),
+            service: row.optionalString("service"), count: Int(try row.int("occurrences")), windowSeconds: Int(try row.int("window_seconds")),
+            firstSeen: try row.date("first_seen"), lastSeen: try row.date("last_seen")
+        )
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenServer
+import WardenSQLite
+
+/// Detection and alerts on the authorization server (issue 14), against a running server and
+/// read back with `warden alerts`: credential guessing per account and address, refresh-token
+/// reuse — deduplicated while they last, counted in `/metrics`, audited, and no alert when the
+/// owner of an ended session presents its revoked refresh token.
+@Suite struct AlertTests {
+    @Test func guessingAndReuseRaiseOneAlertEachWhileTheyLast() async throws {
+        let directory = try CommandLineErrorTests.temporaryDirectory()
+        let database = directory + "/warden.sqlite"
+        let keyFile = directory + "/master.key"
+        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
+        let common = ["--database", database, "--master-key-file", keyFile]
+        let configure: (inout AuthorizationServerConfiguration) -> Void = {
+            $0.recordCacheLifetime = .zero
+            $0.detection = [.credentialGuessing: DetectionThreshold(count: 3, window: .seconds(60))]
+        }
+        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: configure) { server in
+            try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
+            try await CommandLineTests.run(["client", "create", "app", "--public", "--grant", "password", "--grant", "refresh_token", "--scope", "a.read", "--audience", "api"] + common)
+            try await CommandLineTests.run(["user", "create", "alice", "--password", "wonderland-1", "--scope", "a.read", "--bcrypt-cost", "4"] + common)
+            func login(_ password: String) async throws -> Reply {
+                try await server.post("/oauth2/token", [("grant_type", "password"), ("client_id", "app"), ("username", "alice"), ("password", password), ("scope", "a.read")])
+            }
+            func refresh(_ token: String) async throws -> Reply {
+                try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("client_id", "app"), ("refresh_token", token)])
+            }
+            func alerts() async throws -> [[String: Any]] {
+                let outcome = try await CommandLineErrorTests.warden(["alerts", "--json"] + common)
+                #expect(outcome.status == 0, "\(outcome.errors)")
+                return (try? JSONSerialization.jsonObject(with: Data(outcome.output.utf8)) as? [[String: Any]]) ?? []
+            }
+
+            // Two failures: below the threshold.
+            for _ in 0..<2 { #expect(try await login("wrong-password").error == "invalid_grant") }
+            #expect(try await alerts().isEmpty)
+            // The third: one alert for the account, one for the address.
+            #expect(try await login("wrong-password").error == "invalid_grant")
+            var raised = try await alerts()
+            let account = try #require(raised.first { $0["subject"] as? String == "alice" })
+            #expect(account["kind"] as? String == "credential_guessing")
+            #expect(account["severity"] as? String == "medium")
+            #expect(account["count"] as? Int == 3)
+            #expect(account["window_seconds"] as? Int == 60)
+            #expect(account["summary"] as? String == "3 failed sign-ins for user alice within 1 minute")
+            #expect((account["first_seen"] as? String)?.hasSuffix("Z") == true)
+            #expect(raised.contains { ($0["summary"] as? String)?.contains("failed authentications from 127.0.0.1") == true })
+            #expect(raised.count == 2)
+            // A fourth: the same alert grows.
+            #expect(try await login("wrong-password").error == "invalid_grant")
+            raised = try await alerts()
+            #expect(raised.count == 2)
+            #expect(raised.first { $0["subject"] as? String == "alice" }?["count"] as? Int == 4)
+            #expect(raised.first { $0["subject"] as? String == "alice" }?["id"] as? String == account["id"] as? String)
+
+            // A rotated refresh token presented again: a high alert, at once.
+            let first = try #require(try await login("wonderland-1").refreshToken)
+            let second = try await refresh(first)
+            #expect(second.status == 200)
+            // Its successor used (so no lost-answer retry), then the first presented again.
+            #expect(try await refresh(try #require(second.refreshToken)).status == 200)
+            #expect(try await refresh(first).error == "invalid_grant")
+            let reuse = try #require(try await alerts().first { $0["kind"] as? String == "refresh_token_reuse" })
+            #expect(reuse["severity"] as? String == "high")
+            #expect(reuse["client_id"] as? String == "app")
+            #expect((reuse["summary"] as? String)?.contains("presented again") == true)
+
+            // After `end-sessions`, the owner's next refresh is refused — and is no reuse.
+            let third = try #require(try await login("wonderland-1").refreshToken)
+            try await CommandLineTests.run(["user", "end-sessions", "alice"] + common)
+            #expect(try await refresh(third).error == "invalid_grant")
+            #expect(try await alerts().filter { $0["kind"] as? String == "refresh_token_reuse" }.count == 1)
+
+            // Counted, audited; the text form escapes what came from requests.
+            let metrics = String(decoding: try await server.get("/metrics").body, as: UTF8.self)
+            #expect(metrics.contains(#"warden_alerts_total{kind="credential_guessing",severity="medium"} 2"#))
+            #expect(metrics.contains(#"warden_alerts_total{kind="refresh_token_reuse",severity="high"} 1"#))
+            #expect(try await server.store.auditEvents(limit: 200).filter { $0.event == "alert.raised" }.count == 3)
+            let text = try await CommandLineErrorTests.warden(["alerts"] + common)
+            #expect(text.output.contains("credential_guessing") && text.output.contains("refresh_token_reuse"))
+        }
+    }
+}
