@@ -47,6 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
                                  warden.dpopNonceWindow (seconds; off by default: no
                                  nonce required in DPoP proofs, RFC 9449 §8)
               --audit-retention  WARDEN_AUDIT_RETENTION    warden.auditRetention (days the audit log keeps; 90)
+              --alert-webhook    WARDEN_ALERT_WEBHOOKS     warden.alertWebhooks (URLs each alert is POSTed to;
+                                 comma-separated in the environment; none by default; secret)
               --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
               --config           WARDEN_CONFIG             (the file itself)
             """
@@ -59,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Default access-token lifetime in seconds.", valueName: "seconds")) var tokenLifetime: Int?
     @Option(help: ArgumentHelp("Rotate the signing key when the newest is this old.", valueName: "seconds")) var rotateEvery: Int?
     @Option(help: ArgumentHelp("Seconds within which a refresh token whose answer was lost may be presented again, while its successor is unused; 0 turns it off.", valueName: "seconds")) var refreshRetryWindow: Int?
+    @Option(help: ArgumentHelp("A URL each new alert is POSTed to as JSON (retried, never logged beyond its host); repeatable.", valueName: "url")) var alertWebhook: [String] = []
     @Option(help: ArgumentHelp("A proxy or load balancer (address or CIDR block) whose forwarding header names the client; repeatable. Without one, forwarding headers are ignored.", valueName: "cidr")) var trustedProxy: [String] = []
     @Option(help: ArgumentHelp("The header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239).", valueName: "name")) var clientAddressHeader: String?
     @Option(help: ArgumentHelp("Open revocation streams at most, in all.", valueName: "count")) var maxRevocationStreams: Int?
@@ -104,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let auditRetention { arguments["warden.auditRetention"] = .init(.int(auditRetention), isSecret: false) }
         if let dpopNonceWindow { arguments["warden.dpopNonceWindow"] = .init(.int(dpopNonceWindow), isSecret: false) }
         if !trustedProxy.isEmpty { arguments["warden.trustedProxies"] = .init(.stringArray(trustedProxy), isSecret: false) }
+        if !alertWebhook.isEmpty { arguments["warden.alertWebhooks"] = .init(.stringArray(alertWebhook), isSecret: true) }
         if let clientAddressHeader { arguments["warden.clientAddressHeader"] = .init(.string(clientAddressHeader), isSecret: false) }
         if let maxRevocationStreams { arguments["warden.maxRevocationStreams"] = .init(.int(maxRevocationStreams), isSecret: false) }
         if let maxRevocationStreamsPerAddress { arguments["warden.maxRevocationStreamsPerAddress"] = .init(.int(maxRevocationStreamsPerAddress), isSecret: false) }
@@ -137,6 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard (10...3600).contains(window) else { throw ValidationError("the DPoP nonce window must be 10…3600 seconds") }
             configuration.dpopNonceWindow = .seconds(window)
         }
+        let webhookURLs = (settings.stringArray(forKey: "warden.alertWebhooks", isSecret: true) ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var proxies: [IPAddressRange] = []
         for text in settings.stringArray(forKey: "warden.trustedProxies") ?? [] {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -165,6 +170,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("unknown log level")
         }
         logger.logLevel = level
+        let webhooks: AlertWebhooks?
+        do { webhooks = webhookURLs.isEmpty ? nil : try AlertWebhooks(urls: webhookURLs, logger: logger) } catch let error as AlertWebhookError {
+            throw ValidationError("--alert-webhook: \(error.description)")
+        }
 
         // Metrics of every Warden part (server, verifier) go to one registry, served at /metrics.
         let registry = PrometheusCollectorRegistry()
@@ -216,6 +225,10 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning("a trusted proxy range covers every address: any client can choose the address it is throttled under", metadata: ["ranges": "\(everyone.map(\.description))"])
             }
             var services: [any Service] = [app, CleanupService(store: db, auditRetention: configuration.auditRetention, logger: logger)]
+            if let webhooks {
+                server.tokens.alerts.onRaised { webhooks.enqueue($0) }
+                services.append(webhooks)
+            }
             // First in the group, so that it stops last and writes what the server counted.
             if let issuanceAudit = server.tokens.issuanceAudit { services.insert(IssuanceAuditService(aggregator: issuanceAudit, store: db, logger: logger), at: 0) }
             if let rotation { services.append(KeyRotationService(keys: server.keys, every: .seconds(rotation), logger: logger)) }

@@ -27,23 +27,14 @@ public struct ClientAuthenticator: Sendable {
         // Failures are counted per client address only (``BruteForceGuard/lockedOut(address:now:)``).
         if let retryAfter = await throttle.lockedOut(address: remoteAddress, now: now) {
             try await audit(credentials, outcome: "invalid_client", detail: "locked out for \(Int(retryAfter.rounded(.up))) s")
+            // Still a guess: detection counts it (the lockout only slows the guesser down).
+            await signalGuessing(credentials, remoteAddress: remoteAddress)
             throw OAuthError.invalidClient("Client authentication failed.")
         }
         func fail(_ detail: String) async throws -> Never {
             await throttle.recordFailure(address: remoteAddress, now: now)
             try await audit(credentials, outcome: "invalid_client", detail: detail)
-            if let alerts {
-                let client = PrintableText.escaped(credentials.clientID.prefix(64))
-                await alerts.signal(.credentialGuessing, key: "client:\(credentials.clientID.prefix(256))", severity: "medium", clientID: String(credentials.clientID.prefix(256))) { count, window in
-                    "\(count) failed authentications of client \(client) within \(window)"
-                }
-                if let remoteAddress {
-                    let address = PrintableText.escaped(remoteAddress.prefix(64))
-                    await alerts.signal(.credentialGuessing, key: "address:\(remoteAddress.prefix(64))", severity: "medium") { count, window in
-                        "\(count) failed authentications from \(address) within \(window)"
-                    }
-                }
-            }
+            await signalGuessing(credentials, remoteAddress: remoteAddress)
             throw OAuthError.invalidClient("Client authentication failed.")
         }
         guard credentials.clientID.utf8.count <= 256 else { try await fail("client_id too long") }
@@ -59,6 +50,21 @@ public struct ClientAuthenticator: Sendable {
             guard allowPublic else { try await fail("public client where a confidential one is required") }
         }
         return client
+    }
+
+    /// `credential_guessing` (issue 14): per client id and per address.
+    private func signalGuessing(_ credentials: ClientCredentials, remoteAddress: String?) async {
+        guard let alerts else { return }
+        let client = PrintableText.escaped(credentials.clientID.prefix(64))
+        await alerts.signal(.credentialGuessing, key: "client:\(credentials.clientID.prefix(256))", severity: "medium", clientID: String(credentials.clientID.prefix(256))) { count, window in
+            "\(count) failed authentications of client \(client) within \(window)"
+        }
+        if let remoteAddress {
+            let address = PrintableText.escaped(remoteAddress.prefix(64))
+            await alerts.signal(.credentialGuessing, key: "address:\(remoteAddress.prefix(64))", severity: "medium") { count, window in
+                "\(count) failed authentications from \(address) within \(window)"
+            }
+        }
     }
 
     /// The client with exactly this id (through the cache), `nil` when there is none.

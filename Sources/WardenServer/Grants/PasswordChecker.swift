@@ -35,7 +35,9 @@ final class PasswordChecker: Sendable {
             if count { await throttle.recordFailure(account: account, address: remoteAddress, now: now) }
             logger.notice("user authentication failed", metadata: ["client_id": "\(PrintableText.escaped(clientID ?? ""))", "detail": "\(detail)"])
             try await store.appendAudit(AuditEvent(at: now, event: "user.authentication_failed", clientID: clientID, subject: String(username.prefix(256)), outcome: "invalid_grant", detail: detail))
-            if count, let alerts {
+            // Every guess counts for detection, a locked-out one too (the lockout only slows the
+            // guesser down); a right password for a disabled user is no guess.
+            if detail != "disabled user", let alerts {
                 let name = PrintableText.escaped(username.prefix(64))
                 await alerts.signal(.credentialGuessing, key: account, severity: "medium", subject: String(username.prefix(256)), clientID: clientID) { count, window in
                     "\(count) failed sign-ins for user \(name) within \(window)"

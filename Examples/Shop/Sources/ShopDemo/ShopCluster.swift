@@ -46,10 +46,13 @@ public struct ShopCluster: Sendable {
     }
 
     /// Starts everything, runs `body`, stops everything. `history`: how many orders and
-    /// payments the services keep in memory (the newest).
-    public static func run<T: Sendable>(logLevel: Logger.Level = .warning, history: Int = 10_000, _ body: @Sendable (ShopCluster) async throws -> T) async throws -> T {
+    /// payments the services keep in memory (the newest); `alertWebhooks`: where the
+    /// authorization server POSTs its alerts (issue 14).
+    public static func run<T: Sendable>(logLevel: Logger.Level = .warning, history: Int = 10_000, alertWebhooks: [String] = [], _ body: @Sendable (ShopCluster) async throws -> T) async throws -> T {
         var logger = Logger(label: "shop")
         logger.logLevel = logLevel
+        // Checked before anything is opened.
+        let delivery = alertWebhooks.isEmpty ? nil : try AlertWebhooks(urls: alertWebhooks, logger: logger)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -83,7 +86,12 @@ public struct ShopCluster: Sendable {
         let issuanceAudit = server.tokens.issuanceAudit.map { IssuanceAuditService(aggregator: $0, store: store, logger: logger) }
         // Expired rows deleted as `warden serve` does (a soak run's disk stays bounded, issue 17).
         let cleanup = CleanupService(store: store, auditRetention: configuration.auditRetention, logger: logger)
-        let authorizationServices = ServiceGroup(configuration: .init(services: (issuanceAudit.map { [$0] } ?? []) + [authApp, cleanup], gracefulShutdownSignals: [], logger: logger))
+        var webhooks: [any Service] = []
+        if let delivery {
+            server.tokens.alerts.onRaised { delivery.enqueue($0) }
+            webhooks.append(delivery)
+        }
+        let authorizationServices = ServiceGroup(configuration: .init(services: (issuanceAudit.map { [$0] } ?? []) + [authApp, cleanup] + webhooks, gracefulShutdownSignals: [], logger: logger))
 
         let orderSigningKey = try HTTPSignatureKey.hmacSHA256(id: orderSigningKeyID, secret: orderSigningSecret)
         let ledger = PaymentLedger(capacity: history)

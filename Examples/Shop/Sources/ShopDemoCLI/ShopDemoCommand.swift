@@ -17,13 +17,16 @@ struct ShopDemoCommand: AsyncParsableCommand {
     @Option(help: "How many orders and payments the services keep in memory (the newest).")
     var history = 10_000
 
+    @Option(help: ArgumentHelp("A URL the authorization server POSTs each new alert to (repeatable).", valueName: "url"))
+    var alertWebhook: [String] = []
+
     func validate() throws {
         guard history >= 1 else { throw ValidationError("--history is at least 1") }
     }
 
     func run() async throws {
         if serve {
-            try await ShopCluster.run(history: history) { cluster in
+            try await ShopCluster.run(history: history, alertWebhooks: alertWebhook) { cluster in
                 // The order service's credentials and signing key: demo only, so that outside
                 // tools can play the order service (sign payment requests, exchange tokens).
                 let orderService: [String: String] = [

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+import Testing
+import WardenCore
+import WardenServer
+
+/// Alerts delivered to webhooks (issue 14): one POST per alert and URL with the documented JSON,
+/// retried on 5xx, not on 4xx; and `warden serve --alert-webhook` end to end, from failed client
+/// authentications to the receiver.
+@Suite struct AlertWebhookTests {
+    /// A receiver on loopback: answers with `statuses` in turn (then 200), keeps every body.
+    final class Receiver: Sendable {
+        let bodies = Mutex<[Data]>([])
+        let statuses: Mutex<[HTTPResponse.Status]>
+        init(statuses: [HTTPResponse.Status] = []) { self.statuses = Mutex(statuses) }
+
+        var router: Router<BasicRequestContext> {
+            let router = Router()
+            router.post("hook") { request, _ -> Response in
+                let body = Data(try await request.body.collect(upTo: 1 << 16).readableBytesView)
+                self.bodies.withLock { $0.append(body) }
+                let status = self.statuses.withLock { $0.isEmpty ? .ok : $0.removeFirst() }
+                return Response(status: status)
+            }
+            return router
+        }
+        var count: Int { bodies.withLock { $0.count } }
+        var received: [[String: Any]] {
+            bodies.withLock { $0 }.map { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] ?? [:] }
+        }
+    }
+
+    static let alert = AlertRecord(
+        id: "f3b1", kind: "credential_guessing", key: "user:alice", severity: "medium", summary: "10 failed sign-ins for user alice within 5 minutes",
+        subject: "alice", clientID: "web", count: 10, windowSeconds: 300,
+        firstSeen: Date(timeIntervalSince1970: 1_800_000_000), lastSeen: Date(timeIntervalSince1970: 1_800_000_060.5)
+    )
+
+    func withDelivery(to urls: [String], _ body: (AlertWebhooks) async throws -> Void) async throws {
+        let webhooks = try AlertWebhooks(urls: urls, attempts: 3, timeout: .seconds(2), retryDelay: .milliseconds(20))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await webhooks.run() }
+            defer { group.cancelAll() }
+            try await body(webhooks)
+        }
+    }
+
+    @Test func eachAlertIsPostedAsJSONAndRetriedOnlyWhenWorthIt() async throws {
+        let failingFirst = Receiver(statuses: [.serviceUnavailable, .badGateway])
+        let refusing = Receiver(statuses: [.badRequest])
+        try await LoopbackApp.run(failingFirst.router, label: "hook-a") { a in
+            try await LoopbackApp.run(refusing.router, label: "hook-b") { b in
+                try await withDelivery(to: [a + "/hook", b + "/hook"]) { webhooks in
+                    webhooks.enqueue(Self.alert)
+                    // 503, 502, then 200 at the first; one 400 at the second, not retried.
+                    #expect(try await eventually { failingFirst.count == 3 })
+                    #expect(try await eventually { refusing.count == 1 })
+                    try await Task.sleep(for: .milliseconds(200))
+                    #expect(refusing.count == 1)
+                }
+            }
+        }
+        let json = try #require(failingFirst.received.last)
+        #expect(Set(json.keys) == ["id", "kind", "severity", "summary", "subject", "client_id", "service", "count", "window_seconds", "first_seen", "last_seen"])
+        #expect(json["id"] as? String == "f3b1")
+        #expect(json["kind"] as? String == "credential_guessing")
+        #expect(json["count"] as? Int == 10)
+        #expect(json["window_seconds"] as? Int == 300)
+        #expect(json["service"] is NSNull)
+        #expect(json["first_seen"] as? String == "2027-01-15T08:00:00.000Z")
+        #expect(json["last_seen"] as? String == "2027-01-15T08:01:00.500Z")
+    }
+
+    @Test func onlyHTTPURLsWithAHostAreWebhooks() {
+        for url in ["ftp://example.com/x", "not a url", "http:///path", "/relative"] {
+            #expect(throws: AlertWebhookError.self, "\(url)") { try AlertWebhooks(urls: [url]) }
+        }
+    }
+
+    /// `warden serve --alert-webhook`: ten wrong secrets for one client → alerts for the client
+    /// and for the address, each POSTed once; the webhook's path never reaches the log.
+    @Test func serveDeliversItsAlerts() async throws {
+        let receiver = Receiver()
+        try await LoopbackApp.run(receiver.router, label: "hook") { base in
+            let directory = try CommandLineErrorTests.temporaryDirectory()
+            let database = directory + "/warden.sqlite"
+            let key = CommandLineErrorTests.masterKey()
+            let environment = ["WARDEN_MASTER_KEY": key, "WARDEN_DATABASE": database]
+            let node = try await WardenProcess.start(database: database, issuer: "http://127.0.0.1", masterKey: key,
+                                                     arguments: ["--alert-webhook", base + "/hook?token=secret-path-part"])
+            do {
+                _ = try await CommandLineErrorTests.warden(["scope", "create", "a.read", "--description", "A"], environment: environment)
+                _ = try await CommandLineErrorTests.warden(["client", "create", "svc", "--grant", "client_credentials", "--scope", "a.read", "--audience", "api"], environment: environment)
+                for _ in 0..<10 {
+                    let reply = try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("svc", "wrong-secret-0123456789"))
+                    #expect(reply.error == "invalid_client")
+                }
+                #expect(try await eventually { receiver.count >= 2 })
+                let summaries = receiver.received.compactMap { $0["summary"] as? String }
+                #expect(summaries.contains("10 failed authentications of client svc within 5 minutes"), "\(summaries)")
+                #expect(summaries.contains { $0.hasPrefix("10 failed authentications from ") }, "\(summaries)")
+                // Deduplicated: an eleventh grows the alerts, posts nothing new.
+                _ = try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("svc", "wrong-secret-0123456789"))
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(receiver.count == 2)
+                #expect(!node.log.contains("secret-path-part"))
+                #expect(node.log.contains("alert raised"))
+            } catch {
+                await node.stop()
+                throw error
+            }
+            await node.stop()
+        }
+    }
+}
