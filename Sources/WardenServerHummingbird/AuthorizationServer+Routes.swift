@@ -57,6 +57,20 @@ extension AuthorizationServer {
             // An HMAC secret may be in it: never cached (RFC 6749 §5.1's rule for secrets).
             return Response.json(bytes: answer)
         } }
+        router.post("oauth2/security-events") { request, context in try await StorageRequestBudget.run {
+            guard let contentType = request.headers[.contentType]?.lowercased(), contentType == "application/json" || contentType.hasPrefix("application/json;") else {
+                throw OAuthError.invalidRequest("The body must be application/json.")
+            }
+            if let query = request.uri.query, !query.isEmpty { throw OAuthError.invalidRequest("Parameters belong in the body, not the query.") }
+            var request = request
+            let body: ByteBuffer
+            do { body = try await request.collectBody(upTo: max(maximumBody, 1 << 20)) } catch {
+                throw OAuthError.invalidRequest("The request body is too large.")
+            }
+            let credentials = try OAuthFormRequest.clientCredentials(headers: request.headers, form: try URLEncodedFormParameters(parsing: ""))
+            let accepted = try await securityEvents.receive(Array(body.readableBytesView), credentials: credentials, remoteAddress: clientAddress(request, context: context))
+            return Response.json(.object(["accepted": .number(Double(accepted))]), status: .accepted)
+        } }
         router.post("oauth2/revoke") { request, context in try await StorageRequestBudget.run {
             let form = try await OAuthFormRequest.read(request, maximumSize: maximumBody)
             guard let token = form.form["token"] else { throw OAuthError.invalidRequest("token is required.") }

@@ -18,6 +18,8 @@ public struct AuthorizationServer: Sendable {
     public let revocation: TokenRevocationService
     /// Registered request-signing keys, for the services their clients may call.
     public let clientSigningKeys: ClientSigningKeyService
+    /// `POST /oauth2/security-events` (issue 14).
+    public let securityEvents: SecurityEventIntake
     public let authorization: AuthorizationFlow
     public let secretHasher: ClientSecretHasher
     public let timeSource: TimeSource
@@ -68,6 +70,7 @@ public struct AuthorizationServer: Sendable {
             introspection: IntrospectionService(tokens: tokens),
             revocation: TokenRevocationService(tokens: tokens),
             clientSigningKeys: ClientSigningKeyService(tokens: tokens, masterKey: masterKey, logger: logger),
+            securityEvents: SecurityEventIntake(tokens: tokens, logger: logger),
             authorization: AuthorizationFlow(tokens: tokens, masterKey: masterKey),
             secretHasher: ClientSecretHasher(masterKey: masterKey),
             timeSource: timeSource,

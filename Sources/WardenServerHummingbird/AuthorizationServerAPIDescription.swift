@@ -130,6 +130,18 @@ enum AuthorizationServerAPIDescription {
 
     // MARK: Pieces
 
+    /// One refusal (`WardenClient.SecurityEventReporter`): `iss` the service's client id,
+    /// `events` keyed by `<issuer>/events/access-refused`.
+    static let securityEventSchema = JSONSchema.object(properties: [
+        "iss": .string, "iat": .integer, "jti": .string,
+        "events": .object(additionalProperties: .init(.object(properties: [
+            "kind": .string(allowedValues: "invalid_token", "insufficient_scope"),
+            "reason": .string(required: false), "route": .string(required: false),
+            "scopes_required": .array(items: .string), "scopes_held": .array(items: .string),
+            "sub": .string(required: false), "client_id": .string(required: false), "token_jti": .string(required: false),
+        ]))),
+    ])
+
     static func json(_ schema: JSONSchema) -> OpenAPI.Content.Map { [.json: .b(OpenAPI.Content(schema: schema))] }
     static let html: OpenAPI.Content.Map = [.html: .b(OpenAPI.Content(schema: JSONSchema.string))]
     static func form(_ schema: JSONSchema) -> OpenAPI.Request { .init(content: [.form: .b(OpenAPI.Content(schema: schema))], required: true) }
@@ -264,6 +276,16 @@ enum AuthorizationServerAPIDescription {
                 operation.responses[404] = error("not_found: no such key, or not for this caller (the same answer)")
                 return operation
             }()),
+            Described(method: .post, path: "/oauth2/security-events", operation: OpenAPI.Operation(
+                summary: "What a protected service refused, as RFC 8417 Security Event Token payloads, for detection (Warden's own endpoint; the caller authenticates as a confidential client with HTTP Basic)",
+                requestBody: .init(content: json(.array(maxItems: SecurityEventIntake.maximumBatch, items: securityEventSchema)), required: true),
+                responses: [
+                    202: .response(description: "Taken: how many payloads were this caller's access-refused events", content: json(.object(properties: ["accepted": .integer]))),
+                    400: error("invalid_request: not a JSON array, too many payloads, or too large"),
+                    401: invalidClient,
+                    503: unavailable,
+                ]
+            )),
             Described(method: .post, path: "/oauth2/revoke", operation: oauthForm(
                 summary: "Token revocation (RFC 7009): access tokens by jti, refresh tokens with their family; only the client's own",
                 body: tokenFormSchema(hintsAreChecked: true),

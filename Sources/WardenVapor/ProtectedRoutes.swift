@@ -21,12 +21,14 @@ public struct ProtectedRoutes {
     /// How DPoP-bound tokens are accepted, if they are (the middleware's): refusals then carry
     /// the `DPoP` challenge too.
     let dpop: DPoPAcceptance?
+    let refusals: (any AccessRefusalReporter)?
     /// Whether its routes take DPoP-bound tokens only.
     public private(set) var requiresProofOfPossession = false
     /// The request signature its routes require, if any (RFC 9421).
     public private(set) var signature: HTTPSignatureRequirement?
 
-    init(routes: any RoutesBuilder, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?) {
+    init(routes: any RoutesBuilder, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?, refusals: (any AccessRefusalReporter)? = nil) {
+        self.refusals = refusals
         self.routes = routes
         self.requirement = requirement
         self.realm = realm
@@ -54,7 +56,7 @@ public struct ProtectedRoutes {
 
     /// Nested routes under `path` whose routes require these scopes and `requirement`.
     public func grouped(_ path: PathComponent..., requiring requirement: ScopeRequirement = .none) -> ProtectedRoutes {
-        var nested = ProtectedRoutes(routes: routes.grouped(path), requirement: self.requirement.adding(requirement), realm: realm, dpop: dpop)
+        var nested = ProtectedRoutes(routes: routes.grouped(path), requirement: self.requirement.adding(requirement), realm: realm, dpop: dpop, refusals: refusals)
         nested.requiresProofOfPossession = requiresProofOfPossession
         nested.signature = signature
         return nested
@@ -62,7 +64,7 @@ public struct ProtectedRoutes {
 
     /// The same routes behind more middleware.
     public func grouped(_ middleware: any Middleware...) -> ProtectedRoutes {
-        var nested = ProtectedRoutes(routes: routes.grouped(middleware), requirement: requirement, realm: realm, dpop: dpop)
+        var nested = ProtectedRoutes(routes: routes.grouped(middleware), requirement: requirement, realm: realm, dpop: dpop, refusals: refusals)
         nested.requiresProofOfPossession = requiresProofOfPossession
         nested.signature = signature
         return nested
@@ -88,6 +90,8 @@ public struct ProtectedRoutes {
         let dpop = self.dpop
         let proofOfPossession = requiresProofOfPossession
         let signature = self.signature
+        let refusals = self.refusals
+        let routePath = "/" + path.map(\.description).joined(separator: "/")
         let route = routes.on(method, path, body: .stream) { request async throws -> Response in
             do {
                 // A signed request is part of who is calling: checked before what they may do.
@@ -102,7 +106,8 @@ public struct ProtectedRoutes {
                     }
                     try signature.checkSigner(verified, tokenClientID: token.claims.clientID)
                 }
-                let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
+                let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession,
+                                                      route: routePath, refusals: refusals)
                 if case .collect(let maximum) = body {
                     let limit = maximum ?? request.application.routes.defaultMaxBodySize
                     _ = try await request.collectBody(upTo: limit.value)

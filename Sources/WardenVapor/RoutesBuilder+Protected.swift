@@ -8,6 +8,6 @@ extension RoutesBuilder {
         by bearer: BearerMiddleware<Keys>,
         requiring requirement: ScopeRequirement = .none
     ) -> ProtectedRoutes {
-        ProtectedRoutes(routes: grouped(bearer), requirement: requirement, realm: bearer.realm, dpop: bearer.configuration.dpop)
+        ProtectedRoutes(routes: grouped(bearer), requirement: requirement, realm: bearer.realm, dpop: bearer.configuration.dpop, refusals: bearer.configuration.refusals)
     }
 }

@@ -6,8 +6,8 @@ import ServiceLifecycle
 /// passing its base URL (`http://127.0.0.1:PORT`). `beforeShutdown` runs after `body`, whether it
 /// threw or not, before the graceful shutdown (to end answers that would otherwise stay open).
 enum LoopbackApp {
-    static func run(
-        _ router: Router<BasicRequestContext>,
+    static func run<Context: InitializableFromSource<ApplicationRequestContextSource>>(
+        _ router: Router<Context>,
         label: String,
         beforeShutdown: @Sendable () -> Void = {},
         _ body: @Sendable (String) async throws -> Void

@@ -12,6 +12,10 @@ public struct BearerAuthenticatorConfiguration: Sendable {
     /// Accept DPoP-bound tokens (`Authorization: DPoP …` with a `DPoP` proof, RFC 9449 §7).
     /// `nil` (the default): bearer tokens only, and a token bound to a key is refused.
     public var dpop: DPoPAcceptance?
+    /// Told of every 403 `insufficient_scope` with its route (issue 14;
+    /// `WardenClient.SecurityEventReporter` sends them to the authorization server). The 401s
+    /// are the verifier's to tell (its `refusals`).
+    public var refusals: (any AccessRefusalReporter)?
 
     public init(realm: String = "warden") {
         precondition(!realm.contains("\"") && !realm.contains("\\"), "realm must not contain '\"' or '\\'")

@@ -69,12 +69,15 @@ public enum BearerGate {
     /// (with the `DPoP` challenge too when `dpop` is accepted).
     /// With `proofOfPossession`, or a service-wide ``DPoPAcceptance/requiresProofOfPossession``,
     /// only a DPoP-bound token is admitted.
+    /// A refused scope check is told to `refusals` (issue 14) with `route`.
     public static func admit(
         _ token: VerifiedAccessToken?,
         requirement: ScopeRequirement,
         realm: String,
         dpop: DPoPAcceptance? = nil,
-        proofOfPossession: Bool = false
+        proofOfPossession: Bool = false,
+        route: String? = nil,
+        refusals: (any AccessRefusalReporter)? = nil
     ) throws(BearerRefusal) -> AuthorizedToken {
         if proofOfPossession || dpop?.requiresProofOfPossession == true, let dpop, token?.keyThumbprint == nil {
             throw BearerRefusal.proofOfPossessionRequired(realm: realm, scope: requirement.mentionedScopes, dpop: dpop, presentedBearer: token != nil)
@@ -83,6 +86,10 @@ public enum BearerGate {
             throw BearerRefusal.missingCredentials(realm: realm, scope: requirement.mentionedScopes).offering(dpop, errorScheme: .bearer)
         }
         guard requirement.isSatisfied(by: token.scope) else {
+            refusals?.report(AccessRefusal(
+                kind: .insufficientScope, route: route, requiredScopes: requirement.mentionedScopes.map(\.rawValue).sorted(),
+                heldScopes: token.scope.map(\.rawValue).sorted(), subject: token.subject, clientID: token.clientID, tokenID: token.tokenID
+            ))
             // A bound token came under DPoP (a bound bearer token is refused before).
             throw BearerRefusal.insufficientScope(realm: realm, scope: requirement.mentionedScopes)
                 .offering(dpop, errorScheme: token.keyThumbprint == nil ? .bearer : .dpop)

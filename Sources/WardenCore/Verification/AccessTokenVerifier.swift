@@ -29,6 +29,9 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     let timeSource: TimeSource
     let logger: Logger
     let metrics: VerifierMetrics
+    /// Told of every refusal (issue 14), with the token's `sub`, `client_id` and `jti` when its
+    /// signature was good.
+    let refusals: (any AccessRefusalReporter)?
     private let leeway: TimeInterval
     /// The leeway on `exp`: ``AccessTokenVerifierConfiguration/leeway``, but never longer than the
     /// revocation list keeps entries past `exp`, or a revoked token would pass again once its
@@ -42,8 +45,10 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         revocations: RevocationList = RevocationList(),
         timeSource: TimeSource = .system,
         logger: Logger = Logger(label: "warden.verifier"),
-        metricsFactory: (any MetricsFactory)? = nil
+        metricsFactory: (any MetricsFactory)? = nil,
+        refusals: (any AccessRefusalReporter)? = nil
     ) {
+        self.refusals = refusals
         self.configuration = configuration
         self.keys = keys
         self.revocations = revocations
@@ -94,7 +99,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         guard let cacheKey, let cached = cache.lookup(cacheKey, now: now) else { return nil }
         guard !revocations.isRevoked(tokenID: cached.tokenID) else {
             cache.remove(cacheKey)
-            throw refuse(.init(.revoked), keyID: cached.keyID)
+            throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
         }
         let key: VerificationKey?
         do {
@@ -117,22 +122,25 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         now: Date
     ) async throws(TokenVerificationError) -> VerifiedAccessToken {
         var keyID: String?
+        var signed: AccessTokenClaims?
         do {
-            let verified = try await verifyUncached(token, now: now, keyID: &keyID)
+            let verified = try await verifyUncached(token, now: now, keyID: &keyID, signed: &signed)
             if let cacheKey {
                 cache.insert(verified, for: cacheKey, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway))
             }
             metrics.verified.increment()
             return verified
         } catch {
-            throw refuse(error, keyID: keyID)
+            throw refuse(error, keyID: keyID, claims: signed)
         }
     }
 
+    /// `signed`: the claims, once the signature has been checked (for reporting a refusal).
     private func verifyUncached(
         _ token: [UInt8],
         now: Date,
-        keyID: inout String?
+        keyID: inout String?,
+        signed: inout AccessTokenClaims?
     ) async throws(TokenVerificationError) -> VerifiedAccessToken {
         let jws = try UnverifiedCompactJWS(token)
         let header = jws.header
@@ -153,6 +161,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         guard key.isValidSignature(jws.signature, for: jws.signingInput) else { throw .init(.badSignature) }
 
         let claims = try AccessTokenClaims(payload: jws.payload)
+        signed = claims
         guard claims.issuer == configuration.issuer else { throw .init(.wrongIssuer) }
         guard !configuration.checksAudience || claims.audience.contains(configuration.audience) else { throw .init(.wrongAudience) }
         guard now.timeIntervalSince(claims.expiresAt) < expiryLeeway else { throw .init(.expired) }
@@ -179,8 +188,15 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         return equalsIgnoringCase(utf8, "at+jwt") || equalsIgnoringCase(utf8, "application/at+jwt")
     }
 
-    private func refuse(_ error: TokenVerificationError, keyID: String?) -> TokenVerificationError {
+    private func refuse(_ error: TokenVerificationError, keyID: String?, claims: AccessTokenClaims? = nil) -> TokenVerificationError {
         metrics.recordRefusal(error.reason)
+        // Keys that cannot be had are this service's trouble, not the caller's doing.
+        if let refusals, error.reason != .keysUnavailable {
+            refusals.report(AccessRefusal(
+                kind: .invalidToken, reason: error.reason.description, heldScopes: claims.map { $0.scope.map(\.rawValue).sorted() } ?? [],
+                subject: claims?.subject, clientID: claims?.clientID, tokenID: claims?.tokenID, at: timeSource.now()
+            ))
+        }
         logger.debug(
             "access token refused",
             metadata: [

@@ -22,13 +22,16 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     /// How DPoP-bound tokens are accepted, if they are (the authenticator's): refusals then
     /// carry the `DPoP` challenge too.
     let dpop: DPoPAcceptance?
+    /// Told of each 403 (issue 14; the authenticator configuration's `refusals`).
+    let refusals: (any AccessRefusalReporter)?
     /// Whether its routes take DPoP-bound tokens only.
     public private(set) var requiresProofOfPossession = false
     /// The request signature its routes require, if any (RFC 9421).
     public private(set) var signature: HTTPSignatureRequirement?
     let documentation: OpenAPIRouteRegistry?
 
-    init(routes: RouterGroup<Context>, path: RouterPath, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?, documentation: OpenAPIRouteRegistry?) {
+    init(routes: RouterGroup<Context>, path: RouterPath, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?, refusals: (any AccessRefusalReporter)? = nil, documentation: OpenAPIRouteRegistry?) {
+        self.refusals = refusals
         self.routes = routes
         self.path = path
         self.requirement = requirement
@@ -45,6 +48,7 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             requirement: self.requirement.adding(requirement),
             realm: realm,
             dpop: dpop,
+            refusals: refusals,
             documentation: documentation
         )
         // Nested groups keep the requirements (they add up, as scopes do).
@@ -94,6 +98,8 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         let dpop = self.dpop
         let proofOfPossession = requiresProofOfPossession
         let signature = self.signature
+        let refusals = self.refusals
+        let route = self.path.appendingPath(path).description
         documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
         routes.on(path, method: method) { request, context -> Output in
             var request = request
@@ -101,7 +107,7 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             if let signature, let token = context.identity {
                 try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
             }
-            let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
+            let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession, route: route, refusals: refusals)
             return try await handler(request, context, authorized)
         }
         if method == .get {
@@ -112,7 +118,7 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
                 if let signature, let token = context.identity {
                 try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
             }
-                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession)
+                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession, route: route, refusals: refusals)
                 let response = try await handler(request, context, authorized).response(from: request, context: context)
                 return Response(status: response.status, headers: response.headers)
             }

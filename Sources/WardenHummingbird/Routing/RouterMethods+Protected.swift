@@ -22,6 +22,7 @@ extension RouterMethods where Context: AuthRequestContext, Context.Identity == V
             requirement: requirement,
             realm: authenticator.realm,
             dpop: authenticator.configuration.dpop,
+            refusals: authenticator.configuration.refusals,
             documentation: documentation
         )
     }

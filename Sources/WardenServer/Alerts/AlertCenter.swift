@@ -38,7 +38,10 @@ public final class AlertCenter: Sendable {
         logger: Logger = Logger(label: "warden.alerts")
     ) {
         self.store = store
-        var all: [Kind: DetectionThreshold] = [.credentialGuessing: .credentialGuessing, .refreshTokenReuse: .refreshTokenReuse]
+        var all: [Kind: DetectionThreshold] = [
+            .credentialGuessing: .credentialGuessing, .refreshTokenReuse: .refreshTokenReuse, .insufficientScopeBurst: .insufficientScopeBurst,
+            .invalidTokenBurst: .invalidTokenBurst, .revokedTokenUse: .revokedTokenUse,
+        ]
         all.merge(thresholds) { _, given in given }
         self.thresholds = all
         self.timeSource = timeSource

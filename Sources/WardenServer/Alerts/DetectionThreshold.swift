@@ -16,6 +16,14 @@ public struct DetectionThreshold: Sendable, Hashable {
     ///   person should look);
     /// - `refresh_token_reuse`: every reuse (a rotated refresh token presented again is either
     ///   theft or a broken client; both need a person), grouped per family for an hour.
+    /// - `insufficient_scope_burst`: one subject or client refused for missing scopes 20 times
+    ///   in 5 minutes (a few refusals are a user trying a button they may not use);
+    /// - `invalid_token_burst`: 50 tokens that fail verification for a forgery's reasons at one
+    ///   service in a minute (expired tokens do not count);
+    /// - `revoked_token_use`: every revoked token presented, grouped per token for an hour.
     public static let credentialGuessing = DetectionThreshold(count: 10, window: .seconds(300))
     public static let refreshTokenReuse = DetectionThreshold(count: 1, window: .seconds(3600))
+    public static let insufficientScopeBurst = DetectionThreshold(count: 20, window: .seconds(300))
+    public static let invalidTokenBurst = DetectionThreshold(count: 50, window: .seconds(60))
+    public static let revokedTokenUse = DetectionThreshold(count: 1, window: .seconds(3600))
 }

@@ -1,0 +1,152 @@
+public import AsyncHTTPClient
+public import Foundation
+public import Logging
+import NIOCore
+import NIOHTTP1
+public import ServiceLifecycle
+import Synchronization
+public import WardenCore
+
+/// Sends what a service refuses to the authorization server (issue 14), so that patterns no
+/// single service sees — one user refused everywhere, forged tokens at one service, a revoked
+/// token replayed — raise alerts there. Give it to the verifier (`refusals:`, the 401s) and the
+/// bearer configuration (`refusals`, the 403s), and run it as a `Service`.
+///
+/// Each refusal is one RFC 8417 Security Event Token payload (`iss` this service's client id,
+/// `iat`, `jti`, `events` keyed by `<issuer>/events/access-refused`), unsigned: they go in
+/// batches of up to ``Configuration/batchSize`` as a JSON array to
+/// `POST <issuer>/oauth2/security-events`, authenticated as the service's confidential client
+/// (HTTP Basic, RFC 6749 §2.3.1). `report` never waits and never fails: the queue is bounded
+/// (``Configuration/capacity``; when full, new refusals are dropped and counted); a batch the
+/// server does not take is counted as lost and logged, never retried for ever. Never a token.
+/// (Hand-written: no listed package delivers SETs.)
+public final class SecurityEventReporter: AccessRefusalReporter, Service {
+    public struct Configuration: Sendable {
+        public var capacity = 10_000
+        public var batchSize = 100
+        /// How long a refusal may wait for others to fill its batch.
+        public var interval: Duration = .seconds(5)
+        public var timeout: Duration = .seconds(5)
+        public init() {}
+    }
+
+    /// The event URI of a refusal under `issuer` (RFC 8417 §2.2: a URI the issuer controls).
+    public static func eventURI(issuer: String) -> String {
+        (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/events/access-refused"
+    }
+
+    let endpoint: String
+    let eventURI: String
+    let identity: ClientIdentity
+    let configuration: Configuration
+    let httpClient: HTTPClient
+    let logger: Logger
+    private let state = Mutex<(queue: [AccessRefusal], dropped: Int, sent: Int, lost: Int)>(([], 0, 0, 0))
+    private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+
+    /// - Parameters:
+    ///   - issuer: the authorization server.
+    ///   - identity: this service's confidential client (the one it exchanges tokens with).
+    ///   - endpoint: where to send, when not `<issuer>/oauth2/security-events` (a server
+    ///     reached under another name than its issuer).
+    public init(issuer: String, identity: ClientIdentity, endpoint: String? = nil, configuration: Configuration = .init(), httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "warden.security-events")) {
+        let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+        self.endpoint = endpoint ?? base + "/oauth2/security-events"
+        self.eventURI = Self.eventURI(issuer: issuer)
+        self.identity = identity
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.logger = logger
+    }
+
+    /// Refusals delivered, dropped because the queue was full, and lost with a batch the server
+    /// did not take.
+    public var counts: (sent: Int, dropped: Int, lost: Int) { state.withLock { ($0.sent, $0.dropped, $0.lost) } }
+
+    public func report(_ refusal: AccessRefusal) {
+        let full = state.withLock { state -> Bool in
+            guard state.queue.count < configuration.capacity else { state.dropped += 1; return false }
+            state.queue.append(refusal)
+            return state.queue.count >= configuration.batchSize
+        }
+        if full { wake.continuation.yield() }
+    }
+
+    public func run() async throws {
+        let interval = configuration.interval
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                // A tick every interval, besides the wake-ups of a full batch.
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        self.wake.continuation.yield()
+                    }
+                }
+                for await _ in self.wake.stream {
+                    await self.sendQueued()
+                    if Task.isCancelled { break }
+                }
+                group.cancelAll()
+            }
+        }
+        // Stopping: what is queued goes once more.
+        await sendQueued()
+    }
+
+    private func sendQueued() async {
+        while true {
+            let batch = state.withLock { state -> [AccessRefusal] in
+                let batch = Array(state.queue.prefix(configuration.batchSize))
+                state.queue.removeFirst(batch.count)
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            await send(batch)
+        }
+    }
+
+    private func send(_ batch: [AccessRefusal]) async {
+        let body = JSONValue.array(batch.map(payload)).serialized()
+        var request = HTTPClientRequest(url: endpoint)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        let credentials = FormEncoding.encode(identity.clientID) + ":" + FormEncoding.encode(identity.clientSecret)
+        request.headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
+        request.body = .bytes(ByteBuffer(bytes: body))
+        var failure: String?
+        do {
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(Int64(configuration.timeout.timeInterval * 1e9)))
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            if response.status.code != 202 && response.status.code != 200 { failure = "status \(response.status.code)" }
+        } catch {
+            failure = "\(error)"
+        }
+        state.withLock { state in
+            if failure == nil { state.sent += batch.count } else { state.lost += batch.count }
+        }
+        if let failure {
+            logger.warning("security events not delivered; batch dropped", metadata: ["events": "\(batch.count)", "error": "\(failure)"])
+        }
+    }
+
+    /// One refusal as an RFC 8417 SET payload.
+    func payload(_ refusal: AccessRefusal) -> JSONValue {
+        var event: [String: JSONValue] = [
+            "kind": .string(refusal.kind.rawValue),
+            "scopes_required": .array(refusal.requiredScopes.map(JSONValue.string)),
+            "scopes_held": .array(refusal.heldScopes.map(JSONValue.string)),
+        ]
+        if let reason = refusal.reason { event["reason"] = .string(reason) }
+        if let route = refusal.route { event["route"] = .string(route) }
+        if let subject = refusal.subject { event["sub"] = .string(subject) }
+        if let clientID = refusal.clientID { event["client_id"] = .string(clientID) }
+        if let tokenID = refusal.tokenID { event["token_jti"] = .string(tokenID) }
+        return .object([
+            "iss": .string(identity.clientID),
+            "iat": .number(refusal.at.timeIntervalSince1970.rounded(.down)),
+            "jti": .string(UUID().uuidString.lowercased()),
+            "events": .object([eventURI: .object(event)]),
+        ])
+    }
+}

@@ -1,0 +1,42 @@
+public import Foundation
+
+/// Something a protected service refused (issue 14: services report what they refuse, so that
+/// the authorization server can see patterns no single service sees). Never holds a token: the
+/// token is named by its `jti`, and only when its signature was good.
+public struct AccessRefusal: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        /// 401: the token failed verification (``reason`` says which check).
+        case invalidToken = "invalid_token"
+        /// 403: a valid token without the route's scopes.
+        case insufficientScope = "insufficient_scope"
+    }
+
+    public var kind: Kind
+    /// For ``Kind/invalidToken``: the verifier's reason (`expired`, `badSignature`, `revoked`, …).
+    public var reason: String?
+    /// The route as registered (`/orders/{id}`), when known.
+    public var route: String?
+    public var requiredScopes: [String]
+    public var heldScopes: [String]
+    /// From a token whose signature was good; `nil` otherwise (a forgery's claims are not
+    /// reported as anyone's).
+    public var subject: String?
+    public var clientID: String?
+    public var tokenID: String?
+    public var at: Date
+
+    public init(
+        kind: Kind, reason: String? = nil, route: String? = nil, requiredScopes: [String] = [], heldScopes: [String] = [],
+        subject: String? = nil, clientID: String? = nil, tokenID: String? = nil, at: Date = Date()
+    ) {
+        self.kind = kind
+        self.reason = reason
+        self.route = route
+        self.requiredScopes = requiredScopes
+        self.heldScopes = heldScopes
+        self.subject = subject
+        self.clientID = clientID
+        self.tokenID = tokenID
+        self.at = at
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+package import Logging
+public import WardenCore
+
+/// `POST /oauth2/security-events` (issue 14): what protected services refused, sent by
+/// `WardenClient.SecurityEventReporter` as a JSON array of RFC 8417 Security Event Token payloads
+/// (unsigned: the sender authenticates as its confidential client, as for introspection). Each
+/// payload's `iss` must be the caller, its `events` must hold `<issuer>/events/access-refused`;
+/// the rest of a batch counts even when one payload is refused. What they say feeds detection
+/// (``AlertCenter``):
+/// - `insufficient_scope` → `insufficient_scope_burst`, per subject and per client;
+/// - `invalid_token` because revoked → `revoked_token_use`, per token (`jti`), at once;
+/// - `invalid_token` for a forgery's reasons (bad signature, unknown key, malformed, wrong
+///   issuer, …) → `invalid_token_burst`, per service. Expired tokens are ordinary (a client
+///   with an old token) and raise nothing.
+/// Warden's own endpoint: RFC 8935 pushes one signed SET per request; batching unsigned
+/// payloads from an authenticated client keeps a busy service to one request in seconds.
+public struct SecurityEventIntake: Sendable {
+    let clients: ClientAuthenticator
+    let alerts: AlertCenter
+    let eventURI: String
+    let logger: Logger
+
+    /// The most payloads one request may carry.
+    public static let maximumBatch = 1000
+
+    package init(tokens: TokenService, logger: Logger) {
+        self.clients = tokens.clients
+        self.alerts = tokens.alerts
+        let issuer = tokens.configuration.issuer
+        self.eventURI = (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/events/access-refused"
+        self.logger = logger
+    }
+
+    static let forgeryReasons: Set<String> = [
+        "oversized", "malformed", "unsupportedAlgorithm", "algorithmMismatch", "unknownKey", "badSignature", "wrongType",
+        "unsupportedCritical", "missingClaim", "invalidClaim", "wrongIssuer", "lifetimeTooLong",
+    ]
+
+    /// Takes a batch; returns how many payloads were accepted.
+    /// - Throws: `invalid_client` (401), `invalid_request` for a body that is no JSON array or
+    ///   holds more than ``maximumBatch`` payloads.
+    public func receive(_ body: [UInt8], credentials: ClientCredentials?, remoteAddress: String?) async throws -> Int {
+        let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress, allowPublic: false)
+        guard let batch = (try? StrictJSONParser(maximumDepth: 6).parse(body))?.arrayValue else {
+            throw OAuthError.invalidRequest("The body must be a JSON array of security event payloads.")
+        }
+        guard batch.count <= Self.maximumBatch else { throw OAuthError.invalidRequest("At most \(Self.maximumBatch) events a request.") }
+        var accepted = 0
+        for payload in batch {
+            guard let event = Self.refusal(in: payload, from: caller.id, eventURI: eventURI) else { continue }
+            accepted += 1
+            await detect(event, service: caller.id)
+        }
+        if accepted < batch.count {
+            logger.notice("security events refused", metadata: ["service": "\(caller.id)", "refused": "\(batch.count - accepted)"])
+        }
+        return accepted
+    }
+
+    /// The refusal a payload describes, or `nil` when it is not one of `service`'s (every
+    /// string bounded: they reach logs and alerts).
+    static func refusal(in payload: JSONValue, from service: String, eventURI: String) -> AccessRefusal? {
+        guard let object = payload.objectValue, object["iss"]?.stringValue.map({ $0.utf8.elementsEqual(service.utf8) }) == true,
+            let event = object["events"]?.objectValue?[eventURI]?.objectValue,
+            let kind = event["kind"]?.stringValue.flatMap(AccessRefusal.Kind.init(rawValue:))
+        else { return nil }
+        func text(_ name: String) -> String? {
+            event[name]?.stringValue.flatMap { $0.isEmpty || $0.utf8.count > 256 ? nil : $0 }
+        }
+        func scopes(_ name: String) -> [String] {
+            (event[name]?.arrayValue ?? []).prefix(64).compactMap { $0.stringValue.flatMap { $0.utf8.count <= 128 ? $0 : nil } }
+        }
+        let at = object["iat"]?.numberValue.map(Date.init(timeIntervalSince1970:)) ?? Date()
+        return AccessRefusal(kind: kind, reason: text("reason"), route: text("route"), requiredScopes: scopes("scopes_required"), heldScopes: scopes("scopes_held"),
+                             subject: text("sub"), clientID: text("client_id"), tokenID: text("token_jti"), at: at)
+    }
+
+    func detect(_ refusal: AccessRefusal, service: String) async {
+        let serviceName = PrintableText.escaped(service)
+        switch refusal.kind {
+        case .insufficientScope:
+            let route = PrintableText.escaped(refusal.route ?? "a route")
+            let required = PrintableText.escaped(refusal.requiredScopes.joined(separator: " "))
+            if let subject = refusal.subject {
+                let name = PrintableText.escaped(subject)
+                await alerts.signal(.insufficientScopeBurst, key: "subject:\(subject)", severity: "medium", subject: subject, clientID: refusal.clientID, service: service) { count, window in
+                    "\(name) was refused for missing scopes \(count) times within \(window) (last: \(route) at \(serviceName), needing \(required))"
+                }
+            }
+            if let clientID = refusal.clientID {
+                let client = PrintableText.escaped(clientID)
+                await alerts.signal(.insufficientScopeBurst, key: "client:\(clientID)", severity: "medium", subject: refusal.subject, clientID: clientID, service: service) { count, window in
+                    "Client \(client) was refused for missing scopes \(count) times within \(window) (last: \(route) at \(serviceName), needing \(required))"
+                }
+            }
+        case .invalidToken where refusal.reason == "revoked":
+            guard let tokenID = refusal.tokenID else { return }
+            let owner = PrintableText.escaped(refusal.subject ?? "an unknown subject")
+            await alerts.signal(.revokedTokenUse, key: "jti:\(tokenID)", severity: "high", subject: refusal.subject, clientID: refusal.clientID, service: service) { count, _ in
+                "A revoked token of \(owner) (jti \(PrintableText.escaped(tokenID))) was presented at \(serviceName)\(count > 1 ? " \(count) times" : "")"
+            }
+        case .invalidToken where refusal.reason.map(Self.forgeryReasons.contains) == true:
+            await alerts.signal(.invalidTokenBurst, key: "service:\(service)", severity: "medium", service: service) { count, window in
+                "\(serviceName) refused \(count) tokens that fail verification (forged or garbage) within \(window)"
+            }
+        case .invalidToken:
+            return
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import NIOHTTP1
+import HummingbirdAuth
+import Testing
+import WardenClient
+import WardenCore
+import WardenHummingbird
+import WardenServer
+import WardenTesting
+
+/// Services report what they refuse; the authorization server raises alerts on the patterns
+/// (issue 14): a protected Hummingbird route's 403s and its verifier's 401s go through
+/// `SecurityEventReporter` to `POST /oauth2/security-events` of a running server.
+@Suite struct SecurityEventTests {
+    typealias Context = BasicAuthRequestContext<VerifiedAccessToken>
+
+    static func configure(_ configuration: inout AuthorizationServerConfiguration) {
+        configuration.detection = [
+            .insufficientScopeBurst: DetectionThreshold(count: 3, window: .seconds(60)),
+            .invalidTokenBurst: DetectionThreshold(count: 2, window: .seconds(60)),
+        ]
+    }
+
+    func reporter(_ server: TestServer) -> SecurityEventReporter {
+        var configuration = SecurityEventReporter.Configuration()
+        configuration.interval = .milliseconds(50)
+        return SecurityEventReporter(
+            issuer: "http://warden.test", identity: ClientIdentity(clientID: "order-service", clientSecret: TestServer.orderSecret, tokenEndpoint: server.baseURL + "/oauth2/token"),
+            endpoint: server.baseURL + "/oauth2/security-events", configuration: configuration
+        )
+    }
+
+    @Test func refusalsAtAServiceBecomeAlertsAtTheServer() async throws {
+        try await TestServer.run(configure: Self.configure) { server in
+            let reporter = reporter(server)
+            let issuer = await TestTokenIssuer(audience: "order-service")
+            let revocations = RevocationList()
+            let verifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: try issuer.keySet(), revocations: revocations, refusals: reporter)
+            var bearer = BearerAuthenticatorConfiguration()
+            bearer.refusals = reporter
+            let router = Router(context: Context.self)
+            router.protected("orders", by: BearerAuthenticator(verifier: verifier, configuration: bearer, context: Context.self), requiring: .allOf(["order.read"]))
+                .get("{id}", requiring: .allOf(["order.admin"])) { _, _, _ in "ok" }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await reporter.run() }
+                defer { group.cancelAll() }
+                try await LoopbackApp.run(router, label: "orders") { base in
+                    let client = HTTPClientForTests()
+                    let narrow = try issuer.token(subject: "mallory", scope: ["order.read"], clientID: "shop-web")
+                    for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: narrow) == 403) }
+                    // Forgeries: a token signed by another key, and garbage.
+                    let other = await TestTokenIssuer(audience: "order-service", keyID: "test-key")
+                    #expect(try await client.get(base + "/orders/1", bearer: try other.token(scope: ["order.read", "order.admin"])) == 401)
+                    #expect(try await client.get(base + "/orders/1", bearer: "not.a.token") == 401)
+                    // A revoked token presented.
+                    let revoked = try issuer.token(subject: "alice", scope: ["order.read", "order.admin"])
+                    let claims = try await verifier.verify(revoked).claims
+                    revocations.revoke(tokenID: claims.tokenID, expiresAt: claims.expiresAt)
+                    #expect(try await client.get(base + "/orders/1", bearer: revoked) == 401)
+                    // An expired one: ordinary, no alert.
+                    #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(scope: ["order.read"], lifetime: .seconds(1), now: Date().addingTimeInterval(-3600))) == 401)
+
+                    let raised = try await eventually(within: 10) {
+                        let kinds = Set(try await server.store.alerts(limit: 20).map(\.kind))
+                        return kinds.isSuperset(of: ["insufficient_scope_burst", "invalid_token_burst", "revoked_token_use"])
+                    }
+                    let alerts = try await server.store.alerts(limit: 20)
+                    #expect(raised, "\(alerts)")
+                    let scope = try #require(alerts.first { $0.kind == "insufficient_scope_burst" && $0.key == "subject:mallory" })
+                    #expect(alerts.contains { $0.kind == "insufficient_scope_burst" && $0.key == "client:shop-web" })
+                    #expect(scope.service == "order-service")
+                    #expect(scope.summary.contains("mallory was refused for missing scopes 3 times"))
+                    #expect(scope.summary.contains("/orders/{id}"))
+                    #expect(scope.summary.contains("order.admin"))
+                    let replay = try #require(alerts.first { $0.kind == "revoked_token_use" })
+                    #expect(replay.subject == "alice" && replay.severity == "high")
+                    #expect(alerts.filter { $0.kind == "invalid_token_burst" }.count == 1)
+                    #expect(reporter.counts.lost == 0 && reporter.counts.dropped == 0)
+                    try await client.shutdown()
+                }
+            }
+        }
+    }
+
+    /// The endpoint refuses what is not a service's own report, clearly.
+    @Test func theEndpointTakesOnlyAServicesOwnReports() async throws {
+        try await TestServer.run { server in
+            let basic = ("order-service", TestServer.orderSecret)
+            func send(_ body: String, credentials: (String, String)? = basic, contentType: String = "application/json") async throws -> Reply {
+                try await server.post("/oauth2/security-events", [], basic: credentials, contentType: contentType, rawBody: body)
+            }
+            let event = #"{"iss":"order-service","iat":1800000000,"jti":"e1","events":{"http://warden.test/events/access-refused":{"kind":"insufficient_scope","scopes_required":["a"],"scopes_held":[],"sub":"x"}}}"#
+            let forged = #"{"iss":"payment-service","iat":1800000000,"jti":"e2","events":{"http://warden.test/events/access-refused":{"kind":"insufficient_scope","sub":"x"}}}"#
+            let taken = try await send("[\(event),\(forged),{\"iss\":\"order-service\"},[],1]")
+            #expect(taken.status == 202)
+            #expect(taken.json["accepted"] as? Int == 1)
+            #expect(try await send("[\(event)]", credentials: nil).status == 401)
+            #expect(try await send("[\(event)]", credentials: ("order-service", "wrong-secret-0123456789")).status == 401)
+            #expect(try await send("{}").error == "invalid_request")
+            #expect(try await send("[").error == "invalid_request")
+            #expect(try await send("[\(event)]", contentType: "text/plain").error == "invalid_request")
+            #expect(try await send("[" + Array(repeating: event, count: 1001).joined(separator: ",") + "]").error == "invalid_request")
+            // A public client is no service.
+            #expect(try await server.post("/oauth2/security-events", [], contentType: "application/json", rawBody: "[\(event)]", headers: [("Authorization", "Basic " + Data("shop-web:".utf8).base64EncodedString())]).status == 401)
+        }
+    }
+}
+
+/// The few requests these tests make (async-http-client, no redirects).
+struct HTTPClientForTests {
+    let client = AsyncHTTPClient.HTTPClient(eventLoopGroupProvider: .singleton)
+    func get(_ url: String, bearer: String) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: "Bearer " + bearer)
+        let response = try await client.execute(request, timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 16)
+        return Int(response.status.code)
+    }
+    func shutdown() async throws { try await client.shutdown() }
+}
