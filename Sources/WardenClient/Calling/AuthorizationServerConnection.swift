@@ -47,10 +47,19 @@ public struct AuthorizationServerConnection: Sendable {
 
     /// A verifier for tokens meant for `audience`, trusting only this issuer's keys and refusing
     /// revoked tokens.
-    public func verifier(audience: String, configure: (inout AccessTokenVerifierConfiguration) -> Void = { _ in }) -> AccessTokenVerifier<RemoteJWKSKeySet> {
+    /// With `refusals`, every refused token is told to it (a ``SecurityEventReporter``).
+    public func verifier(
+        audience: String, refusals: (any AccessRefusalReporter)? = nil, configure: (inout AccessTokenVerifierConfiguration) -> Void = { _ in }
+    ) -> AccessTokenVerifier<RemoteJWKSKeySet> {
         var configuration = AccessTokenVerifierConfiguration(issuer: issuer, audience: audience)
         configure(&configuration)
-        return AccessTokenVerifier(configuration: configuration, keys: keys, revocations: revocations)
+        return AccessTokenVerifier(configuration: configuration, keys: keys, revocations: revocations, refusals: refusals)
+    }
+
+    /// A reporter of this service's refusals to the authorization server (issue 14), sending as
+    /// `identity` (the service's confidential client). Run it with the other services.
+    public func securityEvents(identity: ClientIdentity, configuration: SecurityEventReporter.Configuration = .init()) -> SecurityEventReporter {
+        SecurityEventReporter(issuer: issuer, identity: identity, configuration: configuration, httpClient: httpClient, logger: logger)
     }
 
     /// The request-signing keys of the clients that may call this service, asked of the

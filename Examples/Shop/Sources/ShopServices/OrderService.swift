@@ -54,9 +54,13 @@ public func buildOrderService(
     let auth = AuthorizationServerConnection(issuer: configuration.issuer, httpClient: httpClient, logger: logger)
     var accepting = BearerAuthenticatorConfiguration(realm: "orders")
     accepting.dpop = DPoPAcceptance(externalBaseURL: configuration.externalURL ?? "http://\(configuration.host):\(configuration.port)")
-    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: accepting, context: ShopContext.self)
+    let identity = ClientIdentity(clientID: configuration.audience, clientSecret: configuration.clientSecret, tokenEndpoint: auth.tokenEndpoint)
+    // What it refuses goes to the authorization server, which raises alerts on patterns (issue 14).
+    let refusals = auth.securityEvents(identity: identity)
+    accepting.refusals = refusals
+    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience, refusals: refusals), configuration: accepting, context: ShopContext.self)
     let client = AuthorizedHTTPClient(
-        identity: ClientIdentity(clientID: configuration.audience, clientSecret: configuration.clientSecret, tokenEndpoint: auth.tokenEndpoint),
+        identity: identity,
         targets: ["payments": ServiceTarget(
             baseURL: configuration.paymentServiceURL, audience: "payment-service", scopes: [.paymentCreate], tokenSource: .exchangingIncomingToken,
             // Signed: the method, the URL and the body (Content-Digest); the client adds its Authorization and DPoP headers.
@@ -94,7 +98,7 @@ public func buildOrderService(
         Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "order-service"),
-            services: auth.services,
+            services: auth.services + [refusals],
             logger: logger
         ),
         client

@@ -55,7 +55,10 @@ public func buildPaymentService(
         ),
         externalBaseURL: externalURL, realm: "payments"
     ).requiringTokenClientAsSigner()
-    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience), configuration: accepting, context: ShopContext.self)
+    // What it refuses goes to the authorization server, which raises alerts on patterns (issue 14).
+    let refusals = auth.securityEvents(identity: ClientIdentity(clientID: configuration.clientID, clientSecret: configuration.clientSecret, tokenEndpoint: auth.tokenEndpoint))
+    accepting.refusals = refusals
+    let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience, refusals: refusals), configuration: accepting, context: ShopContext.self)
     let router = Router(context: ShopContext.self)
 
     struct NewPayment: Decodable { let order_id: String; let amount: Int }
@@ -84,7 +87,7 @@ public func buildPaymentService(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "payment-service"),
-        services: auth.services,
+        services: auth.services + [refusals],
         logger: logger
     )
 }

@@ -154,6 +154,12 @@ import WardenSQLite
             // And alice's own token, revoked, is refused by the order service.
             #expect(try await client.revoke(alice).status == 200)
             #expect(try await eventually { try await client.order(id, token: alice).status == 401 })
+            // The services told the authorization server: revoked tokens were presented (issue 14).
+            let told = try await eventually(within: 15) {
+                let alerts = try await cluster.server.store.alerts(limit: 20).filter { $0.kind == "revoked_token_use" }
+                return Set(alerts.compactMap(\.service)).isSuperset(of: ["order-service", "payment-service"])
+            }
+            #expect(told)
         }
     }
 
