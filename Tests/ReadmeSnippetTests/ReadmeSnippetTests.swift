@@ -13,6 +13,13 @@ import WardenTesting
         #expect(snippet.sameVerifier.configuration.audience == "order-service")
     }
 
+    @Test func reportingRefusalsWiresOneReporterIntoBoth() {
+        let snippet = ReportingRefusalsSnippet()
+        #expect(snippet.background.count == 3)
+        #expect(snippet.accepting.refusals != nil)
+        #expect(snippet.verifier.configuration.audience == "order-service")
+    }
+
     @Test func testingYourOwnServiceMintsTokensItsVerifierAccepts() async throws {
         let (token, hostile, verifier) = try await testingYourOwnServiceSnippet()
         // Its own verifier accepts its token, and refuses the hostile one.
