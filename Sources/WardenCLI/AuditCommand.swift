@@ -6,16 +6,73 @@ import WardenServer
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Show the audit log, newest first (issuances, refreshes, exchanges, revocations, key rotations, failed logins)."
+        abstract: "Show the audit log, or audit permissions.",
+        subcommands: [Log.self, Permissions.self],
+        defaultSubcommand: Log.self
     )
-    @Option(help: "How many records.") var limit = 50
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var output: OutputOptions
 
-    func run() async throws {
-        guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1…100000") }
-        let events = try await store.withStore(existing: true) { try await $0.auditEvents(limit: limit) }
-        output.print(.array(events.map(Self.json)), text: events.map(Self.line).joined(separator: "\n"))
+    struct Log: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "log",
+            abstract: "Show the audit log, newest first (issuances, refreshes, exchanges, revocations, key rotations, failed logins, alerts); the default."
+        )
+        @Option(help: "How many records.") var limit = 50
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1…100000") }
+            let events = try await store.withStore(existing: true) { try await $0.auditEvents(limit: limit) }
+            output.print(.array(events.map(AuditCommand.json)), text: events.map(AuditCommand.line).joined(separator: "\n"))
+        }
+    }
+
+    /// `warden audit permissions` (issue 14): what each client may have against what its tokens
+    /// carried, and what the services' routes require.
+    struct Permissions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "permissions",
+            abstract: "Audit permissions: each client's allowed scopes, the scopes its tokens carried, the ones never carried (least-privilege suggestions), its refusals; the scopes the services' routes require.",
+            discussion: "Read from the audit log (kept --audit-retention days), so the window cannot reach further back than that."
+        )
+        @Option(help: ArgumentHelp("The window, back from now: 30d, 24h, 90m or 3600s.", valueName: "duration")) var since = "30d"
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            guard let seconds = Self.seconds(since) else { throw ValidationError("--since is a duration such as 30d, 24h, 90m or 3600s") }
+            let audit = try await store.withStore(existing: true) { try await PermissionAudit.run(on: $0, since: Date().addingTimeInterval(-seconds)) }
+            output.print(audit.json, text: Self.text(audit))
+        }
+
+        /// `30d`, `24h`, `90m`, `3600s` or a number of seconds; 1 second … 10 years.
+        static func seconds(_ text: String) -> TimeInterval? {
+            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+            var number = Substring(text)
+            var unit = 1.0
+            if let last = text.last, let factor = units[last] {
+                unit = factor
+                number = number.dropLast()
+            }
+            guard !number.isEmpty, number.allSatisfy(\.isASCII), let value = Double(number), value > 0, value.isFinite else { return nil }
+            let seconds = value * unit
+            return (1...(3650 * 86_400)).contains(seconds) ? seconds : nil
+        }
+
+        static func text(_ audit: PermissionAudit) -> String {
+            func safe(_ text: String) -> String { PrintableText.escaped(text) }
+            func list(_ values: [String]) -> String { values.isEmpty ? "-" : values.map(safe).joined(separator: " ") }
+            var lines = ["permission audit since \(AlertRecord.rfc3339(audit.since))\(audit.isPartial ? " (partial: the first \(PermissionAudit.maximumRows) rows)" : "")"]
+            for client in audit.clients {
+                lines.append("client \(safe(client.clientID))\tallowed: \(list(client.allowedScopes))\tused: \(list(client.usedScopes))\tnever used: \(list(client.unusedScopes))\trefusals: \(client.refusals)")
+            }
+            for service in audit.services {
+                for route in service.routes {
+                    lines.append("service \(safe(service.service))\troute \(safe(route.route))\trequires: \(list(route.requiredScopes))")
+                }
+            }
+            return lines.joined(separator: "\n")
+        }
     }
 
     /// One event as a line for a terminal. Every value that may come from a request is escaped

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import PostgresNIO
 public import WardenServer
 
@@ -11,13 +11,22 @@ extension PostgresStore {
     }
 
     public func auditEvents(limit: Int) async throws(StoreError) -> [AuditEvent] {
-        try await rows("SELECT * FROM warden_audit ORDER BY id DESC LIMIT \(limit)").map { (row) throws(StoreError) in
-            AuditEvent(
-                id: try row.int("id"), at: try row.date("at"), event: try row.string("event"),
-                clientID: try row.optionalString("client_id"), subject: try row.optionalString("subject"),
-                scope: try row.optionalString("scope"), tokenID: try row.optionalString("jti"),
-                outcome: try row.string("outcome"), detail: try row.optionalString("detail")
-            )
-        }
+        try await rows("SELECT * FROM warden_audit ORDER BY id DESC LIMIT \(limit)").map(Self.auditEvent)
+    }
+
+    public func auditEvents(since: Date, named events: [String], limit: Int) async throws(StoreError) -> [AuditEvent] {
+        guard !events.isEmpty else { return [] }
+        return try await rows("""
+            SELECT * FROM warden_audit WHERE at >= \(Self.seconds(since)) AND event = ANY(\(events)) ORDER BY id LIMIT \(max(0, limit))
+            """).map(Self.auditEvent)
+    }
+
+    static func auditEvent(_ row: PostgresRandomAccessRow) throws(StoreError) -> AuditEvent {
+        AuditEvent(
+            id: try row.int("id"), at: try row.date("at"), event: try row.string("event"),
+            clientID: try row.optionalString("client_id"), subject: try row.optionalString("subject"),
+            scope: try row.optionalString("scope"), tokenID: try row.optionalString("jti"),
+            outcome: try row.string("outcome"), detail: try row.optionalString("detail")
+        )
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import SQLiteNIO
 public import WardenServer
 
@@ -11,18 +11,29 @@ extension SQLiteStore {
     }
 
     public func auditEvents(limit: Int) async throws(StoreError) -> [AuditEvent] {
-        try await query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [.integer(SQLiteInt64(limit))]).map { (row) throws(StoreError) in
-            AuditEvent(
-                id: try row.int("id"),
-                at: try row.date("at"),
-                event: try row.string("event"),
-                clientID: row.optionalString("client_id"),
-                subject: row.optionalString("subject"),
-                scope: row.optionalString("scope"),
-                tokenID: row.optionalString("jti"),
-                outcome: try row.string("outcome"),
-                detail: row.optionalString("detail")
-            )
-        }
+        try await query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [.integer(SQLiteInt64(limit))]).map(Self.auditEvent)
+    }
+
+    public func auditEvents(since: Date, named events: [String], limit: Int) async throws(StoreError) -> [AuditEvent] {
+        guard !events.isEmpty else { return [] }
+        let names = Array(repeating: "?", count: events.count).joined(separator: ", ")
+        return try await query(
+            "SELECT * FROM audit WHERE at >= ? AND event IN (\(names)) ORDER BY id LIMIT ?",
+            [Self.date(since)] + events.map(SQLiteData.text) + [.integer(SQLiteInt64(max(0, limit)))]
+        ).map(Self.auditEvent)
+    }
+
+    static func auditEvent(_ row: SQLiteRow) throws(StoreError) -> AuditEvent {
+        AuditEvent(
+            id: try row.int("id"),
+            at: try row.date("at"),
+            event: try row.string("event"),
+            clientID: row.optionalString("client_id"),
+            subject: row.optionalString("subject"),
+            scope: row.optionalString("scope"),
+            tokenID: row.optionalString("jti"),
+            outcome: try row.string("outcome"),
+            detail: row.optionalString("detail")
+        )
     }
 }

@@ -40,6 +40,7 @@ public enum AuthorizationStoreConformance {
         Check(name: "aUserIsUpdatedInPlaceAndTheirSessionsFound", body: aUserIsUpdatedInPlaceAndTheirSessionsFound),
         Check(name: "cleanupDeletesInBatches", body: cleanupDeletesInBatches),
         Check(name: "signalsAreCountedAndAlertsDeduplicated", body: signalsAreCountedAndAlertsDeduplicated),
+        Check(name: "auditRowsAreReadByNameAndTime", body: auditRowsAreReadByNameAndTime),
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -57,6 +58,19 @@ public enum AuthorizationStoreConformance {
         #expect(try await store.deleteExpired(before: now, auditBefore: cutoff, limit: 2) == 1)
         #expect(try await store.deleteExpired(before: now, auditBefore: cutoff, limit: 2) == 0)
         #expect(try await store.auditEvents(limit: 10).map(\.event) == ["kept"])
+    }
+
+    /// The permission audit's query: rows of the named events from a time on, oldest first,
+    /// bounded.
+    static func auditRowsAreReadByNameAndTime(_ store: any AuthorizationStore) async throws {
+        for (offset, event) in ["token.issued", "token.revoked", "token.issued", "access.refused", "token.issued"].enumerated() {
+            try await store.appendAudit(AuditEvent(at: now.addingTimeInterval(Double(offset * 10)), event: event, clientID: "c\(offset)", outcome: "success"))
+        }
+        let issued = try await store.auditEvents(since: now.addingTimeInterval(5), named: ["token.issued", "access.refused"], limit: 10)
+        #expect(issued.map(\.clientID) == ["c2", "c3", "c4"])
+        #expect(try await store.auditEvents(since: now, named: ["token.issued"], limit: 2).map(\.clientID) == ["c0", "c2"])
+        #expect(try await store.auditEvents(since: now, named: [], limit: 10).isEmpty)
+        #expect(try await store.auditEvents(since: now, named: ["it's; DROP"], limit: 10).isEmpty)
     }
 
     /// Detection (issue 14): a signal counts within the window its first occurrence began and

@@ -21,7 +21,8 @@ import WardenSQLite
         }
         try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: configure) { server in
             try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
-            try await CommandLineTests.run(["client", "create", "app", "--public", "--grant", "password", "--grant", "refresh_token", "--scope", "a.read", "--audience", "api"] + common)
+            try await CommandLineTests.run(["scope", "create", "a.write", "--description", "A, written"] + common)
+            try await CommandLineTests.run(["client", "create", "app", "--public", "--grant", "password", "--grant", "refresh_token", "--scope", "a.read", "--scope", "a.write", "--audience", "api"] + common)
             try await CommandLineTests.run(["user", "create", "alice", "--password", "wonderland-1", "--scope", "a.read", "--bcrypt-cost", "4"] + common)
             func login(_ password: String) async throws -> Reply {
                 try await server.post("/oauth2/token", [("grant_type", "password"), ("client_id", "app"), ("username", "alice"), ("password", password), ("scope", "a.read")])
@@ -82,6 +83,19 @@ import WardenSQLite
             #expect(try await server.store.auditEvents(limit: 200).filter { $0.event == "alert.raised" }.count == 3)
             let text = try await CommandLineErrorTests.warden(["alerts"] + common)
             #expect(text.output.contains("credential_guessing") && text.output.contains("refresh_token_reuse"))
+
+            // The permission audit: app may have a.read and a.write, its tokens carried a.read only.
+            let audit = try await CommandLineErrorTests.warden(["audit", "permissions", "--since", "1h", "--json"] + common)
+            #expect(audit.status == 0, "\(audit.errors)")
+            let report = try #require((try? JSONSerialization.jsonObject(with: Data(audit.output.utf8))) as? [String: Any])
+            let app = try #require((report["clients"] as? [[String: Any]])?.first { $0["client_id"] as? String == "app" })
+            #expect(app["allowed_scopes"] as? [String] == ["a.read", "a.write"])
+            #expect(app["used_scopes"] as? [String] == ["a.read"])
+            #expect(app["unused_scopes"] as? [String] == ["a.write"])
+            #expect(report["partial"] as? Bool == false)
+            #expect(try await CommandLineErrorTests.warden(["audit", "permissions", "--since", "soon"] + common).status == 64)
+            // `warden audit` alone is still the log.
+            #expect(try await CommandLineErrorTests.warden(["audit", "--limit", "3"] + common).output.split(separator: "\n").count == 3)
         }
     }
 }

@@ -175,6 +175,10 @@ final class InterposingStore: AuthorizationStore {
         try await base.auditEvents(limit: limit)
     }
 
+    func auditEvents(since: Date, named events: [String], limit: Int) async throws(StoreError) -> [AuditEvent] {
+        try await base.auditEvents(since: since, named: events, limit: limit)
+    }
+
     func countAuthenticationFailure(key: String, at: Date, resetBefore: Date) async throws(StoreError) -> Int {
         try await base.countAuthenticationFailure(key: key, at: at, resetBefore: resetBefore)
     }

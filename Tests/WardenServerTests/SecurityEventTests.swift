@@ -78,6 +78,10 @@ import WardenTesting
                     #expect(replay.subject == "alice" && replay.severity == "high")
                     #expect(alerts.filter { $0.kind == "invalid_token_burst" }.count == 1)
                     #expect(reporter.counts.lost == 0 && reporter.counts.dropped == 0)
+                    // The permission audit reads the routes' requirements and the refusals.
+                    let audit = try await PermissionAudit.run(on: server.store, since: Date().addingTimeInterval(-3600))
+                    #expect(audit.services.first { $0.service == "order-service" }?.routes == [PermissionAudit.Route(route: "/orders/{id}", requiredScopes: ["order.admin", "order.read"])])
+                    #expect((audit.clients.first { $0.clientID == "shop-web" }?.refusals ?? 0) >= 3)
                     try await client.shutdown()
                 }
             }

@@ -18,6 +18,7 @@ public import WardenCore
 public struct SecurityEventIntake: Sendable {
     let clients: ClientAuthenticator
     let alerts: AlertCenter
+    let store: any AuthorizationStore
     let eventURI: String
     let logger: Logger
 
@@ -27,6 +28,7 @@ public struct SecurityEventIntake: Sendable {
     package init(tokens: TokenService, logger: Logger) {
         self.clients = tokens.clients
         self.alerts = tokens.alerts
+        self.store = tokens.store
         let issuer = tokens.configuration.issuer
         self.eventURI = (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/events/access-refused"
         self.logger = logger
@@ -50,6 +52,7 @@ public struct SecurityEventIntake: Sendable {
         for payload in batch {
             guard let event = Self.refusal(in: payload, from: caller.id, eventURI: eventURI) else { continue }
             accepted += 1
+            await record(event, service: caller.id)
             await detect(event, service: caller.id)
         }
         if accepted < batch.count {
@@ -74,6 +77,25 @@ public struct SecurityEventIntake: Sendable {
         let at = object["iat"]?.numberValue.map(Date.init(timeIntervalSince1970:)) ?? Date()
         return AccessRefusal(kind: kind, reason: text("reason"), route: text("route"), requiredScopes: scopes("scopes_required"), heldScopes: scopes("scopes_held"),
                              subject: text("sub"), clientID: text("client_id"), tokenID: text("token_jti"), at: at)
+    }
+
+    /// A refusal of someone's token (a scope missing, a revoked token) is kept in the audit log
+    /// (`access.refused`): the permission audit reads the routes' required scopes and each
+    /// client's refusals from it. Forged or garbage tokens are not (they name no one, and
+    /// whoever sends them could fill the disk); detection counts them.
+    func record(_ refusal: AccessRefusal, service: String) async {
+        guard refusal.kind == .insufficientScope || refusal.reason == "revoked" else { return }
+        var detail = "service \(service)"
+        if let route = refusal.route { detail += " route \(route)" }
+        if let reason = refusal.reason { detail += " reason \(reason)" }
+        do {
+            try await store.appendAudit(AuditEvent(
+                at: refusal.at, event: "access.refused", clientID: refusal.clientID, subject: refusal.subject,
+                scope: refusal.requiredScopes.joined(separator: " "), tokenID: refusal.tokenID, outcome: refusal.kind.rawValue, detail: detail
+            ))
+        } catch {
+            logger.error("security event not recorded", metadata: ["service": "\(service)", "error": "\(error)"])
+        }
     }
 
     func detect(_ refusal: AccessRefusal, service: String) async {

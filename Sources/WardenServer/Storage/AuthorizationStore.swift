@@ -104,6 +104,9 @@ public protocol AuthorizationStore: Sendable {
     func appendAudit(_ event: AuditEvent) async throws(StoreError)
     /// Newest first.
     func auditEvents(limit: Int) async throws(StoreError) -> [AuditEvent]
+    /// The audit rows of the given `events` at or after `since`, oldest first, at most `limit`
+    /// (the permission audit, issue 14).
+    func auditEvents(since: Date, named events: [String], limit: Int) async throws(StoreError) -> [AuditEvent]
 
     // MARK: Authentication failures (brute-force counters every node shares)
     /// Counts one more failure for `key` — from one again when its last failure was before

@@ -1,0 +1,116 @@
+public import Foundation
+public import WardenCore
+
+/// The permission audit (issue 14, the seed's "audit service permission configuration
+/// regularly"): for each client, the scopes it may have, the scopes its tokens carried within the
+/// window (from the audit log's issuance rows: issued, refreshed, exchanged, and the
+/// client-credentials rows by the minute), the ones never carried — least-privilege suggestions —
+/// and its refusals (at the authorization server: `invalid_scope`, `unauthorized_client`; at the
+/// services: `access.refused`); for each service that reported, the scopes its routes require.
+/// `warden audit permissions` prints it.
+public struct PermissionAudit: Sendable {
+    public struct Client: Sendable, Hashable {
+        public var clientID: String
+        public var allowedScopes: [String]
+        public var usedScopes: [String]
+        public var unusedScopes: [String]
+        public var refusals: Int
+    }
+
+    public struct Route: Sendable, Hashable {
+        public var route: String
+        public var requiredScopes: [String]
+
+        public init(route: String, requiredScopes: [String]) {
+            self.route = route
+            self.requiredScopes = requiredScopes
+        }
+    }
+
+    public struct Service: Sendable, Hashable {
+        public var service: String
+        public var routes: [Route]
+    }
+
+    public var since: Date
+    public var clients: [Client]
+    public var services: [Service]
+
+    /// The audit rows it reads.
+    public static let events = ["token.issued", "token.refreshed", "token.exchanged", "token.refused", "access.refused"]
+
+    /// The most rows read; more are summarized from the first ones only (said in ``isPartial``).
+    public static let maximumRows = 1_000_000
+    public var isPartial = false
+
+    public static func run(on store: any AuthorizationStore, since: Date) async throws -> PermissionAudit {
+        let rows = try await store.auditEvents(since: since, named: events, limit: maximumRows)
+        var audit = make(clients: try await store.clients(), rows: rows, since: since)
+        audit.isPartial = rows.count >= maximumRows
+        return audit
+    }
+
+    /// The report from the clients and audit rows (no storage: tested directly).
+    public static func make(clients records: [ClientRecord], rows: [AuditEvent], since: Date) -> PermissionAudit {
+        var used: [String: Set<String>] = [:]
+        var refusals: [String: Int] = [:]
+        var routes: [String: [String: Set<String>]] = [:]
+        for row in rows {
+            switch row.event {
+            case "token.issued", "token.refreshed", "token.exchanged":
+                guard row.outcome == "success", let client = row.clientID, let scope = row.scope else { continue }
+                used[client, default: []].formUnion(scope.split(separator: " ").map(String.init))
+            case "token.refused":
+                guard let client = row.clientID, row.outcome == "invalid_scope" || row.outcome == "unauthorized_client" else { continue }
+                refusals[client, default: 0] += 1
+            case "access.refused":
+                if let client = row.clientID { refusals[client, default: 0] += 1 }
+                // detail: "service S route R …"
+                let words = (row.detail ?? "").split(separator: " ").map(String.init)
+                if row.outcome == "insufficient_scope", let s = words.firstIndex(of: "service"), s + 1 < words.count,
+                    let r = words.firstIndex(of: "route"), r + 1 < words.count
+                {
+                    let required = (row.scope ?? "").split(separator: " ").map(String.init)
+                    routes[words[s + 1], default: [:]][words[r + 1], default: []].formUnion(required)
+                }
+            default:
+                continue
+            }
+        }
+        let clients = records.sorted { $0.id < $1.id }.map { record in
+            let allowed = Set(record.scopes.map(\.rawValue))
+            let carried = used[record.id] ?? []
+            return Client(
+                clientID: record.id, allowedScopes: allowed.sorted(), usedScopes: carried.sorted(),
+                unusedScopes: allowed.subtracting(carried).sorted(), refusals: refusals[record.id] ?? 0
+            )
+        }
+        let services = routes.keys.sorted().map { service in
+            Service(service: service, routes: routes[service]!.keys.sorted().map { Route(route: $0, requiredScopes: routes[service]![$0]!.sorted()) })
+        }
+        return PermissionAudit(since: since, clients: clients, services: services)
+    }
+
+    /// `{"since", "partial", "clients": [{"client_id", "allowed_scopes", "used_scopes",
+    /// "unused_scopes", "refusals"}], "services": [{"service", "routes": [{"route",
+    /// "scopes_required"}]}]}`.
+    public var json: JSONValue {
+        func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+        return .object([
+            "since": .string(AlertRecord.rfc3339(since)),
+            "partial": .bool(isPartial),
+            "clients": .array(clients.map { client in
+                .object([
+                    "client_id": .string(client.clientID), "allowed_scopes": strings(client.allowedScopes), "used_scopes": strings(client.usedScopes),
+                    "unused_scopes": strings(client.unusedScopes), "refusals": .number(Double(client.refusals)),
+                ])
+            }),
+            "services": .array(services.map { service in
+                .object([
+                    "service": .string(service.service),
+                    "routes": .array(service.routes.map { .object(["route": .string($0.route), "scopes_required": strings($0.requiredScopes)]) }),
+                ])
+            }),
+        ])
+    }
+}
