@@ -472,6 +472,7 @@ let package = Package(
             name: "ShopDemoCLI",
             dependencies: [
                 "ShopDemo",
+                "WardenCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/Shop/Sources/ShopDemoCLI",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShopDemo
+import WardenCore
 
 /// `shop-demo`: the authorization server, the order service and the payment service on
 /// loopback, and the scenario of issue 4 through them.
@@ -29,16 +30,17 @@ struct ShopDemoCommand: AsyncParsableCommand {
             try await ShopCluster.run(history: history, alertWebhooks: alertWebhook) { cluster in
                 // The order service's credentials and signing key: demo only, so that outside
                 // tools can play the order service (sign payment requests, exchange tokens).
-                let orderService: [String: String] = [
-                    "client_id": "order-service", "client_secret": cluster.orderSecret,
-                    "signing_key_id": ShopCluster.orderSigningKeyID, "signing_key": cluster.orderSigningSecretBase64URL,
-                ]
-                let line: [String: Any] = [
-                    "issuer": cluster.issuer, "order": cluster.orderURL, "payment": cluster.paymentURL, "client_id": ShopCluster.webClientID,
-                    "order_service": orderService, "database": cluster.databasePath,
-                ]
-                let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                let orderService: JSONValue = .object([
+                    "client_id": .string("order-service"), "client_secret": .string(cluster.orderSecret),
+                    "signing_key_id": .string(ShopCluster.orderSigningKeyID), "signing_key": .string(cluster.orderSigningSecretBase64URL),
+                ])
+                // WardenCore's JSON writer, not JSONSerialization: bridging this dictionary
+                // through NSDictionary trapped in Swift 6.3.1's debug build once the line grew.
+                let line: JSONValue = .object([
+                    "issuer": .string(cluster.issuer), "order": .string(cluster.orderURL), "payment": .string(cluster.paymentURL),
+                    "client_id": .string(ShopCluster.webClientID), "order_service": orderService, "database": .string(cluster.databasePath),
+                ])
+                FileHandle.standardOutput.write(Data(line.serialized() + Array("\n".utf8)))
                 // Until interrupted.
                 while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
             }
