@@ -17,6 +17,16 @@ extension PostgresStore {
     }
 
     public func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool) {
+        if let extended = try await extendAlert(alert, ongoingSince: ongoingSince) { return (extended, false) }
+        try await rows("""
+            INSERT INTO warden_alerts (id, kind, key, severity, summary, subject, client_id, service, occurrences, window_seconds, first_seen, last_seen)
+            VALUES (\(alert.id), \(alert.kind), \(alert.key), \(alert.severity), \(alert.summary), \(alert.subject), \(alert.clientID), \(alert.service),
+                    \(alert.count), \(alert.windowSeconds), \(Self.seconds(alert.firstSeen)), \(Self.seconds(alert.lastSeen)))
+            """)
+        return (alert, true)
+    }
+
+    public func extendAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> AlertRecord? {
         let extended = try await rows("""
             UPDATE warden_alerts SET occurrences = occurrences + \(alert.count), last_seen = GREATEST(last_seen, \(Self.seconds(alert.lastSeen))),
                 summary = \(alert.summary)
@@ -24,13 +34,7 @@ extension PostgresStore {
                         ORDER BY last_seen DESC LIMIT 1)
             RETURNING *
             """)
-        if let row = extended.first { return (try Self.alert(row), false) }
-        try await rows("""
-            INSERT INTO warden_alerts (id, kind, key, severity, summary, subject, client_id, service, occurrences, window_seconds, first_seen, last_seen)
-            VALUES (\(alert.id), \(alert.kind), \(alert.key), \(alert.severity), \(alert.summary), \(alert.subject), \(alert.clientID), \(alert.service),
-                    \(alert.count), \(alert.windowSeconds), \(Self.seconds(alert.firstSeen)), \(Self.seconds(alert.lastSeen)))
-            """)
-        return (alert, true)
+        return try extended.first.map(Self.alert)
     }
 
     public func alerts(limit: Int) async throws(StoreError) -> [AlertRecord] {

@@ -20,15 +20,7 @@ extension SQLiteStore {
     }
 
     public func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool) {
-        let extended = try await query(
-            """
-            UPDATE alerts SET occurrences = occurrences + ?, last_seen = max(last_seen, ?), summary = ?
-            WHERE id = (SELECT id FROM alerts WHERE kind = ? AND key = ? AND last_seen >= ? ORDER BY last_seen DESC LIMIT 1)
-            RETURNING *
-            """,
-            [.integer(alert.count), Self.date(alert.lastSeen), .text(alert.summary), .text(alert.kind), .text(alert.key), Self.date(ongoingSince)]
-        )
-        if let row = extended.first { return (try Self.alert(row), false) }
+        if let extended = try await extendAlert(alert, ongoingSince: ongoingSince) { return (extended, false) }
         try await query(
             """
             INSERT INTO alerts (id, kind, key, severity, summary, subject, client_id, service, occurrences, window_seconds, first_seen, last_seen)
@@ -39,6 +31,18 @@ extension SQLiteStore {
              Self.date(alert.firstSeen), Self.date(alert.lastSeen)]
         )
         return (alert, true)
+    }
+
+    public func extendAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> AlertRecord? {
+        let extended = try await query(
+            """
+            UPDATE alerts SET occurrences = occurrences + ?, last_seen = max(last_seen, ?), summary = ?
+            WHERE id = (SELECT id FROM alerts WHERE kind = ? AND key = ? AND last_seen >= ? ORDER BY last_seen DESC LIMIT 1)
+            RETURNING *
+            """,
+            [.integer(alert.count), Self.date(alert.lastSeen), .text(alert.summary), .text(alert.kind), .text(alert.key), Self.date(ongoingSince)]
+        )
+        return try extended.first.map(Self.alert)
     }
 
     public func alerts(limit: Int) async throws(StoreError) -> [AlertRecord] {

@@ -62,13 +62,15 @@ extension AuthorizationServer {
                 throw OAuthError.invalidRequest("The body must be application/json.")
             }
             if let query = request.uri.query, !query.isEmpty { throw OAuthError.invalidRequest("Parameters belong in the body, not the query.") }
+            // Who is reporting, before the body is read.
+            let credentials = try OAuthFormRequest.clientCredentials(headers: request.headers, form: try URLEncodedFormParameters(parsing: ""))
+            let caller = try await securityEvents.authenticate(credentials, remoteAddress: clientAddress(request, context: context))
             var request = request
             let body: ByteBuffer
-            do { body = try await request.collectBody(upTo: max(maximumBody, 1 << 20)) } catch {
+            do { body = try await request.collectBody(upTo: 1 << 20) } catch {
                 throw OAuthError.invalidRequest("The request body is too large.")
             }
-            let credentials = try OAuthFormRequest.clientCredentials(headers: request.headers, form: try URLEncodedFormParameters(parsing: ""))
-            let accepted = try await securityEvents.receive(Array(body.readableBytesView), credentials: credentials, remoteAddress: clientAddress(request, context: context))
+            let accepted = try await securityEvents.receive(Array(body.readableBytesView), from: caller)
             return Response.json(.object(["accepted": .number(Double(accepted))]), status: .accepted)
         } }
         router.post("oauth2/revoke") { request, context in try await StorageRequestBudget.run {

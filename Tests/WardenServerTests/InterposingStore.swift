@@ -203,6 +203,10 @@ final class InterposingStore: AuthorizationStore {
         try await base.recordAlert(alert, ongoingSince: ongoingSince)
     }
 
+    func extendAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> AlertRecord? {
+        try await base.extendAlert(alert, ongoingSince: ongoingSince)
+    }
+
     func alerts(limit: Int) async throws(StoreError) -> [AlertRecord] {
         try await base.alerts(limit: limit)
     }

@@ -48,17 +48,32 @@ import WardenTesting
                 defer { group.cancelAll() }
                 try await LoopbackApp.run(router, label: "orders") { base in
                     let client = HTTPClientForTests()
+                    // A user's token through an app, and a client's own token: counted per user
+                    // and per client respectively.
                     let narrow = try issuer.token(subject: "mallory", scope: ["order.read"], clientID: "shop-web")
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: narrow) == 403) }
+                    let machine = try issuer.token(subject: "report-service", scope: ["order.read"], clientID: "report-service")
+                    for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: machine) == 403) }
+                    // Other users of the app refused once each: ordinary, no alert for the app.
+                    for user in ["u1", "u2", "u3"] {
+                        #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(subject: user, scope: ["order.read"], clientID: "shop-web")) == 403)
+                    }
                     // Forgeries: a token signed by another key, and garbage.
                     let other = await TestTokenIssuer(audience: "order-service", keyID: "test-key")
                     #expect(try await client.get(base + "/orders/1", bearer: try other.token(scope: ["order.read", "order.admin"])) == 401)
                     #expect(try await client.get(base + "/orders/1", bearer: "not.a.token") == 401)
-                    // A revoked token presented.
+                    // A revoked token (revoked at the server, as the feed tells services) presented
+                    // three times; a token revoked only in the service's list is no one's
+                    // revocation the server knows, and raises nothing.
                     let revoked = try issuer.token(subject: "alice", scope: ["order.read", "order.admin"])
                     let claims = try await verifier.verify(revoked).claims
+                    try await server.store.revoke(tokenID: claims.tokenID, expiresAt: claims.expiresAt, at: Date())
                     revocations.revoke(tokenID: claims.tokenID, expiresAt: claims.expiresAt)
-                    #expect(try await client.get(base + "/orders/1", bearer: revoked) == 401)
+                    for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: revoked) == 401) }
+                    let unknownToServer = try issuer.token(subject: "bob", scope: ["order.read"])
+                    let unknownClaims = try await verifier.verify(unknownToServer).claims
+                    revocations.revoke(tokenID: unknownClaims.tokenID, expiresAt: unknownClaims.expiresAt)
+                    for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: unknownToServer) == 401) }
                     // An expired one: ordinary, no alert.
                     #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(scope: ["order.read"], lifetime: .seconds(1), now: Date().addingTimeInterval(-3600))) == 401)
 
@@ -69,7 +84,9 @@ import WardenTesting
                     let alerts = try await server.store.alerts(limit: 20)
                     #expect(raised, "\(alerts)")
                     let scope = try #require(alerts.first { $0.kind == "insufficient_scope_burst" && $0.key == "subject:mallory" })
-                    #expect(alerts.contains { $0.kind == "insufficient_scope_burst" && $0.key == "client:shop-web" })
+                    #expect(alerts.contains { $0.kind == "insufficient_scope_burst" && $0.key == "client:report-service" })
+                    #expect(!alerts.contains { $0.key == "client:shop-web" || $0.key == "subject:report-service" })
+                    #expect(!alerts.contains { $0.kind == "revoked_token_use" && $0.subject == "bob" })
                     #expect(scope.service == "order-service")
                     #expect(scope.summary.contains("mallory was refused for missing scopes 3 times"))
                     #expect(scope.summary.contains("/orders/{id}"))
@@ -102,10 +119,12 @@ import WardenTesting
             #expect(taken.json["accepted"] as? Int == 1)
             #expect(try await send("[\(event)]", credentials: nil).status == 401)
             #expect(try await send("[\(event)]", credentials: ("order-service", "wrong-secret-0123456789")).status == 401)
+            // A confidential client that no token is meant for is no service: it reports nothing.
+            #expect(try await send("[\(event)]", credentials: ("report-service", TestServer.reportSecret)).status == 401)
             #expect(try await send("{}").error == "invalid_request")
             #expect(try await send("[").error == "invalid_request")
             #expect(try await send("[\(event)]", contentType: "text/plain").error == "invalid_request")
-            #expect(try await send("[" + Array(repeating: event, count: 1001).joined(separator: ",") + "]").error == "invalid_request")
+            #expect(try await send("[" + Array(repeating: event, count: 501).joined(separator: ",") + "]").error == "invalid_request")
             // A public client is no service.
             #expect(try await server.post("/oauth2/security-events", [], contentType: "application/json", rawBody: "[\(event)]", headers: [("Authorization", "Basic " + Data("shop-web:".utf8).base64EncodedString())]).status == 401)
         }

@@ -85,7 +85,18 @@ public final class AlertCenter: Sendable {
                 kind: kind.rawValue, key: key, severity: severity, summary: summary(occurrences, Self.describe(window)), subject: subject, clientID: clientID, service: service,
                 count: occurrences == threshold.count ? occurrences : 1, windowSeconds: Int(window), firstSeen: now, lastSeen: now
             )
-            let (alert, isNew) = try await store.recordAlert(candidate, ongoingSince: now.addingTimeInterval(-window))
+            let ongoingSince = now.addingTimeInterval(-window)
+            // Only the occurrence that reached the threshold may open an alert: the counter's
+            // upsert gives that value to exactly one caller, so concurrent occurrences past it
+            // extend the alert and never open a second one (a review found duplicates).
+            let (alert, isNew): (AlertRecord, Bool)
+            if occurrences == threshold.count {
+                (alert, isNew) = try await store.recordAlert(candidate, ongoingSince: ongoingSince)
+            } else if let extended = try await store.extendAlert(candidate, ongoingSince: ongoingSince) {
+                (alert, isNew) = (extended, false)
+            } else {
+                return
+            }
             guard isNew else { return }
             counters["\(kind.rawValue) \(severity)"]?.increment()
             logger.warning("alert raised", metadata: [

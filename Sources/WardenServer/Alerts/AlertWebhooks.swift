@@ -11,8 +11,8 @@ import WardenCore
 /// URL`): one `POST` per alert and URL, the body ``AlertRecord/json`` (`application/json`).
 /// A delivery that fails (no connection, a timeout, 408, 429 or 5xx) is tried again after
 /// 1, 2, 4 and 8 s, then given up and logged; any other answer is final. The queue is bounded:
-/// when alerts come faster than the webhooks take them, the oldest queued are dropped and
-/// counted in a log line — detection itself never waits for a webhook. A swift-service-lifecycle
+/// when alerts come faster than the webhooks take them, new ones are dropped (they stay in
+/// `warden alerts`) and counted in a log line — detection itself never waits for a webhook. A swift-service-lifecycle
 /// `Service`: at shutdown it delivers what is queued for a few seconds more, then stops.
 /// (Hand-written on async-http-client: no listed package delivers webhooks.)
 public final class AlertWebhooks: Service, Sendable {
@@ -43,11 +43,10 @@ public final class AlertWebhooks: Service, Sendable {
     /// Queues `alert` for every webhook (never waits).
     public func enqueue(_ alert: AlertRecord) {
         queue.withLock { queue in
+            // Full: the new alert is the one dropped (counted, and it stays in `warden alerts`);
+            // the earliest alerts of a flood are the ones a person needs.
+            guard queue.alerts.count < capacity else { queue.dropped += 1; return }
             queue.alerts.append(alert)
-            if queue.alerts.count > capacity {
-                queue.alerts.removeFirst(queue.alerts.count - capacity)
-                queue.dropped += 1
-            }
         }
         wake.continuation.yield()
     }

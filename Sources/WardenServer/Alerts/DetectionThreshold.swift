@@ -10,7 +10,7 @@ public struct DetectionThreshold: Sendable, Hashable {
         self.window = window
     }
 
-    /// Defaults (docs/design.md, "Detection"):
+    /// Defaults (docs/architecture.md, decision 13):
     /// - `credential_guessing`: 10 failed authentications of one account, or from one address,
     ///   in 5 minutes (the lockouts start at 5 per address and account; this is the point a
     ///   person should look);
@@ -20,10 +20,11 @@ public struct DetectionThreshold: Sendable, Hashable {
     ///   in 5 minutes (a few refusals are a user trying a button they may not use);
     /// - `invalid_token_burst`: 50 tokens that fail verification for a forgery's reasons at one
     ///   service in a minute (expired tokens do not count);
-    /// - `revoked_token_use`: every revoked token presented, grouped per token for an hour.
+    /// - `revoked_token_use`: one revoked token presented 3 times within an hour (its own app
+    ///   presents it once or twice after a logout or `end-sessions`: that is ordinary).
     public static let credentialGuessing = DetectionThreshold(count: 10, window: .seconds(300))
     public static let refreshTokenReuse = DetectionThreshold(count: 1, window: .seconds(3600))
     public static let insufficientScopeBurst = DetectionThreshold(count: 20, window: .seconds(300))
     public static let invalidTokenBurst = DetectionThreshold(count: 50, window: .seconds(60))
-    public static let revokedTokenUse = DetectionThreshold(count: 1, window: .seconds(3600))
+    public static let revokedTokenUse = DetectionThreshold(count: 3, window: .seconds(3600))
 }

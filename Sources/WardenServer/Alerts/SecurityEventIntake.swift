@@ -9,7 +9,8 @@ public import WardenCore
 /// the rest of a batch counts even when one payload is refused. What they say feeds detection
 /// (``AlertCenter``):
 /// - `insufficient_scope` → `insufficient_scope_burst`, per subject and per client;
-/// - `invalid_token` because revoked → `revoked_token_use`, per token (`jti`), at once;
+/// - `invalid_token` because revoked → `revoked_token_use`, per token (`jti`; a jti this
+///   server revoked, its owner from the server's record);
 /// - `invalid_token` for a forgery's reasons (bad signature, unknown key, malformed, wrong
 ///   issuer, …) → `invalid_token_burst`, per service. Expired tokens are ordinary (a client
 ///   with an old token) and raise nothing.
@@ -19,14 +20,16 @@ public struct SecurityEventIntake: Sendable {
     let clients: ClientAuthenticator
     let alerts: AlertCenter
     let store: any AuthorizationStore
+    let tokens: TokenService
     let eventURI: String
     let logger: Logger
 
     /// The most payloads one request may carry.
-    public static let maximumBatch = 1000
+    public static let maximumBatch = 500
 
     package init(tokens: TokenService, logger: Logger) {
         self.clients = tokens.clients
+        self.tokens = tokens
         self.alerts = tokens.alerts
         self.store = tokens.store
         let issuer = tokens.configuration.issuer
@@ -39,18 +42,44 @@ public struct SecurityEventIntake: Sendable {
         "unsupportedCritical", "missingClaim", "invalidClaim", "wrongIssuer", "lifetimeTooLong",
     ]
 
-    /// Takes a batch; returns how many payloads were accepted.
-    /// - Throws: `invalid_client` (401), `invalid_request` for a body that is no JSON array or
-    ///   holds more than ``maximumBatch`` payloads.
-    public func receive(_ body: [UInt8], credentials: ClientCredentials?, remoteAddress: String?) async throws -> Int {
+    /// The reporting service: a confidential client that is a service — some client's tokens
+    /// may be meant for it (it is one of their audiences). Called before the body is read.
+    /// - Throws: `invalid_client` (401) otherwise.
+    public func authenticate(_ credentials: ClientCredentials?, remoteAddress: String?) async throws -> ClientRecord {
         let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress, allowPublic: false)
+        // A client no token is ever meant for has nothing to refuse: its reports would be forged
+        // (a review flooded alerts from a client-credentials app).
+        guard try await store.clients().contains(where: { $0.audiences.contains(where: { $0.utf8.elementsEqual(caller.id.utf8) }) }) else {
+            logger.notice("security events from a client that is no service", metadata: ["client_id": "\(PrintableText.escaped(caller.id))"])
+            throw OAuthError.invalidClient("Only a service (an audience of some client) reports security events.")
+        }
+        return caller
+    }
+
+    /// Takes a batch from `caller` (``authenticate(_:remoteAddress:)``); returns how many
+    /// payloads were accepted.
+    /// - Throws: `invalid_request` for a body that is no JSON array or holds more than
+    ///   ``maximumBatch`` payloads.
+    public func receive(_ body: [UInt8], from caller: ClientRecord) async throws -> Int {
         guard let batch = (try? StrictJSONParser(maximumDepth: 6).parse(body))?.arrayValue else {
             throw OAuthError.invalidRequest("The body must be a JSON array of security event payloads.")
         }
         guard batch.count <= Self.maximumBatch else { throw OAuthError.invalidRequest("At most \(Self.maximumBatch) events a request.") }
         var accepted = 0
         for payload in batch {
-            guard let event = Self.refusal(in: payload, from: caller.id, eventURI: eventURI) else { continue }
+            guard var event = Self.refusal(in: payload, from: caller.id, eventURI: eventURI) else { continue }
+            // The server's clock, not the reporter's (a far-future `iat` would outlive retention).
+            event.at = tokens.timeSource.now()
+            // A revoked token is one this server revoked: its jti is looked up, and its owner
+            // taken from the server's own record when it has one — a report cannot make up a
+            // revoked token of anyone.
+            if event.kind == .invalidToken, event.reason == "revoked" {
+                guard let tokenID = event.tokenID, try await store.isRevoked(tokenID: tokenID) else { continue }
+                if let recorded = try await store.issuedToken(id: tokenID) {
+                    event.subject = recorded.subject
+                    event.clientID = recorded.clientID
+                }
+            }
             accepted += 1
             await record(event, service: caller.id)
             await detect(event, service: caller.id)
@@ -72,7 +101,8 @@ public struct SecurityEventIntake: Sendable {
             event[name]?.stringValue.flatMap { $0.isEmpty || $0.utf8.count > 256 ? nil : $0 }
         }
         func scopes(_ name: String) -> [String] {
-            (event[name]?.arrayValue ?? []).prefix(64).compactMap { $0.stringValue.flatMap { $0.utf8.count <= 128 ? $0 : nil } }
+            // Scope tokens (RFC 6749 §3.3) only: "a b" or a line break is no scope.
+            (event[name]?.arrayValue ?? []).prefix(64).compactMap { $0.stringValue.flatMap { (try? Scope(validating: $0))?.rawValue } }
         }
         let at = object["iat"]?.numberValue.map(Date.init(timeIntervalSince1970:)) ?? Date()
         return AccessRefusal(kind: kind, reason: text("reason"), route: text("route"), requiredScopes: scopes("scopes_required"), heldScopes: scopes("scopes_held"),
@@ -104,16 +134,18 @@ public struct SecurityEventIntake: Sendable {
         case .insufficientScope:
             let route = PrintableText.escaped(refusal.route ?? "a route")
             let required = PrintableText.escaped(refusal.requiredScopes.joined(separator: " "))
-            if let subject = refusal.subject {
+            // A user's token: counted for that user (through whichever app). A client's own
+            // token (`sub` is its id): counted for the client. Never an app's many users added
+            // up — each refused once is ordinary (a review's false positive).
+            if let clientID = refusal.clientID, refusal.subject == nil || refusal.subject == clientID {
+                let client = PrintableText.escaped(clientID)
+                await alerts.signal(.insufficientScopeBurst, key: "client:\(clientID)", severity: "medium", clientID: clientID, service: service) { count, window in
+                    "Client \(client) was refused for missing scopes \(count) times within \(window) (last: \(route) at \(serviceName), needing \(required))"
+                }
+            } else if let subject = refusal.subject {
                 let name = PrintableText.escaped(subject)
                 await alerts.signal(.insufficientScopeBurst, key: "subject:\(subject)", severity: "medium", subject: subject, clientID: refusal.clientID, service: service) { count, window in
                     "\(name) was refused for missing scopes \(count) times within \(window) (last: \(route) at \(serviceName), needing \(required))"
-                }
-            }
-            if let clientID = refusal.clientID {
-                let client = PrintableText.escaped(clientID)
-                await alerts.signal(.insufficientScopeBurst, key: "client:\(clientID)", severity: "medium", subject: refusal.subject, clientID: clientID, service: service) { count, window in
-                    "Client \(client) was refused for missing scopes \(count) times within \(window) (last: \(route) at \(serviceName), needing \(required))"
                 }
             }
         case .invalidToken where refusal.reason == "revoked":

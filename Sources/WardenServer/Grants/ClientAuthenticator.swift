@@ -27,20 +27,23 @@ public struct ClientAuthenticator: Sendable {
         // Failures are counted per client address only (``BruteForceGuard/lockedOut(address:now:)``).
         if let retryAfter = await throttle.lockedOut(address: remoteAddress, now: now) {
             try await audit(credentials, outcome: "invalid_client", detail: "locked out for \(Int(retryAfter.rounded(.up))) s")
-            // Still a guess: detection counts it (the lockout only slows the guesser down).
-            await signalGuessing(credentials, remoteAddress: remoteAddress)
+            // Still a guess: detection counts it (the lockout only slows the guesser down) —
+            // for the address only: who is locked out is the address, not the client it named.
+            await signalGuessing(nil, remoteAddress: remoteAddress)
             throw OAuthError.invalidClient("Client authentication failed.")
         }
-        func fail(_ detail: String) async throws -> Never {
+        func fail(_ detail: String, known: Bool = true) async throws -> Never {
             await throttle.recordFailure(address: remoteAddress, now: now)
             try await audit(credentials, outcome: "invalid_client", detail: detail)
-            await signalGuessing(credentials, remoteAddress: remoteAddress)
+            // An id that names no client is counted for the address only: no alert names it
+            // (it may be a secret pasted into the wrong field), and made-up ids open no alerts.
+            await signalGuessing(known ? credentials : nil, remoteAddress: remoteAddress)
             throw OAuthError.invalidClient("Client authentication failed.")
         }
-        guard credentials.clientID.utf8.count <= 256 else { try await fail("client_id too long") }
+        guard credentials.clientID.utf8.count <= 256 else { try await fail("client_id too long", known: false) }
         // Client ids are visible ASCII (the CLI allows no other): anything else is no client.
-        guard Self.isVisibleASCII(credentials.clientID) else { try await fail("unknown client") }
-        guard let client = try await client(id: credentials.clientID) else { try await fail("unknown client") }
+        guard Self.isVisibleASCII(credentials.clientID) else { try await fail("unknown client", known: false) }
+        guard let client = try await client(id: credentials.clientID) else { try await fail("unknown client", known: false) }
         if let hash = client.secretHash {
             guard let secret = credentials.secret, secret.utf8.count <= 512 else { try await fail("confidential client without a secret") }
             guard hasher.matches(secret, hash: hash) else { try await fail("wrong secret") }
@@ -52,12 +55,14 @@ public struct ClientAuthenticator: Sendable {
         return client
     }
 
-    /// `credential_guessing` (issue 14): per client id and per address.
-    private func signalGuessing(_ credentials: ClientCredentials, remoteAddress: String?) async {
+    /// `credential_guessing` (issue 14): per client (`nil`: the address only) and per address.
+    private func signalGuessing(_ credentials: ClientCredentials?, remoteAddress: String?) async {
         guard let alerts else { return }
-        let client = PrintableText.escaped(credentials.clientID.prefix(64))
-        await alerts.signal(.credentialGuessing, key: "client:\(credentials.clientID.prefix(256))", severity: "medium", clientID: String(credentials.clientID.prefix(256))) { count, window in
-            "\(count) failed authentications of client \(client) within \(window)"
+        if let credentials {
+            let client = PrintableText.escaped(credentials.clientID.prefix(64))
+            await alerts.signal(.credentialGuessing, key: "client:\(credentials.clientID.prefix(256))", severity: "medium", clientID: String(credentials.clientID.prefix(256))) { count, window in
+                "\(count) failed authentications of client \(client) within \(window)"
+            }
         }
         if let remoteAddress {
             let address = PrintableText.escaped(remoteAddress.prefix(64))

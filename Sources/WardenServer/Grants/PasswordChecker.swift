@@ -37,10 +37,15 @@ final class PasswordChecker: Sendable {
             try await store.appendAudit(AuditEvent(at: now, event: "user.authentication_failed", clientID: clientID, subject: String(username.prefix(256)), outcome: "invalid_grant", detail: detail))
             // Every guess counts for detection, a locked-out one too (the lockout only slows the
             // guesser down); a right password for a disabled user is no guess.
+            // Per account only for a user that exists and a guess that was checked: a made-up
+            // name (or a password typed into the name field) opens no alert and is never named;
+            // a locked-out attempt counts for the address. Per address always.
             if detail != "disabled user", let alerts {
-                let name = PrintableText.escaped(username.prefix(64))
-                await alerts.signal(.credentialGuessing, key: account, severity: "medium", subject: String(username.prefix(256)), clientID: clientID) { count, window in
-                    "\(count) failed sign-ins for user \(name) within \(window)"
+                if detail == "wrong password" {
+                    let name = PrintableText.escaped(username.prefix(64))
+                    await alerts.signal(.credentialGuessing, key: account, severity: "medium", subject: String(username.prefix(256)), clientID: clientID) { count, window in
+                        "\(count) failed sign-ins for user \(name) within \(window)"
+                    }
                 }
                 if let remoteAddress {
                     let address = PrintableText.escaped(remoteAddress.prefix(64))

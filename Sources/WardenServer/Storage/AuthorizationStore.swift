@@ -130,9 +130,14 @@ public protocol AuthorizationStore: Sendable {
     /// Raises or extends an alert: when an alert of `alert.kind` and `alert.key` was last seen at
     /// or after `ongoingSince`, its count grows by `alert.count` and its `lastSeen` and summary
     /// move on (deduplicated while it lasts); otherwise `alert` is stored as a new one. Returns
-    /// the alert as stored and whether it is new. (Two nodes raising the same new alert at the
-    /// same instant may store it twice; each then grows on its own.)
+    /// the alert as stored and whether it is new. (Two callers opening the same new alert at the
+    /// same instant may store it twice: ``AlertCenter`` opens only from the occurrence that
+    /// reached the threshold, which one caller sees.)
     func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool)
+
+    /// Extends the ongoing alert of `alert.kind` and `alert.key` as ``recordAlert(_:ongoingSince:)``
+    /// does, never opening one: `nil` when none is ongoing.
+    func extendAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> AlertRecord?
 
     /// The most recently seen alerts first.
     func alerts(limit: Int) async throws(StoreError) -> [AlertRecord]

@@ -154,6 +154,11 @@ import WardenSQLite
             // And alice's own token, revoked, is refused by the order service.
             #expect(try await client.revoke(alice).status == 200)
             #expect(try await eventually { try await client.order(id, token: alice).status == 401 })
+            // Each presented twice more (three in all: more than an app's own retry).
+            for _ in 0..<2 {
+                #expect(try await client.pay(token: paymentToken, key: key).status == 401)
+                #expect(try await client.order(id, token: alice).status == 401)
+            }
             // The services told the authorization server: revoked tokens were presented (issue 14).
             let told = try await eventually(within: 15) {
                 let alerts = try await cluster.server.store.alerts(limit: 20).filter { $0.kind == "revoked_token_use" }
