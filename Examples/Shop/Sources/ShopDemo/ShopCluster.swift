@@ -12,7 +12,12 @@ import WardenSQLite
 
 /// The shop running on loopback: a Warden authorization server on a temporary SQLite file,
 /// seeded with the shop's identities, the order service and the payment service.
-public struct ShopCluster: Sendable {
+///
+/// A class, not a struct: handed to `run`'s async closure as a struct, its `String` members read
+/// back empty in Swift 6.3.1's debug build (the task allocator freeing the closure's frame out of
+/// order — the same fault `ShopDemoCommand` works around; found when `--serve` printed
+/// `"database": ""`). A reference keeps the values on the heap.
+public final class ShopCluster: Sendable {
     public let issuer: String
     public let orderURL: String
     public let paymentURL: String
@@ -39,6 +44,25 @@ public struct ShopCluster: Sendable {
     let authorizationServices: ServiceGroup
 
     public static let webClientID = "shop-web"
+
+    init(
+        issuer: String, orderURL: String, paymentURL: String, server: AuthorizationServer, ledger: PaymentLedger, orders: OrderBook,
+        orderClient: AuthorizedHTTPClient, orderSecret: String, orderKeyThumbprint: String, orderSigningSecret: [UInt8], databasePath: String,
+        authorizationServices: ServiceGroup
+    ) {
+        self.issuer = issuer
+        self.orderURL = orderURL
+        self.paymentURL = paymentURL
+        self.server = server
+        self.ledger = ledger
+        self.orders = orders
+        self.orderClient = orderClient
+        self.orderSecret = orderSecret
+        self.orderKeyThumbprint = orderKeyThumbprint
+        self.orderSigningSecret = orderSigningSecret
+        self.databasePath = databasePath
+        self.authorizationServices = authorizationServices
+    }
 
     /// Stops the authorization server (the services keep running).
     public func stopAuthorizationServer() async {
