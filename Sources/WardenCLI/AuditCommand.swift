@@ -40,23 +40,9 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            guard let seconds = Self.seconds(since) else { throw ValidationError("--since is a duration such as 30d, 24h, 90m or 3600s") }
+            guard let seconds = DurationText.seconds(since) else { throw ValidationError("--since is a duration such as 30d, 24h, 90m or 3600s") }
             let audit = try await store.withStore(existing: true) { try await PermissionAudit.run(on: $0, since: Date().addingTimeInterval(-seconds)) }
             output.print(audit.json, text: Self.text(audit))
-        }
-
-        /// `30d`, `24h`, `90m`, `3600s` or a number of seconds; 1 second … 10 years.
-        static func seconds(_ text: String) -> TimeInterval? {
-            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-            var number = Substring(text)
-            var unit = 1.0
-            if let last = text.last, let factor = units[last] {
-                unit = factor
-                number = number.dropLast()
-            }
-            guard !number.isEmpty, number.allSatisfy(\.isASCII), let value = Double(number), value > 0, value.isFinite else { return nil }
-            let seconds = value * unit
-            return (1...(3650 * 86_400)).contains(seconds) ? seconds : nil
         }
 
         static func text(_ audit: PermissionAudit) -> String {

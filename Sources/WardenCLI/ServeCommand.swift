@@ -49,6 +49,11 @@ struct ServeCommand: AsyncParsableCommand {
               --audit-retention  WARDEN_AUDIT_RETENTION    warden.auditRetention (days the audit log keeps; 90)
               --alert-webhook    WARDEN_ALERT_WEBHOOKS     warden.alertWebhooks (URLs each alert is POSTed to;
                                  comma-separated in the environment; none by default; secret)
+              --detect           WARDEN_DETECT             warden.detect (KIND=COUNT/WINDOW or KIND=off; repeatable,
+                                 comma-separated in the environment; defaults: credential_guessing=10/5m,
+                                 refresh_token_reuse=1/1h, insufficient_scope_burst=20/5m,
+                                 invalid_token_burst=50/1m, revoked_token_use=3/1h, new_scope_use=7d
+                                 (its learning period))
               --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
               --config           WARDEN_CONFIG             (the file itself)
             """
@@ -62,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Rotate the signing key when the newest is this old.", valueName: "seconds")) var rotateEvery: Int?
     @Option(help: ArgumentHelp("Seconds within which a refresh token whose answer was lost may be presented again, while its successor is unused; 0 turns it off.", valueName: "seconds")) var refreshRetryWindow: Int?
     @Option(help: ArgumentHelp("A URL each new alert is POSTed to as JSON (retried, never logged beyond its host); repeatable.", valueName: "url")) var alertWebhook: [String] = []
+    @Option(help: ArgumentHelp("A detection threshold: KIND=COUNT/WINDOW (credential_guessing=20/10m), new_scope_use=LEARNING (14d), or KIND=off; repeatable.", valueName: "kind=count/window")) var detect: [String] = []
     @Option(help: ArgumentHelp("A proxy or load balancer (address or CIDR block) whose forwarding header names the client; repeatable. Without one, forwarding headers are ignored.", valueName: "cidr")) var trustedProxy: [String] = []
     @Option(help: ArgumentHelp("The header the trusted proxies write: x-forwarded-for or forwarded (RFC 7239).", valueName: "name")) var clientAddressHeader: String?
     @Option(help: ArgumentHelp("Open revocation streams at most, in all.", valueName: "count")) var maxRevocationStreams: Int?
@@ -108,6 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let dpopNonceWindow { arguments["warden.dpopNonceWindow"] = .init(.int(dpopNonceWindow), isSecret: false) }
         if !trustedProxy.isEmpty { arguments["warden.trustedProxies"] = .init(.stringArray(trustedProxy), isSecret: false) }
         if !alertWebhook.isEmpty { arguments["warden.alertWebhooks"] = .init(.stringArray(alertWebhook), isSecret: true) }
+        if !detect.isEmpty { arguments["warden.detect"] = .init(.stringArray(detect), isSecret: false) }
         if let clientAddressHeader { arguments["warden.clientAddressHeader"] = .init(.string(clientAddressHeader), isSecret: false) }
         if let maxRevocationStreams { arguments["warden.maxRevocationStreams"] = .init(.int(maxRevocationStreams), isSecret: false) }
         if let maxRevocationStreamsPerAddress { arguments["warden.maxRevocationStreamsPerAddress"] = .init(.int(maxRevocationStreamsPerAddress), isSecret: false) }
@@ -140,6 +147,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let window = settings.int(forKey: "warden.dpopNonceWindow") {
             guard (10...3600).contains(window) else { throw ValidationError("the DPoP nonce window must be 10…3600 seconds") }
             configuration.dpopNonceWindow = .seconds(window)
+        }
+        for text in settings.stringArray(forKey: "warden.detect") ?? [] where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            let setting: DetectionSetting
+            do { setting = try DetectionSetting(parsing: text) } catch { throw ValidationError("--detect \(error.description)") }
+            if let threshold = setting.threshold {
+                configuration.detection[setting.kind] = threshold
+                configuration.disabledDetection.remove(setting.kind)
+            } else {
+                configuration.disabledDetection.insert(setting.kind)
+            }
         }
         let webhookURLs = (settings.stringArray(forKey: "warden.alertWebhooks", isSecret: true) ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var proxies: [IPAddressRange] = []

@@ -83,5 +83,10 @@ enum PostgresSchema {
         """,
         "CREATE INDEX IF NOT EXISTS warden_alerts_kind_key ON warden_alerts (kind, key, last_seen)",
         "CREATE INDEX IF NOT EXISTS warden_alerts_last_seen ON warden_alerts (last_seen)",
+        // Issue 14: the scopes each client's tokens carried, and since when (`new_scope_use`).
+        """
+        CREATE TABLE IF NOT EXISTS warden_scope_uses (
+            client_id text NOT NULL, scope text NOT NULL, first_seen double precision NOT NULL, PRIMARY KEY (client_id, scope))
+        """,
     ]
 }

@@ -64,7 +64,9 @@ extension PostgresStore {
     }
 
     public func deleteClient(id: String) async throws(StoreError) -> Bool {
-        !(try await rows("DELETE FROM warden_clients WHERE id = \(id) RETURNING id")).isEmpty
+        // A client created again under the same id starts its learning period anew.
+        try await rows("DELETE FROM warden_scope_uses WHERE client_id = \(id)")
+        return !(try await rows("DELETE FROM warden_clients WHERE id = \(id) RETURNING id")).isEmpty
     }
 
     static func client(_ row: PostgresRandomAccessRow) throws(StoreError) -> ClientRecord {

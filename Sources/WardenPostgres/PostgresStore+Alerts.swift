@@ -49,4 +49,18 @@ extension PostgresStore {
             firstSeen: try row.date("first_seen"), lastSeen: try row.date("last_seen")
         )
     }
+
+    public func recordScopeUses(clientID: String, scopes: [String], at now: Date) async throws(StoreError) -> ScopeUseRecord {
+        // `DO NOTHING` returns only the rows this statement inserted: each first use is told to
+        // one caller, on whichever node.
+        let inserted = try await rows("""
+            INSERT INTO warden_scope_uses (client_id, scope, first_seen)
+            SELECT \(clientID), scope, \(Self.seconds(now)) FROM unnest(\(scopes)::text[]) AS scope
+            ON CONFLICT DO NOTHING RETURNING scope
+            """)
+        let firstUses = try inserted.map { row throws(StoreError) in try row.string("scope") }
+        let since = try await rows("SELECT min(first_seen) AS since FROM warden_scope_uses WHERE client_id = \(clientID)")
+        let watchedSince = (try? since.first?["since"].decode(Double?.self)).flatMap { $0 }.map(Date.init(timeIntervalSince1970:)) ?? now
+        return ScopeUseRecord(firstUses: firstUses, watchedSince: watchedSince)
+    }
 }

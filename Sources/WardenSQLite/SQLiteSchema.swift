@@ -9,7 +9,8 @@ enum SQLiteSchema {
     /// 4: `clients.signing_keys` (RFC 9421 keys registered per client, a JSON array).
     /// 5: `users.sessions_not_before` (issue 14: sessions begun before it are ended);
     /// `signal_counts`, `alerts` (issue 14: detection).
-    static let version = 5
+    /// 6: `scope_uses` (issue 14: `new_scope_use`).
+    static let version = 6
 
     static let statements: [String] = [
         "PRAGMA journal_mode = WAL",
@@ -157,6 +158,15 @@ enum SQLiteSchema {
         """,
         "CREATE INDEX IF NOT EXISTS alerts_kind_key ON alerts (kind, key, last_seen)",
         "CREATE INDEX IF NOT EXISTS alerts_last_seen ON alerts (last_seen)",
+        // Issue 14: the scopes each client's tokens carried, and since when (`new_scope_use`).
+        """
+        CREATE TABLE IF NOT EXISTS scope_uses (
+            client_id TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            first_seen REAL NOT NULL,
+            PRIMARY KEY (client_id, scope)
+        )
+        """,
         """
         INSERT INTO settings (name, value) VALUES ('schema_version', '\(version)')
         ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE CAST(value AS INTEGER) < \(version)

@@ -87,7 +87,9 @@ extension SQLiteStore {
     static let clientColumns = ["secret_hash", "grants", "scopes", "redirect_uris", "audiences", "token_lifetime", "requires_dpop", "signing_keys"]
 
     public func deleteClient(id: String) async throws(StoreError) -> Bool {
-        !(try await query("DELETE FROM clients WHERE id = ? RETURNING id", [.text(id)])).isEmpty
+        // A client created again under the same id starts its learning period anew.
+        try await query("DELETE FROM scope_uses WHERE client_id = ?", [.text(id)])
+        return !(try await query("DELETE FROM clients WHERE id = ? RETURNING id", [.text(id)])).isEmpty
     }
 
     static func client(_ row: SQLiteRow) throws(StoreError) -> ClientRecord {

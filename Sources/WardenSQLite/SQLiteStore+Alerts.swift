@@ -49,6 +49,23 @@ extension SQLiteStore {
         try await query("SELECT * FROM alerts ORDER BY last_seen DESC, rowid DESC LIMIT ?", [.integer(max(0, limit))]).map(Self.alert)
     }
 
+    public func recordScopeUses(clientID: String, scopes: [String], at now: Date) async throws(StoreError) -> ScopeUseRecord {
+        var firstUses: [String] = []
+        // In slices, within SQLite's limit on bound values. `DO NOTHING` returns only the rows
+        // this statement inserted: each first use is told to one caller.
+        for start in stride(from: 0, to: scopes.count, by: 200) {
+            let slice = scopes[start..<min(start + 200, scopes.count)]
+            let rows = try await query(
+                "INSERT INTO scope_uses (client_id, scope, first_seen) VALUES \(Array(repeating: "(?, ?, ?)", count: slice.count).joined(separator: ", ")) ON CONFLICT DO NOTHING RETURNING scope",
+                slice.flatMap { [SQLiteData.text(clientID), .text($0), Self.date(now)] }
+            )
+            for row in rows { firstUses.append(try row.string("scope")) }
+        }
+        let since = try await query("SELECT min(first_seen) AS since FROM scope_uses WHERE client_id = ?", [.text(clientID)])
+        let watchedSince = since.first?.column("since")?.double.map(Date.init(timeIntervalSince1970:)) ?? now
+        return ScopeUseRecord(firstUses: firstUses, watchedSince: watchedSince)
+    }
+
     static func alert(_ row: SQLiteRow) throws(StoreError) -> AlertRecord {
         AlertRecord(
             id: try row.string("id"), kind: try row.string("kind"), key: try row.string("key"), severity: try row.string("severity"),

@@ -46,6 +46,8 @@ public struct AuthorizationServerConfiguration: Sendable {
     public var auditRetention: Duration = .seconds(90 * 24 * 3600)
     /// Detection thresholds that differ from the defaults (``DetectionThreshold``, issue 14).
     public var detection: [AlertCenter.Kind: DetectionThreshold] = [:]
+    /// Detection kinds never raised (`warden serve --detect KIND=off`).
+    public var disabledDetection: Set<AlertCenter.Kind> = []
     /// One audit row per client-credentials token, instead of one per client, scope set and
     /// minute (``IssuanceAuditAggregator``, the default: machine issuance at full speed would
     /// otherwise fill the disk, issue 17).

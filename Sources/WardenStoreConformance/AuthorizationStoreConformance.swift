@@ -41,6 +41,7 @@ public enum AuthorizationStoreConformance {
         Check(name: "cleanupDeletesInBatches", body: cleanupDeletesInBatches),
         Check(name: "signalsAreCountedAndAlertsDeduplicated", body: signalsAreCountedAndAlertsDeduplicated),
         Check(name: "auditRowsAreReadByNameAndTime", body: auditRowsAreReadByNameAndTime),
+        Check(name: "aScopeUseIsFirstOnceForOneCaller", body: aScopeUseIsFirstOnceForOneCaller),
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -71,6 +72,28 @@ public enum AuthorizationStoreConformance {
         #expect(try await store.auditEvents(since: now, named: ["token.issued"], limit: 2).map(\.clientID) == ["c0", "c2"])
         #expect(try await store.auditEvents(since: now, named: [], limit: 10).isEmpty)
         #expect(try await store.auditEvents(since: now, named: ["it's; DROP"], limit: 10).isEmpty)
+    }
+
+    /// `new_scope_use` (issue 14): a client's scope is a first use once, for one of many
+    /// concurrent callers; the client is watched from its first recorded use; deleting the client
+    /// forgets its uses.
+    static func aScopeUseIsFirstOnceForOneCaller(_ store: any AuthorizationStore) async throws {
+        let first = try await store.recordScopeUses(clientID: "app", scopes: ["a.read", "a.write"], at: now)
+        #expect(Set(first.firstUses) == ["a.read", "a.write"])
+        #expect(first.watchedSince == now)
+        let later = now.addingTimeInterval(3600)
+        #expect(try await store.recordScopeUses(clientID: "app", scopes: ["a.read"], at: later) == ScopeUseRecord(firstUses: [], watchedSince: now))
+        #expect(try await store.recordScopeUses(clientID: "other app", scopes: ["a.read"], at: later) == ScopeUseRecord(firstUses: ["a.read"], watchedSince: later))
+        let told = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 { group.addTask { try await store.recordScopeUses(clientID: "app", scopes: ["a.read", "b.admin"], at: later).firstUses } }
+            return try await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(told == ["b.admin"])
+        // Quotes and many scopes at once are data, not SQL.
+        let many = (0..<450).map { "s.\($0)'" }
+        #expect(try await store.recordScopeUses(clientID: "app", scopes: many, at: later).firstUses.count == 450)
+        _ = try await store.deleteClient(id: "app")
+        #expect(try await store.recordScopeUses(clientID: "app", scopes: ["a.read"], at: later) == ScopeUseRecord(firstUses: ["a.read"], watchedSince: later))
     }
 
     /// Detection (issue 14): a signal counts within the window its first occurrence began and

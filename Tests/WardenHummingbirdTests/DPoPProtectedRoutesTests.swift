@@ -52,7 +52,10 @@ import WardenTesting
         let token = try issuer.token(scope: ["me"]) { $0.keyThumbprint = key.thumbprint }
         let unbound = try issuer.token(scope: ["me"])
         let uri = Self.base + "/api/users/me"
-        try await makeService(issuer: issuer, configuration: Self.configuration()).0.test(.router) { client in
+        let refusals = RecordedRefusals()
+        var configuration = Self.configuration()
+        configuration.refusals = refusals
+        try await makeService(issuer: issuer, configuration: configuration).0.test(.router) { client in
             func status(_ headers: HTTPFields) async throws -> (HTTPResponse.Status, [String]) {
                 try await client.execute(uri: "/api/users/me", method: .get, headers: headers) { ($0.status, challenges($0)) }
             }
@@ -82,6 +85,12 @@ import WardenTesting
                 #expect(code == .unauthorized, "\(name)")
                 #expect(fields == [#"Bearer realm="test""#, #"DPoP realm="test", error="invalid_dpop_proof", error_description="The DPoP proof is invalid.", \#(algs)"#], "\(name)")
             }
+            // Each is reported (issue 14) as a DPoP refusal of the token's owner, with the check
+            // that failed; never the token.
+            let reported = refusals.all
+            #expect(reported.map(\.reason) == ["noProof", "noProof", "severalProofs", "keyMismatch", "wrongURI", "wrongURI", "wrongMethod", "missingClaim", "accessTokenMismatch"])
+            #expect(reported.allSatisfy { $0.kind == .invalidDPoPProof && $0.subject == "test-user" && $0.tokenID != nil })
+            refusals.clear()
             // An unbound token under DPoP: invalid_token, on the DPoP challenge.
             let unboundAsDPoP = try await status(Self.dpop(unbound, try key.proof(method: "GET", uri: uri, accessToken: unbound)))
             #expect(unboundAsDPoP.1.last == #"DPoP realm="test", error="invalid_token", error_description="The access token is invalid.", \#(algs)"#)
@@ -93,6 +102,7 @@ import WardenTesting
             let items = try await client.execute(uri: "/api/users/me/items", method: .get, headers: Self.dpop(token, try key.proof(method: "GET", uri: Self.base + "/api/users/me/items", accessToken: token))) { ($0.status, challenges($0)) }
             #expect(items.0 == .forbidden)
             #expect(items.1.last?.contains(#"error="insufficient_scope""#) == true)
+            #expect(refusals.all.map(\.kind) == [.invalidDPoPProof, .insufficientScope])
         }
     }
 

@@ -21,13 +21,14 @@ import WardenTesting
         let app: Application<RouterResponder<TestContext>>
     }
 
-    func setup(policy: HTTPSignaturePolicy = .methodTargetDigestAndAuthorization, signerMustBeTokenClient: Bool = false) async throws -> Setup {
+    func setup(policy: HTTPSignaturePolicy = .methodTargetDigestAndAuthorization, signerMustBeTokenClient: Bool = false, refusals: RecordedRefusals? = nil) async throws -> Setup {
         let issuer = await TestTokenIssuer()
         var key = try HTTPSignatureKey.hmacSHA256(id: "order-service", secret: Self.secret)
         key.clientID = "order-service"
         let verifier = HTTPSignatureVerifier(policy: policy, keys: StaticSignatureKeys([key]))
         var requirement = HTTPSignatureRequirement(verifier: verifier, externalBaseURL: Self.base, realm: "payments")
         requirement.signerMustBeTokenClient = signerMustBeTokenClient
+        requirement.refusals = refusals
         let router = Router(context: TestContext.self)
         let authenticator = BearerAuthenticator(verifier: issuer.verifier(), configuration: .init(realm: "payments"), context: TestContext.self)
         router.protected("payments", by: authenticator, requiring: .allOf("payment.create")).requiringSignature(requirement)
@@ -69,7 +70,8 @@ import WardenTesting
 
     /// `signerMustBeTokenClient`: the key's client must be the token's `client_id`.
     @Test func theSignerMustBeTheTokensClient() async throws {
-        let setup = try await setup(signerMustBeTokenClient: true)
+        let refusals = RecordedRefusals()
+        let setup = try await setup(signerMustBeTokenClient: true, refusals: refusals)
         let own = try setup.issuer.token(subject: "alice", scope: ["payment.create"], clientID: "order-service")
         let others = try setup.issuer.token(subject: "alice", scope: ["payment.create"], clientID: "evil-service")
         try await setup.app.test(.router) { client in
@@ -82,10 +84,13 @@ import WardenTesting
                 #expect(String(buffer: response.body).contains("not signed by the client the access token was issued to"))
             }
         }
+        // Reported (issue 14) under the token's client.
+        #expect(refusals.all == [AccessRefusal(kind: .invalidSignature, reason: "signerMismatch", clientID: "evil-service", at: refusals.all.first?.at ?? Date())])
     }
 
     @Test func aTamperedOrMissingSignatureIs401WithAcceptSignature() async throws {
-        let setup = try await setup()
+        let refusals = RecordedRefusals()
+        let setup = try await setup(refusals: refusals)
         let token = try setup.issuer.token(subject: "alice", scope: ["payment.create"])
         let accept = #"sig1=("@method" "@target-uri" "content-digest" "authorization")"#
         try await setup.app.test(.router) { client in
@@ -118,6 +123,9 @@ import WardenTesting
             #expect(try await send(try signed(token: token, body: large, key: setup.key), body: large).0 == .contentTooLarge)
             // Nothing secret in any answer.
             #expect(!body.contains(token) && !partialBody.contains(token))
+            // Each refusal reported (issue 14) with the check that failed; the 413 is no refusal.
+            #expect(refusals.all.map(\.reason) == ["missingSignature", "digestMismatch", "badSignature", "insufficientCoverage", "missingSignature"])
+            #expect(refusals.all.allSatisfy { $0.kind == .invalidSignature && $0.tokenID == nil })
         }
     }
 

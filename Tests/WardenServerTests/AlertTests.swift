@@ -3,6 +3,7 @@ import Testing
 import WardenCore
 import WardenServer
 import WardenSQLite
+import WardenTesting
 
 /// Detection and alerts on the authorization server (issue 14), against a running server and
 /// read back with `warden alerts`: credential guessing per account and address, refresh-token
@@ -97,5 +98,68 @@ import WardenSQLite
             // `warden audit` alone is still the log.
             #expect(try await CommandLineErrorTests.warden(["audit", "--limit", "3"] + common).output.split(separator: "\n").count == 3)
         }
+    }
+
+    /// `new_scope_use`: a client's first token with a scope its tokens never carried raises one
+    /// alert — after its learning period (7 days by default, from its first token), never during
+    /// it, and never again for the same scope.
+    @Test func aScopeAClientNeverUsedRaisesAnAlertAfterItsLearningPeriod() async throws {
+        let directory = try CommandLineErrorTests.temporaryDirectory()
+        let database = directory + "/warden.sqlite"
+        let keyFile = directory + "/master.key"
+        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
+        let common = ["--database", database, "--master-key-file", keyFile]
+        let clock = ManualTimeSource()
+        try await TestServer.run(path: database, masterKey: masterKey, seed: false, timeSource: clock.timeSource, configure: { $0.recordCacheLifetime = .zero }) { server in
+            for scope in ["a.read", "a.write", "a.admin"] {
+                try await CommandLineTests.run(["scope", "create", scope, "--description", scope] + common)
+            }
+            try await CommandLineTests.run(["client", "create", "robot", "--secret", "robot-secret-0123456789", "--grant", "client_credentials",
+                                            "--scope", "a.read", "--scope", "a.write", "--scope", "a.admin", "--audience", "api"] + common)
+            func token(_ scope: String) async throws -> Int {
+                try await server.post("/oauth2/token", [("grant_type", "client_credentials"), ("scope", scope)], basic: ("robot", "robot-secret-0123456789")).status
+            }
+            func newScopeAlerts() async throws -> [AlertRecord] {
+                try await server.store.alerts(limit: 50).filter { $0.kind == "new_scope_use" }
+            }
+            // Learning: a.read, then a.write six days on — both learnt, no alert.
+            #expect(try await token("a.read") == 200)
+            clock.advance(by: .seconds(6 * 86_400))
+            #expect(try await token("a.write") == 200)
+            #expect(try await newScopeAlerts().isEmpty)
+            // Past the 7 days: what was learnt is quiet, a.admin is new.
+            clock.advance(by: .seconds(2 * 86_400))
+            #expect(try await token("a.read a.write") == 200)
+            #expect(try await newScopeAlerts().isEmpty)
+            #expect(try await token("a.admin a.read") == 200)
+            let alerts = try await newScopeAlerts()
+            #expect(alerts.count == 1)
+            let alert = try #require(alerts.first)
+            #expect(alert.clientID == "robot")
+            #expect(alert.severity == "medium")
+            #expect(alert.summary == "Client robot got a token with the scope a.admin for the first time (watched for 7 days before; its tokens never carried it)")
+            // Once only.
+            #expect(try await token("a.admin") == 200)
+            #expect(try await newScopeAlerts().count == 1)
+            let metrics = String(decoding: try await server.get("/metrics").body, as: UTF8.self)
+            #expect(metrics.contains(#"warden_alerts_total{kind="new_scope_use",severity="medium"} 1"#))
+        }
+    }
+
+    /// `warden serve --detect`: settings as an operator types them, and clear refusals.
+    @Test func detectionSettingsAreReadAsTyped() throws {
+        #expect(try DetectionSetting(parsing: "credential_guessing=20/10m") == DetectionSetting(kind: .credentialGuessing, threshold: DetectionThreshold(count: 20, window: .seconds(600))))
+        #expect(try DetectionSetting(parsing: "new_scope_use=14d").threshold == DetectionThreshold(count: 1, window: .seconds(14 * 86_400)))
+        #expect(try DetectionSetting(parsing: "new_scope_use=1/1h").threshold == DetectionThreshold(count: 1, window: .seconds(3600)))
+        #expect(try DetectionSetting(parsing: "revoked_token_use=off").threshold == nil)
+        #expect(try DetectionSetting(parsing: " invalid_token_burst = 100/60 ").threshold == DetectionThreshold(count: 100, window: .seconds(60)))
+        for bad in ["", "credential_guessing", "guessing=1/1m", "credential_guessing=0/1m", "credential_guessing=ten/1m", "credential_guessing=5",
+                    "credential_guessing=5/soon", "credential_guessing=5/0s", "new_scope_use=3/7d", "credential_guessing=1/2/3", "credential_guessing=-1/1m",
+                    "credential_guessing=99999999999999999999/1m", "credential_guessing=5/1m\u{1B}[2J"] {
+            #expect(throws: DetectionSettingError.self, "\(bad)") { try DetectionSetting(parsing: bad) }
+        }
+        let error = try #require(throws: DetectionSettingError.self) { try DetectionSetting(parsing: "guessing=1/1m") }
+        #expect(error.description.contains("credential_guessing, refresh_token_reuse"))
+        #expect(!(try #require(throws: DetectionSettingError.self) { try DetectionSetting(parsing: "x\u{1B}[2J=1/1m") }).description.contains("\u{1B}"))
     }
 }

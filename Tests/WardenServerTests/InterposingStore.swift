@@ -211,6 +211,10 @@ final class InterposingStore: AuthorizationStore {
         try await base.alerts(limit: limit)
     }
 
+    func recordScopeUses(clientID: String, scopes: [String], at now: Date) async throws(StoreError) -> ScopeUseRecord {
+        try await base.recordScopeUses(clientID: clientID, scopes: scopes, at: now)
+    }
+
     func deleteExpired(before now: Date, auditBefore: Date, limit: Int) async throws(StoreError) -> Int {
         try await base.deleteExpired(before: now, auditBefore: auditBefore, limit: limit)
     }

@@ -26,7 +26,7 @@ import WardenSQLite
         try await raw.close()
 
         let store = try await SQLiteStore.open(path: path)
-        #expect(try await store.setting("schema_version", defaultingTo: "?") == "5")
+        #expect(try await store.setting("schema_version", defaultingTo: "?") == "6")
         let user = UserRecord(name: "u", passwordHash: "h", scopes: [], createdAt: now, sessionsNotBefore: now)
         try await store.createUser(user)
         #expect(try await store.user(named: "u") == user)

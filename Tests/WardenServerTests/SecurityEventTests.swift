@@ -74,12 +74,16 @@ import WardenTesting
                     let unknownClaims = try await verifier.verify(unknownToServer).claims
                     revocations.revoke(tokenID: unknownClaims.tokenID, expiresAt: unknownClaims.expiresAt)
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: unknownToServer) == 401) }
+                    // A DPoP-bound token copied and presented without its key's proof, twice.
+                    let bound = try issuer.token(subject: "carol", scope: ["order.read", "order.admin"]) { $0.keyThumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" }
+                    for _ in 0..<2 { #expect(try await client.get(base + "/orders/1", bearer: bound) == 401) }
                     // An expired one: ordinary, no alert.
                     #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(scope: ["order.read"], lifetime: .seconds(1), now: Date().addingTimeInterval(-3600))) == 401)
 
                     let raised = try await eventually(within: 10) {
-                        let kinds = Set(try await server.store.alerts(limit: 20).map(\.kind))
-                        return kinds.isSuperset(of: ["insufficient_scope_burst", "invalid_token_burst", "revoked_token_use"])
+                        let current = try await server.store.alerts(limit: 20)
+                        return Set(current.map(\.kind)).isSuperset(of: ["insufficient_scope_burst", "invalid_token_burst", "revoked_token_use"])
+                            && current.contains { $0.key == "service:order-service|dpop" }
                     }
                     let alerts = try await server.store.alerts(limit: 20)
                     #expect(raised, "\(alerts)")
@@ -93,7 +97,12 @@ import WardenTesting
                     #expect(scope.summary.contains("order.admin"))
                     let replay = try #require(alerts.first { $0.kind == "revoked_token_use" })
                     #expect(replay.subject == "alice" && replay.severity == "high")
-                    #expect(alerts.filter { $0.kind == "invalid_token_burst" }.count == 1)
+                    #expect(alerts.filter { $0.kind == "invalid_token_burst" }.map(\.key).sorted() == ["service:order-service", "service:order-service|dpop"])
+                    let stolen = try #require(alerts.first { $0.key == "service:order-service|dpop" })
+                    #expect(stolen.summary == "order-service refused 2 requests whose DPoP proof failed (a bound token without its key, a forged or replayed proof) within 1 minute")
+                    // The bound token's refusal names its owner in the audit log.
+                    let rows = try await server.store.auditEvents(limit: 100).filter { $0.event == "access.refused" && $0.outcome == "invalid_dpop_proof" }
+                    #expect(rows.count == 2 && rows.allSatisfy { $0.subject == "carol" && $0.detail?.contains("reason noProof") == true })
                     #expect(reporter.counts.lost == 0 && reporter.counts.dropped == 0)
                     // The permission audit reads the routes' requirements and the refusals.
                     let audit = try await PermissionAudit.run(on: server.store, since: Date().addingTimeInterval(-3600))

@@ -4,7 +4,11 @@
 /// `insufficient_scope` naming every scope the route needs).
 public enum BearerGate {
     /// Verifies `token`; why it failed is the verifier's (logged and counted there), never the client's.
-    public static func verify<Keys: VerificationKeySource>(_ token: String, with verifier: AccessTokenVerifier<Keys>, realm: String) async throws(BearerRefusal) -> VerifiedAccessToken {
+    /// A good token bound to a key (presented without a proof: stolen, or a client that lost its
+    /// key) is told to `refusals` (issue 14; the verifier tells its own refusals).
+    public static func verify<Keys: VerificationKeySource>(
+        _ token: String, with verifier: AccessTokenVerifier<Keys>, realm: String, refusals: (any AccessRefusalReporter)? = nil
+    ) async throws(BearerRefusal) -> VerifiedAccessToken {
         let verified: VerifiedAccessToken
         do {
             verified = try await verifier.verify(token)
@@ -14,7 +18,10 @@ public enum BearerGate {
         }
         // RFC 9449 §7.2: a token bound to a key (`cnf.jkt`) is worthless without a proof by that
         // key; presented as a bearer token, it is refused.
-        guard verified.claims.keyThumbprint == nil else { throw BearerRefusal.invalidToken(realm: realm) }
+        guard verified.claims.keyThumbprint == nil else {
+            reportProof(of: verified, reason: "noProof", to: refusals)
+            throw BearerRefusal.invalidToken(realm: realm)
+        }
         return verified
     }
 
@@ -37,7 +44,9 @@ public enum BearerGate {
             throw BearerRefusal.proofOfPossessionRequired(realm: realm, scope: [], dpop: dpop, presentedBearer: true)
         }
         guard presented.isDPoP, let dpop = configuration.dpop else {
-            do { return try await verify(presented.value, with: verifier, realm: realm) } catch {
+            do {
+                return try await verify(presented.value, with: verifier, realm: realm, refusals: presented.isDPoP ? nil : configuration.refusals)
+            } catch {
                 throw error.offering(configuration.dpop, errorScheme: scheme)
             }
         }
@@ -47,8 +56,14 @@ public enum BearerGate {
             throw refusal.offering(dpop, errorScheme: .dpop)
         }
         // Under DPoP, a token bound to a key; a bearer token is not sent this way.
-        guard let bound = verified.keyThumbprint else { throw BearerRefusal.invalidToken(realm: realm).offering(dpop, errorScheme: .dpop) }
-        guard proofs.count == 1 else { throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop) }
+        guard let bound = verified.keyThumbprint else {
+            reportProof(of: verified, reason: "tokenNotBound", to: configuration.refusals)
+            throw BearerRefusal.invalidToken(realm: realm).offering(dpop, errorScheme: .dpop)
+        }
+        guard proofs.count == 1 else {
+            reportProof(of: verified, reason: proofs.isEmpty ? "noProof" : "severalProofs", to: configuration.refusals)
+            throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
+        }
         let proof: VerifiedDPoPProof
         do {
             var acceptsNonce: (@Sendable (String?) -> Bool)?
@@ -59,10 +74,23 @@ public enum BearerGate {
             if error.reason == .nonceRequired, let nonces = dpop.nonces {
                 throw BearerRefusal.useDPoPNonce(realm: realm, nonce: nonces.current()).offering(dpop, errorScheme: .dpop)
             }
+            reportProof(of: verified, reason: error.reason.rawValue, to: configuration.refusals)
             throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
         }
-        guard proof.keyThumbprint == bound else { throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop) }
+        guard proof.keyThumbprint == bound else {
+            // A good proof by another key than the token's: someone else's token with their own key.
+            reportProof(of: verified, reason: "keyMismatch", to: configuration.refusals)
+            throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
+        }
         return verified
+    }
+
+    /// Tells `refusals` of a DPoP refusal of a token whose signature was good (issue 14).
+    static func reportProof(of token: VerifiedAccessToken, reason: String, to refusals: (any AccessRefusalReporter)?) {
+        refusals?.report(AccessRefusal(
+            kind: .invalidDPoPProof, reason: reason, heldScopes: token.scope.map(\.rawValue).sorted(),
+            subject: token.subject, clientID: token.clientID, tokenID: token.tokenID
+        ))
     }
 
     /// Admits a request to a route needing `requirement`: its verified token, or a refusal

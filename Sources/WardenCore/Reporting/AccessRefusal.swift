@@ -9,10 +9,18 @@ public struct AccessRefusal: Sendable, Hashable {
         case invalidToken = "invalid_token"
         /// 403: a valid token without the route's scopes.
         case insufficientScope = "insufficient_scope"
+        /// 401: a DPoP-bound token without a good proof by its key (RFC 9449 §7.1): presented
+        /// as a bearer token, with a proof by another key, or a proof that fails a check
+        /// (``reason`` says which).
+        case invalidDPoPProof = "invalid_dpop_proof"
+        /// 401: a request signature (RFC 9421) missing or failing a check (``reason``).
+        case invalidSignature = "invalid_signature"
     }
 
     public var kind: Kind
-    /// For ``Kind/invalidToken``: the verifier's reason (`expired`, `badSignature`, `revoked`, …).
+    /// Which check failed: for ``Kind/invalidToken`` the verifier's reason (`expired`,
+    /// `badSignature`, `revoked`, …), for ``Kind/invalidDPoPProof`` the proof's (`replayed`,
+    /// `wrongURI`, … or `noProof`, `keyMismatch`), for ``Kind/invalidSignature`` the signature's.
     public var reason: String?
     /// The route as registered (`/orders/{id}`), when known.
     public var route: String?

@@ -14,6 +14,8 @@ public struct HTTPSignatureRequirement: Sendable {
     /// stolen token nothing without its client's key. Needs keys that name their client
     /// (``HTTPSignatureKey/clientID``: those the authorization server hands out do).
     public var signerMustBeTokenClient = false
+    /// Told of every refused signature (issue 14), but not of 503s (the service's own trouble).
+    public var refusals: (any AccessRefusalReporter)?
 
     public init(verifier: HTTPSignatureVerifier, externalBaseURL: String, realm: String = "warden") {
         precondition(!realm.contains("\"") && !realm.contains("\\"), "realm must not contain '\"' or '\\'")
@@ -34,6 +36,7 @@ public struct HTTPSignatureRequirement: Sendable {
     public func checkSigner(_ signature: VerifiedHTTPSignature, tokenClientID: String) throws(HTTPSignatureRefusal) {
         guard signerMustBeTokenClient else { return }
         guard let signer = signature.clientID, signer == tokenClientID else {
+            refusals?.report(AccessRefusal(kind: .invalidSignature, reason: HTTPSignatureError.Reason.signerMismatch.rawValue, clientID: tokenClientID))
             throw HTTPSignatureRefusal(HTTPSignatureError(.signerMismatch, detail: "key \(signature.keyID) is not the token client's"), policy: verifier.policy, realm: realm)
         }
     }
@@ -50,6 +53,9 @@ public struct HTTPSignatureRequirement: Sendable {
         do {
             return try await verifier.verify(signableRequest(method: method, path: path, fields: fields), readBody: readBody)
         } catch let error as HTTPSignatureError {
+            if error.reason != .replayMemoryFull, error.reason != .keysUnavailable {
+                refusals?.report(AccessRefusal(kind: .invalidSignature, reason: error.reason.rawValue))
+            }
             throw HTTPSignatureRefusal(error, policy: verifier.policy, realm: realm)
         }
     }

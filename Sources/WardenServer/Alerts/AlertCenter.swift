@@ -30,9 +30,19 @@ public final class AlertCenter: Sendable {
     private let counters: [String: Counter]
     private let handlers = Mutex<[@Sendable (AlertRecord) async -> Void]>([])
 
+    /// The (client, scope) pairs this node knows were recorded: a token's scopes go to the store
+    /// only when one of them is not here (issuance at full speed pays a lookup, not a write).
+    private let recordedScopeUses = Mutex<[String: Set<String>]>([:])
+    /// Clients remembered in ``recordedScopeUses`` at most (then it starts again, empty).
+    static let rememberedClients = 10_000
+
+    /// - Parameters:
+    ///   - thresholds: those that differ from the defaults (``DetectionThreshold``).
+    ///   - disabled: kinds never raised.
     public init(
         store: any AuthorizationStore,
         thresholds: [Kind: DetectionThreshold] = [:],
+        disabled: Set<Kind> = [],
         timeSource: TimeSource = .system,
         metricsFactory: (any MetricsFactory)? = nil,
         logger: Logger = Logger(label: "warden.alerts")
@@ -40,9 +50,12 @@ public final class AlertCenter: Sendable {
         self.store = store
         var all: [Kind: DetectionThreshold] = [
             .credentialGuessing: .credentialGuessing, .refreshTokenReuse: .refreshTokenReuse, .insufficientScopeBurst: .insufficientScopeBurst,
-            .invalidTokenBurst: .invalidTokenBurst, .revokedTokenUse: .revokedTokenUse,
+            .invalidTokenBurst: .invalidTokenBurst, .revokedTokenUse: .revokedTokenUse, .newScopeUse: .newScopeUse,
         ]
         all.merge(thresholds) { _, given in given }
+        for kind in disabled { all[kind] = nil }
+        // Each (client, scope) has one first use: a higher count could never be reached.
+        all[.newScopeUse]?.count = 1
         self.thresholds = all
         self.timeSource = timeSource
         self.logger = logger
@@ -56,12 +69,44 @@ public final class AlertCenter: Sendable {
         self.counters = counters
     }
 
-    /// "5 minutes", "1 hour", "90 seconds".
+    /// "5 minutes", "1 hour", "7 days", "90 seconds".
     static func describe(_ seconds: TimeInterval) -> String {
         let whole = Int(seconds)
+        if whole % 86_400 == 0 { return whole == 86_400 ? "1 day" : "\(whole / 86_400) days" }
         if whole % 3600 == 0 { return whole == 3600 ? "1 hour" : "\(whole / 3600) hours" }
         if whole % 60 == 0 { return whole == 60 ? "1 minute" : "\(whole / 60) minutes" }
         return "\(whole) seconds"
+    }
+
+    /// A token of `clientID` was issued with `scope` (every grant; issue 14, `new_scope_use`).
+    /// A scope the client's tokens never carried before raises an alert once the client's
+    /// learning period (the threshold's window, from its first recorded use) is over. Only a
+    /// pair this node has not seen goes to the store, which tells each first use to one node.
+    public func noteScopeUse(clientID: String, scope: ScopeSet) async {
+        guard let threshold = thresholds[.newScopeUse], !scope.isEmpty else { return }
+        let unseen = recordedScopeUses.withLock { known in scope.map(\.rawValue).filter { known[clientID]?.contains($0) != true } }
+        guard !unseen.isEmpty else { return }
+        let now = timeSource.now()
+        let record: ScopeUseRecord
+        do {
+            record = try await store.recordScopeUses(clientID: clientID, scopes: unseen, at: now)
+        } catch {
+            logger.error("alert detection failed", metadata: ["kind": "\(Kind.newScopeUse.rawValue)", "error": "\(error)"])
+            return
+        }
+        recordedScopeUses.withLock { known in
+            if known[clientID] == nil, known.count >= Self.rememberedClients { known.removeAll() }
+            known[clientID, default: []].formUnion(unseen)
+        }
+        let learning = threshold.window.timeInterval
+        guard now.timeIntervalSince(record.watchedSince) >= learning else { return }
+        let client = PrintableText.escaped(clientID)
+        for used in record.firstUses.sorted() {
+            let name = PrintableText.escaped(used)
+            await signal(.newScopeUse, key: "client:\(clientID)|scope:\(used)", severity: "medium", clientID: clientID) { _, _ in
+                "Client \(client) got a token with the scope \(name) for the first time (watched for \(Self.describe(learning)) before; its tokens never carried it)"
+            }
+        }
     }
 
     /// Called with every new alert (after it is stored), in the order raised.

@@ -21,10 +21,14 @@ public struct DetectionThreshold: Sendable, Hashable {
     /// - `invalid_token_burst`: 50 tokens that fail verification for a forgery's reasons at one
     ///   service in a minute (expired tokens do not count);
     /// - `revoked_token_use`: one revoked token presented 3 times within an hour (its own app
-    ///   presents it once or twice after a logout or `end-sessions`: that is ordinary).
+    ///   presents it once or twice after a logout or `end-sessions`: that is ordinary);
+    /// - `new_scope_use`: a client's token carries a scope none of its tokens carried before,
+    ///   after a learning period of 7 days from the first token Warden saw it get (the
+    ///   `window` is the learning period; every first use raises, so `count` is 1).
     public static let credentialGuessing = DetectionThreshold(count: 10, window: .seconds(300))
     public static let refreshTokenReuse = DetectionThreshold(count: 1, window: .seconds(3600))
     public static let insufficientScopeBurst = DetectionThreshold(count: 20, window: .seconds(300))
     public static let invalidTokenBurst = DetectionThreshold(count: 50, window: .seconds(60))
     public static let revokedTokenUse = DetectionThreshold(count: 3, window: .seconds(3600))
+    public static let newScopeUse = DetectionThreshold(count: 1, window: .seconds(7 * 86_400))
 }

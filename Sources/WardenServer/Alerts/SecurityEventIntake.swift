@@ -13,7 +13,9 @@ public import WardenCore
 ///   server revoked, its owner from the server's record);
 /// - `invalid_token` for a forgery's reasons (bad signature, unknown key, malformed, wrong
 ///   issuer, …) → `invalid_token_burst`, per service. Expired tokens are ordinary (a client
-///   with an old token) and raise nothing.
+///   with an old token) and raise nothing;
+/// - `invalid_dpop_proof` (a bound token without its key's proof) and `invalid_signature` (a
+///   request signature missing or failing) → `invalid_token_burst`, per service and kind.
 /// Warden's own endpoint: RFC 8935 pushes one signed SET per request; batching unsigned
 /// payloads from an authenticated client keeps a busy service to one request in seconds.
 public struct SecurityEventIntake: Sendable {
@@ -80,6 +82,12 @@ public struct SecurityEventIntake: Sendable {
                     event.clientID = recorded.clientID
                 }
             }
+            // A bound token refused for want of its proof: its owner as the server recorded it,
+            // when it did (a user's session), else as the service read it from the token.
+            if event.kind == .invalidDPoPProof, let tokenID = event.tokenID, let recorded = try await store.issuedToken(id: tokenID) {
+                event.subject = recorded.subject
+                event.clientID = recorded.clientID
+            }
             accepted += 1
             await record(event, service: caller.id)
             await detect(event, service: caller.id)
@@ -109,12 +117,14 @@ public struct SecurityEventIntake: Sendable {
                              subject: text("sub"), clientID: text("client_id"), tokenID: text("token_jti"), at: at)
     }
 
-    /// A refusal of someone's token (a scope missing, a revoked token) is kept in the audit log
-    /// (`access.refused`): the permission audit reads the routes' required scopes and each
-    /// client's refusals from it. Forged or garbage tokens are not (they name no one, and
-    /// whoever sends them could fill the disk); detection counts them.
+    /// A refusal of someone's token (a scope missing, a revoked token, a bound token without its
+    /// key's proof) is kept in the audit log (`access.refused`): the permission audit reads the
+    /// routes' required scopes and each client's refusals from it. Forged or garbage tokens and
+    /// signatures are not (they name no one, and whoever sends them could fill the disk);
+    /// detection counts them.
     func record(_ refusal: AccessRefusal, service: String) async {
-        guard refusal.kind == .insufficientScope || refusal.reason == "revoked" else { return }
+        let namesToken = refusal.kind == .invalidDPoPProof && refusal.tokenID != nil
+        guard refusal.kind == .insufficientScope || refusal.reason == "revoked" || namesToken else { return }
         var detail = "service \(service)"
         if let route = refusal.route { detail += " route \(route)" }
         if let reason = refusal.reason { detail += " reason \(reason)" }
@@ -160,6 +170,16 @@ public struct SecurityEventIntake: Sendable {
             }
         case .invalidToken:
             return
+        case .invalidDPoPProof:
+            // Bound tokens without their key's proof: a thief with a copied token, or forged and
+            // replayed proofs. Counted per service, as forgeries are.
+            await alerts.signal(.invalidTokenBurst, key: "service:\(service)|dpop", severity: "medium", service: service) { count, window in
+                "\(serviceName) refused \(count) requests whose DPoP proof failed (a bound token without its key, a forged or replayed proof) within \(window)"
+            }
+        case .invalidSignature:
+            await alerts.signal(.invalidTokenBurst, key: "service:\(service)|signature", severity: "medium", service: service) { count, window in
+                "\(serviceName) refused \(count) requests whose signature was missing or failed within \(window)"
+            }
         }
     }
 }

@@ -42,7 +42,7 @@ public struct TokenService: Sendable {
         self.keys = keys
         let throttle = throttle.sharing(SharedFailureCounts(store: store, refreshInterval: configuration.revocationSyncInterval, logger: logger))
         self.bruteForce = throttle
-        let alerts = AlertCenter(store: store, thresholds: configuration.detection, timeSource: timeSource, metricsFactory: metrics.factory, logger: logger)
+        let alerts = AlertCenter(store: store, thresholds: configuration.detection, disabled: configuration.disabledDetection, timeSource: timeSource, metricsFactory: metrics.factory, logger: logger)
         self.alerts = alerts
         self.clients = ClientAuthenticator(store: store, hasher: ClientSecretHasher(masterKey: masterKey), throttle: throttle, cache: ExpiringCache(lifetime: configuration.recordCacheLifetime, timeSource: timeSource), timeSource: timeSource, logger: logger, alerts: alerts)
         self.passwords = PasswordChecker(store: store, throttle: throttle, hashing: passwordHashing, timeSource: timeSource, logger: logger, alerts: alerts)
@@ -88,6 +88,8 @@ public struct TokenService: Sendable {
             case .tokenExchange(let grant): response = try await tokenExchange(grant, request, client: client, binding: binding)
             }
             metrics.recordIssued(grantType)
+            // Issue 14: a scope the client's tokens never carried (after its learning period).
+            await alerts.noteScopeUse(clientID: client.id, scope: response.claims.scope)
             return response
         } catch let error as OAuthError {
             try await audit("token.refused", client: client, outcome: error.code, detail: "\(grantType): \(error.errorDescription)")

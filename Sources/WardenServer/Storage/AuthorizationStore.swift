@@ -142,6 +142,12 @@ public protocol AuthorizationStore: Sendable {
     /// The most recently seen alerts first.
     func alerts(limit: Int) async throws(StoreError) -> [AlertRecord]
 
+    /// Records that tokens of `clientID` carried `scopes` (for `new_scope_use`, issue 14): the
+    /// ones never recorded for it before are written with `now` and returned as first uses —
+    /// to exactly one caller on any node — with when the client's first use was recorded (its
+    /// learning period began then). Deleting the client forgets its uses.
+    func recordScopeUses(clientID: String, scopes: [String], at now: Date) async throws(StoreError) -> ScopeUseRecord
+
     // MARK: Cleanup
     /// Deletes codes, refresh tokens, issued-token rows and revocation entries past expiry,
     /// failure counters idle for an hour and no longer locked, signal counters older than a day,
