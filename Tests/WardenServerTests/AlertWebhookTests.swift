@@ -79,8 +79,9 @@ import WardenServer
         }
     }
 
-    /// `warden serve --alert-webhook`: ten wrong secrets for one client → alerts for the client
-    /// and for the address, each POSTed once; the webhook's path never reaches the log.
+    /// `warden serve --alert-webhook`: four wrong secrets for one client (at `--detect
+    /// credential_guessing=4/2m`) → alerts for the client and for the address, each POSTed once;
+    /// the webhook's path never reaches the log. A malformed `--detect` stops the server at once.
     @Test func serveDeliversItsAlerts() async throws {
         let receiver = Receiver()
         try await LoopbackApp.run(receiver.router, label: "hook") { base in
@@ -89,19 +90,20 @@ import WardenServer
             let key = CommandLineErrorTests.masterKey()
             let environment = ["WARDEN_MASTER_KEY": key, "WARDEN_DATABASE": database]
             let node = try await WardenProcess.start(database: database, issuer: "http://127.0.0.1", masterKey: key,
-                                                     arguments: ["--alert-webhook", base + "/hook?token=secret-path-part"])
+                                                     arguments: ["--alert-webhook", base + "/hook?token=secret-path-part",
+                                                                 "--detect", "credential_guessing=4/2m", "--detect", "new_scope_use=off"])
             do {
                 _ = try await CommandLineErrorTests.warden(["scope", "create", "a.read", "--description", "A"], environment: environment)
                 _ = try await CommandLineErrorTests.warden(["client", "create", "svc", "--grant", "client_credentials", "--scope", "a.read", "--audience", "api"], environment: environment)
-                for _ in 0..<10 {
+                for _ in 0..<4 {
                     let reply = try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("svc", "wrong-secret-0123456789"))
                     #expect(reply.error == "invalid_client")
                 }
                 #expect(try await eventually { receiver.count >= 2 })
                 let summaries = receiver.received.compactMap { $0["summary"] as? String }
-                #expect(summaries.contains("10 failed authentications of client svc within 5 minutes"), "\(summaries)")
-                #expect(summaries.contains { $0.hasPrefix("10 failed authentications from ") }, "\(summaries)")
-                // Deduplicated: an eleventh grows the alerts, posts nothing new.
+                #expect(summaries.contains("4 failed authentications of client svc within 2 minutes"), "\(summaries)")
+                #expect(summaries.contains { $0.hasPrefix("4 failed authentications from ") }, "\(summaries)")
+                // Deduplicated: a fifth grows the alerts, posts nothing new.
                 _ = try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("svc", "wrong-secret-0123456789"))
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(receiver.count == 2)
@@ -113,5 +115,9 @@ import WardenServer
             }
             await node.stop()
         }
+        let refused = try await CommandLineErrorTests.warden(["serve", "--port", "0", "--database", try CommandLineErrorTests.temporaryDirectory() + "/w.sqlite", "--detect", "credential_guessing=4"],
+                                                             environment: ["WARDEN_MASTER_KEY": CommandLineErrorTests.masterKey()])
+        #expect(refused.status == 64)
+        #expect(refused.errors.contains("--detect credential_guessing=4: give COUNT/WINDOW, e.g. credential_guessing=10/5m, or off"), "\(refused.errors)")
     }
 }
