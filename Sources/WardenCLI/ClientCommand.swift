@@ -95,10 +95,11 @@ struct ClientCommand: AsyncParsableCommand {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a client: each option given replaces what is stored (a repeated option, the whole list); the rest stays.",
-            discussion: "Running servers see the change within a second (their client cache). Tokens issued before it keep "
-                + "what they were issued with until they expire (revoke them with `warden token revoke` if that matters); refreshes "
-                + "never get more than the client's current scopes. A public client stays public and a confidential one "
-                + "confidential (create another client to change that)."
+            discussion: "Running servers see the change within a second (their client cache). A change that takes something away "
+                + "(a scope, a grant, an audience, the secret) or newly requires DPoP revokes every token the client was issued "
+                + "until then (one entry on the revocation feed: services refuse them within its latency, and tokens got in the "
+                + "next 2 seconds too); refreshes never get more than the client's current scopes. A public client stays public "
+                + "and a confidential one confidential (create another client to change that)."
         )
         @Argument(help: "The client id.") var id: String
         @Option(name: .customLong("grant"), help: ArgumentHelp("The grants it may use, replacing the stored ones (repeat).", valueName: "type"))
@@ -180,7 +181,7 @@ struct ClientCommand: AsyncParsableCommand {
             let newSecret = secretStdin ? try SecretInput.read(option: nil, fromStandardInput: true, environment: "", what: "client secret") : nil
             if let newSecret, newSecret.utf8.count < 16 { throw ValidationError("a client secret must be at least 16 characters") }
             let secretShown = rotateSecret ? OpaqueToken.generate() : nil
-            let record = try await store.withStore(existing: true) { db, settings -> ClientRecord in
+            let (record, revoked) = try await store.withStore(existing: true) { db, settings -> (ClientRecord, Bool) in
                 var secretHash: [UInt8]?
                 // Refused before the master key is read (or made) to seal it.
                 if signing.signingSecretStdin, try await db.client(id: id)?.isPublic == true {
@@ -201,19 +202,25 @@ struct ClientCommand: AsyncParsableCommand {
                     let record = try changed(stored, secretHash: secretHash, addingSigningKeys: addedSigningKeys)
                     if scopesGiven { try await ClientCommand.requireKnown(record.scopes, in: db) }
                     guard try await db.updateClient(record, replacing: stored) else { continue }
+                    // Taken away: the tokens got with it go too (issue 14), after the change is
+                    // stored, so a token issued in between is covered by the entry's margin.
+                    let revokes = stored.revokesTokens(whenChangedTo: record)
+                    if revokes { try await ClientTokenRevocation.revokeTokens(of: id, in: db) }
                     // Who may do what changed: the audit log says what (never the secret).
-                    try await db.appendAudit(AuditEvent(at: Date(), event: "client.updated", clientID: id, scope: record.scopes.description,
-                                                        outcome: "success", detail: ClientCommand.changes(from: stored, to: record)))
-                    return record
+                    try await db.appendAudit(AuditEvent(at: Date(), event: "client.updated", clientID: id, scope: record.scopes.description, outcome: "success",
+                                                        detail: ClientCommand.changes(from: stored, to: record) + (revokes ? "; its tokens revoked" : "")))
+                    return (record, revokes)
                 }
                 throw CommandFailure.refused("client \(id) kept changing while this update ran; try again")
             }
             var json = ClientCommand.json(record)
-            if case .object(var members) = json, let secretShown {
-                members["client_secret"] = .string(secretShown)
+            if case .object(var members) = json {
+                if let secretShown { members["client_secret"] = .string(secretShown) }
+                members["tokens_revoked"] = .bool(revoked)
                 json = .object(members)
             }
             var text = "updated client \(id)"
+            if revoked { text += "; the tokens it was issued until now are revoked" }
             if let secretShown { text += "\nclient secret (shown once, store it now): \(secretShown)" }
             output.print(json, text: text)
         }
@@ -233,7 +240,7 @@ struct ClientCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a client (its live access tokens stay valid until they expire; revoke them with `warden token revoke`).")
+        static let configuration = CommandConfiguration(abstract: "Delete a client and revoke every token it was issued (one entry on the revocation feed).")
         @Argument var id: String
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -241,11 +248,13 @@ struct ClientCommand: AsyncParsableCommand {
         func run() async throws {
             let deleted = try await store.withStore(existing: true) { db in
                 guard try await db.deleteClient(id: id) else { return false }
-                try await db.appendAudit(AuditEvent(at: Date(), event: "client.deleted", clientID: id, outcome: "success", detail: "warden client delete"))
+                // Issue 14: a deleted client's tokens die with it.
+                try await ClientTokenRevocation.revokeTokens(of: id, in: db)
+                try await db.appendAudit(AuditEvent(at: Date(), event: "client.deleted", clientID: id, outcome: "success", detail: "warden client delete; its tokens revoked"))
                 return true
             }
             guard deleted else { throw CommandFailure.refused("no client \(id)") }
-            output.print(.object(["deleted": .string(id)]), text: "deleted client \(id)")
+            output.print(.object(["deleted": .string(id), "tokens_revoked": .bool(true)]), text: "deleted client \(id); the tokens it was issued are revoked")
         }
     }
 

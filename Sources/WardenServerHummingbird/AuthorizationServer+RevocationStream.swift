@@ -83,10 +83,7 @@ extension AuthorizationServer {
                     if let last = entries.last {
                         var text = ""
                         for entry in entries {
-                            let data = JSONValue.object([
-                                "jti": .string(entry.tokenID),
-                                "exp": .number(entry.expiresAt.timeIntervalSince1970.rounded(.up)),
-                            ]).serialized()
+                            let data = entry.feedJSON(withCursor: false).serialized()
                             text += "id: \(entry.cursor)\nevent: revocation\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
                         }
                         try await writer.write(ByteBuffer(string: text))

@@ -129,7 +129,7 @@ extension AuthorizationServer {
         return router
     }
 
-    /// `GET /oauth2/revocations?after=CURSOR&limit=N`: revoked `jti`s in feed order.
+    /// `GET /oauth2/revocations?after=CURSOR&limit=N`: revoked `jti`s (and client entries) in feed order.
     func revocationPage(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         var after: Int64 = 0
@@ -143,13 +143,7 @@ extension AuthorizationServer {
             limit = min(requested, limit)
         }
         let entries = try await store.revocations(after: after, limit: limit)
-        let items: [JSONValue] = entries.map { entry in
-            .object([
-                "cursor": .number(Double(entry.cursor)),
-                "jti": .string(entry.tokenID),
-                "exp": .number(entry.expiresAt.timeIntervalSince1970.rounded(.up)),
-            ])
-        }
+        let items = entries.map { $0.feedJSON(withCursor: true) }
         let next = entries.last?.cursor ?? after
         return Response.json(.object(["revocations": .array(items), "next": .number(Double(next))]), noStore: true)
     }

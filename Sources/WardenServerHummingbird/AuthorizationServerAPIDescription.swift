@@ -297,7 +297,10 @@ enum AuthorizationServerAPIDescription {
                 responses: [
                     200: .response(description: "A page of revoked jtis, or the event stream", content: [
                         .json: .b(OpenAPI.Content(schema: .object(properties: [
-                            "revocations": .array(items: .object(properties: ["cursor": .integer, "jti": .string, "exp": .integer])),
+                            // A jti entry, or a client entry: its tokens issued before iat_before.
+                            "revocations": .array(items: .object(
+                                properties: ["cursor": .integer, "jti": .string, "client_id": .string, "iat_before": .integer, "exp": .integer]
+                            )),
                             "next": .integer,
                         ]))),
                         .other("text/event-stream"): .b(OpenAPI.Content(schema: JSONSchema.string)),

@@ -264,6 +264,31 @@ import WardenTesting
         await expectRefusal(token, .revoked, verifier: fresh)
     }
 
+    /// A client entry (issue 14: a client narrowed or deleted) revokes the client's tokens issued
+    /// before its time — cached or not — and no other client's, nor later ones.
+    @Test func aClientEntryRevokesTheClientsEarlierTokens() async throws {
+        let issuer = await TestTokenIssuer()
+        let revocations = RevocationList()
+        let verifier = issuer.verifier(revocations: revocations)
+        let start = Date()
+        let earlier = try issuer.token(clientID: "svc", now: start.addingTimeInterval(-10))
+        let otherClients = try issuer.token(clientID: "other", now: start.addingTimeInterval(-10))
+        let later = try issuer.token(clientID: "svc", now: start)
+        _ = try await verifier.verify(earlier)
+        revocations.revokeTokens(ofClient: "svc", issuedBefore: start.addingTimeInterval(-5), expiresAt: start.addingTimeInterval(3600))
+        await expectRefusal(earlier, .revoked, verifier: verifier)
+        await expectRefusal(earlier, .revoked, verifier: issuer.verifier(revocations: revocations))
+        #expect(try await verifier.verify(otherClients).clientID == "other")
+        #expect(try await verifier.verify(later).clientID == "svc")
+        // A later entry moves the time on; an earlier one never moves it back.
+        revocations.revokeTokens(ofClient: "svc", issuedBefore: start.addingTimeInterval(1), expiresAt: start.addingTimeInterval(3600))
+        revocations.revokeTokens(ofClient: "svc", issuedBefore: start.addingTimeInterval(-100), expiresAt: start.addingTimeInterval(3600))
+        await expectRefusal(later, .revoked, verifier: verifier)
+        // Expired entries go.
+        revocations.revokeTokens(ofClient: "gone", issuedBefore: start, expiresAt: start.addingTimeInterval(-3600))
+        #expect(revocations.count == 1)
+    }
+
     @Test func cachesVerifiedTokensButNeverPastExpiry() async throws {
         let clock = ManualTimeSource(now)
         let issuer = await TestTokenIssuer()

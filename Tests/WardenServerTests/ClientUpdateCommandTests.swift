@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
+import WardenClient
 import WardenServer
 import WardenSQLite
 
@@ -90,10 +91,12 @@ import WardenSQLite
             let details = audit.compactMap(\.detail)
             #expect(audit.filter { $0.event == "client.updated" }.count == 6)
             #expect(audit.contains { $0.event == "client.created" })
-            #expect(details.contains("warden client update: scopes: a.read"))
-            #expect(details.contains("warden client update: dpop_bound_access_tokens: true"))
+            // What took something away says its tokens were revoked (issue 14).
+            #expect(details.contains("warden client update: scopes: a.read; its tokens revoked"))
+            #expect(details.contains("warden client update: dpop_bound_access_tokens: true; its tokens revoked"))
+            #expect(details.contains("warden client update: dpop_bound_access_tokens: false"))
             #expect(details.contains("warden client update: token_lifetime: 120 s"))
-            #expect(details.contains("warden client update: secret rotated"))
+            #expect(details.contains("warden client update: secret rotated; its tokens revoked"))
             #expect(!details.contains { $0.contains(secret) })
         }
     }
@@ -116,6 +119,74 @@ import WardenSQLite
             try await store.close()
             #expect(client?.requiresDPoP == true, "trial \(trial)")
             #expect(client?.accessTokenLifetime == .seconds(100), "trial \(trial)")
+        }
+    }
+
+    /// Issue 14: a change that takes something away from a client revokes the tokens it was
+    /// issued — client-credentials tokens too, which are not recorded one by one — with one
+    /// client entry on the revocation feed: introspection says inactive at once, a service
+    /// following the feed refuses them. A change that takes nothing away revokes nothing;
+    /// deleting the client revokes the rest.
+    @Test func narrowingOrDeletingAClientRevokesItsTokens() async throws {
+        let directory = try CommandLineErrorTests.temporaryDirectory()
+        let database = directory + "/warden.sqlite"
+        let keyFile = directory + "/master.key"
+        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
+        let common = ["--database", database, "--master-key-file", keyFile]
+        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: { $0.recordCacheLifetime = .zero; $0.revocationSyncInterval = .zero }) { server in
+            try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
+            try await CommandLineTests.run(["scope", "create", "a.write", "--description", "A, written"] + common)
+            try await CommandLineTests.run(["client", "create", "svc", "--secret", "svc-secret-0123456789", "--grant", "client_credentials",
+                                            "--scope", "a.read", "--scope", "a.write", "--audience", "api"] + common)
+            try await CommandLineTests.run(["client", "create", "api", "--secret", "api-secret-0123456789"] + common)
+            func token() async throws -> String {
+                try #require(try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("svc", "svc-secret-0123456789")).accessToken)
+            }
+            func active(_ token: String) async throws -> Bool {
+                try await server.post("/oauth2/introspect", [("token", token)], basic: ("api", "api-secret-0123456789")).json["active"] as? Bool == true
+            }
+            // A service's view: the feed, as `AuthorizationServerConnection` follows it.
+            let list = RevocationList()
+            let feed = RevocationFeedSubscriber(url: server.baseURL + "/oauth2/revocations", revocations: list)
+            func refusedByServices(_ token: String) throws -> Bool {
+                let payload = try #require(Base64URL.decodeCanonical(token.split(separator: ".")[1].utf8))
+                let claims = try #require(try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])
+                return list.isRevoked(tokenID: try #require(claims["jti"] as? String), clientID: try #require(claims["client_id"] as? String),
+                                      issuedAt: Date(timeIntervalSince1970: try #require(claims["iat"] as? Double)))
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await feed.run() }
+                defer { group.cancelAll() }
+                let before = try await token()
+                #expect(try await active(before))
+                // Nothing taken away: nothing revoked.
+                try await CommandLineTests.run(["client", "update", "svc", "--token-lifetime", "120", "--audience", "api", "--audience", "reports"] + common)
+                #expect(try await active(before))
+                // A scope taken away: revoked at once, and at services within the feed's latency.
+                let narrowed = try await CommandLineErrorTests.warden(["client", "update", "svc", "--scope", "a.read", "--json"] + common)
+                #expect(narrowed.status == 0, "\(narrowed.errors)")
+                #expect((try JSONSerialization.jsonObject(with: Data(narrowed.output.utf8)) as? [String: Any])?["tokens_revoked"] as? Bool == true)
+                #expect(try await !active(before))
+                #expect(try await eventually(within: 10) { try refusedByServices(before) })
+                // A token got once the entry's margin has passed is good.
+                try await Task.sleep(for: .milliseconds(Int(ClientTokenRevocation.margin * 1000) + 1100))
+                let after = try await token()
+                #expect(try await active(after))
+                #expect(try !refusedByServices(after))
+                // An audience taken away revokes too; so does deleting the client.
+                try await CommandLineTests.run(["client", "update", "svc", "--audience", "api"] + common)
+                #expect(try await !active(after))
+                try await Task.sleep(for: .milliseconds(Int(ClientTokenRevocation.margin * 1000) + 1100))
+                let last = try await token()
+                #expect(try await active(last))
+                let deleted = try await CommandLineErrorTests.warden(["client", "delete", "svc"] + common)
+                #expect(deleted.output.contains("the tokens it was issued are revoked"))
+                #expect(try await !active(last))
+                #expect(try await eventually(within: 10) { try refusedByServices(last) })
+                // The audit log says what the change did.
+                let details = try await server.store.auditEvents(limit: 50).compactMap(\.detail)
+                #expect(details.filter { $0.hasSuffix("; its tokens revoked") }.count == 3)
+            }
         }
     }
 }

@@ -258,13 +258,20 @@ public final class RevocationFeedSubscriber: Service {
     private func apply(_ event: ServerSentEventParser.Event) {
         guard let id = event.id.flatMap({ Int64($0) }),
             let payload = try? StrictJSONParser().parse(Array(event.data.utf8)).objectValue,
-            let jti = payload["jti"]?.stringValue, !jti.isEmpty,
             let exp = payload["exp"]?.numberValue
         else {
             logger.debug("malformed revocation event ignored")
             return
         }
-        revocations.revoke(tokenID: jti, expiresAt: Date(timeIntervalSince1970: exp))
+        if let jti = payload["jti"]?.stringValue, !jti.isEmpty {
+            revocations.revoke(tokenID: jti, expiresAt: Date(timeIntervalSince1970: exp))
+        } else if let clientID = payload["client_id"]?.stringValue, !clientID.isEmpty, let before = payload["iat_before"]?.numberValue {
+            // A client entry (issue 14): every token of the client issued before `iat_before`.
+            revocations.revokeTokens(ofClient: clientID, issuedBefore: Date(timeIntervalSince1970: before), expiresAt: Date(timeIntervalSince1970: exp))
+        } else {
+            logger.debug("malformed revocation event ignored")
+            return
+        }
         state.withLock { state in
             state.cursor = max(state.cursor, id)
             state.received += 1

@@ -8,7 +8,15 @@ import Synchronization
 public final class RevocationList: Sendable {
     private struct Storage {
         var entries: [String: Date] = [:]
+        /// Client entries: every token of the client issued before `issuedBefore`, until `until`.
+        var clients: [String: (issuedBefore: Date, until: Date)] = [:]
         var nextPurge: Date = .distantPast
+
+        mutating func purge(now: Date) {
+            entries = entries.filter { $0.value > now }
+            if !clients.isEmpty { clients = clients.filter { $0.value.until > now } }
+            nextPurge = now.addingTimeInterval(60)
+        }
     }
 
     private let storage = Mutex(Storage())
@@ -29,10 +37,21 @@ public final class RevocationList: Sendable {
             if until > now {
                 storage.entries[tokenID] = max(storage.entries[tokenID] ?? .distantPast, until)
             }
-            if now >= storage.nextPurge {
-                storage.entries = storage.entries.filter { $0.value > now }
-                storage.nextPurge = now.addingTimeInterval(60)
-            }
+            if now >= storage.nextPurge { storage.purge(now: now) }
+        }
+    }
+
+    /// Revokes every token of `clientID` issued before `issuedBefore` (its `iat` earlier),
+    /// until `expiresAt` (when the last of them would have expired): the feed's client entries,
+    /// sent when a client is narrowed or deleted. A later entry for the same client moves the
+    /// time on.
+    public func revokeTokens(ofClient clientID: String, issuedBefore: Date, expiresAt: Date) {
+        let now = timeSource.now()
+        storage.withLock { storage in
+            let until = expiresAt.addingTimeInterval(retention)
+            guard until > now else { return }
+            let known = storage.clients[clientID]
+            storage.clients[clientID] = (max(known?.issuedBefore ?? .distantPast, issuedBefore), max(known?.until ?? .distantPast, until))
         }
     }
 
@@ -40,15 +59,27 @@ public final class RevocationList: Sendable {
         storage.withLock { $0.entries[tokenID] != nil }
     }
 
-    /// Entries currently held (expired ones may linger until the next purge).
-    public var count: Int { storage.withLock { $0.entries.count } }
+    /// Whether a token is revoked: by its `jti`, or by a client entry for its `client_id`
+    /// covering its `iat`.
+    public func isRevoked(tokenID: String, clientID: String, issuedAt: Date) -> Bool {
+        storage.withLock { storage in
+            if storage.entries[tokenID] != nil { return true }
+            guard !storage.clients.isEmpty, let entry = storage.clients[clientID] else { return false }
+            return issuedAt < entry.issuedBefore
+        }
+    }
+
+    /// Whether a token with these claims is revoked (``isRevoked(tokenID:clientID:issuedAt:)``).
+    public func isRevoked(_ claims: AccessTokenClaims) -> Bool {
+        isRevoked(tokenID: claims.tokenID, clientID: claims.clientID, issuedAt: claims.issuedAt)
+    }
+
+    /// Entries currently held, `jti`s and clients (expired ones may linger until the next purge).
+    public var count: Int { storage.withLock { $0.entries.count + $0.clients.count } }
 
     /// Drops entries whose token has expired.
     public func removeExpired() {
         let now = timeSource.now()
-        storage.withLock { storage in
-            storage.entries = storage.entries.filter { $0.value > now }
-            storage.nextPurge = now.addingTimeInterval(60)
-        }
+        storage.withLock { $0.purge(now: now) }
     }
 }

@@ -97,7 +97,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     /// are fresh.
     private func cachedVerification(_ cacheKey: SHA256Digest?, now: Date) async throws(TokenVerificationError) -> VerifiedAccessToken? {
         guard let cacheKey, let cached = cache.lookup(cacheKey, now: now) else { return nil }
-        guard !revocations.isRevoked(tokenID: cached.tokenID) else {
+        guard !revocations.isRevoked(cached.claims) else {
             cache.remove(cacheKey)
             throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
         }
@@ -168,7 +168,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         guard claims.expiresAt.timeIntervalSince(claims.issuedAt) <= maximumLifetime else { throw .init(.lifetimeTooLong) }
         if let notBefore = claims.notBefore, notBefore.timeIntervalSince(now) > leeway { throw .init(.notYetValid) }
         guard claims.issuedAt.timeIntervalSince(now) <= leeway else { throw .init(.issuedInFuture) }
-        guard !revocations.isRevoked(tokenID: claims.tokenID) else { throw .init(.revoked) }
+        guard !revocations.isRevoked(claims) else { throw .init(.revoked) }
         return VerifiedAccessToken(claims: claims, keyID: kid, algorithm: algorithm)
     }
 

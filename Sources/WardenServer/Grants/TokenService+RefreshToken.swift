@@ -74,7 +74,13 @@ extension TokenService {
 
         // What the client and user may have today still bounds the token.
         let scope = (requested.isEmpty ? record.scope : requested).intersection(client.scopes).intersection(user.scopes)
-        let minted = try await mint(subject: record.subject, client: client, audience: record.audience, scope: scope, familyID: record.familyID, keyThumbprint: binding, now: now)
+        // And the audiences it may still ask for (`client update` may take one away, issue 14).
+        let audience = record.audience.filter(client.audiences.contains)
+        guard !audience.isEmpty else {
+            try await audit("token.refused", client: client, subject: record.subject, outcome: "invalid_grant", detail: "the refresh token's audience is no longer the client's")
+            throw OAuthError.invalidGrant("The refresh token's audience is no longer the client's.")
+        }
+        let minted = try await mint(subject: record.subject, client: client, audience: audience, scope: scope, familyID: record.familyID, keyThumbprint: binding, now: now)
         try await confirmUserSession(minted.claims, of: user, familyID: record.familyID, refreshToken: successor.hash, client: client, now: now)
         try await audit("token.refreshed", client: client, claims: minted.claims, outcome: "success")
         return respond(minted, refreshToken: successorToken)

@@ -22,7 +22,7 @@ extension TokenService {
         // The mirror of the revocation feed first (no query for a token revoked long ago), then
         // the store itself: the mirror follows it within half a second, and a token revoked by
         // `warden user update` a moment ago must not be exchanged into a fresh one (issue 14).
-        guard !(try await revocations.isRevoked(tokenID: subject.tokenID)), !(try await store.isRevoked(tokenID: subject.tokenID)) else {
+        guard !(try await revocations.isRevoked(subject.claims)), !(try await store.isRevoked(tokenID: subject.tokenID)) else {
             throw OAuthError.invalidGrant("The subject token is invalid.")
         }
         // The verifier allows clock leeway past `exp`; a new token from an expired one would be

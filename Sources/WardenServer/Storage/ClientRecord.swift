@@ -49,4 +49,13 @@ public struct ClientRecord: Sendable, Hashable {
 
     /// Public clients (RFC 6749 §2.1) have no secret.
     public var isPublic: Bool { secretHash == nil }
+
+    /// Whether changing this client to `new` takes something away that its live tokens carry
+    /// or were got with (issue 14): a scope, a grant, an audience, its secret (a rotation is
+    /// how a leaked secret is answered), or a DPoP requirement newly set. Such a change revokes
+    /// the client's tokens (``ClientTokenRevocation``).
+    public func revokesTokens(whenChangedTo new: ClientRecord) -> Bool {
+        !scopes.subtracting(new.scopes).isEmpty || !grants.isSubset(of: new.grants) || !audiences.allSatisfy(new.audiences.contains)
+            || new.secretHash != secretHash || (new.requiresDPoP && !requiresDPoP)
+    }
 }

@@ -33,7 +33,7 @@ public struct IntrospectionService: Sendable {
             // leeway the verifier allows for other clocks.
             guard claims.expiresAt > timeSource.now() else { return inactive }
             guard claims.audience.contains(caller.id) || claims.clientID == caller.id else { return inactive }
-            guard !(try await revocations.isRevoked(tokenID: claims.tokenID)) else { return inactive }
+            guard !(try await revocations.isRevoked(claims)) else { return inactive }
             var writer = JSONObjectWriter()
             writer.add("active", true)
             writer.add("scope", claims.scope.description)

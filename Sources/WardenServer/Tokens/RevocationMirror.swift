@@ -25,9 +25,10 @@ final class RevocationMirror: Sendable {
         self.timeSource = timeSource
     }
 
-    func isRevoked(tokenID: String) async throws -> Bool {
+    /// By its `jti` or by a client entry (``RevocationRecord/clientEntry``).
+    func isRevoked(_ claims: AccessTokenClaims) async throws -> Bool {
         try await syncIfStale()
-        return list.isRevoked(tokenID: tokenID)
+        return list.isRevoked(claims)
     }
 
     /// Another node added revocations: read the feed on the next check.
@@ -53,7 +54,7 @@ final class RevocationMirror: Sendable {
         do {
             while true {
                 let page = try await store.revocations(after: next, limit: Self.pageSize)
-                for entry in page { list.revoke(tokenID: entry.tokenID, expiresAt: entry.expiresAt) }
+                for entry in page { entry.apply(to: list) }
                 next = page.last?.cursor ?? next
                 if page.count < Self.pageSize { break }
             }

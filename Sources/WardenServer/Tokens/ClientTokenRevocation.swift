@@ -1,0 +1,28 @@
+public import Foundation
+
+/// Revokes every token a client was issued until now (issue 14: `warden client update`
+/// narrowing it, `warden client delete`), with one client entry on the revocation feed:
+/// client-credentials tokens are not recorded one by one (issue 17), so they cannot be listed;
+/// services, introspection and token exchange refuse a token of the client whose `iat` is before
+/// the entry's time.
+public enum ClientTokenRevocation {
+    /// How far past the change the entry reaches: a running server may issue from its cached
+    /// client record for a second (``AuthorizationServerConfiguration/recordCacheLifetime``), and
+    /// `iat` is whole seconds. Tokens the client gets in these seconds are revoked too; the
+    /// next one after them is good.
+    public static let margin: TimeInterval = 2
+
+    /// The longest a Warden access token lives (`warden serve --token-lifetime` and a client's
+    /// are at most a day): the entry is kept until the last token it covers would have expired.
+    public static let longestTokenLifetime: TimeInterval = 86_400
+
+    /// Stores the client entry; returns it.
+    @discardableResult
+    public static func revokeTokens(of clientID: String, in store: any AuthorizationStore, at now: Date = Date()) async throws -> RevocationRecord {
+        let issuedBefore = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + margin).rounded(.up))
+        return try await store.revoke(
+            tokenID: RevocationRecord.clientEntryID(clientID: clientID, issuedBefore: issuedBefore),
+            expiresAt: issuedBefore.addingTimeInterval(longestTokenLifetime), at: now
+        )
+    }
+}
