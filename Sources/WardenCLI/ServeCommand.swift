@@ -244,7 +244,8 @@ struct ServeCommand: AsyncParsableCommand {
             var services: [any Service] = [app, CleanupService(store: db, auditRetention: configuration.auditRetention, logger: logger)]
             if let webhooks {
                 server.tokens.alerts.onRaised { webhooks.enqueue($0) }
-                services.append(webhooks)
+                // Before the app: it stops after it, so alerts raised while requests drain go out.
+                services.insert(webhooks, at: 0)
             }
             // First in the group, so that it stops last and writes what the server counted.
             if let issuanceAudit = server.tokens.issuanceAudit { services.insert(IssuanceAuditService(aggregator: issuanceAudit, store: db, logger: logger), at: 0) }

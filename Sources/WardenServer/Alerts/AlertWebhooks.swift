@@ -9,24 +9,38 @@ import WardenCore
 
 /// Delivers each new alert to the operator's webhooks (issue 14: `warden serve --alert-webhook
 /// URL`): one `POST` per alert and URL, the body ``AlertRecord/json`` (`application/json`).
-/// A delivery that fails (no connection, a timeout, 408, 429 or 5xx) is tried again after
-/// 1, 2, 4 and 8 s, then given up and logged; any other answer is final. The queue is bounded:
-/// when alerts come faster than the webhooks take them, new ones are dropped (they stay in
-/// `warden alerts`) and counted in a log line — detection itself never waits for a webhook. A swift-service-lifecycle
-/// `Service`: at shutdown it delivers what is queued for a few seconds more, then stops.
+/// A delivery that fails (no connection, no whole answer within the timeout, 408, 429 or 5xx) is
+/// tried again after 1, 2, 4 and 8 s, then given up and logged; any other answer is final. Each
+/// URL has its own bounded queue and worker, so a slow or dead webhook delays only itself: when
+/// alerts come faster than a webhook takes them, new ones are dropped for it (they stay in
+/// `warden alerts`) and counted in a log line — detection itself never waits for a webhook. A
+/// swift-service-lifecycle `Service`: at graceful shutdown each worker delivers what is still
+/// queued — the alert it was cut off in the middle of too — for a few seconds more, then logs
+/// what it could not. Put it before the HTTP server in a `ServiceGroup`, so that it stops after
+/// it (alerts raised while requests drain are delivered).
 /// (Hand-written on async-http-client: no listed package delivers webhooks.)
 public final class AlertWebhooks: Service, Sendable {
     public let urls: [String]
     let capacity: Int
     let attempts: Int
-    let timeout: TimeAmount
+    let timeout: Duration
     let retryDelay: Duration
+    /// How long queued alerts still get at shutdown.
+    let shutdownGrace: Duration
     let logger: Logger
-    private let queue = Mutex<(alerts: [AlertRecord], dropped: Int)>(([], 0))
-    private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    private struct Pending {
+        var alerts: [AlertRecord] = []
+        var dropped = 0
+    }
+    /// One queue per URL, in the order of ``urls``.
+    private let pending: Mutex<[Pending]>
+    private let wakes: [(stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)]
 
     /// - Throws: when a URL is not an absolute `http`/`https` URL.
-    public init(urls: [String], capacity: Int = 1000, attempts: Int = 5, timeout: Duration = .seconds(5), retryDelay: Duration = .seconds(1), logger: Logger = Logger(label: "warden.alerts")) throws {
+    public init(
+        urls: [String], capacity: Int = 1000, attempts: Int = 5, timeout: Duration = .seconds(5), retryDelay: Duration = .seconds(1),
+        shutdownGrace: Duration = .seconds(5), logger: Logger = Logger(label: "warden.alerts")
+    ) throws {
         for url in urls {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false else {
                 throw AlertWebhookError(description: "an alert webhook must be an http(s) URL with a host: \(Self.name(url))")
@@ -35,55 +49,78 @@ public final class AlertWebhooks: Service, Sendable {
         self.urls = urls
         self.capacity = max(1, capacity)
         self.attempts = max(1, attempts)
-        self.timeout = .nanoseconds(Int64(timeout.timeInterval * 1e9))
+        self.timeout = timeout
         self.retryDelay = retryDelay
+        self.shutdownGrace = shutdownGrace
         self.logger = logger
+        self.pending = Mutex(Array(repeating: Pending(), count: urls.count))
+        self.wakes = urls.map { _ in AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1)) }
     }
 
     /// Queues `alert` for every webhook (never waits).
     public func enqueue(_ alert: AlertRecord) {
-        queue.withLock { queue in
-            // Full: the new alert is the one dropped (counted, and it stays in `warden alerts`);
-            // the earliest alerts of a flood are the ones a person needs.
-            guard queue.alerts.count < capacity else { queue.dropped += 1; return }
-            queue.alerts.append(alert)
+        pending.withLock { queues in
+            for index in queues.indices {
+                // Full: the new alert is the one dropped (counted, and it stays in `warden
+                // alerts`); the earliest alerts of a flood are the ones a person needs.
+                if queues[index].alerts.count < capacity { queues[index].alerts.append(alert) } else { queues[index].dropped += 1 }
+            }
         }
-        wake.continuation.yield()
+        for wake in wakes { wake.continuation.yield() }
     }
 
+    /// Alerts queued and not yet delivered or given up, per URL (for tests and diagnostics).
+    public var queued: [Int] { pending.withLock { $0.map(\.alerts.count) } }
+
     public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for index in urls.indices { group.addTask { await self.work(index) } }
+        }
+    }
+
+    private func work(_ index: Int) async {
         await cancelWhenGracefulShutdown {
-            for await _ in self.wake.stream {
-                await self.deliverQueued()
+            for await _ in self.wakes[index].stream {
+                await self.deliverQueued(index)
                 if Task.isCancelled { break }
             }
         }
         // Shutting down: what is still queued gets a few seconds.
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.deliverQueued() }
-            group.addTask { try? await Task.sleep(for: .seconds(5)) }
+            group.addTask { await self.deliverQueued(index) }
+            group.addTask { try? await Task.sleep(for: self.shutdownGrace) }
             await group.next()
             group.cancelAll()
         }
-    }
-
-    private func deliverQueued() async {
-        while true {
-            let (next, dropped) = queue.withLock { queue -> (AlertRecord?, Int) in
-                let dropped = queue.dropped
-                queue.dropped = 0
-                return (queue.alerts.isEmpty ? nil : queue.alerts.removeFirst(), dropped)
-            }
-            if dropped > 0 { logger.error("alert webhooks fell behind; alerts dropped from the queue", metadata: ["dropped": "\(dropped)"]) }
-            guard let alert = next else { return }
-            let body = alert.json.serialized()
-            await withTaskGroup(of: Void.self) { group in
-                for url in urls { group.addTask { await self.deliver(body, alert: alert, to: url) } }
-            }
+        let left = pending.withLock { $0[index].alerts.count }
+        if left > 0 {
+            logger.error("alerts not delivered at shutdown", metadata: ["url": "\(Self.name(urls[index]))", "alerts": "\(left)"])
         }
     }
 
-    private func deliver(_ body: [UInt8], alert: AlertRecord, to url: String) async {
+    /// Delivers this URL's queue in order until it is empty or the task is cancelled; an alert
+    /// whose delivery a cancellation cut off stays first in the queue.
+    private func deliverQueued(_ index: Int) async {
+        let url = urls[index]
+        while !Task.isCancelled {
+            // Only this worker removes from its queue: the first alert stays there until done.
+            let (next, dropped) = pending.withLock { queues -> (AlertRecord?, Int) in
+                let dropped = queues[index].dropped
+                queues[index].dropped = 0
+                return (queues[index].alerts.first, dropped)
+            }
+            if dropped > 0 {
+                logger.error("an alert webhook fell behind; alerts dropped from its queue", metadata: ["url": "\(Self.name(url))", "dropped": "\(dropped)"])
+            }
+            guard let alert = next else { return }
+            guard await deliver(alert.json.serialized(), alert: alert, to: url) else { return }
+            pending.withLock { queues in _ = queues[index].alerts.removeFirst() }
+        }
+    }
+
+    /// Delivers one alert, retrying what is worth it. Returns `false` when a cancellation cut it
+    /// off (it is to be tried again), `true` when it was delivered or given up (and logged).
+    private func deliver(_ body: [UInt8], alert: AlertRecord, to url: String) async -> Bool {
         var delay = retryDelay
         for attempt in 1...attempts {
             var request = HTTPClientRequest(url: url)
@@ -93,26 +130,47 @@ public final class AlertWebhooks: Service, Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
             var failure: String
             do {
-                let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-                _ = try? await response.body.collect(upTo: 64 * 1024)
-                let status = Int(response.status.code)
-                if (200..<300).contains(status) { return }
+                let status = try await post(request)
+                if (200..<300).contains(status) { return true }
                 failure = "status \(status)"
                 guard status == 408 || status == 429 || status >= 500 else {
                     logger.error("alert webhook refused the alert", metadata: ["alert": "\(alert.id)", "url": "\(Self.name(url))", "status": "\(status)"])
-                    return
+                    return true
                 }
             } catch {
                 failure = "\(error)"
             }
-            guard attempt < attempts, !Task.isCancelled else {
+            if Task.isCancelled { return false }
+            guard attempt < attempts else {
                 logger.error("alert webhook unreachable; alert not delivered", metadata: [
                     "alert": "\(alert.id)", "url": "\(Self.name(url))", "attempts": "\(attempt)", "last_error": "\(failure)",
                 ])
-                return
+                return true
             }
             try? await Task.sleep(for: delay)
+            if Task.isCancelled { return false }
             delay *= 2
+        }
+        return true
+    }
+
+    /// One POST, its whole answer within ``timeout`` (async-http-client's deadline ends at the
+    /// response head: a webhook trickling its body must not hold the queue). The status code.
+    private func post(_ request: HTTPClientRequest) async throws -> Int {
+        let timeout = self.timeout
+        return try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask {
+                let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.timeInterval * 1e9)))
+                for try await _ in response.body {}
+                return Int(response.status.code)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let status = try await group.next() ?? nil else { throw AlertWebhookError(description: "no whole answer within \(timeout)") }
+            return status
         }
     }
 }
