@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import ServiceLifecycle
 import Synchronization
 import Testing
 import WardenCore
@@ -11,10 +13,18 @@ import WardenServer
 /// authentications to the receiver.
 @Suite struct AlertWebhookTests {
     /// A receiver on loopback: answers with `statuses` in turn (then 200), keeps every body.
+    /// With `delay`, it answers that late; with `trickling`, it sends the head at once and then
+    /// a byte of body a second, for ever.
     final class Receiver: Sendable {
         let bodies = Mutex<[Data]>([])
         let statuses: Mutex<[HTTPResponse.Status]>
-        init(statuses: [HTTPResponse.Status] = []) { self.statuses = Mutex(statuses) }
+        let delay: Duration
+        let trickling: Bool
+        init(statuses: [HTTPResponse.Status] = [], delay: Duration = .zero, trickling: Bool = false) {
+            self.statuses = Mutex(statuses)
+            self.delay = delay
+            self.trickling = trickling
+        }
 
         var router: Router<BasicRequestContext> {
             let router = Router()
@@ -22,7 +32,14 @@ import WardenServer
                 let body = Data(try await request.body.collect(upTo: 1 << 16).readableBytesView)
                 self.bodies.withLock { $0.append(body) }
                 let status = self.statuses.withLock { $0.isEmpty ? .ok : $0.removeFirst() }
-                return Response(status: status)
+                try await Task.sleep(for: self.delay)
+                guard self.trickling else { return Response(status: status) }
+                return Response(status: status, body: ResponseBody { writer in
+                    while true {
+                        try await writer.write(ByteBuffer(string: "."))
+                        try await Task.sleep(for: .seconds(1))
+                    }
+                })
             }
             return router
         }
@@ -71,6 +88,61 @@ import WardenServer
         #expect(json["service"] is NSNull)
         #expect(json["first_seen"] as? String == "2027-01-15T08:00:00.000Z")
         #expect(json["last_seen"] as? String == "2027-01-15T08:01:00.500Z")
+    }
+
+    /// A webhook that answers its head and then trickles its body, and one refusing
+    /// connections, delay only themselves: the good one gets every alert while they are still
+    /// at their first; each attempt at the trickling one ends at the timeout (the whole answer
+    /// counts), so it gets all its attempts.
+    @Test func aSlowOrDeadWebhookDelaysOnlyItself() async throws {
+        let good = Receiver()
+        let slow = Receiver(trickling: true)
+        try await LoopbackApp.run(good.router, label: "hook-good") { goodURL in
+            try await LoopbackApp.run(slow.router, label: "hook-slow") { slowURL in
+                let urls = [slowURL + "/hook", "http://127.0.0.1:1/hook", goodURL + "/hook"]
+                let webhooks = try AlertWebhooks(urls: urls, attempts: 2, timeout: .milliseconds(500), retryDelay: .milliseconds(20))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await webhooks.run() }
+                    defer { group.cancelAll() }
+                    for id in ["a1", "a2", "a3"] {
+                        var alert = Self.alert
+                        alert.id = id
+                        webhooks.enqueue(alert)
+                    }
+                    let goodGotAll = try await eventually { good.count == 3 }
+                    #expect(goodGotAll)
+                    #expect(webhooks.queued[0] > 0, "the trickling webhook is still at its alerts")
+                    // Two attempts an alert, each ended by the timeout: six requests in all.
+                    let slowGotAll = try await eventually(within: 15) { slow.count == 6 && webhooks.queued == [0, 0, 0] }
+                    #expect(slowGotAll, "\(slow.count) requests, \(webhooks.queued) queued")
+                    #expect(good.received.compactMap { $0["id"] as? String } == ["a1", "a2", "a3"])
+                }
+            }
+        }
+    }
+
+    /// At graceful shutdown, the alerts still queued — the one being delivered too — are
+    /// delivered within the grace period, not given up.
+    @Test func shutdownDeliversWhatIsQueued() async throws {
+        let late = Receiver(delay: .milliseconds(200))
+        try await LoopbackApp.run(late.router, label: "hook-late") { url in
+            let webhooks = try AlertWebhooks(urls: [url + "/hook"], attempts: 2, timeout: .seconds(2), retryDelay: .milliseconds(20))
+            let group = ServiceGroup(configuration: .init(services: [webhooks], logger: Logger(label: "test")))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                for id in 1...5 {
+                    var alert = Self.alert
+                    alert.id = "s\(id)"
+                    webhooks.enqueue(alert)
+                }
+                let started = try await eventually { late.count >= 1 }
+                #expect(started)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            #expect(late.received.compactMap { $0["id"] as? String } == ["s1", "s2", "s3", "s4", "s5"])
+            #expect(webhooks.queued == [0])
+        }
     }
 
     @Test func onlyHTTPURLsWithAHostAreWebhooks() {

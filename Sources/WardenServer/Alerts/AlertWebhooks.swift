@@ -14,9 +14,9 @@ import WardenCore
 /// URL has its own bounded queue and worker, so a slow or dead webhook delays only itself: when
 /// alerts come faster than a webhook takes them, new ones are dropped for it (they stay in
 /// `warden alerts`) and counted in a log line — detection itself never waits for a webhook. A
-/// swift-service-lifecycle `Service`: at graceful shutdown each worker delivers what is still
-/// queued — the alert it was cut off in the middle of too — for a few seconds more, then logs
-/// what it could not. Put it before the HTTP server in a `ServiceGroup`, so that it stops after
+/// swift-service-lifecycle `Service`: at graceful shutdown each worker finishes the alert it is
+/// delivering and delivers what is still queued for a few seconds more, then logs what it could
+/// not (an alert cut off at the end of that grace may arrive twice: its `id` tells). Put it before the HTTP server in a `ServiceGroup`, so that it stops after
 /// it (alerts raised while requests drain are delivered).
 /// (Hand-written on async-http-client: no listed package delivers webhooks.)
 public final class AlertWebhooks: Service, Sendable {
@@ -79,16 +79,19 @@ public final class AlertWebhooks: Service, Sendable {
     }
 
     private func work(_ index: Int) async {
-        await cancelWhenGracefulShutdown {
-            for await _ in self.wakes[index].stream {
-                await self.deliverQueued(index)
-                if Task.isCancelled { break }
-            }
-        }
-        // Shutting down: what is still queued gets a few seconds.
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.deliverQueued(index) }
-            group.addTask { try? await Task.sleep(for: self.shutdownGrace) }
+            group.addTask {
+                // Until shutdown ends the stream; then what is still queued, the alert being
+                // delivered finishing first (not cut off: it would arrive twice).
+                for await _ in self.wakes[index].stream { await self.deliverQueued(index) }
+                await self.deliverQueued(index)
+            }
+            group.addTask {
+                // Graceful shutdown (or cancellation): no new wakes, then a few seconds' grace.
+                try? await gracefulShutdown()
+                self.wakes[index].continuation.finish()
+                try? await Task.sleep(for: self.shutdownGrace)
+            }
             await group.next()
             group.cancelAll()
         }
