@@ -1,8 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import Logging
 import NIOHTTP1
 import HummingbirdAuth
+import ServiceLifecycle
 import Testing
 import WardenClient
 import WardenCore
@@ -111,6 +113,39 @@ import WardenTesting
                     try await client.shutdown()
                 }
             }
+        }
+    }
+
+    /// At graceful shutdown, what is queued is sent — every batch, none cut off — within the
+    /// grace, not counted as lost. A flood of refusals naming no one (garbage tokens) takes at
+    /// most its share of the queue: the refusals of real tokens after it still go.
+    @Test func shutdownSendsWhatIsQueued() async throws {
+        try await TestServer.run(configure: Self.configure) { server in
+            var configuration = SecurityEventReporter.Configuration()
+            configuration.interval = .seconds(3600)
+            configuration.batchSize = 100
+            configuration.capacity = 1000
+            configuration.anonymousCapacity = 200
+            let reporter = SecurityEventReporter(
+                issuer: "http://warden.test", identity: ClientIdentity(clientID: "order-service", clientSecret: TestServer.orderSecret, tokenEndpoint: server.baseURL + "/oauth2/token"),
+                endpoint: server.baseURL + "/oauth2/security-events", configuration: configuration
+            )
+            let group = ServiceGroup(configuration: .init(services: [reporter], logger: Logger(label: "test")))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                // 2,000 garbage tokens: 200 queued, the rest dropped; then 50 refusals of real
+                // tokens, all queued. Two full batches wake the sender; the rest wait for the
+                // tick or the shutdown.
+                for _ in 0..<2000 { reporter.report(AccessRefusal(kind: .invalidToken, reason: "malformed")) }
+                for index in 0..<50 {
+                    reporter.report(AccessRefusal(kind: .insufficientScope, route: "/orders/{id}", subject: "user\(index)", clientID: "shop-web", tokenID: "jti-\(index)"))
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            #expect(reporter.counts.sent == 250 && reporter.counts.lost == 0 && reporter.counts.dropped == 1800, "\(reporter.counts)")
+            let audited = try await server.store.auditEvents(limit: 500).filter { $0.event == "access.refused" }
+            #expect(audited.count == 50)
         }
     }
 

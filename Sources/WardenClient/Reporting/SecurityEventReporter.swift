@@ -23,10 +23,16 @@ public import WardenCore
 public final class SecurityEventReporter: AccessRefusalReporter, Service {
     public struct Configuration: Sendable {
         public var capacity = 10_000
+        /// Of ``capacity``, refusals that name no one (forged or garbage tokens, bad proofs and
+        /// signatures: no `sub`, `client_id` or `jti`) take at most this many places: a flood of
+        /// garbage never crowds out the refusals of real tokens (one burst alert needs only 50).
+        public var anonymousCapacity = 1_000
         public var batchSize = 100
         /// How long a refusal may wait for others to fill its batch.
         public var interval: Duration = .seconds(5)
         public var timeout: Duration = .seconds(5)
+        /// At graceful shutdown, how long what is queued may still take to go.
+        public var shutdownGrace: Duration = .seconds(5)
         public init() {}
     }
 
@@ -41,7 +47,7 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
     let configuration: Configuration
     let httpClient: HTTPClient
     let logger: Logger
-    private let state = Mutex<(queue: [AccessRefusal], dropped: Int, sent: Int, lost: Int)>(([], 0, 0, 0))
+    private let state = Mutex<(queue: [AccessRefusal], anonymous: Int, dropped: Int, sent: Int, lost: Int)>(([], 0, 0, 0, 0))
     private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     /// - Parameters:
@@ -64,8 +70,13 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
     public var counts: (sent: Int, dropped: Int, lost: Int) { state.withLock { ($0.sent, $0.dropped, $0.lost) } }
 
     public func report(_ refusal: AccessRefusal) {
+        let isAnonymous = refusal.subject == nil && refusal.clientID == nil && refusal.tokenID == nil
         let full = state.withLock { state -> Bool in
-            guard state.queue.count < configuration.capacity else { state.dropped += 1; return false }
+            guard state.queue.count < configuration.capacity, !isAnonymous || state.anonymous < configuration.anonymousCapacity else {
+                state.dropped += 1
+                return false
+            }
+            if isAnonymous { state.anonymous += 1 }
             state.queue.append(refusal)
             return state.queue.count >= configuration.batchSize
         }
@@ -74,31 +85,38 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
 
     public func run() async throws {
         let interval = configuration.interval
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                // A tick every interval, besides the wake-ups of a full batch.
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: interval)
-                        self.wake.continuation.yield()
-                    }
+        let grace = configuration.shutdownGrace
+        await withTaskGroup(of: Void.self) { group in
+            // A tick every interval, besides the wake-ups of a full batch.
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    self.wake.continuation.yield()
                 }
-                for await _ in self.wake.stream {
-                    await self.sendQueued()
-                    if Task.isCancelled { break }
-                }
-                group.cancelAll()
             }
+            group.addTask {
+                for await _ in self.wake.stream { await self.sendQueued() }
+                // Stopping: what is queued goes once more (the batch being sent finished first).
+                await self.sendQueued()
+            }
+            group.addTask {
+                // Graceful shutdown (or cancellation): no new wake-ups, then the grace.
+                try? await gracefulShutdown()
+                self.wake.continuation.finish()
+                try? await Task.sleep(for: grace)
+            }
+            // The sender done with the queue, or the grace over: stop the rest.
+            await group.next()
+            group.cancelAll()
         }
-        // Stopping: what is queued goes once more.
-        await sendQueued()
     }
 
     private func sendQueued() async {
-        while true {
+        while !Task.isCancelled {
             let batch = state.withLock { state -> [AccessRefusal] in
                 let batch = Array(state.queue.prefix(configuration.batchSize))
                 state.queue.removeFirst(batch.count)
+                state.anonymous -= batch.count(where: { $0.subject == nil && $0.clientID == nil && $0.tokenID == nil })
                 return batch
             }
             guard !batch.isEmpty else { return }
