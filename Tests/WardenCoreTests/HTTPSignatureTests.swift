@@ -297,6 +297,19 @@ import Testing
 
     // MARK: From a review
 
+    /// An RFC 9651 Display String has no backslash escapes: `%"\"` must not swallow a repeated
+    /// label after it (found by FuzzSignatureFields' long run, issue 17).
+    @Test func aDisplayStringHidesNoRepeatedKey() throws {
+        #expect(DictionaryKeys.count(in: Array(#"sig1=();x=%"\", sig1=()"#.utf8)) == 2)
+        #expect(DictionaryKeys.count(in: Array(#"a="\"", b=%"a%22b\", c"#.utf8)) == 3)
+        #expect(throws: HTTPSignatureError.self) {
+            try SignatureFields(inputLines: [#"sig1=("@method");created=1;keyid="k";n=%"\", sig1=("@method");created=2;keyid="k""#], signatureLines: ["sig1=:AAAA:"])
+        }
+        #expect(throws: HTTPSignatureError.self) {
+            try ContentDigest.verify([#"sha-256=:AAAA:;n=%"\", sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:"#], body: Keys.body)
+        }
+    }
+
     /// A token may hold ":" (`p=a:b`): it must not hide a repeated label, algorithm or key.
     @Test func aColonInATokenHidesNoRepeatedKey() throws {
         #expect(DictionaryKeys.count(in: Array("sig1=:AAAA:;p=a:b, sig1=:BBBB:;q=c:".utf8)) == 2)
