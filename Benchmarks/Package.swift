@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 .product(name: "WardenCore", package: "warden"),
                 .product(name: "WardenHummingbird", package: "warden"),
+                .product(name: "WardenClient", package: "warden"),
                 .product(name: "WardenTesting", package: "warden"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

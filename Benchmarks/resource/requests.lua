@@ -6,6 +6,7 @@
 --   KIND=uncached, KIND=revocations  the same, to routes whose verifier has no cache (and a deny
 --                list of 100,000 other tokens)
 --   KIND=work    the same (the route adds one raw P-256 verification in its handler)
+--   KIND=refused, KIND=refused-reported, KIND=reported  the same (issue 14: the first two answer 403)
 --   KIND=dpop    Authorization: DPoP $TOKEN and the next proof of $PROOFS (one per line, made just
 --                before the measurement: a proof is accepted once, within 60 s of its iat)
 --   KIND=unsigned POST $BODY with Authorization: Bearer $TOKEN and its Content-Digest ($DIGEST)
@@ -34,7 +35,10 @@ init = function(args)
 end
 
 request = function()
-  if kind == "plain" or kind == "bearer" or kind == "work" or kind == "uncached" or kind == "revocations" then return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token }) end
+  if kind == "plain" or kind == "bearer" or kind == "work" or kind == "uncached" or kind == "revocations"
+    or kind == "refused" or kind == "refused-reported" or kind == "reported" then
+    return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token })
+  end
   if kind == "unsigned" or kind == "signed" then
     local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json", ["Content-Digest"] = digest }
     if kind == "signed" then

@@ -17,6 +17,12 @@
 #                        Target <= 1.5: the check is an HMAC, a SHA-256 of a small body, parsing
 #                        ~300 bytes of structured fields and building a ~400-byte base -- ~20 µs of
 #                        work done well, half the unsigned route's ~45 µs here
+#   refused  GET /refused    a bearer route the token lacks the scope for: every request a 403
+#   refused-reported GET /refused-reported  the same, each refusal reported (issue 14: a
+#                        SecurityEventReporter batching them to POST /events of the same app)
+#   reported GET /reported   the bearer route with reporting on (nothing refused)
+#                        Target (issue 14): reporting on / off >= 0.97, as refused / refused-reported
+#                        and bearer / reported CPU per request
 # and, in process, the floor of one extra proof: a raw P-256 verification (and Warden's whole
 # proof check). Each round measures every route back to back; the server's CPU time per request
 # comes from /proc/PID/stat (wrk shares the two cores, so requests per second move with whatever
@@ -106,7 +112,8 @@ measure() {
   before=$(cpu_ticks)
   output=$(KIND="$kind" TOKEN="$token" PROOFS="$WORK/proofs" SIGNATURES="$WORK/signatures" "${PIN_WRK[@]}" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" -s requests.lua "$BASE$path")
   after=$(cpu_ticks)
-  if grep -q -e "Non-2xx" -e "Socket errors" <<<"$output"; then
+  # The refused routes answer 403 by design; every other answer must be a 2xx.
+  if [[ "$kind" != refused* ]] && grep -q -e "Non-2xx" <<<"$output" || grep -q -e "Socket errors" <<<"$output"; then
     echo "run.sh: $kind: answers other than 200 (out of proofs, or refused) or socket errors:" >&2
     echo "$output" >&2
     exit 1
@@ -116,7 +123,7 @@ measure() {
 }
 
 # Warm-up, not measured.
-for route in plain bearer uncached revocations work dpop unsigned signed; do measure "$route" "/$route" 2 >/dev/null; done
+for route in plain bearer uncached revocations work dpop unsigned signed refused refused-reported reported; do measure "$route" "/$route" 2 >/dev/null; done
 VERIFY_FLOOR="$(cat "$WORK/verify.floor")"
 
 echo "rounds: $ROUNDS x ${DURATION}s per route, $CONNECTIONS connections, 1 wrk thread, executor $EXECUTOR; server CPU µs per request"
@@ -129,6 +136,8 @@ CONTROL_RATIOS=()
 SIGNED_RATIOS=()
 DPOP_OVER_BEARER=()
 THROUGHPUT_RATIOS=()
+REPORTING_REFUSED=()
+REPORTING_PASSED=()
 for round in $(seq "$ROUNDS"); do
   read -r P_N P_CPU < <(measure plain /plain "$DURATION")
   read -r B_N B_CPU < <(measure bearer /bearer "$DURATION")
@@ -155,6 +164,14 @@ for round in $(seq "$ROUNDS"); do
   printf '         plain %6.1f µs (%s req) | bearer %6.1f µs (%s req) | work %6.1f µs (%s req) | dpop %6.1f µs (%s req) | in process: raw P-256 %s µs, proof check %s µs | (dpop - bearer) / proof check = %s, / raw P-256 = %s | control (work - bearer) / raw P-256 = %s\n' \
     "$P_CPU" "$P_N" "$B_CPU" "$B_N" "$W_CPU" "$W_N" "$D_CPU" "$D_N" "$RAW" "$PROOF" "${EXTRA_OVER_PROOF[-1]}" "${EXTRA_RATIOS[-1]}" "${CONTROL_RATIOS[-1]}"
   printf '         unsigned POST %6.1f µs (%s req) | signed POST %6.1f µs (%s req) | signed / unsigned = %s\n' "$U_CPU" "$U_N" "$S_CPU" "$S_N" "${SIGNED_RATIOS[-1]}"
+  read -r F_N F_CPU < <(measure refused /refused "$DURATION")
+  read -r FR_N FR_CPU < <(measure refused-reported /refused-reported "$DURATION")
+  read -r B2_N B2_CPU < <(measure bearer /bearer "$DURATION")
+  read -r RP_N RP_CPU < <(measure reported /reported "$DURATION")
+  REPORTING_REFUSED+=("$(python3 -c "print(round($F_CPU / $FR_CPU, 3))")")
+  REPORTING_PASSED+=("$(python3 -c "print(round($B2_CPU / $RP_CPU, 3))")")
+  printf '         403 %6.1f µs (%s req) | 403 reported %6.1f µs (%s req) | off / on %s | bearer %6.1f µs (%s req) | bearer, reporting on %6.1f µs (%s req) | off / on %s\n' \
+    "$F_CPU" "$F_N" "$FR_CPU" "$FR_N" "${REPORTING_REFUSED[-1]}" "$B2_CPU" "$B2_N" "$RP_CPU" "$RP_N" "${REPORTING_PASSED[-1]}"
 done
 median() { python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
 echo "dpop - bearer, in in-process proof checks:        median $(median "${EXTRA_OVER_PROOF[@]}") (target <= 1.2)"
@@ -163,6 +180,8 @@ echo "control: (work - bearer) / raw P-256:               median $(median "${CON
 echo "signed / unsigned POST, server CPU per request: median $(median "${SIGNED_RATIOS[@]}")x (target <= 1.5)"
 echo "dpop / bearer, server CPU per request:            median $(median "${DPOP_OVER_BEARER[@]}")x"
 echo "dpop / bearer, requests served (throughput):      median $(median "${THROUGHPUT_RATIOS[@]}")x"
+echo "issue 14: reporting off / on, every request a 403:  median $(median "${REPORTING_REFUSED[@]}") (target >= 0.97)"
+echo "issue 14: reporting off / on, requests that pass:    median $(median "${REPORTING_PASSED[@]}") (target >= 0.97)"
 echo "issue 16: plain / bearer (cached), CPU per request: median $(median "${CACHED_RATIOS[@]}") (target >= 0.95)"
 echo "issue 16: (uncached - plain) / in-process verify:   median $(median "${UNCACHED_OVER_VERIFY[@]}") (target <= 1.2)"
 echo "issue 16: 100,000-entry deny list / uncached, CPU:  median $(median "${REVOCATION_RATIOS[@]}")"

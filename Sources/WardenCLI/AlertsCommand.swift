@@ -23,7 +23,10 @@ struct AlertsCommand: AsyncParsableCommand {
     /// (``PrintableText``).
     static func line(_ alert: AlertRecord) -> String {
         func safe(_ text: String) -> String { PrintableText.escaped(text) }
-        var line = "\(AlertRecord.rfc3339(alert.lastSeen))\t\(alert.severity)\t\(alert.kind)\t×\(alert.count)\t\(safe(alert.summary))"
+        // A summary is made of escaped names (AlertCenter): escaped again only if something
+        // unprintable got into the database (a review found `\u{1B}` shown as `\u{5C}u{1B}`).
+        let summary = PrintableText.showsAsIs(alert.summary) ? alert.summary : safe(alert.summary)
+        var line = "\(AlertRecord.rfc3339(alert.lastSeen))\t\(alert.severity)\t\(alert.kind)\t×\(alert.count)\t\(summary)"
         if let subject = alert.subject { line += "\tsub=\(safe(subject))" }
         if let client = alert.clientID { line += "\tclient=\(safe(client))" }
         if let service = alert.service { line += "\tservice=\(safe(service))" }

@@ -54,7 +54,7 @@ struct AuditCommand: AsyncParsableCommand {
             }
             for service in audit.services {
                 for route in service.routes {
-                    lines.append("service \(safe(service.service))\troute \(safe(route.route))\trequires: \(list(route.requiredScopes))")
+                    lines.append("service \(safe(service.service))\troute \(safe(route.route))\trequires: \(route.requirement.map(safe) ?? list(route.requiredScopes))")
                 }
             }
             return lines.joined(separator: "\n")

@@ -91,7 +91,8 @@ public struct ProtectedRoutes {
         let proofOfPossession = requiresProofOfPossession
         let signature = self.signature
         let refusals = self.refusals
-        let routePath = "/" + path.map(\.description).joined(separator: "/")
+        // Named once registered (below): with its groups' path and the method.
+        let routeName = ReportedRouteName("\(method.rawValue) /" + path.map(\.description).joined(separator: "/"))
         let route = routes.on(method, path, body: .stream) { request async throws -> Response in
             do {
                 // A signed request is part of who is calling: checked before what they may do.
@@ -107,7 +108,7 @@ public struct ProtectedRoutes {
                     try signature.checkSigner(verified, tokenClientID: token.claims.clientID)
                 }
                 let authorized = try BearerGate.admit(request.verifiedAccessToken, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession,
-                                                      route: routePath, refusals: refusals)
+                                                      route: routeName.value, refusals: refusals)
                 if case .collect(let maximum) = body {
                     let limit = maximum ?? request.application.routes.defaultMaxBodySize
                     _ = try await request.collectBody(upTo: limit.value)
@@ -132,6 +133,7 @@ public struct ProtectedRoutes {
         // For the OpenAPI document: the route's whole requirement (`.description(…)` on the
         // returned route gives its summary, the Vapor way).
         route.scopeRequirement = whole
+        routeName.value = "\(method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
         return route
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import WardenCLI
 import WardenCore
 import WardenServer
 import WardenSQLite
@@ -161,5 +162,18 @@ import WardenTesting
         let error = try #require(throws: DetectionSettingError.self) { try DetectionSetting(parsing: "guessing=1/1m") }
         #expect(error.description.contains("credential_guessing, refresh_token_reuse"))
         #expect(!(try #require(throws: DetectionSettingError.self) { try DetectionSetting(parsing: "x\u{1B}[2J=1/1m") }).description.contains("\u{1B}"))
+    }
+
+    /// `warden alerts` shows a summary as made (its names escaped once, when it was made), and
+    /// escapes it only if something unprintable got into the database.
+    @Test func aSummaryIsEscapedOnce() {
+        var alert = AlertRecord(kind: "credential_guessing", key: "user:x", severity: "medium", summary: "3 failed sign-ins for user \(PrintableText.escaped("eve\u{1B}[2J")) within 1 minute",
+                                subject: "eve\u{1B}[2J", clientID: nil, service: nil, count: 3, windowSeconds: 60, firstSeen: Date(), lastSeen: Date())
+        var line = AlertsCommand.line(alert)
+        #expect(line.contains("user eve\\u{1B}[2J within"))
+        #expect(!line.contains("\\u{5C}") && !line.contains("\u{1B}"))
+        alert.summary = "forged\u{1B}[2J\\u{41}"
+        line = AlertsCommand.line(alert)
+        #expect(line.contains("forged\\u{1B}[2J\\u{5C}u{41}") && !line.contains("\u{1B}"))
     }
 }

@@ -121,6 +121,30 @@ import WardenServer
         }
     }
 
+    /// A redirect is never followed: the alert goes only where the operator said; the 3xx is
+    /// final (not retried).
+    @Test func aRedirectIsNotFollowed() async throws {
+        let elsewhere = Receiver()
+        let moved = Mutex(0)
+        try await LoopbackApp.run(elsewhere.router, label: "hook-elsewhere") { target in
+            let router = Router()
+            router.post("hook") { _, _ -> Response in
+                moved.withLock { $0 += 1 }
+                return Response(status: .temporaryRedirect, headers: [.location: target + "/hook"])
+            }
+            try await LoopbackApp.run(router, label: "hook-moved") { url in
+                try await withDelivery(to: [url + "/hook"]) { webhooks in
+                    webhooks.enqueue(Self.alert)
+                    let answered = try await eventually { moved.withLock { $0 } == 1 && webhooks.queued == [0] }
+                    #expect(answered)
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+        }
+        #expect(moved.withLock { $0 } == 1)
+        #expect(elsewhere.count == 0)
+    }
+
     /// At graceful shutdown, the alerts still queued — the one being delivered too — are
     /// delivered within the grace period, not given up.
     @Test func shutdownDeliversWhatIsQueued() async throws {

@@ -45,6 +45,7 @@ import WardenTesting
             let router = Router(context: Context.self)
             router.protected("orders", by: BearerAuthenticator(verifier: verifier, configuration: bearer, context: Context.self), requiring: .allOf(["order.read"]))
                 .get("{id}", requiring: .allOf(["order.admin"])) { _, _, _ in "ok" }
+                .get("{id}/history", requiring: .anyOf(.allOf("order.admin"), .allOf("order.audit"))) { _, _, _ in "ok" }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await reporter.run() }
                 defer { group.cancelAll() }
@@ -56,6 +57,8 @@ import WardenTesting
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: narrow) == 403) }
                     let machine = try issuer.token(subject: "report-service", scope: ["order.read"], clientID: "report-service")
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: machine) == 403) }
+                    // A route with alternatives: the audit shows its requirement as written.
+                    #expect(try await client.get(base + "/orders/1/history", bearer: try issuer.token(subject: "nina", scope: ["order.read"], clientID: "shop-web")) == 403)
                     // Other users of the app refused once each: ordinary, no alert for the app.
                     for user in ["u1", "u2", "u3"] {
                         #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(subject: user, scope: ["order.read"], clientID: "shop-web")) == 403)
@@ -95,7 +98,7 @@ import WardenTesting
                     #expect(!alerts.contains { $0.kind == "revoked_token_use" && $0.subject == "bob" })
                     #expect(scope.service == "order-service")
                     #expect(scope.summary.contains("mallory was refused for missing scopes 3 times"))
-                    #expect(scope.summary.contains("/orders/{id}"))
+                    #expect(scope.summary.contains("GET /orders/{id}"))
                     #expect(scope.summary.contains("order.admin"))
                     let replay = try #require(alerts.first { $0.kind == "revoked_token_use" })
                     #expect(replay.subject == "alice" && replay.severity == "high")
@@ -108,7 +111,12 @@ import WardenTesting
                     #expect(reporter.counts.lost == 0 && reporter.counts.dropped == 0)
                     // The permission audit reads the routes' requirements and the refusals.
                     let audit = try await PermissionAudit.run(on: server.store, since: Date().addingTimeInterval(-3600))
-                    #expect(audit.services.first { $0.service == "order-service" }?.routes == [PermissionAudit.Route(route: "/orders/{id}", requiredScopes: ["order.admin", "order.read"])])
+                    let routes = audit.services.first { $0.service == "order-service" }?.routes ?? []
+                    #expect(routes.first { $0.route == "GET /orders/{id}" } == PermissionAudit.Route(route: "GET /orders/{id}", requiredScopes: ["order.admin", "order.read"]))
+                    let history = try #require(routes.first { $0.route == "GET /orders/{id}/history" })
+                    #expect(history.requiredScopes == ["order.admin", "order.audit", "order.read"])
+                    #expect(history.requirement?.contains("any(order.admin, order.audit)") == true, "\(history)")
+                    #expect(routes.count == 2)
                     #expect((audit.clients.first { $0.clientID == "shop-web" }?.refusals ?? 0) >= 3)
                     try await client.shutdown()
                 }

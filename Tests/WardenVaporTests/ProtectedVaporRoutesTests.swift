@@ -29,6 +29,26 @@ import WardenVapor
 
     static func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)"] }
 
+    /// A refusal names the route as registered — its groups' path and its method — as on
+    /// Hummingbird (issue 14: the permission audit tells `GET` from `DELETE` on one path).
+    @Test func aRefusalNamesTheWholeRouteAndItsMethod() async throws {
+        let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "order-service")
+        let refusals = RecordedRefusals()
+        try await withApp(configure: { app in
+            var configuration = BearerAuthenticatorConfiguration(realm: "orders")
+            configuration.refusals = refusals
+            let orders = app.protected(by: BearerMiddleware(verifier: issuer.verifier(), configuration: configuration), requiring: .allOf("order.read")).grouped("orders")
+            orders.delete(":id", requiring: .allOf("order.admin")) { _, _ in "gone" }
+        }) { app in
+            let token = try issuer.token(subject: "alice", scope: ["order.read"])
+            try await app.testing().test(.DELETE, "orders/7", headers: Self.bearer(token)) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+        #expect(refusals.all.map(\.route) == ["DELETE /orders/:id"])
+        #expect(refusals.all.first?.requiredScopes == ["order.admin", "order.read"])
+    }
+
     @Test func scopesAddUpAndEachRefusalIsRFC6750() async throws {
         try await Self.withOrders { app, issuer in
             let reader = try issuer.token(subject: "alice", scope: ["order.read"])

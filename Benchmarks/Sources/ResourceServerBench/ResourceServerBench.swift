@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RawStructuredFieldValues
+import WardenClient
 import WardenCore
 import WardenHummingbird
 import WardenTesting
@@ -115,6 +116,29 @@ struct ResourceServerBench {
             var request = request
             return "\(auth.subject) \(try await request.collectBody(upTo: 1024).readableBytes)"
         }
+        // Issue 14: refusals reported to the authorization server (here, a route of this app
+        // that takes the batches: the sending is part of the cost) or not. The token lacks
+        // orders.write: every request is a 403. And a route that passes, with reporting on.
+        var reporterConfiguration = SecurityEventReporter.Configuration()
+        reporterConfiguration.capacity = 1_000_000
+        let reporter = SecurityEventReporter(
+            issuer: "http://127.0.0.1:\(port)",
+            identity: ClientIdentity(clientID: "bench", clientSecret: "bench-secret-0123456789", tokenEndpoint: "http://127.0.0.1:\(port)/token"),
+            endpoint: "http://127.0.0.1:\(port)/events", configuration: reporterConfiguration
+        )
+        var reporting = bearerOnly
+        reporting.refusals = reporter
+        let reportingVerifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: try issuer.keySet(), refusals: reporter)
+        router.post("events") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 1 << 20)
+            return Response(status: .accepted)
+        }
+        router.protected("refused", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.write"))
+            .get { _, _, auth in auth.subject }
+        router.protected("refused-reported", by: BearerAuthenticator(verifier: reportingVerifier, configuration: reporting, context: BearerRequestContext.self), requiring: .allOf("orders.write"))
+            .get { _, _, auth in auth.subject }
+        router.protected("reported", by: BearerAuthenticator(verifier: reportingVerifier, configuration: reporting, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
+            .get { _, _, auth in auth.subject }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), onServerRunning: { _ in
@@ -122,10 +146,14 @@ struct ResourceServerBench {
         }, logger: logger)
         // RESOURCE_BENCH_TASK_EXECUTOR=1: every task of the server (connections inherit it) prefers
         // NIO's event loops as its task executor (issue 16).
-        if ProcessInfo.processInfo.environment["RESOURCE_BENCH_TASK_EXECUTOR"] == "1" {
-            try await withTaskExecutorPreference(EventLoopTaskExecutor(group: .singleton)) { try await app.runService() }
-        } else {
-            try await app.runService()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await reporter.run() }
+            if ProcessInfo.processInfo.environment["RESOURCE_BENCH_TASK_EXECUTOR"] == "1" {
+                try await withTaskExecutorPreference(EventLoopTaskExecutor(group: .singleton)) { try await app.runService() }
+            } else {
+                try await app.runService()
+            }
+            group.cancelAll()
         }
     }
 

@@ -157,6 +157,7 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
         ]
         if let reason = refusal.reason { event["reason"] = .string(reason) }
         if let route = refusal.route { event["route"] = .string(route) }
+        if let requirement = refusal.requirement { event["requirement"] = .string(requirement) }
         if let subject = refusal.subject { event["sub"] = .string(subject) }
         if let clientID = refusal.clientID { event["client_id"] = .string(clientID) }
         if let tokenID = refusal.tokenID { event["token_jti"] = .string(tokenID) }

@@ -116,6 +116,7 @@ public enum BearerGate {
         guard requirement.isSatisfied(by: token.scope) else {
             refusals?.report(AccessRefusal(
                 kind: .insufficientScope, route: route, requiredScopes: requirement.mentionedScopes.map(\.rawValue).sorted(),
+                requirement: requirement.alternatives.count > 1 ? requirement.description : nil,
                 heldScopes: token.scope.map(\.rawValue).sorted(), subject: token.subject, clientID: token.clientID, tokenID: token.tokenID
             ))
             // A bound token came under DPoP (a bound bearer token is refused before).

@@ -25,6 +25,9 @@ public struct AccessRefusal: Sendable, Hashable {
     /// The route as registered (`/orders/{id}`), when known.
     public var route: String?
     public var requiredScopes: [String]
+    /// The route's requirement as ``ScopeRequirement`` writes it (`all(order.read, any(a, b))`),
+    /// when it has alternatives: ``requiredScopes`` then lists every scope it mentions.
+    public var requirement: String?
     public var heldScopes: [String]
     /// From a token whose signature was good; `nil` otherwise (a forgery's claims are not
     /// reported as anyone's).
@@ -34,9 +37,10 @@ public struct AccessRefusal: Sendable, Hashable {
     public var at: Date
 
     public init(
-        kind: Kind, reason: String? = nil, route: String? = nil, requiredScopes: [String] = [], heldScopes: [String] = [],
+        kind: Kind, reason: String? = nil, route: String? = nil, requiredScopes: [String] = [], requirement: String? = nil, heldScopes: [String] = [],
         subject: String? = nil, clientID: String? = nil, tokenID: String? = nil, at: Date = Date()
     ) {
+        self.requirement = requirement
         self.kind = kind
         self.reason = reason
         self.route = route

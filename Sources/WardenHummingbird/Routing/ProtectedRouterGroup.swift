@@ -99,7 +99,9 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         let proofOfPossession = requiresProofOfPossession
         let signature = self.signature
         let refusals = self.refusals
-        let route = self.path.appendingPath(path).description
+        // As refusals name it (issue 14): the method too, so the permission audit tells
+        // `GET /orders/{id}` from `DELETE /orders/{id}`.
+        let route = "\(method.rawValue) \(self.path.appendingPath(path).description)"
         documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
         routes.on(path, method: method) { request, context -> Output in
             var request = request

@@ -10,7 +10,8 @@ import WardenCore
 /// Delivers each new alert to the operator's webhooks (issue 14: `warden serve --alert-webhook
 /// URL`): one `POST` per alert and URL, the body ``AlertRecord/json`` (`application/json`).
 /// A delivery that fails (no connection, no whole answer within the timeout, 408, 429 or 5xx) is
-/// tried again after 1, 2, 4 and 8 s, then given up and logged; any other answer is final. Each
+/// tried again after 1, 2, 4 and 8 s, then given up and logged; any other answer (a redirect
+/// too: never followed) is final. Each
 /// URL has its own bounded queue and worker, so a slow or dead webhook delays only itself: when
 /// alerts come faster than a webhook takes them, new ones are dropped for it (they stay in
 /// `warden alerts`) and counted in a log line — detection itself never waits for a webhook. A
@@ -73,18 +74,22 @@ public final class AlertWebhooks: Service, Sendable {
     public var queued: [Int] { pending.withLock { $0.map(\.alerts.count) } }
 
     public func run() async throws {
+        // Its own client: a redirect is never followed (a webhook that answers 3xx would send the
+        // alert where nobody configured it); the answer is final and logged.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         await withTaskGroup(of: Void.self) { group in
-            for index in urls.indices { group.addTask { await self.work(index) } }
+            for index in urls.indices { group.addTask { await self.work(index, client: client) } }
         }
+        try? await client.shutdown()
     }
 
-    private func work(_ index: Int) async {
+    private func work(_ index: Int, client: HTTPClient) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Until shutdown ends the stream; then what is still queued, the alert being
                 // delivered finishing first (not cut off: it would arrive twice).
-                for await _ in self.wakes[index].stream { await self.deliverQueued(index) }
-                await self.deliverQueued(index)
+                for await _ in self.wakes[index].stream { await self.deliverQueued(index, client: client) }
+                await self.deliverQueued(index, client: client)
             }
             group.addTask {
                 // Graceful shutdown (or cancellation): no new wakes, then a few seconds' grace.
@@ -103,7 +108,7 @@ public final class AlertWebhooks: Service, Sendable {
 
     /// Delivers this URL's queue in order until it is empty or the task is cancelled; an alert
     /// whose delivery a cancellation cut off stays first in the queue.
-    private func deliverQueued(_ index: Int) async {
+    private func deliverQueued(_ index: Int, client: HTTPClient) async {
         let url = urls[index]
         while !Task.isCancelled {
             // Only this worker removes from its queue: the first alert stays there until done.
@@ -116,14 +121,14 @@ public final class AlertWebhooks: Service, Sendable {
                 logger.error("an alert webhook fell behind; alerts dropped from its queue", metadata: ["url": "\(Self.name(url))", "dropped": "\(dropped)"])
             }
             guard let alert = next else { return }
-            guard await deliver(alert.json.serialized(), alert: alert, to: url) else { return }
+            guard await deliver(alert.json.serialized(), alert: alert, to: url, client: client) else { return }
             pending.withLock { queues in _ = queues[index].alerts.removeFirst() }
         }
     }
 
     /// Delivers one alert, retrying what is worth it. Returns `false` when a cancellation cut it
     /// off (it is to be tried again), `true` when it was delivered or given up (and logged).
-    private func deliver(_ body: [UInt8], alert: AlertRecord, to url: String) async -> Bool {
+    private func deliver(_ body: [UInt8], alert: AlertRecord, to url: String, client: HTTPClient) async -> Bool {
         var delay = retryDelay
         for attempt in 1...attempts {
             var request = HTTPClientRequest(url: url)
@@ -133,7 +138,7 @@ public final class AlertWebhooks: Service, Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
             var failure: String
             do {
-                let status = try await post(request)
+                let status = try await post(request, client: client)
                 if (200..<300).contains(status) { return true }
                 failure = "status \(status)"
                 guard status == 408 || status == 429 || status >= 500 else {
@@ -159,11 +164,11 @@ public final class AlertWebhooks: Service, Sendable {
 
     /// One POST, its whole answer within ``timeout`` (async-http-client's deadline ends at the
     /// response head: a webhook trickling its body must not hold the queue). The status code.
-    private func post(_ request: HTTPClientRequest) async throws -> Int {
+    private func post(_ request: HTTPClientRequest, client: HTTPClient) async throws -> Int {
         let timeout = self.timeout
         return try await withThrowingTaskGroup(of: Int?.self) { group in
             group.addTask {
-                let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.timeInterval * 1e9)))
+                let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.timeInterval * 1e9)))
                 for try await _ in response.body {}
                 return Int(response.status.code)
             }

@@ -113,7 +113,7 @@ public struct SecurityEventIntake: Sendable {
             (event[name]?.arrayValue ?? []).prefix(64).compactMap { $0.stringValue.flatMap { (try? Scope(validating: $0))?.rawValue } }
         }
         let at = object["iat"]?.numberValue.map(Date.init(timeIntervalSince1970:)) ?? Date()
-        return AccessRefusal(kind: kind, reason: text("reason"), route: text("route"), requiredScopes: scopes("scopes_required"), heldScopes: scopes("scopes_held"),
+        return AccessRefusal(kind: kind, reason: text("reason"), route: text("route"), requiredScopes: scopes("scopes_required"), requirement: text("requirement"), heldScopes: scopes("scopes_held"),
                              subject: text("sub"), clientID: text("client_id"), tokenID: text("token_jti"), at: at)
     }
 
@@ -128,6 +128,7 @@ public struct SecurityEventIntake: Sendable {
         var detail = "service \(service)"
         if let route = refusal.route { detail += " route \(route)" }
         if let reason = refusal.reason { detail += " reason \(reason)" }
+        if let requirement = refusal.requirement { detail += " requirement \(requirement)" }
         do {
             try await store.appendAudit(AuditEvent(
                 at: refusal.at, event: "access.refused", clientID: refusal.clientID, subject: refusal.subject,

@@ -19,11 +19,16 @@ public struct PermissionAudit: Sendable {
 
     public struct Route: Sendable, Hashable {
         public var route: String
+        /// Every scope its requirement mentions.
         public var requiredScopes: [String]
+        /// The requirement as written (`all(order.read, any(order.admin, order.audit))`) when it
+        /// has alternatives; `nil` when every scope of ``requiredScopes`` is needed.
+        public var requirement: String?
 
-        public init(route: String, requiredScopes: [String]) {
+        public init(route: String, requiredScopes: [String], requirement: String? = nil) {
             self.route = route
             self.requiredScopes = requiredScopes
+            self.requirement = requirement
         }
     }
 
@@ -55,6 +60,7 @@ public struct PermissionAudit: Sendable {
         var used: [String: Set<String>] = [:]
         var refusals: [String: Int] = [:]
         var routes: [String: [String: Set<String>]] = [:]
+        var requirements: [String: [String: String]] = [:]
         for row in rows {
             switch row.event {
             case "token.issued", "token.refreshed", "token.exchanged":
@@ -65,13 +71,20 @@ public struct PermissionAudit: Sendable {
                 refusals[client, default: 0] += 1
             case "access.refused":
                 if let client = row.clientID { refusals[client, default: 0] += 1 }
-                // detail: "service S route R …"
+                // detail: "service S route R[ reason X][ requirement Q]", R being "METHOD /path"
+                // (or a path alone from older services), Q a requirement with alternatives.
                 let words = (row.detail ?? "").split(separator: " ").map(String.init)
                 if row.outcome == "insufficient_scope", let s = words.firstIndex(of: "service"), s + 1 < words.count,
                     let r = words.firstIndex(of: "route"), r + 1 < words.count
                 {
+                    let requirementAt = words[(r + 1)...].firstIndex(of: "requirement")
+                    let end = words[(r + 1)...].firstIndex { $0 == "reason" || $0 == "requirement" } ?? words.count
+                    let route = words[(r + 1)..<end].joined(separator: " ")
                     let required = (row.scope ?? "").split(separator: " ").map(String.init)
-                    routes[words[s + 1], default: [:]][words[r + 1], default: []].formUnion(required)
+                    routes[words[s + 1], default: [:]][route, default: []].formUnion(required)
+                    if let q = requirementAt, q + 1 < words.count {
+                        requirements[words[s + 1], default: [:]][route] = words[(q + 1)...].joined(separator: " ")
+                    }
                 }
             default:
                 continue
@@ -86,14 +99,16 @@ public struct PermissionAudit: Sendable {
             )
         }
         let services = routes.keys.sorted().map { service in
-            Service(service: service, routes: routes[service]!.keys.sorted().map { Route(route: $0, requiredScopes: routes[service]![$0]!.sorted()) })
+            Service(service: service, routes: routes[service]!.keys.sorted().map {
+                Route(route: $0, requiredScopes: routes[service]![$0]!.sorted(), requirement: requirements[service]?[$0])
+            })
         }
         return PermissionAudit(since: since, clients: clients, services: services)
     }
 
     /// `{"since", "partial", "clients": [{"client_id", "allowed_scopes", "used_scopes",
     /// "unused_scopes", "refusals"}], "services": [{"service", "routes": [{"route",
-    /// "scopes_required"}]}]}`.
+    /// "scopes_required", "requirement" (only when it has alternatives)}]}]}`.
     public var json: JSONValue {
         func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
         return .object([
@@ -108,7 +123,11 @@ public struct PermissionAudit: Sendable {
             "services": .array(services.map { service in
                 .object([
                     "service": .string(service.service),
-                    "routes": .array(service.routes.map { .object(["route": .string($0.route), "scopes_required": strings($0.requiredScopes)]) }),
+                    "routes": .array(service.routes.map { route in
+                        var fields: [String: JSONValue] = ["route": .string(route.route), "scopes_required": strings(route.requiredScopes)]
+                        if let requirement = route.requirement { fields["requirement"] = .string(requirement) }
+                        return .object(fields)
+                    }),
                 ])
             }),
         ])

@@ -19,6 +19,13 @@ public enum PrintableText {
         return result
     }
 
+    /// Whether `text` shows as it is on a terminal (no character ``escaped(_:)`` would rewrite
+    /// but the backslash): text made of escaped parts, such as an alert's summary, is shown
+    /// as it is rather than escaped twice.
+    public static func showsAsIs(_ text: some StringProtocol) -> Bool {
+        !text.unicodeScalars.contains { $0 != "\\" && needsEscaping($0) }
+    }
+
     static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
         if scalar == "\\" { return true }
         switch scalar.properties.generalCategory {
