@@ -81,6 +81,9 @@ enum PostgresSchema {
             subject text, client_id text, service text, occurrences bigint NOT NULL, window_seconds bigint NOT NULL,
             first_seen double precision NOT NULL, last_seen double precision NOT NULL)
         """,
+        // Sliding windows (issue 14): the previous window's count and start.
+        "ALTER TABLE warden_signal_counts ADD COLUMN IF NOT EXISTS previous bigint NOT NULL DEFAULT 0",
+        "ALTER TABLE warden_signal_counts ADD COLUMN IF NOT EXISTS previous_at double precision NOT NULL DEFAULT 0",
         "CREATE INDEX IF NOT EXISTS warden_alerts_kind_key ON warden_alerts (kind, key, last_seen)",
         "CREATE INDEX IF NOT EXISTS warden_alerts_last_seen ON warden_alerts (last_seen)",
         // Issue 14: the scopes each client's tokens carried, and since when (`new_scope_use`).

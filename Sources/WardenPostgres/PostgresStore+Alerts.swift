@@ -3,17 +3,22 @@ import PostgresNIO
 public import WardenServer
 
 extension PostgresStore {
-    public func countSignal(key: String, at now: Date, windowStart: Date) async throws(StoreError) -> Int {
-        // One upsert statement, so concurrent occurrences on every node all count.
+    public func countSignal(key: String, adding occurrences: Int, at now: Date, windowStart: Date) async throws(StoreError) -> Int {
+        // One upsert statement, so concurrent occurrences on every node all count. Every SET
+        // expression reads the row as it was: a window that has ended becomes the previous one.
+        let start = Self.seconds(windowStart)
         let result = try await rows("""
-            INSERT INTO warden_signal_counts AS s (key, occurrences, first_at) VALUES (\(key), 1, \(Self.seconds(now)))
+            INSERT INTO warden_signal_counts AS s (key, occurrences, first_at, previous, previous_at)
+            VALUES (\(key), \(Int64(max(1, occurrences))), \(Self.seconds(now)), 0, 0)
             ON CONFLICT (key) DO UPDATE SET
-                occurrences = CASE WHEN s.first_at < \(Self.seconds(windowStart)) THEN 1 ELSE s.occurrences + 1 END,
-                first_at = CASE WHEN s.first_at < \(Self.seconds(windowStart)) THEN excluded.first_at ELSE s.first_at END
-            RETURNING occurrences
+                previous = CASE WHEN s.first_at < \(start) THEN s.occurrences ELSE s.previous END,
+                previous_at = CASE WHEN s.first_at < \(start) THEN s.first_at ELSE s.previous_at END,
+                occurrences = CASE WHEN s.first_at < \(start) THEN excluded.occurrences ELSE s.occurrences + excluded.occurrences END,
+                first_at = CASE WHEN s.first_at < \(start) THEN excluded.first_at ELSE s.first_at END
+            RETURNING occurrences, previous, previous_at
             """)
         guard let row = result.first else { throw StoreError(.corrupt, "signal count vanished") }
-        return Int(try row.int("occurrences"))
+        return SignalWindow.estimate(current: Int(try row.int("occurrences")), previous: Int(try row.int("previous")), previousStart: try row.date("previous_at"), now: now, windowStart: windowStart)
     }
 
     public func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool) {

@@ -9,7 +9,8 @@ enum SQLiteSchema {
     /// 4: `clients.signing_keys` (RFC 9421 keys registered per client, a JSON array).
     /// 5: `users.sessions_not_before` (issue 14: sessions begun before it are ended);
     /// `signal_counts`, `alerts` (issue 14: detection).
-    /// 6: `scope_uses` (issue 14: `new_scope_use`).
+    /// 6: `scope_uses` (issue 14: `new_scope_use`); `signal_counts.previous`, `previous_at`
+    /// (sliding windows).
     static let version = 6
 
     static let statements: [String] = [
@@ -182,5 +183,7 @@ enum SQLiteSchema {
         ("authorization_codes", "dpop_jkt", "TEXT"),
         ("clients", "signing_keys", "TEXT NOT NULL DEFAULT '[]'"),
         ("users", "sessions_not_before", "REAL"),
+        ("signal_counts", "previous", "INTEGER NOT NULL DEFAULT 0"),
+        ("signal_counts", "previous_at", "REAL NOT NULL DEFAULT 0"),
     ]
 }

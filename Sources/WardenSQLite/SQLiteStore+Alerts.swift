@@ -3,20 +3,23 @@ import SQLiteNIO
 public import WardenServer
 
 extension SQLiteStore {
-    public func countSignal(key: String, at now: Date, windowStart: Date) async throws(StoreError) -> Int {
-        // One upsert statement, so concurrent occurrences all count.
+    public func countSignal(key: String, adding occurrences: Int, at now: Date, windowStart: Date) async throws(StoreError) -> Int {
+        // One upsert statement, so concurrent occurrences all count. Every SET expression reads
+        // the row as it was: a window that has ended becomes the previous one.
         let rows = try await query(
             """
-            INSERT INTO signal_counts (key, occurrences, first_at) VALUES (?, 1, ?)
+            INSERT INTO signal_counts (key, occurrences, first_at, previous, previous_at) VALUES (?, ?, ?, 0, 0)
             ON CONFLICT (key) DO UPDATE SET
-                occurrences = CASE WHEN first_at < ? THEN 1 ELSE occurrences + 1 END,
+                previous = CASE WHEN first_at < ? THEN occurrences ELSE previous END,
+                previous_at = CASE WHEN first_at < ? THEN first_at ELSE previous_at END,
+                occurrences = CASE WHEN first_at < ? THEN excluded.occurrences ELSE occurrences + excluded.occurrences END,
                 first_at = CASE WHEN first_at < ? THEN excluded.first_at ELSE first_at END
-            RETURNING occurrences
+            RETURNING occurrences, previous, previous_at
             """,
-            [.text(key), Self.date(now), Self.date(windowStart), Self.date(windowStart)]
+            [.text(key), .integer(max(1, occurrences)), Self.date(now), Self.date(windowStart), Self.date(windowStart), Self.date(windowStart), Self.date(windowStart)]
         )
         guard let row = rows.first else { throw StoreError(.corrupt, "signal count vanished") }
-        return Int(try row.int("occurrences"))
+        return SignalWindow.estimate(current: Int(try row.int("occurrences")), previous: Int(try row.int("previous")), previousStart: try row.date("previous_at"), now: now, windowStart: windowStart)
     }
 
     public func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool) {

@@ -96,17 +96,28 @@ public enum AuthorizationStoreConformance {
         #expect(try await store.recordScopeUses(clientID: "app", scopes: ["a.read"], at: later) == ScopeUseRecord(firstUses: ["a.read"], watchedSince: later))
     }
 
-    /// Detection (issue 14): a signal counts within the window its first occurrence began and
-    /// starts again after it; an alert seen again while it lasts grows instead of repeating;
+    /// Detection (issue 14): a signal counts within the window its first occurrence began, and
+    /// after it the previous window still counts for the share the last window covers (sliding
+    /// window counter); many may be added at once; an alert seen again while it lasts grows instead of repeating;
     /// after its window a new one is raised; cleanup removes old counters and alerts.
     static func signalsAreCountedAndAlertsDeduplicated(_ store: any AuthorizationStore) async throws {
         let key = "credential_guessing|user:alice"
-        #expect(try await store.countSignal(key: key, at: now, windowStart: now.addingTimeInterval(-300)) == 1)
-        #expect(try await store.countSignal(key: key, at: now.addingTimeInterval(10), windowStart: now.addingTimeInterval(-290)) == 2)
-        #expect(try await store.countSignal(key: "credential_guessing|user:bob", at: now.addingTimeInterval(10), windowStart: now.addingTimeInterval(-290)) == 1)
-        // The window of the first occurrence has passed: counting starts again.
-        #expect(try await store.countSignal(key: key, at: now.addingTimeInterval(400), windowStart: now.addingTimeInterval(100)) == 1)
-        #expect(try await store.countSignal(key: key, at: now.addingTimeInterval(401), windowStart: now.addingTimeInterval(101)) == 2)
+        func count(_ key: String, adding occurrences: Int = 1, at offset: TimeInterval, window: TimeInterval = 300) async throws -> Int {
+            try await store.countSignal(key: key, adding: occurrences, at: now.addingTimeInterval(offset), windowStart: now.addingTimeInterval(offset - window))
+        }
+        #expect(try await count(key, at: 0) == 1)
+        #expect(try await count(key, at: 10) == 2)
+        #expect(try await count("credential_guessing|user:bob", at: 10) == 1)
+        // The window of the first occurrence has passed: a new one begins, and the last 300 s
+        // still cover two thirds of the old one (2 × 2/3, rounded down: 1 more).
+        #expect(try await count(key, at: 400) == 2)
+        #expect(try await count(key, at: 401) == 3)
+        // Many at once (a service's report of alike refusals); the old window out of reach.
+        #expect(try await count(key, adding: 5, at: 650) == 7)
+        // Spread to stay under 10 per fixed window: 9, then 2 just after — seen as 10.
+        #expect(try await count("credential_guessing|address:x", adding: 9, at: 0) == 9)
+        #expect(try await count("credential_guessing|address:x", at: 301) == 9)
+        #expect(try await count("credential_guessing|address:x", at: 302) == 10)
 
         let first = AlertRecord(id: "a1", kind: "credential_guessing", key: "user:alice", severity: "medium", summary: "10 failed sign-ins",
                                 subject: "alice", clientID: "web", count: 10, windowSeconds: 300, firstSeen: now, lastSeen: now)
@@ -137,7 +148,7 @@ public enum AuthorizationStoreConformance {
         // Cleanup: counters a day old, alerts last seen before the audit cutoff.
         _ = try await store.deleteExpired(before: now.addingTimeInterval(86_400 + 1000), auditBefore: now.addingTimeInterval(500), limit: 100)
         #expect(try await store.alerts(limit: 10).map(\.id) == ["a3"])
-        #expect(try await store.countSignal(key: "credential_guessing|user:bob", at: now.addingTimeInterval(86_500), windowStart: now.addingTimeInterval(86_200)) == 1)
+        #expect(try await store.countSignal(key: "credential_guessing|user:bob", adding: 1, at: now.addingTimeInterval(86_500), windowStart: now.addingTimeInterval(86_200)) == 1)
     }
 
     /// `warden user update`: compare-and-set as for clients; and what a user still holds — live

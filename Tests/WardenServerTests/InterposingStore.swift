@@ -195,8 +195,8 @@ final class InterposingStore: AuthorizationStore {
         try await base.clearAuthenticationFailures(key: key, at: now)
     }
 
-    func countSignal(key: String, at now: Date, windowStart: Date) async throws(StoreError) -> Int {
-        try await base.countSignal(key: key, at: now, windowStart: windowStart)
+    func countSignal(key: String, adding occurrences: Int, at now: Date, windowStart: Date) async throws(StoreError) -> Int {
+        try await base.countSignal(key: key, adding: occurrences, at: now, windowStart: windowStart)
     }
 
     func recordAlert(_ alert: AlertRecord, ongoingSince: Date) async throws(StoreError) -> (alert: AlertRecord, isNew: Bool) {

@@ -105,9 +105,10 @@ import WardenTesting
                     #expect(alerts.filter { $0.kind == "invalid_token_burst" }.map(\.key).sorted() == ["service:order-service", "service:order-service|dpop"])
                     let stolen = try #require(alerts.first { $0.key == "service:order-service|dpop" })
                     #expect(stolen.summary == "order-service refused 2 requests whose DPoP proof failed (a bound token without its key, a forged or replayed proof) within 1 minute")
-                    // The bound token's refusal names its owner in the audit log.
+                    // The bound token's refusals name its owner in the audit log: one row, as the
+                    // two alike came in one report with their count.
                     let rows = try await server.store.auditEvents(limit: 100).filter { $0.event == "access.refused" && $0.outcome == "invalid_dpop_proof" }
-                    #expect(rows.count == 2 && rows.allSatisfy { $0.subject == "carol" && $0.detail?.contains("reason noProof") == true })
+                    #expect(rows.count == 1 && rows.allSatisfy { $0.subject == "carol" && $0.detail?.contains("reason noProof count 2") == true }, "\(rows)")
                     #expect(reporter.counts.lost == 0 && reporter.counts.dropped == 0)
                     // The permission audit reads the routes' requirements and the refusals.
                     let audit = try await PermissionAudit.run(on: server.store, since: Date().addingTimeInterval(-3600))
@@ -141,19 +142,26 @@ import WardenTesting
             let group = ServiceGroup(configuration: .init(services: [reporter], logger: Logger(label: "test")))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                // 2,000 garbage tokens: 200 queued, the rest dropped; then 50 refusals of real
-                // tokens, all queued. Two full batches wake the sender; the rest wait for the
-                // tick or the shutdown.
-                for _ in 0..<2000 { reporter.report(AccessRefusal(kind: .invalidToken, reason: "malformed")) }
+                // One garbage token replayed 5,000 times: one place, with its count. 2,000
+                // different garbage refusals: 199 more places (200 for those naming no one, less
+                // what the sender takes meanwhile), the rest dropped. Then 50 refusals of real tokens, all queued. Full batches wake
+                // the sender; the rest wait for the tick or the shutdown.
+                for _ in 0..<5000 { reporter.report(AccessRefusal(kind: .invalidToken, reason: "malformed", route: "GET /orders")) }
+                for index in 0..<2000 { reporter.report(AccessRefusal(kind: .invalidToken, reason: "malformed", route: "GET /orders/\(index)")) }
                 for index in 0..<50 {
                     reporter.report(AccessRefusal(kind: .insufficientScope, route: "/orders/{id}", subject: "user\(index)", clientID: "shop-web", tokenID: "jti-\(index)"))
                 }
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
-            #expect(reporter.counts.sent == 250 && reporter.counts.lost == 0 && reporter.counts.dropped == 1800, "\(reporter.counts)")
+            // (Batches sent meanwhile free places: how many of the 2,000 got in varies.)
+            let counts = reporter.counts
+            #expect(counts.sent + counts.dropped == 7050 && counts.lost == 0 && counts.dropped >= 1500, "\(counts)")
             let audited = try await server.store.auditEvents(limit: 500).filter { $0.event == "access.refused" }
             #expect(audited.count == 50)
+            // The 5,000 counted as 5,000 at the server: one alert, its count all of them.
+            let burst = try await server.store.alerts(limit: 10).first { $0.key == "service:order-service" }
+            #expect(burst?.summary.hasPrefix("order-service refused 5") == true, "\(String(describing: burst))")
         }
     }
 

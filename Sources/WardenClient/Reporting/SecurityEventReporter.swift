@@ -16,8 +16,9 @@ public import WardenCore
 /// `iat`, `jti`, `events` keyed by `<issuer>/events/access-refused`), unsigned: they go in
 /// batches of up to ``Configuration/batchSize`` as a JSON array to
 /// `POST <issuer>/oauth2/security-events`, authenticated as the service's confidential client
-/// (HTTP Basic, RFC 6749 §2.3.1). `report` never waits and never fails: the queue is bounded
-/// (``Configuration/capacity``; when full, new refusals are dropped and counted); a batch the
+/// (HTTP Basic, RFC 6749 §2.3.1). `report` never waits and never fails: refusals alike wait as
+/// one with a count, the queue is bounded (``Configuration/capacity`` distinct refusals; when
+/// full, new ones are dropped and counted); a batch the
 /// server does not take is counted as lost and logged, never retried for ever. Never a token.
 /// (Hand-written: no listed package delivers SETs.)
 public final class SecurityEventReporter: AccessRefusalReporter, Service {
@@ -47,7 +48,16 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
     let configuration: Configuration
     let httpClient: HTTPClient
     let logger: Logger
-    private let state = Mutex<(queue: [AccessRefusal], anonymous: Int, dropped: Int, sent: Int, lost: Int)>(([], 0, 0, 0, 0))
+    /// Refusals waiting, each once with how many alike came (the key's `at` is cleared; the
+    /// value keeps the first one's), and how many of them name no one.
+    private struct Pending {
+        var refusals: [AccessRefusal: (first: Date, count: Int)] = [:]
+        var anonymous = 0
+        var dropped = 0
+        var sent = 0
+        var lost = 0
+    }
+    private let state = Mutex(Pending())
     private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     /// - Parameters:
@@ -69,16 +79,25 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
     /// did not take.
     public var counts: (sent: Int, dropped: Int, lost: Int) { state.withLock { ($0.sent, $0.dropped, $0.lost) } }
 
+    /// Queues `refusal`. Refusals alike but for their time (one client hammering a route, one
+    /// garbage token replayed) wait as one, with a count: a flood costs a dictionary lookup
+    /// each, one place in the queue and one payload per batch.
     public func report(_ refusal: AccessRefusal) {
+        var key = refusal
+        key.at = .distantPast
         let isAnonymous = refusal.subject == nil && refusal.clientID == nil && refusal.tokenID == nil
         let full = state.withLock { state -> Bool in
-            guard state.queue.count < configuration.capacity, !isAnonymous || state.anonymous < configuration.anonymousCapacity else {
+            if let index = state.refusals.index(forKey: key) {
+                state.refusals.values[index].count += 1
+                return false
+            }
+            guard state.refusals.count < configuration.capacity, !isAnonymous || state.anonymous < configuration.anonymousCapacity else {
                 state.dropped += 1
                 return false
             }
             if isAnonymous { state.anonymous += 1 }
-            state.queue.append(refusal)
-            return state.queue.count >= configuration.batchSize
+            state.refusals[key] = (refusal.at, 1)
+            return state.refusals.count >= configuration.batchSize
         }
         if full { wake.continuation.yield() }
     }
@@ -113,10 +132,23 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
 
     private func sendQueued() async {
         while !Task.isCancelled {
-            let batch = state.withLock { state -> [AccessRefusal] in
-                let batch = Array(state.queue.prefix(configuration.batchSize))
-                state.queue.removeFirst(batch.count)
-                state.anonymous -= batch.count(where: { $0.subject == nil && $0.clientID == nil && $0.tokenID == nil })
+            let batch = state.withLock { state -> [(refusal: AccessRefusal, count: Int)] in
+                var batch: [(refusal: AccessRefusal, count: Int)] = []
+                for (key, value) in state.refusals.prefix(configuration.batchSize) {
+                    var refusal = key
+                    refusal.at = value.first
+                    batch.append((refusal, value.count))
+                }
+                if batch.count == state.refusals.count {
+                    state.refusals.removeAll(keepingCapacity: true)
+                } else {
+                    for (refusal, _) in batch {
+                        var key = refusal
+                        key.at = .distantPast
+                        state.refusals[key] = nil
+                    }
+                }
+                state.anonymous -= batch.count(where: { $0.refusal.subject == nil && $0.refusal.clientID == nil && $0.refusal.tokenID == nil })
                 return batch
             }
             guard !batch.isEmpty else { return }
@@ -124,8 +156,9 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
         }
     }
 
-    private func send(_ batch: [AccessRefusal]) async {
-        let body = JSONValue.array(batch.map(payload)).serialized()
+    private func send(_ batch: [(refusal: AccessRefusal, count: Int)]) async {
+        let body = JSONValue.array(batch.map { payload($0.refusal, count: $0.count) }).serialized()
+        let refusals = batch.reduce(0) { $0 + $1.count }
         var request = HTTPClientRequest(url: endpoint)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -141,15 +174,16 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
             failure = "\(error)"
         }
         state.withLock { state in
-            if failure == nil { state.sent += batch.count } else { state.lost += batch.count }
+            if failure == nil { state.sent += refusals } else { state.lost += refusals }
         }
         if let failure {
-            logger.warning("security events not delivered; batch dropped", metadata: ["events": "\(batch.count)", "error": "\(failure)"])
+            logger.warning("security events not delivered; batch dropped", metadata: ["events": "\(refusals)", "error": "\(failure)"])
         }
     }
 
-    /// One refusal as an RFC 8417 SET payload.
-    func payload(_ refusal: AccessRefusal) -> JSONValue {
+    /// One refusal as an RFC 8417 SET payload; `count` (when more than one) says how many alike
+    /// came since `iat`.
+    func payload(_ refusal: AccessRefusal, count: Int = 1) -> JSONValue {
         var event: [String: JSONValue] = [
             "kind": .string(refusal.kind.rawValue),
             "scopes_required": .array(refusal.requiredScopes.map(JSONValue.string)),
@@ -158,6 +192,7 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
         if let reason = refusal.reason { event["reason"] = .string(reason) }
         if let route = refusal.route { event["route"] = .string(route) }
         if let requirement = refusal.requirement { event["requirement"] = .string(requirement) }
+        if count > 1 { event["count"] = .number(Double(count)) }
         if let subject = refusal.subject { event["sub"] = .string(subject) }
         if let clientID = refusal.clientID { event["client_id"] = .string(clientID) }
         if let tokenID = refusal.tokenID { event["token_jti"] = .string(tokenID) }

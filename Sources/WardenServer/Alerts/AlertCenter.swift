@@ -114,28 +114,33 @@ public final class AlertCenter: Sendable {
         handlers.withLock { $0.append(handler) }
     }
 
-    /// One occurrence of `kind` about `key` (`user:alice`, `address:…`, `family:…`). `summary`
-    /// makes the sentence from the count of occurrences and the window ("5 minutes").
+    /// `count` occurrences (one, or a service's report of many alike) of `kind` about `key`
+    /// (`user:alice`, `address:…`, `family:…`). `summary` makes the sentence from the number of
+    /// occurrences in the last window and the window ("5 minutes").
     public func signal(
-        _ kind: Kind, key: String, severity: String, subject: String? = nil, clientID: String? = nil, service: String? = nil,
+        _ kind: Kind, key: String, severity: String, subject: String? = nil, clientID: String? = nil, service: String? = nil, count: Int = 1,
         summary: (_ occurrences: Int, _ window: String) -> String
     ) async {
         guard let threshold = thresholds[kind] else { return }
         let now = timeSource.now()
         let window = threshold.window.timeInterval
+        let added = max(1, count)
         do {
-            let occurrences = try await store.countSignal(key: "\(kind.rawValue)|\(key)", at: now, windowStart: now.addingTimeInterval(-window))
+            let occurrences = try await store.countSignal(key: "\(kind.rawValue)|\(key)", adding: added, at: now, windowStart: now.addingTimeInterval(-window))
             guard occurrences >= threshold.count else { return }
+            // These occurrences carried the count across the threshold (the upsert gives each
+            // caller its own step, so one caller sees the crossing).
+            let crossed = occurrences - added < threshold.count
             let candidate = AlertRecord(
                 kind: kind.rawValue, key: key, severity: severity, summary: summary(occurrences, Self.describe(window)), subject: subject, clientID: clientID, service: service,
-                count: occurrences == threshold.count ? occurrences : 1, windowSeconds: Int(window), firstSeen: now, lastSeen: now
+                count: crossed ? occurrences : added, windowSeconds: Int(window), firstSeen: now, lastSeen: now
             )
             let ongoingSince = now.addingTimeInterval(-window)
             // Only the occurrence that reached the threshold may open an alert: the counter's
             // upsert gives that value to exactly one caller, so concurrent occurrences past it
             // extend the alert and never open a second one (a review found duplicates).
             let (alert, isNew): (AlertRecord, Bool)
-            if occurrences == threshold.count {
+            if crossed {
                 (alert, isNew) = try await store.recordAlert(candidate, ongoingSince: ongoingSince)
             } else if let extended = try await store.extendAlert(candidate, ongoingSince: ongoingSince) {
                 (alert, isNew) = (extended, false)

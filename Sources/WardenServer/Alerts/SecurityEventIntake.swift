@@ -69,7 +69,8 @@ public struct SecurityEventIntake: Sendable {
         guard batch.count <= Self.maximumBatch else { throw OAuthError.invalidRequest("At most \(Self.maximumBatch) events a request.") }
         var accepted = 0
         for payload in batch {
-            guard var event = Self.refusal(in: payload, from: caller.id, eventURI: eventURI) else { continue }
+            guard let (refusal, count) = Self.refusal(in: payload, from: caller.id, eventURI: eventURI) else { continue }
+            var event = refusal
             // The server's clock, not the reporter's (a far-future `iat` would outlive retention).
             event.at = tokens.timeSource.now()
             // A revoked token is one this server revoked: its jti is looked up, and its owner
@@ -89,8 +90,8 @@ public struct SecurityEventIntake: Sendable {
                 event.clientID = recorded.clientID
             }
             accepted += 1
-            await record(event, service: caller.id)
-            await detect(event, service: caller.id)
+            await record(event, count: count, service: caller.id)
+            await detect(event, count: count, service: caller.id)
         }
         if accepted < batch.count {
             logger.notice("security events refused", metadata: ["service": "\(caller.id)", "refused": "\(batch.count - accepted)"])
@@ -98,9 +99,10 @@ public struct SecurityEventIntake: Sendable {
         return accepted
     }
 
-    /// The refusal a payload describes, or `nil` when it is not one of `service`'s (every
-    /// string bounded: they reach logs and alerts).
-    static func refusal(in payload: JSONValue, from service: String, eventURI: String) -> AccessRefusal? {
+    /// The refusal a payload describes and how many alike it stands for (`count`, 1…1,000,000;
+    /// 1 without), or `nil` when it is not one of `service`'s (every string bounded: they reach
+    /// logs and alerts).
+    static func refusal(in payload: JSONValue, from service: String, eventURI: String) -> (AccessRefusal, Int)? {
         guard let object = payload.objectValue, object["iss"]?.stringValue.map({ $0.utf8.elementsEqual(service.utf8) }) == true,
             let event = object["events"]?.objectValue?[eventURI]?.objectValue,
             let kind = event["kind"]?.stringValue.flatMap(AccessRefusal.Kind.init(rawValue:))
@@ -113,8 +115,14 @@ public struct SecurityEventIntake: Sendable {
             (event[name]?.arrayValue ?? []).prefix(64).compactMap { $0.stringValue.flatMap { (try? Scope(validating: $0))?.rawValue } }
         }
         let at = object["iat"]?.numberValue.map(Date.init(timeIntervalSince1970:)) ?? Date()
-        return AccessRefusal(kind: kind, reason: text("reason"), route: text("route"), requiredScopes: scopes("scopes_required"), requirement: text("requirement"), heldScopes: scopes("scopes_held"),
+        var count = 1
+        if let value = event["count"] {
+            guard let number = value.numberValue, number == number.rounded(), (1...1_000_000).contains(number) else { return nil }
+            count = Int(number)
+        }
+        let refusal = AccessRefusal(kind: kind, reason: text("reason"), route: text("route"), requiredScopes: scopes("scopes_required"), requirement: text("requirement"), heldScopes: scopes("scopes_held"),
                              subject: text("sub"), clientID: text("client_id"), tokenID: text("token_jti"), at: at)
+        return (refusal, count)
     }
 
     /// A refusal of someone's token (a scope missing, a revoked token, a bound token without its
@@ -122,12 +130,13 @@ public struct SecurityEventIntake: Sendable {
     /// routes' required scopes and each client's refusals from it. Forged or garbage tokens and
     /// signatures are not (they name no one, and whoever sends them could fill the disk);
     /// detection counts them.
-    func record(_ refusal: AccessRefusal, service: String) async {
+    func record(_ refusal: AccessRefusal, count: Int, service: String) async {
         let namesToken = refusal.kind == .invalidDPoPProof && refusal.tokenID != nil
         guard refusal.kind == .insufficientScope || refusal.reason == "revoked" || namesToken else { return }
         var detail = "service \(service)"
         if let route = refusal.route { detail += " route \(route)" }
         if let reason = refusal.reason { detail += " reason \(reason)" }
+        if count > 1 { detail += " count \(count)" }
         if let requirement = refusal.requirement { detail += " requirement \(requirement)" }
         do {
             try await store.appendAudit(AuditEvent(
@@ -139,7 +148,7 @@ public struct SecurityEventIntake: Sendable {
         }
     }
 
-    func detect(_ refusal: AccessRefusal, service: String) async {
+    func detect(_ refusal: AccessRefusal, count: Int, service: String) async {
         let serviceName = PrintableText.escaped(service)
         switch refusal.kind {
         case .insufficientScope:
@@ -150,23 +159,23 @@ public struct SecurityEventIntake: Sendable {
             // up — each refused once is ordinary (a review's false positive).
             if let clientID = refusal.clientID, refusal.subject == nil || refusal.subject == clientID {
                 let client = PrintableText.escaped(clientID)
-                await alerts.signal(.insufficientScopeBurst, key: "client:\(clientID)", severity: "medium", clientID: clientID, service: service) { count, window in
+                await alerts.signal(.insufficientScopeBurst, key: "client:\(clientID)", severity: "medium", clientID: clientID, service: service, count: count) { count, window in
                     "Client \(client) was refused for missing scopes \(count) times within \(window) (last: \(route) at \(serviceName), needing \(required))"
                 }
             } else if let subject = refusal.subject {
                 let name = PrintableText.escaped(subject)
-                await alerts.signal(.insufficientScopeBurst, key: "subject:\(subject)", severity: "medium", subject: subject, clientID: refusal.clientID, service: service) { count, window in
+                await alerts.signal(.insufficientScopeBurst, key: "subject:\(subject)", severity: "medium", subject: subject, clientID: refusal.clientID, service: service, count: count) { count, window in
                     "\(name) was refused for missing scopes \(count) times within \(window) (last: \(route) at \(serviceName), needing \(required))"
                 }
             }
         case .invalidToken where refusal.reason == "revoked":
             guard let tokenID = refusal.tokenID else { return }
             let owner = PrintableText.escaped(refusal.subject ?? "an unknown subject")
-            await alerts.signal(.revokedTokenUse, key: "jti:\(tokenID)", severity: "high", subject: refusal.subject, clientID: refusal.clientID, service: service) { count, _ in
+            await alerts.signal(.revokedTokenUse, key: "jti:\(tokenID)", severity: "high", subject: refusal.subject, clientID: refusal.clientID, service: service, count: count) { count, _ in
                 "A revoked token of \(owner) (jti \(PrintableText.escaped(tokenID))) was presented at \(serviceName)\(count > 1 ? " \(count) times" : "")"
             }
         case .invalidToken where refusal.reason.map(Self.forgeryReasons.contains) == true:
-            await alerts.signal(.invalidTokenBurst, key: "service:\(service)", severity: "medium", service: service) { count, window in
+            await alerts.signal(.invalidTokenBurst, key: "service:\(service)", severity: "medium", service: service, count: count) { count, window in
                 "\(serviceName) refused \(count) tokens that fail verification (forged or garbage) within \(window)"
             }
         case .invalidToken:
@@ -174,11 +183,11 @@ public struct SecurityEventIntake: Sendable {
         case .invalidDPoPProof:
             // Bound tokens without their key's proof: a thief with a copied token, or forged and
             // replayed proofs. Counted per service, as forgeries are.
-            await alerts.signal(.invalidTokenBurst, key: "service:\(service)|dpop", severity: "medium", service: service) { count, window in
+            await alerts.signal(.invalidTokenBurst, key: "service:\(service)|dpop", severity: "medium", service: service, count: count) { count, window in
                 "\(serviceName) refused \(count) requests whose DPoP proof failed (a bound token without its key, a forged or replayed proof) within \(window)"
             }
         case .invalidSignature:
-            await alerts.signal(.invalidTokenBurst, key: "service:\(service)|signature", severity: "medium", service: service) { count, window in
+            await alerts.signal(.invalidTokenBurst, key: "service:\(service)|signature", severity: "medium", service: service, count: count) { count, window in
                 "\(serviceName) refused \(count) requests whose signature was missing or failed within \(window)"
             }
         }

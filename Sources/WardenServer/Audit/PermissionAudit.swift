@@ -70,15 +70,17 @@ public struct PermissionAudit: Sendable {
                 guard let client = row.clientID, row.outcome == "invalid_scope" || row.outcome == "unauthorized_client" else { continue }
                 refusals[client, default: 0] += 1
             case "access.refused":
-                if let client = row.clientID { refusals[client, default: 0] += 1 }
-                // detail: "service S route R[ reason X][ requirement Q]", R being "METHOD /path"
-                // (or a path alone from older services), Q a requirement with alternatives.
+                // detail: "service S route R[ reason X][ count N][ requirement Q]", R being
+                // "METHOD /path" (or a path alone from older services), N how many alike the row
+                // stands for, Q a requirement with alternatives.
                 let words = (row.detail ?? "").split(separator: " ").map(String.init)
+                let alike = words.firstIndex(of: "count").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil } ?? 1
+                if let client = row.clientID { refusals[client, default: 0] += max(1, alike) }
                 if row.outcome == "insufficient_scope", let s = words.firstIndex(of: "service"), s + 1 < words.count,
                     let r = words.firstIndex(of: "route"), r + 1 < words.count
                 {
                     let requirementAt = words[(r + 1)...].firstIndex(of: "requirement")
-                    let end = words[(r + 1)...].firstIndex { $0 == "reason" || $0 == "requirement" } ?? words.count
+                    let end = words[(r + 1)...].firstIndex { $0 == "reason" || $0 == "count" || $0 == "requirement" } ?? words.count
                     let route = words[(r + 1)..<end].joined(separator: " ")
                     let required = (row.scope ?? "").split(separator: " ").map(String.init)
                     routes[words[s + 1], default: [:]][route, default: []].formUnion(required)

@@ -121,11 +121,14 @@ public protocol AuthorizationStore: Sendable {
     func clearAuthenticationFailures(key: String, at now: Date) async throws(StoreError)
 
     // MARK: Detection and alerts (issue 14; every node counts in the same store)
-    /// One more occurrence of the signal `key` (a detection kind and what it is about): how many
-    /// there have been in the window begun by the first of them; once `windowStart` has passed
-    /// that first one, counting starts again at 1. One statement, so concurrent occurrences on
-    /// any node all count.
-    func countSignal(key: String, at now: Date, windowStart: Date) async throws(StoreError) -> Int
+    /// `occurrences` more of the signal `key` (a detection kind and what it is about), and how
+    /// many there have been in the last window (`windowStart` to `now`), estimated as a sliding
+    /// window counter does (``SignalWindow``): the count of the window begun by the first of
+    /// them, plus the previous window's count weighted by how much of it the last window still
+    /// covers — so occurrences spread to stay under a threshold per fixed window are still seen
+    /// (a review's "9 guesses every 5 minutes"). One statement, so concurrent occurrences on any
+    /// node all count.
+    func countSignal(key: String, adding occurrences: Int, at now: Date, windowStart: Date) async throws(StoreError) -> Int
 
     /// Raises or extends an alert: when an alert of `alert.kind` and `alert.key` was last seen at
     /// or after `ongoingSince`, its count grows by `alert.count` and its `lastSeen` and summary
