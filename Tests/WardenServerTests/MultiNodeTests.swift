@@ -108,7 +108,8 @@ extension MultiNodeTests {
                 #expect(reply.error == "invalid_grant")
             }
             for node in nodes {
-                let lockedEverywhere = try await eventually {
+                // Within a second when idle; the whole suite in parallel on two cores slows it.
+                let lockedEverywhere = try await eventually(within: 30) {
                     try await node.passwordToken("alice", "wonderland").error == "invalid_grant"
                 }
                 #expect(lockedEverywhere)

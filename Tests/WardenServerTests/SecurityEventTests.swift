@@ -135,6 +135,7 @@ import WardenTesting
             configuration.batchSize = 100
             configuration.capacity = 1000
             configuration.anonymousCapacity = 200
+            configuration.shutdownGrace = .seconds(120)  // about sending all, not about timing
             let reporter = SecurityEventReporter(
                 issuer: "http://warden.test", identity: ClientIdentity(clientID: "order-service", clientSecret: TestServer.orderSecret, tokenEndpoint: server.baseURL + "/oauth2/token"),
                 endpoint: server.baseURL + "/oauth2/security-events", configuration: configuration

@@ -54,7 +54,8 @@ import VaporTesting
             try await app.testing().test(.GET, "ping") { #expect($0.body.string == "pong") }
         }
         #expect(stubborn.events.withLock { $0 } == ["started", "cancelled"])
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Bounded (a stuck service would hang the test for ever); generous: the whole app boots and stops under load.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 
     /// Vapor boots for every command: `routes` or `migrate` start no background services (they

@@ -128,6 +128,15 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
             await group.next()
             group.cancelAll()
         }
+        // What the grace did not cover is lost: counted and said.
+        let left = state.withLock { state -> Int in
+            let left = state.refusals.values.reduce(0) { $0 + $1.count }
+            state.refusals.removeAll()
+            state.anonymous = 0
+            state.lost += left
+            return left
+        }
+        if left > 0 { logger.warning("security events not sent at shutdown", metadata: ["events": "\(left)"]) }
     }
 
     private func sendQueued() async {
