@@ -88,7 +88,7 @@ import WardenTesting
                     let raised = try await eventually(within: 10) {
                         let current = try await server.store.alerts(limit: 20)
                         return Set(current.map(\.kind)).isSuperset(of: ["insufficient_scope_burst", "invalid_token_burst", "revoked_token_use"])
-                            && current.contains { $0.key == "service:order-service|dpop" }
+                            && Set(current.map(\.key)).isSuperset(of: ["subject:mallory", "client:report-service", "service:order-service", "service:order-service|dpop"])
                     }
                     let alerts = try await server.store.alerts(limit: 20)
                     #expect(raised, "\(alerts)")
