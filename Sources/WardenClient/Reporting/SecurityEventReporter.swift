@@ -195,8 +195,8 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
     func payload(_ refusal: AccessRefusal, count: Int = 1) -> JSONValue {
         var event: [String: JSONValue] = [
             "kind": .string(refusal.kind.rawValue),
-            "scopes_required": .array(refusal.requiredScopes.map(JSONValue.string)),
-            "scopes_held": .array(refusal.heldScopes.map(JSONValue.string)),
+            "scopes_required": .array(refusal.requiredScopes.map { .string($0.rawValue) }),
+            "scopes_held": .array(refusal.heldScopes.map { .string($0.rawValue) }),
         ]
         if let reason = refusal.reason { event["reason"] = .string(reason) }
         if let route = refusal.route { event["route"] = .string(route) }

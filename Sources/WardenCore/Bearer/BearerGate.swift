@@ -88,7 +88,7 @@ public enum BearerGate {
     /// Tells `refusals` of a DPoP refusal of a token whose signature was good (issue 14).
     static func reportProof(of token: VerifiedAccessToken, reason: String, to refusals: (any AccessRefusalReporter)?) {
         refusals?.report(AccessRefusal(
-            kind: .invalidDPoPProof, reason: reason, heldScopes: token.scope.map(\.rawValue).sorted(),
+            kind: .invalidDPoPProof, reason: reason, heldScopes: token.scope,
             subject: token.subject, clientID: token.clientID, tokenID: token.tokenID
         ))
     }
@@ -115,9 +115,9 @@ public enum BearerGate {
         }
         guard requirement.isSatisfied(by: token.scope) else {
             refusals?.report(AccessRefusal(
-                kind: .insufficientScope, route: route, requiredScopes: requirement.mentionedScopes.map(\.rawValue).sorted(),
-                requirement: requirement.alternatives.count > 1 ? requirement.description : nil,
-                heldScopes: token.scope.map(\.rawValue).sorted(), subject: token.subject, clientID: token.clientID, tokenID: token.tokenID
+                kind: .insufficientScope, route: route, requiredScopes: requirement.mentionedScopes,
+                requirement: requirement.hasAlternatives ? requirement.description : nil,
+                heldScopes: token.scope, subject: token.subject, clientID: token.clientID, tokenID: token.tokenID
             ))
             // A bound token came under DPoP (a bound bearer token is refused before).
             throw BearerRefusal.insufficientScope(realm: realm, scope: requirement.mentionedScopes)

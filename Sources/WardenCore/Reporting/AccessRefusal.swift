@@ -24,11 +24,13 @@ public struct AccessRefusal: Sendable, Hashable {
     public var reason: String?
     /// The route as registered (`/orders/{id}`), when known.
     public var route: String?
-    public var requiredScopes: [String]
+    /// Sets, not sorted strings: a refusal is made on the request's path (issue 14's benchmark),
+    /// its text written in the background.
+    public var requiredScopes: ScopeSet
     /// The route's requirement as ``ScopeRequirement`` writes it (`all(order.read, any(a, b))`),
     /// when it has alternatives: ``requiredScopes`` then lists every scope it mentions.
     public var requirement: String?
-    public var heldScopes: [String]
+    public var heldScopes: ScopeSet
     /// From a token whose signature was good; `nil` otherwise (a forgery's claims are not
     /// reported as anyone's).
     public var subject: String?
@@ -37,7 +39,7 @@ public struct AccessRefusal: Sendable, Hashable {
     public var at: Date
 
     public init(
-        kind: Kind, reason: String? = nil, route: String? = nil, requiredScopes: [String] = [], requirement: String? = nil, heldScopes: [String] = [],
+        kind: Kind, reason: String? = nil, route: String? = nil, requiredScopes: ScopeSet = [], requirement: String? = nil, heldScopes: ScopeSet = [],
         subject: String? = nil, clientID: String? = nil, tokenID: String? = nil, at: Date = Date()
     ) {
         self.requirement = requirement

@@ -53,6 +53,13 @@ public struct ScopeRequirement: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { Self.render(node) }
 
+    /// Whether more than one set of scopes can satisfy it (an `any` with differing branches):
+    /// what ``alternatives`` would tell, without building them.
+    public var hasAlternatives: Bool {
+        if case .scopes = node { return false }  // the common case, on a 403's path: no allocation
+        return Self.alternatives(node).count > 1
+    }
+
     private func simplified() -> ScopeRequirement {
         // all-of only scope sets → one scope set.
         if case .all(let nodes) = node {

@@ -193,7 +193,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         // Keys that cannot be had are this service's trouble, not the caller's doing.
         if let refusals, error.reason != .keysUnavailable {
             refusals.report(AccessRefusal(
-                kind: .invalidToken, reason: error.reason.description, heldScopes: claims.map { $0.scope.map(\.rawValue).sorted() } ?? [],
+                kind: .invalidToken, reason: error.reason.description, heldScopes: claims?.scope ?? [],
                 subject: claims?.subject, clientID: claims?.clientID, tokenID: claims?.tokenID, at: timeSource.now()
             ))
         }

@@ -110,9 +110,9 @@ public struct SecurityEventIntake: Sendable {
         func text(_ name: String) -> String? {
             event[name]?.stringValue.flatMap { $0.isEmpty || $0.utf8.count > 256 ? nil : $0 }
         }
-        func scopes(_ name: String) -> [String] {
+        func scopes(_ name: String) -> ScopeSet {
             // Scope tokens (RFC 6749 §3.3) only: "a b" or a line break is no scope.
-            (event[name]?.arrayValue ?? []).prefix(64).compactMap { $0.stringValue.flatMap { (try? Scope(validating: $0))?.rawValue } }
+            ScopeSet((event[name]?.arrayValue ?? []).prefix(64).compactMap { $0.stringValue.flatMap { try? Scope(validating: $0) } })
         }
         let at = object["iat"]?.numberValue.map(Date.init(timeIntervalSince1970:)) ?? Date()
         var count = 1
@@ -141,7 +141,7 @@ public struct SecurityEventIntake: Sendable {
         do {
             try await store.appendAudit(AuditEvent(
                 at: refusal.at, event: "access.refused", clientID: refusal.clientID, subject: refusal.subject,
-                scope: refusal.requiredScopes.joined(separator: " "), tokenID: refusal.tokenID, outcome: refusal.kind.rawValue, detail: detail
+                scope: refusal.requiredScopes.description, tokenID: refusal.tokenID, outcome: refusal.kind.rawValue, detail: detail
             ))
         } catch {
             logger.error("security event not recorded", metadata: ["service": "\(service)", "error": "\(error)"])
@@ -153,7 +153,7 @@ public struct SecurityEventIntake: Sendable {
         switch refusal.kind {
         case .insufficientScope:
             let route = PrintableText.escaped(refusal.route ?? "a route")
-            let required = PrintableText.escaped(refusal.requiredScopes.joined(separator: " "))
+            let required = PrintableText.escaped(refusal.requiredScopes.description)
             // A user's token: counted for that user (through whichever app). A client's own
             // token (`sub` is its id): counted for the client. Never an app's many users added
             // up — each refused once is ordinary (a review's false positive).
