@@ -50,6 +50,37 @@ struct ClusterTests {
         }
     }
 
+    /// Issue 14 across nodes: a user or client narrowed with the CLI loses its tokens on every
+    /// node (introspection on the other node says inactive); failed sign-ins spread over two
+    /// nodes add up to one alert.
+    @Test func permissionChangesAndAlertsHoldAcrossNodes() async throws {
+        try await Cluster.run(nodes: 2) { cluster in
+            let nodes = cluster.nodes
+            func active(_ token: String, at node: WardenProcess) async throws -> Bool {
+                try await node.post("/oauth2/introspect", [("token", token)], basic: cluster.orderService).json["active"] as? Bool == true
+            }
+            let alices = try #require(try await nodes[0].passwordToken("alice", "wonderland", scope: "order.read", client: "shop-web").accessToken)
+            let machine = try #require(try await nodes[0].post("/oauth2/token", [("grant_type", "client_credentials")], basic: cluster.orderService).accessToken)
+            #expect(try await active(alices, at: nodes[1]))
+            #expect(try await active(machine, at: nodes[1]))
+            // alice loses her scope: her token is gone on node 2 too.
+            try await cluster.cli(["user", "update", "alice", "--no-scopes"])
+            #expect(try await eventually(within: 10) { try await !active(alices, at: nodes[1]) })
+            // order-service loses its scope: its client-credentials token too (a client entry).
+            try await cluster.cli(["client", "update", "order-service", "--no-scopes"])
+            #expect(try await eventually(within: 10) { try await !active(machine, at: nodes[1]) })
+            // Ten failed sign-ins from one address, half on each node: one alert for the address.
+            for attempt in 0..<10 {
+                _ = try await nodes[attempt % 2].passwordToken("nobody-\(attempt % 3)", "wrong", scope: "order.read", client: "shop-web")
+            }
+            let listed = try await cluster.cli(["alerts", "--json"])
+            let alerts = (try? JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]]) ?? []
+            let guessing = alerts.filter { $0["kind"] as? String == "credential_guessing" }
+            #expect(guessing.count == 1, "\(listed)")
+            #expect((guessing.first?["summary"] as? String)?.hasPrefix("10 failed authentications from ") == true, "\(listed)")
+        }
+    }
+
     @Test func aNodeWithAnotherMasterKeyRefusesToStartAndTouchesNothing() async throws {
         try await Cluster.run(nodes: 1) { cluster in
             let before = try await cluster.nodes[0].get("/oauth2/jwks").body
