@@ -96,7 +96,7 @@ struct ClientCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a client: each option given replaces what is stored (a repeated option, the whole list); the rest stays.",
             discussion: "Running servers see the change within a second (their client cache). A change that takes something away "
-                + "(a scope, a grant, an audience, the secret) or newly requires DPoP revokes every token the client was issued "
+                + "(a scope, a grant, an audience, the secret), newly requires DPoP or disables the client revokes every token the client was issued "
                 + "until then (one entry on the revocation feed: services refuse them within its latency, and tokens got in the "
                 + "next 2 seconds too); refreshes never get more than the client's current scopes. A public client stays public "
                 + "and a confidential one confidential (create another client to change that)."
@@ -119,6 +119,8 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(name: .customLong("remove-signing-key"), help: ArgumentHelp("Remove the signing key with this id (repeat); services stop taking it within their key cache's lifetime.", valueName: "id"))
         var removedSigningKeys: [String] = []
         @Flag(help: "Remove all its signing keys.") var noSigningKeys = false
+        @Flag(help: "Disable it: no authentication, no tokens; the tokens it had are revoked.") var disabled = false
+        @Flag(help: "Enable a disabled client.") var enabled = false
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 
@@ -130,12 +132,13 @@ struct ClientCommand: AsyncParsableCommand {
             guard removedSigningKeys.count <= 10 else { throw ValidationError("at most 10 --remove-signing-key") }
             let changes: [Bool] = [!grants.isEmpty, !scopes.isEmpty, noScopes, !redirectURIs.isEmpty, noRedirectUris, !audiences.isEmpty,
                                    tokenLifetime != nil, defaultTokenLifetime, requireDpop != nil, rotateSecret, secretStdin,
-                                   !signing.isEmpty, !removedSigningKeys.isEmpty, noSigningKeys]
+                                   !signing.isEmpty, !removedSigningKeys.isEmpty, noSigningKeys, disabled, enabled]
             guard changes.contains(true) else { throw ValidationError("nothing to change: give at least one option (see --help)") }
             if noScopes, !scopes.isEmpty { throw ValidationError("--no-scopes and --scope contradict each other") }
             if noRedirectUris, !redirectURIs.isEmpty { throw ValidationError("--no-redirect-uris and --redirect-uri contradict each other") }
             if defaultTokenLifetime, tokenLifetime != nil { throw ValidationError("--default-token-lifetime and --token-lifetime contradict each other") }
             if rotateSecret, secretStdin { throw ValidationError("give --rotate-secret or --secret-stdin, not both") }
+            if disabled, enabled { throw ValidationError("--disabled and --enabled contradict each other") }
         }
 
         var scopesGiven: Bool { !scopes.isEmpty || noScopes }
@@ -150,6 +153,8 @@ struct ClientCommand: AsyncParsableCommand {
             if let tokenLifetime { record.accessTokenLifetime = .seconds(tokenLifetime) }
             if defaultTokenLifetime { record.accessTokenLifetime = nil }
             if let requireDpop { record.requiresDPoP = requireDpop }
+            if disabled { record.disabled = true }
+            if enabled { record.disabled = false }
             try ClientCommand.validate(grants: record.grants, isPublic: record.isPublic)
             if record.grants.contains(.authorizationCode), record.redirectURIs.isEmpty {
                 throw CommandFailure.refused("the authorization_code grant needs at least one redirect URI")
@@ -234,7 +239,7 @@ struct ClientCommand: AsyncParsableCommand {
         func run() async throws {
             let clients = try await store.withStore(existing: true) { try await $0.clients() }
             output.print(.array(clients.map(ClientCommand.json)), text: clients.map { client in
-                "\(client.id)\t\(client.isPublic ? "public" : "confidential")\tgrants: \(client.grants.isEmpty ? "none" : client.grants.sorted().map(\.rawValue).joined(separator: " "))\tscopes: \(client.scopes)\taudiences: \(client.audiences.joined(separator: " "))\(client.requiresDPoP ? "\tDPoP required" : "")\(client.signingKeys.isEmpty ? "" : "\tsigning keys: \(ClientCommand.describe(client.signingKeys))")"
+                "\(client.id)\t\(client.isPublic ? "public" : "confidential")\tgrants: \(client.grants.isEmpty ? "none" : client.grants.sorted().map(\.rawValue).joined(separator: " "))\tscopes: \(client.scopes)\taudiences: \(client.audiences.joined(separator: " "))\(client.requiresDPoP ? "\tDPoP required" : "")\(client.disabled ? "\tdisabled" : "")\(client.signingKeys.isEmpty ? "" : "\tsigning keys: \(ClientCommand.describe(client.signingKeys))")"
             }.joined(separator: "\n"))
         }
     }
@@ -327,6 +332,7 @@ struct ClientCommand: AsyncParsableCommand {
             changed.append("token_lifetime: \(new.accessTokenLifetime.map { "\(Int($0.timeInterval)) s" } ?? "the server's default")")
         }
         if old.requiresDPoP != new.requiresDPoP { changed.append("dpop_bound_access_tokens: \(new.requiresDPoP)") }
+        if old.disabled != new.disabled { changed.append(new.disabled ? "disabled" : "enabled") }
         if old.secretHash != new.secretHash { changed.append("secret rotated") }
         if old.signingKeys != new.signingKeys { changed.append("signing keys: \(new.signingKeys.isEmpty ? "none" : describe(new.signingKeys))") }
         return "warden client update: " + (changed.isEmpty ? "nothing changed" : changed.joined(separator: "; "))
@@ -344,6 +350,7 @@ struct ClientCommand: AsyncParsableCommand {
         if let lifetime = client.accessTokenLifetime { members["token_lifetime"] = .number(lifetime.timeInterval) }
         // RFC 9449 §5.2's client metadata name.
         if client.requiresDPoP { members["dpop_bound_access_tokens"] = .bool(true) }
+        if client.disabled { members["disabled"] = .bool(true) }
         // Ids and algorithms only: never a secret (a public key is fetched where it is needed).
         if !client.signingKeys.isEmpty {
             members["signing_keys"] = .array(client.signingKeys.map { .object(["key_id": .string($0.id), "algorithm": .string($0.algorithm.rawValue)]) })

@@ -39,6 +39,7 @@ enum PostgresSchema {
         "ALTER TABLE warden_clients ADD COLUMN IF NOT EXISTS signing_keys text NOT NULL DEFAULT '[]'",
         // Issue 14: a user's sessions begun before this time are ended (Unix seconds).
         "ALTER TABLE warden_users ADD COLUMN IF NOT EXISTS sessions_not_before double precision",
+        "ALTER TABLE warden_clients ADD COLUMN IF NOT EXISTS disabled boolean NOT NULL DEFAULT false",
         """
         CREATE TABLE IF NOT EXISTS warden_authorization_codes (
             hash bytea PRIMARY KEY, client_id text NOT NULL, subject text NOT NULL, scope text NOT NULL,

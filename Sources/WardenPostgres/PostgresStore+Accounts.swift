@@ -24,10 +24,10 @@ extension PostgresStore {
         let secret = client.secretHash.map(Self.bytes)
         let lifetime = client.accessTokenLifetime?.timeInterval
         try await rows("""
-            INSERT INTO warden_clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop, signing_keys)
+            INSERT INTO warden_clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop, signing_keys, disabled)
             VALUES (\(client.id), \(secret), \(grants), \(client.scopes.description), \(StoredText.text(lines: client.redirectURIs)),
                     \(StoredText.text(lines: client.audiences)), \(lifetime), \(Self.seconds(client.createdAt)), \(client.requiresDPoP),
-                    \(StoredText.text(signingKeys: client.signingKeys)))
+                    \(StoredText.text(signingKeys: client.signingKeys)), \(client.disabled))
             """)
     }
 
@@ -52,13 +52,14 @@ extension PostgresStore {
         return !(try await rows("""
             UPDATE warden_clients SET secret_hash = \(secret), grants = \(grants), scopes = \(client.scopes.description),
                 redirect_uris = \(StoredText.text(lines: client.redirectURIs)), audiences = \(StoredText.text(lines: client.audiences)),
-                token_lifetime = \(lifetime), requires_dpop = \(client.requiresDPoP), signing_keys = \(StoredText.text(signingKeys: client.signingKeys))
+                token_lifetime = \(lifetime), requires_dpop = \(client.requiresDPoP), signing_keys = \(StoredText.text(signingKeys: client.signingKeys)),
+                disabled = \(client.disabled)
             WHERE id = \(client.id) AND secret_hash IS NOT DISTINCT FROM \(try row.optionalBytes("secret_hash").map(Self.bytes)) AND grants IS NOT DISTINCT FROM \(try row.string("grants"))
                 AND scopes IS NOT DISTINCT FROM \(try row.string("scopes"))
                 AND redirect_uris IS NOT DISTINCT FROM \(try row.string("redirect_uris"))
                 AND audiences IS NOT DISTINCT FROM \(try row.string("audiences"))
                 AND token_lifetime IS NOT DISTINCT FROM \(try row.optionalDouble("token_lifetime")) AND requires_dpop IS NOT DISTINCT FROM \(previous.requiresDPoP)
-                AND signing_keys IS NOT DISTINCT FROM \(try row.string("signing_keys"))
+                AND signing_keys IS NOT DISTINCT FROM \(try row.string("signing_keys")) AND disabled IS NOT DISTINCT FROM \(previous.disabled)
             RETURNING id
             """)).isEmpty
     }
@@ -74,6 +75,8 @@ extension PostgresStore {
         do { lifetime = try row["token_lifetime"].decode(Double?.self) } catch { throw StoreError(.corrupt, "column token_lifetime") }
         let requiresDPoP: Bool
         do { requiresDPoP = try row["requires_dpop"].decode(Bool.self) } catch { throw StoreError(.corrupt, "column requires_dpop") }
+        let disabled: Bool
+        do { disabled = try row["disabled"].decode(Bool.self) } catch { throw StoreError(.corrupt, "column disabled") }
         return ClientRecord(
             id: try row.string("id"),
             secretHash: try row.optionalBytes("secret_hash"),
@@ -84,6 +87,7 @@ extension PostgresStore {
             accessTokenLifetime: StoredText.lifetime(seconds: lifetime),
             requiresDPoP: requiresDPoP,
             signingKeys: try StoredText.signingKeys(try row.string("signing_keys"), column: "warden_clients.signing_keys"),
+            disabled: disabled,
             createdAt: try row.date("created_at")
         )
     }

@@ -10,7 +10,7 @@ enum SQLiteSchema {
     /// 5: `users.sessions_not_before` (issue 14: sessions begun before it are ended);
     /// `signal_counts`, `alerts` (issue 14: detection).
     /// 6: `scope_uses` (issue 14: `new_scope_use`); `signal_counts.previous`, `previous_at`
-    /// (sliding windows).
+    /// (sliding windows); `clients.disabled`.
     static let version = 6
 
     static let statements: [String] = [
@@ -184,6 +184,7 @@ enum SQLiteSchema {
         ("clients", "signing_keys", "TEXT NOT NULL DEFAULT '[]'"),
         ("users", "sessions_not_before", "REAL"),
         ("signal_counts", "previous", "INTEGER NOT NULL DEFAULT 0"),
+        ("clients", "disabled", "INTEGER NOT NULL DEFAULT 0"),
         ("signal_counts", "previous_at", "REAL NOT NULL DEFAULT 0"),
     ]
 }

@@ -26,8 +26,8 @@ extension SQLiteStore {
     public func createClient(_ client: ClientRecord) async throws(StoreError) {
         try await query(
             """
-            INSERT INTO clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop, signing_keys)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO clients (id, secret_hash, grants, scopes, redirect_uris, audiences, token_lifetime, created_at, requires_dpop, signing_keys, disabled)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(client.id),
@@ -40,6 +40,7 @@ extension SQLiteStore {
                 Self.date(client.createdAt),
                 .integer(client.requiresDPoP ? 1 : 0),
                 .text(StoredText.text(signingKeys: client.signingKeys)),
+                .integer(client.disabled ? 1 : 0),
             ]
         )
     }
@@ -63,6 +64,7 @@ extension SQLiteStore {
                 record.accessTokenLifetime.map { .float($0.timeInterval) } ?? .null,
                 .integer(record.requiresDPoP ? 1 : 0),
                 .text(StoredText.text(signingKeys: record.signingKeys)),
+                .integer(record.disabled ? 1 : 0),
             ]
         }
         // Compare-and-set against the stored text itself (issue 14): a row written by other
@@ -75,16 +77,17 @@ extension SQLiteStore {
         let stored = Self.clientColumns.map { row.column($0) ?? .null }
         return !(try await query(
             """
-            UPDATE clients SET secret_hash = ?, grants = ?, scopes = ?, redirect_uris = ?, audiences = ?, token_lifetime = ?, requires_dpop = ?, signing_keys = ?
+            UPDATE clients SET secret_hash = ?, grants = ?, scopes = ?, redirect_uris = ?, audiences = ?, token_lifetime = ?, requires_dpop = ?, signing_keys = ?,
+                disabled = ?
             WHERE id = ? AND secret_hash IS ? AND grants IS ? AND scopes IS ? AND redirect_uris IS ? AND audiences IS ? AND token_lifetime IS ? AND requires_dpop IS ?
-                AND signing_keys IS ?
+                AND signing_keys IS ? AND disabled IS ?
             RETURNING id
             """,
             columns(client) + [.text(client.id)] + stored
         )).isEmpty
     }
 
-    static let clientColumns = ["secret_hash", "grants", "scopes", "redirect_uris", "audiences", "token_lifetime", "requires_dpop", "signing_keys"]
+    static let clientColumns = ["secret_hash", "grants", "scopes", "redirect_uris", "audiences", "token_lifetime", "requires_dpop", "signing_keys", "disabled"]
 
     public func deleteClient(id: String) async throws(StoreError) -> Bool {
         // A client created again under the same id starts its learning period anew.
@@ -104,6 +107,7 @@ extension SQLiteStore {
             accessTokenLifetime: StoredText.lifetime(seconds: lifetime),
             requiresDPoP: row.column("requires_dpop")?.integer == 1,
             signingKeys: try StoredText.signingKeys(try row.string("signing_keys"), column: "clients.signing_keys"),
+            disabled: row.column("disabled")?.integer == 1,
             createdAt: try row.date("created_at")
         )
     }

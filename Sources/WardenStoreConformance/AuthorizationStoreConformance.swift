@@ -238,6 +238,7 @@ public enum AuthorizationStoreConformance {
         changed.audiences = ["b", "a"]
         changed.accessTokenLifetime = nil
         changed.requiresDPoP = true
+        changed.disabled = true
         // Request-signing keys: a public JWK and a sealed secret, kept as given.
         changed.signingKeys = [
             ClientSigningKey(id: "u", algorithm: .hmacSHA256, material: .sealedSecret([0, 1, 2, 255])),

@@ -173,6 +173,17 @@ import WardenSQLite
                 let after = try await token()
                 #expect(try await active(after))
                 #expect(try !refusedByServices(after))
+                // Disabled: no tokens, its tokens revoked; enabled: tokens again.
+                let beforeDisabling = try await token()
+                try await CommandLineTests.run(["client", "update", "svc", "--disabled"] + common)
+                #expect(try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("svc", "svc-secret-0123456789")).error == "invalid_client")
+                #expect(try await !active(beforeDisabling))
+                #expect(try await eventually(within: 10) { try refusedByServices(beforeDisabling) })
+                let listed = try await CommandLineErrorTests.warden(["client", "list"] + common)
+                #expect(listed.output.split(separator: "\n").contains { $0.hasPrefix("svc\t") && $0.hasSuffix("\tdisabled") }, "\(listed.output)")
+                try await CommandLineTests.run(["client", "update", "svc", "--enabled"] + common)
+                try await Task.sleep(for: .milliseconds(Int(ClientTokenRevocation.margin * 1000) + 1100))
+                #expect(try await active(try await token()))
                 // An audience taken away revokes too; so does deleting the client.
                 try await CommandLineTests.run(["client", "update", "svc", "--audience", "api"] + common)
                 #expect(try await !active(after))
@@ -185,7 +196,8 @@ import WardenSQLite
                 #expect(try await eventually(within: 10) { try refusedByServices(last) })
                 // The audit log says what the change did.
                 let details = try await server.store.auditEvents(limit: 50).compactMap(\.detail)
-                #expect(details.filter { $0.hasSuffix("; its tokens revoked") }.count == 3)
+                #expect(details.filter { $0.hasSuffix("; its tokens revoked") }.count == 4)
+                #expect(details.contains("warden client update: disabled; its tokens revoked") && details.contains("warden client update: enabled"))
             }
         }
     }

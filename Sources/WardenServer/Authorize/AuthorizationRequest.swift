@@ -32,6 +32,7 @@ public struct AuthorizationRequest: Sendable, Hashable {
             throw Refusal.page("The request names no client.")
         }
         guard let client = try await store.client(id: clientID) else { throw Refusal.page("The client is not registered.") }
+        guard !client.disabled else { throw Refusal.page("The client is disabled.") }
         // §3.1.2.3 and RFC 9700 §4.1.3: exact string match against a registered URI.
         guard let redirectURI = parameters["redirect_uri"], client.redirectURIs.contains(redirectURI) else {
             throw Refusal.page("The redirect URI is not registered for this client.")

@@ -29,7 +29,7 @@ public struct ClientSigningKeyService: Sendable {
         // Key ids are visible ASCII; compared by bytes (`==` on String is canonical equivalence).
         guard keyID.utf8.count <= 256, ClientAuthenticator.isVisibleASCII(keyID) else { return nil }
         let owner = String(ClientSigningKey.clientID(ofKeyID: keyID))
-        guard let client = try await clients.client(id: owner),
+        guard let client = try await clients.client(id: owner), !client.disabled,
             client.audiences.contains(where: { $0.utf8.elementsEqual(caller.id.utf8) }),
             let key = client.signingKeys.first(where: { $0.id.utf8.elementsEqual(keyID.utf8) })
         else {

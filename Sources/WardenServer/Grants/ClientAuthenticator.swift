@@ -52,6 +52,12 @@ public struct ClientAuthenticator: Sendable {
             guard credentials.secret == nil else { try await fail("secret sent for a public client") }
             guard allowPublic else { try await fail("public client where a confidential one is required") }
         }
+        // Disabled (issue 14): refused as any failed authentication, but no guess — its
+        // credentials were right; the audit log says why.
+        guard !client.disabled else {
+            try await audit(credentials, outcome: "invalid_client", detail: "client disabled")
+            throw OAuthError.invalidClient("Client authentication failed.")
+        }
         return client
     }
 

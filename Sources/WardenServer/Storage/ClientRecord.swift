@@ -21,6 +21,9 @@ public struct ClientRecord: Sendable, Hashable {
     public var requiresDPoP: Bool
     /// The keys it signs requests with (RFC 9421), for the services it calls to learn.
     public var signingKeys: [ClientSigningKey]
+    /// Disabled (issue 14, `warden client update --disabled`): it cannot authenticate or get
+    /// tokens, and the tokens it had are revoked; `--enabled` lets it in again.
+    public var disabled: Bool
     public var createdAt: Date
 
     public init(
@@ -33,8 +36,10 @@ public struct ClientRecord: Sendable, Hashable {
         accessTokenLifetime: Duration? = nil,
         requiresDPoP: Bool = false,
         signingKeys: [ClientSigningKey] = [],
+        disabled: Bool = false,
         createdAt: Date = Date()
     ) {
+        self.disabled = disabled
         self.id = id
         self.secretHash = secretHash
         self.grants = grants
@@ -52,10 +57,10 @@ public struct ClientRecord: Sendable, Hashable {
 
     /// Whether changing this client to `new` takes something away that its live tokens carry
     /// or were got with (issue 14): a scope, a grant, an audience, its secret (a rotation is
-    /// how a leaked secret is answered), or a DPoP requirement newly set. Such a change revokes
-    /// the client's tokens (``ClientTokenRevocation``).
+    /// how a leaked secret is answered), a DPoP requirement newly set, or it is disabled. Such a
+    /// change revokes the client's tokens (``ClientTokenRevocation``).
     public func revokesTokens(whenChangedTo new: ClientRecord) -> Bool {
         !scopes.subtracting(new.scopes).isEmpty || !grants.isSubset(of: new.grants) || !audiences.allSatisfy(new.audiences.contains)
-            || new.secretHash != secretHash || (new.requiresDPoP && !requiresDPoP)
+            || new.secretHash != secretHash || (new.requiresDPoP && !requiresDPoP) || (new.disabled && !disabled)
     }
 }
