@@ -299,7 +299,7 @@ enum AuthorizationServerAPIDescription {
                         .json: .b(OpenAPI.Content(schema: .object(properties: [
                             // A jti entry, or a client entry: its tokens issued before iat_before.
                             "revocations": .array(items: .object(
-                                properties: ["cursor": .integer, "jti": .string, "client_id": .string, "iat_before": .integer, "exp": .integer]
+                                properties: ["cursor": .integer, "jti": .string(required: false), "client_id": .string(required: false), "iat_before": .integer(required: false), "exp": .integer]
                             )),
                             "next": .integer,
                         ]))),

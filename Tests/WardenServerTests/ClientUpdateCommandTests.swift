@@ -168,6 +168,11 @@ import WardenSQLite
                 #expect((try JSONSerialization.jsonObject(with: Data(narrowed.output.utf8)) as? [String: Any])?["tokens_revoked"] as? Bool == true)
                 #expect(try await !active(before))
                 #expect(try await eventually(within: 10) { try refusedByServices(before) })
+                // On the JSON page of the feed: a client entry, no jti.
+                let page = try await server.get("/oauth2/revocations")
+                let entries = (try JSONSerialization.jsonObject(with: Data(page.body)) as? [String: Any])?["revocations"] as? [[String: Any]] ?? []
+                let entry = try #require(entries.first { $0["client_id"] as? String == "svc" }, "\(entries)")
+                #expect(entry["jti"] == nil && (entry["iat_before"] as? Double ?? 0) > Date().timeIntervalSince1970 - 10 && entry["exp"] is Double)
                 // A token got once the entry's margin has passed is good.
                 try await Task.sleep(for: .milliseconds(Int(ClientTokenRevocation.margin * 1000) + 1100))
                 let after = try await token()
