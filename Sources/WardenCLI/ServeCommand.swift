@@ -49,6 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
               --audit-retention  WARDEN_AUDIT_RETENTION    warden.auditRetention (days the audit log keeps; 90)
               --alert-webhook    WARDEN_ALERT_WEBHOOKS     warden.alertWebhooks (URLs each alert is POSTed to;
                                  comma-separated in the environment; none by default; secret)
+              (none)             WARDEN_ALERT_WEBHOOK_SECRET  warden.alertWebhookSecret (signs each delivery as Standard
+                                 Webhooks does: whsec_ and a base64 key; secret)
               --detect           WARDEN_DETECT             warden.detect (KIND=COUNT/WINDOW or KIND=off; repeatable,
                                  comma-separated in the environment; defaults: credential_guessing=10/5m,
                                  refresh_token_reuse=1/1h, insufficient_scope_burst=20/5m,
@@ -188,7 +190,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.logLevel = level
         let webhooks: AlertWebhooks?
-        do { webhooks = webhookURLs.isEmpty ? nil : try AlertWebhooks(urls: webhookURLs, logger: logger) } catch let error as AlertWebhookError {
+        let webhookSecret = settings.string(forKey: "warden.alertWebhookSecret", isSecret: true)
+        do { webhooks = webhookURLs.isEmpty ? nil : try AlertWebhooks(urls: webhookURLs, secret: webhookSecret, logger: logger) } catch let error as AlertWebhookError {
             throw ValidationError("--alert-webhook: \(error.description)")
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -17,6 +18,7 @@ import WardenServer
     /// a byte of body a second, for ever.
     final class Receiver: Sendable {
         let bodies = Mutex<[Data]>([])
+        let headers = Mutex<[HTTPFields]>([])
         let statuses: Mutex<[HTTPResponse.Status]>
         let delay: Duration
         let trickling: Bool
@@ -31,6 +33,7 @@ import WardenServer
             router.post("hook") { request, _ -> Response in
                 let body = Data(try await request.body.collect(upTo: 1 << 16).readableBytesView)
                 self.bodies.withLock { $0.append(body) }
+                self.headers.withLock { $0.append(request.headers) }
                 let status = self.statuses.withLock { $0.isEmpty ? .ok : $0.removeFirst() }
                 try await Task.sleep(for: self.delay)
                 guard self.trickling else { return Response(status: status) }
@@ -118,6 +121,45 @@ import WardenServer
                     #expect(good.received.compactMap { $0["id"] as? String } == ["a1", "a2", "a3"])
                 }
             }
+        }
+    }
+
+    /// With a secret, each delivery is signed as Standard Webhooks says — checked here by
+    /// Python's own `hmac`, not by the code that signed; a malformed secret is refused.
+    @Test func deliveriesAreSignedAsStandardWebhooks() async throws {
+        let receiver = Receiver(statuses: [.serviceUnavailable])
+        let secret = "whsec_" + Data((0..<32).map { UInt8($0) }).base64EncodedString()
+        try await LoopbackApp.run(receiver.router, label: "hook-signed") { url in
+            let webhooks = try AlertWebhooks(urls: [url + "/hook"], secret: secret, attempts: 3, retryDelay: .milliseconds(1100))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await webhooks.run() }
+                defer { group.cancelAll() }
+                webhooks.enqueue(Self.alert)
+                let both = try await eventually(within: 10) { receiver.count == 2 }
+                #expect(both)
+            }
+        }
+        let deliveries = zip(receiver.headers.withLock { $0 }, receiver.bodies.withLock { $0 }).map { ($0, $1) }
+        #expect(deliveries.count == 2)
+        var timestamps: [String] = []
+        for (headers, body) in deliveries {
+            let id = try #require(headers[HTTPField.Name("webhook-id")!])
+            let timestamp = try #require(headers[HTTPField.Name("webhook-timestamp")!])
+            let signature = try #require(headers[HTTPField.Name("webhook-signature")!])
+            #expect(id == Self.alert.id)  // the same on the retry
+            timestamps.append(timestamp)
+            let script = """
+                import base64, hashlib, hmac, sys
+                key = base64.b64decode(sys.argv[1][len("whsec_"):])
+                body = sys.stdin.buffer.read()
+                print("v1," + base64.b64encode(hmac.new(key, (sys.argv[2] + "." + sys.argv[3] + ".").encode() + body, hashlib.sha256).digest()).decode())
+                """
+            let expected = try await Shell.run("/usr/bin/python3", ["-c", script, secret, id, timestamp], input: String(decoding: body, as: UTF8.self))
+            #expect(signature == expected.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        #expect(Set(timestamps).count == 2, "a fresh timestamp per attempt")
+        for bad in ["not-a-secret", "whsec_", "whsec_!!!", "whsec_" + Data(count: 8).base64EncodedString()] {
+            #expect(throws: AlertWebhookError.self) { try AlertWebhooks(urls: ["http://127.0.0.1/hook"], secret: bad) }
         }
     }
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 public import Foundation
 public import Logging
 import NIOCore
@@ -19,7 +20,8 @@ import WardenCore
 /// delivering and delivers what is still queued for a few seconds more, then logs what it could
 /// not (an alert cut off at the end of that grace may arrive twice: its `id` tells). Put it before the HTTP server in a `ServiceGroup`, so that it stops after
 /// it (alerts raised while requests drain are delivered).
-/// (Hand-written on async-http-client: no listed package delivers webhooks.)
+/// With a secret, deliveries are signed as Standard Webhooks specifies (``init(urls:secret:capacity:attempts:timeout:retryDelay:shutdownGrace:logger:)``).
+/// (Hand-written on async-http-client and swift-crypto: no listed package delivers webhooks.)
 public final class AlertWebhooks: Service, Sendable {
     public let urls: [String]
     let capacity: Int
@@ -28,6 +30,8 @@ public final class AlertWebhooks: Service, Sendable {
     let retryDelay: Duration
     /// How long queued alerts still get at shutdown.
     let shutdownGrace: Duration
+    /// The Standard Webhooks signing key, when the operator gave a secret.
+    let signingKey: SymmetricKey?
     let logger: Logger
     private struct Pending {
         var alerts: [AlertRecord] = []
@@ -37,11 +41,23 @@ public final class AlertWebhooks: Service, Sendable {
     private let pending: Mutex<[Pending]>
     private let wakes: [(stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)]
 
-    /// - Throws: when a URL is not an absolute `http`/`https` URL.
+    /// - Parameter secret: with one (`whsec_` and the key in base64, as Standard Webhooks
+    ///   writes it), every delivery is signed: `webhook-id` (the alert's id, the same on every
+    ///   retry), `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 of
+    ///   HMAC-SHA256(key, "<id>.<timestamp>.<body>")>` — any Standard Webhooks library checks it.
+    /// - Throws: when a URL is not an absolute `http`/`https` URL, or the secret is malformed.
     public init(
-        urls: [String], capacity: Int = 1000, attempts: Int = 5, timeout: Duration = .seconds(5), retryDelay: Duration = .seconds(1),
+        urls: [String], secret: String? = nil, capacity: Int = 1000, attempts: Int = 5, timeout: Duration = .seconds(5), retryDelay: Duration = .seconds(1),
         shutdownGrace: Duration = .seconds(5), logger: Logger = Logger(label: "warden.alerts")
     ) throws {
+        if let secret {
+            guard secret.hasPrefix("whsec_"), let key = Data(base64Encoded: String(secret.dropFirst(6))), (24...64).contains(key.count) else {
+                throw AlertWebhookError(description: "the webhook secret must be whsec_ and 24 to 64 bytes in base64 (e.g. whsec_$(head -c 32 /dev/urandom | base64))")
+            }
+            self.signingKey = SymmetricKey(data: key)
+        } else {
+            self.signingKey = nil
+        }
         for url in urls {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false else {
                 throw AlertWebhookError(description: "an alert webhook must be an http(s) URL with a host: \(Self.name(url))")
@@ -135,6 +151,15 @@ public final class AlertWebhooks: Service, Sendable {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "User-Agent", value: "warden-alerts")
+            if let signingKey {
+                // Standard Webhooks: a fresh timestamp per attempt, the same id on every one.
+                let timestamp = String(Int(Date().timeIntervalSince1970))
+                let signed = Array("\(alert.id).\(timestamp).".utf8) + body
+                let signature = Data(HMAC<SHA256>.authenticationCode(for: signed, using: signingKey)).base64EncodedString()
+                request.headers.add(name: "webhook-id", value: alert.id)
+                request.headers.add(name: "webhook-timestamp", value: timestamp)
+                request.headers.add(name: "webhook-signature", value: "v1,\(signature)")
+            }
             request.body = .bytes(ByteBuffer(bytes: body))
             var failure: String
             do {
