@@ -41,17 +41,22 @@ public struct PermissionAudit: Sendable {
     public var clients: [Client]
     public var services: [Service]
 
-    /// The audit rows it reads.
-    public static let events = ["token.issued", "token.refreshed", "token.exchanged", "token.refused", "access.refused"]
+    /// The audit rows it reads: what tokens carried, and what was refused — read apart, each
+    /// up to ``maximumRows``, so a flood of refusals never crowds out the issuance rows.
+    public static let issuanceEvents = ["token.issued", "token.refreshed", "token.exchanged"]
+    public static let refusalEvents = ["token.refused", "access.refused"]
 
-    /// The most rows read; more are summarized from the first ones only (said in ``isPartial``).
+    /// The most rows read of each kind; more are summarized from the first ones only (said in
+    /// ``isPartial``).
     public static let maximumRows = 1_000_000
     public var isPartial = false
 
     public static func run(on store: any AuthorizationStore, since: Date) async throws -> PermissionAudit {
-        let rows = try await store.auditEvents(since: since, named: events, limit: maximumRows)
+        let issued = try await store.auditEvents(since: since, named: issuanceEvents, limit: maximumRows)
+        let refused = try await store.auditEvents(since: since, named: refusalEvents, limit: maximumRows)
+        let rows = issued + refused
         var audit = make(clients: try await store.clients(), rows: rows, since: since)
-        audit.isPartial = rows.count >= maximumRows
+        audit.isPartial = issued.count >= maximumRows || refused.count >= maximumRows
         return audit
     }
 
