@@ -48,10 +48,20 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
     let configuration: Configuration
     let httpClient: HTTPClient
     let logger: Logger
-    /// Refusals waiting, each once with how many alike came (the key's `at` is cleared; the
-    /// value keeps the first one's), and how many of them name no one.
+    /// What makes refusals alike: the same check failing for the same token at the same route
+    /// (a token fixes its subject, client and scopes; a route its requirement). Two strings to
+    /// hash on a refusal's path, not the whole refusal (issue 14's benchmark).
+    private struct Alike: Hashable {
+        var kind: AccessRefusal.Kind
+        var reason: String?
+        var route: String?
+        var tokenID: String?
+    }
+
+    /// Refusals waiting, each once (the first of its kind) with how many alike came, and how
+    /// many of them name no one.
     private struct Pending {
-        var refusals: [AccessRefusal: (first: Date, count: Int)] = [:]
+        var refusals: [Alike: (first: AccessRefusal, count: Int)] = [:]
         var anonymous = 0
         var dropped = 0
         var sent = 0
@@ -79,12 +89,12 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
     /// did not take.
     public var counts: (sent: Int, dropped: Int, lost: Int) { state.withLock { ($0.sent, $0.dropped, $0.lost) } }
 
-    /// Queues `refusal`. Refusals alike but for their time (one client hammering a route, one
-    /// garbage token replayed) wait as one, with a count: a flood costs a dictionary lookup
-    /// each, one place in the queue and one payload per batch.
+    /// Queues `refusal`. Refusals alike (the same check failing for the same token at the same
+    /// route: one client hammering a route, one garbage token replayed) wait as one, with a
+    /// count: a flood costs a dictionary lookup each, one place in the queue and one payload
+    /// per batch.
     public func report(_ refusal: AccessRefusal) {
-        var key = refusal
-        key.at = .distantPast
+        let key = Alike(kind: refusal.kind, reason: refusal.reason, route: refusal.route, tokenID: refusal.tokenID)
         let isAnonymous = refusal.subject == nil && refusal.clientID == nil && refusal.tokenID == nil
         let full = state.withLock { state -> Bool in
             if let index = state.refusals.index(forKey: key) {
@@ -96,7 +106,7 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
                 return false
             }
             if isAnonymous { state.anonymous += 1 }
-            state.refusals[key] = (refusal.at, 1)
+            state.refusals[key] = (refusal, 1)
             return state.refusals.count >= configuration.batchSize
         }
         if full { wake.continuation.yield() }
@@ -142,21 +152,13 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
     private func sendQueued() async {
         while !Task.isCancelled {
             let batch = state.withLock { state -> [(refusal: AccessRefusal, count: Int)] in
-                var batch: [(refusal: AccessRefusal, count: Int)] = []
-                for (key, value) in state.refusals.prefix(configuration.batchSize) {
-                    var refusal = key
-                    refusal.at = value.first
-                    batch.append((refusal, value.count))
-                }
-                if batch.count == state.refusals.count {
+                let taken = Array(state.refusals.prefix(configuration.batchSize))
+                if taken.count == state.refusals.count {
                     state.refusals.removeAll(keepingCapacity: true)
                 } else {
-                    for (refusal, _) in batch {
-                        var key = refusal
-                        key.at = .distantPast
-                        state.refusals[key] = nil
-                    }
+                    for (key, _) in taken { state.refusals[key] = nil }
                 }
+                let batch = taken.map { (refusal: $0.value.first, count: $0.value.count) }
                 state.anonymous -= batch.count(where: { $0.refusal.subject == nil && $0.refusal.clientID == nil && $0.refusal.tokenID == nil })
                 return batch
             }
