@@ -176,4 +176,42 @@ import WardenTesting
         line = AlertsCommand.line(alert)
         #expect(line.contains("forged\\u{1B}[2J\\u{5C}u{41}") && !line.contains("\u{1B}"))
     }
+
+    /// An alert lasts while its count does (two windows of the sliding estimate): a pause of
+    /// just over one window neither blinds detection (a review: 10× the threshold for hours,
+    /// no alert) nor makes one more occurrence a second alert; after a real lull a new burst
+    /// opens a new one.
+    @Test func anAlertLastsAsLongAsItsCount() async throws {
+        let directory = try CommandLineErrorTests.temporaryDirectory()
+        let store = try await SQLiteStore.open(path: directory + "/alerts.sqlite")
+        let clock = ManualTimeSource()
+        let center = AlertCenter(store: store, thresholds: [.credentialGuessing: DetectionThreshold(count: 3, window: .seconds(20))], timeSource: clock.timeSource)
+        func guess(_ times: Int = 1) async {
+            for _ in 0..<times {
+                await center.signal(.credentialGuessing, key: "address:203.0.113.9", severity: "medium") { count, window in "\(count) within \(window)" }
+            }
+        }
+        func alerts() async throws -> [AlertRecord] { try await store.alerts(limit: 10) }
+        await guess(6)
+        #expect(try await alerts().count == 1)
+        // Just over a window later: one more grows the same alert.
+        clock.advance(by: .seconds(21))
+        await guess()
+        #expect(try await alerts().count == 1)
+        #expect(try await alerts().first?.count == 7)
+        // Paced at 10 per 20 s for 70 s: the alert keeps growing, never blind, never doubled.
+        for _ in 0..<35 {
+            clock.advance(by: .seconds(2))
+            await guess()
+        }
+        let paced = try await alerts()
+        #expect(paced.count == 1 && paced.first?.count == 42, "\(paced)")
+        // A lull of three windows, then a new burst: a new alert.
+        clock.advance(by: .seconds(60))
+        await guess(2)
+        #expect(try await alerts().count == 1)
+        await guess()
+        #expect(try await alerts().count == 2)
+        try await store.close()
+    }
 }

@@ -206,4 +206,44 @@ import WardenSQLite
             }
         }
     }
+
+    /// A review (issue 14): refresh tokens and codes do not outlive a narrowing — disabled and
+    /// enabled again, or an audience taken away, the client's refresh tokens are refused (the
+    /// family revoked), before redemption, so a retry is no "reuse" alert.
+    @Test func refreshTokensDoNotOutliveANarrowing() async throws {
+        let directory = try CommandLineErrorTests.temporaryDirectory()
+        let database = directory + "/warden.sqlite"
+        let keyFile = directory + "/master.key"
+        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
+        let common = ["--database", database, "--master-key-file", keyFile]
+        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: { $0.recordCacheLifetime = .zero; $0.revocationSyncInterval = .zero }) { server in
+            try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
+            try await CommandLineTests.run(["client", "create", "pub", "--public", "--grant", "password", "--grant", "refresh_token", "--scope", "a.read",
+                                            "--audience", "api", "--audience", "api2"] + common)
+            try await CommandLineTests.run(["user", "create", "alice", "--password", "wonderland-1", "--scope", "a.read", "--bcrypt-cost", "4"] + common)
+            func signIn(audience: String = "api") async throws -> String {
+                try #require(try await server.post("/oauth2/token", [("grant_type", "password"), ("client_id", "pub"), ("username", "alice"), ("password", "wonderland-1"),
+                                                                      ("scope", "a.read"), ("resource", audience)]).refreshToken)
+            }
+            func refresh(_ token: String) async throws -> Reply {
+                try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("client_id", "pub"), ("refresh_token", token)])
+            }
+            let margin = Int(ClientTokenRevocation.margin * 1000) + 1100
+            // Disabled, then enabled again: the old refresh token stays dead.
+            let beforeDisabling = try await signIn()
+            try await CommandLineTests.run(["client", "update", "pub", "--disabled"] + common)
+            try await CommandLineTests.run(["client", "update", "pub", "--enabled"] + common)
+            try await Task.sleep(for: .milliseconds(margin))
+            #expect(try await refresh(beforeDisabling).error == "invalid_grant")
+            // A new sign-in works, and refreshes.
+            let fresh = try await signIn()
+            #expect(try await refresh(fresh).status == 200)
+            // An audience taken away: refused, and refused again without a reuse alert.
+            let forApi2 = try await signIn(audience: "api2")
+            try await CommandLineTests.run(["client", "update", "pub", "--audience", "api"] + common)
+            #expect(try await refresh(forApi2).error == "invalid_grant")
+            #expect(try await refresh(forApi2).error == "invalid_grant")
+            #expect(try await server.store.alerts(limit: 10).filter { $0.kind == "refresh_token_reuse" }.isEmpty)
+        }
+    }
 }

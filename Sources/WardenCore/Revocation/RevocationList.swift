@@ -69,6 +69,15 @@ public final class RevocationList: Sendable {
         }
     }
 
+    /// Whether a client entry covers what `clientID` was issued at `issuedAt` (its tokens, and
+    /// at the authorization server its refresh tokens and codes).
+    public func isRevoked(clientID: String, issuedAt: Date) -> Bool {
+        storage.withLock { storage in
+            guard !storage.clients.isEmpty, let entry = storage.clients[clientID] else { return false }
+            return issuedAt < entry.issuedBefore
+        }
+    }
+
     /// Whether a token with these claims is revoked (``isRevoked(tokenID:clientID:issuedAt:)``).
     public func isRevoked(_ claims: AccessTokenClaims) -> Bool {
         isRevoked(tokenID: claims.tokenID, clientID: claims.clientID, issuedAt: claims.issuedAt)

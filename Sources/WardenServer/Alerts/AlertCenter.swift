@@ -135,17 +135,24 @@ public final class AlertCenter: Sendable {
                 kind: kind.rawValue, key: key, severity: severity, summary: summary(occurrences, Self.describe(window)), subject: subject, clientID: clientID, service: service,
                 count: crossed ? occurrences : added, windowSeconds: Int(window), firstSeen: now, lastSeen: now
             )
-            let ongoingSince = now.addingTimeInterval(-window)
-            // Only the occurrence that reached the threshold may open an alert: the counter's
-            // upsert gives that value to exactly one caller, so concurrent occurrences past it
-            // extend the alert and never open a second one (a review found duplicates).
+            // The estimate counts the previous window for up to two windows, so an alert lasts
+            // as long: seen again within two windows, it grows (a review found that with one
+            // window an alert lapsed while the count stayed above the threshold: later
+            // occurrences could neither open nor extend one, or a single typo opened a second).
+            let ongoingSince = now.addingTimeInterval(-2 * window)
+            // The occurrence that reached the threshold opens the alert (the counter's upsert
+            // gives that step to one caller, so concurrent occurrences past it extend it, a
+            // review found duplicates); one past it opens one only if none is ongoing — the
+            // count is above the threshold, and detection must never go blind.
             let (alert, isNew): (AlertRecord, Bool)
             if crossed {
                 (alert, isNew) = try await store.recordAlert(candidate, ongoingSince: ongoingSince)
             } else if let extended = try await store.extendAlert(candidate, ongoingSince: ongoingSince) {
                 (alert, isNew) = (extended, false)
             } else {
-                return
+                var opening = candidate
+                opening.count = occurrences
+                (alert, isNew) = try await store.recordAlert(opening, ongoingSince: ongoingSince)
             }
             guard isNew else { return }
             counters["\(kind.rawValue) \(severity)"]?.increment()

@@ -32,6 +32,13 @@ extension TokenService {
         let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
         // Both values are public once the code is redeemed; a plain comparison suffices.
         guard challenge == stored.codeChallenge else { throw OAuthError.invalidGrant("The code_verifier does not match.") }
+        // Issue 14: a code issued before the client was narrowed (a client entry covers it), or
+        // for an audience taken from it since, gives nothing.
+        let codeIssuedAt = stored.expiresAt.addingTimeInterval(-configuration.authorizationCodeLifetime.timeInterval)
+        if try await revocations.coversClientTokens(client.id, issuedAt: codeIssuedAt) || !stored.audience.allSatisfy(client.audiences.contains) {
+            try await audit("token.refused", client: client, subject: stored.subject, outcome: "invalid_grant", detail: "authorization code issued before the client was narrowed")
+            throw OAuthError.invalidGrant("The authorization code is invalid.")
+        }
         let record = try await firstRedemption(
             try await store.redeemAuthorizationCode(hash: hash, at: now),
             replayEvent: "token.code_reuse",

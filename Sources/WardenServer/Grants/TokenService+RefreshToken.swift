@@ -36,6 +36,16 @@ extension TokenService {
             try await revokeFamily(existing.familyID, now: now)
             throw OAuthError.invalidGrant("The refresh token is invalid.")
         }
+        // The client narrowed, disabled or deleted since the token was issued (a client entry
+        // on the feed covers it, issue 14), or an audience it carries taken away: the sign-in
+        // ends here — checked before redemption, so this refusal burns nothing a retry would
+        // then report as a reuse (a review's false refresh_token_reuse alert).
+        if try await revocations.coversClientTokens(client.id, issuedAt: existing.issuedAt)
+            || !existing.audience.allSatisfy(client.audiences.contains) {
+            try await revokeFamily(existing.familyID, now: now)
+            try await audit("token.refused", client: client, subject: existing.subject, outcome: "invalid_grant", detail: "refresh token issued before the client was narrowed; family \(existing.familyID) revoked")
+            throw OAuthError.invalidGrant("The refresh token is invalid.")
+        }
 
         let successorToken = OpaqueToken.generate()
         let successor = RefreshTokenRecord(
@@ -74,13 +84,7 @@ extension TokenService {
 
         // What the client and user may have today still bounds the token.
         let scope = (requested.isEmpty ? record.scope : requested).intersection(client.scopes).intersection(user.scopes)
-        // And the audiences it may still ask for (`client update` may take one away, issue 14).
-        let audience = record.audience.filter(client.audiences.contains)
-        guard !audience.isEmpty else {
-            try await audit("token.refused", client: client, subject: record.subject, outcome: "invalid_grant", detail: "the refresh token's audience is no longer the client's")
-            throw OAuthError.invalidGrant("The refresh token's audience is no longer the client's.")
-        }
-        let minted = try await mint(subject: record.subject, client: client, audience: audience, scope: scope, familyID: record.familyID, keyThumbprint: binding, now: now)
+        let minted = try await mint(subject: record.subject, client: client, audience: record.audience, scope: scope, familyID: record.familyID, keyThumbprint: binding, now: now)
         try await confirmUserSession(minted.claims, of: user, familyID: record.familyID, refreshToken: successor.hash, client: client, now: now)
         try await audit("token.refreshed", client: client, claims: minted.claims, outcome: "success")
         return respond(minted, refreshToken: successorToken)

@@ -31,6 +31,13 @@ final class RevocationMirror: Sendable {
         return list.isRevoked(claims)
     }
 
+    /// Whether a client entry revokes what `clientID` was issued at `issuedAt` (a refresh token,
+    /// a code: issue 14).
+    func coversClientTokens(_ clientID: String, issuedAt: Date) async throws -> Bool {
+        try await syncIfStale()
+        return list.isRevoked(clientID: clientID, issuedAt: issuedAt)
+    }
+
     /// Another node added revocations: read the feed on the next check.
     func invalidate() {
         state.withLock { $0.lastSync = .distantPast }
