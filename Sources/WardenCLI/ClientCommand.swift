@@ -206,11 +206,13 @@ struct ClientCommand: AsyncParsableCommand {
                     }
                     let record = try changed(stored, secretHash: secretHash, addingSigningKeys: addedSigningKeys)
                     if scopesGiven { try await ClientCommand.requireKnown(record.scopes, in: db) }
-                    guard try await db.updateClient(record, replacing: stored) else { continue }
-                    // Taken away: the tokens got with it go too (issue 14), after the change is
-                    // stored, so a token issued in between is covered by the entry's margin.
+                    // Taken away: the tokens got with it go too (issue 14) — revoked first, so that
+                    // a failure between the two leaves them revoked and the change to redo, never
+                    // the change made and the tokens alive (a review); a token issued between the
+                    // two is covered by the entry's margin.
                     let revokes = stored.revokesTokens(whenChangedTo: record)
                     if revokes { try await ClientTokenRevocation.revokeTokens(of: id, in: db) }
+                    guard try await db.updateClient(record, replacing: stored) else { continue }
                     // Who may do what changed: the audit log says what (never the secret).
                     try await db.appendAudit(AuditEvent(at: Date(), event: "client.updated", clientID: id, scope: record.scopes.description, outcome: "success",
                                                         detail: ClientCommand.changes(from: stored, to: record) + (revokes ? "; its tokens revoked" : "")))
@@ -252,9 +254,11 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let deleted = try await store.withStore(existing: true) { db in
-                guard try await db.deleteClient(id: id) else { return false }
-                // Issue 14: a deleted client's tokens die with it.
+                guard try await db.client(id: id) != nil else { return false }
+                // Issue 14: a deleted client's tokens die with it — revoked first, so a failure
+                // in between never leaves a deleted client's tokens alive.
                 try await ClientTokenRevocation.revokeTokens(of: id, in: db)
+                guard try await db.deleteClient(id: id) else { return false }
                 try await db.appendAudit(AuditEvent(at: Date(), event: "client.deleted", clientID: id, outcome: "success", detail: "warden client delete; its tokens revoked"))
                 return true
             }

@@ -150,7 +150,10 @@ struct ServeCommand: AsyncParsableCommand {
             guard (10...3600).contains(window) else { throw ValidationError("the DPoP nonce window must be 10…3600 seconds") }
             configuration.dpopNonceWindow = .seconds(window)
         }
-        for text in settings.stringArray(forKey: "warden.detect") ?? [] where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+        // A list, or one comma-separated string (a config file's "detect": "a=1/1m" is not
+        // silently ignored: a review).
+        let detectSettings = settings.stringArray(forKey: "warden.detect") ?? settings.string(forKey: "warden.detect").map { $0.split(separator: ",").map(String.init) } ?? []
+        for text in detectSettings where !text.trimmingCharacters(in: .whitespaces).isEmpty {
             let setting: DetectionSetting
             do { setting = try DetectionSetting(parsing: text) } catch { throw ValidationError("--detect \(error.description)") }
             if let threshold = setting.threshold {
@@ -160,7 +163,8 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration.disabledDetection.insert(setting.kind)
             }
         }
-        let webhookURLs = (settings.stringArray(forKey: "warden.alertWebhooks", isSecret: true) ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let webhookURLs = (settings.stringArray(forKey: "warden.alertWebhooks", isSecret: true)
+            ?? settings.string(forKey: "warden.alertWebhooks", isSecret: true).map { $0.split(separator: ",").map(String.init) } ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var proxies: [IPAddressRange] = []
         for text in settings.stringArray(forKey: "warden.trustedProxies") ?? [] {
             let trimmed = text.trimmingCharacters(in: .whitespaces)

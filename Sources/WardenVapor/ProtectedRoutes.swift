@@ -92,7 +92,7 @@ public struct ProtectedRoutes {
         let signature = self.signature
         let refusals = self.refusals
         // Named once registered (below): with its groups' path and the method.
-        let routeName = ReportedRouteName("\(method.rawValue) /" + path.map(\.description).joined(separator: "/"))
+        let routeName = ReportedRouteName("\(method.rawValue) " + ReportedRouteName.path(path))
         let route = routes.on(method, path, body: .stream) { request async throws -> Response in
             do {
                 // A signed request is part of who is calling: checked before what they may do.
@@ -133,7 +133,7 @@ public struct ProtectedRoutes {
         // For the OpenAPI document: the route's whole requirement (`.description(…)` on the
         // returned route gives its summary, the Vapor way).
         route.scopeRequirement = whole
-        routeName.value = "\(method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+        routeName.value = "\(method.rawValue) " + ReportedRouteName.path(route.path)
         return route
     }
 

@@ -153,10 +153,11 @@ import WardenTesting
         #expect(try DetectionSetting(parsing: "new_scope_use=14d").threshold == DetectionThreshold(count: 1, window: .seconds(14 * 86_400)))
         #expect(try DetectionSetting(parsing: "new_scope_use=1/1h").threshold == DetectionThreshold(count: 1, window: .seconds(3600)))
         #expect(try DetectionSetting(parsing: "revoked_token_use=off").threshold == nil)
+        #expect(try DetectionSetting(parsing: "revoked_token_use=3/12h").threshold == DetectionThreshold(count: 3, window: .seconds(12 * 3600)))
         #expect(try DetectionSetting(parsing: " invalid_token_burst = 100/60 ").threshold == DetectionThreshold(count: 100, window: .seconds(60)))
         for bad in ["", "credential_guessing", "guessing=1/1m", "credential_guessing=0/1m", "credential_guessing=ten/1m", "credential_guessing=5",
                     "credential_guessing=5/soon", "credential_guessing=5/0s", "new_scope_use=3/7d", "credential_guessing=1/2/3", "credential_guessing=-1/1m",
-                    "credential_guessing=99999999999999999999/1m", "credential_guessing=5/1m\u{1B}[2J"] {
+                    "credential_guessing=99999999999999999999/1m", "credential_guessing=5/13h", "credential_guessing=5/2d", "credential_guessing=5/1m\u{1B}[2J"] {
             #expect(throws: DetectionSettingError.self, "\(bad)") { try DetectionSetting(parsing: bad) }
         }
         let error = try #require(throws: DetectionSettingError.self) { try DetectionSetting(parsing: "guessing=1/1m") }

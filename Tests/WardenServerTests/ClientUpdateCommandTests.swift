@@ -173,6 +173,32 @@ import WardenSQLite
                 let entries = (try JSONSerialization.jsonObject(with: Data(page.body)) as? [String: Any])?["revocations"] as? [[String: Any]] ?? []
                 let entry = try #require(entries.first { $0["client_id"] as? String == "svc" }, "\(entries)")
                 #expect(entry["jti"] == nil && (entry["iat_before"] as? Double ?? 0) > Date().timeIntervalSince1970 - 10 && entry["exp"] is Double)
+                // A service reporting that revoked token presented again (its jti is on no list:
+                // the client entry covers it): counted, three times an alert (a review found
+                // such reports dropped); the reserved form of an entry is no jti to report.
+                let payloadBytes = try #require(Base64URL.decodeCanonical(before.split(separator: ".")[1].utf8))
+                let claims = try #require(try JSONSerialization.jsonObject(with: Data(payloadBytes)) as? [String: Any])
+                let jti = try #require(claims["jti"] as? String)
+                func report(jti: String, count: Int, route: String? = nil) -> String {
+                    var event: [String: Any] = ["kind": "invalid_token", "reason": "revoked", "client_id": "svc", "sub": "svc", "token_jti": jti,
+                                                "token_iat": claims["iat"] as? Double ?? 0, "count": count]
+                    if let route { event["route"] = route }
+                    let payload: [String: Any] = ["iss": "api", "iat": Date().timeIntervalSince1970.rounded(.down), "jti": UUID().uuidString,
+                                                  "events": ["http://warden.test/events/access-refused": event]]
+                    return String(decoding: try! JSONSerialization.data(withJSONObject: [payload]), as: UTF8.self)
+                }
+                let reported = try await server.post("/oauth2/security-events", [], basic: ("api", "api-secret-0123456789"), contentType: "application/json", rawBody: report(jti: jti, count: 3))
+                #expect(reported.json["accepted"] as? Int == 1, "\(reported)")
+                let reserved = try await server.post("/oauth2/security-events", [], basic: ("api", "api-secret-0123456789"), contentType: "application/json", rawBody: report(jti: "client-before:1:svc", count: 3))
+                #expect(reserved.json["accepted"] as? Int == 0, "\(reserved)")
+                // Free text that would read as other fields in the audit row is refused.
+                for route in ["GET /orders count 999999", "GET\t/orders", "get /orders", "orders", "GET /orders\n"] {
+                    let injected = try await server.post("/oauth2/security-events", [], basic: ("api", "api-secret-0123456789"), contentType: "application/json",
+                                                         rawBody: report(jti: jti, count: 1, route: route))
+                    #expect(injected.json["accepted"] as? Int == 0, "\(route)")
+                }
+                let replay = try await server.store.alerts(limit: 10).filter { $0.kind == "revoked_token_use" }
+                #expect(replay.count == 1 && replay.first?.clientID == "svc", "\(replay)")
                 // A token got once the entry's margin has passed is good.
                 try await Task.sleep(for: .milliseconds(Int(ClientTokenRevocation.margin * 1000) + 1100))
                 let after = try await token()

@@ -70,18 +70,20 @@ import WardenTesting
                     // A revoked token (revoked at the server, as the feed tells services) presented
                     // three times; a token revoked only in the service's list is no one's
                     // revocation the server knows, and raises nothing.
-                    let revoked = try issuer.token(subject: "alice", scope: ["order.read", "order.admin"])
+                    let revoked = try issuer.token(subject: "alice", scope: ["order.read", "order.admin"], clientID: "shop-web")
                     let claims = try await verifier.verify(revoked).claims
                     try await server.store.revoke(tokenID: claims.tokenID, expiresAt: claims.expiresAt, at: Date())
                     revocations.revoke(tokenID: claims.tokenID, expiresAt: claims.expiresAt)
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: revoked) == 401) }
-                    let unknownToServer = try issuer.token(subject: "bob", scope: ["order.read"])
+                    let unknownToServer = try issuer.token(subject: "bob", scope: ["order.read"], clientID: "shop-web")
                     let unknownClaims = try await verifier.verify(unknownToServer).claims
                     revocations.revoke(tokenID: unknownClaims.tokenID, expiresAt: unknownClaims.expiresAt)
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: unknownToServer) == 401) }
                     // A DPoP-bound token copied and presented without its key's proof, twice.
-                    let bound = try issuer.token(subject: "carol", scope: ["order.read", "order.admin"]) { $0.keyThumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" }
+                    let bound = try issuer.token(subject: "carol", scope: ["order.read", "order.admin"], clientID: "shop-web") { $0.keyThumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" }
                     for _ in 0..<2 { #expect(try await client.get(base + "/orders/1", bearer: bound) == 401) }
+                    // A token of a client the service is no audience of: not the service's to report.
+                    for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(subject: "zoe", scope: ["order.read"], clientID: "test-client")) == 403) }
                     // An expired one: ordinary, no alert.
                     #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(scope: ["order.read"], lifetime: .seconds(1), now: Date().addingTimeInterval(-3600))) == 401)
 
@@ -96,12 +98,15 @@ import WardenTesting
                     #expect(alerts.contains { $0.kind == "insufficient_scope_burst" && $0.key == "client:report-service" })
                     #expect(!alerts.contains { $0.key == "client:shop-web" || $0.key == "subject:report-service" })
                     #expect(!alerts.contains { $0.kind == "revoked_token_use" && $0.subject == "bob" })
+                    #expect(!alerts.contains { $0.subject == "zoe" || $0.clientID == "test-client" })
                     #expect(scope.service == "order-service")
                     #expect(scope.summary.contains("mallory was refused for missing scopes 3 times"))
                     #expect(scope.summary.contains("GET /orders/{id}"))
                     #expect(scope.summary.contains("order.admin"))
                     let replay = try #require(alerts.first { $0.kind == "revoked_token_use" })
-                    #expect(replay.subject == "alice" && replay.severity == "high")
+                    // The server has no record of this test-minted token: it names its client,
+                    // not the user the report claims (a review: no owner without the server's word).
+                    #expect(replay.subject == nil && replay.clientID == "shop-web" && replay.severity == "high", "\(replay)")
                     #expect(alerts.filter { $0.kind == "invalid_token_burst" }.map(\.key).sorted() == ["service:order-service", "service:order-service|dpop"])
                     let stolen = try #require(alerts.first { $0.key == "service:order-service|dpop" })
                     #expect(stolen.summary == "order-service refused 2 requests whose DPoP proof failed (a bound token without its key, a forged or replayed proof) within 1 minute")

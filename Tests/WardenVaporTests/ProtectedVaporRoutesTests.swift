@@ -45,7 +45,7 @@ import WardenVapor
                 #expect(response.status == .forbidden)
             }
         }
-        #expect(refusals.all.map(\.route) == ["DELETE /orders/:id"])
+        #expect(refusals.all.map(\.route) == ["DELETE /orders/{id}"])
         #expect(refusals.all.first?.requiredScopes == ["order.admin", "order.read"])
     }
 

@@ -203,10 +203,13 @@ public final class SecurityEventReporter: AccessRefusalReporter, Service {
         if let reason = refusal.reason { event["reason"] = .string(reason) }
         if let route = refusal.route { event["route"] = .string(route) }
         if let requirement = refusal.requirement { event["requirement"] = .string(requirement) }
-        if count > 1 { event["count"] = .number(Double(count)) }
+        // The server takes at most a million alike in one payload (a flood past that is no less
+        // a flood).
+        if count > 1 { event["count"] = .number(Double(min(count, 1_000_000))) }
         if let subject = refusal.subject { event["sub"] = .string(subject) }
         if let clientID = refusal.clientID { event["client_id"] = .string(clientID) }
         if let tokenID = refusal.tokenID { event["token_jti"] = .string(tokenID) }
+        if let issuedAt = refusal.tokenIssuedAt { event["token_iat"] = .number(issuedAt.timeIntervalSince1970.rounded(.down)) }
         return .object([
             "iss": .string(identity.clientID),
             "iat": .number(refusal.at.timeIntervalSince1970.rounded(.down)),

@@ -89,7 +89,7 @@ public enum BearerGate {
     static func reportProof(of token: VerifiedAccessToken, reason: String, to refusals: (any AccessRefusalReporter)?) {
         refusals?.report(AccessRefusal(
             kind: .invalidDPoPProof, reason: reason, heldScopes: token.scope,
-            subject: token.subject, clientID: token.clientID, tokenID: token.tokenID
+            subject: token.subject, clientID: token.clientID, tokenID: token.tokenID, tokenIssuedAt: token.claims.issuedAt
         ))
     }
 

@@ -36,12 +36,16 @@ public struct AccessRefusal: Sendable, Hashable {
     public var subject: String?
     public var clientID: String?
     public var tokenID: String?
+    /// The token's `iat` (with ``tokenID``): lets the authorization server tell a token its
+    /// client entries revoked (issue 14) from a made-up one.
+    public var tokenIssuedAt: Date?
     public var at: Date
 
     public init(
         kind: Kind, reason: String? = nil, route: String? = nil, requiredScopes: ScopeSet = [], requirement: String? = nil, heldScopes: ScopeSet = [],
-        subject: String? = nil, clientID: String? = nil, tokenID: String? = nil, at: Date = Date()
+        subject: String? = nil, clientID: String? = nil, tokenID: String? = nil, tokenIssuedAt: Date? = nil, at: Date = Date()
     ) {
+        self.tokenIssuedAt = tokenIssuedAt
         self.requirement = requirement
         self.kind = kind
         self.reason = reason

@@ -194,7 +194,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         if let refusals, error.reason != .keysUnavailable {
             refusals.report(AccessRefusal(
                 kind: .invalidToken, reason: error.reason.description, heldScopes: claims?.scope ?? [],
-                subject: claims?.subject, clientID: claims?.clientID, tokenID: claims?.tokenID, at: timeSource.now()
+                subject: claims?.subject, clientID: claims?.clientID, tokenID: claims?.tokenID, tokenIssuedAt: claims?.issuedAt, at: timeSource.now()
             ))
         }
         logger.debug(

@@ -82,9 +82,12 @@ public final class AlertCenter: Sendable {
     /// A scope the client's tokens never carried before raises an alert once the client's
     /// learning period (the threshold's window, from its first recorded use) is over. Only a
     /// pair this node has not seen goes to the store, which tells each first use to one node.
-    public func noteScopeUse(clientID: String, scope: ScopeSet) async {
+    /// `createdAt` tells a client deleted and created again under the same id (its uses start
+    /// anew in the store) from the one this node remembers.
+    public func noteScopeUse(clientID: String, createdAt: Date, scope: ScopeSet) async {
         guard let threshold = thresholds[.newScopeUse], !scope.isEmpty else { return }
-        let unseen = recordedScopeUses.withLock { known in scope.map(\.rawValue).filter { known[clientID]?.contains($0) != true } }
+        let remembered = "\(clientID) \(createdAt.timeIntervalSince1970)"
+        let unseen = recordedScopeUses.withLock { known in scope.map(\.rawValue).filter { known[remembered]?.contains($0) != true } }
         guard !unseen.isEmpty else { return }
         let now = timeSource.now()
         let record: ScopeUseRecord
@@ -95,8 +98,8 @@ public final class AlertCenter: Sendable {
             return
         }
         recordedScopeUses.withLock { known in
-            if known[clientID] == nil, known.count >= Self.rememberedClients { known.removeAll() }
-            known[clientID, default: []].formUnion(unseen)
+            if known[remembered] == nil, known.count >= Self.rememberedClients { known.removeAll() }
+            known[remembered, default: []].formUnion(unseen)
         }
         let learning = threshold.window.timeInterval
         guard now.timeIntervalSince(record.watchedSince) >= learning else { return }

@@ -43,6 +43,11 @@ public struct DetectionSetting: Sendable, Equatable {
         guard let seconds = DurationText.seconds(window) else {
             throw DetectionSettingError("\(kind.rawValue): the window is a duration such as 90s, 5m, 1h or 7d")
         }
+        // Counters live a day (cleanup) and a window's estimate reads the one before it: 12 h at
+        // most (a learning period is no counting window).
+        guard kind == .newScopeUse || seconds <= 12 * 3600 else {
+            throw DetectionSettingError("\(kind.rawValue): the window is at most 12h")
+        }
         threshold = DetectionThreshold(count: count, window: .seconds(Int64(seconds.rounded())))
     }
 }

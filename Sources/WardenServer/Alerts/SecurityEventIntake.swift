@@ -73,14 +73,31 @@ public struct SecurityEventIntake: Sendable {
             var event = refusal
             // The server's clock, not the reporter's (a far-future `iat` would outlive retention).
             event.at = tokens.timeSource.now()
-            // A revoked token is one this server revoked: its jti is looked up, and its owner
-            // taken from the server's own record when it has one — a report cannot make up a
-            // revoked token of anyone.
+            // A service speaks only of tokens meant for it: a client it names must have it among
+            // its audiences (a review wrote rows naming any client with a made-up jti).
+            if let named = event.clientID {
+                guard let client = try await clients.client(id: named), client.audiences.contains(where: { $0.utf8.elementsEqual(caller.id.utf8) }) else { continue }
+            }
+            // A revoked token is one this server revoked — by its jti, or by a client entry
+            // covering its client and `iat` (issue 14: a narrowed client's copied token) — and its
+            // owner is the server's own record when it has one; without one, no user is named
+            // but the token's client itself. A report cannot make up a revoked token of anyone.
             if event.kind == .invalidToken, event.reason == "revoked" {
-                guard let tokenID = event.tokenID, try await store.isRevoked(tokenID: tokenID) else { continue }
+                guard let tokenID = event.tokenID, !tokenID.hasPrefix(RevocationRecord.clientEntryPrefix) else { continue }
+                let byEntry: Bool
+                if let clientID = event.clientID, let issuedAt = event.tokenIssuedAt {
+                    byEntry = try await tokens.revocations.coversClientTokens(clientID, issuedAt: issuedAt)
+                } else {
+                    byEntry = false
+                }
+                var revoked = byEntry
+                if !revoked { revoked = try await store.isRevoked(tokenID: tokenID) }
+                guard revoked else { continue }
                 if let recorded = try await store.issuedToken(id: tokenID) {
                     event.subject = recorded.subject
                     event.clientID = recorded.clientID
+                } else if event.subject != event.clientID {
+                    event.subject = nil
                 }
             }
             // A bound token refused for want of its proof: its owner as the server recorded it,
@@ -120,9 +137,35 @@ public struct SecurityEventIntake: Sendable {
             guard let number = value.numberValue, number == number.rounded(), (1...1_000_000).contains(number) else { return nil }
             count = Int(number)
         }
-        let refusal = AccessRefusal(kind: kind, reason: text("reason"), route: text("route"), requiredScopes: scopes("scopes_required"), requirement: text("requirement"), heldScopes: scopes("scopes_held"),
-                             subject: text("sub"), clientID: text("client_id"), tokenID: text("token_jti"), at: at)
+        // Free text reaches audit rows that the permission audit reads back: a route is
+        // `METHOD /path` or `/path` without spaces, a reason a word, a requirement scope tokens
+        // and `all(…)`/`any(…)` (a review injected " count 999999" through a route).
+        let route = text("route")
+        if let route, !Self.isRoute(route) { return nil }
+        let reason = text("reason")
+        if let reason, !reason.utf8.allSatisfy({ $0 < 0x80 && (isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")) }) { return nil }
+        let requirement = text("requirement")
+        if let requirement, !requirement.unicodeScalars.allSatisfy({ ($0.value >= 0x21 && $0.value <= 0x7E && $0 != "\"" && $0 != "\\") || $0 == " " }) { return nil }
+        var tokenIssuedAt: Date?
+        if let value = event["token_iat"] {
+            guard let seconds = value.numberValue, seconds.isFinite, seconds >= 0, seconds < 1e11 else { return nil }
+            tokenIssuedAt = Date(timeIntervalSince1970: seconds)
+        }
+        let refusal = AccessRefusal(kind: kind, reason: reason, route: route, requiredScopes: scopes("scopes_required"), requirement: requirement, heldScopes: scopes("scopes_held"),
+                             subject: text("sub"), clientID: text("client_id"), tokenID: text("token_jti"), tokenIssuedAt: tokenIssuedAt, at: at)
         return (refusal, count)
+    }
+
+    /// `GET /orders/{id}` or `/orders/{id}`: an optional method of capital letters, then a path
+    /// without spaces or control characters.
+    static func isRoute(_ text: String) -> Bool {
+        var path = Substring(text)
+        if let space = text.firstIndex(of: " ") {
+            let method = text[..<space]
+            guard !method.isEmpty, method.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return false }
+            path = text[text.index(after: space)...]
+        }
+        return path.hasPrefix("/") && path.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !$0.properties.isWhitespace }
     }
 
     /// A refusal of someone's token (a scope missing, a revoked token, a bound token without its

@@ -79,18 +79,21 @@ public struct PermissionAudit: Sendable {
                 // "METHOD /path" (or a path alone from older services), N how many alike the row
                 // stands for, Q a requirement with alternatives.
                 let words = (row.detail ?? "").split(separator: " ").map(String.init)
-                let alike = words.firstIndex(of: "count").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil } ?? 1
+                // The requirement comes last and may hold any scope token ("count" too): the
+                // other fields are looked for before it only.
+                let requirementAt = words.firstIndex(of: "requirement") ?? words.count
+                let fields = words[..<requirementAt]
+                let alike = fields.firstIndex(of: "count").flatMap { $0 + 1 < requirementAt ? Int(words[$0 + 1]) : nil } ?? 1
                 if let client = row.clientID { refusals[client, default: 0] += max(1, alike) }
-                if row.outcome == "insufficient_scope", let s = words.firstIndex(of: "service"), s + 1 < words.count,
-                    let r = words.firstIndex(of: "route"), r + 1 < words.count
+                if row.outcome == "insufficient_scope", let s = fields.firstIndex(of: "service"), s + 1 < requirementAt,
+                    let r = fields.firstIndex(of: "route"), r + 1 < requirementAt
                 {
-                    let requirementAt = words[(r + 1)...].firstIndex(of: "requirement")
-                    let end = words[(r + 1)...].firstIndex { $0 == "reason" || $0 == "count" || $0 == "requirement" } ?? words.count
+                    let end = fields[(r + 1)...].firstIndex { $0 == "reason" || $0 == "count" } ?? requirementAt
                     let route = words[(r + 1)..<end].joined(separator: " ")
                     let required = (row.scope ?? "").split(separator: " ").map(String.init)
                     routes[words[s + 1], default: [:]][route, default: []].formUnion(required)
-                    if let q = requirementAt, q + 1 < words.count {
-                        requirements[words[s + 1], default: [:]][route] = words[(q + 1)...].joined(separator: " ")
+                    if requirementAt + 1 < words.count {
+                        requirements[words[s + 1], default: [:]][route] = words[(requirementAt + 1)...].joined(separator: " ")
                     }
                 }
             default:

@@ -89,7 +89,7 @@ public struct TokenService: Sendable {
             }
             metrics.recordIssued(grantType)
             // Issue 14: a scope the client's tokens never carried (after its learning period).
-            await alerts.noteScopeUse(clientID: client.id, scope: response.claims.scope)
+            await alerts.noteScopeUse(clientID: client.id, createdAt: client.createdAt, scope: response.claims.scope)
             return response
         } catch let error as OAuthError {
             try await audit("token.refused", client: client, outcome: error.code, detail: "\(grantType): \(error.errorDescription)")
