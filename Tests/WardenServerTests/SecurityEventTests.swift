@@ -110,10 +110,11 @@ import WardenTesting
                     #expect(alerts.filter { $0.kind == "invalid_token_burst" }.map(\.key).sorted() == ["service:order-service", "service:order-service|dpop"])
                     let stolen = try #require(alerts.first { $0.key == "service:order-service|dpop" })
                     #expect(stolen.summary == "order-service refused 2 requests whose DPoP proof failed (a bound token without its key, a forged or replayed proof) within 1 minute")
-                    // The bound token's refusals name its owner in the audit log: one row, as the
-                    // two alike came in one report with their count.
+                    // The bound token's refusals name its owner in the audit log: one row with
+                    // their count when both came in one batch, else a row each.
                     let rows = try await server.store.auditEvents(limit: 100).filter { $0.event == "access.refused" && $0.outcome == "invalid_dpop_proof" }
-                    #expect(rows.count == 1 && rows.allSatisfy { $0.subject == "carol" && $0.detail?.contains("reason noProof count 2") == true }, "\(rows)")
+                    let counted = rows.reduce(0) { total, row in total + (row.detail?.contains("count 2") == true ? 2 : 1) }
+                    #expect(counted == 2 && rows.allSatisfy { $0.subject == "carol" && $0.detail?.contains("reason noProof") == true }, "\(rows)")
                     #expect(reporter.counts.lost == 0 && reporter.counts.dropped == 0)
                     // The permission audit reads the routes' requirements and the refusals.
                     let audit = try await PermissionAudit.run(on: server.store, since: Date().addingTimeInterval(-3600))
