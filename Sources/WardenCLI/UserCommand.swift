@@ -114,7 +114,8 @@ struct UserCommand: AsyncParsableCommand {
                     // Less than before, or a new password: every session ends now, not when its
                     // tokens expire — those begun before this instant, with the change itself.
                     let endsSessions = stored.endsSessions(whenChangedTo: user)
-                    if endsSessions { user.sessionsNotBefore = Date() }
+                    // The database's clock: every node compares it with its own (a review).
+                    if endsSessions { user.sessionsNotBefore = try await db.currentTime() }
                     guard try await db.updateUser(user, replacing: stored) else { continue }
                     let ended = endsSessions ? try await UserCommand.endSessions(of: name, in: db, afterSaving: UserCommand.changes(from: stored, to: user, ended: nil)) : nil
                     try await db.appendAudit(AuditEvent(at: Date(), event: "user.updated", subject: name, scope: user.scopes.description, outcome: "success",
@@ -152,7 +153,7 @@ struct UserCommand: AsyncParsableCommand {
                 // tokens in flight notice it (issue 14).
                 let ended: SubjectRevocation.Outcome
                 let existed: Bool
-                do { (ended, existed) = try await SubjectRevocation.endSessions(of: name, in: db, at: Date()) } catch let error as StoreError where error.code == .conflict {
+                do { (ended, existed) = try await SubjectRevocation.endSessions(of: name, in: db, at: try await db.currentTime()) } catch let error as StoreError where error.code == .conflict {
                     throw CommandFailure.refused("user \(name) kept changing while this ran; try again")
                 }
                 // A deleted user's leftovers may be ended too; a name never seen is a typo.

@@ -68,4 +68,12 @@ extension PostgresStore {
         let watchedSince = (try? since.first?["since"].decode(Double?.self)).flatMap { $0 }.map(Date.init(timeIntervalSince1970:)) ?? now
         return ScopeUseRecord(firstUses: firstUses, watchedSince: watchedSince)
     }
+
+    /// The database server's clock (``AuthorizationStore/currentTime()``).
+    public func currentTime() async throws(StoreError) -> Date {
+        guard let row = try await rows("SELECT extract(epoch FROM clock_timestamp())::double precision AS now").first else {
+            throw StoreError(.corrupt, "no time from the database")
+        }
+        return try row.date("now")
+    }
 }

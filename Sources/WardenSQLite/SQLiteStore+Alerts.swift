@@ -77,4 +77,7 @@ extension SQLiteStore {
             firstSeen: try row.date("first_seen"), lastSeen: try row.date("last_seen")
         )
     }
+
+    /// One machine: its clock is the servers' (``AuthorizationStore/currentTime()``).
+    public func currentTime() async throws(StoreError) -> Date { Date() }
 }

@@ -42,6 +42,7 @@ public enum AuthorizationStoreConformance {
         Check(name: "signalsAreCountedAndAlertsDeduplicated", body: signalsAreCountedAndAlertsDeduplicated),
         Check(name: "auditRowsAreReadByNameAndTime", body: auditRowsAreReadByNameAndTime),
         Check(name: "aScopeUseIsFirstOnceForOneCaller", body: aScopeUseIsFirstOnceForOneCaller),
+        Check(name: "theDatabaseTellsTheTime", body: theDatabaseTellsTheTime),
     ]
 
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -72,6 +73,15 @@ public enum AuthorizationStoreConformance {
         #expect(try await store.auditEvents(since: now, named: ["token.issued"], limit: 2).map(\.clientID) == ["c0", "c2"])
         #expect(try await store.auditEvents(since: now, named: [], limit: 10).isEmpty)
         #expect(try await store.auditEvents(since: now, named: ["it's; DROP"], limit: 10).isEmpty)
+    }
+
+    /// The database's clock (client entries and session epochs are timed by it): a real time,
+    /// moving forward (here, on one machine, within seconds of this one's).
+    static func theDatabaseTellsTheTime(_ store: any AuthorizationStore) async throws {
+        let first = try await store.currentTime()
+        #expect(abs(first.timeIntervalSinceNow) < 5, "\(first)")
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(try await store.currentTime() > first)
     }
 
     /// `new_scope_use` (issue 14): a client's scope is a first use once, for one of many

@@ -211,6 +211,10 @@ final class InterposingStore: AuthorizationStore {
         try await base.alerts(limit: limit)
     }
 
+    func currentTime() async throws(StoreError) -> Date {
+        try await base.currentTime()
+    }
+
     func recordScopeUses(clientID: String, scopes: [String], at now: Date) async throws(StoreError) -> ScopeUseRecord {
         try await base.recordScopeUses(clientID: clientID, scopes: scopes, at: now)
     }

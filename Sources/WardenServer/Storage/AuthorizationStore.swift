@@ -151,6 +151,13 @@ public protocol AuthorizationStore: Sendable {
     /// learning period began then). Deleting the client forgets its uses.
     func recordScopeUses(clientID: String, scopes: [String], at now: Date) async throws(StoreError) -> ScopeUseRecord
 
+    // MARK: Time
+    /// The database's clock (PostgreSQL: `clock_timestamp()`), for times the CLI writes and every
+    /// node compares with its own — a client entry's `iat_before`, a user's session epoch — so
+    /// that the clock of the machine running `warden` does not matter (a review: a CLI 30 s
+    /// behind let the tokens of those 30 s through). SQLite, on one machine: this one's.
+    func currentTime() async throws(StoreError) -> Date
+
     // MARK: Cleanup
     /// Deletes codes, refresh tokens, issued-token rows and revocation entries past expiry,
     /// failure counters idle for an hour and no longer locked, signal counters older than a day,

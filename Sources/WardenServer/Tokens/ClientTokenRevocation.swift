@@ -16,9 +16,11 @@ public enum ClientTokenRevocation {
     /// are at most a day): the entry is kept until the last token it covers would have expired.
     public static let longestTokenLifetime: TimeInterval = 86_400
 
-    /// Stores the client entry; returns it.
+    /// Stores the client entry, timed by the database's clock unless `now` is given; returns it.
     @discardableResult
-    public static func revokeTokens(of clientID: String, in store: any AuthorizationStore, at now: Date = Date()) async throws -> RevocationRecord {
+    public static func revokeTokens(of clientID: String, in store: any AuthorizationStore, at given: Date? = nil) async throws -> RevocationRecord {
+        var now = given ?? Date()
+        if given == nil { now = try await store.currentTime() }
         let issuedBefore = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + margin).rounded(.up))
         return try await store.revoke(
             tokenID: RevocationRecord.clientEntryID(clientID: clientID, issuedBefore: issuedBefore),
