@@ -54,6 +54,8 @@ enum PostgresSchema {
             expires_at double precision NOT NULL)
         """,
         "CREATE INDEX IF NOT EXISTS warden_issued_tokens_family ON warden_issued_tokens (family_id)",
+        // Issue 14: the clients a token was exchanged from, space-separated (IssuedTokenRecord.derivedFrom).
+        "ALTER TABLE warden_issued_tokens ADD COLUMN IF NOT EXISTS derived_from text NOT NULL DEFAULT ''",
         """
         CREATE TABLE IF NOT EXISTS warden_revocations (
             cursor bigserial PRIMARY KEY, jti text NOT NULL UNIQUE, expires_at double precision NOT NULL,

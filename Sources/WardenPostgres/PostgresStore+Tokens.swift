@@ -101,13 +101,21 @@ extension PostgresStore {
 
     public func recordIssuedToken(_ token: IssuedTokenRecord) async throws(StoreError) {
         try await rows("""
-            INSERT INTO warden_issued_tokens (jti, family_id, client_id, subject, expires_at)
-            VALUES (\(token.tokenID), \(token.familyID), \(token.clientID), \(token.subject), \(Self.seconds(token.expiresAt)))
+            INSERT INTO warden_issued_tokens (jti, family_id, client_id, subject, expires_at, derived_from)
+            VALUES (\(token.tokenID), \(token.familyID), \(token.clientID), \(token.subject), \(Self.seconds(token.expiresAt)),
+                    \(token.derivedFrom.joined(separator: " ")))
             """)
     }
 
     public func issuedTokens(subject: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord] {
         try await rows("SELECT * FROM warden_issued_tokens WHERE subject = \(subject) AND expires_at > \(Self.seconds(now))").map(Self.issuedToken)
+    }
+
+    public func issuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord] {
+        try await rows("""
+            SELECT * FROM warden_issued_tokens
+            WHERE derived_from <> '' AND \(clientID) = ANY (string_to_array(derived_from, ' ')) AND expires_at > \(Self.seconds(now))
+            """).map(Self.issuedToken)
     }
 
     public func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String] {
@@ -129,7 +137,8 @@ extension PostgresStore {
     static func issuedToken(_ row: PostgresRandomAccessRow) throws(StoreError) -> IssuedTokenRecord {
         IssuedTokenRecord(
             tokenID: try row.string("jti"), familyID: try row.optionalString("family_id"), clientID: try row.string("client_id"),
-            subject: try row.string("subject"), expiresAt: try row.date("expires_at")
+            subject: try row.string("subject"), expiresAt: try row.date("expires_at"),
+            derivedFrom: (try row.optionalString("derived_from") ?? "").split(separator: " ").map(String.init)
         )
     }
 

@@ -11,7 +11,9 @@ enum SQLiteSchema {
     /// `signal_counts`, `alerts` (issue 14: detection).
     /// 6: `scope_uses` (issue 14: `new_scope_use`); `signal_counts.previous`, `previous_at`
     /// (sliding windows); `clients.disabled`.
-    static let version = 6
+    /// 7: `issued_tokens.derived_from` (issue 14: a narrowed client's tokens revoke those
+    /// exchanged from them).
+    static let version = 7
 
     static let statements: [String] = [
         "PRAGMA journal_mode = WAL",
@@ -186,5 +188,7 @@ enum SQLiteSchema {
         ("signal_counts", "previous", "INTEGER NOT NULL DEFAULT 0"),
         ("clients", "disabled", "INTEGER NOT NULL DEFAULT 0"),
         ("signal_counts", "previous_at", "REAL NOT NULL DEFAULT 0"),
+        // Space-separated client ids (a client id has no space): ``IssuedTokenRecord/derivedFrom``.
+        ("issued_tokens", "derived_from", "TEXT NOT NULL DEFAULT ''"),
     ]
 }

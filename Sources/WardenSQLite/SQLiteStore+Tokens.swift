@@ -123,8 +123,9 @@ extension SQLiteStore {
 
     public func recordIssuedToken(_ token: IssuedTokenRecord) async throws(StoreError) {
         try await query(
-            "INSERT INTO issued_tokens (jti, family_id, client_id, subject, expires_at) VALUES (?, ?, ?, ?, ?)",
-            [.text(token.tokenID), Self.text(token.familyID), .text(token.clientID), .text(token.subject), Self.date(token.expiresAt)]
+            "INSERT INTO issued_tokens (jti, family_id, client_id, subject, expires_at, derived_from) VALUES (?, ?, ?, ?, ?, ?)",
+            [.text(token.tokenID), Self.text(token.familyID), .text(token.clientID), .text(token.subject), Self.date(token.expiresAt),
+             .text(token.derivedFrom.joined(separator: " "))]
         )
     }
 
@@ -140,6 +141,13 @@ extension SQLiteStore {
         try await query("SELECT * FROM issued_tokens WHERE subject = ? AND expires_at > ?", [.text(subject), Self.date(now)]).map(Self.issuedToken)
     }
 
+    public func issuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord] {
+        try await query(
+            "SELECT * FROM issued_tokens WHERE derived_from <> '' AND instr(' ' || derived_from || ' ', ?) > 0 AND expires_at > ?",
+            [.text(" \(clientID) "), Self.date(now)]
+        ).map(Self.issuedToken)
+    }
+
     public func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String] {
         try await query(
             "SELECT DISTINCT family_id FROM refresh_tokens WHERE subject = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY family_id",
@@ -153,7 +161,8 @@ extension SQLiteStore {
             familyID: row.optionalString("family_id"),
             clientID: try row.string("client_id"),
             subject: try row.string("subject"),
-            expiresAt: try row.date("expires_at")
+            expiresAt: try row.date("expires_at"),
+            derivedFrom: (row.optionalString("derived_from") ?? "").split(separator: " ").map(String.init)
         )
     }
 

@@ -163,7 +163,8 @@ public enum AuthorizationStoreConformance {
 
     /// `warden user update`: compare-and-set as for clients; and what a user still holds — live
     /// access tokens by subject, and the families of redeemable refresh tokens — found exactly
-    /// (others' tokens, expired, used and revoked ones left out).
+    /// (others' tokens, expired, used and revoked ones left out); and the tokens exchanged from a
+    /// client's, by any client of their lineage.
     static func aUserIsUpdatedInPlaceAndTheirSessionsFound(_ store: any AuthorizationStore) async throws {
         let alice = UserRecord(name: "alice", passwordHash: "$2b$04$a", scopes: ["a.read", "a.write"], createdAt: now)
         try await store.createUser(alice)
@@ -190,6 +191,17 @@ public enum AuthorizationStoreConformance {
             try await store.recordIssuedToken(IssuedTokenRecord(tokenID: jti, familyID: family, clientID: "c", subject: subject, expiresAt: now.addingTimeInterval(life)))
         }
         #expect(Set(try await store.issuedTokens(subject: "alice", liveAt: now).map(\.tokenID)) == ["t1", "t2"])
+        // Exchanged tokens and the clients they came from (issue 14): found by any client of
+        // the lineage, whole ids only (`web` is not `web-2`), live ones only.
+        for (jti, lineage, life) in [("x1", ["web"], 60.0), ("x2", ["web", "orders"], 60), ("x3", ["web-2"], 60), ("x4", ["web"], -1), ("x5", [], 60)] {
+            try await store.recordIssuedToken(IssuedTokenRecord(tokenID: jti, familyID: "fx", clientID: "svc", subject: "alice", expiresAt: now.addingTimeInterval(life), derivedFrom: lineage))
+        }
+        #expect(Set(try await store.issuedTokens(derivedFrom: "web", liveAt: now).map(\.tokenID)) == ["x1", "x2"])
+        #expect(try await store.issuedTokens(derivedFrom: "orders", liveAt: now).map(\.tokenID) == ["x2"])
+        #expect(try await store.issuedTokens(derivedFrom: "web-", liveAt: now).isEmpty)
+        #expect(try await store.issuedTokens(derivedFrom: "svc", liveAt: now).isEmpty)
+        #expect(try await store.issuedToken(id: "x2")?.derivedFrom == ["web", "orders"])
+        #expect(try await store.issuedToken(id: "x5")?.derivedFrom == [])
         func refresh(_ name: String, _ subject: String, _ family: String, life: Double = 600) async throws -> [UInt8] {
             let hash = OpaqueToken.hash(name)
             try await store.storeRefreshToken(RefreshTokenRecord(hash: hash, familyID: family, clientID: "c", subject: subject, scope: ["a.read"], audience: ["x"],

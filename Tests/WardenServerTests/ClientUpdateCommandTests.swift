@@ -233,6 +233,72 @@ import WardenSQLite
         }
     }
 
+    /// Issue 14: a token another client got by exchanging one of a narrowed client's is revoked
+    /// with it, along the whole chain (a service's token kept the scope taken away before) —
+    /// and the tokens the chain came from are not: narrowing a service never ends the user's
+    /// sign-in at the web app. What the CLI does (`ClientTokenRevocation`, then the update) is
+    /// done here on the server's own store. The server's mirror of the feed would wait a minute
+    /// before reading it again: an exchange reads it afresh after recording its token.
+    @Test func tokensExchangedFromANarrowedClientsAreRevokedWithThem() async throws {
+        try await TestServer.run(configure: { $0.recordCacheLifetime = .zero; $0.revocationSyncInterval = .seconds(60) }) { server in
+            let (order, payment) = (TokenExchangeTests.order, TokenExchangeTests.payment)
+            func jti(_ token: String, _ audience: String) async throws -> String {
+                try await server.verifier(audience: audience).verify(token).tokenID
+            }
+            func active(_ token: String, as caller: (String, String)) async throws -> Bool {
+                try await server.post("/oauth2/introspect", [("token", token)], basic: caller).json["active"] as? Bool == true
+            }
+            func narrow(_ id: String, to scopes: ScopeSet) async throws {
+                let stored = try #require(try await server.store.client(id: id))
+                var changed = stored
+                changed.scopes = scopes
+                #expect(stored.revokesTokens(whenChangedTo: changed))
+                try await ClientTokenRevocation.revokeTokens(of: id, in: server.store)
+                #expect(try await server.store.updateClient(changed, replacing: stored))
+            }
+            // alice signs in at shop-web; order-service exchanges her token for payment-service,
+            // which exchanges onwards for ledger-service; and payment-service exchanges one of
+            // order-service's own client-credentials tokens.
+            let signIn = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.write payment.create ledger.write").accessToken)
+            let toPayment = try #require(try await server.exchange(signIn, as: order, audience: "payment-service", scope: "payment.create ledger.write").accessToken)
+            let toLedger = try #require(try await server.exchange(toPayment, as: payment, audience: "ledger-service", scope: "ledger.write").accessToken)
+            let machine = try #require(try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: order).accessToken)
+            let fromMachine = try #require(try await server.exchange(machine, as: payment, audience: "ledger-service", scope: "ledger.write").accessToken)
+            #expect(try await server.store.issuedToken(id: try await jti(toPayment, "payment-service"))?.derivedFrom == ["shop-web"])
+            #expect(try await server.store.issuedToken(id: try await jti(toLedger, "ledger-service"))?.derivedFrom == ["shop-web", "order-service"])
+            #expect(try await server.store.issuedToken(id: try await jti(fromMachine, "ledger-service"))?.derivedFrom == ["order-service"])
+
+            // order-service narrowed: its own tokens (the client entry) and what was exchanged from
+            // them (one by one on the feed) are revoked; alice's sign-in at shop-web is not.
+            try await narrow("order-service", to: ["payment.create"])
+            #expect(try await server.store.isRevoked(tokenID: try await jti(toLedger, "ledger-service")))
+            #expect(try await server.store.isRevoked(tokenID: try await jti(fromMachine, "ledger-service")))
+            #expect(try await !server.store.isRevoked(tokenID: try await jti(signIn, "order-service")))
+            #expect(try await server.exchange(toPayment, as: payment, audience: "ledger-service", scope: "ledger.write").error == "invalid_grant")
+            #expect(try await !active(toLedger, as: payment))
+            #expect(try await !active(toPayment, as: payment))
+            #expect(try await !active(fromMachine, as: payment))
+            #expect(try await active(signIn, as: order))
+
+            // shop-web narrowed: the tokens exchanged from its tokens go with them, and its
+            // tokens can no longer be exchanged — at once, whatever the feed's mirror read last.
+            try await Task.sleep(for: .milliseconds(Int(ClientTokenRevocation.margin * 1000) + 1100))
+            let again = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.write payment.create").accessToken)
+            let exchanged = try #require(try await server.exchange(again, as: order, audience: "payment-service", scope: "payment.create").accessToken)
+            #expect(try await active(exchanged, as: payment))
+            try await narrow("shop-web", to: ["order.read", "order.write", "payment.create"])
+            #expect(try await server.store.isRevoked(tokenID: try await jti(exchanged, "payment-service")))
+            #expect(try await server.exchange(again, as: order, audience: "payment-service", scope: "payment.create").error == "invalid_grant")
+            #expect(try await !active(exchanged, as: payment))
+            #expect(try await !active(again, as: order))
+            // After the entry's margin, a new sign-in is exchanged as before.
+            try await Task.sleep(for: .milliseconds(Int(ClientTokenRevocation.margin * 1000) + 1100))
+            let fresh = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.write payment.create").accessToken)
+            let freshlyExchanged = try #require(try await server.exchange(fresh, as: order, audience: "payment-service", scope: "payment.create").accessToken)
+            #expect(try await active(freshlyExchanged, as: payment))
+        }
+    }
+
     /// A review (issue 14): refresh tokens and codes do not outlive a narrowing — disabled and
     /// enabled again, or an audience taken away, the client's refresh tokens are refused (the
     /// family revoked), before redemption, so a retry is no "reuse" alert.

@@ -150,6 +150,10 @@ final class InterposingStore: AuthorizationStore {
         try await base.issuedTokens(subject: subject, liveAt: now)
     }
 
+    func issuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord] {
+        try await base.issuedTokens(derivedFrom: clientID, liveAt: now)
+    }
+
     func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String] {
         try await base.refreshTokenFamilies(subject: subject, liveAt: now)
     }

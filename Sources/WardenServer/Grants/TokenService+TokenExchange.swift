@@ -66,8 +66,21 @@ extension TokenService {
         let actor = ActorClaim(subject: client.id, previous: subject.actor)
         // Exchanged tokens join the subject token's family, so revoking that family reaches them.
         let familyID = recorded?.familyID ?? IssuedTokenRecord.clientChainFamily(startingWith: subject.tokenID)
-        let minted = try await mint(subject: subject.subject, client: client, audience: audience, scope: scope, actor: actor, familyID: familyID, notAfter: subject.claims.expiresAt, keyThumbprint: binding, now: now)
+        // The clients whose tokens this one comes from: narrowing or deleting any of them revokes
+        // it (issue 14) — their client entries name only their own tokens.
+        let lineage = IssuedTokenRecord.derivation(from: recorded, clientID: subject.clientID)
+        let minted = try await mint(subject: subject.subject, client: client, audience: audience, scope: scope, actor: actor, familyID: familyID,
+                                    derivedFrom: lineage, notAfter: subject.claims.expiresAt, keyThumbprint: binding, now: now)
         if let user { try await confirmUserSession(minted.claims, of: user, familyID: familyID, subjectTokenID: subject.tokenID, client: client, now: now) }
+        // Recorded first, checked after: a client entry written before this token was recorded
+        // is read here; one written after finds the token in its sweep (`ClientTokenRevocation`).
+        // Every client of the lineage issued its token no later than the subject token's `iat`.
+        if try await revocations.freshlyCoversClientTokens(lineage, issuedAt: subject.claims.issuedAt) {
+            _ = try await store.revoke(tokenID: minted.claims.tokenID, expiresAt: minted.claims.expiresAt, at: now)
+            revocations.record(tokenID: minted.claims.tokenID, expiresAt: minted.claims.expiresAt)
+            try await audit("token.refused", client: client, claims: minted.claims, outcome: "invalid_grant", detail: "a client the subject token came from was narrowed while the token was issued")
+            throw OAuthError.invalidGrant("The subject token is invalid.")
+        }
         try await audit("token.exchanged", client: client, claims: minted.claims, outcome: "success", detail: "from jti \(subject.tokenID), act \(actor.chain.joined(separator: ","))")
         return respond(minted, issuedTokenType: Self.accessTokenType)
     }

@@ -153,6 +153,7 @@ public struct TokenService: Sendable {
         scope: ScopeSet,
         actor: ActorClaim? = nil,
         familyID: String?,
+        derivedFrom: [String] = [],
         notAfter: Date? = nil,
         keyThumbprint: String?,
         now: Date
@@ -177,7 +178,7 @@ public struct TokenService: Sendable {
         )
         let token = try await keys.currentSigner().sign(claims)
         if let familyID {
-            try await store.recordIssuedToken(IssuedTokenRecord(tokenID: claims.tokenID, familyID: familyID, clientID: client.id, subject: subject, expiresAt: expiresAt))
+            try await store.recordIssuedToken(IssuedTokenRecord(tokenID: claims.tokenID, familyID: familyID, clientID: client.id, subject: subject, expiresAt: expiresAt, derivedFrom: derivedFrom))
         }
         return (token, claims, max(0, Int(expiresAt.timeIntervalSince(issuedAt))))
     }

@@ -8,13 +8,19 @@ public struct IssuedTokenRecord: Sendable, Hashable {
     public var clientID: String
     public var subject: String
     public var expiresAt: Date
+    /// For a token got by exchange (RFC 8693): the clients whose tokens it was exchanged from,
+    /// the first one's first — the token the chain began with, then each exchange's. Narrowing
+    /// or deleting any of them revokes it (issue 14: ``ClientTokenRevocation``); empty for a
+    /// token issued directly, and for rows recorded before this was kept.
+    public var derivedFrom: [String]
 
-    public init(tokenID: String, familyID: String?, clientID: String, subject: String, expiresAt: Date) {
+    public init(tokenID: String, familyID: String?, clientID: String, subject: String, expiresAt: Date, derivedFrom: [String] = []) {
         self.tokenID = tokenID
         self.familyID = familyID
         self.clientID = clientID
         self.subject = subject
         self.expiresAt = expiresAt
+        self.derivedFrom = derivedFrom
     }
 }
 
@@ -27,4 +33,16 @@ extension IssuedTokenRecord {
     /// not to a chain of exchanges from a client's own token — whose `sub` is a client id, which
     /// may happen to equal a user name.
     public var isUserSession: Bool { familyID.map { !$0.hasPrefix("exchange:") } ?? false }
+
+    /// The most clients a chain of exchanges remembers; a longer chain keeps its first ones (the
+    /// origin among them), which bounds the stored row.
+    public static let longestDerivation = 16
+
+    /// The lineage of a token exchanged from one of `clientID`'s: this record's, then `clientID`
+    /// (each client once).
+    public static func derivation(from subject: IssuedTokenRecord?, clientID: String) -> [String] {
+        var chain = subject?.derivedFrom ?? []
+        if !chain.contains(clientID) { chain.append(clientID) }
+        return Array(chain.prefix(longestDerivation))
+    }
 }

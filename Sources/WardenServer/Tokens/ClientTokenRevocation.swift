@@ -16,15 +16,27 @@ public enum ClientTokenRevocation {
     /// are at most a day): the entry is kept until the last token it covers would have expired.
     public static let longestTokenLifetime: TimeInterval = 86_400
 
-    /// Stores the client entry, timed by the database's clock unless `now` is given; returns it.
+    /// Stores the client entry, timed by the database's clock unless `now` is given, then
+    /// revokes one by one the live tokens other clients got by exchanging one of this client's
+    /// (``IssuedTokenRecord/derivedFrom``: a service's token exchanged from a narrowed client's
+    /// keeps the scope taken away otherwise). Returns the entry.
+    ///
+    /// An exchange running meanwhile records its token and then reads the feed afresh
+    /// (`TokenService.tokenExchange`): either this sweep sees its token or it sees the entry.
+    /// Tokens recorded before `derived_from` was kept (schema 7) are not found: they end at
+    /// their `exp`.
     @discardableResult
     public static func revokeTokens(of clientID: String, in store: any AuthorizationStore, at given: Date? = nil) async throws -> RevocationRecord {
         var now = given ?? Date()
         if given == nil { now = try await store.currentTime() }
         let issuedBefore = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + margin).rounded(.up))
-        return try await store.revoke(
+        let entry = try await store.revoke(
             tokenID: RevocationRecord.clientEntryID(clientID: clientID, issuedBefore: issuedBefore),
             expiresAt: issuedBefore.addingTimeInterval(longestTokenLifetime), at: now
         )
+        for token in try await store.issuedTokens(derivedFrom: clientID, liveAt: now) where token.clientID != clientID {
+            _ = try await store.revoke(tokenID: token.tokenID, expiresAt: token.expiresAt, at: now)
+        }
+        return entry
     }
 }

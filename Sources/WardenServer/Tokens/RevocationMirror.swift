@@ -38,6 +38,17 @@ final class RevocationMirror: Sendable {
         return list.isRevoked(clientID: clientID, issuedAt: issuedAt)
     }
 
+    /// Whether a client entry covers any of `clientIDs`' tokens issued at `issuedAt`, read after
+    /// catching up with the store now, whatever the interval: a check made after writing
+    /// something that a concurrent revocation's sweep may have missed (issue 14).
+    func freshlyCoversClientTokens(_ clientIDs: [String], issuedAt: Date) async throws -> Bool {
+        try await sync(from: state.withLock { state in
+            state.lastSync = timeSource.now()
+            return state.cursor
+        })
+        return clientIDs.contains { list.isRevoked(clientID: $0, issuedAt: issuedAt) }
+    }
+
     /// Another node added revocations: read the feed on the next check.
     func invalidate() {
         state.withLock { $0.lastSync = .distantPast }
@@ -57,6 +68,10 @@ final class RevocationMirror: Sendable {
             return (true, state.cursor)
         }
         guard due else { return }
+        try await sync(from: cursor)
+    }
+
+    private func sync(from cursor: Int64) async throws {
         var next = cursor
         do {
             while true {
