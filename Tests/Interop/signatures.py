@@ -8,6 +8,9 @@
    takes it; the same request with another amount, or unsigned, is 401 invalid_signature.
 2. The requests Warden signed in `warden-signed-requests.json` (made and checked by
    `SignatureInteropVectorTests`) verify with http-message-signatures.
+3. `shop-demo --serve --alert-webhook URL` with `WARDEN_ALERT_WEBHOOK_SECRET` (issue 14): ten
+   failed sign-ins reach a webhook here as one `credential_guessing` alert, signed as Standard
+   Webhooks specifies (checked with Python's `hmac`).
 
 Usage: signatures.py BIN_DIR (the directory of the built shop-demo). Prints one closing line
 "signatures interop: N passed, M failed" and exits non-zero on any failure.
@@ -15,10 +18,14 @@ Usage: signatures.py BIN_DIR (the directory of the built shop-demo). Prints one 
 import base64
 import datetime
 import hashlib
+import hmac
+import http.server
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -62,8 +69,27 @@ def dpop_proof(key, method, url, access_token=None):
     return jwt.encode(header, claims, key)
 
 
+class Webhook(http.server.BaseHTTPRequestHandler):
+    """Records each POST (headers and body) and answers 204."""
+    deliveries = queue.Queue()
+
+    def do_POST(self):  # noqa: N802 — http.server's name
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        Webhook.deliveries.put((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
 def play_the_order_service():
-    shop = subprocess.Popen([os.path.join(BIN, "shop-demo"), "--serve"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    webhook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
+    threading.Thread(target=webhook.serve_forever, daemon=True).start()
+    webhook_key = os.urandom(32)
+    environment = dict(os.environ, WARDEN_ALERT_WEBHOOK_SECRET="whsec_" + base64.b64encode(webhook_key).decode())
+    shop = subprocess.Popen([os.path.join(BIN, "shop-demo"), "--serve", "--alert-webhook", f"http://127.0.0.1:{webhook.server_address[1]}/hook"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment)
     try:
         line = json.loads(shop.stdout.readline())
         issuer, payments = line["issuer"], line["payment"] + "/payments"
@@ -106,9 +132,26 @@ def play_the_order_service():
         unsigned = payment(1250, sign=False)
         check("unsigned: 401 with Accept-Signature", unsigned.status_code == 401 and "content-digest" in unsigned.headers.get("Accept-Signature", ""),
               f"{unsigned.status_code} {dict(unsigned.headers)}")
+
+        # Ten failed sign-ins from this address (a made-up user: nobody real is locked out).
+        for _ in range(10):
+            requests.post(token_endpoint, data={"grant_type": "password", "client_id": "shop-web", "username": "nobody-" + uuid.uuid4().hex[:8],
+                                                "password": "guess"}, timeout=10)
+        try:
+            path, headers, body = Webhook.deliveries.get(timeout=20)
+        except queue.Empty:
+            check("an alert reaches the webhook of `shop-demo --serve --alert-webhook`", False, "nothing within 20 s")
+            return
+        alert = json.loads(body)
+        check("an alert reaches the webhook of `shop-demo --serve --alert-webhook`", path == "/hook" and alert.get("kind") == "credential_guessing", alert)
+        signed = f"{headers.get('webhook-id')}.{headers.get('webhook-timestamp')}.".encode() + body
+        expected = "v1," + base64.b64encode(hmac.new(webhook_key, signed, hashlib.sha256).digest()).decode()
+        check("it is signed as Standard Webhooks specifies, with WARDEN_ALERT_WEBHOOK_SECRET", expected in headers.get("webhook-signature", "").split(" "),
+              headers)
     finally:
         shop.terminate()
         shop.wait(timeout=30)
+        webhook.shutdown()
 
 
 def verify_wardens_requests():

@@ -71,12 +71,16 @@ public final class ShopCluster: Sendable {
 
     /// Starts everything, runs `body`, stops everything. `history`: how many orders and
     /// payments the services keep in memory (the newest); `alertWebhooks`: where the
-    /// authorization server POSTs its alerts (issue 14).
-    public static func run<T: Sendable>(logLevel: Logger.Level = .warning, history: Int = 10_000, alertWebhooks: [String] = [], _ body: @Sendable (ShopCluster) async throws -> T) async throws -> T {
+    /// authorization server POSTs its alerts (issue 14), signed with `alertWebhookSecret`
+    /// (Standard Webhooks, `whsec_…`) when given.
+    public static func run<T: Sendable>(
+        logLevel: Logger.Level = .warning, history: Int = 10_000, alertWebhooks: [String] = [], alertWebhookSecret: String? = nil,
+        _ body: @Sendable (ShopCluster) async throws -> T
+    ) async throws -> T {
         var logger = Logger(label: "shop")
         logger.logLevel = logLevel
         // Checked before anything is opened.
-        let delivery = alertWebhooks.isEmpty ? nil : try AlertWebhooks(urls: alertWebhooks, logger: logger)
+        let delivery = alertWebhooks.isEmpty ? nil : try AlertWebhooks(urls: alertWebhooks, secret: alertWebhookSecret, logger: logger)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -18,7 +18,7 @@ struct ShopDemoCommand: AsyncParsableCommand {
     @Option(help: "How many orders and payments the services keep in memory (the newest).")
     var history = 10_000
 
-    @Option(help: ArgumentHelp("A URL the authorization server POSTs each new alert to (repeatable).", valueName: "url"))
+    @Option(help: ArgumentHelp("A URL the authorization server POSTs each new alert to (repeatable); signed as Standard Webhooks with WARDEN_ALERT_WEBHOOK_SECRET when that is set, as by `warden serve`.", valueName: "url"))
     var alertWebhook: [String] = []
 
     func validate() throws {
@@ -27,7 +27,8 @@ struct ShopDemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         if serve {
-            try await ShopCluster.run(history: history, alertWebhooks: alertWebhook) { cluster in
+            let secret = ProcessInfo.processInfo.environment["WARDEN_ALERT_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+            try await ShopCluster.run(history: history, alertWebhooks: alertWebhook, alertWebhookSecret: secret) { cluster in
                 // The order service's credentials and signing key: demo only, so that outside
                 // tools can play the order service (sign payment requests, exchange tokens).
                 let orderService: JSONValue = .object([
