@@ -12,16 +12,13 @@ import WardenTesting
 /// owner of an ended session presents its revoked refresh token.
 @Suite struct AlertTests {
     @Test func guessingAndReuseRaiseOneAlertEachWhileTheyLast() async throws {
-        let directory = try CommandLineErrorTests.temporaryDirectory()
-        let database = directory + "/warden.sqlite"
-        let keyFile = directory + "/master.key"
-        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
-        let common = ["--database", database, "--master-key-file", keyFile]
+        let db = try CommandLineDatabase()
+        let common = db.common
         let configure: (inout AuthorizationServerConfiguration) -> Void = {
             $0.recordCacheLifetime = .zero
             $0.detection = [.credentialGuessing: DetectionThreshold(count: 3, window: .seconds(60))]
         }
-        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: configure) { server in
+        try await db.serve(configure: configure) { server in
             try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
             try await CommandLineTests.run(["scope", "create", "a.write", "--description", "A, written"] + common)
             try await CommandLineTests.run(["client", "create", "app", "--public", "--grant", "password", "--grant", "refresh_token", "--scope", "a.read", "--scope", "a.write", "--audience", "api"] + common)
@@ -105,13 +102,10 @@ import WardenTesting
     /// alert — after its learning period (7 days by default, from its first token), never during
     /// it, and never again for the same scope.
     @Test func aScopeAClientNeverUsedRaisesAnAlertAfterItsLearningPeriod() async throws {
-        let directory = try CommandLineErrorTests.temporaryDirectory()
-        let database = directory + "/warden.sqlite"
-        let keyFile = directory + "/master.key"
-        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
-        let common = ["--database", database, "--master-key-file", keyFile]
+        let db = try CommandLineDatabase()
+        let common = db.common
         let clock = ManualTimeSource()
-        try await TestServer.run(path: database, masterKey: masterKey, seed: false, timeSource: clock.timeSource, configure: { $0.recordCacheLifetime = .zero }) { server in
+        try await db.serve(timeSource: clock.timeSource, configure: { $0.recordCacheLifetime = .zero }) { server in
             for scope in ["a.read", "a.write", "a.admin"] {
                 try await CommandLineTests.run(["scope", "create", scope, "--description", scope] + common)
             }

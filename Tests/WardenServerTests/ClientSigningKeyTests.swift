@@ -16,16 +16,13 @@ import WardenSQLite
     /// `orders` (may call `payments`) with an HMAC secret and an Ed25519 key, `app` (public).
     @discardableResult
     static func withRegisteredKeys<T: Sendable>(_ body: @Sendable (TestServer, _ common: [String], _ edKey: HTTPSignatureKey) async throws -> T) async throws -> T {
-        let directory = try CommandLineErrorTests.temporaryDirectory()
-        let database = directory + "/warden.sqlite"
-        let keyFile = directory + "/master.key"
-        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
-        let common = ["--database", database, "--master-key-file", keyFile]
+        let db = try CommandLineDatabase()
+        let common = db.common
         let edKey = HTTPSignatureKey.ed25519(id: "orders:ed", privateKey: Curve25519.Signing.PrivateKey())
-        let jwkFile = directory + "/orders-ed.jwk"
+        let jwkFile = db.directory + "/orders-ed.jwk"
         try Data(JSONValue.object(try #require(edKey.publicJWK)).serialized()).write(to: URL(fileURLWithPath: jwkFile))
 
-        return try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: { $0.recordCacheLifetime = .zero }) { server in
+        return try await db.serve(configure: { $0.recordCacheLifetime = .zero }) { server in
             try await CommandLineTests.run(["client", "create", "payments", "--secret", "payments-secret-0123456789"] + common)
             try await CommandLineTests.run(["client", "create", "other", "--secret", "other-secret-0123456789"] + common)
             try await CommandLineTests.run(["client", "create", "app", "--public", "--grant", "password", "--audience", "payments"] + common)

@@ -9,14 +9,11 @@ import WardenSQLite
 /// token endpoint without a restart, and a refused change leaves the client as it was.
 @Suite struct ClientUpdateCommandTests {
     @Test func eachChangeTakesEffectOnARunningServer() async throws {
-        let directory = try CommandLineErrorTests.temporaryDirectory()
-        let database = directory + "/warden.sqlite"
-        let keyFile = directory + "/master.key"
-        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
-        let common = ["--database", database, "--master-key-file", keyFile]
+        let db = try CommandLineDatabase()
+        let common = db.common
         let form = [("grant_type", "client_credentials")]
 
-        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: { $0.recordCacheLifetime = .zero }) { server in
+        try await db.serve(configure: { $0.recordCacheLifetime = .zero }) { server in
             try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
             try await CommandLineTests.run(["scope", "create", "a.write", "--description", "A, written"] + common)
             try await CommandLineTests.run(["client", "create", "svc", "--secret", "svc-secret-0123456789", "--grant", "client_credentials",
@@ -128,12 +125,9 @@ import WardenSQLite
     /// following the feed refuses them. A change that takes nothing away revokes nothing;
     /// deleting the client revokes the rest.
     @Test func narrowingOrDeletingAClientRevokesItsTokens() async throws {
-        let directory = try CommandLineErrorTests.temporaryDirectory()
-        let database = directory + "/warden.sqlite"
-        let keyFile = directory + "/master.key"
-        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
-        let common = ["--database", database, "--master-key-file", keyFile]
-        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: { $0.recordCacheLifetime = .zero; $0.revocationSyncInterval = .zero }) { server in
+        let db = try CommandLineDatabase()
+        let common = db.common
+        try await db.serve(configure: { $0.recordCacheLifetime = .zero; $0.revocationSyncInterval = .zero }) { server in
             try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
             try await CommandLineTests.run(["scope", "create", "a.write", "--description", "A, written"] + common)
             try await CommandLineTests.run(["client", "create", "svc", "--secret", "svc-secret-0123456789", "--grant", "client_credentials",
@@ -303,12 +297,9 @@ import WardenSQLite
     /// enabled again, or an audience taken away, the client's refresh tokens are refused (the
     /// family revoked), before redemption, so a retry is no "reuse" alert.
     @Test func refreshTokensDoNotOutliveANarrowing() async throws {
-        let directory = try CommandLineErrorTests.temporaryDirectory()
-        let database = directory + "/warden.sqlite"
-        let keyFile = directory + "/master.key"
-        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
-        let common = ["--database", database, "--master-key-file", keyFile]
-        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: { $0.recordCacheLifetime = .zero; $0.revocationSyncInterval = .zero }) { server in
+        let db = try CommandLineDatabase()
+        let common = db.common
+        try await db.serve(configure: { $0.recordCacheLifetime = .zero; $0.revocationSyncInterval = .zero }) { server in
             try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
             try await CommandLineTests.run(["client", "create", "pub", "--public", "--grant", "password", "--grant", "refresh_token", "--scope", "a.read",
                                             "--audience", "api", "--audience", "api2"] + common)

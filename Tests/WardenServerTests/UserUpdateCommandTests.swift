@@ -16,13 +16,10 @@ import WardenSQLite
     }
 
     @Test func narrowingOrDisablingAUserEndsTheirSessionsAtOnce() async throws {
-        let directory = try CommandLineErrorTests.temporaryDirectory()
-        let database = directory + "/warden.sqlite"
-        let keyFile = directory + "/master.key"
-        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
-        let common = ["--database", database, "--master-key-file", keyFile]
+        let db = try CommandLineDatabase()
+        let common = db.common
 
-        try await TestServer.run(path: database, masterKey: masterKey, seed: false, configure: { $0.recordCacheLifetime = .zero }) { server in
+        try await db.serve(configure: { $0.recordCacheLifetime = .zero }) { server in
             try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
             try await CommandLineTests.run(["scope", "create", "a.write", "--description", "A, written"] + common)
             try await CommandLineTests.run(["client", "create", "app", "--public", "--grant", "password", "--grant", "refresh_token", "--scope", "a.read", "--scope", "a.write", "--audience", "api"] + common)
@@ -131,21 +128,18 @@ import WardenSQLite
     /// a refresh, an exchange. The listing of the user's tokens cannot see that token; the
     /// server's second reading of the user must, and revoke it.
     @Test func aTokenIssuedWhileTheUserChangesIsRevokedToo() async throws {
-        let directory = try CommandLineErrorTests.temporaryDirectory()
-        let database = directory + "/warden.sqlite"
-        let keyFile = directory + "/master.key"
-        let (masterKey, _) = try MasterKey.loadOrCreate(path: keyFile)
-        let common = ["--database", database, "--master-key-file", keyFile]
+        let db = try CommandLineDatabase()
+        let common = db.common
         // The update to run in the window, once, when alice's next token is about to be recorded.
         let pending = Mutex<[String]?>(nil)
-        let sqlite = try await SQLiteStore.open(path: database)
+        let sqlite = try await SQLiteStore.open(path: db.path)
         let store = InterposingStore(sqlite) { token in
             guard token.subject == "alice", let arguments = pending.withLock({ value in defer { value = nil }; return value }) else { return }
             try? await CommandLineTests.run((arguments.first == "end-sessions" ? ["user", "end-sessions", "alice"] : ["user", "update", "alice"] + arguments) + common)
         }
         defer { Task { try? await sqlite.close() } }
 
-        try await TestServer.run(store: store, masterKey: masterKey, configure: { $0.recordCacheLifetime = .zero }) { server in
+        try await TestServer.run(store: store, masterKey: db.masterKey, configure: { $0.recordCacheLifetime = .zero }) { server in
             func feed() async throws -> Set<String> {
                 let page = try await server.get("/oauth2/revocations?after=0")
                 return Set((page.json["revocations"] as? [[String: Any]] ?? []).compactMap { $0["jti"] as? String })
@@ -230,22 +224,20 @@ import WardenSQLite
     /// or by an older version) is updated like any other: the compare-and-set compares the text
     /// as stored (the review found it failing for ever, "kept changing").
     @Test func rowsWrittenByOtherMeansAreUpdatedToo() async throws {
-        let directory = try CommandLineErrorTests.temporaryDirectory()
-        let database = directory + "/warden.sqlite"
-        let keyFile = directory + "/master.key"
-        let common = ["--database", database, "--master-key-file", keyFile]
+        let db = try CommandLineDatabase()
+        let common = db.common
         try await CommandLineTests.run(["scope", "create", "a.read", "--description", "A"] + common)
         try await CommandLineTests.run(["scope", "create", "a.write", "--description", "A, written"] + common)
         try await CommandLineTests.run(["user", "create", "alice", "--password", "wonderland-1", "--scope", "a.read", "--scope", "a.write", "--bcrypt-cost", "4"] + common)
         try await CommandLineTests.run(["client", "create", "svc", "--grant", "client_credentials", "--scope", "a.read", "--scope", "a.write", "--audience", "api", "--audience", "other"] + common)
-        let raw = try await SQLiteConnection.open(storage: .file(path: database))
+        let raw = try await SQLiteConnection.open(storage: .file(path: db.path))
         _ = try await raw.query("UPDATE users SET scopes = 'a.write a.read' WHERE name = 'alice'")
         _ = try await raw.query("UPDATE clients SET scopes = 'a.write a.read', grants = 'client_credentials' WHERE id = 'svc'")
         try await raw.close()
 
         try await CommandLineTests.run(["user", "update", "alice", "--scope", "a.read"] + common)
         try await CommandLineTests.run(["client", "update", "svc", "--scope", "a.read"] + common)
-        let store = try await SQLiteStore.open(path: database)
+        let store = try await SQLiteStore.open(path: db.path)
         #expect(try await store.user(named: "alice")?.scopes == ["a.read"])
         #expect(try await store.client(id: "svc")?.scopes == ["a.read"])
         // And a change in between still fails the set.
