@@ -213,6 +213,8 @@ struct ClientCommand: AsyncParsableCommand {
                     let revokes = stored.revokesTokens(whenChangedTo: record)
                     if revokes { try await ClientTokenRevocation.revokeTokens(of: id, in: db) }
                     guard try await db.updateClient(record, replacing: stored) else { continue }
+                    // After the change, not between the entry and it (the margin is short).
+                    if revokes { try await ClientCommand.revokeExchangedTokens(from: id, in: db) }
                     // Who may do what changed: the audit log says what (never the secret).
                     try await db.appendAudit(AuditEvent(at: Date(), event: "client.updated", clientID: id, scope: record.scopes.description, outcome: "success",
                                                         detail: ClientCommand.changes(from: stored, to: record) + (revokes ? "; its tokens revoked" : "")))
@@ -259,11 +261,22 @@ struct ClientCommand: AsyncParsableCommand {
                 // in between never leaves a deleted client's tokens alive.
                 try await ClientTokenRevocation.revokeTokens(of: id, in: db)
                 guard try await db.deleteClient(id: id) else { return false }
+                try await ClientCommand.revokeExchangedTokens(from: id, in: db)
                 try await db.appendAudit(AuditEvent(at: Date(), event: "client.deleted", clientID: id, outcome: "success", detail: "warden client delete; its tokens revoked"))
                 return true
             }
             guard deleted else { throw CommandFailure.refused("no client \(id)") }
             output.print(.object(["deleted": .string(id), "tokens_revoked": .bool(true)]), text: "deleted client \(id); the tokens it was issued are revoked")
+        }
+    }
+
+    /// Issue 14: the tokens other services got by exchanging the changed client's go too. The
+    /// change itself is made; if this fails, saying so plainly (they end at their `exp`).
+    static func revokeExchangedTokens(from id: String, in db: any AuthorizationStore) async throws {
+        do {
+            try await ClientTokenRevocation.revokeExchangedTokens(from: id, in: db)
+        } catch {
+            throw CommandFailure(.unavailable, "client \(id) was changed and its own tokens revoked, but the tokens other services got by exchanging them could not be revoked (\(error)); they end when they expire")
         }
     }
 

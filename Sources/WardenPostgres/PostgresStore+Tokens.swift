@@ -111,11 +111,30 @@ extension PostgresStore {
         try await rows("SELECT * FROM warden_issued_tokens WHERE subject = \(subject) AND expires_at > \(Self.seconds(now))").map(Self.issuedToken)
     }
 
-    public func issuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord] {
-        try await rows("""
-            SELECT * FROM warden_issued_tokens
-            WHERE derived_from <> '' AND \(clientID) = ANY (string_to_array(derived_from, ' ')) AND expires_at > \(Self.seconds(now))
-            """).map(Self.issuedToken)
+    public func revokeIssuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) {
+        // One statement under the revocation lock (cursors in commit order, as `revoke`), and
+        // one notification for all of them.
+        try await translate { [self] in
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.revocationLock))", logger: logger)
+                    try await connection.query("""
+                        INSERT INTO warden_revocations (jti, expires_at, revoked_at)
+                        SELECT jti, expires_at, \(Self.seconds(now)) FROM warden_issued_tokens
+                        WHERE derived_from <> '' AND \(clientID) = ANY (string_to_array(derived_from, ' '))
+                          AND expires_at > \(Self.seconds(now)) AND client_id <> \(clientID)
+                        ORDER BY expires_at
+                        ON CONFLICT (jti) DO NOTHING
+                        """, logger: logger)
+                    try await connection.query("SELECT pg_notify(\(Self.changeChannel), 'revocation')", logger: logger)
+                    try await connection.query("COMMIT", logger: logger)
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
     }
 
     public func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String] {

@@ -141,11 +141,17 @@ extension SQLiteStore {
         try await query("SELECT * FROM issued_tokens WHERE subject = ? AND expires_at > ?", [.text(subject), Self.date(now)]).map(Self.issuedToken)
     }
 
-    public func issuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord] {
+    public func revokeIssuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) {
+        // Whole ids only: a client id has no space, and both sides are padded with one.
         try await query(
-            "SELECT * FROM issued_tokens WHERE derived_from <> '' AND instr(' ' || derived_from || ' ', ?) > 0 AND expires_at > ?",
-            [.text(" \(clientID) "), Self.date(now)]
-        ).map(Self.issuedToken)
+            """
+            INSERT OR IGNORE INTO revocations (jti, expires_at, revoked_at)
+            SELECT jti, expires_at, ? FROM issued_tokens
+            WHERE derived_from <> '' AND instr(' ' || derived_from || ' ', ?) > 0 AND expires_at > ? AND client_id <> ?
+            ORDER BY expires_at
+            """,
+            [Self.date(now), .text(" \(clientID) "), Self.date(now), .text(clientID)]
+        )
     }
 
     public func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String] {

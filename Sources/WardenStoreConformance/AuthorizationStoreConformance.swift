@@ -191,17 +191,28 @@ public enum AuthorizationStoreConformance {
             try await store.recordIssuedToken(IssuedTokenRecord(tokenID: jti, familyID: family, clientID: "c", subject: subject, expiresAt: now.addingTimeInterval(life)))
         }
         #expect(Set(try await store.issuedTokens(subject: "alice", liveAt: now).map(\.tokenID)) == ["t1", "t2"])
-        // Exchanged tokens and the clients they came from (issue 14): found by any client of
-        // the lineage, whole ids only (`web` is not `web-2`), live ones only.
-        for (jti, lineage, life) in [("x1", ["web"], 60.0), ("x2", ["web", "orders"], 60), ("x3", ["web-2"], 60), ("x4", ["web"], -1), ("x5", [], 60)] {
-            try await store.recordIssuedToken(IssuedTokenRecord(tokenID: jti, familyID: "fx", clientID: "svc", subject: "alice", expiresAt: now.addingTimeInterval(life), derivedFrom: lineage))
+        // Exchanged tokens and the clients they came from (issue 14): revoked by any client of
+        // the lineage, whole ids only (`web` is not `web-2`, `%` is no wildcard), live ones of
+        // other clients only; once.
+        for (jti, client, lineage, life) in [("x1", "svc", ["web"], 60.0), ("x2", "svc", ["web", "orders"], 60), ("x3", "svc", ["web-2"], 60), ("x4", "svc", ["web"], -1),
+                                             ("x5", "svc", [], 60), ("x6", "web", ["web"], 60), ("x7", "svc", ["pay"], 60), ("x8", "svc", ["w%b"], 60)] {
+            try await store.recordIssuedToken(IssuedTokenRecord(tokenID: jti, familyID: "fx", clientID: client, subject: "alice", expiresAt: now.addingTimeInterval(life), derivedFrom: lineage))
         }
-        #expect(Set(try await store.issuedTokens(derivedFrom: "web", liveAt: now).map(\.tokenID)) == ["x1", "x2"])
-        #expect(try await store.issuedTokens(derivedFrom: "orders", liveAt: now).map(\.tokenID) == ["x2"])
-        #expect(try await store.issuedTokens(derivedFrom: "web-", liveAt: now).isEmpty)
-        #expect(try await store.issuedTokens(derivedFrom: "svc", liveAt: now).isEmpty)
         #expect(try await store.issuedToken(id: "x2")?.derivedFrom == ["web", "orders"])
         #expect(try await store.issuedToken(id: "x5")?.derivedFrom == [])
+        func revoked() async throws -> Set<String> {
+            var found = Set<String>()
+            for jti in ["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"] where try await store.isRevoked(tokenID: jti) { found.insert(jti) }
+            return found
+        }
+        try await store.revokeIssuedTokens(derivedFrom: "orders", liveAt: now)
+        #expect(try await revoked() == ["x2"])
+        try await store.revokeIssuedTokens(derivedFrom: "web", liveAt: now)
+        try await store.revokeIssuedTokens(derivedFrom: "web", liveAt: now)
+        #expect(try await revoked() == ["x1", "x2"])
+        for absent in ["web-", "w_b", "svc", "%"] { try await store.revokeIssuedTokens(derivedFrom: absent, liveAt: now) }
+        #expect(try await revoked() == ["x1", "x2"])
+        #expect(try await store.revocations(after: 0, limit: 100).filter { $0.tokenID.hasPrefix("x") }.count == 2)
         func refresh(_ name: String, _ subject: String, _ family: String, life: Double = 600) async throws -> [UInt8] {
             let hash = OpaqueToken.hash(name)
             try await store.storeRefreshToken(RefreshTokenRecord(hash: hash, familyID: family, clientID: "c", subject: subject, scope: ["a.read"], audience: ["x"],

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WardenCore
 import WardenClient
@@ -249,6 +250,7 @@ import WardenSQLite
                 #expect(stored.revokesTokens(whenChangedTo: changed))
                 try await ClientTokenRevocation.revokeTokens(of: id, in: server.store)
                 #expect(try await server.store.updateClient(changed, replacing: stored))
+                try await ClientTokenRevocation.revokeExchangedTokens(from: id, in: server.store)
             }
             // alice signs in at shop-web; order-service exchanges her token for payment-service,
             // which exchanges onwards for ledger-service; and payment-service exchanges one of
@@ -290,6 +292,41 @@ import WardenSQLite
             let fresh = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.write payment.create").accessToken)
             let freshlyExchanged = try #require(try await server.exchange(fresh, as: order, audience: "payment-service", scope: "payment.create").accessToken)
             #expect(try await active(freshlyExchanged, as: payment))
+        }
+    }
+
+    /// A review (issue 14): narrowing a service while another exchange from one of its chains is
+    /// in flight — the sweep revokes that exchange's subject token under it — refuses that one
+    /// exchange and revokes only what it minted; alice's sign-in at shop-web, where the chain
+    /// began, stays (it was ended whole before).
+    @Test func narrowingAServiceMidExchangeKeepsTheUsersSignIn() async throws {
+        let narrowNow = Mutex(false)
+        let sqlite = try await SQLiteStore.open(path: FileManager.default.temporaryDirectory.appendingPathComponent("mid-exchange-\(UUID().uuidString).sqlite").path)
+        defer { Task { try? await sqlite.close() } }
+        let store = InterposingStore(sqlite) { token in
+            guard token.clientID == "payment-service", narrowNow.withLock({ now in defer { now = false }; return now }) else { return }
+            // What `warden client update order-service --scope payment.create` does, in the window.
+            guard let stored = try? await sqlite.client(id: "order-service") else { return }
+            var changed = stored
+            changed.scopes = ["payment.create"]
+            _ = try? await ClientTokenRevocation.revokeTokens(of: "order-service", in: sqlite)
+            _ = try? await sqlite.updateClient(changed, replacing: stored)
+            try? await ClientTokenRevocation.revokeExchangedTokens(from: "order-service", in: sqlite)
+        }
+        try await TestServer.run(store: store, configure: { $0.recordCacheLifetime = .zero }) { server in
+            let (order, payment) = (TokenExchangeTests.order, TokenExchangeTests.payment)
+            let login = try await server.passwordToken("alice", "wonderland", scope: "order.write payment.create ledger.write")
+            let signIn = try #require(login.accessToken)
+            let toPayment = try #require(try await server.exchange(signIn, as: order, audience: "payment-service", scope: "payment.create ledger.write").accessToken)
+            let toLedger = try #require(try await server.exchange(toPayment, as: payment, audience: "ledger-service", scope: "ledger.write").accessToken)
+            narrowNow.withLock { $0 = true }
+            let again = try await server.exchange(toLedger, as: payment, audience: "ledger-service", scope: "ledger.write")
+            #expect(!narrowNow.withLock { $0 }, "the narrowing ran")
+            #expect(again.error == "invalid_grant", "\(again)")
+            // alice's sign-in at shop-web is untouched: her token, her refresh token.
+            #expect(try await server.post("/oauth2/introspect", [("token", signIn)], basic: order).json["active"] as? Bool == true)
+            let refreshed = try await server.post("/oauth2/token", [("grant_type", "refresh_token"), ("client_id", "shop-web"), ("refresh_token", try #require(login.refreshToken))])
+            #expect(refreshed.status == 200, "\(refreshed)")
         }
     }
 

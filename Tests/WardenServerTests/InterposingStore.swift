@@ -150,8 +150,8 @@ final class InterposingStore: AuthorizationStore {
         try await base.issuedTokens(subject: subject, liveAt: now)
     }
 
-    func issuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord] {
-        try await base.issuedTokens(derivedFrom: clientID, liveAt: now)
+    func revokeIssuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) {
+        try await base.revokeIssuedTokens(derivedFrom: clientID, liveAt: now)
     }
 
     func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String] {

@@ -22,11 +22,15 @@ import WardenSQLite
         _ = try await raw.query("ALTER TABLE refresh_tokens DROP COLUMN key_thumbprint")
         _ = try await raw.query("DROP TABLE authentication_failures")
         _ = try await raw.query("ALTER TABLE users DROP COLUMN sessions_not_before")
+        _ = try await raw.query("ALTER TABLE issued_tokens DROP COLUMN derived_from")
+        _ = try await raw.query("INSERT INTO issued_tokens (jti, family_id, client_id, subject, expires_at) VALUES ('old-jti', 'f', 'svc', 's', 1800000060)")
         _ = try await raw.query("UPDATE settings SET value = '1' WHERE name = 'schema_version'")
         try await raw.close()
 
         let store = try await SQLiteStore.open(path: path)
-        #expect(try await store.setting("schema_version", defaultingTo: "?") == "6")
+        #expect(try await store.setting("schema_version", defaultingTo: "?") == "7")
+        // A token recorded before lineages were kept reads as derived from nothing.
+        #expect(try await store.issuedToken(id: "old-jti")?.derivedFrom == [])
         let user = UserRecord(name: "u", passwordHash: "h", scopes: [], createdAt: now, sessionsNotBefore: now)
         try await store.createUser(user)
         #expect(try await store.user(named: "u") == user)

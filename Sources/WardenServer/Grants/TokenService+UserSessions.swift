@@ -17,7 +17,7 @@ extension TokenService {
     ///     family was revoked after it was stored.
     ///   - subjectTokenID: for an exchange, the subject token: revoked meanwhile (the sweep
     ///     revokes it after listing; this token was recorded before this check, so the sweep's
-    ///     next listing finds it if this check came too early).
+    ///     next listing finds it if this check came too early). Then only this token is revoked.
     func confirmUserSession(_ claims: AccessTokenClaims, of user: UserRecord, familyID: String, refreshToken successor: [UInt8]? = nil, subjectTokenID: String? = nil, client: ClientRecord, now: Date) async throws {
         var reason: String?
         if let current = try await store.user(named: user.name) {
@@ -28,7 +28,13 @@ extension TokenService {
             } else if let successor, !(try await store.isRefreshTokenActive(hash: successor)) {
                 reason = "the refresh token family was revoked while the token was issued"
             } else if let subjectTokenID, try await store.isRevoked(tokenID: subjectTokenID) {
-                reason = "the subject token was revoked while the token was issued"
+                // Only the token just made: the subject token may have gone for reasons that are
+                // not the user's (a client narrowed, RFC 7009) — the sign-in it came from stays
+                // (a review found a narrowed service ending users' web sessions here).
+                revocations.record(tokenID: claims.tokenID, expiresAt: claims.expiresAt)
+                _ = try await store.revoke(tokenID: claims.tokenID, expiresAt: claims.expiresAt, at: now)
+                try await audit("token.refused", client: client, subject: user.name, claims: claims, outcome: "invalid_grant", detail: "the subject token was revoked while the token was issued")
+                throw OAuthError.invalidGrant("The subject token is invalid.")
             }
         } else {
             reason = "the user was deleted while the token was issued"

@@ -87,9 +87,10 @@ public protocol AuthorizationStore: Sendable {
     func issuedTokens(family familyID: String) async throws(StoreError) -> [IssuedTokenRecord]
     /// The recorded access tokens issued for `subject` that expire after `now`.
     func issuedTokens(subject: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord]
-    /// The recorded access tokens exchanged, directly or along a chain, from a token of
-    /// `clientID` (``IssuedTokenRecord/derivedFrom``) that expire after `now` (issue 14).
-    func issuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) -> [IssuedTokenRecord]
+    /// Revokes, in one statement, every recorded access token of another client exchanged —
+    /// directly or along a chain — from a token of `clientID` (``IssuedTokenRecord/derivedFrom``)
+    /// that expires after `now` (issue 14); already revoked ones stay as they were.
+    func revokeIssuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError)
     /// The families of `subject`'s refresh tokens that can still be redeemed at `now` (unused,
     /// unrevoked, unexpired), each once.
     func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String]

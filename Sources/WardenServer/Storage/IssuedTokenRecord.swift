@@ -34,8 +34,9 @@ extension IssuedTokenRecord {
     /// may happen to equal a user name.
     public var isUserSession: Bool { familyID.map { !$0.hasPrefix("exchange:") } ?? false }
 
-    /// The most clients a chain of exchanges remembers; a longer chain keeps its first ones (the
-    /// origin among them), which bounds the stored row.
+    /// The most clients a chain of exchanges remembers, which bounds the stored row: a longer
+    /// chain keeps its origin and its latest ones (the claims reader refuses `act` nested deeper
+    /// than this anyway).
     public static let longestDerivation = 16
 
     /// The lineage of a token exchanged from one of `clientID`'s: this record's, then `clientID`
@@ -43,6 +44,7 @@ extension IssuedTokenRecord {
     public static func derivation(from subject: IssuedTokenRecord?, clientID: String) -> [String] {
         var chain = subject?.derivedFrom ?? []
         if !chain.contains(clientID) { chain.append(clientID) }
-        return Array(chain.prefix(longestDerivation))
+        guard chain.count > longestDerivation else { return chain }
+        return [chain[0]] + chain.suffix(longestDerivation - 1)
     }
 }

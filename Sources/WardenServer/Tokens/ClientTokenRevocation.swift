@@ -16,27 +16,39 @@ public enum ClientTokenRevocation {
     /// are at most a day): the entry is kept until the last token it covers would have expired.
     public static let longestTokenLifetime: TimeInterval = 86_400
 
-    /// Stores the client entry, timed by the database's clock unless `now` is given, then
-    /// revokes one by one the live tokens other clients got by exchanging one of this client's
-    /// (``IssuedTokenRecord/derivedFrom``: a service's token exchanged from a narrowed client's
-    /// keeps the scope taken away otherwise). Returns the entry.
-    ///
-    /// An exchange running meanwhile records its token and then reads the feed afresh
-    /// (`TokenService.tokenExchange`): either this sweep sees its token or it sees the entry.
-    /// Tokens recorded before `derived_from` was kept (schema 7) are not found: they end at
-    /// their `exp`.
+    /// Stores the client entry, timed by the database's clock unless `now` is given; returns it.
+    /// Then change the client (within the margin: a server may issue from its old record until
+    /// it rereads it), then ``revokeExchangedTokens(from:in:)``.
     @discardableResult
     public static func revokeTokens(of clientID: String, in store: any AuthorizationStore, at given: Date? = nil) async throws -> RevocationRecord {
         var now = given ?? Date()
         if given == nil { now = try await store.currentTime() }
         let issuedBefore = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + margin).rounded(.up))
-        let entry = try await store.revoke(
+        return try await store.revoke(
             tokenID: RevocationRecord.clientEntryID(clientID: clientID, issuedBefore: issuedBefore),
             expiresAt: issuedBefore.addingTimeInterval(longestTokenLifetime), at: now
         )
-        for token in try await store.issuedTokens(derivedFrom: clientID, liveAt: now) where token.clientID != clientID {
-            _ = try await store.revoke(tokenID: token.tokenID, expiresAt: token.expiresAt, at: now)
+    }
+
+    /// After the entry: revokes the live tokens other clients got by exchanging one of this
+    /// client's (``IssuedTokenRecord/derivedFrom``; a service's token exchanged from a narrowed
+    /// client's kept the scope taken away otherwise), in one statement, each on the feed by its
+    /// `jti`. Not timed by the margin — an exchange after the entry of a token it covers is
+    /// refused, whenever the client record changes: the exchange records its token and then
+    /// reads the feed afresh (`TokenService.tokenExchange`), so either this sees its token or it
+    /// sees the entry. Tried three times; tokens recorded before `derived_from` was kept (SQLite
+    /// schema 7) are not found: they end at their `exp`.
+    public static func revokeExchangedTokens(from clientID: String, in store: any AuthorizationStore) async throws {
+        var attempt = 0
+        while true {
+            do {
+                try await store.revokeIssuedTokens(derivedFrom: clientID, liveAt: try await store.currentTime())
+                return
+            } catch {
+                attempt += 1
+                guard attempt < 3 else { throw error }
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+            }
         }
-        return entry
     }
 }

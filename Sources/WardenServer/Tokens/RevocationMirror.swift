@@ -78,6 +78,10 @@ final class RevocationMirror: Sendable {
                 let page = try await store.revocations(after: next, limit: Self.pageSize)
                 for entry in page { entry.apply(to: list) }
                 next = page.last?.cursor ?? next
+                // Page by page: a concurrent reader (every exchange reads afresh) starts after
+                // what is already applied, not from where this one started.
+                let reached = next
+                state.withLock { $0.cursor = max($0.cursor, reached) }
                 if page.count < Self.pageSize { break }
             }
         } catch {
