@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "WardenSQLite", targets: ["WardenSQLite"]),
         .library(name: "WardenPostgres", targets: ["WardenPostgres"]),
         .library(name: "WardenStoreConformance", targets: ["WardenStoreConformance"]),
+        .library(name: "WardenTelemetry", targets: ["WardenTelemetry"]),
         .executable(name: "warden", targets: ["warden"]),
         .executable(name: "scopes-tutorial", targets: ["ScopesTutorialCLI"]),
         .executable(name: "scopes-tutorial-vapor", targets: ["ScopesTutorialVaporCLI"]),
@@ -48,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        // Traces over OTLP/HTTP only (issue 16): the gRPC trait would build grpc-swift too.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // The framework-neutral core: scopes, claims, the verifier, static key sets, revocations,
@@ -61,6 +64,21 @@ let package = Package(
                 .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                // The tracing API only (spans for verification, issue 16); no exporter.
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Turning tracing on from the OpenTelemetry variables: the only target that imports
+        // swift-otel (the commands depend on it; the libraries see only the tracing API).
+        .target(
+            name: "WardenTelemetry",
+            dependencies: [
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -88,6 +106,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -126,6 +145,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -218,6 +238,7 @@ let package = Package(
                 "WardenSQLite",
                 "WardenPostgres",
                 "WardenCore",
+                "WardenTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -356,10 +377,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WardenTelemetryTests",
+            dependencies: ["WardenTelemetry"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WardenCoreTests",
             dependencies: [
                 "WardenCore",
                 "WardenTesting",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -473,6 +501,9 @@ let package = Package(
             dependencies: [
                 "ShopDemo",
                 "WardenCore",
+                "WardenTelemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/Shop/Sources/ShopDemoCLI",

@@ -12,6 +12,7 @@ import UnixSignals
 import WardenCore
 import WardenServer
 import WardenServerHummingbird
+import WardenTelemetry
 
 
 struct ServeCommand: AsyncParsableCommand {
@@ -193,6 +194,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("unknown log level")
         }
         logger.logLevel = level
+        // Tracing (issue 16) before anything that looks for a tracer when made: the webhooks'
+        // HTTP client, the server's verifier, its router. Off unless OTEL_* asks for it.
+        let tracing: (any Service)?
+        do { tracing = try TracingBootstrap.bootstrapFromEnvironment(serviceName: "warden", logger: logger) } catch {
+            throw ValidationError(error.description)
+        }
         let webhooks: AlertWebhooks?
         let webhookSecret = settings.string(forKey: "warden.alertWebhookSecret", isSecret: true)
         do { webhooks = webhookURLs.isEmpty ? nil : try AlertWebhooks(urls: webhookURLs, secret: webhookSecret, logger: logger) } catch let error as AlertWebhookError {
@@ -259,6 +266,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let rotation { services.append(KeyRotationService(keys: server.keys, every: .seconds(rotation), logger: logger)) }
             // On PostgreSQL: other nodes' revocations and key changes, at once (LISTEN/NOTIFY).
             if let changes = server.changeService { services.append(changes) }
+            // First of all: it stops last and sends the spans still queued.
+            if let tracing { services.insert(tracing, at: 0) }
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             do {
                 try await group.run()

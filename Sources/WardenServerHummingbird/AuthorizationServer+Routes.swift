@@ -14,6 +14,9 @@ extension AuthorizationServer {
     public func router() async throws -> Router<AuthorizationServerContext> {
         let router = Router(context: AuthorizationServerContext.self)
         let documentation = OpenAPIRouteRegistry()
+        // A span per request when tracing is on (issue 16): outermost, so it sees the status the
+        // error middleware answers with.
+        if let tracing = RequestTracingMiddleware<AuthorizationServerContext>(service: "authorization-server") { router.add(middleware: tracing) }
         router.add(middleware: ServerErrorMiddleware(metrics: metrics, outage: storageOutage))
         let maximumBody = configuration.maximumRequestBodySize
 

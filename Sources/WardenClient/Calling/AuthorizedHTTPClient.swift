@@ -6,6 +6,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import Tracing
 public import WardenCore
 
 /// Calls other services with the right token for each (configured per target, see
@@ -30,6 +31,8 @@ public final class AuthorizedHTTPClient: Sendable {
     /// The last DPoP nonce each target origin gave (RFC 9449 §9), used in the next proofs to it.
     let nonces = Mutex<[String: String]>([:])
     let logger: Logger
+    /// The tracer when this client was made (issue 16): a `warden.call` span per call, or none.
+    let tracer: (any Tracer)?
 
     public init(
         identity: ClientIdentity,
@@ -47,6 +50,7 @@ public final class AuthorizedHTTPClient: Sendable {
         self.tokenEndpoint = TokenEndpointClient(identity: identity, dpopKey: dpopKey, httpClient: httpClient, timeout: tokenRequestTimeout, timeSource: timeSource, logger: logger)
         self.cache = TokenCache(timeSource: timeSource)
         self.logger = logger
+        self.tracer = WardenTracing.activeTracer
     }
 
     /// How many tokens are cached now (for tests and metrics).
@@ -70,6 +74,20 @@ public final class AuthorizedHTTPClient: Sendable {
     }
 
     private func perform(_ request: HTTPClientRequest, body: [UInt8]?, to targetName: String, timeout: Duration) async throws -> HTTPClientResponse {
+        guard let tracer else { return try await performUntraced(request, body: body, to: targetName, timeout: timeout) }
+        // One span for the whole call — getting the token (an exchange: its own span) and the
+        // request, a retry included; the path only, never the query or a header.
+        return try await tracer.withSpan("warden.call \(targetName)", ofKind: .client) { span in
+            span.attributes["warden.target"] = targetName
+            span.attributes["http.request.method"] = request.method.rawValue
+            span.attributes["url.path"] = String(request.url.prefix { $0 != "?" && $0 != "#" })
+            let response = try await performUntraced(request, body: body, to: targetName, timeout: timeout)
+            span.attributes["http.response.status_code"] = Int(response.status.code)
+            return response
+        }
+    }
+
+    private func performUntraced(_ request: HTTPClientRequest, body: [UInt8]?, to targetName: String, timeout: Duration) async throws -> HTTPClientResponse {
         guard let target = targets[targetName] else {
             throw AuthorizedHTTPClientError(.unknownTarget, "no target named \(targetName)")
         }
@@ -79,7 +97,7 @@ public final class AuthorizedHTTPClient: Sendable {
         let signing = target.signer.map { (signer: $0, body: body ?? []) }
         var request = request
         request.url = target.baseURL + (request.url.hasPrefix("/") ? request.url : "/" + request.url)
-        InstrumentationSystem.instrument.inject(ServiceContext.current ?? .topLevel, into: &request.headers, using: HTTPHeadersInjector())
+        TraceContextPropagation.inject(into: &request.headers, for: httpClient)
 
         let (key, token) = try await self.token(for: target)
         let origin = target.baseURL

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Tracing
 import WardenCore
 
 /// Asks the authorization server's token endpoint for tokens as one client (HTTP Basic,
@@ -17,6 +18,17 @@ struct TokenEndpointClient: Sendable {
     let logger: Logger
 
     func requestToken(_ parameters: [(String, String)]) async throws -> IssuedToken {
+        guard let tracer = WardenTracing.activeTracer else { return try await requestTokenOnce(parameters) }
+        // Issue 16: the exchange at the authorization server is a child of the call it is for.
+        let grant = parameters.first { $0.0 == "grant_type" }?.1 ?? ""
+        return try await tracer.withSpan("warden.token_request", ofKind: .client) { span in
+            span.attributes["oauth.grant_type"] = grant
+            span.attributes["oauth.client_id"] = identity.clientID
+            return try await requestTokenOnce(parameters)
+        }
+    }
+
+    private func requestTokenOnce(_ parameters: [(String, String)]) async throws -> IssuedToken {
         do {
             return try await requestToken(parameters, nonce: nil)
         } catch let error as AuthorizedHTTPClientError where error.nonce != nil {
@@ -33,6 +45,7 @@ struct TokenEndpointClient: Sendable {
         let credentials = "\(FormEncoding.encode(identity.clientID)):\(FormEncoding.encode(identity.clientSecret))"
         request.headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
         request.body = .bytes(ByteBuffer(string: FormEncoding.encode(parameters)))
+        TraceContextPropagation.inject(into: &request.headers, for: httpClient)
         if let dpopKey {
             request.headers.add(name: "DPoP", value: try dpopKey.proof(method: "POST", uri: identity.tokenEndpoint, nonce: nonce))
         }

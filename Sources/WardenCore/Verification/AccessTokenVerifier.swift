@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 public import CoreMetrics
 public import Logging
+import Tracing
 
 /// Verifies JWT access tokens (RFC 9068) by Warden's policy, trusting nothing in the token:
 ///
@@ -38,6 +39,8 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     /// entry was dropped.
     private let expiryLeeway: TimeInterval
     private let maximumLifetime: TimeInterval
+    /// The tracer when the verifier was made (issue 16): a span per verification, or nothing.
+    private let tracer: (any Tracer)?
 
     public init(
         configuration: AccessTokenVerifierConfiguration,
@@ -60,10 +63,22 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         self.leeway = configuration.leeway.timeInterval
         self.expiryLeeway = min(configuration.leeway.timeInterval, revocations.retention)
         self.maximumLifetime = configuration.maximumTokenLifetime.timeInterval
+        self.tracer = WardenTracing.activeTracer
     }
 
     /// Verifies `token` (the compact JWS, as sent after `Bearer `).
     public func verify(_ token: String) async throws(TokenVerificationError) -> VerifiedAccessToken {
+        guard let tracer else { return try await verifyText(token).token }
+        return try await traced(tracer) { () async throws(TokenVerificationError) in try await verifyText(token) }
+    }
+
+    /// Verifies a token given as bytes.
+    public func verify(bytes token: [UInt8]) async throws(TokenVerificationError) -> VerifiedAccessToken {
+        guard let tracer else { return try await verifyBytes(token).token }
+        return try await traced(tracer) { () async throws(TokenVerificationError) in try await verifyBytes(token) }
+    }
+
+    private func verifyText(_ token: String) async throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool) {
         // The cap comes before anything else touches the token.
         guard token.utf8.count <= configuration.maximumTokenSize else {
             throw refuse(.init(.oversized), keyID: nil)
@@ -72,19 +87,50 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         // A repeated token is hashed where the string keeps its bytes, not copied first.
         let cacheKey = token.utf8.withContiguousStorageIfAvailable { cacheKeyIfCaching(UnsafeRawBufferPointer($0)) }
             ?? Array(token.utf8).withUnsafeBytes(cacheKeyIfCaching)
-        if let cached = try await cachedVerification(cacheKey, now: now) { return cached }
-        return try await verifyAndRemember(Array(token.utf8), cacheKey: cacheKey, now: now)
+        if let cached = try await cachedVerification(cacheKey, now: now) { return (cached, true) }
+        return (try await verifyAndRemember(Array(token.utf8), cacheKey: cacheKey, now: now), false)
     }
 
-    /// Verifies a token given as bytes.
-    public func verify(bytes token: [UInt8]) async throws(TokenVerificationError) -> VerifiedAccessToken {
+    private func verifyBytes(_ token: [UInt8]) async throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool) {
         guard token.count <= configuration.maximumTokenSize else {
             throw refuse(.init(.oversized), keyID: nil)
         }
         let now = timeSource.now()
         let cacheKey = token.withUnsafeBytes(cacheKeyIfCaching)
-        if let cached = try await cachedVerification(cacheKey, now: now) { return cached }
-        return try await verifyAndRemember(token, cacheKey: cacheKey, now: now)
+        if let cached = try await cachedVerification(cacheKey, now: now) { return (cached, true) }
+        return (try await verifyAndRemember(token, cacheKey: cacheKey, now: now), false)
+    }
+
+    /// A `warden.verify_token` span around `verification`: whether the cache answered, the
+    /// token's `client_id` and key id, or the reason it was refused — never the token, its
+    /// `sub` or its `jti`. A JWKS fetch it needs becomes its child.
+    private func traced(
+        _ tracer: any Tracer,
+        _ verification: () async throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool)
+    ) async throws(TokenVerificationError) -> VerifiedAccessToken {
+        let span = tracer.startSpan("warden.verify_token", context: InstrumentationContext.current ?? .topLevel, ofKind: .internal)
+        defer { span.end() }
+        // `withValue` rethrows untyped: the outcome crosses it as a value.
+        let outcome: Result<(token: VerifiedAccessToken, cached: Bool), TokenVerificationError> = await InstrumentationContext.$current.withValue(span.context) {
+            do throws(TokenVerificationError) {
+                return .success(try await verification())
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .success(let verified):
+            span.updateAttributes { attributes in
+                attributes["warden.token.cache_hit"] = verified.cached
+                attributes["oauth.client_id"] = verified.token.clientID
+                attributes["warden.token.kid"] = verified.token.keyID
+            }
+            return verified.token
+        case .failure(let error):
+            span.updateAttributes { attributes in attributes["warden.token.refused"] = error.reason.description }
+            span.setStatus(SpanStatus(code: .error))
+            throw error
+        }
     }
 
     private func cacheKeyIfCaching(_ token: UnsafeRawBufferPointer) -> SHA256Digest? {

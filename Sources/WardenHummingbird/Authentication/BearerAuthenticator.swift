@@ -50,6 +50,8 @@ where Context.Identity == VerifiedAccessToken {
             configuration: configuration
         )
         context.identity = verified
+        // The request's span (RequestTracingMiddleware) names the client; nothing without tracing.
+        WardenTracing.annotateCurrentSpan(["oauth.client_id": verified.clientID])
         // The handler (and any client it calls the next service with) sees the incoming token.
         return try await IncomingAccessToken.$current.withValue(IncomingAccessToken(rawValue: presented.value, verified: verified)) {
             try await next(request, context)

@@ -67,6 +67,8 @@ public struct TokenService: Sendable {
         // exchange need a confidential client (RFC 6749 §4.4, RFC 8693 §2.1).
         let allowPublic = grantType != .clientCredentials && grantType != .tokenExchange
         let client = try await clients.authenticate(request.client, remoteAddress: request.remoteAddress, allowPublic: allowPublic)
+        // The request's span (issue 16), when tracing is on: who asked, for which grant.
+        WardenTracing.annotateCurrentSpan(["oauth.client_id": client.id, "oauth.grant_type": grantType.rawValue])
         guard client.grants.contains(grantType) else {
             try await audit("token.refused", client: client, outcome: "unauthorized_client", detail: "grant \(grantType) not allowed")
             throw OAuthError.unauthorizedClient("The client may not use this grant type.")

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
+import ServiceLifecycle
 import ShopDemo
 import WardenCore
+import WardenTelemetry
 
 /// `shop-demo`: the authorization server, the order service and the payment service on
 /// loopback, and the scenario of issue 4 through them.
@@ -26,6 +29,24 @@ struct ShopDemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var logger = Logger(label: "shop-demo")
+        logger.logLevel = .warning
+        // Tracing (issue 16) before the cluster builds its verifiers, clients and routers: off
+        // unless OTEL_* asks for it. Either way the run is a service group stopped by SIGTERM or
+        // SIGINT, so `--serve` shuts its servers down (and sends queued spans) when told to.
+        let tracing: (any Service)?
+        do { tracing = try TracingBootstrap.bootstrapFromEnvironment(serviceName: "shop-demo", logger: logger) } catch {
+            throw ValidationError(error.description)
+        }
+        let (serve, history, alertWebhook) = (serve, history, alertWebhook)
+        let passed = try await TracingBootstrap.run(alongside: tracing, logger: logger) {
+            try await Self.run(serve: serve, history: history, alertWebhooks: alertWebhook)
+        }
+        if !passed { throw ExitCode(1) }
+    }
+
+    /// `--serve` until SIGTERM or SIGINT, or the scenario once; whether every case came out as expected.
+    static func run(serve: Bool, history: Int, alertWebhooks alertWebhook: [String]) async throws -> Bool {
         if serve {
             let secret = ProcessInfo.processInfo.environment["WARDEN_ALERT_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
             try await ShopCluster.run(history: history, alertWebhooks: alertWebhook, alertWebhookSecret: secret) { cluster in
@@ -42,10 +63,10 @@ struct ShopDemoCommand: AsyncParsableCommand {
                     "client_id": .string(ShopCluster.webClientID), "order_service": orderService, "database": .string(cluster.databasePath),
                 ])
                 FileHandle.standardOutput.write(Data(line.serialized() + Array("\n".utf8)))
-                // Until interrupted.
-                while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+                // Until SIGTERM or SIGINT.
+                try await gracefulShutdown()
             }
-            return
+            return true
         }
         let outcomes = try await ShopCluster.run { cluster in
             // Bound to a name first: `try await ShopScenario(cluster: cluster).run()` (the value
@@ -55,6 +76,6 @@ struct ShopDemoCommand: AsyncParsableCommand {
             let scenario = ShopScenario(cluster: cluster)
             return try await scenario.run()
         }
-        if outcomes.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        return !outcomes.contains(where: { !$0.passed })
     }
 }

@@ -71,6 +71,8 @@ public func buildOrderService(
         logger: logger
     )
     let router = Router(context: ShopContext.self)
+    // A span per request when tracing is on (issue 16); before every route.
+    if let tracing = RequestTracingMiddleware<ShopContext>(service: "order-service") { router.add(middleware: tracing) }
     let routes = router.protected("orders", by: authenticator)
 
     struct NewOrder: Decodable { let item: String; let amount: Int }

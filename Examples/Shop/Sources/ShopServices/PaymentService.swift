@@ -60,6 +60,8 @@ public func buildPaymentService(
     accepting.refusals = refusals
     let authenticator = BearerAuthenticator(verifier: auth.verifier(audience: configuration.audience, refusals: refusals), configuration: accepting, context: ShopContext.self)
     let router = Router(context: ShopContext.self)
+    // A span per request when tracing is on (issue 16); before every route.
+    if let tracing = RequestTracingMiddleware<ShopContext>(service: "payment-service") { router.add(middleware: tracing) }
 
     struct NewPayment: Decodable { let order_id: String; let amount: Int }
     struct Receipt: ResponseEncodable { let id: String; let status: String }

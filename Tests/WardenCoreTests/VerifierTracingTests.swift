@@ -1,0 +1,42 @@
+import Foundation
+import InMemoryTracing
+import Testing
+import Tracing
+import WardenCore
+import WardenTesting
+
+/// Issue 16: with a tracer, each verification is a `warden.verify_token` span — the cache's
+/// answer, the client, the key, or the refusal's reason — and nothing of the token itself;
+/// without one, no span and the same answers.
+@Suite struct VerifierTracingTests {
+    @Test func aVerificationIsASpanNamingItsClientNeverItsToken() async throws {
+        let tracer = InMemoryTracer()
+        let issuer = await TestTokenIssuer()
+        let token = try issuer.token(subject: "alice-subject", clientID: "web")
+        try await withTracer(tracer) {
+            let verifier = issuer.verifier()
+            _ = try await verifier.verify(token)
+            _ = try await verifier.verify(token)
+            await #expect(throws: TokenVerificationError.self) { try await verifier.verify(token + "x") }
+        }
+        let spans = tracer.finishedSpans
+        #expect(spans.map(\.operationName) == ["warden.verify_token", "warden.verify_token", "warden.verify_token"])
+        #expect(spans.map { $0.attributes["warden.token.cache_hit"]?.toSpanAttribute() } == [.bool(false), .bool(true), nil])
+        #expect(spans[0].attributes["oauth.client_id"]?.toSpanAttribute() == .string("web"))
+        #expect(spans[2].attributes["warden.token.refused"]?.toSpanAttribute() == .string("malformed"))
+        #expect(spans[2].status?.code == .error)
+        // Nothing of the token: not the token, its jti, its sub.
+        let jti = try await issuer.verifier().verify(token).tokenID
+        let recorded = spans.map { "\($0.attributes)" }.joined()
+        #expect(!recorded.contains(token.prefix(20)) && !recorded.contains(jti) && !recorded.contains("alice-subject"))
+    }
+
+    @Test func withoutATracerNothingIsRecorded() async throws {
+        let tracer = InMemoryTracer()
+        let issuer = await TestTokenIssuer()
+        // Made outside the tracer's scope: it found none and makes no spans, even inside one.
+        let verifier = issuer.verifier()
+        try await withTracer(tracer) { _ = try await verifier.verify(try issuer.token()) }
+        #expect(tracer.finishedSpans.isEmpty)
+    }
+}
