@@ -296,6 +296,9 @@ let package = Package(
             dependencies: [
                 "ScopesTutorial",
                 "ScopesTutorialCore",
+                "WardenTelemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -7,7 +7,8 @@
    server, the payment service's request span — each span's parent in the trace, and no token,
    secret or password anywhere in what was exported.
 2. The same with http/protobuf (the default, what an OpenTelemetry Collector expects).
-3. `warden serve` with `OTEL_SERVICE_NAME`: a request span under that service name.
+3. `warden serve` with `OTEL_SERVICE_NAME`: a request span under that service name; and
+   `scopes-tutorial`: `GET /users/me` names the token's client.
 4. No `OTEL_*` endpoint: nothing is sent (tracing is off unless asked for).
 
 Usage: trace_test.py BIN_DIR. Prints one closing line "tracing: N passed, M failed" and exits
@@ -192,9 +193,7 @@ def warden_serve_names_its_service():
     Receiver.exports = []
     receiver = start_receiver()
     with tempfile.TemporaryDirectory() as directory:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         serve = subprocess.Popen([os.path.join(BIN, "warden"), "serve", "--database", os.path.join(directory, "w.sqlite"), "--master-key-file",
                                   os.path.join(directory, "k"), "--port", str(port), "--issuer", f"http://127.0.0.1:{port}"],
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -211,6 +210,38 @@ def warden_serve_names_its_service():
     spans = spans_of(Receiver.exports)
     check("warden serve's request span carries OTEL_SERVICE_NAME", any(s["name"] == "GET /health" and s["service"] == "warden-ci" for s in spans),
           [(s["name"], s["service"]) for s in spans])
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def the_tutorial_traces_too():
+    Receiver.exports = []
+    receiver = start_receiver()
+    port = free_port()
+    tutorial = subprocess.Popen([os.path.join(BIN, "scopes-tutorial"), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=environment(receiver, "http/json"))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                token = requests.post(base + "/token", data={"grant_type": "password", "username": "johndoe", "password": "secret", "scope": "me"}, timeout=5).json()["access_token"]
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        me = requests.get(base + "/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+        check("scopes-tutorial answers /users/me with tracing on", me.status_code == 200, me.status_code)
+    finally:
+        code = stop(tutorial)
+        check("scopes-tutorial stops on SIGTERM (exit 0)", code == 0, code)
+    receiver.shutdown()
+    spans = spans_of(Receiver.exports)
+    me_span = next((s for s in spans if s["name"] == "GET /users/me"), None)
+    check("scopes-tutorial's request span names the route and the token's client",
+          me_span is not None and me_span["attributes"].get("oauth.client_id") and me_span["attributes"].get("warden.service") == "scopes-tutorial", me_span)
 
 
 def nothing_without_an_endpoint():
@@ -231,6 +262,7 @@ def main():
     one_order_is_one_trace("http/json")
     one_order_is_one_trace("http/protobuf")
     warden_serve_names_its_service()
+    the_tutorial_traces_too()
     nothing_without_an_endpoint()
     print(f"tracing: {results['passed']} passed, {results['failed']} failed")
     return 0 if results["failed"] == 0 else 1

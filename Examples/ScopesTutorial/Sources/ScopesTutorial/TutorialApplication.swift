@@ -41,6 +41,8 @@ public func buildTutorialRouter(
 
 func buildTutorialRouter(_ tutorial: ScopesTutorialService) -> Router<TutorialContext> {
     let router = Router(context: TutorialContext.self)
+    // A span per request when tracing is on (issue 16); before every route.
+    if let tracing = RequestTracingMiddleware<TutorialContext>(service: "scopes-tutorial") { router.add(middleware: tracing) }
     let documentation = OpenAPIRouteRegistry()
     router.post("token") { request, _ in
         var request = request

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import ScopesTutorial
 import ScopesTutorialCore
+import ServiceLifecycle
+import WardenTelemetry
 
 /// `scopes-tutorial`: the FastAPI "OAuth2 scopes" tutorial app, rebuilt on Warden.
 @main
@@ -16,9 +19,17 @@ struct ScopesTutorialCommand: AsyncParsableCommand {
     @OptionGroup var options: TutorialOptions
 
     func run() async throws {
-        let app = try await buildTutorialApplication(configuration: options.configuration)
+        // Tracing (issue 16) before the app makes its verifier and routes; off unless OTEL_*
+        // asks for it. The app runs in a service group with the exporter, stopped by SIGTERM or
+        // SIGINT (the exporter last, sending what is queued).
+        let logger = Logger(label: "scopes-tutorial")
+        let tracing: (any Service)?
+        do { tracing = try TracingBootstrap.bootstrapFromEnvironment(serviceName: "scopes-tutorial", logger: logger) } catch {
+            throw ValidationError(error.description)
+        }
+        let app = try await buildTutorialApplication(configuration: options.configuration, logger: logger)
         do {
-            try await app.runService()
+            try await TracingBootstrap.run(alongside: tracing, logger: logger) { try await app.run() }
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             // Say it plainly: a second tutorial on the same port would otherwise leave the first
             // one answering (a tutorial trusting Warden has no POST /token).
