@@ -125,9 +125,11 @@ def stop(process):
         return None
 
 
-def order_through_the_shop(env):
-    """Starts `shop-demo --serve`, places alice's order under TRACE_ID, stops it; the secrets seen."""
-    shop = subprocess.Popen([os.path.join(BIN, "shop-demo"), "--serve"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+def order_through_the_shop(env, webhook=None):
+    """Starts `shop-demo --serve`, places alice's order under TRACE_ID, stops it; the secrets seen.
+    With `webhook`, alerts go there, and ten failed sign-ins raise one."""
+    arguments = [os.path.join(BIN, "shop-demo"), "--serve"] + (["--alert-webhook", webhook] if webhook else [])
+    shop = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     try:
         line = json.loads(shop.stdout.readline())
         token_endpoint = line["issuer"] + "/oauth2/token"
@@ -137,6 +139,13 @@ def order_through_the_shop(env):
         order = requests.post(line["order"] + "/orders?trace=check", json={"item": "The Hunting of the Snark", "amount": 1250},
                               headers={"Authorization": f"Bearer {token}", "traceparent": f"00-{TRACE_ID}-{PARENT_ID}-01"}, timeout=20)
         check("alice's order is placed (201)", order.status_code == 201, f"{order.status_code} {order.text}")
+        if webhook:
+            for attempt in range(10):
+                requests.post(token_endpoint, data={"grant_type": "password", "client_id": "shop-web", "username": f"nobody-{attempt}", "password": "guess"}, timeout=10)
+            for _ in range(100):
+                if any(path != "/v1/traces" for path, _, _ in Receiver.exports):
+                    break
+                time.sleep(0.1)
         return [token, login.get("refresh_token", ""), line["order_service"]["client_secret"], "wonderland"]
     finally:
         code = stop(shop)
@@ -146,7 +155,9 @@ def order_through_the_shop(env):
 def one_order_is_one_trace(protocol):
     Receiver.exports = []
     receiver = start_receiver()
-    secrets = order_through_the_shop(environment(receiver, protocol))
+    # The receiver takes the alert webhook too: its path (often a secret) must be on no span.
+    webhook = f"http://127.0.0.1:{receiver.server_address[1]}/hook-secret-path" if protocol == "http/json" else None
+    secrets = order_through_the_shop(environment(receiver, protocol), webhook)
     receiver.shutdown()
     spans = spans_of(Receiver.exports)
     trace = [s for s in spans if s["trace"] == TRACE_ID]
@@ -183,7 +194,9 @@ def one_order_is_one_trace(protocol):
           and root["attributes"].get("http.route") == "/orders" and str(root["attributes"].get("http.response.status_code")) == "201", root)
     verifications = [s for s in trace if s["name"] == "warden.verify_token"]
     check("each verification says whether the cache answered", verifications and all("warden.token.cache_hit" in s["attributes"] for s in verifications), verifications)
-    exported = b"".join(body for _, _, body in Receiver.exports)
+    exported = b"".join(body for path, _, body in Receiver.exports if path == "/v1/traces")
+    check("the alert webhook was called (ten failed sign-ins)", any(path == "/hook-secret-path" for path, _, _ in Receiver.exports))
+    check("the alert webhook's URL is on no span", b"hook-secret-path" not in exported)
     leaked = [secret[:12] for secret in secrets if secret and secret.encode() in exported]
     check("no token, refresh token, client secret or password is in any exported span", not leaked and not re.search(rb"eyJ[\w-]+\.eyJ", exported), leaked)
     check("no query string is recorded", b"trace=check" not in exported)

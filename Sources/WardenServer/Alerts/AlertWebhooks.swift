@@ -92,7 +92,11 @@ public final class AlertWebhooks: Service, Sendable {
     public func run() async throws {
         // Its own client: a redirect is never followed (a webhook that answers 3xx would send the
         // alert where nobody configured it); the answer is final and logged.
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        // No client spans (issue 16): async-http-client's record `url.full`, and a webhook's
+        // path is often its secret.
+        configuration.tracing.tracer = nil
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         await withTaskGroup(of: Void.self) { group in
             for index in urls.indices { group.addTask { await self.work(index, client: client) } }
         }
