@@ -123,6 +123,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -368,6 +369,8 @@ let package = Package(
         .testTarget(
             name: "WardenVaporTests",
             dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 "WardenCore",
                 "WardenVapor",
                 "WardenOpenAPI",
@@ -417,6 +420,8 @@ let package = Package(
         .testTarget(
             name: "WardenHummingbirdTests",
             dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 "WardenCore",
                 "WardenClient",
                 "WardenHummingbird",

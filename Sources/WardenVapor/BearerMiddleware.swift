@@ -54,6 +54,8 @@ public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
             return refusal.vaporResponse()
         }
         request.incomingAccessToken = incoming
+        // The request's span (RequestTracingMiddleware) names the client; nothing without tracing.
+        WardenTracing.annotateCurrentSpan(["oauth.client_id": incoming.verified.clientID])
         // The handler (and any client it calls the next service with) sees the incoming token.
         do {
             return try await IncomingAccessToken.$current.withValue(incoming) {

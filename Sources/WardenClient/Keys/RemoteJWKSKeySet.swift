@@ -4,6 +4,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import Tracing
 public import WardenCore
 
 /// Keys fetched from a JWKS URL (RFC 7517 §5), for resource servers verifying an authorization
@@ -127,10 +128,24 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
     }
 
     /// One GET of the JWKS. Returns the keys and their cache lifetime, or nil on any failure.
+    /// With tracing on (issue 16), a `warden.jwks_fetch` span: a verification that waits for it
+    /// (an unknown `kid`) shows the wait as its child.
     private func fetch() async -> ([VerificationKey], TimeInterval)? {
+        guard let tracer = WardenTracing.activeTracer else { return await fetchKeys() }
+        return await tracer.withSpan("warden.jwks_fetch", ofKind: .client) { span in
+            span.attributes["url.full"] = LoggableURL.describe(url)
+            let fetched = await fetchKeys()
+            span.attributes["warden.jwks.keys"] = fetched?.0.count ?? 0
+            if fetched == nil { span.setStatus(SpanStatus(code: .error)) }
+            return fetched
+        }
+    }
+
+    private func fetchKeys() async -> ([VerificationKey], TimeInterval)? {
         do {
             var request = HTTPClientRequest(url: url)
             request.headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
+            TraceContextPropagation.inject(into: &request.headers, for: httpClient)
             // The request timeout covers the body too (TimeLimit: the client's own ends at the head).
             let httpClient = httpClient
             let maximumSize = configuration.maximumDocumentSize

@@ -1,0 +1,63 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import HummingbirdTesting
+import InMemoryTracing
+import Testing
+import Tracing
+import WardenCore
+@testable import WardenHummingbird
+import WardenTesting
+
+/// Issue 16: with a tracer, a request is a server span named by its declared route, continuing
+/// the caller's `traceparent`, with the status and the token's client — never the query or a
+/// header; a repeated `traceparent` starts a new trace. Without one, no middleware at all.
+@Suite struct RequestTracingTests {
+    static let parentTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+    @Test func aRequestIsASpanNamedByItsRoute() async throws {
+        let tracer = InMemoryTracer()
+        let issuer = await TestTokenIssuer()
+        let token = try issuer.token(subject: "alice", scope: ["me"], clientID: "web")
+        try await withTracer(tracer) {
+            let router = Router(context: TestContext.self)
+            router.add(middleware: try #require(RequestTracingMiddleware<TestContext>(service: "orders")))
+            let authenticator = BearerAuthenticator(verifier: issuer.verifier(), configuration: .init(realm: "test"), context: TestContext.self)
+            router.protected("orders", by: authenticator, requiring: .allOf("me")).get("{id}") { _, _, _ in "order" }
+            try await Application(router: router).test(.router) { client in
+                var headers = bearer(token)
+                headers[HTTPField.Name("traceparent")!] = "00-\(Self.parentTrace)-00f067aa0ba902b7-01"
+                try await client.execute(uri: "/orders/42?note=leak", method: .get, headers: headers) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/orders/43", method: .get) { #expect($0.status == .unauthorized) }
+                var twice = bearer(token)
+                twice.append(HTTPField(name: HTTPField.Name("traceparent")!, value: "00-\(Self.parentTrace)-00f067aa0ba902b7-01"))
+                twice.append(HTTPField(name: HTTPField.Name("traceparent")!, value: "00-\(Self.parentTrace)-00f067aa0ba902b8-01"))
+                try await client.execute(uri: "/orders/44", method: .get, headers: twice) { #expect($0.status == .ok) }
+            }
+        }
+        let requests = tracer.finishedSpans.filter { $0.kind == .server }
+        #expect(requests.map(\.operationName) == ["GET /orders/{id}", "GET /orders/{id}", "GET /orders/{id}"])
+        #expect(requests.map { $0.attributes["http.response.status_code"]?.toSpanAttribute() } == [.int64(200), .int64(401), .int64(200)])
+        #expect(requests[0].attributes["oauth.client_id"]?.toSpanAttribute() == .string("web"))
+        #expect(requests[0].attributes["warden.service"]?.toSpanAttribute() == .string("orders"))
+        #expect(tracer.performedContextExtractions.count == 3)
+        let recorded = requests.map { "\($0.attributes)" }.joined()
+        #expect(!recorded.contains("leak") && !recorded.contains(token.prefix(20)))
+    }
+
+    /// What a propagator is given: `traceparent` once or not at all, and a carrier that prints
+    /// nothing (swift-otel logs the carrier it could not read).
+    @Test func theCarrierGivesOneTraceparentAndPrintsNothing() {
+        let value = "00-\(Self.parentTrace)-00f067aa0ba902b7-01"
+        var fields: HTTPFields = [.authorization: "Bearer secret-token", HTTPField.Name("traceparent")!: value]
+        #expect(TraceHeaderExtractor().extract(key: "traceparent", from: TraceHeaderCarrier(fields: fields)) == value)
+        fields.append(HTTPField(name: HTTPField.Name("traceparent")!, value: value))
+        #expect(TraceHeaderExtractor().extract(key: "traceparent", from: TraceHeaderCarrier(fields: fields)) == nil)
+        #expect(TraceHeaderExtractor().extract(key: "tracestate", from: TraceHeaderCarrier(fields: fields)) == nil)
+        #expect(!"\(TraceHeaderCarrier(fields: fields))".contains("secret-token"))
+    }
+
+    @Test func withoutATracerThereIsNoMiddleware() {
+        #expect(RequestTracingMiddleware<TestContext>(service: "orders") == nil)
+    }
+}
