@@ -264,6 +264,8 @@ struct ServeCommand: AsyncParsableCommand {
             // First in the group, so that it stops last and writes what the server counted.
             if let issuanceAudit = server.tokens.issuanceAudit { services.insert(IssuanceAuditService(aggregator: issuanceAudit, store: db, logger: logger), at: 0) }
             if let rotation { services.append(KeyRotationService(keys: server.keys, every: .seconds(rotation), logger: logger)) }
+            // This node's clock against the database's (client entries are timed by it).
+            services.append(ClockSkewService(store: db, logger: logger))
             // On PostgreSQL: other nodes' revocations and key changes, at once (LISTEN/NOTIFY).
             if let changes = server.changeService { services.append(changes) }
             // First of all: it stops last and sends the spans still queued.
