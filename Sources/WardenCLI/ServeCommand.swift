@@ -198,7 +198,7 @@ struct ServeCommand: AsyncParsableCommand {
         // HTTP client, the server's verifier, its router. Off unless OTEL_* asks for it.
         let tracing: (any Service)?
         do { tracing = try TracingBootstrap.bootstrapFromEnvironment(serviceName: "warden", logger: logger) } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure(.configuration, error.description)
         }
         let webhooks: AlertWebhooks?
         let webhookSecret = settings.string(forKey: "warden.alertWebhookSecret", isSecret: true)

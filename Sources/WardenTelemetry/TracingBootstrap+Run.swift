@@ -6,14 +6,28 @@ extension TracingBootstrap {
     /// Runs `body` as a service beside `tracing` (when on) in one `ServiceGroup` that stops on
     /// SIGTERM and SIGINT: when `body` returns or a signal comes, the group shuts down gracefully
     /// and the exporter sends the spans still queued (a process that simply exits loses them).
-    /// `body` may wait for the signal with swift-service-lifecycle's `gracefulShutdown()`.
+    /// `body` may wait for the signal with swift-service-lifecycle's `gracefulShutdown()`; with
+    /// `cancellingOnSignal`, a signal cancels it instead (a run that does not wait for one: Ctrl-C
+    /// must stop it) and this throws `CancellationError`.
     public static func run<T: Sendable>(
         alongside tracing: (any Service)?,
         logger: Logger,
+        cancellingOnSignal: Bool = false,
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let result = ResultBox<T>()
-        let main = BodyService { result.set(try await body()) }
+        let main = BodyService {
+            if cancellingOnSignal {
+                try await cancelWhenGracefulShutdown {
+                    let value = try await body()
+                    // A body that finished its work half cancelled has no result to give.
+                    try Task.checkCancellation()
+                    result.set(value)
+                }
+            } else {
+                result.set(try await body())
+            }
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let tracing { services.append(.init(service: tracing)) }
         services.append(.init(service: main, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))

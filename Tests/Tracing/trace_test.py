@@ -7,8 +7,11 @@
    server, the payment service's request span — each span's parent in the trace, and no token,
    secret or password anywhere in what was exported.
 2. The same with http/protobuf (the default, what an OpenTelemetry Collector expects).
-3. `warden serve` with `OTEL_SERVICE_NAME`: a request span under that service name; and
-   `scopes-tutorial`: `GET /users/me` names the token's client.
+3. `warden serve` with `OTEL_SERVICE_NAME` and the specification's default propagators: a
+   request span under that name; a hostile `tracestate` and a collector credential in a bad
+   `OTEL_EXPORTER_OTLP_HEADERS` reach no log line; what would stop swift-otel (b3, a batch of 0)
+   is refused in one line; a collector answering 503 does not hold SIGTERM; Ctrl-C stops the
+   shop-demo scenario; and `scopes-tutorial`: `GET /users/me` names the token's client.
 4. No `OTEL_*` endpoint: nothing is sent (tracing is off unless asked for).
 
 Usage: trace_test.py BIN_DIR. Prints one closing line "tracing: N passed, M failed" and exits
@@ -202,27 +205,95 @@ def one_order_is_one_trace(protocol):
     check("no query string is recorded", b"trace=check" not in exported)
 
 
+def serve_warden(env, action):
+    """Runs `warden serve` on a fresh SQLite file with `env`, calls `action(base_url)`, stops it
+    with SIGTERM; returns (what it wrote to stdout and stderr, seconds SIGTERM took, exit code)."""
+    with tempfile.TemporaryDirectory() as directory:
+        port = free_port()
+        log_path = os.path.join(directory, "serve.log")
+        with open(log_path, "w") as log:
+            serve = subprocess.Popen([os.path.join(BIN, "warden"), "serve", "--database", os.path.join(directory, "w.sqlite"), "--master-key-file",
+                                      os.path.join(directory, "k"), "--port", str(port), "--issuer", f"http://127.0.0.1:{port}"],
+                                     stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
+            try:
+                for _ in range(200):
+                    with open(log_path) as written:
+                        if "warden serving" in written.read() or serve.poll() is not None:
+                            break
+                    time.sleep(0.05)
+                if serve.poll() is None:
+                    action(f"http://127.0.0.1:{port}")
+            finally:
+                started = time.monotonic()
+                code = stop(serve)
+                took = time.monotonic() - started
+        with open(log_path) as written:
+            return written.read(), took, code
+
+
 def warden_serve_names_its_service():
     Receiver.exports = []
     receiver = start_receiver()
-    with tempfile.TemporaryDirectory() as directory:
-        port = free_port()
-        serve = subprocess.Popen([os.path.join(BIN, "warden"), "serve", "--database", os.path.join(directory, "w.sqlite"), "--master-key-file",
-                                  os.path.join(directory, "k"), "--port", str(port), "--issuer", f"http://127.0.0.1:{port}"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                 env=environment(receiver, "http/protobuf", OTEL_SERVICE_NAME="warden-ci"))
-        try:
-            # The first start's advice comes first; then "warden serving …".
-            while not serve.stdout.readline().startswith("warden serving"):
-                pass
-            health = requests.get(f"http://127.0.0.1:{port}/health", timeout=10)
-            check("warden serve answers with tracing on", health.status_code == 200, health.status_code)
-        finally:
-            stop(serve)
+    forged = "2026-12-01T19:40:00+0000 critical warden: FORGED-LINE event=master_key.exported"
+
+    def action(base):
+        health = requests.get(base + "/health", timeout=10)
+        check("warden serve answers with tracing on", health.status_code == 200, health.status_code)
+        # A well-formed traceparent with a tracestate that is not: nothing of it is logged.
+        hostile = requests.get(base + "/health", headers={"traceparent": f"00-{TRACE_ID}-{PARENT_ID}-01", "tracestate": forged}, timeout=10)
+        check("a malformed tracestate is ignored (200)", hostile.status_code == 200, hostile.status_code)
+
+    # The specification's default propagators (swift-otel stops at `baggage`: narrowed), a collector
+    # credential in a malformed header setting, and swift-otel's most talkative log level.
+    log, _, _ = serve_warden(environment(receiver, "http/protobuf", OTEL_SERVICE_NAME="warden-ci", OTEL_PROPAGATORS="tracecontext,baggage",
+                                         OTEL_EXPORTER_OTLP_HEADERS="Authorization: Bearer CANARY-HEADER", OTEL_LOG_LEVEL="debug"), action)
     receiver.shutdown()
     spans = spans_of(Receiver.exports)
-    check("warden serve's request span carries OTEL_SERVICE_NAME", any(s["name"] == "GET /health" and s["service"] == "warden-ci" for s in spans),
-          [(s["name"], s["service"]) for s in spans])
+    check("warden serve's request span carries OTEL_SERVICE_NAME (OTEL_PROPAGATORS=tracecontext,baggage)",
+          any(s["name"] == "GET /health" and s["service"] == "warden-ci" for s in spans), [(s["name"], s["service"]) for s in spans])
+    check("no forged line from a tracestate in the log", "FORGED-LINE" not in log, log[-2000:])
+    check("no collector credential from OTEL_EXPORTER_OTLP_HEADERS in the log", "CANARY-HEADER" not in log, log[-2000:])
+
+
+def refusals_and_stopping():
+    """What would stop swift-otel is refused in one line; a dead collector does not hold a stop."""
+    log, _, code = serve_warden(environment(None, "", OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9", OTEL_PROPAGATORS="b3"), lambda base: None)
+    check("OTEL_PROPAGATORS=b3 is refused with one line (exit 78), not a crash", code == 78 and "OTEL_PROPAGATORS" in log and "Fatal error" not in log,
+          f"{code} {log[-500:]}")
+    log, _, code = serve_warden(environment(None, "", OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9", OTEL_BSP_MAX_EXPORT_BATCH_SIZE="0"), lambda base: None)
+    check("OTEL_BSP_MAX_EXPORT_BATCH_SIZE=0 is refused (exit 78)", code == 78, f"{code} {log[-300:]}")
+
+    class Unavailable(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(503)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    down = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
+    threading.Thread(target=down.serve_forever, daemon=True).start()
+
+    def traffic(base):
+        for _ in range(20):
+            requests.get(base + "/health", timeout=10)
+
+    _, took, code = serve_warden(environment(None, "", OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{down.server_address[1]}"), traffic)
+    down.shutdown()
+    check("with a collector answering 503, SIGTERM stops warden serve within 6 s", code == 0 and took < 6, f"exit {code} after {took:.1f} s")
+
+    scenario = subprocess.Popen([os.path.join(BIN, "shop-demo")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment(None, ""))
+    time.sleep(1.5)
+    scenario.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    try:
+        code = scenario.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        scenario.kill()
+        code = None
+    took = time.monotonic() - started
+    check("Ctrl-C stops the shop-demo scenario at once (exit 130)", code == 130 and took < 5, f"exit {code} after {took:.1f} s")
 
 
 def free_port():
@@ -275,6 +346,7 @@ def main():
     one_order_is_one_trace("http/json")
     one_order_is_one_trace("http/protobuf")
     warden_serve_names_its_service()
+    refusals_and_stopping()
     the_tutorial_traces_too()
     nothing_without_an_endpoint()
     print(f"tracing: {results['passed']} passed, {results['failed']} failed")

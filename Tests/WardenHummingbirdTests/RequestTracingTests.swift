@@ -57,6 +57,30 @@ import WardenTesting
         #expect(!"\(TraceHeaderCarrier(fields: fields))".contains("secret-token"))
     }
 
+    /// The authorization server answers HEAD through the GET routes' responder, middleware
+    /// included (RFC 9110 §9.3.2): still one span (a review found two, in two traces).
+    @Test func aHeadRequestIsOneSpan() async throws {
+        let tracer = InMemoryTracer()
+        try await withTracer(tracer) {
+            let router = Router(context: TestContext.self)
+            router.add(middleware: try #require(RequestTracingMiddleware<TestContext>(service: "orders")))
+            router.get("health") { _, _ in "ok" }
+            let getRoutes = router.buildResponder()
+            router.head("health") { request, context in
+                var head = request.head
+                head.method = .get
+                let response = try await getRoutes.respond(to: Request(head: head, body: request.body), context: context)
+                return Response(status: response.status, headers: response.headers)
+            }
+            try await Application(router: router).test(.router) { client in
+                try await client.execute(uri: "/health", method: .head) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/nowhere", method: .get) { #expect($0.status == .notFound) }
+            }
+        }
+        let names = tracer.finishedSpans.filter { $0.kind == .server }.map(\.operationName)
+        #expect(names == ["HEAD /health", "GET"], "\(names)")
+    }
+
     @Test func withoutATracerThereIsNoMiddleware() {
         #expect(RequestTracingMiddleware<TestContext>(service: "orders") == nil)
     }

@@ -16,9 +16,11 @@ struct TokenEndpointClient: Sendable {
     let timeout: Duration
     let timeSource: TimeSource
     let logger: Logger
+    /// The tracer when this client was made (issue 16), or none.
+    let tracer: (any Tracer)? = WardenTracing.activeTracer
 
     func requestToken(_ parameters: [(String, String)]) async throws -> IssuedToken {
-        guard let tracer = WardenTracing.activeTracer else { return try await requestTokenOnce(parameters) }
+        guard let tracer else { return try await requestTokenOnce(parameters) }
         // Issue 16: the exchange at the authorization server is a child of the call it is for.
         let grant = parameters.first { $0.0 == "grant_type" }?.1 ?? ""
         return try await tracer.withSpan("warden.token_request", ofKind: .client) { span in

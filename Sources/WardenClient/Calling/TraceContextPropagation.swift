@@ -15,9 +15,15 @@ enum TraceContextPropagation {
         return !(tracer is NoOpTracer)
     }
 
-    /// Adds the current trace context to `headers`, unless `client` will.
+    /// Adds the current trace context to `headers`, unless `client` will (then a caller's own
+    /// `traceparent` is taken out, or the request would carry two).
     static func inject(into headers: inout HTTPHeaders, for client: HTTPClient) {
-        guard !clientTraces(client), let context = InstrumentationContext.current else { return }
+        if clientTraces(client) {
+            headers.remove(name: "traceparent")
+            headers.remove(name: "tracestate")
+            return
+        }
+        guard let context = InstrumentationContext.current else { return }
         InstrumentationSystem.instrument.inject(context, into: &headers, using: HTTPHeadersInjector())
     }
 }

@@ -15,11 +15,17 @@ public enum WardenTracing {
     }
 
     /// Sets string attributes on this task's current span (a request's, when a request tracing
-    /// middleware made one). Without tracing: one task-local read.
-    public static func annotateCurrentSpan(_ attributes: KeyValuePairs<String, String>) {
-        guard let context = InstrumentationContext.current,
-              let span = InstrumentationSystem.tracer.activeSpan(identifiedBy: context)
-        else { return }
+    /// middleware made one). Without tracing: one task-local read; the attributes are not even
+    /// made.
+    @inlinable
+    public static func annotateCurrentSpan(_ attributes: @autoclosure () -> KeyValuePairs<String, String>) {
+        guard let context = InstrumentationContext.current else { return }
+        annotate(context, attributes())
+    }
+
+    @usableFromInline
+    static func annotate(_ context: InstrumentationContext, _ attributes: KeyValuePairs<String, String>) {
+        guard let span = InstrumentationSystem.tracer.activeSpan(identifiedBy: context) else { return }
         span.updateAttributes { spanAttributes in
             for (key, value) in attributes { spanAttributes[key] = value }
         }

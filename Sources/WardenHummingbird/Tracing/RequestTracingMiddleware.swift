@@ -11,8 +11,13 @@ import WardenCore
 /// Warden's own rather than Hummingbird's `TracingMiddleware`, which records the query string
 /// (where a misconfigured client may put `access_token`), and hands the request's header fields
 /// to the propagator — whose failure to read a malformed `traceparent` logs the carrier it was
-/// given, `Authorization` included. Here the carrier prints as nothing, and a duplicated
-/// `traceparent` is ignored, not joined (W3C Trace Context §3.2: one header).
+/// given, `Authorization` included, and a bad `tracestate` raw on a line of its own. Here the
+/// propagator sees only fields that passed ``TraceContextFields`` (a malformed, repeated or
+/// oversized one reads as absent), through a carrier that prints as nothing.
+///
+/// A caller's `traceparent` is followed, its sampled flag included: that is how one call through
+/// several services is one trace. A service open to the internet lets its callers choose to be
+/// traced or not (README, "Traces").
 ///
 /// Add it before every route (Hummingbird applies middleware to routes added after it). `nil`
 /// when tracing is off: add nothing.
@@ -29,6 +34,7 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if RequestSpanScope.isOpen { return try await next(request, context) }
         var parent = InstrumentationContext.current ?? .topLevel
         tracer.extract(TraceHeaderCarrier(fields: request.headers), into: &parent, using: TraceHeaderExtractor())
         let method = request.method.rawValue
@@ -41,7 +47,9 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
             attributes["warden.service"] = service
         }
         do {
-            let response = try await InstrumentationContext.$current.withValue(span.context) { try await next(request, context) }
+            let response = try await InstrumentationContext.$current.withValue(span.context) {
+                try await RequestSpanScope.$isOpen.withValue(true) { try await next(request, context) }
+            }
             Self.finish(span, method: method, route: context.endpointPath, status: Int(response.status.code))
             return response
         } catch {
@@ -55,6 +63,8 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
     /// OpenTelemetry's HTTP conventions: the name `{method} {http.route}`; an error status only
     /// for 5xx (a 401 or 403 is the service doing its job).
     static func finish(_ span: any Tracing.Span, method: String, route: String?, status: Int) {
+        // No route matched: Hummingbird says "NotFound"; the conventions leave `http.route` out.
+        let route = route == "NotFound" ? nil : route
         if let route { span.operationName = "\(method) \(route)" }
         span.updateAttributes { attributes in
             attributes["http.route"] = route

@@ -1,14 +1,14 @@
-import HTTPTypes
 import Tracing
+import WardenCore
 
-/// Reads trace-context fields (`traceparent`, `tracestate`, `baggage`) for a propagator. A
-/// repeated `traceparent` is ambiguous (W3C Trace Context §3.2 allows one): read as absent, so
-/// the request starts a new trace instead of joining a guessed one.
+/// Gives a propagator only the checked `traceparent` and `tracestate` (``TraceHeaderCarrier``);
+/// nothing else of the request (no `baggage`).
 struct TraceHeaderExtractor: Extractor {
     func extract(key: String, from carrier: TraceHeaderCarrier) -> String? {
-        guard let name = HTTPField.Name(key) else { return nil }
-        let values = carrier.fields[values: name]
-        if values.isEmpty || (values.count > 1 && key.lowercased() == "traceparent") { return nil }
-        return values.joined(separator: ",")
+        switch key.lowercased() {
+        case "traceparent": carrier.fields.traceparent
+        case "tracestate": carrier.fields.tracestate
+        default: nil
+        }
     }
 }

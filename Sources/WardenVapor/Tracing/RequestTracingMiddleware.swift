@@ -7,7 +7,8 @@ import WardenCore
 /// name and — once a token verified — its `oauth.client_id`; a caller's `traceparent` continued.
 /// Not Vapor's `TracingMiddleware`, which records the query string (where a misconfigured
 /// client may put `access_token`) and hands the header fields to the propagator (a bad
-/// `traceparent` makes swift-otel log them, `Authorization` included).
+/// `traceparent` makes swift-otel log them, `Authorization` included); here the propagator sees
+/// only fields that passed ``TraceContextFields``.
 ///
 /// Add it first (`app.middleware.use(_:at: .beginning)`); `nil` when tracing is off.
 public struct RequestTracingMiddleware: AsyncMiddleware {

@@ -1,12 +1,13 @@
 import Tracing
-import Vapor
+import WardenCore
 
-/// Reads trace-context fields for a propagator; a repeated `traceparent` (W3C Trace Context
-/// §3.2 allows one) reads as absent.
+/// Gives a propagator only the checked `traceparent` and `tracestate`; nothing else of the request.
 struct VaporTraceHeaderExtractor: Extractor {
     func extract(key: String, from carrier: VaporTraceHeaderCarrier) -> String? {
-        let values = carrier.headers[key]
-        if values.isEmpty || (values.count > 1 && key.lowercased() == "traceparent") { return nil }
-        return values.joined(separator: ",")
+        switch key.lowercased() {
+        case "traceparent": carrier.fields.traceparent
+        case "tracestate": carrier.fields.tracestate
+        default: nil
+        }
     }
 }

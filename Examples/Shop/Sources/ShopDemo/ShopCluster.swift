@@ -96,7 +96,7 @@ public final class ShopCluster: Sendable {
         let paymentSecret = OpaqueToken.generate()
         let masterKey: MasterKey
         do { masterKey = try MasterKey.loadOrCreate(path: databasePath + ".key").key } catch {
-            try? await store.close()
+            await Self.close(store)
             throw error
         }
         // 256 bits from the system's CSPRNG (SystemRandomNumberGenerator).
@@ -106,7 +106,7 @@ public final class ShopCluster: Sendable {
             try await seed(server, orderSecret: orderSecret, paymentSecret: paymentSecret,
                            orderSigningKey: try ClientSigningKey.sealing(secret: orderSigningSecret, id: orderSigningKeyID, with: masterKey))
         } catch {
-            try? await store.close()
+            await Self.close(store)
             throw error
         }
         let authApp = Application(router: try await server.router(), configuration: .init(address: .hostname("127.0.0.1", port: authPort), serverName: "warden"), logger: logger)
@@ -143,11 +143,20 @@ public final class ShopCluster: Sendable {
         do {
             result = try await run(cluster: cluster, authorizationServices: authorizationServices, shopServices: shopServices, body)
         } catch {
-            try? await store.close()
+            await Self.close(store)
             throw error
         }
-        try await store.close()
+        // In a task of its own, as below: this task may have been cancelled (Ctrl-C).
+        try await Task { try await store.close() }.value
         return result
+    }
+
+    /// Closes `store` on a failure path, in a task of its own: when the run was cancelled
+    /// (Ctrl-C on the scenario), a close in the cancelled task ends before the connection is
+    /// closed (NIOThreadPool checks for cancellation first), and SQLiteNIO traps on a connection
+    /// dropped open.
+    static func close(_ store: SQLiteStore) async {
+        await Task { try? await store.close() }.value
     }
 
     private static func run<T: Sendable>(

@@ -39,8 +39,14 @@ struct ShopDemoCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let (serve, history, alertWebhook) = (serve, history, alertWebhook)
-        let passed = try await TracingBootstrap.run(alongside: tracing, logger: logger) {
-            try await Self.run(serve: serve, history: history, alertWebhooks: alertWebhook)
+        let passed: Bool
+        do {
+            // The scenario is cancelled by Ctrl-C; `--serve` waits for the signal and stops cleanly.
+            passed = try await TracingBootstrap.run(alongside: tracing, logger: logger, cancellingOnSignal: !serve) {
+                try await Self.run(serve: serve, history: history, alertWebhooks: alertWebhook)
+            }
+        } catch is CancellationError {
+            throw ExitCode(130)
         }
         if !passed { throw ExitCode(1) }
     }
