@@ -163,11 +163,21 @@ public final class ShopCluster: Sendable {
         cluster: ShopCluster, authorizationServices: ServiceGroup, shopServices: ServiceGroup, _ body: @Sendable (ShopCluster) async throws -> T
     ) async throws -> T {
         let issuer = cluster.issuer
+        // A server that cannot start (its port taken) ends its group at once: said then, not
+        // after a minute of waiting for it to answer.
+        let stopped = FirstFailure()
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await authorizationServices.run(); return nil }
-            group.addTask { try await shopServices.run(); return nil }
+            for services in [authorizationServices, shopServices] {
+                group.addTask {
+                    do { try await services.run() } catch {
+                        stopped.record(error)
+                        throw error
+                    }
+                    return nil
+                }
+            }
             do {
-                try await waitUntilUp([issuer + "/health", cluster.orderURL + "/orders", cluster.paymentURL + "/payments"])
+                try await waitUntilUp([issuer + "/health", cluster.orderURL + "/orders", cluster.paymentURL + "/payments"], check: stopped.check)
                 let result = try await body(cluster)
                 await shopServices.triggerGracefulShutdown()
                 await authorizationServices.triggerGracefulShutdown()
@@ -209,12 +219,14 @@ public final class ShopCluster: Sendable {
         try await store.createClient(ClientRecord(id: "payment-service", secretHash: server.secretHasher.hash(paymentSecret), grants: [], scopes: []))
     }
 
-    /// Polls until every URL answers (any status), at most a few seconds.
-    static func waitUntilUp(_ urls: [String]) async throws {
+    /// Polls until every URL answers (any status), at most a few seconds; `check` throws to stop
+    /// waiting (a server that could not start).
+    static func waitUntilUp(_ urls: [String], check: () throws -> Void = {}) async throws {
         for url in urls {
             var attempts = 0
             while true {
                 attempts += 1
+                try check()
                 do {
                     _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .milliseconds(500))
                     break
