@@ -21,6 +21,11 @@ extension PostgresStore: StoreChangeNotifier {
             do {
                 try await client.withConnection { connection in
                     try await connection.listen(on: Self.changeChannel) { notifications in
+                        // Listening now: whatever changed before (while starting, while
+                        // reconnecting) was not heard, so every mirror reads the tables again
+                        // rather than waiting for its next poll (a lockout made on another node
+                        // as this one started went unseen for a minute).
+                        for change in [StoreChange.revocation, .signingKeys, .authenticationLockout] { onChange(change) }
                         for try await notification in notifications {
                             switch notification.payload {
                             case "revocation": onChange(.revocation)
