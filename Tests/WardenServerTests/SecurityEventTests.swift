@@ -142,6 +142,9 @@ import WardenTesting
             configuration.capacity = 1000
             configuration.anonymousCapacity = 200
             configuration.shutdownGrace = .seconds(120)  // about sending all, not about timing
+            // Nor about a slow answer: the whole suite on two cores once took the server past
+            // the default 5 s for one batch (counted lost, CI failed).
+            configuration.timeout = .seconds(60)
             let reporter = SecurityEventReporter(
                 issuer: "http://warden.test", identity: ClientIdentity(clientID: "order-service", clientSecret: TestServer.orderSecret, tokenEndpoint: server.baseURL + "/oauth2/token"),
                 endpoint: server.baseURL + "/oauth2/security-events", configuration: configuration
