@@ -112,29 +112,14 @@ extension PostgresStore {
     }
 
     public func revokeIssuedTokens(derivedFrom clientID: String, liveAt now: Date) async throws(StoreError) {
-        // One statement under the revocation lock (cursors in commit order, as `revoke`), and
-        // one notification for all of them.
-        try await translate { [self] in
-            try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.revocationLock))", logger: logger)
-                    try await connection.query("""
-                        INSERT INTO warden_revocations (jti, expires_at, revoked_at)
-                        SELECT jti, expires_at, \(Self.seconds(now)) FROM warden_issued_tokens
-                        WHERE derived_from <> '' AND \(clientID) = ANY (string_to_array(derived_from, ' '))
-                          AND expires_at > \(Self.seconds(now)) AND client_id <> \(clientID)
-                        ORDER BY expires_at
-                        ON CONFLICT (jti) DO NOTHING
-                        """, logger: logger)
-                    try await connection.query("SELECT pg_notify(\(Self.changeChannel), 'revocation')", logger: logger)
-                    try await connection.query("COMMIT", logger: logger)
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
-            }
-        }
+        try await addToRevocationFeed("""
+            INSERT INTO warden_revocations (jti, expires_at, revoked_at)
+            SELECT jti, expires_at, \(Self.seconds(now)) FROM warden_issued_tokens
+            WHERE derived_from <> '' AND \(clientID) = ANY (string_to_array(derived_from, ' '))
+              AND expires_at > \(Self.seconds(now)) AND client_id <> \(clientID)
+            ORDER BY expires_at
+            ON CONFLICT (jti) DO NOTHING
+            """)
     }
 
     public func refreshTokenFamilies(subject: String, liveAt now: Date) async throws(StoreError) -> [String] {
@@ -162,18 +147,26 @@ extension PostgresStore {
     }
 
     public func revoke(tokenID: String, expiresAt: Date, at now: Date) async throws(StoreError) -> RevocationRecord {
-        // Serialized by a transaction-scoped advisory lock, so cursors are assigned in commit
-        // order: a reader that saw cursor N never later finds a new entry below N.
+        try await addToRevocationFeed("""
+            INSERT INTO warden_revocations (jti, expires_at, revoked_at) VALUES (\(tokenID), \(Self.seconds(expiresAt)), \(Self.seconds(now)))
+            ON CONFLICT (jti) DO NOTHING
+            """)
+        guard let row = try await rows("SELECT * FROM warden_revocations WHERE jti = \(tokenID)").first else {
+            throw StoreError(.corrupt, "revocation vanished")
+        }
+        return try Self.revocation(row)
+    }
+
+    /// Runs `insert` (rows into `warden_revocations`) serialized by a transaction-scoped advisory
+    /// lock, so cursors are assigned in commit order — a reader that saw cursor N never later
+    /// finds a new entry below N — and tells every listening node once, when it commits.
+    private func addToRevocationFeed(_ insert: PostgresQuery) async throws(StoreError) {
         try await translate { [self] in
             try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     try await connection.query("SELECT pg_advisory_xact_lock(\(Self.revocationLock))", logger: logger)
-                    try await connection.query("""
-                        INSERT INTO warden_revocations (jti, expires_at, revoked_at) VALUES (\(tokenID), \(Self.seconds(expiresAt)), \(Self.seconds(now)))
-                        ON CONFLICT (jti) DO NOTHING
-                        """, logger: logger)
-                    // Delivered to every listening node when the transaction commits.
+                    try await connection.query(insert, logger: logger)
                     try await connection.query("SELECT pg_notify(\(Self.changeChannel), 'revocation')", logger: logger)
                     try await connection.query("COMMIT", logger: logger)
                 } catch {
@@ -182,10 +175,6 @@ extension PostgresStore {
                 }
             }
         }
-        guard let row = try await rows("SELECT * FROM warden_revocations WHERE jti = \(tokenID)").first else {
-            throw StoreError(.corrupt, "revocation vanished")
-        }
-        return try Self.revocation(row)
     }
 
     public func isRevoked(tokenID: String) async throws(StoreError) -> Bool {

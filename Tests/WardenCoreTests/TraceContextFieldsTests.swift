@@ -1,5 +1,5 @@
 import Testing
-import WardenCore
+@testable import WardenCore
 
 /// Issue 16, a review: a caller's trace-context fields reach the tracer only when they are W3C
 /// Trace Context's shape and size; anything else reads as absent (no log line, nothing stored
@@ -33,5 +33,15 @@ import WardenCore
             #expect(fields.tracestate == nil, "\(state.prefix(40))")
         }
         #expect(TraceContextFields(traceparent: [Self.parent], tracestate: ["a=1 , ,b=2"]).tracestate == "a=1 , ,b=2")
+    }
+
+    /// What a propagator is given: the checked fields only, through a carrier that prints
+    /// nothing (swift-otel logs the carrier it could not read).
+    @Test func thePropagatorGetsTheCheckedFieldsAndACarrierThatPrintsNothing() {
+        let carrier = TraceContextCarrier(fields: TraceContextFields(traceparent: [Self.parent], tracestate: ["a=b"]))
+        #expect(TraceContextExtractor().extract(key: "traceparent", from: carrier) == Self.parent)
+        #expect(TraceContextExtractor().extract(key: "tracestate", from: carrier) == "a=b")
+        #expect(TraceContextExtractor().extract(key: "baggage", from: carrier) == nil)
+        #expect("\(carrier)" == "(request header fields)")
     }
 }

@@ -34,42 +34,17 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if RequestSpanScope.isOpen { return try await next(request, context) }
-        var parent = InstrumentationContext.current ?? .topLevel
-        tracer.extract(TraceHeaderCarrier(fields: request.headers), into: &parent, using: TraceHeaderExtractor())
-        let method = request.method.rawValue
-        let span = tracer.startSpan(method, context: parent, ofKind: .server)
-        // At the end of the handler: a streamed answer's span is its start, not its whole life.
-        defer { span.end() }
-        span.updateAttributes { attributes in
-            attributes["http.request.method"] = method
-            attributes["url.path"] = request.uri.path
-            attributes["warden.service"] = service
-        }
-        do {
-            let response = try await InstrumentationContext.$current.withValue(span.context) {
-                try await RequestSpanScope.$isOpen.withValue(true) { try await next(request, context) }
-            }
-            Self.finish(span, method: method, route: context.endpointPath, status: Int(response.status.code))
-            return response
-        } catch {
-            let status = (error as? any HTTPResponseError).map { Int($0.status.code) } ?? 500
-            Self.finish(span, method: method, route: context.endpointPath, status: status)
-            if status >= 500 { span.recordError(error) }
-            throw error
+        try await RequestSpan.run(
+            tracer: tracer, method: request.method.rawValue, path: request.uri.path, service: service,
+            traceContext: TraceContextFields(traceparent: request.headers[values: Self.traceparent], tracestate: request.headers[values: Self.tracestate]),
+            route: { context.endpointPath },
+            status: { Int($0.status.code) },
+            errorStatus: { ($0 as? any HTTPResponseError).map { Int($0.status.code) } ?? 500 }
+        ) {
+            try await next(request, context)
         }
     }
 
-    /// OpenTelemetry's HTTP conventions: the name `{method} {http.route}`; an error status only
-    /// for 5xx (a 401 or 403 is the service doing its job).
-    static func finish(_ span: any Tracing.Span, method: String, route: String?, status: Int) {
-        // No route matched: Hummingbird says "NotFound"; the conventions leave `http.route` out.
-        let route = route == "NotFound" ? nil : route
-        if let route { span.operationName = "\(method) \(route)" }
-        span.updateAttributes { attributes in
-            attributes["http.route"] = route
-            attributes["http.response.status_code"] = status
-        }
-        if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
-    }
+    static var traceparent: HTTPField.Name { HTTPField.Name("traceparent")! }
+    static var tracestate: HTTPField.Name { HTTPField.Name("tracestate")! }
 }

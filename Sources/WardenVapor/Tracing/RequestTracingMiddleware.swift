@@ -22,35 +22,16 @@ public struct RequestTracingMiddleware: AsyncMiddleware {
     }
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        var parent = InstrumentationContext.current ?? .topLevel
-        tracer.extract(VaporTraceHeaderCarrier(headers: request.headers), into: &parent, using: VaporTraceHeaderExtractor())
         let method = request.method.rawValue
-        let span = tracer.startSpan(method, context: parent, ofKind: .server)
-        defer { span.end() }
-        span.updateAttributes { attributes in
-            attributes["http.request.method"] = method
-            attributes["url.path"] = request.url.path
-            attributes["warden.service"] = service
+        return try await RequestSpan.run(
+            tracer: tracer, method: method, path: request.url.path, service: service,
+            traceContext: TraceContextFields(traceparent: request.headers["traceparent"], tracestate: request.headers["tracestate"]),
+            // Parameters written `{id}`, as on Hummingbird.
+            route: { request.route.map { ReportedRouteName.path($0.path) } },
+            status: { Int($0.status.code) },
+            errorStatus: { ($0 as? any AbortError).map { Int($0.status.code) } ?? 500 }
+        ) {
+            try await next.respond(to: request)
         }
-        let route = request.route.map { "\(method) " + ReportedRouteName.path($0.path) }
-        do {
-            let response = try await InstrumentationContext.$current.withValue(span.context) { try await next.respond(to: request) }
-            Self.finish(span, name: route, status: Int(response.status.code))
-            return response
-        } catch {
-            let status = (error as? any AbortError).map { Int($0.status.code) } ?? 500
-            Self.finish(span, name: route, status: status)
-            if status >= 500 { span.recordError(error) }
-            throw error
-        }
-    }
-
-    static func finish(_ span: any Tracing.Span, name: String?, status: Int) {
-        if let name {
-            span.operationName = name
-            span.attributes["http.route"] = String(name.drop { $0 != " " }.dropFirst())
-        }
-        span.attributes["http.response.status_code"] = status
-        if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
     }
 }

@@ -25,7 +25,7 @@ struct ScopesTutorialCommand: AsyncParsableCommand {
         let logger = Logger(label: "scopes-tutorial")
         let tracing: (any Service)?
         do { tracing = try TracingBootstrap.bootstrapFromEnvironment(serviceName: "scopes-tutorial", logger: logger) } catch {
-            throw ValidationError(error.description)
+            throw error  // one line, no usage text: a setting, not a usage mistake
         }
         let app = try await buildTutorialApplication(configuration: options.configuration, logger: logger)
         do {

@@ -36,7 +36,7 @@ struct ShopDemoCommand: AsyncParsableCommand {
         // SIGINT, so `--serve` shuts its servers down (and sends queued spans) when told to.
         let tracing: (any Service)?
         do { tracing = try TracingBootstrap.bootstrapFromEnvironment(serviceName: "shop-demo", logger: logger) } catch {
-            throw ValidationError(error.description)
+            throw error  // one line, no usage text: a setting, not a usage mistake
         }
         let (serve, history, alertWebhook) = (serve, history, alertWebhook)
         let passed: Bool
