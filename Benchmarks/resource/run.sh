@@ -43,6 +43,14 @@
 # (NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor(), an
 # application's choice); =preference keeps Swift's pool but has the server's tasks prefer NIO's
 # event loops as their task executor (SE-0417, EventLoopTaskExecutor). docs/benchmarks.md has all.
+# Event loops: as many as the CPUs the server may run on (one when pinned; NIO itself counts
+# cgroup limits, not taskset's affinity); RESOURCE_BENCH_LOOPS=N sets another number.
+# RESOURCE_BENCH_BASELINE=PATH: a second ResourceServerBench (another build: the code before a
+# change) served beside this one (same CPU, port + 1, loaded only while measured); each round
+# also measures its plain, bearer and uncached routes, right after this build's, and reports
+# baseline / this build CPU per request (>= 0.98: the change costs nothing measurable).
+# RESOURCE_BENCH_ONLY=core: only the rounds' first line (plain, bearer, uncached, deny list)
+# and the control (work) route -- a quicker run for trying a change.
 # Usage: Benchmarks/resource/run.sh [seconds per measurement=5] [connections=16] [rounds=3]
 # Needs: apt-get install wrk; a release build in Benchmarks/:
 #   (cd Benchmarks && swift build -c release --product ResourceServerBench)
@@ -55,7 +63,7 @@ BIN="$(cd .. && pwd)/.build/release/ResourceServerBench"
 PORT="${RESOURCE_BENCH_PORT:-8093}"
 BASE="http://127.0.0.1:$PORT"
 WORK="$(mktemp -d)"
-cleanup() { kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { kill "${SERVER_PID:-}" "${BASELINE_PID:-}" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 [ -x "$BIN" ] || { echo "run.sh: build first: (cd Benchmarks && swift build -c release --product ResourceServerBench)" >&2; exit 1; }
@@ -83,15 +91,31 @@ if [ "${RESOURCE_BENCH_PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(n
 fi
 RESOURCE_BENCH_TASK_EXECUTOR=$TASK_EXECUTOR RESOURCE_BENCH_NIO_EXECUTOR=$NIO_EXECUTOR "${PIN_SERVER[@]}" "$BIN" serve "$PORT" "$WORK" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 200); do [ -f "$WORK/ready" ] && break; sleep 0.05; done
+BASELINE="${RESOURCE_BENCH_BASELINE:-}"
+if [ -n "$BASELINE" ]; then
+  [ -x "$BASELINE" ] || { echo "run.sh: RESOURCE_BENCH_BASELINE is not an executable: $BASELINE" >&2; exit 1; }
+  mkdir "$WORK/baseline"
+  RESOURCE_BENCH_TASK_EXECUTOR=$TASK_EXECUTOR RESOURCE_BENCH_NIO_EXECUTOR=$NIO_EXECUTOR "${PIN_SERVER[@]}" "$BASELINE" serve "$((PORT + 1))" "$WORK/baseline" >"$WORK/baseline.log" 2>&1 &
+  BASELINE_PID=$!
+fi
+for _ in $(seq 400); do [ -f "$WORK/ready" ] && { [ -z "$BASELINE" ] || [ -f "$WORK/baseline/ready" ]; } && break; sleep 0.05; done
 [ -f "$WORK/ready" ] || { echo "run.sh: the server did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+[ -z "$BASELINE" ] || [ -f "$WORK/baseline/ready" ] || { echo "run.sh: the baseline server did not start:" >&2; cat "$WORK/baseline.log" >&2; exit 1; }
 BEARER_TOKEN="$(cat "$WORK/bearer.token")"
 BOUND_TOKEN="$(cat "$WORK/bound.token")"
 # Enough proofs for the fastest rate seen here (~21,000 requests/s) with room.
 PROOF_COUNT=$((DURATION * 40000))
 
 # CPU seconds (user + system) the server has used so far, in clock ticks (100 per second).
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+# MEASURED_PID, MEASURED_BASE, MEASURED_TOKEN: the server measure() loads (this build's, or the
+# baseline's).
+MEASURED_PID=$SERVER_PID
+MEASURED_BASE=$BASE
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$MEASURED_PID/stat"; }
+# measure_baseline KIND PATH SECONDS: measure() against the baseline server.
+measure_baseline() {
+  MEASURED_PID=$BASELINE_PID MEASURED_BASE="http://127.0.0.1:$((PORT + 1))" BEARER_TOKEN="$(cat "$WORK/baseline/bearer.token")" measure "$@"
+}
 
 # The signed routes' body and its Content-Digest (RFC 9530), as ResourceServerBench signs it.
 export BODY='{"order_id": "o-1", "amount": 1250}'
@@ -110,7 +134,7 @@ measure() {
   fi
   local before after output requests
   before=$(cpu_ticks)
-  output=$(KIND="$kind" TOKEN="$token" PROOFS="$WORK/proofs" SIGNATURES="$WORK/signatures" "${PIN_WRK[@]}" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" -s requests.lua "$BASE$path")
+  output=$(KIND="$kind" TOKEN="$token" PROOFS="$WORK/proofs" SIGNATURES="$WORK/signatures" "${PIN_WRK[@]}" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" -s requests.lua "$MEASURED_BASE$path")
   after=$(cpu_ticks)
   # The refused routes answer 403 by design; every other answer must be a 2xx.
   if [[ "$kind" != refused* ]] && grep -q -e "Non-2xx" <<<"$output" || grep -q -e "Socket errors" <<<"$output"; then
@@ -122,11 +146,16 @@ measure() {
   python3 -c "print($requests, round(($after - $before) * 1e4 / $requests, 1))"
 }
 
+ONLY="${RESOURCE_BENCH_ONLY:-all}"
+case "$ONLY" in all|core) ;; *) echo "run.sh: RESOURCE_BENCH_ONLY is all or core" >&2; exit 1 ;; esac
 # Warm-up, not measured.
-for route in plain bearer uncached revocations work dpop unsigned signed refused refused-reported reported; do measure "$route" "/$route" 2 >/dev/null; done
+WARM_UP=(plain bearer uncached revocations work dpop unsigned signed refused refused-reported reported)
+[ "$ONLY" = all ] || WARM_UP=(plain bearer uncached revocations work)
+for route in "${WARM_UP[@]}"; do measure "$route" "/$route" 2 >/dev/null; done
+if [ -n "$BASELINE" ]; then for route in plain bearer uncached; do measure_baseline "$route" "/$route" 2 >/dev/null; done; fi
 VERIFY_FLOOR="$(cat "$WORK/verify.floor")"
 
-echo "rounds: $ROUNDS x ${DURATION}s per route, $CONNECTIONS connections, 1 wrk thread, executor $EXECUTOR; server CPU µs per request"
+echo "rounds: $ROUNDS x ${DURATION}s per route, $CONNECTIONS connections, 1 wrk thread, executor $EXECUTOR, $(ls "/proc/$SERVER_PID/task" | wc -l) server threads; server CPU µs per request"
 CACHED_RATIOS=()
 UNCACHED_OVER_VERIFY=()
 REVOCATION_RATIOS=()
@@ -138,6 +167,9 @@ DPOP_OVER_BEARER=()
 THROUGHPUT_RATIOS=()
 REPORTING_REFUSED=()
 REPORTING_PASSED=()
+BASELINE_PLAIN=()
+BASELINE_BEARER=()
+BASELINE_UNCACHED=()
 for round in $(seq "$ROUNDS"); do
   read -r P_N P_CPU < <(measure plain /plain "$DURATION")
   read -r B_N B_CPU < <(measure bearer /bearer "$DURATION")
@@ -148,17 +180,31 @@ for round in $(seq "$ROUNDS"); do
   REVOCATION_RATIOS+=("$(python3 -c "print(round($R_CPU / $C_CPU, 3))")")
   printf 'round %s: plain %6.1f µs (%s req) | bearer (cached) %6.1f µs (%s req) | uncached %6.1f µs (%s req) | 100k deny list %6.1f µs (%s req) | in-process verify %s µs | plain / cached %s | (uncached - plain) / verify %s\n' \
     "$round" "$P_CPU" "$P_N" "$B_CPU" "$B_N" "$C_CPU" "$C_N" "$R_CPU" "$R_N" "$VERIFY_FLOOR" "${CACHED_RATIOS[-1]}" "${UNCACHED_OVER_VERIFY[-1]}"
+  if [ -n "$BASELINE" ]; then
+    read -r BP_N BP_CPU < <(measure_baseline plain /plain "$DURATION")
+    read -r BB_N BB_CPU < <(measure_baseline bearer /bearer "$DURATION")
+    read -r BC_N BC_CPU < <(measure_baseline uncached /uncached "$DURATION")
+    BASELINE_PLAIN+=("$(python3 -c "print(round($BP_CPU / $P_CPU, 3))")")
+    BASELINE_BEARER+=("$(python3 -c "print(round($BB_CPU / $B_CPU, 3))")")
+    BASELINE_UNCACHED+=("$(python3 -c "print(round($BC_CPU / $C_CPU, 3))")")
+    printf '         baseline: plain %6.1f µs (%s req) | bearer %6.1f µs (%s req) | uncached %6.1f µs (%s req) | baseline / this build: %s, %s, %s\n' \
+      "$BP_CPU" "$BP_N" "$BB_CPU" "$BB_N" "$BC_CPU" "$BC_N" "${BASELINE_PLAIN[-1]}" "${BASELINE_BEARER[-1]}" "${BASELINE_UNCACHED[-1]}"
+  fi
+  FLOOR=$("$BIN" floor 20000 "$WORK" "$BASE/dpop")
+  RAW=$(awk '/raw_p256_us/ {print $2}' <<<"$FLOOR")
+  PROOF=$(awk '/dpop_proof_us/ {print $2}' <<<"$FLOOR")
   read -r W_N W_CPU < <(measure work /work "$DURATION")
+  CONTROL_RATIOS+=("$(python3 -c "print(round(($W_CPU - $B_CPU) / $RAW, 2))")")
+  if [ "$ONLY" = core ]; then
+    printf '         work %6.1f µs (%s req) | raw P-256 in process %s µs | control (work - bearer) / raw P-256 %s\n' "$W_CPU" "$W_N" "$RAW" "${CONTROL_RATIOS[-1]}"
+    continue
+  fi
   read -r D_N D_CPU < <(measure dpop /dpop "$DURATION")
   read -r U_N U_CPU < <(measure unsigned /unsigned "$DURATION")
   read -r S_N S_CPU < <(measure signed /signed "$DURATION")
   SIGNED_RATIOS+=("$(python3 -c "print(round($S_CPU / $U_CPU, 2))")")
-  FLOOR=$("$BIN" floor 20000 "$WORK" "$BASE/dpop")
-  RAW=$(awk '/raw_p256_us/ {print $2}' <<<"$FLOOR")
-  PROOF=$(awk '/dpop_proof_us/ {print $2}' <<<"$FLOOR")
   EXTRA_RATIOS+=("$(python3 -c "print(round(($D_CPU - $B_CPU) / $RAW, 2))")")
   EXTRA_OVER_PROOF+=("$(python3 -c "print(round(($D_CPU - $B_CPU) / $PROOF, 2))")")
-  CONTROL_RATIOS+=("$(python3 -c "print(round(($W_CPU - $B_CPU) / $RAW, 2))")")
   DPOP_OVER_BEARER+=("$(python3 -c "print(round($D_CPU / $B_CPU, 2))")")
   THROUGHPUT_RATIOS+=("$(python3 -c "print(round($D_N / $B_N, 2))")")
   printf '         plain %6.1f µs (%s req) | bearer %6.1f µs (%s req) | work %6.1f µs (%s req) | dpop %6.1f µs (%s req) | in process: raw P-256 %s µs, proof check %s µs | (dpop - bearer) / proof check = %s, / raw P-256 = %s | control (work - bearer) / raw P-256 = %s\n' \
@@ -174,14 +220,19 @@ for round in $(seq "$ROUNDS"); do
     "$F_CPU" "$F_N" "$FR_CPU" "$FR_N" "${REPORTING_REFUSED[-1]}" "$B2_CPU" "$B2_N" "$RP_CPU" "$RP_N" "${REPORTING_PASSED[-1]}"
 done
 median() { python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
+echo "control: (work - bearer) / raw P-256:               median $(median "${CONTROL_RATIOS[@]}") (what any handler pays over its crypto here)"
+if [ -n "$BASELINE" ]; then
+  echo "baseline / this build, CPU per request: plain median $(median "${BASELINE_PLAIN[@]}"), bearer $(median "${BASELINE_BEARER[@]}"), uncached $(median "${BASELINE_UNCACHED[@]}") (>= 0.98: nothing measurable)"
+fi
+if [ "$ONLY" = all ]; then
 echo "dpop - bearer, in in-process proof checks:        median $(median "${EXTRA_OVER_PROOF[@]}") (target <= 1.2)"
 echo "dpop - bearer, in raw P-256 verifications:        median $(median "${EXTRA_RATIOS[@]}")"
-echo "control: (work - bearer) / raw P-256:               median $(median "${CONTROL_RATIOS[@]}") (what any handler pays over its crypto here)"
 echo "signed / unsigned POST, server CPU per request: median $(median "${SIGNED_RATIOS[@]}")x (target <= 1.5)"
 echo "dpop / bearer, server CPU per request:            median $(median "${DPOP_OVER_BEARER[@]}")x"
 echo "dpop / bearer, requests served (throughput):      median $(median "${THROUGHPUT_RATIOS[@]}")x"
 echo "issue 14: reporting off / on, every request a 403:  median $(median "${REPORTING_REFUSED[@]}") (target >= 0.97)"
 echo "issue 14: reporting off / on, requests that pass:    median $(median "${REPORTING_PASSED[@]}") (target >= 0.97)"
+fi
 echo "issue 16: plain / bearer (cached), CPU per request: median $(median "${CACHED_RATIOS[@]}") (target >= 0.95)"
 echo "issue 16: (uncached - plain) / in-process verify:   median $(median "${UNCACHED_OVER_VERIFY[@]}") (target <= 1.2)"
 echo "issue 16: 100,000-entry deny list / uncached, CPU:  median $(median "${REVOCATION_RATIOS[@]}")"

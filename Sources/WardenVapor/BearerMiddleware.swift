@@ -41,14 +41,20 @@ public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
                 found = try credentials.presented(authorizationHeaders: headers, queryTokens: queryTokens, formTokens: formTokens)
             }
             guard let presented = found else { return try await next.respond(to: request) }
-            let verified = try await BearerGate.verify(
-                presented,
-                proofs: request.headers[Self.dpopField],
-                method: request.method.rawValue,
-                path: request.url.string,
-                with: verifier,
-                configuration: configuration
-            )
+            // Verified without suspending when its key is at hand (issue 16).
+            let verified: VerifiedAccessToken
+            if let atHand = try BearerGate.verifyWithoutSuspending(presented, with: verifier, configuration: configuration) {
+                verified = atHand
+            } else {
+                verified = try await BearerGate.verify(
+                    presented,
+                    proofs: request.headers[Self.dpopField],
+                    method: request.method.rawValue,
+                    path: request.url.string,
+                    with: verifier,
+                    configuration: configuration
+                )
+            }
             incoming = IncomingAccessToken(rawValue: presented.value, verified: verified)
         } catch let refusal as BearerRefusal {
             return refusal.vaporResponse()

@@ -71,8 +71,17 @@ final class JWKSEndpoint: Sendable {
         try await endpoint.run { url in
             let keys = RemoteJWKSKeySet(url: url)
             let verifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: keys)
+            // Nothing fetched yet: no key at hand, the token is left to `verify` (which fetches).
+            #expect(keys.verificationKeyAtHand(id: "test-key") == nil)
+            let beforeFetch = try verifier.verifyWithoutSuspending(try issuer.token())
+            #expect(beforeFetch == nil)
             _ = try await verifier.verify(try issuer.token())
             #expect(keys.keyIDs == ["test-key"])
+            #expect(endpoint.requests == 1)
+            // Fetched: at hand, and a new token verifies without suspending (no request).
+            #expect(keys.verificationKeyAtHand(id: "test-key") != nil)
+            let atHand = try verifier.verifyWithoutSuspending(try issuer.token(subject: "bob"))
+            #expect(atHand?.subject == "bob")
             #expect(endpoint.requests == 1)
         }
     }
@@ -134,6 +143,11 @@ final class JWKSEndpoint: Sendable {
             _ = try await verifier.verify(try issuer.token(now: clock.now))
             clock.advance(by: .seconds(1801))
             let later = try issuer.token(subject: "other", now: clock.now)
+            // Past the maximum age no key is at hand: the path without suspending leaves the
+            // token to `verify`, which refuses.
+            #expect(keys.verificationKeyAtHand(id: "test-key") == nil)
+            let leftToVerify = try verifier.verifyWithoutSuspending(later)
+            #expect(leftToVerify == nil)
             do {
                 _ = try await verifier.verify(later)
                 Issue.record("stale keys were used")

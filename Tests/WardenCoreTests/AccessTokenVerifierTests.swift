@@ -24,6 +24,17 @@ import WardenTesting
         _ token: String, _ reason: TokenVerificationError.Reason,
         verifier: AccessTokenVerifier<StaticKeySet>, sourceLocation: SourceLocation = #_sourceLocation
     ) async {
+        // The path adapters take first (issue 16) refuses alike, or leaves the decision to
+        // `verify` when the key is not at hand (an unknown `kid`).
+        do {
+            if try verifier.verifyWithoutSuspending(token) != nil {
+                Issue.record("token was accepted without suspending", sourceLocation: sourceLocation)
+            } else {
+                #expect(reason == .unknownKey, "only an unknown key is left to verify()", sourceLocation: sourceLocation)
+            }
+        } catch {
+            #expect(error.reason == reason, sourceLocation: sourceLocation)
+        }
         do {
             _ = try await verifier.verify(token)
             Issue.record("token was accepted", sourceLocation: sourceLocation)
@@ -31,6 +42,51 @@ import WardenTesting
             #expect(error.reason == reason, sourceLocation: sourceLocation)
             #expect(error.description == "The access token is invalid.", sourceLocation: sourceLocation)
         }
+    }
+
+    /// Issue 16: without suspending, a token verifies to what `verify` gives — first by its key at
+    /// hand, then from the cache — and a revocation or expiry after caching is refused as there.
+    @Test func verifyingWithoutSuspendingGivesWhatVerifyGives() async throws {
+        let clock = ManualTimeSource(now)
+        let issuer = await TestTokenIssuer()
+        let revocations = RevocationList()
+        let verifier = issuer.verifier(configure: { $0.leeway = .zero }, revocations: revocations, timeSource: clock.timeSource)
+        let token = try issuer.token(subject: "alice", lifetime: .seconds(120), now: now)
+        let first = try #require(try verifier.verifyWithoutSuspending(token))
+        #expect(verifier.cache.count == 1)
+        let again = try #require(try verifier.verifyWithoutSuspending(token))
+        let byVerify = try await issuer.verifier(timeSource: clock.timeSource).verify(token)
+        #expect(first == byVerify && again == byVerify)
+        #expect(first.subject == "alice" && first.keyID == byVerify.keyID)
+        // Revoked once cached: refused, and forgotten.
+        let other = try issuer.token(subject: "bob", lifetime: .seconds(120), now: now)
+        let bob = try #require(try verifier.verifyWithoutSuspending(other))
+        revocations.revoke(tokenID: bob.tokenID, expiresAt: bob.claims.expiresAt)
+        #expect { try verifier.verifyWithoutSuspending(other) } throws: { ($0 as? TokenVerificationError)?.reason == .revoked }
+        #expect(verifier.cache.count == 1)
+        // Expired once cached: the cache does not answer; the check refuses.
+        clock.advance(by: .seconds(121))
+        #expect { try verifier.verifyWithoutSuspending(token) } throws: { ($0 as? TokenVerificationError)?.reason == .expired }
+    }
+
+    /// A key source with nothing at hand (the protocol's default) leaves every token to `verify`,
+    /// cached ones too: their key is confirmed by the source each time, as before.
+    @Test func aKeySourceWithNothingAtHandLeavesEveryTokenToVerify() async throws {
+        struct AsksEveryTime: VerificationKeySource {
+            let keys: StaticKeySet
+            func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
+                try await keys.verificationKey(id: id)
+            }
+        }
+        let issuer = await TestTokenIssuer()
+        let verifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: AsksEveryTime(keys: try issuer.keySet()))
+        let token = try issuer.token()
+        #expect(try verifier.verifyWithoutSuspending(token) == nil)
+        _ = try await verifier.verify(token)
+        #expect(verifier.cache.count == 1)
+        #expect(try verifier.verifyWithoutSuspending(token) == nil)
+        // Refusals that need no key are still made at once.
+        #expect { try verifier.verifyWithoutSuspending("not a token") } throws: { ($0 as? TokenVerificationError)?.reason == .malformed }
     }
 
     func fixture() async -> (TestTokenIssuer, AccessTokenVerifier<StaticKeySet>) {

@@ -31,6 +31,35 @@ import WardenTesting
         #expect(!recorded.contains(token.prefix(20)) && !recorded.contains(jti) && !recorded.contains("alice-subject"))
     }
 
+    /// Issue 16: the path adapters take first makes the same span — one per verification, the
+    /// cache's answer, or the refusal — and none when it leaves the decision to `verify`.
+    @Test func verifyingWithoutSuspendingIsTheSameSpan() async throws {
+        let tracer = InMemoryTracer()
+        let issuer = await TestTokenIssuer()
+        let token = try issuer.token(subject: "alice-subject", clientID: "web")
+        let unknownKey = try issuer.signRaw(
+            headerJSON: #"{"alg":"ES256","kid":"elsewhere","typ":"at+jwt"}"#,
+            payloadJSON: #"{"iss":"x","sub":"y","aud":"z","exp":1,"iat":1,"jti":"j","client_id":"c"}"#
+        )
+        try await withTracer(tracer) {
+            let verifier = issuer.verifier()
+            let first = try verifier.verifyWithoutSuspending(token)
+            let second = try verifier.verifyWithoutSuspending(token)
+            #expect(first != nil && second != nil)
+            #expect(throws: TokenVerificationError.self) { try verifier.verifyWithoutSuspending(token + "x") }
+            let leftToVerify = try verifier.verifyWithoutSuspending(unknownKey)
+            #expect(leftToVerify == nil)
+        }
+        let spans = tracer.finishedSpans
+        #expect(spans.map(\.operationName) == ["warden.verify_token", "warden.verify_token", "warden.verify_token"])
+        #expect(spans.map { $0.attributes["warden.token.cache_hit"]?.toSpanAttribute() } == [.bool(false), .bool(true), nil])
+        #expect(spans[0].attributes["oauth.client_id"]?.toSpanAttribute() == .string("web"))
+        #expect(spans[2].attributes["warden.token.refused"]?.toSpanAttribute() == .string("malformed"))
+        #expect(spans[2].status?.code == .error)
+        let recorded = spans.map { "\($0.attributes)" }.joined()
+        #expect(!recorded.contains(token.prefix(20)) && !recorded.contains("alice-subject"))
+    }
+
     @Test func withoutATracerNothingIsRecorded() async throws {
         let tracer = InMemoryTracer()
         let issuer = await TestTokenIssuer()

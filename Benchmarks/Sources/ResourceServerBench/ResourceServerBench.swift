@@ -41,6 +41,10 @@ struct ResourceServerBench {
     static func serve(port: Int, directory: String) async throws {
         // RESOURCE_BENCH_NIO_EXECUTOR=1: Swift's global executor runs on NIO's event loops (no
         // hop between NIO's threads and the cooperative pool); measured both ways (issue 16).
+        // NIO sizes its loops by cgroup limits, not by the affinity `taskset` sets: the server
+        // pinned to one CPU would run two event loops on it. Size them to the CPUs this process
+        // may run on, as NIO does in a container limited to that many (issue 16).
+        NIOSingletons.groupLoopCountSuggestion = ProcessInfo.processInfo.environment["RESOURCE_BENCH_LOOPS"].flatMap(Int.init) ?? allowedCPUCount()
         if ProcessInfo.processInfo.environment["RESOURCE_BENCH_NIO_EXECUTOR"] == "1" {
             precondition(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor(), "could not install NIO's executor")
         }
@@ -273,6 +277,18 @@ struct ResourceServerBench {
         for proof in proofs { _ = try await verifier.verify(proof, method: "GET", uri: uri, accessToken: token) }
         let after = residentBytes()
         print("replay_memory_bytes_per_proof \((after - before) / proofs.count)")
+    }
+
+    /// The CPUs this process may run on (its affinity mask, as `taskset` sets it), read from
+    /// `Cpus_allowed` in /proc/self/status (hex words; Glibc's `sched_getaffinity` is not visible
+    /// to Swift without `_GNU_SOURCE`); NIO's count when it cannot be read.
+    static func allowedCPUCount() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) else { return System.coreCount }
+        let bits = line.dropFirst("Cpus_allowed:".count).split(separator: ",")
+            .map { UInt64($0.trimmingCharacters(in: .whitespaces), radix: 16)?.nonzeroBitCount ?? 0 }
+            .reduce(0, +)
+        return bits > 0 ? bits : System.coreCount
     }
 
     static func residentBytes() -> Int {

@@ -56,6 +56,13 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
     /// The ids of the keys in use now.
     public var keyIDs: [String] { state.withLock { $0.keys.keys.sorted() } }
 
+    /// The key while the last answer is usable (within its maximum age); otherwise `nil`, and
+    /// ``verificationKey(id:)`` fetches or refuses.
+    public func verificationKeyAtHand(id: String) -> VerificationKey? {
+        let now = timeSource.now()
+        return state.withLock { state in isUsable(state, now: now) ? state.keys[id] : nil }
+    }
+
     public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
         enum Decision { case found(VerificationKey), missing, join(Task<Bool, Never>) }
         let now = timeSource.now()

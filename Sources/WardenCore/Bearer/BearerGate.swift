@@ -13,16 +13,52 @@ public enum BearerGate {
         do {
             verified = try await verifier.verify(token)
         } catch {
-            if error.reason == .keysUnavailable { throw BearerRefusal.temporarilyUnavailable(realm: realm) }
-            throw BearerRefusal.invalidToken(realm: realm)
+            throw refusal(for: error, realm: realm)
         }
-        // RFC 9449 §7.2: a token bound to a key (`cnf.jkt`) is worthless without a proof by that
-        // key; presented as a bearer token, it is refused.
+        return try admitBearer(verified, realm: realm, refusals: refusals)
+    }
+
+    /// A token that failed verification, as the caller hears of it: 503 when its keys cannot be
+    /// had, else `invalid_token` (why is the verifier's, never the caller's).
+    static func refusal(for error: TokenVerificationError, realm: String) -> BearerRefusal {
+        error.reason == .keysUnavailable ? .temporarilyUnavailable(realm: realm) : .invalidToken(realm: realm)
+    }
+
+    /// A verified token presented as a bearer token. RFC 9449 §7.2: a token bound to a key
+    /// (`cnf.jkt`) is worthless without a proof by that key; presented as a bearer token, it is
+    /// refused (and told to `refusals`).
+    static func admitBearer(_ verified: VerifiedAccessToken, realm: String, refusals: (any AccessRefusalReporter)?) throws(BearerRefusal) -> VerifiedAccessToken {
         guard verified.claims.keyThumbprint == nil else {
             reportProof(of: verified, reason: "noProof", to: refusals)
             throw BearerRefusal.invalidToken(realm: realm)
         }
         return verified
+    }
+
+    /// ``verify(_:proofs:method:path:with:configuration:)`` without suspending, for a bearer
+    /// token whose key the verifier has at hand (``AccessTokenVerifier/verifyWithoutSuspending(_:)``):
+    /// the same token or the same refusal. `nil` when it must wait for a key, and for every DPoP
+    /// presentation (a proof has its own checks) — then `verify` decides. Adapters ask this
+    /// first: a busy service's usual request then makes no executor switch for its token
+    /// (issue 16).
+    public static func verifyWithoutSuspending<Keys: VerificationKeySource>(
+        _ presented: PresentedAccessToken,
+        with verifier: AccessTokenVerifier<Keys>,
+        configuration: BearerAuthenticatorConfiguration
+    ) throws(BearerRefusal) -> VerifiedAccessToken? {
+        guard !presented.isDPoP, configuration.dpop?.requiresProofOfPossession != true else { return nil }
+        let verified: VerifiedAccessToken?
+        do {
+            verified = try verifier.verifyWithoutSuspending(presented.value)
+        } catch {
+            throw refusal(for: error, realm: configuration.realm).offering(configuration.dpop, errorScheme: .bearer)
+        }
+        guard let verified else { return nil }
+        do {
+            return try admitBearer(verified, realm: configuration.realm, refusals: configuration.refusals)
+        } catch {
+            throw error.offering(configuration.dpop, errorScheme: .bearer)
+        }
     }
 
     /// Verifies a token as the request presented it: a bearer token (refused if bound to a

@@ -17,6 +17,10 @@ public struct StaticKeySet: VerificationKeySource {
         keys[id]
     }
 
+    public func verificationKeyAtHand(id: String) -> VerificationKey? {
+        keys[id]
+    }
+
     /// The key ids, sorted.
     public var keyIDs: [String] { keys.keys.sorted() }
 }

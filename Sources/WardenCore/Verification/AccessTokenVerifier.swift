@@ -78,6 +78,69 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         return try await traced(tracer) { () async throws(TokenVerificationError) in try await verifyBytes(token) }
     }
 
+    /// Verifies `token` without suspending, when nothing needs waiting for: a verification
+    /// remembered from an earlier request, or a full verification by a key the key source has at
+    /// hand (``VerificationKeySource/verificationKeyAtHand(id:)``). `nil` when the key is not at
+    /// hand (not fetched yet, stale, unknown, or the source has nothing at hand): then
+    /// ``verify(_:)`` decides, fetching as it does. Refuses — throws, counts, logs and reports —
+    /// exactly as ``verify(_:)`` does.
+    ///
+    /// Each `await` on a request's path is an executor switch (issue 16, docs/benchmarks.md),
+    /// and a busy service's tokens nearly always verify by a key it has: adapters ask this first.
+    public func verifyWithoutSuspending(_ token: String) throws(TokenVerificationError) -> VerifiedAccessToken? {
+        // The span is made once the outcome is known, from the start time: a `nil` (then `verify`
+        // makes the span) leaves none behind.
+        let start = tracer.map { _ in DefaultTracerClock.now }
+        func span() -> (any Span)? {
+            guard let tracer, let start else { return nil }
+            return tracer.startSpan("warden.verify_token", context: InstrumentationContext.current ?? .topLevel, ofKind: .internal, at: start)
+        }
+        do {
+            guard let verified = try verifyTextAtHand(token) else { return nil }
+            if let span = span() {
+                Self.describe(span, cachedHit: verified.cached, token: verified.token)
+                span.end()
+            }
+            return verified.token
+        } catch {
+            if let span = span() {
+                Self.describe(span, refusal: error)
+                span.end()
+            }
+            throw error
+        }
+    }
+
+    private func verifyTextAtHand(_ token: String) throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool)? {
+        guard token.utf8.count <= configuration.maximumTokenSize else {
+            throw refuse(.init(.oversized), keyID: nil)
+        }
+        let now = timeSource.now()
+        let cacheKey = token.utf8.withContiguousStorageIfAvailable { cacheKeyIfCaching(UnsafeRawBufferPointer($0)) }
+            ?? Array(token.utf8).withUnsafeBytes(cacheKeyIfCaching)
+        if let cacheKey, let cached = cache.lookup(cacheKey, now: now) {
+            guard !revocations.isRevoked(cached.claims) else {
+                cache.remove(cacheKey)
+                throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
+            }
+            // Not at hand, or another algorithm's: `verify` asks the source and decides.
+            guard let key = keys.verificationKeyAtHand(id: cached.keyID), key.algorithm == cached.algorithm else { return nil }
+            metrics.cached.increment()
+            return (cached, true)
+        }
+        var keyID: String?
+        var signed: AccessTokenClaims?
+        do throws(TokenVerificationError) {
+            let parsed = try parse(Array(token.utf8), keyID: &keyID)
+            guard let key = keys.verificationKeyAtHand(id: parsed.keyID) else { return nil }
+            let verified = try check(parsed, by: key, now: now, signed: &signed)
+            remember(verified, cacheKey: cacheKey)
+            return (verified, false)
+        } catch {
+            throw refuse(error, keyID: keyID, claims: signed)
+        }
+    }
+
     private func verifyText(_ token: String) async throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool) {
         // The cap comes before anything else touches the token.
         guard token.utf8.count <= configuration.maximumTokenSize else {
@@ -120,17 +183,27 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         }
         switch outcome {
         case .success(let verified):
-            span.updateAttributes { attributes in
-                attributes["warden.token.cache_hit"] = verified.cached
-                attributes["oauth.client_id"] = verified.token.clientID
-                attributes["warden.token.kid"] = verified.token.keyID
-            }
+            Self.describe(span, cachedHit: verified.cached, token: verified.token)
             return verified.token
         case .failure(let error):
-            span.updateAttributes { attributes in attributes["warden.token.refused"] = error.reason.description }
-            span.setStatus(SpanStatus(code: .error))
+            Self.describe(span, refusal: error)
             throw error
         }
+    }
+
+    /// A passed verification's attributes: whether the cache answered, the client and the key.
+    private static func describe(_ span: any Span, cachedHit: Bool, token: VerifiedAccessToken) {
+        span.updateAttributes { attributes in
+            attributes["warden.token.cache_hit"] = cachedHit
+            attributes["oauth.client_id"] = token.clientID
+            attributes["warden.token.kid"] = token.keyID
+        }
+    }
+
+    /// A refused verification's reason (never the token or what it claims).
+    private static func describe(_ span: any Span, refusal error: TokenVerificationError) {
+        span.updateAttributes { attributes in attributes["warden.token.refused"] = error.reason.description }
+        span.setStatus(SpanStatus(code: .error))
     }
 
     private func cacheKeyIfCaching(_ token: UnsafeRawBufferPointer) -> SHA256Digest? {
@@ -169,25 +242,34 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     ) async throws(TokenVerificationError) -> VerifiedAccessToken {
         var keyID: String?
         var signed: AccessTokenClaims?
-        do {
-            let verified = try await verifyUncached(token, now: now, keyID: &keyID, signed: &signed)
-            if let cacheKey {
-                cache.insert(verified, for: cacheKey, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway))
-            }
-            metrics.verified.increment()
+        do throws(TokenVerificationError) {
+            let parsed = try parse(token, keyID: &keyID)
+            guard let key = try await keys.verificationKey(id: parsed.keyID) else { throw TokenVerificationError(.unknownKey) }
+            let verified = try check(parsed, by: key, now: now, signed: &signed)
+            remember(verified, cacheKey: cacheKey)
             return verified
         } catch {
             throw refuse(error, keyID: keyID, claims: signed)
         }
     }
 
-    /// `signed`: the claims, once the signature has been checked (for reporting a refusal).
-    private func verifyUncached(
-        _ token: [UInt8],
-        now: Date,
-        keyID: inout String?,
-        signed: inout AccessTokenClaims?
-    ) async throws(TokenVerificationError) -> VerifiedAccessToken {
+    /// A passed verification, remembered under `cacheKey` (when caching) until its `exp`.
+    private func remember(_ verified: VerifiedAccessToken, cacheKey: SHA256Digest?) {
+        if let cacheKey {
+            cache.insert(verified, for: cacheKey, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway))
+        }
+        metrics.verified.increment()
+    }
+
+    /// A token's JWS and what its header names, before any key is looked up.
+    private struct ParsedToken {
+        let jws: UnverifiedCompactJWS
+        let algorithm: SignatureAlgorithm
+        let keyID: String
+    }
+
+    /// The header checks; `keyID` is set as soon as it is known (for reporting a refusal).
+    private func parse(_ token: [UInt8], keyID: inout String?) throws(TokenVerificationError) -> ParsedToken {
         let jws = try UnverifiedCompactJWS(token)
         let header = jws.header
 
@@ -202,7 +284,19 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         }
         guard let kid = header.keyID, !kid.isEmpty else { throw .init(.unknownKey, detail: "no kid") }
         keyID = kid
-        guard let key = try await keys.verificationKey(id: kid) else { throw .init(.unknownKey) }
+        return ParsedToken(jws: jws, algorithm: algorithm, keyID: kid)
+    }
+
+    /// The signature by `key` (the one whose id is the header's `kid`) and the claims.
+    /// `signed`: the claims, once the signature has been checked (for reporting a refusal).
+    private func check(
+        _ token: ParsedToken,
+        by key: VerificationKey,
+        now: Date,
+        signed: inout AccessTokenClaims?
+    ) throws(TokenVerificationError) -> VerifiedAccessToken {
+        let jws = token.jws
+        let algorithm = token.algorithm
         guard key.algorithm == algorithm else { throw .init(.algorithmMismatch, detail: "\(algorithm) with a \(key.algorithm) key") }
         guard key.isValidSignature(jws.signature, for: jws.signingInput) else { throw .init(.badSignature) }
 
@@ -215,7 +309,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         if let notBefore = claims.notBefore, notBefore.timeIntervalSince(now) > leeway { throw .init(.notYetValid) }
         guard claims.issuedAt.timeIntervalSince(now) <= leeway else { throw .init(.issuedInFuture) }
         guard !revocations.isRevoked(claims) else { throw .init(.revoked) }
-        return VerifiedAccessToken(claims: claims, keyID: kid, algorithm: algorithm)
+        return VerifiedAccessToken(claims: claims, keyID: token.keyID, algorithm: algorithm)
     }
 
     /// `at+jwt` or `application/at+jwt`, ASCII case-insensitive (media types, RFC 2045 §5.1),

@@ -38,17 +38,30 @@ where Context.Identity == VerifiedAccessToken {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         var context = context
-        guard let presented = try await extractor.extract(from: &request) else {
-            return try await next(request, context)
+        // The usual request is handled without suspending until `next`: a token in the
+        // `Authorization` field, verified by a key at hand or remembered (issue 16: each `await`
+        // here is an executor switch).
+        let presented: PresentedAccessToken
+        switch try extractor.extractWithoutBody(from: request) {
+        case .nothing: return try await next(request, context)
+        case .token(let token): presented = token
+        case .bodyToRead:
+            guard let token = try await extractor.extract(from: &request) else { return try await next(request, context) }
+            presented = token
         }
-        let verified = try await BearerGate.verify(
-            presented,
-            proofs: request.headers[values: Self.dpopField],
-            method: request.method.rawValue,
-            path: request.uri.string,
-            with: verifier,
-            configuration: configuration
-        )
+        let verified: VerifiedAccessToken
+        if let atHand = try BearerGate.verifyWithoutSuspending(presented, with: verifier, configuration: configuration) {
+            verified = atHand
+        } else {
+            verified = try await BearerGate.verify(
+                presented,
+                proofs: request.headers[values: Self.dpopField],
+                method: request.method.rawValue,
+                path: request.uri.string,
+                with: verifier,
+                configuration: configuration
+            )
+        }
         context.identity = verified
         // The request's span (RequestTracingMiddleware) names the client; nothing without tracing.
         WardenTracing.annotateCurrentSpan(["oauth.client_id": verified.clientID])

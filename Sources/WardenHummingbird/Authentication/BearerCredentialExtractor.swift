@@ -12,6 +12,26 @@ struct BearerCredentialExtractor: Sendable {
         self.credentials = BearerCredentials(configuration: configuration)
     }
 
+    /// What the request's header fields and query present, when no body has to be read too.
+    enum Found {
+        case nothing
+        case token(PresentedAccessToken)
+        /// A form body may carry a token as well (RFC 6750 §2.2): ``extract(from:)`` reads it.
+        case bodyToRead
+    }
+
+    /// The credentials in the `Authorization` field and the query, found without suspending —
+    /// the usual request, whose body carries no token.
+    /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
+    func extractWithoutBody(from request: Request) throws(BearerRefusal) -> Found {
+        let found = try credentials.presented(
+            authorizationHeaders: request.headers[values: .authorization],
+            queryTokens: BearerCredentials.queryTokens(inQuery: request.uri.query)
+        )
+        if credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers[.contentType]) { return .bodyToRead }
+        return found.map(Found.token) ?? .nothing
+    }
+
     /// The token as presented, or `nil` when the request has no credentials this server takes.
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
     func extract(from request: inout Request) async throws -> PresentedAccessToken? {

@@ -235,6 +235,10 @@ public final class KeyManager: VerificationKeySource {
 
     // MARK: VerificationKeySource
 
+    public func verificationKeyAtHand(id: String) -> VerificationKey? {
+        state.withLock { $0.decrypted[id]?.verificationKey }
+    }
+
     public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
         let now = timeSource.now()
         if let key = state.withLock({ $0.decrypted[id]?.verificationKey }) { return key }
