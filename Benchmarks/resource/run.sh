@@ -45,6 +45,7 @@
 # event loops as their task executor (SE-0417, EventLoopTaskExecutor). docs/benchmarks.md has all.
 # Event loops: as many as the CPUs the server may run on (one when pinned; NIO itself counts
 # cgroup limits, not taskset's affinity); RESOURCE_BENCH_LOOPS=N sets another number.
+# RESOURCE_BENCH_BIN=PATH: another build to measure than Benchmarks/.build/release.
 # RESOURCE_BENCH_BASELINE=PATH: a second ResourceServerBench (another build: the code before a
 # change) served beside this one (same CPU, port + 1, loaded only while measured); each round
 # also measures its plain, bearer and uncached routes, right after this build's, and reports
@@ -59,7 +60,7 @@ cd "$(dirname "$0")"
 DURATION="${1:-5}"
 CONNECTIONS="${2:-16}"
 ROUNDS="${3:-3}"
-BIN="$(cd .. && pwd)/.build/release/ResourceServerBench"
+BIN="${RESOURCE_BENCH_BIN:-$(cd .. && pwd)/.build/release/ResourceServerBench}"
 PORT="${RESOURCE_BENCH_PORT:-8093}"
 BASE="http://127.0.0.1:$PORT"
 WORK="$(mktemp -d)"

@@ -38,6 +38,11 @@ import WardenTesting
         try await TestServer.run(configure: Self.configure) { server in
             let reporter = reporter(server)
             let issuer = await TestTokenIssuer(audience: "order-service")
+            // The nested async closures below reach the issuer through a class: captured as a
+            // struct, Swift 6.3.1's debug build read it back as a null string pointer (a crash in
+            // `token(...)` before any request; layout-sensitive: it appeared when WardenHummingbird's
+            // protected routes changed, and went away with a print added).
+            let tokens = TokenIssuerBox(issuer)
             let revocations = RevocationList()
             let verifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: try issuer.keySet(), revocations: revocations, refusals: reporter)
             var bearer = BearerAuthenticatorConfiguration()
@@ -53,15 +58,15 @@ import WardenTesting
                     let client = HTTPClientForTests()
                     // A user's token through an app, and a client's own token: counted per user
                     // and per client respectively.
-                    let narrow = try issuer.token(subject: "mallory", scope: ["order.read"], clientID: "shop-web")
+                    let narrow = try tokens.issuer.token(subject: "mallory", scope: ["order.read"], clientID: "shop-web")
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: narrow) == 403) }
-                    let machine = try issuer.token(subject: "report-service", scope: ["order.read"], clientID: "report-service")
+                    let machine = try tokens.issuer.token(subject: "report-service", scope: ["order.read"], clientID: "report-service")
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: machine) == 403) }
                     // A route with alternatives: the audit shows its requirement as written.
-                    #expect(try await client.get(base + "/orders/1/history", bearer: try issuer.token(subject: "nina", scope: ["order.read"], clientID: "shop-web")) == 403)
+                    #expect(try await client.get(base + "/orders/1/history", bearer: try tokens.issuer.token(subject: "nina", scope: ["order.read"], clientID: "shop-web")) == 403)
                     // Other users of the app refused once each: ordinary, no alert for the app.
                     for user in ["u1", "u2", "u3"] {
-                        #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(subject: user, scope: ["order.read"], clientID: "shop-web")) == 403)
+                        #expect(try await client.get(base + "/orders/1", bearer: try tokens.issuer.token(subject: user, scope: ["order.read"], clientID: "shop-web")) == 403)
                     }
                     // Forgeries: a token signed by another key, and garbage.
                     let other = await TestTokenIssuer(audience: "order-service", keyID: "test-key")
@@ -70,22 +75,22 @@ import WardenTesting
                     // A revoked token (revoked at the server, as the feed tells services) presented
                     // three times; a token revoked only in the service's list is no one's
                     // revocation the server knows, and raises nothing.
-                    let revoked = try issuer.token(subject: "alice", scope: ["order.read", "order.admin"], clientID: "shop-web")
+                    let revoked = try tokens.issuer.token(subject: "alice", scope: ["order.read", "order.admin"], clientID: "shop-web")
                     let claims = try await verifier.verify(revoked).claims
                     try await server.store.revoke(tokenID: claims.tokenID, expiresAt: claims.expiresAt, at: Date())
                     revocations.revoke(tokenID: claims.tokenID, expiresAt: claims.expiresAt)
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: revoked) == 401) }
-                    let unknownToServer = try issuer.token(subject: "bob", scope: ["order.read"], clientID: "shop-web")
+                    let unknownToServer = try tokens.issuer.token(subject: "bob", scope: ["order.read"], clientID: "shop-web")
                     let unknownClaims = try await verifier.verify(unknownToServer).claims
                     revocations.revoke(tokenID: unknownClaims.tokenID, expiresAt: unknownClaims.expiresAt)
                     for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: unknownToServer) == 401) }
                     // A DPoP-bound token copied and presented without its key's proof, twice.
-                    let bound = try issuer.token(subject: "carol", scope: ["order.read", "order.admin"], clientID: "shop-web") { $0.keyThumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" }
+                    let bound = try tokens.issuer.token(subject: "carol", scope: ["order.read", "order.admin"], clientID: "shop-web") { $0.keyThumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" }
                     for _ in 0..<2 { #expect(try await client.get(base + "/orders/1", bearer: bound) == 401) }
                     // A token of a client the service is no audience of: not the service's to report.
-                    for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(subject: "zoe", scope: ["order.read"], clientID: "test-client")) == 403) }
+                    for _ in 0..<3 { #expect(try await client.get(base + "/orders/1", bearer: try tokens.issuer.token(subject: "zoe", scope: ["order.read"], clientID: "test-client")) == 403) }
                     // An expired one: ordinary, no alert.
-                    #expect(try await client.get(base + "/orders/1", bearer: try issuer.token(scope: ["order.read"], lifetime: .seconds(1), now: Date().addingTimeInterval(-3600))) == 401)
+                    #expect(try await client.get(base + "/orders/1", bearer: try tokens.issuer.token(scope: ["order.read"], lifetime: .seconds(1), now: Date().addingTimeInterval(-3600))) == 401)
 
                     let raised = try await eventually(within: 10) {
                         let current = try await server.store.alerts(limit: 20)

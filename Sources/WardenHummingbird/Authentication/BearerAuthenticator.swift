@@ -38,36 +38,55 @@ where Context.Identity == VerifiedAccessToken {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         var context = context
-        // The usual request is handled without suspending until `next`: a token in the
-        // `Authorization` field, verified by a key at hand or remembered (issue 16: each `await`
-        // here is an executor switch).
-        let presented: PresentedAccessToken
-        switch try extractor.extractWithoutBody(from: request) {
-        case .nothing: return try await next(request, context)
-        case .token(let token): presented = token
-        case .bodyToRead:
-            guard let token = try await extractor.extract(from: &request) else { return try await next(request, context) }
-            presented = token
+        let incoming: IncomingAccessToken?
+        switch try authenticateWithoutSuspending(request) {
+        case .noCredentials: incoming = nil
+        case .verified(let token): incoming = token
+        case .mustWait: incoming = try await authenticate(&request)
         }
-        let verified: VerifiedAccessToken
-        if let atHand = try BearerGate.verifyWithoutSuspending(presented, with: verifier, configuration: configuration) {
-            verified = atHand
-        } else {
-            verified = try await BearerGate.verify(
-                presented,
-                proofs: request.headers[values: Self.dpopField],
-                method: request.method.rawValue,
-                path: request.uri.string,
-                with: verifier,
-                configuration: configuration
-            )
-        }
-        context.identity = verified
-        // The request's span (RequestTracingMiddleware) names the client; nothing without tracing.
-        WardenTracing.annotateCurrentSpan(["oauth.client_id": verified.clientID])
+        guard let incoming else { return try await next(request, context) }
+        context.identity = incoming.verified
         // The handler (and any client it calls the next service with) sees the incoming token.
-        return try await IncomingAccessToken.$current.withValue(IncomingAccessToken(rawValue: presented.value, verified: verified)) {
+        return try await IncomingAccessToken.$current.withValue(incoming) {
             try await next(request, context)
         }
+    }
+
+    /// The request's token verified without suspending — the usual request: a token in the
+    /// `Authorization` field, verified by a key at hand or remembered (issue 16: each `await` on a
+    /// request's path is an executor switch). Refuses as ``authenticate(_:)`` does.
+    public func authenticateWithoutSuspending(_ request: Request) throws -> TokenAuthentication {
+        let presented: PresentedAccessToken
+        switch try extractor.extractWithoutBody(from: request) {
+        case .nothing: return .noCredentials
+        case .token(let token): presented = token
+        case .bodyToRead: return .mustWait
+        }
+        guard let verified = try BearerGate.verifyWithoutSuspending(presented, with: verifier, configuration: configuration) else { return .mustWait }
+        return .verified(Self.admitted(presented, verified))
+    }
+
+    /// The request's token, verified (its form body read when it may carry one), or `nil` when
+    /// it has no credentials this server takes.
+    /// - Throws: ``BearerRefusal``: 400 for bad or several credentials, 401 for a token (or DPoP
+    ///   proof) that fails, 503 when its keys cannot be had.
+    public func authenticate(_ request: inout Request) async throws -> IncomingAccessToken? {
+        guard let presented = try await extractor.extract(from: &request) else { return nil }
+        let verified = try await BearerGate.verify(
+            presented,
+            proofs: request.headers[values: Self.dpopField],
+            method: request.method.rawValue,
+            path: request.uri.string,
+            with: verifier,
+            configuration: configuration
+        )
+        return Self.admitted(presented, verified)
+    }
+
+    /// A verified token, named on the request's span (RequestTracingMiddleware; nothing without
+    /// tracing).
+    static func admitted(_ presented: PresentedAccessToken, _ verified: VerifiedAccessToken) -> IncomingAccessToken {
+        WardenTracing.annotateCurrentSpan(["oauth.client_id": verified.clientID])
+        return IncomingAccessToken(rawValue: presented.value, verified: verified)
     }
 }

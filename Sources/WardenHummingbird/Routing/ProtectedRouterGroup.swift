@@ -29,8 +29,17 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     /// The request signature its routes require, if any (RFC 9421).
     public private(set) var signature: HTTPSignatureRequirement?
     let documentation: OpenAPIRouteRegistry?
+    /// What verifies the routes' tokens, and where (in the route, or as middleware).
+    let authenticator: any ProtectedRouteAuthenticator<Context>
+    let placement: AuthenticationPlacement
 
-    init(routes: RouterGroup<Context>, path: RouterPath, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?, refusals: (any AccessRefusalReporter)? = nil, documentation: OpenAPIRouteRegistry?) {
+    init(
+        routes: RouterGroup<Context>, path: RouterPath, requirement: ScopeRequirement, realm: String, dpop: DPoPAcceptance?,
+        refusals: (any AccessRefusalReporter)? = nil, documentation: OpenAPIRouteRegistry?,
+        authenticator: any ProtectedRouteAuthenticator<Context>, placement: AuthenticationPlacement
+    ) {
+        self.authenticator = authenticator
+        self.placement = placement
         self.refusals = refusals
         self.routes = routes
         self.path = path
@@ -49,7 +58,9 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             realm: realm,
             dpop: dpop,
             refusals: refusals,
-            documentation: documentation
+            documentation: documentation,
+            authenticator: authenticator,
+            placement: AuthenticationPlacement(enclosing: placement)
         )
         // Nested groups keep the requirements (they add up, as scopes do).
         group.requiresProofOfPossession = requiresProofOfPossession
@@ -77,9 +88,11 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         return group
     }
 
-    /// Adds middleware to the routes added after this call.
+    /// Adds middleware to the routes added after this call. It runs after the token is verified
+    /// (and sees `context.identity`), before the scopes are checked.
     @discardableResult
     public func add(middleware: any MiddlewareProtocol<Request, Response, Context>) -> Self {
+        if placement.placeAsMiddleware() { routes.add(middleware: authenticator.middleware) }
         routes.add(middleware: middleware)
         return self
     }
@@ -103,25 +116,52 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         // `GET /orders/{id}` from `DELETE /orders/{id}`.
         let route = "\(method.rawValue) \(self.path.appendingPath(path).description)"
         documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
+        // Verified in the route unless the authenticator is middleware by now (see `add(middleware:)`).
+        let authenticator = placement.isMiddleware ? nil : self.authenticator
         routes.on(path, method: method) { request, context -> Output in
             var request = request
+            var context = context
+            // The usual request: verified without suspending (issue 16).
+            var incoming: IncomingAccessToken?
+            if let authenticator {
+                switch try authenticator.authenticateWithoutSuspending(request) {
+                case .noCredentials: break
+                case .verified(let token): incoming = token
+                case .mustWait: incoming = try await authenticator.authenticate(&request)
+                }
+                if let incoming { context.identity = incoming.verified }
+            }
             // A signed request is part of who is calling: checked before what they may do.
             if let signature, let token = context.identity {
                 try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
             }
             let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession, route: route, refusals: refusals)
-            return try await handler(request, context, authorized)
+            // The handler (and any client it calls the next service with) sees the incoming token.
+            guard let incoming else { return try await handler(request, context, authorized) }
+            return try await IncomingAccessToken.$current.withValue(incoming) { try await handler(request, context, authorized) }
         }
         if method == .get {
             // RFC 9110 §9.3.2: HEAD wherever GET, with the same checks and header fields and no
             // body (Vapor answers HEAD through GET routes by itself; Hummingbird does not).
             routes.on(path, method: .head) { request, context -> Response in
                 var request = request
+                var context = context
+                var incoming: IncomingAccessToken?
+                if let authenticator {
+                    switch try authenticator.authenticateWithoutSuspending(request) {
+                    case .noCredentials: break
+                    case .verified(let token): incoming = token
+                    case .mustWait: incoming = try await authenticator.authenticate(&request)
+                    }
+                    if let incoming { context.identity = incoming.verified }
+                }
                 if let signature, let token = context.identity {
-                try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
-            }
+                    try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
+                }
                 let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession, route: route, refusals: refusals)
-                let response = try await handler(request, context, authorized).response(from: request, context: context)
+                let response = try await IncomingAccessToken.$current.withValue(incoming) {
+                    try await handler(request, context, authorized).response(from: request, context: context)
+                }
                 return Response(status: response.status, headers: response.headers)
             }
         }
