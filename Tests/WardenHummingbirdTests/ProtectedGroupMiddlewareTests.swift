@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
 import HummingbirdTesting
+import NIOCore
 import Testing
 import WardenCore
 import WardenHummingbird
@@ -34,15 +35,24 @@ import WardenTesting
         api.get("before") { _, _, auth in auth.subject }
         // A nested group made before the middleware, its route added after it.
         let nestedEarly = api.group("early")
+        // A nested group that adds middleware before its enclosing group does: both place the
+        // authenticator, and a request is still verified once.
+        let first = api.group("first")
+        first.add(middleware: SeesIdentity())
         api.add(middleware: SeesIdentity())
         api.get("after") { _, _, auth in auth.subject }
         nestedEarly.get("route") { _, _, auth in auth.subject }
+        first.get("route") { _, _, auth in auth.subject }
         // A nested group with middleware of its own: the authenticator is not placed twice.
         let nested = api.group("nested", requiring: .allOf("me"))
         nested.add(middleware: SeesIdentity())
-        nested.get("route") { request, _, auth in
-            // The incoming token is there for calls to other services.
-            "\(auth.subject) \(IncomingAccessToken.current?.verified.subject ?? "none")"
+        nested.get("route") { _, _, auth -> Response in
+            // The incoming token is there for calls to other services (HEAD too: a header).
+            let incoming = IncomingAccessToken.current?.verified.subject ?? "none"
+            return Response(
+                status: .ok, headers: [HTTPField.Name("x-incoming")!: incoming],
+                body: .init(byteBuffer: ByteBuffer(string: "\(auth.subject) \(incoming)"))
+            )
         }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
@@ -53,7 +63,7 @@ import WardenTesting
         let bound = try issuer.token(subject: "carol", scope: ["me"]) { $0.keyThumbprint = key.thumbprint }
         let plain = try issuer.token(subject: "alice", scope: ["me"])
         try await service(issuer: issuer).test(.router) { client in
-            for (path, seen) in [("/api/before", nil), ("/api/after", "alice"), ("/api/early/route", "alice"), ("/api/nested/route", "alice")] {
+            for (path, seen) in [("/api/before", nil), ("/api/after", "alice"), ("/api/early/route", "alice"), ("/api/first/route", "alice"), ("/api/nested/route", "alice")] {
                 try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(plain)"]) { response in
                     #expect(response.status == .ok, "\(path)")
                     #expect(response.headers[HTTPField.Name("x-seen-subject")!] == seen, "\(path)")
@@ -73,6 +83,10 @@ import WardenTesting
             }
             try await client.execute(uri: "/api/nested/route", method: .get, headers: [.authorization: "Bearer \(plain)"]) { response in
                 #expect(String(buffer: response.body) == "alice alice")
+            }
+            try await client.execute(uri: "/api/nested/route", method: .head, headers: [.authorization: "Bearer \(plain)"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("x-incoming")!] == "alice")
             }
         }
     }

@@ -92,7 +92,7 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     /// (and sees `context.identity`), before the scopes are checked.
     @discardableResult
     public func add(middleware: any MiddlewareProtocol<Request, Response, Context>) -> Self {
-        if placement.placeAsMiddleware() { routes.add(middleware: authenticator.middleware) }
+        if placement.placeAsMiddleware() { routes.add(middleware: PlacedAuthenticator(authenticator: authenticator.middleware, tree: placement.tree)) }
         routes.add(middleware: middleware)
         return self
     }
@@ -146,21 +146,21 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
             routes.on(path, method: .head) { request, context -> Response in
                 var request = request
                 var context = context
-                var incoming: IncomingAccessToken?
-                if let authenticator {
-                    switch try authenticator.authenticateWithoutSuspending(request) {
-                    case .noCredentials: break
-                    case .verified(let token): incoming = token
-                    case .mustWait: incoming = try await authenticator.authenticate(&request)
-                    }
-                    if let incoming { context.identity = incoming.verified }
-                }
+                let incoming = try await authenticator?.authenticateInRoute(&request)
+                if let incoming { context.identity = incoming.verified }
                 if let signature, let token = context.identity {
                     try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
                 }
                 let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession, route: route, refusals: refusals)
-                let response = try await IncomingAccessToken.$current.withValue(incoming) {
-                    try await handler(request, context, authorized).response(from: request, context: context)
+                // Only a token verified here is set: behind the authenticator as middleware, the
+                // middleware has set it (and `nil` here would hide it from the handler).
+                let response: Response
+                if let incoming {
+                    response = try await IncomingAccessToken.$current.withValue(incoming) {
+                        try await handler(request, context, authorized).response(from: request, context: context)
+                    }
+                } else {
+                    response = try await handler(request, context, authorized).response(from: request, context: context)
                 }
                 return Response(status: response.status, headers: response.headers)
             }
