@@ -37,8 +37,11 @@ status=$?
 if [ "$status" -eq 124 ]; then
   echo "swift test: still running after ${LIMIT}s; stopped. Tests started and not ended:" >&2
   python3 - "$EVENTS" >&2 <<'PY'
-import json, sys
+import json, os, sys
 started, ended = {}, set()
+if not os.path.exists(sys.argv[1]):
+    print("  (none: no test had started; still building?)")
+    sys.exit(0)
 for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     try:
         record = json.loads(line)
