@@ -52,6 +52,8 @@
 # baseline / this build CPU per request (>= 0.98: the change costs nothing measurable).
 # RESOURCE_BENCH_ONLY=core: only the rounds' first line (plain, bearer, uncached, deny list)
 # and the control (work) route -- a quicker run for trying a change.
+# Benchmarks/resource/switches.sh counts executor and context switches per request instead
+# (counts, not timings: they hold on a noisy host).
 # Usage: Benchmarks/resource/run.sh [seconds per measurement=5] [connections=16] [rounds=3]
 # Needs: apt-get install wrk; a release build in Benchmarks/:
 #   (cd Benchmarks && swift build -c release --product ResourceServerBench)
