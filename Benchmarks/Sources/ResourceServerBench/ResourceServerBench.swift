@@ -84,6 +84,13 @@ struct ResourceServerBench {
         router.get("plain") { _, _ in "alice" }
         router.protected("uncached", by: BearerAuthenticator(verifier: uncachedVerifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
+        // The uncached route checking the token a second time in its handler, synchronously:
+        // what a second verification costs right after the first (issue 16: a cold first check?).
+        router.protected("twice", by: BearerAuthenticator(verifier: uncachedVerifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
+            .get { _, _, auth in
+                guard let again = try uncachedVerifier.verifyWithoutSuspending(IncomingAccessToken.current?.rawValue ?? "") else { throw HTTPError(.internalServerError) }
+                return again.subject
+            }
         router.protected("revocations", by: BearerAuthenticator(verifier: revokingVerifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
         router.protected("bearer", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
