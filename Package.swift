@@ -258,7 +258,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "warden",
-            dependencies: ["WardenCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "WardenCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The FastAPI "OAuth2 scopes" tutorial rebuilt on Warden: what both builds share (users,
@@ -271,6 +276,7 @@ let package = Package(
                 "WardenClient",
                 "WardenOpenAPI",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Examples/ScopesTutorial/Sources/ScopesTutorialCore",
@@ -304,6 +310,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Examples/ScopesTutorial/Sources/ScopesTutorialCLI",
             swiftSettings: swiftSettings
@@ -514,6 +521,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Examples/Shop/Sources/ShopDemoCLI",
             swiftSettings: swiftSettings

@@ -19,7 +19,13 @@ extension TracingBootstrap {
         let main = BodyService {
             if cancellingOnSignal {
                 try await cancelWhenGracefulShutdown {
-                    let value = try await body()
+                    let value: T
+                    do { value = try await body() } catch {
+                        // Failed while cancelled — a server it was talking to stopped with it, say:
+                        // the signal is the cause, not that error.
+                        if Task.isCancelled { throw CancellationError() }
+                        throw error
+                    }
                     // A body that finished its work half cancelled has no result to give.
                     try Task.checkCancellation()
                     result.set(value)

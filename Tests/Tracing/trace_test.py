@@ -21,6 +21,7 @@ import base64
 import http.server
 import json
 import os
+import pty
 import re
 import signal
 import socket
@@ -283,8 +284,22 @@ def refusals_and_stopping():
     down.shutdown()
     check("with a collector answering 503, SIGTERM stops warden serve within 6 s", code == 0 and took < 6, f"exit {code} after {took:.1f} s")
 
-    scenario = subprocess.Popen([os.path.join(BIN, "shop-demo")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment(None, ""))
-    time.sleep(1.5)
+    # Ctrl-C in the middle of the scenario: it runs in well under a second, so the signal goes
+    # when its first step is printed (a terminal, so each line comes as it is written), not
+    # after a fixed wait it may have finished within.
+    controller, terminal = pty.openpty()
+    scenario = subprocess.Popen([os.path.join(BIN, "shop-demo")], stdout=terminal, stderr=subprocess.DEVNULL, env=environment(None, ""))
+    os.close(terminal)
+    printed = b""
+    deadline = time.monotonic() + 60
+    while b"[1]" not in printed and time.monotonic() < deadline:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        printed += chunk
     scenario.send_signal(signal.SIGINT)
     started = time.monotonic()
     try:
@@ -293,7 +308,8 @@ def refusals_and_stopping():
         scenario.kill()
         code = None
     took = time.monotonic() - started
-    check("Ctrl-C stops the shop-demo scenario at once (exit 130)", code == 130 and took < 5, f"exit {code} after {took:.1f} s")
+    os.close(controller)
+    check("Ctrl-C stops the shop-demo scenario at once (exit 130)", b"[1]" in printed and code == 130 and took < 5, f"exit {code} after {took:.1f} s")
 
 
 def free_port():

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOPosix
 import NIOCore
 import ScopesTutorial
 import ScopesTutorialCore
@@ -19,6 +20,8 @@ struct ScopesTutorialCommand: AsyncParsableCommand {
     @OptionGroup var options: TutorialOptions
 
     func run() async throws {
+        // Swift's tasks on NIO's event loops, as `warden` runs them (README "Speed").
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         // Tracing (issue 16) before the app makes its verifier and routes; off unless OTEL_*
         // asks for it. The app runs in a service group with the exporter, stopped by SIGTERM or
         // SIGINT (the exporter last, sending what is queued).

@@ -166,20 +166,26 @@ public final class ShopCluster: Sendable {
         // A server that cannot start (its port taken) ends its group at once: said then, not
         // after a minute of waiting for it to answer.
         let stopped = FirstFailure()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            for services in [authorizationServices, shopServices] {
+        // Each child says whether it ran the shop's services.
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            for (services, isShop) in [(authorizationServices, false), (shopServices, true)] {
                 group.addTask {
                     do { try await services.run() } catch {
                         stopped.record(error)
                         throw error
                     }
-                    return nil
+                    return isShop
                 }
             }
             do {
                 try await waitUntilUp([issuer + "/health", cluster.orderURL + "/orders", cluster.paymentURL + "/payments"], check: stopped.check)
                 let result = try await body(cluster)
+                // The shop's services first, and all the way: their security-event reporters send
+                // what is queued to the authorization server at shutdown, which must still be
+                // answering (stopped together, each reporter waited out its 5 s grace for a
+                // server that had gone: shop-demo took 10 s to exit).
                 await shopServices.triggerGracefulShutdown()
+                while let isShop = try await group.next(), !isShop {}
                 await authorizationServices.triggerGracefulShutdown()
                 try await group.waitForAll()
                 return result

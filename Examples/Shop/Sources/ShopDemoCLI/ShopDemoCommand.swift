@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import ShopDemo
 import WardenCore
@@ -29,6 +31,8 @@ struct ShopDemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Swift's tasks on NIO's event loops, as `warden` runs them (README "Speed").
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var logger = Logger(label: "shop-demo")
         logger.logLevel = .warning
         // Tracing (issue 16) before the cluster builds its verifiers, clients and routers: off
