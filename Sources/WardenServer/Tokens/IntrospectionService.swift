@@ -27,7 +27,15 @@ public struct IntrospectionService: Sendable {
         let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress, allowPublic: false)
         let inactive = Array(#"{"active":false}"#.utf8)
         guard !token.isEmpty, token.utf8.count <= 16 * 1024 else { return inactive }
-        if let verified = try? await verifier.verify(token) {
+        // Without suspending when it can (the server's own keys are always at hand): issue 16.
+        // A refusal counts once: `verify` only when the key was not at hand.
+        let verified: VerifiedAccessToken?
+        do {
+            if let atHand = try verifier.verifyWithoutSuspending(token) { verified = atHand } else { verified = try await verifier.verify(token) }
+        } catch {
+            verified = nil
+        }
+        if let verified {
             let claims = verified.claims
             // RFC 7662 §2.2: active means not expired — by this server's clock, with none of the
             // leeway the verifier allows for other clocks.
