@@ -43,12 +43,15 @@ public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
             guard let presented = found else { return try await next.respond(to: request) }
             // Verified without suspending when its key is at hand (issue 16).
             let verified: VerifiedAccessToken
-            if let atHand = try BearerGate.verifyWithoutSuspending(presented, with: verifier, configuration: configuration) {
+            let proofs = presented.isDPoP ? request.headers[Self.dpopField] : []
+            if let atHand = try BearerGate.verifyWithoutSuspending(
+                presented, proofs: proofs, method: request.method.rawValue, path: request.url.string, with: verifier, configuration: configuration
+            ) {
                 verified = atHand
             } else {
                 verified = try await BearerGate.verify(
                     presented,
-                    proofs: request.headers[Self.dpopField],
+                    proofs: proofs,
                     method: request.method.rawValue,
                     path: request.url.string,
                     with: verifier,

@@ -88,37 +88,91 @@ public enum BearerGate {
         }
         let verified: VerifiedAccessToken
         do { verified = try await verifier.verify(presented.value) } catch {
-            let refusal: BearerRefusal = error.reason == .keysUnavailable ? .temporarilyUnavailable(realm: realm) : .invalidToken(realm: realm)
-            throw refusal.offering(dpop, errorScheme: .dpop)
+            throw refusal(for: error, realm: realm).offering(dpop, errorScheme: .dpop)
         }
-        // Under DPoP, a token bound to a key; a bearer token is not sent this way.
-        guard let bound = verified.keyThumbprint else {
-            reportProof(of: verified, reason: "tokenNotBound", to: configuration.refusals)
-            throw BearerRefusal.invalidToken(realm: realm).offering(dpop, errorScheme: .dpop)
-        }
+        let bound = try boundKey(of: verified, dpop: dpop, configuration: configuration)
         guard proofs.count == 1 else {
             reportProof(of: verified, reason: proofs.isEmpty ? "noProof" : "severalProofs", to: configuration.refusals)
             throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
         }
-        let proof: VerifiedDPoPProof
+        let checked: CheckedDPoPProof
         do {
-            var acceptsNonce: (@Sendable (String?) -> Bool)?
-            if let nonces = dpop.nonces { acceptsNonce = { @Sendable nonce in nonces.accepts(nonce) } }
-            proof = try await dpop.verifier.verify(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: presented.value, isAcceptedNonce: acceptsNonce)
+            checked = try await dpop.verifier.check(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: presented.value, isAcceptedNonce: nonceCheck(dpop))
         } catch {
-            if error.reason == .replayCacheFull { throw BearerRefusal.temporarilyUnavailable(realm: realm) }
-            if error.reason == .nonceRequired, let nonces = dpop.nonces {
-                throw BearerRefusal.useDPoPNonce(realm: realm, nonce: nonces.current()).offering(dpop, errorScheme: .dpop)
-            }
-            reportProof(of: verified, reason: error.reason.rawValue, to: configuration.refusals)
-            throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
+            throw proofRefusal(error, of: verified, dpop: dpop, configuration: configuration)
+        }
+        return try admitProof(checked, bound: bound, of: verified, dpop: dpop, configuration: configuration)
+    }
+
+    /// ``verify(_:proofs:method:path:with:configuration:)`` without suspending: the same token
+    /// or the same refusal, or `nil` when it must wait — for the token's key, or for a proof
+    /// whose header no earlier proof decided (a client's first). A bearer token goes as in
+    /// ``verifyWithoutSuspending(_:with:configuration:)``. Under DPoP the proof is checked
+    /// first with nothing remembered: whatever is wrong with it makes this `nil`, and `verify`
+    /// finds it again after the token and refuses and reports it as always (issue 16).
+    public static func verifyWithoutSuspending<Keys: VerificationKeySource>(
+        _ presented: PresentedAccessToken,
+        proofs: [String],
+        method: String,
+        path: String,
+        with verifier: AccessTokenVerifier<Keys>,
+        configuration: BearerAuthenticatorConfiguration
+    ) throws(BearerRefusal) -> VerifiedAccessToken? {
+        guard presented.isDPoP else { return try verifyWithoutSuspending(presented, with: verifier, configuration: configuration) }
+        guard let dpop = configuration.dpop, proofs.count == 1,
+            let checked = try? dpop.verifier.checkWithoutSuspending(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: presented.value, isAcceptedNonce: nonceCheck(dpop))
+        else { return nil }
+        let verified: VerifiedAccessToken?
+        do { verified = try verifier.verifyWithoutSuspending(presented.value) } catch {
+            throw refusal(for: error, realm: configuration.realm).offering(dpop, errorScheme: .dpop)
+        }
+        guard let verified else { return nil }
+        let bound = try boundKey(of: verified, dpop: dpop, configuration: configuration)
+        return try admitProof(checked, bound: bound, of: verified, dpop: dpop, configuration: configuration)
+    }
+
+    /// The key a token presented under DPoP is bound to; a bearer token is not sent this way.
+    static func boundKey(of verified: VerifiedAccessToken, dpop: DPoPAcceptance, configuration: BearerAuthenticatorConfiguration) throws(BearerRefusal) -> String {
+        guard let bound = verified.keyThumbprint else {
+            reportProof(of: verified, reason: "tokenNotBound", to: configuration.refusals)
+            throw BearerRefusal.invalidToken(realm: configuration.realm).offering(dpop, errorScheme: .dpop)
+        }
+        return bound
+    }
+
+    /// The last of a proof's checks, the same on both paths: remembered once (a replay is
+    /// refused), and signed by the key the token is bound to (§7.1).
+    static func admitProof(
+        _ checked: CheckedDPoPProof, bound: String, of verified: VerifiedAccessToken, dpop: DPoPAcceptance, configuration: BearerAuthenticatorConfiguration
+    ) throws(BearerRefusal) -> VerifiedAccessToken {
+        let proof: VerifiedDPoPProof
+        do { proof = try dpop.verifier.remember(checked) } catch {
+            throw proofRefusal(error, of: verified, dpop: dpop, configuration: configuration)
         }
         guard proof.keyThumbprint == bound else {
             // A good proof by another key than the token's: someone else's token with their own key.
             reportProof(of: verified, reason: "keyMismatch", to: configuration.refusals)
-            throw BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
+            throw BearerRefusal.invalidDPoPProof(realm: configuration.realm).offering(dpop, errorScheme: .dpop)
         }
         return verified
+    }
+
+    /// A proof refused: 503 when the replay memory is full of live proofs, `use_dpop_nonce`
+    /// (RFC 9449 §9) when it lacks the service's nonce, else `invalid_dpop_proof`, reported.
+    static func proofRefusal(_ error: DPoPProofError, of verified: VerifiedAccessToken, dpop: DPoPAcceptance, configuration: BearerAuthenticatorConfiguration) -> BearerRefusal {
+        let realm = configuration.realm
+        if error.reason == .replayCacheFull { return BearerRefusal.temporarilyUnavailable(realm: realm) }
+        if error.reason == .nonceRequired, let nonces = dpop.nonces {
+            return BearerRefusal.useDPoPNonce(realm: realm, nonce: nonces.current()).offering(dpop, errorScheme: .dpop)
+        }
+        reportProof(of: verified, reason: error.reason.rawValue, to: configuration.refusals)
+        return BearerRefusal.invalidDPoPProof(realm: realm).offering(dpop, errorScheme: .dpop)
+    }
+
+    /// The service's nonce check for proofs, when it asks for nonces.
+    static func nonceCheck(_ dpop: DPoPAcceptance) -> (@Sendable (String?) -> Bool)? {
+        guard let nonces = dpop.nonces else { return nil }
+        return { @Sendable nonce in nonces.accepts(nonce) }
     }
 
     /// Tells `refusals` of a DPoP refusal of a token whose signature was good (issue 14).

@@ -36,6 +36,54 @@ public final class DPoPProofVerifier: Sendable {
         accessToken: String? = nil,
         isAcceptedNonce: (@Sendable (String?) -> Bool)? = nil
     ) async throws(DPoPProofError) -> VerifiedDPoPProof {
+        try remember(try await check(proof, method: method, uri: uri, accessToken: accessToken, isAcceptedNonce: isAcceptedNonce))
+    }
+
+    /// Every check of ``verify(_:method:uri:accessToken:isAcceptedNonce:)`` but the last, the
+    /// replay memory (``remember(_:)``).
+    func check(
+        _ proof: String,
+        method: String,
+        uri: String,
+        accessToken: String?,
+        isAcceptedNonce: (@Sendable (String?) -> Bool)?
+    ) async throws(DPoPProofError) -> CheckedDPoPProof {
+        let parsed = try parse(proof)
+        // Steps 4–7 for this exact header text, decided before (`headers`) or now.
+        let cached = headers.entry(for: parsed.headerText)
+        let decided: DPoPHeaderCache.Entry
+        if let cached { decided = cached } else { decided = try await decideHeader(parsed.header, parser: parsed.parser) }
+        return try check(parsed, decided: decided, decidedBefore: cached != nil, method: method, uri: uri, accessToken: accessToken, isAcceptedNonce: isAcceptedNonce)
+    }
+
+    /// ``check(_:method:uri:accessToken:isAcceptedNonce:)`` without suspending: `nil` when the proof's header was
+    /// not decided by an earlier proof (deciding it builds a key through jwt-kit's key
+    /// collection, an actor) — then `verify` decides. A client signs every proof under one
+    /// header, so from its second proof on this is the whole check but one insert (issue 16:
+    /// each `await` on a request's path is an executor switch).
+    func checkWithoutSuspending(
+        _ proof: String,
+        method: String,
+        uri: String,
+        accessToken: String?,
+        isAcceptedNonce: (@Sendable (String?) -> Bool)?
+    ) throws(DPoPProofError) -> CheckedDPoPProof? {
+        let parsed = try parse(proof)
+        guard let decided = headers.entry(for: parsed.headerText) else { return nil }
+        return try check(parsed, decided: decided, decidedBefore: true, method: method, uri: uri, accessToken: accessToken, isAcceptedNonce: isAcceptedNonce)
+    }
+
+    /// A compact JWS taken apart: §4.3 step 2.
+    private struct ParsedProof {
+        let header: Substring.UTF8View
+        let headerText: [UInt8]
+        let payload: [UInt8]
+        let signature: [UInt8]
+        let signingInput: ArraySlice<UInt8>
+        let parser: StrictJSONParser
+    }
+
+    private func parse(_ proof: String) throws(DPoPProofError) -> ParsedProof {
         guard proof.utf8.count <= configuration.maximumProofSize else { throw DPoPProofError(.malformed, detail: "larger than \(configuration.maximumProofSize) bytes") }
         // §4.3 step 2: a well-formed JWS (three canonical base64url parts, strict JSON).
         let parts = proof.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
@@ -43,17 +91,28 @@ public final class DPoPProofVerifier: Sendable {
             let payloadBytes = Base64URL.decodeCanonical(parts[1]),
             let signature = Base64URL.decodeCanonical(parts[2])
         else { throw DPoPProofError(.malformed, detail: "not a compact JWS") }
-        let parser = StrictJSONParser(maximumDepth: 4)
-        // Steps 4–7 for this exact header text, decided before (`headers`) or now.
-        let headerText = Array(parts[0])
-        let cached = headers.entry(for: headerText)
-        let decided: DPoPHeaderCache.Entry
-        if let cached { decided = cached } else { decided = try await decideHeader(parts[0], parser: parser) }
-        guard let claims = (try? parser.parse(payloadBytes))?.objectValue else { throw DPoPProofError(.malformed, detail: "payload is not a JSON object") }
-        let (algorithm, key, thumbprint) = (decided.algorithm, decided.key, decided.thumbprint)
         let signingInput = Array(proof.utf8)[..<(parts[0].count + 1 + parts[1].count)]
-        guard key.isValidSignature(signature, for: signingInput) else { throw DPoPProofError(.badSignature) }
-        if cached == nil { headers.insert(decided, for: headerText) }
+        return ParsedProof(
+            header: parts[0], headerText: Array(parts[0]), payload: payloadBytes, signature: signature,
+            signingInput: signingInput, parser: StrictJSONParser(maximumDepth: 4)
+        )
+    }
+
+    /// Steps 3 and 6 (the signature by the decided key) to 12; `decidedBefore`: the header came
+    /// from `headers` (else it is kept there once the signature is good).
+    private func check(
+        _ parsed: ParsedProof,
+        decided: DPoPHeaderCache.Entry,
+        decidedBefore: Bool,
+        method: String,
+        uri: String,
+        accessToken: String?,
+        isAcceptedNonce: (@Sendable (String?) -> Bool)?
+    ) throws(DPoPProofError) -> CheckedDPoPProof {
+        guard let claims = (try? parsed.parser.parse(parsed.payload))?.objectValue else { throw DPoPProofError(.malformed, detail: "payload is not a JSON object") }
+        let (algorithm, key, thumbprint) = (decided.algorithm, decided.key, decided.thumbprint)
+        guard key.isValidSignature(parsed.signature, for: parsed.signingInput) else { throw DPoPProofError(.badSignature) }
+        if !decidedBefore { headers.insert(decided, for: parsed.headerText) }
 
         // Step 3: the claims, each of its type.
         guard let proofID = claims["jti"]?.stringValue, !proofID.isEmpty, proofID.utf8.count <= 256,
@@ -81,14 +140,21 @@ public final class DPoPProofVerifier: Sendable {
             guard let ath = claims["ath"]?.stringValue else { throw DPoPProofError(.missingClaim, detail: "ath") }
             guard ath == Self.accessTokenHash(accessToken) else { throw DPoPProofError(.accessTokenMismatch) }
         }
-        // §11.1: once only, while it could pass the time check.
-        let remembered = issuedAt.addingTimeInterval(configuration.maximumAge.timeInterval + configuration.clockSkew.timeInterval)
-        switch replays.insert(thumbprint + " " + proofID, expires: max(remembered, now), now: now) {
-        case .inserted: break
+        return CheckedDPoPProof(
+            proof: VerifiedDPoPProof(keyThumbprint: thumbprint, algorithm: algorithm, proofID: proofID, issuedAt: issuedAt, nonce: nonce),
+            checkedAt: now
+        )
+    }
+
+    /// §11.1: a checked proof is good once only, while it could pass the time check.
+    func remember(_ checked: CheckedDPoPProof) throws(DPoPProofError) -> VerifiedDPoPProof {
+        let proof = checked.proof
+        let remembered = proof.issuedAt.addingTimeInterval(configuration.maximumAge.timeInterval + configuration.clockSkew.timeInterval)
+        switch replays.insert(proof.keyThumbprint + " " + proof.proofID, expires: max(remembered, checked.checkedAt), now: checked.checkedAt) {
+        case .inserted: return proof
         case .seen: throw DPoPProofError(.replayed)
         case .full: throw DPoPProofError(.replayCacheFull, detail: "\(replays.capacity) proofs inside their window")
         }
-        return VerifiedDPoPProof(keyThumbprint: thumbprint, algorithm: algorithm, proofID: proofID, issuedAt: issuedAt, nonce: nonce)
     }
 
     /// Steps 4–7 of §4.3 for a header not seen before: its `typ`, `alg` and public `jwk`, and

@@ -62,7 +62,20 @@ where Context.Identity == VerifiedAccessToken {
         case .token(let token): presented = token
         case .bodyToRead: return .mustWait
         }
-        guard let verified = try BearerGate.verifyWithoutSuspending(presented, with: verifier, configuration: configuration) else { return .mustWait }
+        let verified: VerifiedAccessToken?
+        if presented.isDPoP {
+            verified = try BearerGate.verifyWithoutSuspending(
+                presented,
+                proofs: request.headers[values: Self.dpopField],
+                method: request.method.rawValue,
+                path: request.uri.string,
+                with: verifier,
+                configuration: configuration
+            )
+        } else {
+            verified = try BearerGate.verifyWithoutSuspending(presented, with: verifier, configuration: configuration)
+        }
+        guard let verified else { return .mustWait }
         return .verified(Self.admitted(presented, verified))
     }
 
