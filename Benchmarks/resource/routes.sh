@@ -4,14 +4,14 @@
 # `routes.sh 7 4 plain uncached twice`: what a second verification right after the first costs).
 # run.sh is the benchmark; this is its workbench. Same pinning and executors as run.sh.
 #
-#   Benchmarks/resource/routes.sh ROUNDS SECONDS ROUTE... (RESOURCE_BENCH_EXECUTOR=swift|preference|nio)
+#   Benchmarks/resource/routes.sh ROUNDS SECONDS ROUTE... (RESOURCE_BENCH_EXECUTOR=nio|swift|preference; nio by default)
 set -euo pipefail
 cd "$(dirname "$0")"
 [ $# -ge 3 ] || { echo "usage: routes.sh ROUNDS SECONDS ROUTE..." >&2; exit 64; }
 ROUNDS="$1"; SECONDS_EACH="$2"; shift 2
 BIN="${RESOURCE_BENCH_BIN:-$(cd .. && pwd)/.build/release/ResourceServerBench}"
 PORT="${RESOURCE_BENCH_PORT:-8095}"
-case "${RESOURCE_BENCH_EXECUTOR:-swift}" in
+case "${RESOURCE_BENCH_EXECUTOR:-nio}" in
   swift) EXECUTOR=(RESOURCE_BENCH_NIO_EXECUTOR=0) ;;
   preference) EXECUTOR=(RESOURCE_BENCH_TASK_EXECUTOR=1) ;;
   nio) EXECUTOR=(RESOURCE_BENCH_NIO_EXECUTOR=1) ;;

@@ -38,11 +38,12 @@
 # Issue 16's targets, on the medians: plain / bearer (cached) CPU per request >= 0.95, and
 # (uncached - plain) / the in-process verification (measured by the server before it starts,
 # DIR/verify.floor) <= 1.2.
-# Executor: RESOURCE_BENCH_EXECUTOR=swift (the default) keeps Swift's cooperative pool, as every
-# Warden executable does; =nio runs Swift's global executor on NIO's event loops
-# (NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor(), an
-# application's choice); =preference keeps Swift's pool but has the server's tasks prefer NIO's
-# event loops as their task executor (SE-0417, EventLoopTaskExecutor). docs/benchmarks.md has all.
+# Executor: RESOURCE_BENCH_EXECUTOR=nio (the default) runs Swift's global executor on NIO's event
+# loops (NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()),
+# as every Warden executable does and the README advises services to; =swift keeps Swift's
+# cooperative pool beside NIO's loops (Swift's default); =preference keeps the pool but has the
+# server's tasks prefer NIO's event loops as their task executor (SE-0417, EventLoopTaskExecutor).
+# docs/benchmarks.md has all three.
 # Event loops: as many as the CPUs the server may run on (one when pinned; NIO itself counts
 # cgroup limits, not taskset's affinity); RESOURCE_BENCH_LOOPS=N sets another number.
 # RESOURCE_BENCH_BIN=PATH: another build to measure than Benchmarks/.build/release.
@@ -75,7 +76,7 @@ command -v python3 >/dev/null || { echo "run.sh: python3 is missing" >&2; exit 1
 # Proofs are made before each measurement and accepted within 60 s of their iat.
 [ "$DURATION" -le 50 ] || { echo "run.sh: at most 50 seconds per measurement (DPoP proofs are made beforehand and live 60 s)" >&2; exit 1; }
 
-EXECUTOR="${RESOURCE_BENCH_EXECUTOR:-swift}"
+EXECUTOR="${RESOURCE_BENCH_EXECUTOR:-nio}"
 TASK_EXECUTOR=0
 case "$EXECUTOR" in
   nio) NIO_EXECUTOR=1 ;;
