@@ -107,9 +107,10 @@ public enum BearerGate {
     /// ``verify(_:proofs:method:path:with:configuration:)`` without suspending: the same token
     /// or the same refusal, or `nil` when it must wait — for the token's key, or for a proof
     /// whose header no earlier proof decided (a client's first). A bearer token goes as in
-    /// ``verifyWithoutSuspending(_:with:configuration:)``. Under DPoP the proof is checked
-    /// first with nothing remembered: whatever is wrong with it makes this `nil`, and `verify`
-    /// finds it again after the token and refuses and reports it as always (issue 16).
+    /// ``verifyWithoutSuspending(_:with:configuration:)``. Under DPoP the checks run in
+    /// `verify`'s order (the token, its binding, the proof, the replay memory, the proof's key),
+    /// so a garbage token costs no proof check; whatever makes this `nil` happens before
+    /// anything is counted, reported or remembered, and `verify` then decides (issue 16).
     public static func verifyWithoutSuspending<Keys: VerificationKeySource>(
         _ presented: PresentedAccessToken,
         proofs: [String],
@@ -119,15 +120,20 @@ public enum BearerGate {
         configuration: BearerAuthenticatorConfiguration
     ) throws(BearerRefusal) -> VerifiedAccessToken? {
         guard presented.isDPoP else { return try verifyWithoutSuspending(presented, with: verifier, configuration: configuration) }
-        guard let dpop = configuration.dpop, proofs.count == 1,
-            let checked = try? dpop.verifier.checkWithoutSuspending(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: presented.value, isAcceptedNonce: nonceCheck(dpop))
-        else { return nil }
+        // Not a compact JWS, or a header not decided yet: `verify` refuses or decides it.
+        guard let dpop = configuration.dpop, proofs.count == 1, let decided = try? dpop.verifier.decidedWithoutSuspending(proofs[0]) else { return nil }
         let verified: VerifiedAccessToken?
         do { verified = try verifier.verifyWithoutSuspending(presented.value) } catch {
             throw refusal(for: error, realm: configuration.realm).offering(dpop, errorScheme: .dpop)
         }
         guard let verified else { return nil }
         let bound = try boundKey(of: verified, dpop: dpop, configuration: configuration)
+        let checked: CheckedDPoPProof
+        do {
+            checked = try dpop.verifier.check(decided, method: method, uri: dpop.targetURI(path: path), accessToken: presented.value, isAcceptedNonce: nonceCheck(dpop))
+        } catch {
+            throw proofRefusal(error, of: verified, dpop: dpop, configuration: configuration)
+        }
         return try admitProof(checked, bound: bound, of: verified, dpop: dpop, configuration: configuration)
     }
 

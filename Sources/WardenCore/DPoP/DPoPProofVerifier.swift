@@ -56,34 +56,30 @@ public final class DPoPProofVerifier: Sendable {
         return try check(parsed, decided: decided, decidedBefore: cached != nil, method: method, uri: uri, accessToken: accessToken, isAcceptedNonce: isAcceptedNonce)
     }
 
-    /// ``check(_:method:uri:accessToken:isAcceptedNonce:)`` without suspending: `nil` when the proof's header was
-    /// not decided by an earlier proof (deciding it builds a key through jwt-kit's key
-    /// collection, an actor) — then `verify` decides. A client signs every proof under one
-    /// header, so from its second proof on this is the whole check but one insert (issue 16:
-    /// each `await` on a request's path is an executor switch).
-    func checkWithoutSuspending(
-        _ proof: String,
+    /// `proof` taken apart with its header as an earlier proof decided it, without suspending:
+    /// `nil` when no earlier proof did (deciding a header builds a key through jwt-kit's key
+    /// collection, an actor) — then ``check(_:method:uri:accessToken:isAcceptedNonce:)``
+    /// decides. A client signs every proof under one header, so from its second proof on the
+    /// whole check runs without an `await` (issue 16: each is an executor switch). Throws what
+    /// `check` throws for a proof that is no compact JWS.
+    func decidedWithoutSuspending(_ proof: String) throws(DPoPProofError) -> DecidedDPoPProof? {
+        let parsed = try parse(proof)
+        guard let header = headers.entry(for: parsed.headerText) else { return nil }
+        return DecidedDPoPProof(parsed: parsed, header: header)
+    }
+
+    /// ``check(_:method:uri:accessToken:isAcceptedNonce:)`` for a proof whose header was decided.
+    func check(
+        _ decided: DecidedDPoPProof,
         method: String,
         uri: String,
         accessToken: String?,
         isAcceptedNonce: (@Sendable (String?) -> Bool)?
-    ) throws(DPoPProofError) -> CheckedDPoPProof? {
-        let parsed = try parse(proof)
-        guard let decided = headers.entry(for: parsed.headerText) else { return nil }
-        return try check(parsed, decided: decided, decidedBefore: true, method: method, uri: uri, accessToken: accessToken, isAcceptedNonce: isAcceptedNonce)
+    ) throws(DPoPProofError) -> CheckedDPoPProof {
+        try check(decided.parsed, decided: decided.header, decidedBefore: true, method: method, uri: uri, accessToken: accessToken, isAcceptedNonce: isAcceptedNonce)
     }
 
-    /// A compact JWS taken apart: §4.3 step 2.
-    private struct ParsedProof {
-        let header: Substring.UTF8View
-        let headerText: [UInt8]
-        let payload: [UInt8]
-        let signature: [UInt8]
-        let signingInput: ArraySlice<UInt8>
-        let parser: StrictJSONParser
-    }
-
-    private func parse(_ proof: String) throws(DPoPProofError) -> ParsedProof {
+    private func parse(_ proof: String) throws(DPoPProofError) -> ParsedDPoPProof {
         guard proof.utf8.count <= configuration.maximumProofSize else { throw DPoPProofError(.malformed, detail: "larger than \(configuration.maximumProofSize) bytes") }
         // §4.3 step 2: a well-formed JWS (three canonical base64url parts, strict JSON).
         let parts = proof.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
@@ -92,7 +88,7 @@ public final class DPoPProofVerifier: Sendable {
             let signature = Base64URL.decodeCanonical(parts[2])
         else { throw DPoPProofError(.malformed, detail: "not a compact JWS") }
         let signingInput = Array(proof.utf8)[..<(parts[0].count + 1 + parts[1].count)]
-        return ParsedProof(
+        return ParsedDPoPProof(
             header: parts[0], headerText: Array(parts[0]), payload: payloadBytes, signature: signature,
             signingInput: signingInput, parser: StrictJSONParser(maximumDepth: 4)
         )
@@ -101,7 +97,7 @@ public final class DPoPProofVerifier: Sendable {
     /// Steps 3 and 6 (the signature by the decided key) to 12; `decidedBefore`: the header came
     /// from `headers` (else it is kept there once the signature is good).
     private func check(
-        _ parsed: ParsedProof,
+        _ parsed: ParsedDPoPProof,
         decided: DPoPHeaderCache.Entry,
         decidedBefore: Bool,
         method: String,

@@ -2,6 +2,7 @@ import Crypto
 import CryptoExtras
 import Foundation
 import JWTKit
+import NIOPosix
 public import WardenCore
 
 /// Generating private signing keys and turning them into bytes and back (the bytes are sealed
@@ -22,7 +23,9 @@ public enum SigningKeyMaterial {
             let backing = Curve25519.Signing.PrivateKey()
             return (await SigningKey.eddsa(EdDSA.PrivateKey(backing: backing), id: id), Array(backing.rawRepresentation))
         case .rs256:
-            let backing = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+            // 0.1–0.3 s of prime search: on NIO's thread pool, not on a thread that runs tasks
+            // (the executables run Swift's tasks on NIO's event loops).
+            let backing = try await NIOThreadPool.singleton.runIfActive { try _RSA.Signing.PrivateKey(keySize: .bits2048) }
             let key = try JWTKit.Insecure.RSA.PrivateKey(backing: backing)
             return (try await SigningKey.rsa(key, algorithm: .rs256, id: id), Array(backing.pemRepresentation.utf8))
         default:

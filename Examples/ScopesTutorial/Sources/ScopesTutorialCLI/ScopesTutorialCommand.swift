@@ -19,9 +19,14 @@ struct ScopesTutorialCommand: AsyncParsableCommand {
 
     @OptionGroup var options: TutorialOptions
 
-    func run() async throws {
-        // Swift's tasks on NIO's event loops, as `warden` runs them (README "Speed").
+    /// Swift's tasks on NIO's event loops, as `warden` runs them (README "Speed"): installed
+    /// first, on the main thread (NIO requires it there), before the arguments are parsed.
+    static func main() async {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await main(nil)
+    }
+
+    func run() async throws {
         // Tracing (issue 16) before the app makes its verifier and routes; off unless OTEL_*
         // asks for it. The app runs in a service group with the exporter, stopped by SIGTERM or
         // SIGINT (the exporter last, sending what is queued).

@@ -166,35 +166,38 @@ public final class ShopCluster: Sendable {
         // A server that cannot start (its port taken) ends its group at once: said then, not
         // after a minute of waiting for it to answer.
         let stopped = FirstFailure()
-        // Each child says whether it ran the shop's services.
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
-            for (services, isShop) in [(authorizationServices, false), (shopServices, true)] {
-                group.addTask {
-                    do { try await services.run() } catch {
-                        stopped.record(error)
-                        throw error
-                    }
-                    return isShop
+        // Unstructured tasks, not children of this one: a cancelled run (Ctrl-C on the scenario)
+        // stops the servers gracefully below instead of cancelling them, which NIO does not take
+        // well mid-accept ("Deinited NIOAsyncWriter without calling finish()", a trap: 2 runs in
+        // 40 of a review's Ctrl-C loop).
+        func start(_ services: ServiceGroup) -> Task<Void, any Error> {
+            Task {
+                do { try await services.run() } catch {
+                    stopped.record(error)
+                    throw error
                 }
             }
-            do {
-                try await waitUntilUp([issuer + "/health", cluster.orderURL + "/orders", cluster.paymentURL + "/payments"], check: stopped.check)
-                let result = try await body(cluster)
-                // The shop's services first, and all the way: their security-event reporters send
-                // what is queued to the authorization server at shutdown, which must still be
-                // answering (stopped together, each reporter waited out its 5 s grace for a
-                // server that had gone: shop-demo took 10 s to exit).
-                await shopServices.triggerGracefulShutdown()
-                while let isShop = try await group.next(), !isShop {}
-                await authorizationServices.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await shopServices.triggerGracefulShutdown()
-                await authorizationServices.triggerGracefulShutdown()
-                try? await group.waitForAll()
-                throw error
-            }
+        }
+        let authorization = start(authorizationServices)
+        let shop = start(shopServices)
+        do {
+            try await waitUntilUp([issuer + "/health", cluster.orderURL + "/orders", cluster.paymentURL + "/payments"], check: stopped.check)
+            let result = try await body(cluster)
+            // The shop's services first, and all the way: their security-event reporters send
+            // what is queued to the authorization server at shutdown, which must still be
+            // answering (stopped together, each reporter waited out its 5 s grace for a server
+            // that had gone: shop-demo took 10 s to exit).
+            await shopServices.triggerGracefulShutdown()
+            try await shop.value
+            await authorizationServices.triggerGracefulShutdown()
+            try await authorization.value
+            return result
+        } catch {
+            await shopServices.triggerGracefulShutdown()
+            _ = try? await shop.value
+            await authorizationServices.triggerGracefulShutdown()
+            _ = try? await authorization.value
+            throw error
         }
     }
 

@@ -30,9 +30,14 @@ struct ShopDemoCommand: AsyncParsableCommand {
         guard history >= 1 else { throw ValidationError("--history is at least 1") }
     }
 
-    func run() async throws {
-        // Swift's tasks on NIO's event loops, as `warden` runs them (README "Speed").
+    /// Swift's tasks on NIO's event loops, as `warden` runs them (README "Speed"): installed
+    /// first, on the main thread (NIO requires it there), before the arguments are parsed.
+    static func main() async {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await main(nil)
+    }
+
+    func run() async throws {
         var logger = Logger(label: "shop-demo")
         logger.logLevel = .warning
         // Tracing (issue 16) before the cluster builds its verifiers, clients and routers: off
