@@ -14,7 +14,8 @@
 #   FuzzPostgresURL       database URLs: no crash; no error message repeats the password
 #
 #   Fuzz/run.sh [seconds-per-target=60]        (FUZZ_TARGETS="A B" to run some;
-#                                              FUZZ_RUNS=N to stop each after N inputs)
+#                                              FUZZ_RUNS=N to stop each after N inputs;
+#                                              FUZZ_MAX_LEN=N for inputs of at most N bytes, 4096 by default)
 #
 # Starts from the committed seeds (Fuzz/Corpus/TARGET) and a working corpus in Fuzz/.corpus
 # (kept between runs, not committed). Exits non-zero on any crash, leak, sanitizer report or
@@ -33,7 +34,7 @@ status=0
 for target in $TARGETS; do
   mkdir -p ".corpus/$target"
   echo "fuzz: $target for ${SECONDS_PER_TARGET}s"
-  if ! "$BIN/$target" -max_total_time="$SECONDS_PER_TARGET" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -max_len=4096 -print_final_stats=1 \
+  if ! "$BIN/$target" -max_total_time="$SECONDS_PER_TARGET" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -max_len="${FUZZ_MAX_LEN:-4096}" -print_final_stats=1 \
       -artifact_prefix=".artifacts/$target-" ".corpus/$target" "Corpus/$target" 2>".artifacts/$target.log"; then
     echo "fuzz: $target FAILED; the end of its log:" >&2
     tail -30 ".artifacts/$target.log" >&2
