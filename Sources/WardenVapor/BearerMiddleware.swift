@@ -64,7 +64,7 @@ public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
         }
         request.incomingAccessToken = incoming
         // The request's span (RequestTracingMiddleware) names the client; nothing without tracing.
-        WardenTracing.annotateCurrentSpan(["oauth.client_id": incoming.verified.clientID])
+        if verifier.isTraced { WardenTracing.annotateCurrentSpan(["oauth.client_id": incoming.verified.clientID]) }
         // The handler (and any client it calls the next service with) sees the incoming token.
         do {
             return try await IncomingAccessToken.$current.withValue(incoming) {

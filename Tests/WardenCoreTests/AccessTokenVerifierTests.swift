@@ -358,6 +358,39 @@ import WardenTesting
         #expect(verifier.cache.count == 0)
     }
 
+    /// The cache finds a token by its signature's hash and keeps the signed part to compare
+    /// (issue 16): a cached token's signature under other claims is a forgery, refused by the
+    /// signature check on both paths, and the cached token still answers from the cache.
+    @Test func aCachedSignatureUnderOtherClaimsIsNotTheCachedToken() async throws {
+        let issuer = await TestTokenIssuer()
+        let verifier = issuer.verifier()
+        let token = try issuer.token(subject: "alice")
+        let other = try issuer.token(subject: "mallory", scope: ["orders.write"])
+        _ = try await verifier.verify(token)
+        #expect(verifier.cache.count == 1)
+        let signature = token.split(separator: ".")[2]
+        let otherParts = other.split(separator: ".")
+        let forged = "\(otherParts[0]).\(otherParts[1]).\(signature)"
+        await expectRefusal(forged, .badSignature, verifier: verifier)
+        do {
+            _ = try verifier.verifyWithoutSuspending(forged)
+            Issue.record("a cached signature under other claims was accepted")
+        } catch {
+            #expect(error.reason == .badSignature)
+        }
+        // One byte of the signed part changed (the payload's last character): refused too.
+        var tampered = Array(token.utf8)
+        let payloadEnd = tampered.lastIndex(of: UInt8(ascii: "."))! - 1
+        tampered[payloadEnd] = tampered[payloadEnd] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        #expect(await verifier.refusal(of: String(decoding: tampered, as: UTF8.self)) != nil)
+        // The cached token is untouched: still one entry, still answered from it.
+        #expect(verifier.cache.count == 1)
+        let again = try verifier.verifyWithoutSuspending(token)
+        #expect(again?.subject == "alice")
+        // No `.` at all: no JWS, refused before the cache is asked.
+        #expect(await verifier.refusal(of: String(repeating: "A", count: 200)) == .malformed)
+    }
+
     @Test func cacheIsBounded() async throws {
         let issuer = await TestTokenIssuer()
         let verifier = issuer.verifier(configure: { $0.cacheCapacity = 5 })

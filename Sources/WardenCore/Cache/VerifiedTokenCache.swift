@@ -2,8 +2,15 @@ import Crypto
 import Foundation
 import Synchronization
 
-/// Remembers tokens that passed verification, keyed by the SHA-256 of the token bytes (never the
-/// token itself), so a repeated token costs a hash and a lookup instead of a signature check.
+/// Remembers tokens that passed verification, so a repeated token costs a hash, a lookup and a
+/// comparison instead of a signature check.
+///
+/// Never the token itself: an entry is found by the SHA-256 of the token's signature segment and
+/// keeps the part the signature covers (`header.payload`, RFC 7515 §7.1 — what the claims already
+/// say, and no credential without its signature). A presented token is the cached one only when
+/// its signature hashes to the entry's key *and* its signed part is byte for byte the entry's
+/// (issue 16: hashing the ~90-byte signature instead of the whole ~600-byte token). A memory dump
+/// of the cache yields no token that a resource server would accept.
 ///
 /// Bounded: when full, an arbitrary entry makes room (an attacker cannot grow it). An entry is
 /// never returned after its token's `exp` (plus leeway); the verifier drops it when its `jti`
@@ -12,6 +19,8 @@ public final class VerifiedTokenCache: Sendable {
     struct Entry {
         let token: VerifiedAccessToken
         let validUntil: Date
+        /// The token's `header.payload` bytes.
+        let signedPart: [UInt8]
     }
 
     private let entries: Mutex<[SHA256Digest: Entry]>
@@ -24,37 +33,77 @@ public final class VerifiedTokenCache: Sendable {
         entries.withLock { $0.reserveCapacity(min(capacity, 1 << 16)) }
     }
 
-    /// The SHA-256 of `token`, fed as one buffer to the concrete hash (the generic `DataProtocol`
-    /// entry point costs runtime metadata lookups on every call).
-    static func key(for token: UnsafeRawBufferPointer) -> SHA256Digest {
+    /// A compact JWS's signed part and its signature: split at its last `.`. `nil` without one
+    /// (no JWS; the verifier refuses it, uncached).
+    static func split(_ token: UnsafeRawBufferPointer) -> (signedPart: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer)? {
+        guard let dot = token.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        return (UnsafeRawBufferPointer(rebasing: token[..<dot]), UnsafeRawBufferPointer(rebasing: token[(dot + 1)...]))
+    }
+
+    /// The SHA-256 of `signature`, fed as one buffer to the concrete hash (the generic
+    /// `DataProtocol` entry point costs runtime metadata lookups on every call).
+    static func key(signature: UnsafeRawBufferPointer) -> SHA256Digest {
         var hash = SHA256()
-        hash.update(bufferPointer: token)
+        hash.update(bufferPointer: signature)
         return hash.finalize()
     }
 
-    func lookup(_ key: SHA256Digest, now: Date) -> VerifiedAccessToken? {
-        entries.withLock { entries in
+    private static func sameBytes(_ stored: [UInt8], _ presented: UnsafeRawBufferPointer) -> Bool {
+        stored.withUnsafeBytes { stored in
+            guard stored.count == presented.count else { return false }
+            guard let lhs = stored.baseAddress, let rhs = presented.baseAddress else { return true }
+            return memcmp(lhs, rhs, stored.count) == 0
+        }
+    }
+
+    /// ``lookup(_:now:)`` for a token as text, read where the string keeps its bytes (not copied).
+    func lookup(_ token: String, now: Date) -> VerifiedAccessToken? {
+        if let found = token.utf8.withContiguousStorageIfAvailable({ lookup(UnsafeRawBufferPointer($0), now: now) }) { return found }
+        return Array(token.utf8).withUnsafeBytes { lookup($0, now: now) }
+    }
+
+    /// ``remove(_:)`` for a token as text.
+    func remove(_ token: String) {
+        Array(token.utf8).withUnsafeBytes { remove($0) }
+    }
+
+    /// The verification remembered for exactly these token bytes, if it is still valid.
+    func lookup(_ token: UnsafeRawBufferPointer, now: Date) -> VerifiedAccessToken? {
+        guard capacity > 0, let (signedPart, signature) = Self.split(token) else { return nil }
+        let key = Self.key(signature: signature)
+        return entries.withLock { entries in
             guard let entry = entries[key] else { return nil }
             guard now < entry.validUntil else {
                 entries[key] = nil
                 return nil
             }
+            // The same signature over other bytes is another token (a forgery, or garbage): not
+            // this entry, and the entry stays.
+            guard Self.sameBytes(entry.signedPart, signedPart) else { return nil }
             return entry.token
         }
     }
 
-    func insert(_ token: VerifiedAccessToken, for key: SHA256Digest, validUntil: Date) {
-        guard capacity > 0 else { return }
+    func insert(_ verified: VerifiedAccessToken, for token: UnsafeRawBufferPointer, validUntil: Date) {
+        guard capacity > 0, let (signedPart, signature) = Self.split(token) else { return }
+        let key = Self.key(signature: signature)
+        let entry = Entry(token: verified, validUntil: validUntil, signedPart: Array(signedPart))
         entries.withLock { entries in
             if entries.count >= capacity, entries[key] == nil, let victim = entries.keys.first {
                 entries[victim] = nil
             }
-            entries[key] = Entry(token: token, validUntil: validUntil)
+            entries[key] = entry
         }
     }
 
-    func remove(_ key: SHA256Digest) {
-        _ = entries.withLock { $0.removeValue(forKey: key) }
+    /// Forgets these token bytes' verification.
+    func remove(_ token: UnsafeRawBufferPointer) {
+        guard capacity > 0, let (signedPart, signature) = Self.split(token) else { return }
+        let key = Self.key(signature: signature)
+        entries.withLock { entries in
+            guard let entry = entries[key], entry.signedPart.withUnsafeBytes({ $0.elementsEqual(signedPart) }) else { return }
+            entries[key] = nil
+        }
     }
 
     public var count: Int { entries.withLock { $0.count } }

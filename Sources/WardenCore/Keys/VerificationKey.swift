@@ -7,20 +7,36 @@ public import JWTKit
 ///
 /// jwt-kit does the signature math; the key is built once through a one-key `JWTKeyCollection`
 /// and its algorithm object kept, so a token's header can never pick another algorithm or key.
+///
+/// Its values live in one object: a key is copied out of its source on every request, and a copy
+/// is then one reference count, not one per field and the algorithm's box (issue 16).
 public struct VerificationKey: Sendable {
+    private final class Storage: Sendable {
+        let id: String
+        let algorithm: SignatureAlgorithm
+        let publicJWK: [String: JSONValue]?
+        let check: any JWTAlgorithm
+
+        init(id: String, algorithm: SignatureAlgorithm, publicJWK: [String: JSONValue]?, check: any JWTAlgorithm) {
+            self.id = id
+            self.algorithm = algorithm
+            self.publicJWK = publicJWK
+            self.check = check
+        }
+    }
+
+    private let storage: Storage
+
     /// The `kid` a token must name exactly.
-    public let id: String
+    public var id: String { storage.id }
     /// The only `alg` this key verifies.
-    public let algorithm: SignatureAlgorithm
+    public var algorithm: SignatureAlgorithm { storage.algorithm }
     /// The public JWK (RFC 7517) for publishing in a JWKS; `nil` for HMAC keys.
-    public let publicJWK: [String: JSONValue]?
-    private let check: any JWTAlgorithm
+    public var publicJWK: [String: JSONValue]? { storage.publicJWK }
+    private var check: any JWTAlgorithm { storage.check }
 
     init(id: String, algorithm: SignatureAlgorithm, publicJWK: [String: JSONValue]?, check: any JWTAlgorithm) {
-        self.id = id
-        self.algorithm = algorithm
-        self.publicJWK = publicJWK
-        self.check = check
+        self.storage = Storage(id: id, algorithm: algorithm, publicJWK: publicJWK, check: check)
     }
 
     /// Whether `signature` is valid for `signingInput` under this key. Malformed signatures

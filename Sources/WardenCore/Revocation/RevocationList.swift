@@ -83,6 +83,12 @@ public final class RevocationList: Sendable {
         isRevoked(tokenID: claims.tokenID, clientID: claims.clientID, issuedAt: claims.issuedAt)
     }
 
+    /// Whether a verified token is revoked, read from it field by field (no copy of its claims:
+    /// the cache's hit path asks this on every request, issue 16).
+    func isRevoked(_ token: VerifiedAccessToken) -> Bool {
+        isRevoked(tokenID: token.tokenID, clientID: token.clientID, issuedAt: token.claims.issuedAt)
+    }
+
     /// Entries currently held, `jti`s and clients (expired ones may linger until the next purge).
     public var count: Int { storage.withLock { $0.entries.count + $0.clients.count } }
 

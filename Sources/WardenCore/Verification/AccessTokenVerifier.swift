@@ -17,7 +17,7 @@ import Tracing
 ///    `sub`/`client_id`/`jti` required, `scope` by RFC 6749 §3.3;
 /// 5. `jti` not revoked.
 ///
-/// Tokens that pass are cached (keyed by a hash of the token) until `exp`; a cached token is
+/// Tokens that pass are cached (found by a hash of their signature, never kept whole) until `exp`; a cached token is
 /// refused again once its `jti` is revoked or its key has left the key source (a key withdrawn
 /// after a compromise takes its tokens with it, cached or not).
 /// Failure reasons go to the log (debug) and the `warden.verifier.tokens` metric, never to callers
@@ -65,6 +65,11 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         self.maximumLifetime = configuration.maximumTokenLifetime.timeInterval
         self.tracer = WardenTracing.activeTracer
     }
+
+    /// Whether a tracer was in effect when the verifier was made: then verifications make spans,
+    /// and adapters name the client on the request's span (without one, they skip even looking
+    /// for a span: a task-local read a request, issue 16).
+    public var isTraced: Bool { tracer != nil }
 
     /// Verifies `token` (the compact JWS, as sent after `Bearer `).
     public func verify(_ token: String) async throws(TokenVerificationError) -> VerifiedAccessToken {
@@ -116,11 +121,9 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             throw refuse(.init(.oversized), keyID: nil)
         }
         let now = timeSource.now()
-        let cacheKey = token.utf8.withContiguousStorageIfAvailable { cacheKeyIfCaching(UnsafeRawBufferPointer($0)) }
-            ?? Array(token.utf8).withUnsafeBytes(cacheKeyIfCaching)
-        if let cacheKey, let cached = cache.lookup(cacheKey, now: now) {
-            guard !revocations.isRevoked(cached.claims) else {
-                cache.remove(cacheKey)
+        if let cached = cache.lookup(token, now: now) {
+            guard !revocations.isRevoked(cached) else {
+                cache.remove(token)
                 throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
             }
             // Not at hand, or another algorithm's: `verify` asks the source and decides.
@@ -131,10 +134,11 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         var keyID: String?
         var signed: AccessTokenClaims?
         do throws(TokenVerificationError) {
-            let parsed = try parse(Array(token.utf8), keyID: &keyID)
+            let bytes = Array(token.utf8)
+            let parsed = try parse(bytes, keyID: &keyID)
             guard let key = keys.verificationKeyAtHand(id: parsed.keyID) else { return nil }
             let verified = try check(parsed, by: key, now: now, signed: &signed)
-            remember(verified, cacheKey: cacheKey)
+            remember(verified, token: bytes)
             return (verified, false)
         } catch {
             throw refuse(error, keyID: keyID, claims: signed)
@@ -147,11 +151,10 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             throw refuse(.init(.oversized), keyID: nil)
         }
         let now = timeSource.now()
-        // A repeated token is hashed where the string keeps its bytes, not copied first.
-        let cacheKey = token.utf8.withContiguousStorageIfAvailable { cacheKeyIfCaching(UnsafeRawBufferPointer($0)) }
-            ?? Array(token.utf8).withUnsafeBytes(cacheKeyIfCaching)
-        if let cached = try await cachedVerification(cacheKey, now: now) { return (cached, true) }
-        return (try await verifyAndRemember(Array(token.utf8), cacheKey: cacheKey, now: now), false)
+        if let hit = cache.lookup(token, now: now) {
+            return (try await cachedVerification(hit, forget: { cache.remove(token) }), true)
+        }
+        return (try await verifyAndRemember(Array(token.utf8), now: now), false)
     }
 
     private func verifyBytes(_ token: [UInt8]) async throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool) {
@@ -159,9 +162,10 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             throw refuse(.init(.oversized), keyID: nil)
         }
         let now = timeSource.now()
-        let cacheKey = token.withUnsafeBytes(cacheKeyIfCaching)
-        if let cached = try await cachedVerification(cacheKey, now: now) { return (cached, true) }
-        return (try await verifyAndRemember(token, cacheKey: cacheKey, now: now), false)
+        if let hit = token.withUnsafeBytes({ cache.lookup($0, now: now) }) {
+            return (try await cachedVerification(hit, forget: { token.withUnsafeBytes { cache.remove($0) } }), true)
+        }
+        return (try await verifyAndRemember(token, now: now), false)
     }
 
     /// A `warden.verify_token` span around `verification`: whether the cache answered, the
@@ -206,58 +210,47 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         span.setStatus(SpanStatus(code: .error))
     }
 
-    private func cacheKeyIfCaching(_ token: UnsafeRawBufferPointer) -> SHA256Digest? {
-        cache.capacity > 0 ? VerifiedTokenCache.key(for: token) : nil
-    }
-
-    /// The cached verification of the same token bytes, unless it has expired, its `jti` has
-    /// since been revoked, or its key is no longer in the key source (then the entry is dropped
-    /// and the token refused). The key lookup is the key source's in-memory one while its keys
-    /// are fresh.
-    private func cachedVerification(_ cacheKey: SHA256Digest?, now: Date) async throws(TokenVerificationError) -> VerifiedAccessToken? {
-        guard let cacheKey, let cached = cache.lookup(cacheKey, now: now) else { return nil }
-        guard !revocations.isRevoked(cached.claims) else {
-            cache.remove(cacheKey)
+    /// The cached verification of the same token bytes (`cached`, unexpired), unless its `jti`
+    /// has since been revoked or its key is no longer in the key source (then `forget` drops the
+    /// entry and the token is refused). The key lookup is the key source's in-memory one while
+    /// its keys are fresh.
+    private func cachedVerification(_ cached: VerifiedAccessToken, forget: () -> Void) async throws(TokenVerificationError) -> VerifiedAccessToken {
+        guard !revocations.isRevoked(cached) else {
+            forget()
             throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
         }
         let key: VerificationKey?
         do {
             key = try await keys.verificationKey(id: cached.keyID)
         } catch {
-            cache.remove(cacheKey)
+            forget()
             throw refuse(error, keyID: cached.keyID)
         }
         guard let key, key.algorithm == cached.algorithm else {
-            cache.remove(cacheKey)
+            forget()
             throw refuse(.init(.unknownKey, detail: "key withdrawn since the token was cached"), keyID: cached.keyID)
         }
         metrics.cached.increment()
         return cached
     }
 
-    private func verifyAndRemember(
-        _ token: [UInt8],
-        cacheKey: SHA256Digest?,
-        now: Date
-    ) async throws(TokenVerificationError) -> VerifiedAccessToken {
+    private func verifyAndRemember(_ token: [UInt8], now: Date) async throws(TokenVerificationError) -> VerifiedAccessToken {
         var keyID: String?
         var signed: AccessTokenClaims?
         do throws(TokenVerificationError) {
             let parsed = try parse(token, keyID: &keyID)
             guard let key = try await keys.verificationKey(id: parsed.keyID) else { throw TokenVerificationError(.unknownKey) }
             let verified = try check(parsed, by: key, now: now, signed: &signed)
-            remember(verified, cacheKey: cacheKey)
+            remember(verified, token: token)
             return verified
         } catch {
             throw refuse(error, keyID: keyID, claims: signed)
         }
     }
 
-    /// A passed verification, remembered under `cacheKey` (when caching) until its `exp`.
-    private func remember(_ verified: VerifiedAccessToken, cacheKey: SHA256Digest?) {
-        if let cacheKey {
-            cache.insert(verified, for: cacheKey, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway))
-        }
+    /// A passed verification, remembered (when caching) until its `exp`.
+    private func remember(_ verified: VerifiedAccessToken, token: [UInt8]) {
+        token.withUnsafeBytes { cache.insert(verified, for: $0, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway)) }
         metrics.verified.increment()
     }
 

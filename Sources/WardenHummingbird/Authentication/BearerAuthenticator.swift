@@ -76,7 +76,7 @@ where Context.Identity == VerifiedAccessToken {
             verified = try BearerGate.verifyWithoutSuspending(presented, with: verifier, configuration: configuration)
         }
         guard let verified else { return .mustWait }
-        return .verified(Self.admitted(presented, verified))
+        return .verified(admitted(presented, verified))
     }
 
     /// The request's token, verified (its form body read when it may carry one), or `nil` when
@@ -93,13 +93,13 @@ where Context.Identity == VerifiedAccessToken {
             with: verifier,
             configuration: configuration
         )
-        return Self.admitted(presented, verified)
+        return admitted(presented, verified)
     }
 
     /// A verified token, named on the request's span (RequestTracingMiddleware; nothing without
     /// tracing).
-    static func admitted(_ presented: PresentedAccessToken, _ verified: VerifiedAccessToken) -> IncomingAccessToken {
-        WardenTracing.annotateCurrentSpan(["oauth.client_id": verified.clientID])
+    func admitted(_ presented: PresentedAccessToken, _ verified: VerifiedAccessToken) -> IncomingAccessToken {
+        if verifier.isTraced { WardenTracing.annotateCurrentSpan(["oauth.client_id": verified.clientID]) }
         return IncomingAccessToken(rawValue: presented.value, verified: verified)
     }
 }

@@ -104,7 +104,7 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         method: HTTPRequest.Method,
         requiring requirement: ScopeRequirement = .none,
         summary: String? = nil,
-        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+        use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self {
         let whole = self.requirement.adding(requirement)
         let realm = self.realm
@@ -119,18 +119,24 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         // Verified in the route unless the authenticator is middleware by now (see `add(middleware:)`).
         let authenticator = placement.isMiddleware ? nil : self.authenticator
         routes.on(path, method: method) { request, context -> Output in
-            var request = request
             var context = context
-            // The usual request: verified without suspending (issue 16).
-            var incoming: IncomingAccessToken?
-            if let authenticator {
-                switch try authenticator.authenticateWithoutSuspending(request) {
-                case .noCredentials: break
-                case .verified(let token): incoming = token
-                case .mustWait: incoming = try await authenticator.authenticate(&request)
-                }
-                if let incoming { context.identity = incoming.verified }
+            // Verified without suspending, the usual request (issue 16).
+            let atHand = try authenticator?.authenticateWithoutSuspending(request)
+            // …and then, with no signature to read a body for, served with the request as it came
+            // (a copy of it costs a dozen reference counts).
+            if signature == nil, case .verified(let incoming)? = atHand {
+                context.identity = incoming.verified
+                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession, route: route, refusals: refusals)
+                return try await IncomingAccessToken.$current.withValue(incoming) { try await handler(request, context, authorized) }
             }
+            var request = request
+            var incoming: IncomingAccessToken?
+            switch atHand {
+            case .verified(let token)?: incoming = token
+            case .mustWait?: incoming = try await authenticator?.authenticate(&request)
+            case .noCredentials?, nil: break
+            }
+            if let incoming { context.identity = incoming.verified }
             // A signed request is part of who is calling: checked before what they may do.
             if let signature, let token = context.identity {
                 try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
@@ -171,30 +177,30 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     @discardableResult
     public func get<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
-        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+        use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self { on(path, method: .get, requiring: requirement, summary: summary, use: handler) }
 
     @discardableResult
     public func post<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
-        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+        use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self { on(path, method: .post, requiring: requirement, summary: summary, use: handler) }
 
     @discardableResult
     public func put<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
-        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+        use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self { on(path, method: .put, requiring: requirement, summary: summary, use: handler) }
 
     @discardableResult
     public func patch<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
-        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+        use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self { on(path, method: .patch, requiring: requirement, summary: summary, use: handler) }
 
     @discardableResult
     public func delete<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
-        use handler: @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+        use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self { on(path, method: .delete, requiring: requirement, summary: summary, use: handler) }
 }
