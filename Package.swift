@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "WardenPostgres", targets: ["WardenPostgres"]),
         .library(name: "WardenStoreConformance", targets: ["WardenStoreConformance"]),
         .library(name: "WardenTelemetry", targets: ["WardenTelemetry"]),
+        .library(name: "WardenExecutor", targets: ["WardenExecutor"]),
         .executable(name: "warden", targets: ["warden"]),
         .executable(name: "scopes-tutorial", targets: ["ScopesTutorialCLI"]),
         .executable(name: "scopes-tutorial-vapor", targets: ["ScopesTutorialVaporCLI"]),
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-http-structured-headers.git", from: "1.7.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -66,6 +68,17 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 // The tracing API only (spans for verification, issue 16); no exporter.
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Swift's global executor on NIO's event loops, jobs run as generic ones (issue 16): for
+        // the executables' `main`, and services that want the same.
+        .target(
+            name: "WardenExecutor",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -260,9 +273,8 @@ let package = Package(
             name: "warden",
             dependencies: [
                 "WardenCLI",
+                "WardenExecutor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -305,12 +317,12 @@ let package = Package(
                 "ScopesTutorial",
                 "ScopesTutorialCore",
                 "WardenTelemetry",
+                "WardenExecutor",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Examples/ScopesTutorial/Sources/ScopesTutorialCLI",
             swiftSettings: swiftSettings
@@ -518,11 +530,10 @@ let package = Package(
                 "ShopDemo",
                 "WardenCore",
                 "WardenTelemetry",
+                "WardenExecutor",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Examples/Shop/Sources/ShopDemoCLI",
             swiftSettings: swiftSettings

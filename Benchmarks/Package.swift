@@ -44,6 +44,7 @@ let package = Package(
             name: "ResourceServerBench",
             dependencies: [
                 .product(name: "WardenCore", package: "warden"),
+                .product(name: "WardenExecutor", package: "warden"),
                 .product(name: "WardenHummingbird", package: "warden"),
                 .product(name: "WardenClient", package: "warden"),
                 .product(name: "WardenTesting", package: "warden"),

@@ -38,12 +38,14 @@
 # Issue 16's targets, on the medians: plain / bearer (cached) CPU per request >= 0.95, and
 # (uncached - plain) / the in-process verification (measured by the server before it starts,
 # DIR/verify.floor) <= 1.2.
-# Executor: RESOURCE_BENCH_EXECUTOR=nio (the default) runs Swift's global executor on NIO's event
-# loops (NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()),
-# as every Warden executable does and the README advises services to; =swift keeps Swift's
+# Executor: RESOURCE_BENCH_EXECUTOR=generic (the default) runs Swift's global executor on NIO's
+# event loops with jobs run as generic ones (WardenExecutor's EventLoopGlobalExecutor.install()),
+# as every Warden executable does and the README advises services to; =nio the same loops by
+# NIO's own hook (NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor(),
+# jobs isolated to the loop: an executor switch per nonisolated call); =swift keeps Swift's
 # cooperative pool beside NIO's loops (Swift's default); =preference keeps the pool but has the
 # server's tasks prefer NIO's event loops as their task executor (SE-0417, EventLoopTaskExecutor).
-# docs/benchmarks.md has all three.
+# docs/benchmarks.md has all four.
 # Event loops: as many as the CPUs the server may run on (one when pinned; NIO itself counts
 # cgroup limits, not taskset's affinity); RESOURCE_BENCH_LOOPS=N sets another number.
 # RESOURCE_BENCH_BIN=PATH: another build to measure than Benchmarks/.build/release.
@@ -76,13 +78,14 @@ command -v python3 >/dev/null || { echo "run.sh: python3 is missing" >&2; exit 1
 # Proofs are made before each measurement and accepted within 60 s of their iat.
 [ "$DURATION" -le 50 ] || { echo "run.sh: at most 50 seconds per measurement (DPoP proofs are made beforehand and live 60 s)" >&2; exit 1; }
 
-EXECUTOR="${RESOURCE_BENCH_EXECUTOR:-nio}"
+EXECUTOR="${RESOURCE_BENCH_EXECUTOR:-generic}"
 TASK_EXECUTOR=0
 case "$EXECUTOR" in
+  generic) NIO_EXECUTOR=generic ;;
   nio) NIO_EXECUTOR=1 ;;
   swift) NIO_EXECUTOR=0 ;;
   preference) NIO_EXECUTOR=0; TASK_EXECUTOR=1 ;;
-  *) echo "run.sh: RESOURCE_BENCH_EXECUTOR is swift, nio or preference" >&2; exit 1 ;;
+  *) echo "run.sh: RESOURCE_BENCH_EXECUTOR is generic, nio, swift or preference" >&2; exit 1 ;;
 esac
 # The server on CPU 0, wrk on CPU 1 (when there are two): each has a core of its own, so the
 # server's CPU per request does not move with wrk's scheduling (unpinned, the same route varied

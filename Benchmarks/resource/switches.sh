@@ -6,7 +6,7 @@
 # while wrk loads one route; then, per thread of the server, voluntary and involuntary context
 # switches and CPU time (/proc/PID/task/*).
 #
-#   Benchmarks/resource/switches.sh [routes=plain bearer uncached] (RESOURCE_BENCH_EXECUTOR=nio|swift|preference; nio by default)
+#   Benchmarks/resource/switches.sh [routes=plain bearer uncached] (RESOURCE_BENCH_EXECUTOR=generic|nio|swift|preference; generic by default)
 #
 # A probe hit costs microseconds, which changes how the threads take turns: for the context
 # switches of an unprobed server, SWITCHES_PROBES=0 (the kernel's counts and the thread table only).
@@ -24,11 +24,12 @@ CONCURRENCY="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/linu
 [ -x "$BIN" ] || { echo "switches.sh: build first: (cd Benchmarks && swift build -c release --product ResourceServerBench)" >&2; exit 1; }
 [ -f "$CONCURRENCY" ] || { echo "switches.sh: no $CONCURRENCY" >&2; exit 1; }
 command -v perf >/dev/null || { echo "switches.sh: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
-case "${RESOURCE_BENCH_EXECUTOR:-nio}" in
+case "${RESOURCE_BENCH_EXECUTOR:-generic}" in
   swift) EXECUTOR=() ;;
   preference) EXECUTOR=(RESOURCE_BENCH_TASK_EXECUTOR=1) ;;
   nio) EXECUTOR=(RESOURCE_BENCH_NIO_EXECUTOR=1) ;;
-  *) echo "switches.sh: RESOURCE_BENCH_EXECUTOR is swift, nio or preference" >&2; exit 1 ;;
+  generic) EXECUTOR=(RESOURCE_BENCH_NIO_EXECUTOR=generic) ;;
+  *) echo "switches.sh: RESOURCE_BENCH_EXECUTOR is generic, nio, swift or preference" >&2; exit 1 ;;
 esac
 WORK="$(mktemp -d)"
 cleanup() {
@@ -54,7 +55,7 @@ threads() {
     echo "$(basename "$task") $(tr ' ' _ <"$task/comm") $(awk '/^voluntary_ctxt/ {v=$2} /^nonvoluntary_ctxt/ {n=$2} END {print v, n}' "$task/status") $(awk '{print $14 + $15}' "$task/stat")"
   done | sort
 }
-echo "executor ${RESOURCE_BENCH_EXECUTOR:-nio}; per request:"
+echo "executor ${RESOURCE_BENCH_EXECUTOR:-generic}; per request:"
 for route in "${ROUTES[@]}"; do
   KIND=bearer TOKEN="$TOKEN" taskset -c 1 wrk -t1 -c16 -d2s -s requests.lua "http://127.0.0.1:$PORT/$route" >/dev/null
   threads >"$WORK/before"

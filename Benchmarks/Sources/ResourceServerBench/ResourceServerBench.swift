@@ -8,6 +8,7 @@ import NIOPosix
 import RawStructuredFieldValues
 import WardenClient
 import WardenCore
+import WardenExecutor
 import WardenHummingbird
 import WardenTesting
 
@@ -47,6 +48,11 @@ struct ResourceServerBench {
         NIOSingletons.groupLoopCountSuggestion = ProcessInfo.processInfo.environment["RESOURCE_BENCH_LOOPS"].flatMap(Int.init) ?? allowedCPUCount()
         if ProcessInfo.processInfo.environment["RESOURCE_BENCH_NIO_EXECUTOR"] == "1" {
             precondition(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor(), "could not install NIO's executor")
+        }
+        // RESOURCE_BENCH_NIO_EXECUTOR=generic: the same loops, jobs run as generic ones
+        // (WardenExecutor's EventLoopGlobalExecutor, as Warden's executables run them).
+        if ProcessInfo.processInfo.environment["RESOURCE_BENCH_NIO_EXECUTOR"] == "generic" {
+            precondition(EventLoopGlobalExecutor.install(), "could not install EventLoopGlobalExecutor")
         }
         let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "orders")
         let dpopKey = ES256PrivateKey()

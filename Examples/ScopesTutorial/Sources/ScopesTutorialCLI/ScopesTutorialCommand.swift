@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import NIOPosix
 import NIOCore
 import ScopesTutorial
 import ScopesTutorialCore
 import ServiceLifecycle
+import WardenExecutor
 import WardenTelemetry
 
 /// `scopes-tutorial`: the FastAPI "OAuth2 scopes" tutorial app, rebuilt on Warden.
@@ -22,7 +22,7 @@ struct ScopesTutorialCommand: AsyncParsableCommand {
     /// Swift's tasks on NIO's event loops, as `warden` runs them (README "Speed"): installed
     /// first, on the main thread (NIO requires it there), before the arguments are parsed.
     static func main() async {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        EventLoopGlobalExecutor.install()
         await main(nil)
     }
 

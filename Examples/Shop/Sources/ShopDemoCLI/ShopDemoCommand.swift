@@ -1,11 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import ShopDemo
 import WardenCore
+import WardenExecutor
 import WardenTelemetry
 
 /// `shop-demo`: the authorization server, the order service and the payment service on
@@ -33,7 +32,7 @@ struct ShopDemoCommand: AsyncParsableCommand {
     /// Swift's tasks on NIO's event loops, as `warden` runs them (README "Speed"): installed
     /// first, on the main thread (NIO requires it there), before the arguments are parsed.
     static func main() async {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        EventLoopGlobalExecutor.install()
         await main(nil)
     }
 
