@@ -72,6 +72,32 @@ import WardenCore
         #expect(IPAddressRange.bucket(for: "192.0.2.1") == "192.0.2.1")
         #expect(IPAddressRange.normalized("2001:DB8:0::A") == "2001:db8::a")
         #expect(IPAddressRange.bucket(for: nil) == "unknown")
+        #expect(IPAddressRange.bucket(for: "not an address") == "not an address")
+        #expect(IPAddressRange.normalized("not an address") == nil)
+    }
+
+    /// The spellings are remembered (issue 16), and answered the same asked again, for more
+    /// addresses than the memory keeps, and from many tasks at once.
+    @Test func addressSpellingsAreTheSameRememberedOrNot() async {
+        let count = IPAddressRange.spellingsCapacity + 500
+        await withTaskGroup(of: Bool.self) { group in
+            for part in 0..<4 {
+                group.addTask {
+                    for round in 0..<2 {
+                        for index in stride(from: part + 1, to: count, by: 4) {
+                            let v4 = "10.\(index >> 16 & 255).\(index >> 8 & 255).\(index & 255)"
+                            let v6 = "2001:DB8:\(String(index, radix: 16))::\(round + 1)"
+                            guard IPAddressRange.bucket(for: v4) == v4,
+                                IPAddressRange.normalized(v6) == "2001:db8:\(String(index, radix: 16))::\(round + 1)",
+                                IPAddressRange.bucket(for: v6) == "2001:db8:\(String(index, radix: 16))::/64"
+                            else { return false }
+                        }
+                    }
+                    return true
+                }
+            }
+            for await agreed in group { #expect(agreed) }
+        }
     }
 
     @Test func manyOpenStreamsShareOneStoreReader() async throws {

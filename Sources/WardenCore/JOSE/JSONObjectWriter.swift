@@ -13,7 +13,7 @@ public struct JSONObjectWriter {
 
     public mutating func add(_ name: String, _ value: Bool) {
         key(name)
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
     }
 
     public mutating func add(_ name: String, _ value: String) {
@@ -34,7 +34,7 @@ public struct JSONObjectWriter {
     /// A NumericDate (RFC 7519 §2): whole seconds since the epoch.
     public mutating func add(_ name: String, _ date: Date) {
         key(name)
-        bytes.append(contentsOf: Array(String(Int64(date.timeIntervalSince1970.rounded(.down))).utf8))
+        bytes.append(contentsOf: String(Int64(date.timeIntervalSince1970.rounded(.down))).utf8)
     }
 
     /// Adds an already-serialized JSON value.
@@ -57,6 +57,17 @@ public struct JSONObjectWriter {
 
     static func appendString(_ string: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        // Nearly every string has nothing to escape (ids, scopes, URLs): copied whole (issue 16:
+        // byte by byte was ~1 µs of an introspection answer).
+        let copiedWhole = string.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        } ?? false
+        if copiedWhole {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// An IPv4 or IPv6 address block in CIDR notation (RFC 4632 §3.1, RFC 4291 §2.3):
 /// `10.0.0.0/8`, `2001:db8::/32`, or one address (`192.0.2.7`, `::1`).
@@ -46,18 +47,34 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
     /// IPv6 address as IPv4), or `nil` when it is not an address. `2001:DB8:0::A`,
     /// `2001:db8::a` and `::ffff:192.0.2.1` / `192.0.2.1` each become one key.
     public static func normalized(_ address: String) -> String? {
-        bytes(of: address).map(text(of:))
+        spellings(of: address).normalized
     }
 
     /// What throttling and stream limits count a client address under: an IPv4 address, or the
     /// /64 an IPv6 address lies in — one host, or one customer site, is normally handed a whole
     /// /64 (RFC 6177), so counting single IPv6 addresses would let it guess from 2^64 of them.
     public static func bucket(for address: String?) -> String {
-        guard let address, var bytes = bytes(of: address) else { return address ?? "unknown" }
-        guard bytes.count == 16 else { return text(of: bytes) }
-        for index in 8..<16 { bytes[index] = 0 }
-        return text(of: bytes) + "/64"
+        guard let address else { return "unknown" }
+        return spellings(of: address).bucket
     }
+
+    /// An address's spellings, worked out once: every request to the authorization server asks
+    /// for its client's (issue 16: parsing and printing it each time cost ~1 µs a request), and
+    /// a server sees the same few addresses again and again. At most `spellingsCapacity`
+    /// addresses are kept; past that the memory starts over (many addresses only cost the work
+    /// again).
+    static func spellings(of address: String) -> AddressSpellings {
+        if let known = spellingsMemo.withLock({ $0[address] }) { return known }
+        let worked = AddressSpellings(of: address)
+        spellingsMemo.withLock { memo in
+            if memo.count >= spellingsCapacity { memo.removeAll(keepingCapacity: true) }
+            memo[address] = worked
+        }
+        return worked
+    }
+
+    static let spellingsCapacity = 4096
+    private static let spellingsMemo = Mutex<[String: AddressSpellings]>([:])
 
     static func text(of bytes: [UInt8]) -> String {
         var text = [UInt8](repeating: 0, count: 64)
