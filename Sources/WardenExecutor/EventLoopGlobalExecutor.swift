@@ -7,7 +7,7 @@ import Darwin
 #endif
 import Atomics
 import NIOCore
-public import NIOPosix
+import NIOPosix
 
 /// Swift's global executor on NIO's event loops, with each job run as a *generic* job — the way
 /// Swift's own cooperative pool runs them — instead of isolated to the loop's serial executor.

@@ -1,3 +1,4 @@
+import Foundation
 import WardenCLI
 import WardenExecutor
 
@@ -6,10 +7,16 @@ import WardenExecutor
 @main
 struct WardenMain {
     static func main() async {
-        // Swift's tasks run on NIO's event loops, not on a second pool beside them: no thread hop
-        // between reading a request and handling it (README "Speed"; docs/benchmarks.md, issue 16).
-        // Blocking work (bcrypt, SQLite) goes to NIO's thread pool, never to a task.
-        EventLoopGlobalExecutor.install()
+        // Swift's tasks run on NIO's event loops as generic jobs, not on a second pool beside
+        // them: no thread hop between reading a request and handling it, no executor switch per
+        // call (README "Speed"; docs/benchmarks.md, issue 16). `WARDEN_EXECUTOR=nio|swift`
+        // chooses otherwise. Blocking work (bcrypt, SQLite) goes to NIO's thread pool.
+        let setting = ProcessInfo.processInfo.environment["WARDEN_EXECUTOR"] ?? GlobalExecutorKind.generic.rawValue
+        guard let kind = GlobalExecutorKind(rawValue: setting) else {
+            FileHandle.standardError.write(Data("warden: WARDEN_EXECUTOR is one of \(GlobalExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(setting)'\n".utf8))
+            exit(64)
+        }
+        kind.install()
         await WardenEntryPoint.main()
     }
 }

@@ -129,6 +129,27 @@ import WardenCLI
         #expect(typoAlone.status == 64 && typoAlone.errors.contains("--jsno is not an option"), "\(typoAlone)")
     }
 
+    /// Where `warden` runs its tasks (issue 16, `WARDEN_EXECUTOR`): each of the three serves —
+    /// a GET, a form POST read and refused, a graceful stop — and anything else is a usage
+    /// mistake said in one line, before anything starts.
+    @Test func everyExecutorServesAndAnUnknownOneIsRefused() async throws {
+        let unknown = try await Self.warden(["--help"], environment: ["WARDEN_EXECUTOR": "fast"])
+        #expect(unknown.status == 64)
+        #expect(unknown.errors == "warden: WARDEN_EXECUTOR is one of generic, nio, swift, not 'fast'\n", "\(unknown)")
+        #expect(unknown.output.isEmpty)
+        for kind in ["generic", "nio", "swift"] {
+            let directory = try Self.temporaryDirectory()
+            let node = try await WardenProcess.start(
+                database: directory + "/w.sqlite", issuer: "http://127.0.0.1", masterKey: Self.masterKey(), environment: ["WARDEN_EXECUTOR": kind]
+            )
+            let keys = try await node.get("/oauth2/jwks")
+            #expect(keys.status == 200, "\(kind): \(keys)")
+            let refused = try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("nobody", "wrong"))
+            #expect(refused.status == 401 && refused.error == "invalid_client", "\(kind): \(refused)")
+            #expect(await node.stop() == 0, "\(kind): \(node.log.suffix(2000))")
+        }
+    }
+
     @Test func serveOnATakenPortSaysSoAndNothingElse() async throws {
         let directory = try Self.temporaryDirectory()
         let first = try await WardenProcess.start(database: directory + "/a.sqlite", issuer: "http://127.0.0.1", masterKey: Self.masterKey())

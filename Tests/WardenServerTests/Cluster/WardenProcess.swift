@@ -22,14 +22,16 @@ final class WardenProcess: LoopbackHTTPTarget {
     }
 
     /// Starts `warden serve` and waits until `/health` answers 200 (or the process exits).
-    static func start(database: String, issuer: String, masterKey: String, arguments: [String] = [], waitForHealth: Bool = true) async throws -> WardenProcess {
+    static func start(
+        database: String, issuer: String, masterKey: String, arguments: [String] = [], environment: [String: String] = [:], waitForHealth: Bool = true
+    ) async throws -> WardenProcess {
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("warden-node-\(UUID().uuidString.prefix(8)).log")
         // Port 0: the node takes a free port and says which ("warden serving … on …:PORT"), so
         // nodes started at the same moment never race for one.
         let process = try ChildProcess(
             binary,
             ["serve", "--port", "0", "--issuer", issuer, "--database", database, "--log-level", "notice"] + arguments,
-            environment: ["WARDEN_MASTER_KEY": masterKey],
+            environment: environment.merging(["WARDEN_MASTER_KEY": masterKey]) { _, key in key },
             output: logFile.path
         )
         func log() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
@@ -73,9 +75,15 @@ final class WardenProcess: LoopbackHTTPTarget {
         _ = try? await process.wait(within: 30)
     }
 
-    /// SIGTERM, a graceful shutdown (then SIGKILL if it takes more than 10 s).
-    func stop() async {
+    /// SIGTERM, a graceful shutdown (then SIGKILL if it takes more than 10 s); the exit status,
+    /// `nil` when it had to be killed.
+    @discardableResult
+    func stop() async -> Int32? {
         process.signal(SIGTERM)
-        if (try? await process.wait(within: 10)) == nil { await kill() }
+        guard let status = try? await process.wait(within: 10) else {
+            await kill()
+            return nil
+        }
+        return status
     }
 }
