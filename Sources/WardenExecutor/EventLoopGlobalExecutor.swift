@@ -19,9 +19,14 @@ import NIOPosix
 /// async function (which runs on the generic executor) is an executor switch: the task goes
 /// back through the loop's queue — ~30 times for one request to a plain Hummingbird route
 /// (`Benchmarks/resource/switches.sh`). Run as generic jobs, those entries are no switch at all:
-/// the same requests cost ~18 % less CPU (docs/benchmarks.md, issue 16). Nothing else differs:
-/// the same threads, the same loop for a task that was on it (`any()` is sticky), and blocking
-/// work must stay off the loops as before (NIO's thread pool).
+/// a plain or cached-token request costs ~18 % less CPU (docs/benchmarks.md, issue 16). What
+/// else differs: a task now runs on to its next real suspension instead of going back through
+/// the loop's queue at every call, so a handler that computes holds its loop that much longer
+/// at a stretch (under saturation NIO's hook happened to batch the loop's signature checks: a
+/// first verification measured ~5 % dearer here); each job is handed to the loop as a closure
+/// (NIO's hook stores the job itself). The same threads, the same loop for a task that was on
+/// it (`any()` is sticky), and blocking work must stay off the loops as before (NIO's thread
+/// pool).
 ///
 /// Written by hand because no listed library offers it: the same runtime hook NIO uses
 /// (`swift_task_enqueueGlobal_hook`), with the same caveats — installed once, from the main
@@ -34,7 +39,8 @@ public enum EventLoopGlobalExecutor {
 
     /// Installs ``MultiThreadedEventLoopGroup/singleton`` as Swift's global executor, running
     /// jobs as generic ones. `false` when it could not (unsupported compiler or platform, or
-    /// another hook is in place, NIO's included); then Swift's own pool stays.
+    /// another hook is in place, NIO's included); then whatever was in place stays — Swift's
+    /// own pool, or the other hook.
     ///
     /// - Precondition: called at most once, from the main thread, before anything starts a task.
     @discardableResult

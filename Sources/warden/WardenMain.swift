@@ -16,7 +16,10 @@ struct WardenMain {
             FileHandle.standardError.write(Data("warden: WARDEN_EXECUTOR is one of \(GlobalExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(setting)'\n".utf8))
             exit(64)
         }
-        kind.install()
+        if !kind.install() {
+            // Another hook in place (a preloaded library, NIO's): said, and the server runs on.
+            FileHandle.standardError.write(Data("warden: warning: WARDEN_EXECUTOR=\(kind.rawValue) could not be installed (another executor hook is in place); tasks run where it runs them\n".utf8))
+        }
         await WardenEntryPoint.main()
     }
 }

@@ -17,9 +17,9 @@ import Tracing
 ///    `sub`/`client_id`/`jti` required, `scope` by RFC 6749 §3.3;
 /// 5. `jti` not revoked.
 ///
-/// Tokens that pass are cached (found by a hash of their signature, never kept whole) until `exp`; a cached token is
-/// refused again once its `jti` is revoked or its key has left the key source (a key withdrawn
-/// after a compromise takes its tokens with it, cached or not).
+/// Tokens that pass are cached (found by a hash of their signature, never kept whole) until
+/// `exp`; a cached token is refused again once its `jti` is revoked or its key has left the key
+/// source (a key withdrawn after a compromise takes its tokens with it, cached or not).
 /// Failure reasons go to the log (debug) and the `warden.verifier.tokens` metric, never to callers
 /// beyond ``TokenVerificationError/reason``.
 public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
@@ -68,7 +68,8 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
 
     /// Whether a tracer was in effect when the verifier was made: then verifications make spans,
     /// and adapters name the client on the request's span (without one, they skip even looking
-    /// for a span: a task-local read a request, issue 16).
+    /// for a span: a task-local read a request, issue 16). Bootstrap tracing before making
+    /// verifiers (as Warden's executables do), or their requests' spans go without it.
     public var isTraced: Bool { tracer != nil }
 
     /// Verifies `token` (the compact JWS, as sent after `Bearer `).

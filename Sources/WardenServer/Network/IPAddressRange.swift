@@ -66,6 +66,9 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
     static func spellings(of address: String) -> AddressSpellings {
         if let known = spellingsMemo.withLock({ $0[address] }) { return known }
         let worked = AddressSpellings(of: address)
+        // Only addresses (at most 64 bytes, `bytes(of:)`) are kept: other text, of any length,
+        // is worked out each time.
+        guard worked.normalized != nil else { return worked }
         spellingsMemo.withLock { memo in
             if memo.count >= spellingsCapacity { memo.removeAll(keepingCapacity: true) }
             memo[address] = worked
