@@ -59,6 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
                                  (its learning period))
               --log-level        WARDEN_LOG_LEVEL          warden.logLevel (info)
               --config           WARDEN_CONFIG             (the file itself)
+              (none)             WARDEN_EXECUTOR           generic (default), nio or swift
+                                 (where tasks run; README "Speed")
             """
     )
 

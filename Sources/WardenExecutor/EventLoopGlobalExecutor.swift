@@ -75,5 +75,4 @@ public enum EventLoopGlobalExecutor {
         #endif
         #endif
     }
-
 }
