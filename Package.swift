@@ -249,6 +249,7 @@ let package = Package(
             name: "WardenCLI",
             dependencies: [
                 "WardenServer",
+                "WardenExecutor",
                 "WardenServerHummingbird",
                 "WardenSQLite",
                 "WardenPostgres",
@@ -298,6 +299,7 @@ let package = Package(
             name: "ScopesTutorial",
             dependencies: [
                 "ScopesTutorialCore",
+                "WardenExecutor",
                 "WardenCore",
                 "WardenHummingbird",
                 "WardenOpenAPI",
@@ -440,6 +442,8 @@ let package = Package(
         .testTarget(
             name: "WardenHummingbirdTests",
             dependencies: [
+                "WardenExecutor",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 "WardenCore",
@@ -491,6 +495,7 @@ let package = Package(
             name: "ShopServices",
             dependencies: [
                 "WardenCore",
+                "WardenExecutor",
                 "WardenHummingbird",
                 "WardenClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -508,6 +513,7 @@ let package = Package(
             name: "ShopDemo",
             dependencies: [
                 "ShopServices",
+                "WardenExecutor",
                 "WardenCore",
                 "WardenClient",
                 "WardenServer",

@@ -10,6 +10,7 @@ import Prometheus
 import ServiceLifecycle
 import UnixSignals
 import WardenCore
+import WardenExecutor
 import WardenServer
 import WardenServerHummingbird
 import WardenTelemetry
@@ -244,6 +245,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let app = Application(
                 router: try await server.router(),
+                // Responses of one pass of the loop flushed together (issue 16).
+                server: .http1(configuration: .init(additionalChannelHandlers: [FlushConsolidationHandler()])),
                 configuration: .init(address: .hostname(host, port: port), serverName: "warden"),
                 onServerRunning: { channel in
                     // Written unbuffered, so it is seen at once even when stdout is a pipe or a file.

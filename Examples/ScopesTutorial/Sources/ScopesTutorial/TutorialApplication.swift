@@ -6,6 +6,7 @@ import NIOCore
 public import ScopesTutorialCore
 import ServiceLifecycle
 public import WardenCore
+import WardenExecutor
 public import WardenHummingbird
 import WardenOpenAPI
 
@@ -24,6 +25,8 @@ public func buildTutorialApplication(
     let tutorial = try await ScopesTutorialService(configuration: configuration, users: users, signingKey: signingKey)
     return Application(
         router: buildTutorialRouter(tutorial),
+        // Responses of one pass of the loop flushed together (issue 16; README "Speed").
+        server: .http1(configuration: .init(additionalChannelHandlers: [FlushConsolidationHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "scopes-tutorial"),
         services: tutorial.services,
         logger: logger

@@ -6,9 +6,10 @@ import ServiceLifecycle
 public import ShopServices
 public import WardenClient
 import WardenCore
+import WardenExecutor
+import WardenSQLite
 import WardenServer
 public import WardenServerHummingbird
-import WardenSQLite
 
 /// The shop running on loopback: a Warden authorization server on a temporary SQLite file,
 /// seeded with the shop's identities, the order service and the payment service.
@@ -109,7 +110,7 @@ public final class ShopCluster: Sendable {
             await Self.close(store)
             throw error
         }
-        let authApp = Application(router: try await server.router(), configuration: .init(address: .hostname("127.0.0.1", port: authPort), serverName: "warden"), logger: logger)
+        let authApp = Application(router: try await server.router(), server: .http1(configuration: .init(additionalChannelHandlers: [FlushConsolidationHandler()])), configuration: .init(address: .hostname("127.0.0.1", port: authPort), serverName: "warden"), logger: logger)
         // The issuance audit first: it stops after the HTTP server and writes what it counted.
         let issuanceAudit = server.tokens.issuanceAudit.map { IssuanceAuditService(aggregator: $0, store: store, logger: logger) }
         // Expired rows deleted as `warden serve` does (a soak run's disk stays bounded, issue 17).

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 public import WardenClient
 public import WardenCore
+import WardenExecutor
 import WardenHummingbird
 
 /// Settings of the order service.
@@ -99,6 +100,7 @@ public func buildOrderService(
     return (
         Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [FlushConsolidationHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "order-service"),
             services: auth.services + [refusals],
             logger: logger

@@ -3,6 +3,7 @@ public import Hummingbird
 public import Logging
 import WardenClient
 public import WardenCore
+import WardenExecutor
 import WardenHummingbird
 
 /// Settings of the payment service.
@@ -88,6 +89,7 @@ public func buildPaymentService(
     }
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [FlushConsolidationHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "payment-service"),
         services: auth.services + [refusals],
         logger: logger
