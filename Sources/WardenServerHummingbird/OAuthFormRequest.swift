@@ -15,9 +15,9 @@ struct OAuthFormRequest: Sendable {
     let client: ClientCredentials?
 
     static func read(_ request: Request, maximumSize: Int, repeatable: Set<String> = []) async throws -> OAuthFormRequest {
-        guard let contentType = request.headers[.contentType]?.lowercased(),
-            contentType == "application/x-www-form-urlencoded" || contentType.hasPrefix("application/x-www-form-urlencoded;")
-        else { throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded.") }
+        guard let contentType = request.headers[.contentType], isFormEncoded(contentType) else {
+            throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded.")
+        }
         // A query string on these endpoints would put secrets in logs; parameters belong in the body.
         if let query = request.uri.query, !query.isEmpty {
             throw OAuthError.invalidRequest("Parameters must be sent in the request body, not the query.")
@@ -40,24 +40,46 @@ struct OAuthFormRequest: Sendable {
         return OAuthFormRequest(form: form, client: client)
     }
 
+    /// `application/x-www-form-urlencoded`, parameters after a `;` allowed: the type and subtype
+    /// compared ASCII case-insensitively (RFC 9110 §8.3.1), without a lowercased copy (issue 16:
+    /// every token and introspection request) and without Unicode case folding (which let a
+    /// Kelvin sign pass for a `k`).
+    static func isFormEncoded(_ contentType: String) -> Bool {
+        let expected = "application/x-www-form-urlencoded".utf8
+        var value = contentType.utf8.makeIterator()
+        for byte in expected {
+            guard let next = value.next() else { return false }
+            let folded = (0x41...0x5A).contains(next) ? next | 0x20 : next
+            guard folded == byte else { return false }
+        }
+        guard let after = value.next() else { return true }
+        return after == UInt8(ascii: ";")
+    }
+
     /// RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))`, or
-    /// `client_id` (+ `client_secret`) in the body.
+    /// `client_id` (+ `client_secret`) in the body. Read without an array of the header's values
+    /// or a string of the decoded credentials (issue 16); the id and the secret must each be
+    /// UTF-8 once decoded, as the whole was before (a `:` is never part of a UTF-8 sequence).
     static func clientCredentials(headers: HTTPFields, form: URLEncodedFormParameters) throws -> ClientCredentials? {
-        let authorizations = headers[values: .authorization]
-        guard authorizations.count <= 1 else { throw OAuthError.invalidRequest("More than one Authorization header.") }
-        if let authorization = authorizations.first {
-            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            guard parts.count == 2, parts[0].lowercased() == "basic" else {
+        var authorization: String?
+        for field in headers where field.name == .authorization {
+            guard authorization == nil else { throw OAuthError.invalidRequest("More than one Authorization header.") }
+            authorization = field.value
+        }
+        if let authorization {
+            // The scheme, one or more spaces (RFC 9110 §11.4), the credentials.
+            guard let space = authorization.firstIndex(of: " "), authorization[..<space].lowercased() == "basic" else {
                 throw OAuthError.invalidClient("Client authentication failed.")
             }
+            let encoded = authorization[space...].drop(while: { $0 == " " })
+            guard !encoded.isEmpty else { throw OAuthError.invalidClient("Client authentication failed.") }
             guard form["client_secret"] == nil else {
                 throw OAuthError.invalidRequest("Use one client authentication method, not two.")
             }
-            guard let decoded = Data(base64Encoded: String(parts[1])),
-                let text = String(data: decoded, encoding: .utf8),
-                let colon = text.firstIndex(of: ":"),
-                let id = URLEncodedFormParameters.decodeComponent(text[..<colon]),
-                let secret = URLEncodedFormParameters.decodeComponent(text[text.index(after: colon)...])
+            guard let decoded = Data(base64Encoded: String(encoded)),
+                let colon = decoded.firstIndex(of: UInt8(ascii: ":")),
+                let id = URLEncodedFormParameters.decodeComponent(decoded[..<colon]),
+                let secret = URLEncodedFormParameters.decodeComponent(decoded[decoded.index(after: colon)...])
             else { throw OAuthError.invalidClient("Client authentication failed.") }
             // A client_id in the body must name the same client.
             if let formID = form["client_id"], formID != id { throw OAuthError.invalidRequest("client_id does not match the Authorization header.") }

@@ -94,6 +94,42 @@ import WardenTesting
         }
     }
 
+    /// The content type's type and subtype in any ASCII case, parameters after `;`; nothing
+    /// else, and no Unicode case folding (a Kelvin sign is not a `k`). Basic's scheme in any case,
+    /// one or more spaces before the credentials; the id and secret percent-decoded, each UTF-8.
+    @Test func contentTypesAndBasicCredentialsAreReadStrictly() async throws {
+        try await TestServer.run { server in
+            let form = [("grant_type", "client_credentials")]
+            for accepted in ["application/x-www-form-urlencoded", "Application/X-WWW-Form-URLEncoded", "application/x-www-form-urlencoded;charset=UTF-8"] {
+                #expect(try await server.post("/oauth2/token", form, basic: Self.report, contentType: accepted).status == 200, "\(accepted)")
+            }
+            for refused in ["application/x-www-form-urlencode", "application/x-www-form-urlencodedx", "application/x-www-form-urlen\u{212A}oded", "application/x-www-form-urlencoded ;charset=UTF-8", "text/plain", ""] {
+                let reply = try await server.post("/oauth2/token", form, basic: Self.report, contentType: refused)
+                #expect(reply.status == 400, "\(refused)")
+                #expect(reply.error == "invalid_request", "\(refused)")
+            }
+            func basic(_ scheme: String, _ separator: String, _ credentials: [UInt8]) async throws -> Reply {
+                try await server.post("/oauth2/token", form, headers: [("Authorization", scheme + separator + Data(credentials).base64EncodedString())])
+            }
+            let (id, secret) = Self.report
+            let good = Array("\(id):\(secret)".utf8)
+            #expect(try await basic("BASIC", " ", good).status == 200)
+            #expect(try await basic("basic", "   ", good).status == 200)
+            // Percent-encoded, as RFC 6749 §2.3.1 has it.
+            #expect(try await basic("Basic", " ", Array("\(id.replacingOccurrences(of: "-", with: "%2D")):\(secret)".utf8)).status == 200)
+            for refused in [Array("\(id)\(secret)".utf8), Array("\(id):\(secret)".utf8) + [0xC3], [0xC3] + Array(":\(secret)".utf8), Array("\(id):%ZZ".utf8), Array(":".utf8), []] {
+                let reply = try await basic("Basic", " ", refused)
+                #expect(reply.status == 401, "\(refused)")
+                #expect(reply.error == "invalid_client", "\(refused)")
+            }
+            for header in ["Basic", "Basic ", "Basicx \(Data(good).base64EncodedString())", "Basic \(Data(good).base64EncodedString()) x"] {
+                let reply = try await server.post("/oauth2/token", form, headers: [("Authorization", header)])
+                #expect(reply.status == 401, "\(header)")
+                #expect(reply.error == "invalid_client", "\(header)")
+            }
+        }
+    }
+
     @Test func malformedRequestsAreInvalidRequestNeverAServerError() async throws {
         try await TestServer.run { server in
             let cases: [Reply] = [
