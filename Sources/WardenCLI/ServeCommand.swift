@@ -62,6 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
               --config           WARDEN_CONFIG             (the file itself)
               (none)             WARDEN_EXECUTOR           generic (default), nio or swift
                                  (where tasks run; README "Speed")
+              (none)             WARDEN_FLUSH              warden.flush: consolidated (default: the responses
+                                 of one pass of an event loop flushed together) or each
             """
     )
 
@@ -197,6 +199,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("unknown log level")
         }
         logger.logLevel = level
+        // Issue 16, README "Speed": `each` for an operator who measures a latency cost.
+        let flush = settings.string(forKey: "warden.flush", default: "consolidated")
+        guard flush == "consolidated" || flush == "each" else {
+            throw CommandFailure(.configuration, "WARDEN_FLUSH (warden.flush) is consolidated or each, not '\(PrintableText.escaped(flush.prefix(64)))'")
+        }
         // Tracing (issue 16) before anything that looks for a tracer when made: the webhooks'
         // HTTP client, the server's verifier, its router. Off unless OTEL_* asks for it.
         let tracing: (any Service)?
@@ -246,7 +253,7 @@ struct ServeCommand: AsyncParsableCommand {
             let app = Application(
                 router: try await server.router(),
                 // Responses of one pass of the loop flushed together (issue 16).
-                server: .http1(configuration: .init(additionalChannelHandlers: [FlushConsolidationHandler()])),
+                server: .http1(configuration: .init(additionalChannelHandlers: flush == "each" ? [] : [FlushConsolidationHandler()])),
                 configuration: .init(address: .hostname(host, port: port), serverName: "warden"),
                 onServerRunning: { channel in
                     // Written unbuffered, so it is seen at once even when stdout is a pipe or a file.

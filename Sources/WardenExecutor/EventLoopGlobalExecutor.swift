@@ -22,11 +22,15 @@ import NIOPosix
 /// a plain or cached-token request costs ~18 % less CPU (docs/benchmarks.md, issue 16). What
 /// else differs: a task now runs on to its next real suspension instead of going back through
 /// the loop's queue at every call, so a handler that computes holds its loop that much longer
-/// at a stretch (under saturation NIO's hook happened to batch the loop's signature checks: a
-/// first verification measured ~5 % dearer here); each job is handed to the loop as a closure
-/// (NIO's hook stores the job itself). The same threads, the same loop for a task that was on
-/// it (`any()` is sticky), and blocking work must stay off the loops as before (NIO's thread
-/// pool).
+/// at a stretch, and the responses of one pass of the loop leave far apart unless their flushes
+/// are consolidated (``FlushConsolidationHandler``: NIO's hook happened to send them together);
+/// each job is handed to the loop as a closure (NIO's hook stores the job itself). The same
+/// threads, the same loop for a task that was on it (`any()` is sticky), and blocking work must
+/// stay off the loops as before (NIO's thread pool). One thing does not come here: since Swift
+/// 6.2 `Task.yield()` enqueues on `Task.currentExecutor`, which for a generic job is Swift's
+/// default executor, not this hook — a yielding task goes on on Dispatch's pool until its next
+/// enqueue brings it back to a loop (measured: a yield ~6 µs of thread switching; Warden yields
+/// on no hot path).
 ///
 /// Written by hand because no listed library offers it: the same runtime hook NIO uses
 /// (`swift_task_enqueueGlobal_hook`), with the same caveats — installed once, from the main

@@ -13,11 +13,13 @@ public import NIOCore
 /// than a cached token check costs. NIO's own hook happened to batch the writes of a tick; this
 /// batches them by design, whatever the executor.
 ///
-/// What it costs: a flush waits for the tasks already queued on the loop — at most one pass of
-/// the loop, what NIO's hook made every response wait — and, with nothing queued, one more task
-/// on the loop (no extra system call: the loop is awake). Writes pass unchanged; only `flush` is
-/// held. A close or the handler's removal passes an owed flush on first, so nothing written is
-/// left behind.
+/// What it costs: a flush waits for the tasks already queued on the loop when it was asked for
+/// — under load that is every job the loop had queued, each run to its next suspension (a
+/// token request's signing included), which is what NIO's hook made every response wait too;
+/// with nothing queued, one more task on the loop (no extra system call: the loop is awake).
+/// Writes pass unchanged; only `flush` is held, and at most ``maximumHeldFlushes`` in a row (a
+/// writer flushing in a tight loop is not held back further). A close or the handler's removal
+/// passes an owed flush on first, so nothing written is left behind.
 ///
 /// Netty's `FlushConsolidationHandler` idea, written by hand: no listed library has one (not
 /// NIO, not swift-nio-extras, not Hummingbird). Add it per connection (a new one for each), e.g.
@@ -26,17 +28,23 @@ public final class FlushConsolidationHandler: ChannelOutboundHandler, RemovableC
     public typealias OutboundIn = NIOAny
     public typealias OutboundOut = NIOAny
 
+    /// Flushes held in a row before one is passed on at once (Netty's default, 256).
+    public static let maximumHeldFlushes = 256
+
     /// A flush asked for and not yet passed on (its task is queued on the loop).
     private var flushOwed = false
+    /// Flushes asked for since one was last passed on.
+    private var heldFlushes = 0
 
     public init() {}
 
     public func flush(context: ChannelHandlerContext) {
+        heldFlushes += 1
+        guard heldFlushes < Self.maximumHeldFlushes else { return passOwedFlush(context, asked: true) }
         guard !flushOwed else { return }
         flushOwed = true
-        let loop = context.eventLoop
-        let owner = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        loop.execute { owner.value.handler.passOwedFlush(owner.value.context) }
+        // On the channel's loop (handler events always are): no `Sendable` box needed.
+        context.eventLoop.assumeIsolatedUnsafeUnchecked().execute { self.passOwedFlush(context) }
     }
 
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
@@ -49,10 +57,13 @@ public final class FlushConsolidationHandler: ChannelOutboundHandler, RemovableC
         context.leavePipeline(removalToken: removalToken)
     }
 
-    /// The owed flush, if one is (the queued task finds none after a close or a removal).
-    private func passOwedFlush(_ context: ChannelHandlerContext) {
-        guard flushOwed else { return }
+    /// The owed flush, if one is (the queued task finds none after a close, a removal or a
+    /// flush passed on at once); `asked`: passed on whether owed or not. Marked passed before
+    /// passing it: a flush asked for from within it (a writer woken by writability) is owed anew.
+    private func passOwedFlush(_ context: ChannelHandlerContext, asked: Bool = false) {
+        guard flushOwed || asked else { return }
         flushOwed = false
+        heldFlushes = 0
         context.flush()
     }
 }

@@ -7,8 +7,9 @@ import NIOPosix
 /// - `generic` (the default): NIO's event loops, jobs run as generic ones
 ///   (``EventLoopGlobalExecutor``): the least CPU for a request that mostly waits and copies.
 /// - `nio`: NIO's event loops by NIO's own hook, jobs isolated to the loop: an executor switch
-///   per nonisolated call, but requests that compute (first verifications, DPoP proofs,
-///   signatures) measured ~5 % cheaper on one core (docs/benchmarks.md).
+///   per nonisolated call (requests that compute measured ~5 % cheaper on one core before
+///   ``FlushConsolidationHandler``: the hook happened to send a loop's responses together;
+///   docs/benchmarks.md).
 /// - `swift`: Swift's cooperative pool beside NIO's loops (Swift's default; a computing handler
 ///   costs ~1.6× its work where the two share a core).
 public enum GlobalExecutorKind: String, Sendable, CaseIterable {

@@ -15,7 +15,13 @@ struct OAuthFormRequest: Sendable {
     let client: ClientCredentials?
 
     static func read(_ request: Request, maximumSize: Int, repeatable: Set<String> = []) async throws -> OAuthFormRequest {
-        guard let contentType = request.headers[.contentType], isFormEncoded(contentType) else {
+        // One Content-Type field: two would be read joined ("a, b"), the first deciding.
+        var contentType: String?
+        for field in request.headers where field.name == .contentType {
+            guard contentType == nil else { throw OAuthError.invalidRequest("More than one Content-Type header.") }
+            contentType = field.value
+        }
+        guard let contentType, isFormEncoded(contentType) else {
             throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded.")
         }
         // A query string on these endpoints would put secrets in logs; parameters belong in the body.
@@ -40,10 +46,10 @@ struct OAuthFormRequest: Sendable {
         return OAuthFormRequest(form: form, client: client)
     }
 
-    /// `application/x-www-form-urlencoded`, parameters after a `;` allowed: the type and subtype
-    /// compared ASCII case-insensitively (RFC 9110 §8.3.1), without a lowercased copy (issue 16:
-    /// every token and introspection request) and without Unicode case folding (which let a
-    /// Kelvin sign pass for a `k`).
+    /// `application/x-www-form-urlencoded`, parameters allowed after optional whitespace and a
+    /// `;` (RFC 9110 §8.3.1, §5.6.6: `*( OWS ";" OWS [ parameter ] )`): the type and subtype
+    /// compared ASCII case-insensitively, without a lowercased copy (issue 16: every token and
+    /// introspection request).
     static func isFormEncoded(_ contentType: String) -> Bool {
         let expected = "application/x-www-form-urlencoded".utf8
         var value = contentType.utf8.makeIterator()
@@ -52,14 +58,18 @@ struct OAuthFormRequest: Sendable {
             let folded = (0x41...0x5A).contains(next) ? next | 0x20 : next
             guard folded == byte else { return false }
         }
-        guard let after = value.next() else { return true }
-        return after == UInt8(ascii: ";")
+        while let after = value.next() {
+            if after == UInt8(ascii: " ") || after == UInt8(ascii: "\t") { continue }
+            return after == UInt8(ascii: ";")
+        }
+        return true
     }
 
     /// RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))`, or
     /// `client_id` (+ `client_secret`) in the body. Read without an array of the header's values
-    /// or a string of the decoded credentials (issue 16); the id and the secret must each be
-    /// UTF-8 once decoded, as the whole was before (a `:` is never part of a UTF-8 sequence).
+    /// or a string of the decoded credentials (issue 16). As before: the decoded bytes must be
+    /// UTF-8 (checked without a copy when they are ASCII, as form encoding makes them), split
+    /// at the first `:` (RFC 7617 §2), and the id and the secret UTF-8 once percent-decoded.
     static func clientCredentials(headers: HTTPFields, form: URLEncodedFormParameters) throws -> ClientCredentials? {
         var authorization: String?
         for field in headers where field.name == .authorization {
@@ -77,6 +87,7 @@ struct OAuthFormRequest: Sendable {
                 throw OAuthError.invalidRequest("Use one client authentication method, not two.")
             }
             guard let decoded = Data(base64Encoded: String(encoded)),
+                decoded.allSatisfy({ $0 < 0x80 }) || String(validating: decoded, as: UTF8.self) != nil,
                 let colon = decoded.firstIndex(of: UInt8(ascii: ":")),
                 let id = URLEncodedFormParameters.decodeComponent(decoded[..<colon]),
                 let secret = URLEncodedFormParameters.decodeComponent(decoded[decoded.index(after: colon)...])

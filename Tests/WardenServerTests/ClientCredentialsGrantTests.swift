@@ -94,20 +94,25 @@ import WardenTesting
         }
     }
 
-    /// The content type's type and subtype in any ASCII case, parameters after `;`; nothing
-    /// else, and no Unicode case folding (a Kelvin sign is not a `k`). Basic's scheme in any case,
-    /// one or more spaces before the credentials; the id and secret percent-decoded, each UTF-8.
+    /// The content type's type and subtype in any ASCII case, parameters after `;` (whitespace
+    /// before it allowed); nothing else, one field only, no non-ASCII look-alike. Basic's scheme in
+    /// any case, one or more spaces before the credentials; the decoded bytes UTF-8, the id and
+    /// secret percent-decoded, each UTF-8.
     @Test func contentTypesAndBasicCredentialsAreReadStrictly() async throws {
         try await TestServer.run { server in
             let form = [("grant_type", "client_credentials")]
-            for accepted in ["application/x-www-form-urlencoded", "Application/X-WWW-Form-URLEncoded", "application/x-www-form-urlencoded;charset=UTF-8"] {
+            for accepted in ["application/x-www-form-urlencoded", "Application/X-WWW-Form-URLEncoded", "application/x-www-form-urlencoded;charset=UTF-8", "application/x-www-form-urlencoded ;charset=UTF-8", "application/x-www-form-urlencoded\t; charset=UTF-8"] {
                 #expect(try await server.post("/oauth2/token", form, basic: Self.report, contentType: accepted).status == 200, "\(accepted)")
             }
-            for refused in ["application/x-www-form-urlencode", "application/x-www-form-urlencodedx", "application/x-www-form-urlen\u{212A}oded", "application/x-www-form-urlencoded ;charset=UTF-8", "text/plain", ""] {
+            for refused in ["application/x-www-form-urlencode", "application/x-www-form-urlencodedx", "application/x-www-form-urlen\u{0441}oded", "application/x-www-form-urlencoded x", "text/plain", ""] {
                 let reply = try await server.post("/oauth2/token", form, basic: Self.report, contentType: refused)
                 #expect(reply.status == 400, "\(refused)")
                 #expect(reply.error == "invalid_request", "\(refused)")
             }
+            // Two Content-Type fields would be read joined, the first deciding: refused.
+            let twoTypes = try await server.post("/oauth2/token", form, basic: Self.report, headers: [("Content-Type", "application/json")])
+            #expect(twoTypes.status == 400)
+            #expect(twoTypes.error == "invalid_request")
             func basic(_ scheme: String, _ separator: String, _ credentials: [UInt8]) async throws -> Reply {
                 try await server.post("/oauth2/token", form, headers: [("Authorization", scheme + separator + Data(credentials).base64EncodedString())])
             }
@@ -117,7 +122,10 @@ import WardenTesting
             #expect(try await basic("basic", "   ", good).status == 200)
             // Percent-encoded, as RFC 6749 §2.3.1 has it.
             #expect(try await basic("Basic", " ", Array("\(id.replacingOccurrences(of: "-", with: "%2D")):\(secret)".utf8)).status == 200)
-            for refused in [Array("\(id)\(secret)".utf8), Array("\(id):\(secret)".utf8) + [0xC3], [0xC3] + Array(":\(secret)".utf8), Array("\(id):%ZZ".utf8), Array(":".utf8), []] {
+            // Not UTF-8 as sent (a raw 0xC3 that percent-decoding would complete) is refused, as
+            // it was when the whole was read as a string first.
+            let rawThenEscaped = Array("\(id):".utf8) + [0xC3] + Array("%A9".utf8)
+            for refused in [Array("\(id)\(secret)".utf8), Array("\(id):\(secret)".utf8) + [0xC3], [0xC3] + Array(":\(secret)".utf8), rawThenEscaped, Array("\(id):%ZZ".utf8), Array(":".utf8), []] {
                 let reply = try await basic("Basic", " ", refused)
                 #expect(reply.status == 401, "\(refused)")
                 #expect(reply.error == "invalid_client", "\(refused)")

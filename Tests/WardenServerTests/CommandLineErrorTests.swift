@@ -150,6 +150,26 @@ import WardenCLI
         }
     }
 
+    /// `WARDEN_FLUSH` (issue 16): `each` serves as `consolidated` (the default) does; anything
+    /// else is one line and exit 78, before anything is created.
+    @Test func everyFlushModeServesAndAnUnknownOneIsRefused() async throws {
+        let directory = try Self.temporaryDirectory()
+        let unknown = try await Self.warden(["serve", "--port", "0", "--database", directory + "/x.sqlite"], environment: ["WARDEN_MASTER_KEY": Self.masterKey(), "WARDEN_FLUSH": "sometimes"])
+        #expect(unknown.status == CommandFailure.Kind.configuration.rawValue)
+        #expect(unknown.errors.contains("WARDEN_FLUSH (warden.flush) is consolidated or each, not 'sometimes'"), "\(unknown)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/x.sqlite"))
+        for mode in ["consolidated", "each"] {
+            let node = try await WardenProcess.start(
+                database: directory + "/\(mode).sqlite", issuer: "http://127.0.0.1", masterKey: Self.masterKey(), environment: ["WARDEN_FLUSH": mode]
+            )
+            let keys = try await node.get("/oauth2/jwks")
+            #expect(keys.status == 200, "\(mode): \(keys)")
+            let refused = try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("nobody", "wrong"))
+            #expect(refused.status == 401 && refused.error == "invalid_client", "\(mode): \(refused)")
+            #expect(await node.stop() == 0, "\(mode): \(node.log.suffix(2000))")
+        }
+    }
+
     @Test func serveOnATakenPortSaysSoAndNothingElse() async throws {
         let directory = try Self.temporaryDirectory()
         let first = try await WardenProcess.start(database: directory + "/a.sqlite", issuer: "http://127.0.0.1", masterKey: Self.masterKey())
