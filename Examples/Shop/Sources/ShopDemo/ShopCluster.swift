@@ -7,9 +7,9 @@ public import ShopServices
 public import WardenClient
 import WardenCore
 import WardenExecutor
-import WardenSQLite
 import WardenServer
 public import WardenServerHummingbird
+import WardenSQLite
 
 /// The shop running on loopback: a Warden authorization server on a temporary SQLite file,
 /// seeded with the shop's identities, the order service and the payment service.
