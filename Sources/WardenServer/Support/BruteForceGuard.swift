@@ -41,6 +41,8 @@ public struct BruteForceGuard: Sendable {
     /// Seconds until the account is unlocked for this address and the address is unlocked, or
     /// `nil` when neither is locked.
     func lockedOut(account: String, address: String?, now: Date) async -> TimeInterval? {
+        // Nobody locked on this node and no other node's counts: no key to build (issue 16).
+        if shared == nil, !accounts.locksAnyone(at: now), !addresses.locksAnyone(at: now) { return nil }
         let accountKey = Self.accountKey(account, address: address)
         let addressKey = Self.addressKey(address)
         var waits = [accounts.lockedOut([accountKey], now: now), addresses.lockedOut([addressKey], now: now)]
@@ -62,6 +64,8 @@ public struct BruteForceGuard: Sendable {
     /// from any number of addresses finds it, and counting per (client, address) would let an
     /// attacker behind the same NAT as a service lock that service out with a few bad secrets.
     func lockedOut(address: String?, now: Date) async -> TimeInterval? {
+        // Nobody locked on this node and no other node's counts: no key to build (issue 16).
+        if shared == nil, !addresses.locksAnyone(at: now) { return nil }
         let addressKey = Self.addressKey(address)
         var waits = [addresses.lockedOut([addressKey], now: now)]
         if let shared { waits.append(await shared.lockedOut([addressKey], now: now)) }

@@ -16,6 +16,10 @@ public final class FailureThrottle: Sendable {
     public let baseDelay: TimeInterval
     public let maximumDelay: TimeInterval
     private let entries = Mutex([String: Entry]())
+    /// When the latest lock this throttle set ends: before it nobody may be locked, after it
+    /// nobody is — the question "is anyone locked?" without a key (issue 16: every client
+    /// authentication asks it, and a healthy server has locked nobody).
+    private let lastLockEnds = Mutex(Date.distantPast)
 
     public init(threshold: Int = 5, baseDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(15 * 60)) {
         self.threshold = threshold
@@ -34,6 +38,11 @@ public final class FailureThrottle: Sendable {
     public var resetInterval: TimeInterval { maximumDelay * 2 }
 
     /// Seconds until the first of `keys` is unlocked, or `nil` when none is locked.
+    /// Whether any key may be locked at `now` (`false`: none is).
+    public func locksAnyone(at now: Date) -> Bool {
+        lastLockEnds.withLock { $0 } > now
+    }
+
     public func lockedOut(_ keys: [String], now: Date) -> TimeInterval? {
         entries.withLock { entries in
             keys.compactMap { key in
@@ -56,6 +65,8 @@ public final class FailureThrottle: Sendable {
                 entry.lastFailure = now
                 if let delay = lockDuration(afterFailures: entry.failures) {
                     entry.lockedUntil = now.addingTimeInterval(delay)
+                    let ends = entry.lockedUntil
+                    lastLockEnds.withLock { $0 = max($0, ends) }
                 }
                 entries[key] = entry
             }
