@@ -138,16 +138,20 @@ import WardenCLI
         #expect(unknown.errors == "warden: WARDEN_EXECUTOR is one of generic, nio, swift, not 'fast'\n", "\(unknown)")
         #expect(unknown.output.isEmpty)
         for kind in ["generic", "nio", "swift"] {
-            let directory = try Self.temporaryDirectory()
-            let node = try await WardenProcess.start(
-                database: directory + "/w.sqlite", issuer: "http://127.0.0.1", masterKey: Self.masterKey(), environment: ["WARDEN_EXECUTOR": kind]
-            )
-            let keys = try await node.get("/oauth2/jwks")
-            #expect(keys.status == 200, "\(kind): \(keys)")
-            let refused = try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("nobody", "wrong"))
-            #expect(refused.status == 401 && refused.error == "invalid_client", "\(kind): \(refused)")
-            #expect(await node.stop() == 0, "\(kind): \(node.log.suffix(2000))")
+            try await Self.servesAndStops(environment: ["WARDEN_EXECUTOR": kind])
         }
+    }
+
+    /// `warden serve` with `environment` answers a GET, reads and refuses a form POST, and stops
+    /// gracefully.
+    static func servesAndStops(environment: [String: String]) async throws {
+        let directory = try temporaryDirectory()
+        let node = try await WardenProcess.start(database: directory + "/w.sqlite", issuer: "http://127.0.0.1", masterKey: masterKey(), environment: environment)
+        let keys = try await node.get("/oauth2/jwks")
+        #expect(keys.status == 200, "\(environment): \(keys)")
+        let refused = try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("nobody", "wrong"))
+        #expect(refused.status == 401 && refused.error == "invalid_client", "\(environment): \(refused)")
+        #expect(await node.stop() == 0, "\(environment): \(node.log.suffix(2000))")
     }
 
     /// `WARDEN_FLUSH` (issue 16): `each` serves as `consolidated` (the default) does; anything
@@ -159,14 +163,7 @@ import WardenCLI
         #expect(unknown.errors.contains("WARDEN_FLUSH (warden.flush) is consolidated or each, not 'sometimes'"), "\(unknown)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/x.sqlite"))
         for mode in ["consolidated", "each"] {
-            let node = try await WardenProcess.start(
-                database: directory + "/\(mode).sqlite", issuer: "http://127.0.0.1", masterKey: Self.masterKey(), environment: ["WARDEN_FLUSH": mode]
-            )
-            let keys = try await node.get("/oauth2/jwks")
-            #expect(keys.status == 200, "\(mode): \(keys)")
-            let refused = try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: ("nobody", "wrong"))
-            #expect(refused.status == 401 && refused.error == "invalid_client", "\(mode): \(refused)")
-            #expect(await node.stop() == 0, "\(mode): \(node.log.suffix(2000))")
+            try await Self.servesAndStops(environment: ["WARDEN_FLUSH": mode])
         }
     }
 
