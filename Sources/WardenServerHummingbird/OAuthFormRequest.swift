@@ -65,6 +65,15 @@ struct OAuthFormRequest: Sendable {
         return true
     }
 
+    /// `Basic`, compared ASCII-case-insensitively (RFC 9110 §11.1) without a lowercased copy.
+    static func isBasicScheme(_ scheme: Substring.UTF8View) -> Bool {
+        let expected = "basic".utf8
+        guard scheme.count == expected.count else { return false }
+        return zip(scheme, expected).allSatisfy { byte, lowercase in
+            ((0x41...0x5A).contains(byte) ? byte | 0x20 : byte) == lowercase
+        }
+    }
+
     /// RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))`, or
     /// `client_id` (+ `client_secret`) in the body. Read without an array of the header's values
     /// or a string of the decoded credentials (issue 16). As before: the decoded bytes must be
@@ -78,7 +87,8 @@ struct OAuthFormRequest: Sendable {
         }
         if let authorization {
             // The scheme, one or more spaces (RFC 9110 §11.4), the credentials.
-            guard let space = authorization.firstIndex(of: " "), authorization[..<space].lowercased() == "basic" else {
+            let utf8 = authorization.utf8
+            guard let space = utf8.firstIndex(of: UInt8(ascii: " ")), isBasicScheme(utf8[..<space]) else {
                 throw OAuthError.invalidClient("Client authentication failed.")
             }
             let encoded = authorization[space...].drop(while: { $0 == " " })
@@ -86,12 +96,19 @@ struct OAuthFormRequest: Sendable {
             guard form["client_secret"] == nil else {
                 throw OAuthError.invalidRequest("Use one client authentication method, not two.")
             }
-            guard let decoded = Data(base64Encoded: String(encoded)),
-                decoded.allSatisfy({ $0 < 0x80 }) || String(validating: decoded, as: UTF8.self) != nil,
-                let colon = decoded.firstIndex(of: UInt8(ascii: ":")),
-                let id = URLEncodedFormParameters.decodeComponent(decoded[..<colon]),
-                let secret = URLEncodedFormParameters.decodeComponent(decoded[decoded.index(after: colon)...])
-            else { throw OAuthError.invalidClient("Client authentication failed.") }
+            guard let decoded = Data(base64Encoded: String(encoded)) else { throw OAuthError.invalidClient("Client authentication failed.") }
+            // Over the decoded bytes where `Data` keeps them (issue 16: `Data`'s generic
+            // iteration looked metadata up per call).
+            let pair = decoded.withUnsafeBytes { raw -> (id: String, secret: String)? in
+                let bytes = raw.assumingMemoryBound(to: UInt8.self)
+                guard bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil,
+                    let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+                    let id = URLEncodedFormParameters.decodeComponent(UnsafeBufferPointer(rebasing: bytes[..<colon])),
+                    let secret = URLEncodedFormParameters.decodeComponent(UnsafeBufferPointer(rebasing: bytes[(colon + 1)...]))
+                else { return nil }
+                return (id, secret)
+            }
+            guard let (id, secret) = pair else { throw OAuthError.invalidClient("Client authentication failed.") }
             // A client_id in the body must name the same client.
             if let formID = form["client_id"], formID != id { throw OAuthError.invalidRequest("client_id does not match the Authorization header.") }
             return ClientCredentials(clientID: id, secret: secret, method: .clientSecretBasic)

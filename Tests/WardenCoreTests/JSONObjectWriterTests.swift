@@ -31,4 +31,23 @@ struct JSONObjectWriterTests {
         writer.add("s", "a\u{1}b\"c\\d\ne")
         #expect(String(decoding: writer.finish(), as: UTF8.self) == #"{"s":"a\u0001b\"c\\d\ne"}"#)
     }
+
+    /// NumericDates are written digit by digit in place: every width, and the ends of `Int64`,
+    /// as `String` would write them.
+    @Test func integersAreWrittenAsDecimalDigits() {
+        var values: [Int64] = [0, 1, 9, 10, -1, -10, 1_700_000_000, .max, .min, .max - 1, .min + 1]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, -power, -(power - 1)]
+        }
+        for value in values {
+            var bytes: [UInt8] = []
+            JSONObjectWriter.appendDecimal(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
+        var writer = JSONObjectWriter(capacity: 0)
+        writer.add("exp", Date(timeIntervalSince1970: -1.5))
+        #expect(String(decoding: writer.finish(), as: UTF8.self) == #"{"exp":-2}"#)
+    }
 }

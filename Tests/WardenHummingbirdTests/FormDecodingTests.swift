@@ -25,6 +25,10 @@ import WardenHummingbird
     @Test func refusesRawBytesThatAreNotUTF8() {
         #expect(URLEncodedFormParameters.decodeComponent([0x61, 0xC3, 0x28]) == nil)
         #expect(URLEncodedFormParameters.decodeComponent([0x61, 0xC3, 0xA9]) == "aé")
+        // The ASCII fast path ends at 0x7F; a lone high byte is not UTF-8.
+        #expect(URLEncodedFormParameters.decodeComponent([0x7F, 0x41]) == "\u{7F}A")
+        #expect(URLEncodedFormParameters.decodeComponent([0x41, 0x80]) == nil)
+        #expect(URLEncodedFormParameters.decodeComponent([0xFF]) == nil)
     }
 
     @Test func repeatedParametersAreRefusedUnlessAllowed() throws {

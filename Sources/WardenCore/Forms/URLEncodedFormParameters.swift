@@ -106,7 +106,16 @@ public struct URLEncodedFormParameters: Sendable {
         // bytes as they stand, checked as UTF-8, are the answer.
         // One scan for either escape character; then validation, no second pass over a copy.
         let plain = component.withContiguousStorageIfAvailable { bytes -> (isPlain: Bool, string: String?) in
-            guard !bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return (false, nil) }
+            var escapes = false
+            var highBits: UInt8 = 0
+            for byte in bytes {
+                escapes = escapes || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+")
+                highBits |= byte
+            }
+            guard !escapes else { return (false, nil) }
+            // ASCII (a form's usual bytes) is UTF-8 as it stands: no validation, whose generic
+            // entry point looked its metadata up on every call (issue 16).
+            if highBits < 0x80 { return (true, String(decoding: bytes, as: UTF8.self)) }
             return (true, String(validating: bytes, as: UTF8.self))
         }
         if let plain, plain.isPlain { return plain.string }

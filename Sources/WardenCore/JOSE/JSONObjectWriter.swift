@@ -6,10 +6,16 @@ public import Foundation
 /// Writes one flat JSON object member by member, in the order given (no dictionary, no sorting):
 /// for responses on hot paths.
 public struct JSONObjectWriter {
-    private var bytes: [UInt8] = [UInt8(ascii: "{")]
+    private var bytes: [UInt8]
     private var isFirst = true
 
-    public init() {}
+    /// - Parameter capacity: the bytes reserved up front — an introspection answer is ~400: grown
+    ///   from one byte it was reallocated and copied nine times (issue 16).
+    public init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+        bytes.append(UInt8(ascii: "{"))
+    }
 
     public mutating func add(_ name: String, _ value: Bool) {
         key(name)
@@ -34,7 +40,24 @@ public struct JSONObjectWriter {
     /// A NumericDate (RFC 7519 §2): whole seconds since the epoch.
     public mutating func add(_ name: String, _ date: Date) {
         key(name)
-        bytes.append(contentsOf: String(Int64(date.timeIntervalSince1970.rounded(.down))).utf8)
+        Self.appendDecimal(Int64(date.timeIntervalSince1970.rounded(.down)), to: &bytes)
+    }
+
+    /// An integer's decimal digits, written in place (no `String` per number).
+    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        // The magnitude as unsigned: `Int64.min` has no positive counterpart.
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: UInt64.max has 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
     }
 
     /// Adds an already-serialized JSON value.
