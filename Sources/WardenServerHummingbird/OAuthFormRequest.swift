@@ -36,7 +36,7 @@ struct OAuthFormRequest: Sendable {
         // Read from the received bytes: form encoding is printable ASCII (non-ASCII arrives
         // percent-encoded), anything else is refused before parsing.
         let parsed = body.withUnsafeReadableBytes { bytes -> Result<URLEncodedFormParameters, OAuthError> in
-            guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            guard ByteScan.isPrintableASCII(bytes.assumingMemoryBound(to: UInt8.self)) else {
                 return .failure(.invalidRequest("The request body is not valid form encoding."))
             }
             return Result { () throws(OAuthError) in try URLEncodedFormParameters(parsing: bytes, repeatable: repeatable) }
@@ -101,8 +101,8 @@ struct OAuthFormRequest: Sendable {
             // iteration looked metadata up per call).
             let pair = decoded.withUnsafeBytes { raw -> (id: String, secret: String)? in
                 let bytes = raw.assumingMemoryBound(to: UInt8.self)
-                guard bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil,
-                    let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+                guard ByteScan.isASCII(bytes) || String(validating: bytes, as: UTF8.self) != nil,
+                    let colon = ByteScan.firstIndex(of: UInt8(ascii: ":"), in: bytes),
                     let id = URLEncodedFormParameters.decodeComponent(UnsafeBufferPointer(rebasing: bytes[..<colon])),
                     let secret = URLEncodedFormParameters.decodeComponent(UnsafeBufferPointer(rebasing: bytes[(colon + 1)...]))
                 else { return nil }

@@ -21,6 +21,8 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 200_000
     )
 
+    formBenchmarks()
+
     Benchmark("P-256 verify (swift-crypto, raw)") { benchmark in
         let fixture = await Fixture.make()
         let parts = fixture.token.split(separator: ".")
