@@ -14,7 +14,7 @@ struct OAuthFormRequest: Sendable {
     let form: URLEncodedFormParameters
     let client: ClientCredentials?
 
-    static func read(_ request: Request, maximumSize: Int, repeatable: Set<String> = []) async throws -> OAuthFormRequest {
+    nonisolated(nonsending) static func read(_ request: Request, maximumSize: Int, repeatable: Set<String> = []) async throws -> OAuthFormRequest {
         // One Content-Type field: two would be read joined ("a, b"), the first deciding.
         var contentType: String?
         for field in request.headers where field.name == .contentType {

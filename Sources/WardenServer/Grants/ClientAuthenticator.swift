@@ -21,7 +21,7 @@ public struct ClientAuthenticator: Sendable {
     ///   - credentials: what the request carried, `nil` when nothing.
     ///   - remoteAddress: the caller's IP, for brute-force counting.
     ///   - allowPublic: whether a public client (no secret) may be the answer.
-    public func authenticate(_ credentials: ClientCredentials?, remoteAddress: String?, allowPublic: Bool) async throws -> ClientRecord {
+    public nonisolated(nonsending) func authenticate(_ credentials: ClientCredentials?, remoteAddress: String?, allowPublic: Bool) async throws -> ClientRecord {
         guard let credentials else { throw OAuthError.invalidClient("Client authentication failed.") }
         let now = timeSource.now()
         // Failures are counted per client address only (``BruteForceGuard/lockedOut(address:now:)``).
@@ -79,7 +79,7 @@ public struct ClientAuthenticator: Sendable {
     }
 
     /// The client with exactly this id (through the cache), `nil` when there is none.
-    func client(id: String) async throws -> ClientRecord? {
+    nonisolated(nonsending) func client(id: String) async throws -> ClientRecord? {
         try await cache.value(for: Array(id.utf8), load: { try await store.client(id: id) })
     }
 

@@ -63,7 +63,7 @@ public struct BruteForceGuard: Sendable {
     /// counted per address only. A generated client secret is 256 bits, so no number of guesses
     /// from any number of addresses finds it, and counting per (client, address) would let an
     /// attacker behind the same NAT as a service lock that service out with a few bad secrets.
-    func lockedOut(address: String?, now: Date) async -> TimeInterval? {
+    nonisolated(nonsending) func lockedOut(address: String?, now: Date) async -> TimeInterval? {
         // Nobody locked on this node and no other node's counts: no key to build (issue 16).
         if shared == nil, !addresses.locksAnyone(at: now) { return nil }
         let addressKey = Self.addressKey(address)

@@ -23,7 +23,7 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.timeSource = timeSource
     }
 
-    func value(for key: Key, load: () async throws -> Value) async throws -> Value {
+    nonisolated(nonsending) func value(for key: Key, load: nonisolated(nonsending) () async throws -> Value) async throws -> Value {
         guard lifetime > 0 else { return try await load() }
         let now = timeSource.now()
         if let entry = entries.withLock({ $0[key] }), entry.expiresAt > now { return entry.value }

@@ -23,7 +23,7 @@ public struct IntrospectionService: Sendable {
     }
 
     /// The introspection response, as JSON bytes (§2.2).
-    public func introspect(token: String, credentials: ClientCredentials?, remoteAddress: String?) async throws -> [UInt8] {
+    public nonisolated(nonsending) func introspect(token: String, credentials: ClientCredentials?, remoteAddress: String?) async throws -> [UInt8] {
         let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress, allowPublic: false)
         let inactive = Array(#"{"active":false}"#.utf8)
         guard !token.isEmpty, token.utf8.count <= 16 * 1024 else { return inactive }

@@ -26,7 +26,7 @@ final class RevocationMirror: Sendable {
     }
 
     /// By its `jti` or by a client entry (``RevocationRecord/clientEntry``).
-    func isRevoked(_ claims: AccessTokenClaims) async throws -> Bool {
+    nonisolated(nonsending) func isRevoked(_ claims: AccessTokenClaims) async throws -> Bool {
         try await syncIfStale()
         return list.isRevoked(claims)
     }
@@ -59,7 +59,7 @@ final class RevocationMirror: Sendable {
         list.revoke(tokenID: tokenID, expiresAt: expiresAt)
     }
 
-    private func syncIfStale() async throws {
+    private nonisolated(nonsending) func syncIfStale() async throws {
         let now = timeSource.now()
         // One caller syncs; the others use what is there (at most one interval old).
         let (due, cursor) = state.withLock { state -> (Bool, Int64) in
