@@ -118,7 +118,12 @@ import WardenServer
                     // Two attempts an alert, each ended by the timeout: six requests in all.
                     let slowGotAll = try await eventually(within: 15) { slow.count == 6 && webhooks.queued == [0, 0, 0] }
                     #expect(slowGotAll, "\(slow.count) requests, \(webhooks.queued) queued")
-                    #expect(good.received.compactMap { $0["id"] as? String } == ["a1", "a2", "a3"])
+                    // In order; a repeat only as a retry of the same alert (Standard Webhooks: the
+                    // same id on every attempt, which receivers deduplicate by). On a loaded
+                    // machine (CI, the whole suite at once) the good webhook's first answer once
+                    // took longer than the 500 ms timeout, and a1 came twice.
+                    let ids = good.received.compactMap { $0["id"] as? String }
+                    #expect(ids.reduce(into: [String]()) { firsts, id in if firsts.last != id { firsts.append(id) } } == ["a1", "a2", "a3"], "\(ids)")
                 }
             }
         }

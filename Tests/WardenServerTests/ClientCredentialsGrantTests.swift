@@ -130,7 +130,12 @@ import WardenTesting
                 #expect(reply.status == 401, "\(refused)")
                 #expect(reply.error == "invalid_client", "\(refused)")
             }
-            for header in ["Basic", "Basic ", "Basicx \(Data(good).base64EncodedString())", "Basic \(Data(good).base64EncodedString()) x"] {
+            // The scheme is `Basic` in ASCII letters of either case (RFC 9110 §11.1), nothing that
+            // lowercases or looks like it (long s, dotted capital I, Cyrillic es), and one or more
+            // spaces after it (§11.4), not a tab; a combining mark after the space is no base64.
+            let encoded = Data(good).base64EncodedString()
+            let lookAlikes = ["Ba\u{17F}ic \(encoded)", "BAS\u{130}C \(encoded)", "Basi\u{441} \(encoded)", "Basic\t\(encoded)", "Basic \u{301}\(encoded)"]
+            for header in ["Basic", "Basic ", "Basicx \(encoded)", "Basic \(encoded) x"] + lookAlikes {
                 let reply = try await server.post("/oauth2/token", form, headers: [("Authorization", header)])
                 #expect(reply.status == 401, "\(header)")
                 #expect(reply.error == "invalid_client", "\(header)")

@@ -44,19 +44,4 @@ struct StorageRequestBudgetTests {
             try await store.migrate()
         }
     }
-
-    @Test func spentStorageTimeIsCountedAndALimitCapsIt() async throws {
-        #expect(StorageRequestBudget.remaining(of: .seconds(5)) == .seconds(5))
-        try await StorageRequestBudget.run(limit: .seconds(1)) {
-            #expect(StorageRequestBudget.remaining(of: .seconds(5)) == .seconds(1))
-            StorageRequestBudget.record(.milliseconds(400))
-            StorageRequestBudget.record(.milliseconds(400))
-            #expect(StorageRequestBudget.remaining(of: .seconds(5)) == .milliseconds(200))
-            #expect(StorageRequestBudget.remaining(of: .milliseconds(500)) == .milliseconds(-300))
-        }
-        try await StorageRequestBudget.run {
-            // A new request starts afresh.
-            #expect(StorageRequestBudget.remaining(of: .seconds(5)) == .seconds(5))
-        }
-    }
 }

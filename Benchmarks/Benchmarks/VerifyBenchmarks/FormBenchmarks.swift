@@ -27,6 +27,7 @@ func formBenchmarks() {
     measure("form 618 B: '%' or '+', ByteScan") { ByteScan.contains(UInt8(ascii: "%"), or: UInt8(ascii: "+"), in: $0) ? 1 : 0 }
     measure("form 618 B: UTF-8, String(validating:)") { String(validating: $0, as: UTF8.self) == nil ? 0 : 1 }
     measure("form 618 B: ASCII, ByteScan") { ByteScan.isASCII($0) ? 1 : 0 }
+    measure("form 618 B: ASCII, ByteScan, then String(decoding:)") { ByteScan.isASCII($0) ? String(decoding: $0, as: UTF8.self).utf8.count : 0 }
     measure("form 618 B: URLEncodedFormParameters(parsing:)") { bytes in
         (try? URLEncodedFormParameters(parsing: UnsafeRawBufferPointer(bytes)))?.values.count ?? -1
     }

@@ -107,8 +107,9 @@ public struct URLEncodedFormParameters: Sendable {
         // One scan for either escape character; then validation, no second pass over a copy.
         let plain = component.withContiguousStorageIfAvailable { bytes -> (isPlain: Bool, string: String?) in
             guard !ByteScan.contains(UInt8(ascii: "%"), or: UInt8(ascii: "+"), in: bytes) else { return (false, nil) }
-            // ASCII (a form's usual bytes) is UTF-8 as it stands: no validation, whose generic
-            // entry point looked its metadata up on every call (issue 16).
+            // ASCII (a form's usual bytes) is UTF-8 as it stands: the non-generic repairing
+            // initializer repairs nothing in it, and skips the generic `String(validating:)`,
+            // whose entry point looked its metadata up on every call (issue 16).
             if ByteScan.isASCII(bytes) { return (true, String(decoding: bytes, as: UTF8.self)) }
             return (true, String(validating: bytes, as: UTF8.self))
         }

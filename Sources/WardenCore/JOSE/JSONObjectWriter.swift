@@ -10,7 +10,7 @@ public struct JSONObjectWriter {
     private var isFirst = true
 
     /// - Parameter capacity: the bytes reserved up front — an introspection answer is ~400: grown
-    ///   from one byte it was reallocated and copied nine times (issue 16).
+    ///   from one byte it was reallocated and copied several times (issue 16).
     public init(capacity: Int = 512) {
         bytes = []
         bytes.reserveCapacity(capacity)

@@ -4,6 +4,10 @@ import Glibc
 import Musl
 #elseif canImport(Darwin)
 import Darwin
+#elseif canImport(Android)
+import Android
+#elseif canImport(ucrt)
+import ucrt
 #endif
 
 /// Scans over the bytes of a request (a token, a form body: ~600 bytes each, several times per

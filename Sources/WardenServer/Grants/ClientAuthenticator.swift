@@ -17,6 +17,8 @@ public struct ClientAuthenticator: Sendable {
     /// `credential_guessing` per client and per address (issue 14).
     var alerts: AlertCenter?
 
+    /// Runs on the caller's executor (`nonisolated(nonsending)`): from an actor, the secret's HMAC
+    /// runs on that actor.
     /// - Parameters:
     ///   - credentials: what the request carried, `nil` when nothing.
     ///   - remoteAddress: the caller's IP, for brute-force counting.

@@ -36,9 +36,10 @@ public final class StorageRequestBudget: Sendable {
     }
 
     /// Runs `body` as one request for the budget, in at most `limit` of storage time if given.
-    /// `nonisolated(nonsending)`, as the other functions on the token endpoints' path: they run
-    /// where their caller runs, so calling one is no executor switch in and out (SE-0461; issue
-    /// 16: introspection made ~49 `swift_task_switch` calls a request, 43 with these, JWKS 30).
+    /// `nonisolated(nonsending)`, as the other functions on introspection's path: they run where
+    /// their caller runs — on its actor, when it has one — so calling one is no executor switch
+    /// in and out (SE-0461; issue 16: introspection made ~49 `swift_task_switch` calls a request,
+    /// 43 with these, JWKS 30).
     public nonisolated(nonsending) static func run<T>(limit: Duration? = nil, _ body: nonisolated(nonsending) () async throws -> T) async throws -> T {
         try await $current.withValue(StorageRequestBudget(limit: limit)) { try await body() }
     }

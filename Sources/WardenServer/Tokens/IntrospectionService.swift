@@ -22,7 +22,8 @@ public struct IntrospectionService: Sendable {
         self.timeSource = tokens.timeSource
     }
 
-    /// The introspection response, as JSON bytes (§2.2).
+    /// The introspection response, as JSON bytes (§2.2). Runs on the caller's executor
+    /// (`nonisolated(nonsending)`): from an actor, a verification that misses the cache runs on it.
     public nonisolated(nonsending) func introspect(token: String, credentials: ClientCredentials?, remoteAddress: String?) async throws -> [UInt8] {
         let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress, allowPublic: false)
         let inactive = Array(#"{"active":false}"#.utf8)
