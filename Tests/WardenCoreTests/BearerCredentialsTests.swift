@@ -79,4 +79,26 @@ import Testing
             #expect(Self.actual(header, acceptsDPoP: acceptsDPoP) == Self.reference(header, acceptsDPoP: acceptsDPoP), "\(header.debugDescription)")
         }
     }
+
+    /// The b64token check (four table answers kept apart, then a tail): every byte value at every
+    /// position of tokens of every length past two strides, padded or not, against the rule.
+    @Test func everyByteAtEveryPositionOfShortTokens() {
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/".utf8)
+        for length in 1...13 {
+            for position in 0..<length {
+                for byte in UInt8.min...UInt8.max {
+                    var token = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    token[position] = byte
+                    for padding in [0, 2] {
+                        let bytes = token + [UInt8](repeating: UInt8(ascii: "="), count: padding)
+                        // Padding only at the end: a `=` inside is refused, a token of only `=` too.
+                        var end = bytes.count
+                        while end > 0, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
+                        let expected = end > 0 && bytes[..<end].allSatisfy(allowed.contains)
+                        #expect(bytes.withUnsafeBufferPointer(BearerCredentials.isB64Token) == expected, "\(bytes)")
+                    }
+                }
+            }
+        }
+    }
 }

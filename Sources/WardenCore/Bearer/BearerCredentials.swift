@@ -143,11 +143,25 @@ public struct BearerCredentials: Sendable {
         while end > 0, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
         guard end > 0 else { return false }
         // Every byte looked up and the answers AND-ed, without a branch per byte: a token is
-        // scanned on every request (issue 16), and nearly every one passes.
+        // scanned on every request (issue 16), and nearly every one passes. Four answers kept
+        // apart, so that the lookups do not wait on one another: 138 ns for 612 bytes against
+        // 160 with one (`Benchmarks/` "token 612 B"; range comparisons instead of the table did
+        // not vectorize and were slower).
         return b64TokenCharacters.withUnsafeBufferPointer { table in
-            var all: UInt8 = 1
-            for index in 0..<end { all &= table[Int(bytes[index])] }
-            return all == 1
+            var first: UInt8 = 1, second: UInt8 = 1, third: UInt8 = 1, fourth: UInt8 = 1
+            var index = 0
+            while index + 4 <= end {
+                first &= table[Int(bytes[index])]
+                second &= table[Int(bytes[index + 1])]
+                third &= table[Int(bytes[index + 2])]
+                fourth &= table[Int(bytes[index + 3])]
+                index += 4
+            }
+            while index < end {
+                first &= table[Int(bytes[index])]
+                index += 1
+            }
+            return first & second & third & fourth == 1
         }
     }
 
