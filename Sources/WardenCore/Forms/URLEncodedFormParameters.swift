@@ -104,7 +104,8 @@ public struct URLEncodedFormParameters: Sendable {
         }
         // Most components (tokens, client ids, grant types) have nothing to decode: then the
         // bytes as they stand, checked as UTF-8, are the answer.
-        // One scan for either escape character; then validation, no second pass over a copy.
+        // A scan for either escape character and one for ASCII (`ByteScan`: many bytes at a
+        // time); then the String, no second pass over a copy.
         let plain = component.withContiguousStorageIfAvailable { bytes -> (isPlain: Bool, string: String?) in
             guard !ByteScan.contains(UInt8(ascii: "%"), or: UInt8(ascii: "+"), in: bytes) else { return (false, nil) }
             // ASCII (a form's usual bytes) is UTF-8 as it stands: the non-generic repairing
