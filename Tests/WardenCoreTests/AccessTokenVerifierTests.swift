@@ -358,7 +358,7 @@ import WardenTesting
         #expect(verifier.cache.count == 0)
     }
 
-    /// The cache finds a token by its signature's hash and keeps the signed part to compare
+    /// The cache finds a token by a keyed hash of its end and keeps the signed part to compare
     /// (issue 16): a cached token's signature under other claims is a forgery, refused by the
     /// signature check on both paths, and the cached token still answers from the cache.
     @Test func aCachedSignatureUnderOtherClaimsIsNotTheCachedToken() async throws {

@@ -4,7 +4,9 @@ import WardenCore
 import WardenTesting
 
 /// A plain loop over Warden's verify path for profilers (`valgrind --tool=callgrind`), which
-/// count instructions, not seconds. Usage: ProfileVerify [hs256|es256] [iterations] [cached|raw]
+/// count instructions, not seconds, or `perf record`. Usage: ProfileVerify [hs256|es256]
+/// [iterations] [cached|raw|at-hand] (at-hand: cached, by `verifyWithoutSuspending`, as adapters
+/// verify a request's token first).
 @main
 struct ProfileVerify {
     static func main() async throws {
@@ -31,7 +33,19 @@ struct ProfileVerify {
             print("raw P-256: \(valid) verified, \((ContinuousClock.now - start) / iterations) each")
             return
         }
-        let cached = arguments.count > 3 && arguments[3] == "cached"
+        let cached = arguments.count > 3 && (arguments[3] == "cached" || arguments[3] == "at-hand")
+        if arguments.count > 3 && arguments[3] == "at-hand" {
+            let verifier = issuer.verifier()
+            _ = try await verifier.verify(token)
+            let (accepted, elapsed) = await Task.detached { () -> (Int, Duration) in
+                var accepted = 0
+                let start = ContinuousClock.now
+                for _ in 0..<iterations where (try? verifier.verifyWithoutSuspending(token)) != nil { accepted += 1 }
+                return (accepted, ContinuousClock.now - start)
+            }.value
+            print("\(algorithm) at hand: \(accepted) verified, \(elapsed / iterations) each")
+            return
+        }
         let verifier = issuer.verifier(configure: { $0.cacheCapacity = cached ? 10_000 : 0 })
         // Off the main actor, as a server's request handlers are: no executor hop per call.
         let (accepted, elapsed) = await Task.detached { await loop(verifier, token, iterations) }.value

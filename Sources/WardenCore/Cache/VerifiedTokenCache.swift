@@ -1,16 +1,24 @@
-import Crypto
 import Foundation
 import Synchronization
 
-/// Remembers tokens that passed verification, so a repeated token costs a hash, a lookup and a
+/// Remembers tokens that passed verification, so a repeated token costs two hashes, a lookup and a
 /// comparison instead of a signature check.
 ///
-/// Never the token itself: an entry is found by the SHA-256 of the token's signature segment and
-/// keeps the part the signature covers (`header.payload`, RFC 7515 §7.1 — what the claims already
-/// say, and no credential without its signature). A presented token is the cached one only when
-/// its signature hashes to the entry's key *and* its signed part is byte for byte the entry's
-/// (issue 16: hashing the ~90-byte signature instead of the whole ~600-byte token). A memory dump
-/// of the cache yields no token that a resource server would accept.
+/// Never the token itself: an entry keeps the part the signature covers (`header.payload`, RFC
+/// 7515 §7.1 — what the claims already say, and no credential without its signature) and two
+/// 64-bit keyed hashes: one of the token's last (up to) 64 bytes, the entry's key, and one of its
+/// signature. A presented token is the cached one only when its last bytes hash to the entry's
+/// key, it starts with the entry's signed part byte for byte followed by `.`, *and* the rest (its
+/// signature) hashes to the entry's second hash. A memory dump of the cache yields no token that a
+/// resource server would accept.
+///
+/// The hashes are the standard library's SipHash-1-3, each keyed with a random 64-bit value of
+/// this cache besides the process's own seed (so they stay secret and independent even under
+/// `SWIFT_DETERMINISTIC_HASHING`). Only verified tokens enter; someone who knows a cached token's
+/// signed part (not its signature, or they would hold the token) passes for it only by guessing
+/// both hashes of a signature they do not know: 2^-128 a request. Issue 16: these two hashes
+/// cost ~75 ns without an allocation, where the SHA-256 of the signature it replaced cost ~160 ns
+/// and one (docs/benchmarks.md; ordo-one "cache key: …").
 ///
 /// Bounded: when full, an arbitrary entry makes room (an attacker cannot grow it). By count: an
 /// entry holds the token's claims and signed part — ~0.5 KiB for a usual token, at most the
@@ -23,39 +31,52 @@ public final class VerifiedTokenCache: Sendable {
         let validUntil: Date
         /// The token's `header.payload` bytes.
         let signedPart: [UInt8]
+        /// The keyed hash of the token's signature segment (the bytes after `signedPart` and `.`).
+        let signatureHash: Int
     }
 
-    private let entries: Mutex<[SHA256Digest: Entry]>
+    private let entries: Mutex<[Int: Entry]>
+    private let keySeed: UInt64
+    private let signatureSeed: UInt64
     public let capacity: Int
 
     public init(capacity: Int = 10_000) {
         precondition(capacity >= 0, "capacity must not be negative")
         self.capacity = capacity
         self.entries = Mutex([:])
+        self.keySeed = UInt64.random(in: .min ... .max)
+        self.signatureSeed = UInt64.random(in: .min ... .max)
         entries.withLock { $0.reserveCapacity(min(capacity, 1 << 16)) }
     }
 
-    /// A compact JWS's signed part and its signature: split at its last `.`. `nil` without one
-    /// (no JWS; the verifier refuses it, uncached).
-    static func split(_ token: UnsafeRawBufferPointer) -> (signedPart: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer)? {
-        guard let dot = token.lastIndex(of: UInt8(ascii: ".")) else { return nil }
-        return (UnsafeRawBufferPointer(rebasing: token[..<dot]), UnsafeRawBufferPointer(rebasing: token[(dot + 1)...]))
+    /// How many of a token's last bytes make its key: an ES256 or EdDSA signature is 86
+    /// characters, HS256's 43 (with the `.` and the payload's end before it).
+    static let keyedTail = 64
+
+    private static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> Int {
+        var hasher = Hasher()
+        hasher.combine(seed)
+        hasher.combine(bytes: bytes)
+        return hasher.finalize()
     }
 
-    /// The SHA-256 of `signature`, fed as one buffer to the concrete hash (the generic
-    /// `DataProtocol` entry point costs runtime metadata lookups on every call).
-    static func key(signature: UnsafeRawBufferPointer) -> SHA256Digest {
-        var hash = SHA256()
-        hash.update(bufferPointer: signature)
-        return hash.finalize()
+    /// The entry's key for these token bytes: the keyed hash of their last ``keyedTail`` bytes
+    /// (no search for the signature's `.` on a lookup).
+    private func key(_ token: UnsafeRawBufferPointer) -> Int {
+        Self.hash(UnsafeRawBufferPointer(rebasing: token[max(0, token.count - Self.keyedTail)...]), seed: keySeed)
     }
 
-    private static func sameBytes(_ stored: [UInt8], _ presented: UnsafeRawBufferPointer) -> Bool {
-        stored.withUnsafeBytes { stored in
-            guard stored.count == presented.count else { return false }
-            guard let lhs = stored.baseAddress, let rhs = presented.baseAddress else { return true }
-            return memcmp(lhs, rhs, stored.count) == 0
+    /// Whether `token` is the entry's token: its signed part, then `.`, then a signature whose
+    /// keyed hash is the entry's.
+    private func isToken(_ token: UnsafeRawBufferPointer, of entry: Entry) -> Bool {
+        let length = entry.signedPart.count
+        guard token.count > length, token[length] == UInt8(ascii: ".") else { return false }
+        let sameSignedPart = entry.signedPart.withUnsafeBytes { stored in
+            guard let lhs = stored.baseAddress, let rhs = token.baseAddress else { return length == 0 }
+            return memcmp(lhs, rhs, length) == 0
         }
+        guard sameSignedPart else { return false }
+        return Self.hash(UnsafeRawBufferPointer(rebasing: token[(length + 1)...]), seed: signatureSeed) == entry.signatureHash
     }
 
     /// ``lookup(_:now:)`` for a token as text, read where the string keeps its bytes (not copied).
@@ -71,25 +92,32 @@ public final class VerifiedTokenCache: Sendable {
 
     /// The verification remembered for exactly these token bytes, if it is still valid.
     func lookup(_ token: UnsafeRawBufferPointer, now: Date) -> VerifiedAccessToken? {
-        guard capacity > 0, let (signedPart, signature) = Self.split(token) else { return nil }
-        let key = Self.key(signature: signature)
+        guard capacity > 0 else { return nil }
+        let key = key(token)
         return entries.withLock { entries in
             guard let entry = entries[key] else { return nil }
             guard now < entry.validUntil else {
                 entries[key] = nil
                 return nil
             }
-            // The same signature over other bytes is another token (a forgery, or garbage): not
+            // Other bytes are another token (a forgery, garbage, or a rare collision of keys): not
             // this entry, and the entry stays.
-            guard Self.sameBytes(entry.signedPart, signedPart) else { return nil }
+            guard isToken(token, of: entry) else { return nil }
             return entry.token
         }
     }
 
     func insert(_ verified: VerifiedAccessToken, for token: UnsafeRawBufferPointer, validUntil: Date) {
-        guard capacity > 0, let (signedPart, signature) = Self.split(token) else { return }
-        let key = Self.key(signature: signature)
-        let entry = Entry(token: verified, validUntil: validUntil, signedPart: Array(signedPart))
+        // A compact JWS's signed part ends at its last `.` (RFC 7515 §7.1); without one it is no
+        // JWS (and was never verified).
+        guard capacity > 0, let dot = token.lastIndex(of: UInt8(ascii: ".")) else { return }
+        let key = key(token)
+        let entry = Entry(
+            token: verified,
+            validUntil: validUntil,
+            signedPart: Array(token[..<dot]),
+            signatureHash: Self.hash(UnsafeRawBufferPointer(rebasing: token[(dot + 1)...]), seed: signatureSeed)
+        )
         entries.withLock { entries in
             if entries.count >= capacity, entries[key] == nil, let victim = entries.keys.first {
                 entries[victim] = nil
@@ -100,10 +128,10 @@ public final class VerifiedTokenCache: Sendable {
 
     /// Forgets these token bytes' verification.
     func remove(_ token: UnsafeRawBufferPointer) {
-        guard capacity > 0, let (signedPart, signature) = Self.split(token) else { return }
-        let key = Self.key(signature: signature)
+        guard capacity > 0 else { return }
+        let key = key(token)
         entries.withLock { entries in
-            guard let entry = entries[key], entry.signedPart.withUnsafeBytes({ $0.elementsEqual(signedPart) }) else { return }
+            guard let entry = entries[key], isToken(token, of: entry) else { return }
             entries[key] = nil
         }
     }

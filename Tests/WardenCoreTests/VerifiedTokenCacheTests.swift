@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import WardenTesting
+
+@testable import WardenCore
+
+/// The verified-token cache itself (issue 16: found by a keyed hash of the token's last 64 bytes,
+/// confirmed by the signed part byte for byte and a keyed hash of the signature): only exactly
+/// the cached token's bytes are answered, whatever part of it another token shares.
+@Suite struct VerifiedTokenCacheTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func cached(_ token: String, in cache: VerifiedTokenCache) async throws -> VerifiedAccessToken {
+        let issuer = await TestTokenIssuer()
+        let verified = try await issuer.verifier(configure: { $0.cacheCapacity = 0 }).verify(try issuer.token())
+        Array(token.utf8).withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60)) }
+        return verified
+    }
+
+    func answers(_ cache: VerifiedTokenCache, _ token: String) -> Bool {
+        cache.lookup(token, now: now) != nil
+    }
+
+    /// An ES256-shaped token: 86 signature characters, the first 22 of them before the keyed tail.
+    let es256 = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9." + String(repeating: "AbCd", count: 21) + "Ef"
+
+    @Test func answersExactlyTheCachedBytes() async throws {
+        let cache = VerifiedTokenCache()
+        let verified = try await cached(es256, in: cache)
+        #expect(cache.lookup(es256, now: now)?.tokenID == verified.tokenID)
+        let bytes = Array(es256.utf8)
+        let dot = bytes.lastIndex(of: UInt8(ascii: "."))!
+        var variants: [String: [UInt8]] = [:]
+        // The signature's first character (outside the keyed tail: same key, same signed part;
+        // only the signature's own hash tells them apart).
+        var signatureStart = bytes
+        signatureStart[dot + 1] = UInt8(ascii: "B")
+        variants["first signature character"] = signatureStart
+        var signatureEnd = bytes
+        signatureEnd[bytes.count - 1] = UInt8(ascii: "g")
+        variants["last signature character"] = signatureEnd
+        var payloadEnd = bytes
+        payloadEnd[dot - 1] = UInt8(ascii: "A")
+        variants["payload's last character"] = payloadEnd
+        var header = bytes
+        header[0] = UInt8(ascii: "f")
+        variants["header's first character"] = header
+        var separator = bytes
+        separator[dot] = UInt8(ascii: "A")
+        variants["the separator"] = separator
+        variants["one more byte"] = bytes + [UInt8(ascii: "A")]
+        variants["one more dot"] = bytes + [UInt8(ascii: ".")]
+        variants["one byte less"] = Array(bytes.dropLast())
+        variants["the signed part only"] = Array(bytes[..<dot])
+        variants["the signed part and its dot"] = Array(bytes[...dot])
+        variants["a byte in front"] = [UInt8(ascii: "e")] + bytes
+        variants["the signature only"] = Array(bytes[(dot + 1)...])
+        variants["empty"] = []
+        for (name, variant) in variants {
+            #expect(!answers(cache, String(decoding: variant, as: UTF8.self)), "\(name)")
+        }
+        // None of them disturbed the entry.
+        #expect(cache.count == 1)
+        #expect(answers(cache, es256))
+    }
+
+    /// HS256's signature is 43 characters: the keyed tail holds the payload's end and the `.` too.
+    @Test func answersShortSignaturesAndShortTokens() async throws {
+        let cache = VerifiedTokenCache()
+        let hs256 = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9." + String(repeating: "x", count: 43)
+        let tiny = "a.b.c"
+        _ = try await cached(hs256, in: cache)
+        _ = try await cached(tiny, in: cache)
+        #expect(answers(cache, hs256) && answers(cache, tiny))
+        #expect(!answers(cache, String(hs256.dropLast()) + "y"))
+        #expect(!answers(cache, "a.b.d") && !answers(cache, "a.bc") && !answers(cache, "a.b.c.") && !answers(cache, "b.c"))
+        // No `.`: no JWS, never entered.
+        _ = try await cached("abc", in: cache)
+        #expect(cache.count == 2)
+    }
+
+    @Test func removesOnlyTheCachedBytesAndForgetsExpiredEntries() async throws {
+        let cache = VerifiedTokenCache()
+        _ = try await cached(es256, in: cache)
+        var other = Array(es256.utf8)
+        other[other.lastIndex(of: UInt8(ascii: "."))! + 1] = UInt8(ascii: "B")
+        other.withUnsafeBytes { cache.remove($0) }
+        #expect(cache.count == 1)
+        cache.remove(es256)
+        #expect(cache.count == 0)
+        _ = try await cached(es256, in: cache)
+        #expect(cache.lookup(es256, now: now.addingTimeInterval(60)) == nil)
+        #expect(cache.count == 0)
+    }
+}
