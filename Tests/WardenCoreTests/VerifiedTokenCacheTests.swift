@@ -4,7 +4,7 @@ import WardenTesting
 
 @testable import WardenCore
 
-/// The verified-token cache itself (issue 16: found by a keyed hash of the token's last 64 bytes,
+/// The verified-token cache itself (issue 16: found by a keyed hash of the token's last 16 bytes,
 /// confirmed by the signed part byte for byte and a keyed hash of the signature): only exactly
 /// the cached token's bytes are answered, whatever part of it another token shares.
 @Suite struct VerifiedTokenCacheTests {
@@ -21,7 +21,7 @@ import WardenTesting
         cache.lookup(token, now: now) != nil
     }
 
-    /// An ES256-shaped token: 86 signature characters, the first 22 of them before the keyed tail.
+    /// An ES256-shaped token: 86 signature characters, the first 70 of them before the keyed tail.
     let es256 = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9." + String(repeating: "AbCd", count: 21) + "Ef"
 
     @Test func answersExactlyTheCachedBytes() async throws {
@@ -64,7 +64,7 @@ import WardenTesting
         #expect(answers(cache, es256))
     }
 
-    /// HS256's signature is 43 characters: the keyed tail holds the payload's end and the `.` too.
+    /// HS256's signature is 43 characters; a token shorter than the keyed tail is keyed whole.
     @Test func answersShortSignaturesAndShortTokens() async throws {
         let cache = VerifiedTokenCache()
         let hs256 = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9." + String(repeating: "x", count: 43)

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Never the token itself: an entry keeps the part the signature covers (`header.payload`, RFC
 /// 7515 §7.1 — what the claims already say, and no credential without its signature) and two
-/// 64-bit keyed hashes: one of the token's last (up to) 64 bytes, the entry's key, and one of its
+/// 64-bit keyed hashes: one of the token's last (up to) 16 bytes, the entry's key, and one of its
 /// signature. A presented token is the cached one only when its last bytes hash to the entry's
 /// key, it starts with the entry's signed part byte for byte followed by `.`, *and* the rest (its
 /// signature) hashes to the entry's second hash. A memory dump of the cache yields no token that a
@@ -17,7 +17,7 @@ import Synchronization
 /// `SWIFT_DETERMINISTIC_HASHING`). Only verified tokens enter; someone who knows a cached token's
 /// signed part (not its signature, or they would hold the token) passes for it only by guessing
 /// both hashes of a signature they do not know: 2^-128 a request. Issue 16: these two hashes
-/// cost ~75 ns without an allocation, where the SHA-256 of the signature it replaced cost ~160 ns
+/// cost ~60 ns without an allocation, where the SHA-256 of the signature it replaced cost ~160 ns
 /// and one (docs/benchmarks.md; ordo-one "cache key: …").
 ///
 /// Bounded: when full, an arbitrary entry makes room (an attacker cannot grow it). By count: an
@@ -49,9 +49,10 @@ public final class VerifiedTokenCache: Sendable {
         entries.withLock { $0.reserveCapacity(min(capacity, 1 << 16)) }
     }
 
-    /// How many of a token's last bytes make its key: an ES256 or EdDSA signature is 86
-    /// characters, HS256's 43 (with the `.` and the payload's end before it).
-    static let keyedTail = 64
+    /// How many of a token's last bytes make its key: the end of its signature (an ES256 or EdDSA
+    /// signature is 86 characters, HS256's 43, RS256's 342): 96 bits of it, enough to tell
+    /// tokens apart; the signature's own hash covers the rest.
+    static let keyedTail = 16
 
     private static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> Int {
         var hasher = Hasher()
