@@ -34,11 +34,22 @@ import Testing
         return .token(String(decoding: rest, as: UTF8.self), dpop: isDPoP)
     }
 
-    static func actual(_ header: String, acceptsDPoP: Bool) -> Outcome {
+    /// The scan's outcome; `deferred`: with a Bearer token's syntax left to later
+    /// (`deferringTokenSyntax`, issue 16), then checked as ``BearerGate`` checks it on a cache miss.
+    static func actual(_ header: String, acceptsDPoP: Bool, deferred: Bool = false) -> Outcome {
         var configuration = BearerAuthenticatorConfiguration(realm: "r")
         configuration.dpop = acceptsDPoP ? DPoPAcceptance(externalBaseURL: "https://api.example") : nil
+        let credentials = BearerCredentials(configuration: configuration)
         do {
-            guard let presented = try BearerCredentials(configuration: configuration).presented(authorizationHeaders: [header], queryTokens: []) else { return .none }
+            let found = deferred
+                ? try credentials.presented(authorizationHeaders: [header], queryTokens: [], deferringTokenSyntax: true)
+                : try credentials.presented(authorizationHeaders: [header], queryTokens: [])
+            guard let presented = found else { return .none }
+            // Only a Bearer token is ever left unchecked.
+            if !presented.isSyntaxChecked {
+                guard deferred, !presented.isDPoP else { return .token("unchecked where it must not be", dpop: presented.isDPoP) }
+                guard BearerCredentials.isB64Token(presented.value) else { return .refused }
+            }
             return .token(presented.value, dpop: presented.isDPoP)
         } catch {
             return .refused
@@ -64,6 +75,7 @@ import Testing
         ]
         for (header, expected) in cases {
             #expect(Self.actual(header, acceptsDPoP: true) == expected, "\(header.debugDescription)")
+            #expect(Self.actual(header, acceptsDPoP: true, deferred: true) == expected, "deferred \(header.debugDescription)")
             #expect(Self.reference(header, acceptsDPoP: true) == expected, "\(header.debugDescription)")
         }
         #expect(Self.actual("DPoP abc", acceptsDPoP: false) == .none)
@@ -76,7 +88,9 @@ import Testing
             let count = Int.random(in: 0...8, using: &random)
             let header = (0..<count).map { _ in pieces.randomElement(using: &random)! }.joined()
             let acceptsDPoP = Bool.random(using: &random)
-            #expect(Self.actual(header, acceptsDPoP: acceptsDPoP) == Self.reference(header, acceptsDPoP: acceptsDPoP), "\(header.debugDescription)")
+            let expected = Self.reference(header, acceptsDPoP: acceptsDPoP)
+            #expect(Self.actual(header, acceptsDPoP: acceptsDPoP) == expected, "\(header.debugDescription)")
+            #expect(Self.actual(header, acceptsDPoP: acceptsDPoP, deferred: true) == expected, "deferred \(header.debugDescription)")
         }
     }
 

@@ -178,6 +178,44 @@ func json(_ response: TestResponse) -> [String: String] {
         }
     }
 
+    /// A Bearer token's syntax is checked only when the verifier's cache does not answer for its
+    /// bytes (issue 16): anything around or inside a cached token is refused as before — 400 for
+    /// no b64token (before the size cap), 401 for a b64token that is no token — and the cached
+    /// token still passes, on GET and HEAD.
+    @Test func aCachedTokenWithAnythingAroundItIsRefusedAsBefore() async throws {
+        let issuer = await TestTokenIssuer()
+        let token = try issuer.token()
+        try await makeService(issuer: issuer).0.test(.router) { client in
+            try await client.execute(uri: "/api/status", method: .get, headers: bearer(token)) { response in
+                #expect(response.status == .ok)
+            }
+            let cases: [(String, HTTPResponse.Status, String)] = [
+                ("Bearer \(token) x", .badRequest, "invalid_request"),
+                ("Bearer \(token)!", .badRequest, "invalid_request"),
+                ("Bearer !\(token)", .badRequest, "invalid_request"),
+                ("Bearer \(token)\"", .badRequest, "invalid_request"),
+                ("Bearer \(token)=a", .badRequest, "invalid_request"),
+                ("Bearer " + String(repeating: "!", count: 9000), .badRequest, "invalid_request"),
+                ("Bearer " + String(repeating: "a", count: 9000), .unauthorized, "invalid_token"),
+                ("Bearer \(token)=", .unauthorized, "invalid_token"),
+                ("Bearer \(token).", .unauthorized, "invalid_token"),
+                ("Bearer \(token.dropLast())", .unauthorized, "invalid_token"),
+                ("Bearer \(token)", .ok, ""),
+                ("bEaReR   \(token)  ", .ok, ""),
+            ]
+            for (header, status, error) in cases {
+                for method in [HTTPRequest.Method.get, .head] {
+                    try await client.execute(uri: "/api/status", method: method, headers: [.authorization: header]) { response in
+                        #expect(response.status == status, "\(method) \(header.prefix(80))")
+                        if !error.isEmpty {
+                            #expect(response.headers[.wwwAuthenticate]?.contains("error=\"\(error)\"") == true, "\(method) \(header.prefix(80))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func queryAndFormTokensWorkOnlyWhenEnabled() async throws {
         let issuer = await TestTokenIssuer()
         let token = try issuer.token(scope: ["me"])

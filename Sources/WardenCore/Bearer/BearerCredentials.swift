@@ -26,9 +26,25 @@ public struct BearerCredentials: Sendable {
     /// RFC 9449 §7.1), or `nil` when the request has no credentials this server takes.
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
     public func presented(authorizationHeaders: [String], queryTokens: [String], formTokens: [String] = []) throws(BearerRefusal) -> PresentedAccessToken? {
+        try presented(authorizationHeaders: authorizationHeaders, queryTokens: queryTokens, formTokens: formTokens, checkingBearerToken: true)
+    }
+
+    /// ``presented(authorizationHeaders:queryTokens:formTokens:)`` for an adapter's first look
+    /// at a request, with the token of a `Bearer` header not yet checked as a `b64token`
+    /// (``PresentedAccessToken/isSyntaxChecked`` is `false`): ``BearerGate`` checks it — and
+    /// refuses it as this would, `400 invalid_request` — unless the verifier's cache answers for
+    /// exactly its bytes. Everything else (the scheme, several headers or tokens, query tokens,
+    /// `DPoP`) is checked here as there. Pass the result only to ``BearerGate``.
+    public func presented(authorizationHeaders: [String], queryTokens: [String], deferringTokenSyntax: Bool) throws(BearerRefusal) -> PresentedAccessToken? {
+        try presented(authorizationHeaders: authorizationHeaders, queryTokens: queryTokens, formTokens: [], checkingBearerToken: !deferringTokenSyntax)
+    }
+
+    private func presented(authorizationHeaders: [String], queryTokens: [String], formTokens: [String], checkingBearerToken: Bool) throws(BearerRefusal) -> PresentedAccessToken? {
         if authorizationHeaders.count > 1 { throw invalid("The request has more than one Authorization header.") }
         // The header's token is checked as it is found (the common case: one pass, one copy).
-        let fromHeader = try authorizationHeaders.first.flatMap { (header) throws(BearerRefusal) in try credential(inAuthorization: header) }
+        let fromHeader = try authorizationHeaders.first.flatMap { (header) throws(BearerRefusal) in
+            try credential(inAuthorization: header, checkingBearerToken: checkingBearerToken)
+        }
         if !queryTokens.isEmpty, !configuration.allowsQueryToken {
             throw invalid("Access tokens in the URI query are not accepted.")
         }
@@ -57,9 +73,10 @@ public struct BearerCredentials: Sendable {
     /// (RFC 9449 §7.1) when DPoP is accepted; the scheme is case-insensitive (RFC 9110 §11.1).
     /// Another scheme is not a credential of ours. Whitespace around the value is not part of
     /// it (RFC 9110 §5.5); some frameworks trim it before we see it, some do not.
-    private func credential(inAuthorization header: String) throws(BearerRefusal) -> PresentedAccessToken? {
-        let scan = header.utf8.withContiguousStorageIfAvailable(Self.scanAuthorization) ?? Array(header.utf8).withUnsafeBufferPointer(Self.scanAuthorization)
-        switch scan {
+    private func credential(inAuthorization header: String, checkingBearerToken: Bool) throws(BearerRefusal) -> PresentedAccessToken? {
+        let scan = { (bytes: UnsafeBufferPointer<UInt8>) in Self.scanAuthorization(bytes, checkingBearerToken: checkingBearerToken) }
+        let found = header.utf8.withContiguousStorageIfAvailable(scan) ?? Array(header.utf8).withUnsafeBufferPointer(scan)
+        switch found {
         case .otherScheme:
             return nil
         case .noToken(let scheme):
@@ -72,8 +89,14 @@ public struct BearerCredentials: Sendable {
             guard scheme == .bearer || (scheme == .dpop && configuration.dpop != nil) else { return nil }
             let token = header.utf8.withContiguousStorageIfAvailable { String(decoding: $0[range], as: UTF8.self) }
                 ?? String(decoding: Array(header.utf8)[range], as: UTF8.self)
-            return PresentedAccessToken(value: token, isDPoP: scheme == .dpop)
+            return PresentedAccessToken(value: token, isDPoP: scheme == .dpop, isSyntaxChecked: checkingBearerToken || scheme != .bearer)
         }
+    }
+
+    /// The refusal of a header whose token is no `b64token` (RFC 6750 §2.1), as
+    /// ``presented(authorizationHeaders:queryTokens:formTokens:)`` refuses it.
+    func malformedAuthorization() -> BearerRefusal {
+        invalid("The Authorization header is malformed.")
     }
 
     enum AuthorizationScheme { case bearer, dpop, other }
@@ -88,8 +111,9 @@ public struct BearerCredentials: Sendable {
 
     /// One pass over the header's bytes (written by hand: a hot path, ~1 KiB per request):
     /// whitespace around the value dropped, the scheme compared ASCII case-insensitively (RFC
-    /// 9110 §11.1), the value after the first space (and any more spaces) checked as a b64token.
-    static func scanAuthorization(_ bytes: UnsafeBufferPointer<UInt8>) -> AuthorizationScan {
+    /// 9110 §11.1), the value after the first space (and any more spaces) checked as a b64token
+    /// (a `Bearer` one only when `checkingBearerToken`: see ``PresentedAccessToken/isSyntaxChecked``).
+    static func scanAuthorization(_ bytes: UnsafeBufferPointer<UInt8>, checkingBearerToken: Bool = true) -> AuthorizationScan {
         var start = 0
         var end = bytes.count
         while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
@@ -101,7 +125,9 @@ public struct BearerCredentials: Sendable {
         guard space < end else { return .noToken(scheme) }
         var tokenStart = space
         while tokenStart < end, bytes[tokenStart] == 0x20 { tokenStart += 1 }
-        guard tokenStart < end, isB64Token(UnsafeBufferPointer(rebasing: bytes[tokenStart..<end])) else { return .malformed(scheme) }
+        guard tokenStart < end else { return .malformed(scheme) }
+        if scheme == .bearer && !checkingBearerToken { return .token(scheme, tokenStart..<end) }
+        guard isB64Token(UnsafeBufferPointer(rebasing: bytes[tokenStart..<end])) else { return .malformed(scheme) }
         return .token(scheme, tokenStart..<end)
     }
 

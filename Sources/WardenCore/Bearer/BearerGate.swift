@@ -48,11 +48,13 @@ public enum BearerGate {
     ) throws(BearerRefusal) -> VerifiedAccessToken? {
         guard !presented.isDPoP, configuration.dpop?.requiresProofOfPossession != true else { return nil }
         let verified: VerifiedAccessToken?
+        var isMalformed = false
         do {
-            verified = try verifier.verifyWithoutSuspending(presented.value)
+            verified = try verifier.verifyWithoutSuspending(presented.value, checkingSyntax: !presented.isSyntaxChecked, isMalformed: &isMalformed)
         } catch {
             throw refusal(for: error, realm: configuration.realm).offering(configuration.dpop, errorScheme: .bearer)
         }
+        if isMalformed { throw BearerCredentials(configuration: configuration).malformedAuthorization() }
         guard let verified else { return nil }
         do {
             return try admitBearer(verified, realm: configuration.realm, refusals: configuration.refusals)
@@ -73,6 +75,11 @@ public enum BearerGate {
         with verifier: AccessTokenVerifier<Keys>,
         configuration: BearerAuthenticatorConfiguration
     ) async throws(BearerRefusal) -> VerifiedAccessToken {
+        // A token whose syntax was left to us (``PresentedAccessToken/isSyntaxChecked``): refused
+        // as where it was found, before anything else.
+        if !presented.isSyntaxChecked, !BearerCredentials.isB64Token(presented.value) {
+            throw BearerCredentials(configuration: configuration).malformedAuthorization()
+        }
         let realm = configuration.realm
         let scheme: BearerRefusal.Scheme = presented.isDPoP ? .dpop : .bearer
         if let dpop = configuration.dpop, dpop.requiresProofOfPossession, !presented.isDPoP {

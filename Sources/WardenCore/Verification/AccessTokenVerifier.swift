@@ -94,6 +94,16 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     /// Each `await` on a request's path is an executor switch (issue 16, docs/benchmarks.md),
     /// and a busy service's tokens nearly always verify by a key it has: adapters ask this first.
     public func verifyWithoutSuspending(_ token: String) throws(TokenVerificationError) -> VerifiedAccessToken? {
+        var isMalformed = false
+        return try verifyWithoutSuspending(token, checkingSyntax: false, isMalformed: &isMalformed)
+    }
+
+    /// ``verifyWithoutSuspending(_:)`` for a token not yet checked as a `b64token` (RFC 6750
+    /// §2.1, ``PresentedAccessToken/isSyntaxChecked``) when `checkingSyntax`: checked only when
+    /// the cache does not answer for exactly its bytes (a remembered token passed it), before
+    /// anything else refuses it; when it fails, `isMalformed` is set and the answer is `nil`,
+    /// with nothing counted, logged or traced (``BearerGate`` refuses the request, 400).
+    func verifyWithoutSuspending(_ token: String, checkingSyntax: Bool, isMalformed: inout Bool) throws(TokenVerificationError) -> VerifiedAccessToken? {
         // The span is made once the outcome is known, from the start time: a `nil` (then `verify`
         // makes the span) leaves none behind.
         let start = tracer.map { _ in DefaultTracerClock.now }
@@ -102,7 +112,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             return tracer.startSpan("warden.verify_token", context: InstrumentationContext.current ?? .topLevel, ofKind: .internal, at: start)
         }
         do {
-            guard let verified = try verifyTextAtHand(token) else { return nil }
+            guard let verified = try verifyTextAtHand(token, checkingSyntax: checkingSyntax, isMalformed: &isMalformed) else { return nil }
             if let span = span() {
                 Self.describe(span, cachedHit: verified.cached, token: verified.token)
                 span.end()
@@ -117,12 +127,10 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         }
     }
 
-    private func verifyTextAtHand(_ token: String) throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool)? {
-        guard token.utf8.count <= configuration.maximumTokenSize else {
-            throw refuse(.init(.oversized), keyID: nil)
-        }
+    private func verifyTextAtHand(_ token: String, checkingSyntax: Bool, isMalformed: inout Bool) throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool)? {
+        let fits = token.utf8.count <= configuration.maximumTokenSize
         let now = timeSource.now()
-        if let cached = cache.lookup(token, now: now) {
+        if fits, let cached = cache.lookup(token, now: now) {
             guard !revocations.isRevoked(cached) else {
                 cache.remove(token)
                 throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
@@ -132,6 +140,12 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             metrics.cached.increment()
             return (cached, true)
         }
+        // Not remembered: the syntax first (as where it was found), then the size cap.
+        if checkingSyntax, !BearerCredentials.isB64Token(token) {
+            isMalformed = true
+            return nil
+        }
+        guard fits else { throw refuse(.init(.oversized), keyID: nil) }
         var keyID: String?
         var signed: AccessTokenClaims?
         do throws(TokenVerificationError) {

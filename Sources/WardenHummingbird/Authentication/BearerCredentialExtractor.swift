@@ -24,9 +24,12 @@ struct BearerCredentialExtractor: Sendable {
     /// the usual request, whose body carries no token.
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
     func extractWithoutBody(from request: Request) throws(BearerRefusal) -> Found {
+        // A Bearer token's syntax is left to BearerGate, which checks it unless the verifier's
+        // cache answers for its bytes (issue 16).
         let found = try credentials.presented(
             authorizationHeaders: request.headers[values: .authorization],
-            queryTokens: BearerCredentials.queryTokens(inQuery: request.uri.query)
+            queryTokens: BearerCredentials.queryTokens(inQuery: request.uri.query),
+            deferringTokenSyntax: true
         )
         if credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers[.contentType]) { return .bodyToRead }
         return found.map(Found.token) ?? .nothing
