@@ -233,7 +233,7 @@ for round in $(seq "$ROUNDS"); do
   printf '         403 %6.1f µs (%s req) | 403 reported %6.1f µs (%s req) | off / on %s | bearer %6.1f µs (%s req) | bearer, reporting on %6.1f µs (%s req) | off / on %s\n' \
     "$F_CPU" "$F_N" "$FR_CPU" "$FR_N" "${REPORTING_REFUSED[-1]}" "$B2_CPU" "$B2_N" "$RP_CPU" "$RP_N" "${REPORTING_PASSED[-1]}"
 done
-median() { python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
+median() { python3 -c "import statistics, sys; print(round(statistics.median(map(float, sys.argv[1:])), 4))" "$@"; }
 echo "control: (work - bearer) / raw P-256:               median $(median "${CONTROL_RATIOS[@]}") (what any handler pays over its crypto here)"
 if [ -n "$BASELINE" ]; then
   echo "baseline / this build, CPU per request: plain median $(median "${BASELINE_PLAIN[@]}"), bearer $(median "${BASELINE_BEARER[@]}"), uncached $(median "${BASELINE_UNCACHED[@]}") (>= 0.98: nothing measurable)"
