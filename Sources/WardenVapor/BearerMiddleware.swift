@@ -33,11 +33,12 @@ public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
         do {
             let headers = request.headers[.authorization]
             let queryTokens = BearerCredentials.queryTokens(inQuery: request.url.query)
-            // Header and query mistakes are refused before any body is read; a Bearer token's
-            // syntax is left to BearerGate, which checks it unless the verifier's cache answers
-            // for its bytes (issue 16).
-            var found = try credentials.presented(authorizationHeaders: headers, queryTokens: queryTokens, deferringTokenSyntax: true)
-            if credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers.first(name: .contentType)) {
+            // Header and query mistakes are refused before any body is read. Without a body to
+            // read, a Bearer token's syntax is left to BearerGate, which checks it unless the
+            // verifier's cache answers for its bytes (issue 16).
+            let bodyIsRead = credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers.first(name: .contentType))
+            var found = try credentials.presented(authorizationHeaders: headers, queryTokens: queryTokens, deferringTokenSyntax: !bodyIsRead)
+            if bodyIsRead {
                 let body = try await request.collectBody(upTo: configuration.maximumFormBodySize)
                 let formTokens = BearerCredentials.formTokens(inBody: body.map { String(buffer: $0) } ?? "")
                 found = try credentials.presented(authorizationHeaders: headers, queryTokens: queryTokens, formTokens: formTokens)

@@ -34,8 +34,13 @@ import Testing
         return .token(String(decoding: rest, as: UTF8.self), dpop: isDPoP)
     }
 
+    /// A verifier with no keys and an empty cache: every token is a miss, so `BearerGate` makes
+    /// the deferred syntax check (then refuses as malformed, or waits for a key: `nil`).
+    static let keyless = AccessTokenVerifier(configuration: .init(issuer: "https://warden.test", audience: "test-api"), keys: try! StaticKeySet([]))
+
     /// The scan's outcome; `deferred`: with a Bearer token's syntax left to later
-    /// (`deferringTokenSyntax`, issue 16), then checked as ``BearerGate`` checks it on a cache miss.
+    /// (`deferringTokenSyntax`, issue 16), then given to `BearerGate`, which checks it on a cache
+    /// miss (a 400 there is `.refused`; a 401 or a wait for a key means it got past the syntax).
     static func actual(_ header: String, acceptsDPoP: Bool, deferred: Bool = false) -> Outcome {
         var configuration = BearerAuthenticatorConfiguration(realm: "r")
         configuration.dpop = acceptsDPoP ? DPoPAcceptance(externalBaseURL: "https://api.example") : nil
@@ -48,7 +53,11 @@ import Testing
             // Only a Bearer token is ever left unchecked.
             if !presented.isSyntaxChecked {
                 guard deferred, !presented.isDPoP else { return .token("unchecked where it must not be", dpop: presented.isDPoP) }
-                guard BearerCredentials.isB64Token(presented.value) else { return .refused }
+                do {
+                    _ = try BearerGate.verifyWithoutSuspending(presented, with: keyless, configuration: configuration)
+                } catch where error.statusCode == 400 {
+                    return .refused
+                } catch {}
             }
             return .token(presented.value, dpop: presented.isDPoP)
         } catch {

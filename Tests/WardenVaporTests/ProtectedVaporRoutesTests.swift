@@ -129,6 +129,32 @@ import WardenVapor
         }
     }
 
+    /// With form-body tokens on, a malformed Authorization header is refused before the body is
+    /// read: 400 invalid_request, not the 413 of a body past the form limit (the syntax is not
+    /// left for later when a body is to be read).
+    @Test func aMalformedHeaderIsRefusedBeforeAFormBodyIsRead() async throws {
+        let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "order-service")
+        var configuration = BearerAuthenticatorConfiguration(realm: "orders")
+        configuration.allowsFormBodyToken = true
+        try await withApp(configure: { app in
+            app.routes.defaultMaxBodySize = "1mb"
+            let bearer = BearerMiddleware(verifier: issuer.verifier(), configuration: configuration)
+            app.protected(by: bearer, requiring: .allOf("order.write")).post("notes") { _, _ in "noted" }
+        }) { app in
+            let tester = try app.testing()
+            var headers: HTTPHeaders = ["Authorization": "Bearer not a token", "Content-Type": "application/x-www-form-urlencoded"]
+            let large = ByteBuffer(string: "note=" + String(repeating: "a", count: configuration.maximumFormBodySize + 1024))
+            try await tester.test(.POST, "notes", headers: headers, body: large) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.headers.first(name: "WWW-Authenticate")?.contains(#"error="invalid_request""#) == true)
+            }
+            headers.replaceOrAdd(name: "Authorization", value: "Bearer \(try issuer.token(subject: "alice", scope: ["order.write"]))!")
+            try await tester.test(.POST, "notes", headers: headers, body: ByteBuffer(string: "note=a")) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
     @Test func aRefusalThrownByTheHandlerIsAnRFC6750Answer() async throws {
         try await Self.withOrders { app, issuer in
             let reader = try issuer.token(subject: "alice", scope: ["order.read"])

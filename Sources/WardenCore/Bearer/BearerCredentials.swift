@@ -32,10 +32,14 @@ public struct BearerCredentials: Sendable {
     /// ``presented(authorizationHeaders:queryTokens:formTokens:)`` for an adapter's first look
     /// at a request, with the token of a `Bearer` header not yet checked as a `b64token`
     /// (``PresentedAccessToken/isSyntaxChecked`` is `false`): ``BearerGate`` checks it — and
-    /// refuses it as this would, `400 invalid_request` — unless the verifier's cache answers for
+    /// refuses it with the same `400 invalid_request` — unless the verifier's cache answers for
     /// exactly its bytes. Everything else (the scheme, several headers or tokens, query tokens,
-    /// `DPoP`) is checked here as there. Pass the result only to ``BearerGate``.
-    public func presented(authorizationHeaders: [String], queryTokens: [String], deferringTokenSyntax: Bool) throws(BearerRefusal) -> PresentedAccessToken? {
+    /// `DPoP`) is checked here as there; with a malformed header *and* a query token, the
+    /// refusal's description names the query or the second token instead (still 400). Not for a
+    /// request whose body is read for a token (the body would be read before the refusal). Only
+    /// this package's adapters use it: anything but ``BearerGate`` given such a token would
+    /// refuse a malformed one as 401.
+    package func presented(authorizationHeaders: [String], queryTokens: [String], deferringTokenSyntax: Bool) throws(BearerRefusal) -> PresentedAccessToken? {
         try presented(authorizationHeaders: authorizationHeaders, queryTokens: queryTokens, formTokens: [], checkingBearerToken: !deferringTokenSyntax)
     }
 

@@ -9,16 +9,22 @@ import Synchronization
 /// 64-bit keyed hashes: one of the token's last (up to) 16 bytes, the entry's key, and one of its
 /// signature. A presented token is the cached one only when its last bytes hash to the entry's
 /// key, it starts with the entry's signed part byte for byte followed by `.`, *and* the rest (its
-/// signature) hashes to the entry's second hash. A memory dump of the cache yields no token that a
-/// resource server would accept.
+/// signature) hashes to the entry's second hash.
 ///
 /// The hashes are the standard library's SipHash-1-3, each keyed with a random 64-bit value of
 /// this cache besides the process's own seed (so they stay secret and independent even under
-/// `SWIFT_DETERMINISTIC_HASHING`). Only verified tokens enter; someone who knows a cached token's
-/// signed part (not its signature, or they would hold the token) passes for it only by guessing
-/// both hashes of a signature they do not know: 2^-128 a request. Issue 16: these two hashes
-/// cost ~60 ns without an allocation, where the SHA-256 of the signature it replaced cost ~160 ns
-/// and one (docs/benchmarks.md; ordo-one "cache key: …").
+/// `SWIFT_DETERMINISTIC_HASHING`). Only verified tokens enter. Someone who knows a cached token's
+/// signed part but not its signature (or they would hold the token) passes for it only by
+/// matching the signature's hash, 2^-64 a request, and the key's too unless they know the token's
+/// last 16 characters (truncated tokens in logs show them): ~2^64 requests, never practical.
+///
+/// What a memory dump gives: no signature, but the hashes *and* their keys (they are in the same
+/// memory). SipHash is not one-way for whoever holds its key, so rebuilding a cached token from a
+/// dump is a search of ~2^64 per hash — hard, not impossible, within the token's lifetime. The
+/// SHA-256 of the signature this replaced (issue 16: ~160 ns and an allocation a hit, against
+/// ~60 ns and none; docs/benchmarks.md, ordo-one "cache key: …") was one-way, but a dump of a
+/// serving process holds the tokens of recent requests anyway (NIO's buffers and freed memory are
+/// not wiped, the handler's `IncomingAccessToken`): the cache was never what kept them out.
 ///
 /// Bounded: when full, an arbitrary entry makes room (an attacker cannot grow it). By count: an
 /// entry holds the token's claims and signed part — ~0.5 KiB for a usual token, at most the
@@ -50,7 +56,7 @@ public final class VerifiedTokenCache: Sendable {
     }
 
     /// How many of a token's last bytes make its key: the end of its signature (an ES256 or EdDSA
-    /// signature is 86 characters, HS256's 43, RS256's 342): 96 bits of it, enough to tell
+    /// signature is 86 characters, HS256's 43, RS256's 342): ~92 bits of it, enough to tell
     /// tokens apart; the signature's own hash covers the rest.
     static let keyedTail = 16
 

@@ -17,7 +17,7 @@ import Tracing
 ///    `sub`/`client_id`/`jti` required, `scope` by RFC 6749 §3.3;
 /// 5. `jti` not revoked.
 ///
-/// Tokens that pass are cached (found by a hash of their signature, never kept whole) until
+/// Tokens that pass are cached (found by keyed hashes, their signature never kept) until
 /// `exp`; a cached token is refused again once its `jti` is revoked or its key has left the key
 /// source (a key withdrawn after a compromise takes its tokens with it, cached or not).
 /// Failure reasons go to the log (debug) and the `warden.verifier.tokens` metric, never to callers
