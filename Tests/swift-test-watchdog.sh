@@ -9,7 +9,6 @@
 set -uo pipefail
 LIMIT="${SWIFT_TEST_LIMIT:-900}"
 EVENTS="$(mktemp)"
-trap 'rm -f "$EVENTS"' EXIT
 
 # Before a stop: what every thread of the test process was doing (gdb, installed on demand
 # from Debian's packages), and the processes it had started — the evidence a hang leaves.
@@ -30,7 +29,22 @@ snapshot() {
 
 # `swift test` in a process group of its own, so that a stop takes its test process too;
 # status 124 when stopped.
+# The cluster tests start PostgreSQL servers of their own (.ci/start-postgres.sh, pg_ctl: daemons
+# outside the test's process group) and stop them when they end; a stopped run leaves them
+# running. Those whose data folder is newer than the run's start are stopped and removed.
+stop_postgres_started_since() {
+  local data
+  for data in /tmp/warden-postgres.*; do
+    [ -d "$data/db" ] && [ "$data" -nt "$1" ] || continue
+    su postgres -s /bin/sh -c "'$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl' -D '$data/db' stop -m immediate" </dev/null >/dev/null 2>&1 || true
+    rm -rf "$data"
+  done
+}
+STARTED="$(mktemp)"
+trap 'rm -f "$EVENTS" "$STARTED"' EXIT
+
 run() {
+  touch "$STARTED"
   rm -f "$EVENTS"
   setsid swift test --event-stream-output-path "$EVENTS" --event-stream-version 0 "$@" &
   local pid=$! waited=0
@@ -42,6 +56,7 @@ run() {
       for child in $(pgrep -P "$pid"); do kill -KILL -- "-$child" 2>/dev/null || kill -KILL "$child" 2>/dev/null; done
       kill -KILL -- "-$pid" 2>/dev/null
       wait "$pid" 2>/dev/null
+      stop_postgres_started_since "$STARTED"
       return 124
     fi
     sleep 1
