@@ -102,6 +102,15 @@ struct ResourceServerBench {
         router.get("plain") { _, _ in "alice" }
         router.protected("bearer", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
+        // A control for the protected route: the same cached verification and scope check
+        // written inline in a plain handler, no adapter (what any token check costs here, issue 16).
+        router.get("inline") { request, _ -> String in
+            guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+                let verified = try verifier.verifyWithoutSuspending(String(header.dropFirst(7))),
+                verified.scope.contains(Scope("orders.read"))
+            else { throw HTTPError(.unauthorized) }
+            return verified.subject
+        }
         router.protected("uncached", by: BearerAuthenticator(verifier: uncachedVerifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
         // The uncached route checking the token a second time in its handler, synchronously:
