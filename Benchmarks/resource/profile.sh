@@ -4,6 +4,8 @@
 # for each route records `perf record -g` of the server while wrk loads it, and prints the self
 # time per request of the symbols whose difference between the two routes is largest
 # (nanoseconds a request; sampling, so only differences of ~20 ns and more mean anything).
+# Routes: those of run.sh, and `inline` (the cached check written by hand in a plain handler: a
+# control for what the adapter adds). CPU per request = samples / frequency / requests.
 # Usage: Benchmarks/resource/profile.sh [route A=plain] [route B=bearer] [seconds=8] [rounds=3]
 # Needs: perf (linux-perf), wrk, a release build in Benchmarks/ (see run.sh).
 set -euo pipefail
