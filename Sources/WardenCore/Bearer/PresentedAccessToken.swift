@@ -4,8 +4,8 @@ public struct PresentedAccessToken: Sendable, Hashable {
     public let value: String
     public let isDPoP: Bool
     /// Whether `value` was checked as a `b64token` (RFC 6750 §2.1) where it was found. `false`
-    /// only from ``BearerCredentials/presented(authorizationHeaders:queryTokens:deferringTokenSyntax:)``:
-    /// ``BearerGate`` then checks it unless the verifier's cache answers for exactly these bytes
+    /// only from `BearerCredentials.presented(authorizationHeaders:queryTokens:deferringTokenSyntax:)`
+    /// (package-only, for this package's adapters): ``BearerGate`` then checks it unless the verifier's cache answers for exactly these bytes
     /// (a remembered token passed that check and verification before). Issue 16: the check of a
     /// ~600-byte token cost ~0.1 µs of a cached request's ~20.
     public let isSyntaxChecked: Bool
