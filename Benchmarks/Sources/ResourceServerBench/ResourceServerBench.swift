@@ -104,10 +104,12 @@ struct ResourceServerBench {
             .get { _, _, auth in auth.subject }
         // A control for the protected route: the same cached verification and scope check
         // written inline in a plain handler, no adapter (what any token check costs here, issue 16).
+        let ordersRead = Scope("orders.read")
         router.get("inline") { request, _ -> String in
-            guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                let verified = try verifier.verifyWithoutSuspending(String(header.dropFirst(7))),
-                verified.scope.contains(Scope("orders.read"))
+            let headers = request.headers[values: .authorization]
+            guard headers.count == 1, headers[0].hasPrefix("Bearer "),
+                let verified = try verifier.verifyWithoutSuspending(String(headers[0].dropFirst(7))),
+                verified.scope.contains(ordersRead)
             else { throw HTTPError(.unauthorized) }
             return verified.subject
         }
