@@ -96,29 +96,25 @@ let benchmarks: @Sendable () -> Void = {
 
     // The verified-token cache's key for an ES256 signature (86 characters): SHA-256 of it, as
     // before, beside the standard library's seeded SipHash of the same bytes.
-    Benchmark("cache key: SHA-256 of the signature (86 B)") { benchmark in
-        let signature = Array(String(repeating: "MEUCIQDx", count: 11).utf8.prefix(86))
-        signature.withUnsafeBytes { bytes in
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                var hash = SHA256()
-                hash.update(bufferPointer: bytes)
-                blackHole(hash.finalize())
+    func cacheKey(_ name: String, _ hash: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+        Benchmark("cache key: \(name) of the signature (86 B)") { benchmark in
+            let signature = Array(String(repeating: "MEUCIQDx", count: 11).utf8.prefix(86))
+            signature.withUnsafeBytes { bytes in
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations { hash(bytes) }
+                benchmark.stopMeasurement()
             }
-            benchmark.stopMeasurement()
         }
     }
-    Benchmark("cache key: Hasher (SipHash-1-3) of the signature (86 B)") { benchmark in
-        let signature = Array(String(repeating: "MEUCIQDx", count: 11).utf8.prefix(86))
-        signature.withUnsafeBytes { bytes in
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                var hasher = Hasher()
-                hasher.combine(bytes: bytes)
-                blackHole(hasher.finalize())
-            }
-            benchmark.stopMeasurement()
-        }
+    cacheKey("SHA-256") { bytes in
+        var hash = SHA256()
+        hash.update(bufferPointer: bytes)
+        blackHole(hash.finalize())
+    }
+    cacheKey("Hasher (SipHash-1-3)") { bytes in
+        var hasher = Hasher()
+        hasher.combine(bytes: bytes)
+        blackHole(hasher.finalize())
     }
 }
 
