@@ -38,9 +38,16 @@ import WardenSQLite
                                   onServerRunning: { ready.continuation.yield($0.localAddress!.port!) })
             let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "target")))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
+                tasks.addTask {
+                // However the server ends, the wait for its port below ends too (no hang).
+                defer { ready.continuation.finish() }
+                try await group.run()
+            }
                 var iterator = ready.stream.makeAsyncIterator()
-                let port = await iterator.next()!
+                guard let port = await iterator.next() else {
+                try await tasks.waitForAll()
+                throw CancellationError()  // ended without an error and without serving
+            }
                 do { try await body("http://127.0.0.1:\(port)") } catch {
                     await group.triggerGracefulShutdown()
                     throw error

@@ -20,9 +20,16 @@ enum LoopbackApp {
         )
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: label)))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
+            group.addTask {
+                // However the server ends, the wait for its port below ends too (no hang).
+                defer { ready.continuation.finish() }
+                try await services.run()
+            }
             var iterator = ready.stream.makeAsyncIterator()
-            let port = await iterator.next()!
+            guard let port = await iterator.next() else {
+                try await group.waitForAll()
+                throw CancellationError()  // ended without an error and without serving
+            }
             var failure: (any Error)?
             do {
                 try await body("http://127.0.0.1:\(port)")

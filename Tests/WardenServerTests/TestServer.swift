@@ -77,9 +77,22 @@ struct TestServer: LoopbackHTTPTarget {
         if let changes = server.changeService { running.append(changes) }
         let services = ServiceGroup(configuration: .init(services: running, gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await services.run(); return nil }
+            group.addTask {
+                // However the services end, the wait for the port below ends too.
+                defer { ready.continuation.finish() }
+                try await services.run()
+                return nil
+            }
             var iterator = ready.stream.makeAsyncIterator()
-            let port = await iterator.next()!
+            // A server that ends before it serves (its port taken, say) gives its error here: the
+            // wait used to be for a port that never came, with nothing left to run (a hang of the
+            // whole suite, every thread idle; docs/status.md).
+            guard let port = await iterator.next() else {
+                let reason: (any Error)?
+                do { try await group.waitForAll(); reason = nil } catch { reason = error }
+                try? await sqlite?.close()
+                throw ServerDidNotStart(reason: reason)
+            }
             let test = TestServer(server: server, store: store, baseURL: "http://127.0.0.1:\(port)", directory: directory)
             let result: T
             do {
@@ -98,6 +111,12 @@ struct TestServer: LoopbackHTTPTarget {
     }
 
     static let sharedMasterKey = MasterKey.generate()
+
+    /// The server's services ended before it served (`reason`: why, e.g. its port taken).
+    struct ServerDidNotStart: Error, CustomStringConvertible {
+        let reason: (any Error)?
+        var description: String { "the test server ended before it served: \(reason.map { "\($0)" } ?? "no error")" }
+    }
 
     /// The shop of issue 4: scopes, users alice (everything) and bob (order.read), the public
     /// first-party `shop-web`, the confidential `order-service` (may exchange for the payment

@@ -17,15 +17,23 @@ import WardenSQLite
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-tutorial-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("warden.sqlite").path
-        // Learn a free port, then serve on it with the issuer the tutorial will trust.
-        let port = try await TestServer.run(path: path, seed: false) { server in Int(server.baseURL.split(separator: ":").last!)! }
-        let issuer = "http://127.0.0.1:\(port)"
-        try await TestServer.run(path: path, port: port, seed: false, configure: { $0.issuer = issuer }) { server in
-            try await server.store.createScope(ScopeRecord(scope: "me", description: "Read information about the current user."))
-            try await server.store.createScope(ScopeRecord(scope: "items", description: "Read items."))
-            try await server.store.createClient(ClientRecord(id: "tutorial-web", secretHash: nil, grants: [.password], scopes: ["me", "items"], audiences: ["scopes-tutorial"]))
-            try await server.store.createUser(UserRecord(name: "johndoe", passwordHash: try await PasswordHashing(cost: 4).hash("johndoe-secret"), scopes: ["me", "items"]))
-            try await body(server, issuer)
+        // Learn a free port, then serve on it with the issuer the tutorial will trust. Another
+        // listener may take the port in between: then the start fails and a new port is tried.
+        for attempt in 1... {
+            let port = try await TestServer.run(path: path, seed: false) { server in Int(server.baseURL.split(separator: ":").last!)! }
+            let issuer = "http://127.0.0.1:\(port)"
+            do {
+                try await TestServer.run(path: path, port: port, seed: false, configure: { $0.issuer = issuer }) { server in
+                    try await server.store.createScope(ScopeRecord(scope: "me", description: "Read information about the current user."))
+                    try await server.store.createScope(ScopeRecord(scope: "items", description: "Read items."))
+                    try await server.store.createClient(ClientRecord(id: "tutorial-web", secretHash: nil, grants: [.password], scopes: ["me", "items"], audiences: ["scopes-tutorial"]))
+                    try await server.store.createUser(UserRecord(name: "johndoe", passwordHash: try await PasswordHashing(cost: 4).hash("johndoe-secret"), scopes: ["me", "items"]))
+                    try await body(server, issuer)
+                }
+                return
+            } catch let failure as TestServer.ServerDidNotStart where attempt < 5 {
+                _ = failure
+            }
         }
     }
 
