@@ -61,7 +61,7 @@ public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
                     configuration: configuration
                 )
             }
-            incoming = IncomingAccessToken(rawValue: presented.value, verified: verified)
+            incoming = IncomingAccessToken(text: presented.text, verified: verified)
         } catch let refusal as BearerRefusal {
             return refusal.vaporResponse()
         }

@@ -26,7 +26,10 @@ public struct BearerCredentials: Sendable {
     /// RFC 9449 §7.1), or `nil` when the request has no credentials this server takes.
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
     public func presented(authorizationHeaders: [String], queryTokens: [String], formTokens: [String] = []) throws(BearerRefusal) -> PresentedAccessToken? {
-        try presented(authorizationHeaders: authorizationHeaders, queryTokens: queryTokens, formTokens: formTokens, checkingBearerToken: true)
+        try presented(
+            authorization: authorizationHeaders.first, authorizationCount: authorizationHeaders.count,
+            queryTokens: queryTokens, formTokens: formTokens, checkingBearerToken: true
+        )
     }
 
     /// ``presented(authorizationHeaders:queryTokens:formTokens:)`` for an adapter's first look
@@ -40,13 +43,25 @@ public struct BearerCredentials: Sendable {
     /// this package's adapters use it: anything but ``BearerGate`` given such a token would
     /// refuse a malformed one as 401.
     package func presented(authorizationHeaders: [String], queryTokens: [String], deferringTokenSyntax: Bool) throws(BearerRefusal) -> PresentedAccessToken? {
-        try presented(authorizationHeaders: authorizationHeaders, queryTokens: queryTokens, formTokens: [], checkingBearerToken: !deferringTokenSyntax)
+        try presented(
+            authorization: authorizationHeaders.first, authorizationCount: authorizationHeaders.count,
+            queryTokens: queryTokens, formTokens: [], checkingBearerToken: !deferringTokenSyntax
+        )
     }
 
-    private func presented(authorizationHeaders: [String], queryTokens: [String], formTokens: [String], checkingBearerToken: Bool) throws(BearerRefusal) -> PresentedAccessToken? {
-        if authorizationHeaders.count > 1 { throw invalid("The request has more than one Authorization header.") }
-        // The header's token is checked as it is found (the common case: one pass, one copy).
-        let fromHeader = try authorizationHeaders.first.flatMap { (header) throws(BearerRefusal) in
+    /// ``presented(authorizationHeaders:queryTokens:deferringTokenSyntax:)``, deferring, given
+    /// the first `Authorization` field's value and how many the request has: for an adapter
+    /// that finds them without collecting them into an array (issue 16: an allocation a request).
+    package func presented(authorization: String?, authorizationCount: Int, queryTokens: [String]) throws(BearerRefusal) -> PresentedAccessToken? {
+        try presented(authorization: authorization, authorizationCount: authorizationCount, queryTokens: queryTokens, formTokens: [], checkingBearerToken: false)
+    }
+
+    private func presented(
+        authorization: String?, authorizationCount: Int, queryTokens: [String], formTokens: [String], checkingBearerToken: Bool
+    ) throws(BearerRefusal) -> PresentedAccessToken? {
+        if authorizationCount > 1 { throw invalid("The request has more than one Authorization header.") }
+        // The header's token is checked as it is found (the common case: one pass, no copy).
+        let fromHeader = try authorization.flatMap { (header) throws(BearerRefusal) in
             try credential(inAuthorization: header, checkingBearerToken: checkingBearerToken)
         }
         if !queryTokens.isEmpty, !configuration.allowsQueryToken {
@@ -91,9 +106,12 @@ public struct BearerCredentials: Sendable {
             throw invalid("The Authorization header is malformed.")
         case .token(let scheme, let range):
             guard scheme == .bearer || (scheme == .dpop && configuration.dpop != nil) else { return nil }
-            let token = header.utf8.withContiguousStorageIfAvailable { String(decoding: $0[range], as: UTF8.self) }
-                ?? String(decoding: Array(header.utf8)[range], as: UTF8.self)
-            return PresentedAccessToken(value: token, isDPoP: scheme == .dpop, isSyntaxChecked: checkingBearerToken || scheme != .bearer)
+            // The token as a part of the header's value (no copy); the scan's offsets are UTF-8
+            // ones, and the token and what precedes it are ASCII, so they are whole characters.
+            let utf8 = header.utf8
+            let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            let end = utf8.index(start, offsetBy: range.count)
+            return PresentedAccessToken(text: header[start..<end], isDPoP: scheme == .dpop, isSyntaxChecked: checkingBearerToken || scheme != .bearer)
         }
     }
 
@@ -153,6 +171,7 @@ public struct BearerCredentials: Sendable {
 
     /// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`
     public static func isB64Token(_ token: some StringProtocol) -> Bool {
+        if let answer = token.utf8.withContiguousStorageIfAvailable({ isB64Token($0) }) { return answer }
         var token = String(token)
         return token.withUTF8 { isB64Token($0) }
     }

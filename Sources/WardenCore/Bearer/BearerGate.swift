@@ -50,7 +50,7 @@ public enum BearerGate {
         let verified: VerifiedAccessToken?
         var isMalformed = false
         do {
-            verified = try verifier.verifyWithoutSuspending(presented.value, checkingSyntax: !presented.isSyntaxChecked, isMalformed: &isMalformed)
+            verified = try verifier.verifyWithoutSuspending(presented.text, checkingSyntax: !presented.isSyntaxChecked, isMalformed: &isMalformed)
         } catch {
             throw refusal(for: error, realm: configuration.realm).offering(configuration.dpop, errorScheme: .bearer)
         }
@@ -77,7 +77,7 @@ public enum BearerGate {
     ) async throws(BearerRefusal) -> VerifiedAccessToken {
         // A token whose syntax was left to us (``PresentedAccessToken/isSyntaxChecked``): refused
         // as where it was found, before anything else.
-        if !presented.isSyntaxChecked, !BearerCredentials.isB64Token(presented.value) {
+        if !presented.isSyntaxChecked, !BearerCredentials.isB64Token(presented.text) {
             throw BearerCredentials(configuration: configuration).malformedAuthorization()
         }
         let realm = configuration.realm
@@ -130,7 +130,8 @@ public enum BearerGate {
         // Not a compact JWS, or a header not decided yet: `verify` refuses or decides it.
         guard let dpop = configuration.dpop, proofs.count == 1, let decided = try? dpop.verifier.decidedWithoutSuspending(proofs[0]) else { return nil }
         let verified: VerifiedAccessToken?
-        do { verified = try verifier.verifyWithoutSuspending(presented.value) } catch {
+        var isMalformed = false
+        do { verified = try verifier.verifyWithoutSuspending(presented.text, checkingSyntax: false, isMalformed: &isMalformed) } catch {
             throw refusal(for: error, realm: configuration.realm).offering(dpop, errorScheme: .dpop)
         }
         guard let verified else { return nil }

@@ -87,13 +87,13 @@ public final class VerifiedTokenCache: Sendable {
     }
 
     /// ``lookup(_:now:)`` for a token as text, read where the string keeps its bytes (not copied).
-    func lookup(_ token: String, now: Date) -> VerifiedAccessToken? {
+    func lookup(_ token: some StringProtocol, now: Date) -> VerifiedAccessToken? {
         if let found = token.utf8.withContiguousStorageIfAvailable({ lookup(UnsafeRawBufferPointer($0), now: now) }) { return found }
         return Array(token.utf8).withUnsafeBytes { lookup($0, now: now) }
     }
 
     /// ``remove(_:)`` for a token as text.
-    func remove(_ token: String) {
+    func remove(_ token: some StringProtocol) {
         Array(token.utf8).withUnsafeBytes { remove($0) }
     }
 

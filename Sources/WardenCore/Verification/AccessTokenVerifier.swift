@@ -95,7 +95,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     /// and a busy service's tokens nearly always verify by a key it has: adapters ask this first.
     public func verifyWithoutSuspending(_ token: String) throws(TokenVerificationError) -> VerifiedAccessToken? {
         var isMalformed = false
-        return try verifyWithoutSuspending(token, checkingSyntax: false, isMalformed: &isMalformed)
+        return try verifyWithoutSuspending(token[...], checkingSyntax: false, isMalformed: &isMalformed)
     }
 
     /// ``verifyWithoutSuspending(_:)`` for a token not yet checked as a `b64token` (RFC 6750
@@ -103,7 +103,8 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     /// the cache does not answer for exactly its bytes (a remembered token passed it), before
     /// anything else refuses it; when it fails, `isMalformed` is set and the answer is `nil`,
     /// with nothing counted, logged or traced (``BearerGate`` refuses the request, 400).
-    func verifyWithoutSuspending(_ token: String, checkingSyntax: Bool, isMalformed: inout Bool) throws(TokenVerificationError) -> VerifiedAccessToken? {
+    /// The token is where the request has it (``PresentedAccessToken/text``: not copied).
+    func verifyWithoutSuspending(_ token: Substring, checkingSyntax: Bool, isMalformed: inout Bool) throws(TokenVerificationError) -> VerifiedAccessToken? {
         // The span is made once the outcome is known, from the start time: a `nil` (then `verify`
         // makes the span) leaves none behind.
         let start = tracer.map { _ in DefaultTracerClock.now }
@@ -127,7 +128,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         }
     }
 
-    private func verifyTextAtHand(_ token: String, checkingSyntax: Bool, isMalformed: inout Bool) throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool)? {
+    private func verifyTextAtHand(_ token: Substring, checkingSyntax: Bool, isMalformed: inout Bool) throws(TokenVerificationError) -> (token: VerifiedAccessToken, cached: Bool)? {
         let fits = token.utf8.count <= configuration.maximumTokenSize
         let now = timeSource.now()
         if fits, let cached = cache.lookup(token, now: now) {

@@ -2,12 +2,19 @@
 /// Hummingbird authenticator sets it (a task-local) around the handler, so a client calling the
 /// next service can exchange it, or forward it when told to, without the handler passing it on.
 public struct IncomingAccessToken: Sendable {
+    /// The token's characters where the request has them (issue 16: no copy a request; one only
+    /// when ``rawValue`` is asked for, by a client calling the next service).
+    package let text: Substring
     /// The compact JWS as it arrived. Never log it.
-    public let rawValue: String
+    public var rawValue: String { String(text) }
     public let verified: VerifiedAccessToken
 
     public init(rawValue: String, verified: VerifiedAccessToken) {
-        self.rawValue = rawValue
+        self.init(text: rawValue[...], verified: verified)
+    }
+
+    package init(text: Substring, verified: VerifiedAccessToken) {
+        self.text = text
         self.verified = verified
     }
 

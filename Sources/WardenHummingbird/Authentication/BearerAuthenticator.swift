@@ -100,6 +100,6 @@ where Context.Identity == VerifiedAccessToken {
     /// tracing).
     func admitted(_ presented: PresentedAccessToken, _ verified: VerifiedAccessToken) -> IncomingAccessToken {
         if verifier.isTraced { WardenTracing.annotateCurrentSpan(["oauth.client_id": verified.clientID]) }
-        return IncomingAccessToken(rawValue: presented.value, verified: verified)
+        return IncomingAccessToken(text: presented.text, verified: verified)
     }
 }

@@ -25,11 +25,18 @@ struct BearerCredentialExtractor: Sendable {
     /// - Throws: ``BearerRefusal`` `invalid_request` for several credentials or bad syntax.
     func extractWithoutBody(from request: Request) throws(BearerRefusal) -> Found {
         // A Bearer token's syntax is left to BearerGate, which checks it unless the verifier's
-        // cache answers for its bytes (issue 16).
+        // cache answers for its bytes (issue 16). The fields are looked through once, without
+        // collecting their values (`headers[values:]` is an array a request).
+        var authorization: String?
+        var authorizationCount = 0
+        for field in request.headers where field.name == .authorization {
+            if authorizationCount == 0 { authorization = field.value }
+            authorizationCount += 1
+        }
         let found = try credentials.presented(
-            authorizationHeaders: request.headers[values: .authorization],
-            queryTokens: BearerCredentials.queryTokens(inQuery: request.uri.query),
-            deferringTokenSyntax: true
+            authorization: authorization,
+            authorizationCount: authorizationCount,
+            queryTokens: BearerCredentials.queryTokens(inQuery: request.uri.query)
         )
         if credentials.formBodyIsRead(method: request.method.rawValue, contentType: request.headers[.contentType]) { return .bodyToRead }
         return found.map(Found.token) ?? .nothing
