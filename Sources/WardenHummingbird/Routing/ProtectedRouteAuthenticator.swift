@@ -3,6 +3,7 @@ public import WardenCore
 
 /// What a ``ProtectedRouterGroup`` verifies its routes' tokens with: a ``BearerAuthenticator``,
 /// whatever its key source.
+@usableFromInline
 protocol ProtectedRouteAuthenticator<Context>: Sendable {
     associatedtype Context: RequestContext
     func authenticateWithoutSuspending(_ request: Request) throws -> TokenAuthentication
@@ -12,19 +13,6 @@ protocol ProtectedRouteAuthenticator<Context>: Sendable {
     var middleware: any MiddlewareProtocol<Request, Response, Context> { get }
 }
 
-extension ProtectedRouteAuthenticator {
-    /// The request's token for a route that verifies it itself: without suspending when it
-    /// can, else by waiting. (The GET route spells this out inline: calling an async function is
-    /// an executor switch on the hot path.)
-    func authenticateInRoute(_ request: inout Request) async throws -> IncomingAccessToken? {
-        switch try authenticateWithoutSuspending(request) {
-        case .noCredentials: return nil
-        case .verified(let token): return token
-        case .mustWait: return try await authenticate(&request)
-        }
-    }
-}
-
 extension BearerAuthenticator: ProtectedRouteAuthenticator {
-    var middleware: any MiddlewareProtocol<Request, Response, Context> { self }
+    @usableFromInline var middleware: any MiddlewareProtocol<Request, Response, Context> { self }
 }

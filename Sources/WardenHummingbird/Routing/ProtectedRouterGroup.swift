@@ -13,7 +13,7 @@ import WardenOpenAPI
 ///
 /// Each route checks its whole requirement once per request; a 403 names every scope it needs.
 public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Identity == VerifiedAccessToken {
-    let routes: RouterGroup<Context>
+    @usableFromInline let routes: RouterGroup<Context>
     /// The path from the router's root, for documentation.
     public let path: RouterPath
     /// What every route in this group requires.
@@ -98,6 +98,11 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     }
 
     /// Adds a route that requires this group's scopes and `requirement`.
+    ///
+    /// Inlinable, as the methods that call it (issue 16): the route's closure and the usual
+    /// request's checks (``ProtectedRoute/serve(_:_:handler:)``) are compiled in the service's
+    /// module for its own context and handler.
+    @inlinable
     @discardableResult
     public func on<Output: ResponseGenerator>(
         _ path: RouterPath = "",
@@ -106,98 +111,80 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
         summary: String? = nil,
         use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self {
-        let whole = self.requirement.adding(requirement)
-        let realm = self.realm
-        let dpop = self.dpop
-        let proofOfPossession = requiresProofOfPossession
-        let signature = self.signature
-        let refusals = self.refusals
-        // As refusals name it (issue 14): the method too, so the permission audit tells
-        // `GET /orders/{id}` from `DELETE /orders/{id}`.
-        let route = "\(method.rawValue) \(self.path.appendingPath(path).description)"
-        documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
-        // Verified in the route unless the authenticator is middleware by now (see `add(middleware:)`).
-        let authenticator = placement.isMiddleware ? nil : self.authenticator
+        let route = protectedRoute(path, method: method, requiring: requirement, summary: summary)
         routes.on(path, method: method) { request, context -> Output in
-            var context = context
-            // Verified without suspending, the usual request (issue 16).
-            let atHand = try authenticator?.authenticateWithoutSuspending(request)
-            // …and then, with no signature to read a body for, served with the request as it came
-            // (a copy of it costs a dozen reference counts).
-            if signature == nil, case .verified(let incoming)? = atHand {
-                context.identity = incoming.verified
-                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession, route: route, refusals: refusals)
-                return try await IncomingAccessToken.$current.withValue(incoming) { try await handler(request, context, authorized) }
-            }
-            var request = request
-            var incoming: IncomingAccessToken?
-            switch atHand {
-            case .verified(let token)?: incoming = token
-            case .mustWait?: incoming = try await authenticator?.authenticate(&request)
-            case .noCredentials?, nil: break
-            }
-            if let incoming { context.identity = incoming.verified }
-            // A signed request is part of who is calling: checked before what they may do.
-            if let signature, let token = context.identity {
-                try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
-            }
-            let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession, route: route, refusals: refusals)
-            // The handler (and any client it calls the next service with) sees the incoming token.
-            guard let incoming else { return try await handler(request, context, authorized) }
-            return try await IncomingAccessToken.$current.withValue(incoming) { try await handler(request, context, authorized) }
+            try await route.serve(request, context, handler: handler)
         }
-        if method == .get {
-            // RFC 9110 §9.3.2: HEAD wherever GET, with the same checks and header fields and no
-            // body (Vapor answers HEAD through GET routes by itself; Hummingbird does not).
-            routes.on(path, method: .head) { request, context -> Response in
-                var request = request
-                var context = context
-                let incoming = try await authenticator?.authenticateInRoute(&request)
-                if let incoming { context.identity = incoming.verified }
-                if let signature, let token = context.identity {
-                    try signature.checkSigner(try await request.checkSignature(signature), tokenClientID: token.claims.clientID)
-                }
-                let authorized = try BearerGate.admit(context.identity, requirement: whole, realm: realm, dpop: dpop, proofOfPossession: proofOfPossession, route: route, refusals: refusals)
-                // Only a token verified here is set: behind the authenticator as middleware, the
-                // middleware has set it (and `nil` here would hide it from the handler).
-                let response: Response
-                if let incoming {
-                    response = try await IncomingAccessToken.$current.withValue(incoming) {
-                        try await handler(request, context, authorized).response(from: request, context: context)
-                    }
-                } else {
-                    response = try await handler(request, context, authorized).response(from: request, context: context)
-                }
-                return Response(status: response.status, headers: response.headers)
-            }
-        }
+        if method == .get { addHead(path, route: route, handler: handler) }
         return self
     }
 
+    /// A route's checks — this group's requirements and `requirement` — and its documentation
+    /// recorded.
+    @usableFromInline
+    func protectedRoute(_ path: RouterPath, method: HTTPRequest.Method, requiring requirement: ScopeRequirement, summary: String?) -> ProtectedRoute<Context> {
+        let whole = self.requirement.adding(requirement)
+        documentation?.add(method: method, path: self.path.appendingPath(path), requirement: whole, summary: summary)
+        return ProtectedRoute(
+            requirement: whole,
+            realm: realm,
+            dpop: dpop,
+            proofOfPossession: requiresProofOfPossession,
+            signature: signature,
+            refusals: refusals,
+            // As refusals name it (issue 14): the method too, so the permission audit tells
+            // `GET /orders/{id}` from `DELETE /orders/{id}`.
+            name: "\(method.rawValue) \(self.path.appendingPath(path).description)",
+            // Verified in the route unless the authenticator is middleware by now (see `add(middleware:)`).
+            authenticator: placement.isMiddleware ? nil : authenticator
+        )
+    }
+
+    /// RFC 9110 §9.3.2: HEAD wherever GET, with the same checks and header fields and no body
+    /// (Vapor answers HEAD through GET routes by itself; Hummingbird does not).
+    @usableFromInline
+    func addHead<Output: ResponseGenerator>(
+        _ path: RouterPath,
+        route: ProtectedRoute<Context>,
+        handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
+    ) {
+        routes.on(path, method: .head) { request, context -> Response in
+            let response = try await route.serve(request, context) { request, context, authorized in
+                try await handler(request, context, authorized).response(from: request, context: context)
+            }
+            return Response(status: response.status, headers: response.headers)
+        }
+    }
+
+    @inlinable
     @discardableResult
     public func get<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
         use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self { on(path, method: .get, requiring: requirement, summary: summary, use: handler) }
 
+    @inlinable
     @discardableResult
     public func post<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
         use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self { on(path, method: .post, requiring: requirement, summary: summary, use: handler) }
 
+    @inlinable
     @discardableResult
     public func put<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
         use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self { on(path, method: .put, requiring: requirement, summary: summary, use: handler) }
 
+    @inlinable
     @discardableResult
     public func patch<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
         use handler: nonisolated(nonsending) @Sendable @escaping (Request, Context, AuthorizedToken) async throws -> Output
     ) -> Self { on(path, method: .patch, requiring: requirement, summary: summary, use: handler) }
 
+    @inlinable
     @discardableResult
     public func delete<Output: ResponseGenerator>(
         _ path: RouterPath = "", requiring requirement: ScopeRequirement = .none, summary: String? = nil,
