@@ -39,10 +39,45 @@ let package = Package(
             ],
             path: "Sources/ProfileVerify"
         ),
+        // The routes issue 16's cached target compares, over HTTP and in process.
+        .target(
+            name: "ResourceRoutes",
+            dependencies: [
+                .product(name: "WardenCore", package: "warden"),
+                .product(name: "WardenHummingbird", package: "warden"),
+                .product(name: "WardenTesting", package: "warden"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Sources/ResourceRoutes"
+        ),
+        // Those routes through Hummingbird's router in process, interleaved, by CPU time.
+        .executableTarget(
+            name: "ProfileRoutes",
+            dependencies: ["ResourceRoutes"],
+            path: "Sources/ProfileRoutes"
+        ),
+        // Those routes through Hummingbird's router in process: no HTTP, no socket (issue 16).
+        .executableTarget(
+            name: "RouteBenchmarks",
+            dependencies: [
+                "ResourceRoutes",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WardenCore", package: "warden"),
+                .product(name: "WardenHummingbird", package: "warden"),
+                .product(name: "WardenTesting", package: "warden"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Benchmarks/RouteBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // The resource server of resource/run.sh: plain, bearer and DPoP routes, proofs, floors.
         .executableTarget(
             name: "ResourceServerBench",
             dependencies: [
+                "ResourceRoutes",
                 .product(name: "WardenCore", package: "warden"),
                 .product(name: "WardenExecutor", package: "warden"),
                 .product(name: "WardenHummingbird", package: "warden"),

@@ -13,9 +13,11 @@ public import WardenCore
 /// so an `AuthorizedHTTPClient` calling the next service can exchange or forward it.
 /// Scopes are checked by the routes of ``ProtectedRoutes``, which add them up.
 public struct BearerMiddleware<Keys: VerificationKeySource>: AsyncMiddleware {
-    public let verifier: AccessTokenVerifier<Keys>
+    // `verifier` (whose size depends on `Keys`) last: the others then sit at offsets known when
+    // this module is compiled, read without asking the runtime for this type's metadata (issue 16).
     public let configuration: BearerAuthenticatorConfiguration
     let credentials: BearerCredentials
+    public let verifier: AccessTokenVerifier<Keys>
 
     public init(verifier: AccessTokenVerifier<Keys>, configuration: BearerAuthenticatorConfiguration = .init()) {
         self.verifier = verifier

@@ -54,3 +54,19 @@ import WardenCore
         #expect(route.alternatives == [["items", "me"]])
     }
 }
+
+/// `ScopeSet.isSubset(of:)` compares small sets one by one (issue 16) and hashes larger ones:
+/// the same answers on both sides of the limits, against `Set`'s own.
+@Suite struct ScopeSetSubsetTests {
+    @Test func smallAndLargeSetsAnswerAsSetDoes() throws {
+        var generator = SplitMix64(seed: 16)
+        let pool = (0..<24).map { Scope(stringLiteral: "scope\($0).read") }
+        for _ in 0..<2_000 {
+            let required = ScopeSet(pool.filter { _ in generator.next() % 5 == 0 }.prefix(Int(generator.next() % 7)))
+            let granted = ScopeSet(pool.filter { _ in generator.next() % 3 != 0 }.prefix(Int(generator.next() % 24)))
+            #expect(required.isSubset(of: granted) == required.scopes.isSubset(of: granted.scopes))
+        }
+        #expect(ScopeSet().isSubset(of: ScopeSet()))
+        #expect(!ScopeSet(["orders.read"]).isSubset(of: ScopeSet(["orders.readx", "Orders.read"])))
+    }
+}

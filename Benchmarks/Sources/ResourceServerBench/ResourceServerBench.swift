@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RawStructuredFieldValues
+import ResourceRoutes
 import WardenClient
 import WardenCore
 import WardenExecutor
@@ -95,24 +96,8 @@ struct ResourceServerBench {
         }.value
         try write(String(format: "%.2f", floor), to: directory + "/verify.floor")
         let router = Router(context: BearerRequestContext.self)
-        // `plain` and `bearer` first and side by side: Hummingbird's router compares a path with
-        // the routes at each level in turn (`RouterTrie`, a sibling list), so a route registered
-        // four places later paid four more string comparisons (~50 ns a request in `perf`) that
-        // are routing, not its check. `bearer` comes second: it pays the one comparison more.
-        router.get("plain") { _, _ in "alice" }
-        router.protected("bearer", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
-            .get { _, _, auth in auth.subject }
-        // A control for the protected route: the same cached verification and scope check
-        // written inline in a plain handler, no adapter (what any token check costs here, issue 16).
-        let ordersRead = Scope("orders.read")
-        router.get("inline") { request, _ -> String in
-            let headers = request.headers[values: .authorization]
-            guard headers.count == 1, headers[0].hasPrefix("Bearer "),
-                let verified = try verifier.verifyWithoutSuspending(String(headers[0].dropFirst(7))),
-                verified.scope.contains(ordersRead)
-            else { throw HTTPError(.unauthorized) }
-            return verified.subject
-        }
+        // plain, bearer and the inline control, first (CoreRoutes: the same in RouteBenchmarks).
+        CoreRoutes.add(to: router, verifier: verifier, configuration: bearerOnly)
         router.protected("uncached", by: BearerAuthenticator(verifier: uncachedVerifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
         // The uncached route checking the token a second time in its handler, synchronously:

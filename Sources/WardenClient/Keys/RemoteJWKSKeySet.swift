@@ -23,7 +23,7 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
     let logger: Logger
 
     struct State {
-        var keys: [String: VerificationKey] = [:]
+        var keys = KeysByID([:])
         /// When the current keys were fetched; nil until the first success.
         var fetchedAt: Date?
         /// When the cache lifetime of the current keys ends.
@@ -54,13 +54,13 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
     public var fetchCount: Int { state.withLock { $0.fetchCount } }
 
     /// The ids of the keys in use now.
-    public var keyIDs: [String] { state.withLock { $0.keys.keys.sorted() } }
+    public var keyIDs: [String] { state.withLock { $0.keys.sortedIDs } }
 
     /// The key while the last answer is usable (within its maximum age); otherwise `nil`, and
     /// ``verificationKey(id:)`` fetches or refuses.
     public func verificationKeyAtHand(id: String) -> VerificationKey? {
         let now = timeSource.now()
-        return state.withLock { state in isUsable(state, now: now) ? state.keys[id] : nil }
+        return state.withLock { state in isUsable(state, now: now) ? state.keys[id: id] : nil }
     }
 
     public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
@@ -68,7 +68,7 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
         let now = timeSource.now()
         let decision: Decision = state.withLock { state in
             let usable = isUsable(state, now: now)
-            if usable, let key = state.keys[id] { return .found(key) }
+            if usable, let key = state.keys[id: id] { return .found(key) }
             if let task = state.inFlight { return .join(task) }
             if let last = state.lastLookupFetch,
                 now.timeIntervalSince(last) < configuration.unknownKeyRefetchCooldown.timeInterval
@@ -89,7 +89,7 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
         let now2 = timeSource.now()
         return try state.withLock { state throws(TokenVerificationError) in
             guard isUsable(state, now: now2) else { throw TokenVerificationError(.keysUnavailable) }
-            return state.keys[id]
+            return state.keys[id: id]
         }
     }
 
@@ -121,7 +121,7 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
                 state.inFlight = nil
                 if let (keys, lifetime) = result {
                     let now = timeSource.now()
-                    state.keys = Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0) })
+                    state.keys = KeysByID(Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0) }))
                     state.fetchedAt = now
                     state.freshUntil = now.addingTimeInterval(lifetime)
                 } else {

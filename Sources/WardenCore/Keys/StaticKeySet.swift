@@ -1,6 +1,6 @@
 /// Keys given in code or configuration.
 public struct StaticKeySet: VerificationKeySource {
-    private let keys: [String: VerificationKey]
+    private let keys: KeysByID
 
     /// - Throws: ``KeyConfigurationError`` when two keys share a `kid`.
     public init(_ keys: [VerificationKey]) throws(KeyConfigurationError) {
@@ -10,17 +10,17 @@ public struct StaticKeySet: VerificationKeySource {
                 throw KeyConfigurationError("two keys share the kid '\(key.id)'")
             }
         }
-        self.keys = byID
+        self.keys = KeysByID(byID)
     }
 
     public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
-        keys[id]
+        keys[id: id]
     }
 
     public func verificationKeyAtHand(id: String) -> VerificationKey? {
-        keys[id]
+        keys[id: id]
     }
 
     /// The key ids, sorted.
-    public var keyIDs: [String] { keys.keys.sorted() }
+    public var keyIDs: [String] { keys.sortedIDs }
 }

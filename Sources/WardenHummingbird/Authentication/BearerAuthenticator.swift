@@ -16,9 +16,11 @@ public import WardenCore
 /// Scopes are not checked here: ``ProtectedRouterGroup`` routes check their added-up requirement.
 public struct BearerAuthenticator<Context: AuthRequestContext, Keys: VerificationKeySource>: RouterMiddleware
 where Context.Identity == VerifiedAccessToken {
-    public let verifier: AccessTokenVerifier<Keys>
+    // `verifier` (whose size depends on `Keys`) last: the others then sit at offsets known when
+    // this module is compiled, read without asking the runtime for this type's metadata (issue 16).
     public let configuration: BearerAuthenticatorConfiguration
     private let extractor: BearerCredentialExtractor
+    public let verifier: AccessTokenVerifier<Keys>
 
     public init(
         verifier: AccessTokenVerifier<Keys>,
