@@ -16,13 +16,17 @@ import WardenTesting
         let router = Router(context: AppContext.self)
         router.protected("whoami", by: authenticator).get { _, _, auth in
             let incoming = IncomingAccessToken.current
-            return "\(incoming?.verified.tokenID == auth.token.tokenID) \(incoming?.rawValue.count ?? 0)"
+            return "\(incoming?.verified.tokenID == auth.token.tokenID) \(incoming?.rawValue ?? "none")"
         }
         router.get("open") { _, _ in "\(IncomingAccessToken.current == nil)" }
         let token = try issuer.token(subject: "alice", scope: [])
         try await Application(router: router).test(.router) { client in
-            try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
-                #expect(String(buffer: response.body) == "true \(token.utf8.count)")
+            // Exactly the token's characters, whatever surrounds them in the field (issue 16: the
+            // token is kept as a part of the field's value).
+            for header in ["Bearer \(token)", "  bEaReR   \(token) \t"] {
+                try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: header]) { response in
+                    #expect(String(buffer: response.body) == "true \(token)")
+                }
             }
             try await client.execute(uri: "/open", method: .get) { response in
                 #expect(String(buffer: response.body) == "true")

@@ -24,6 +24,8 @@ import WardenVapor
             orders.post("notes", requiring: .allOf("order.write")) { request, _ in request.body.string ?? "" }
             // Who is calling, as the next hop would see it.
             orders.get("incoming", "token") { _, _ in IncomingAccessToken.current?.verified.tokenID ?? "none" }
+            // The token as the next hop is given it (a test's route: never answer a token).
+            orders.get("incoming", "raw") { _, _ in IncomingAccessToken.current?.rawValue ?? "none" }
         }) { app in try await test(app, issuer) }
     }
 
@@ -172,6 +174,14 @@ import WardenVapor
             try await app.testing().test(.GET, "orders/incoming/token", headers: Self.bearer(reader)) { response in
                 #expect(response.status == .ok)
                 #expect(response.body.string == jti)
+            }
+            // Exactly the token's characters, whatever surrounds them in the field (issue 16: the
+            // token is kept as a part of the field's value).
+            for header in ["Bearer \(reader)", "  bEaReR   \(reader) \t"] {
+                try await app.testing().test(.GET, "orders/incoming/raw", headers: ["Authorization": header]) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.body.string == reader)
+                }
             }
         }
     }

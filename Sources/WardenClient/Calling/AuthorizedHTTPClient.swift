@@ -193,8 +193,11 @@ public final class AuthorizedHTTPClient: Sendable {
             guard let incoming = IncomingAccessToken.current else {
                 throw AuthorizedHTTPClientError(.noIncomingToken, "a token exchange needs the incoming request's token")
             }
-            // Keyed by a hash of the subject token: never the token itself in memory twice.
-            let digest = Base64URL.encode(Array(SHA256.hash(data: Array(incoming.rawValue.utf8))))
+            // Keyed by a hash of the subject token: never the token itself in memory twice (its
+            // bytes hashed where the request has them).
+            let hash = incoming.text.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+                ?? SHA256.hash(data: Array(incoming.text.utf8))
+            let digest = Base64URL.encode(Array(hash))
             let key = "tx \(digest) \(target.audience) \(target.scopes)"
             let token = try await cache.token(for: key) { [tokenEndpoint] in
                 var parameters = [

@@ -23,7 +23,7 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
     let logger: Logger
 
     struct State {
-        var keys = KeysByID([:])
+        var keys = KeysByID([])
         /// When the current keys were fetched; nil until the first success.
         var fetchedAt: Date?
         /// When the cache lifetime of the current keys ends.
@@ -121,7 +121,7 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
                 state.inFlight = nil
                 if let (keys, lifetime) = result {
                     let now = timeSource.now()
-                    state.keys = KeysByID(Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0) }))
+                    state.keys = KeysByID(keys)
                     state.fetchedAt = now
                     state.freshUntil = now.addingTimeInterval(lifetime)
                 } else {

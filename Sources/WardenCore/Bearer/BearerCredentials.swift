@@ -106,8 +106,10 @@ public struct BearerCredentials: Sendable {
             throw invalid("The Authorization header is malformed.")
         case .token(let scheme, let range):
             guard scheme == .bearer || (scheme == .dpop && configuration.dpop != nil) else { return nil }
-            // The token as a part of the header's value (no copy); the scan's offsets are UTF-8
-            // ones, and the token and what precedes it are ASCII, so they are whole characters.
+            // The token as a part of the header's value (no copy). The scan's offsets are UTF-8
+            // ones, and both ends of the range are next to a space, a tab or the end of the value
+            // (the token may be any UTF-8 when its check is deferred): never inside a scalar's
+            // bytes, so the part is exactly the scanned bytes.
             let utf8 = header.utf8
             let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
             let end = utf8.index(start, offsetBy: range.count)

@@ -93,8 +93,10 @@ public enum BearerGate {
                 throw error.offering(configuration.dpop, errorScheme: scheme)
             }
         }
+        // One copy of the token for the verifier and the proof's `ath` (RFC 9449 §4.3).
+        let token = presented.value
         let verified: VerifiedAccessToken
-        do { verified = try await verifier.verify(presented.value) } catch {
+        do { verified = try await verifier.verify(token) } catch {
             throw refusal(for: error, realm: realm).offering(dpop, errorScheme: .dpop)
         }
         let bound = try boundKey(of: verified, dpop: dpop, configuration: configuration)
@@ -104,7 +106,7 @@ public enum BearerGate {
         }
         let checked: CheckedDPoPProof
         do {
-            checked = try await dpop.verifier.check(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: presented.value, isAcceptedNonce: nonceCheck(dpop))
+            checked = try await dpop.verifier.check(proofs[0], method: method, uri: dpop.targetURI(path: path), accessToken: token, isAcceptedNonce: nonceCheck(dpop))
         } catch {
             throw proofRefusal(error, of: verified, dpop: dpop, configuration: configuration)
         }

@@ -8,8 +8,8 @@ public struct PresentedAccessToken: Sendable, Hashable {
     public var value: String { String(text) }
     public let isDPoP: Bool
     /// Whether `value` was checked as a `b64token` (RFC 6750 §2.1) where it was found. `false`
-    /// only from `BearerCredentials.presented(authorization:authorizationCount:queryTokens:)`
-    /// (package-only, for this package's adapters): ``BearerGate`` then checks it unless the verifier's cache answers for exactly these bytes
+    /// only from `BearerCredentials`' deferring `presented` functions (package-only, for this
+    /// package's adapters): ``BearerGate`` then checks it unless the verifier's cache answers for exactly these bytes
     /// (a remembered token passed that check and verification before). Issue 16: the check of a
     /// ~600-byte token cost ~0.1 µs of a cached request's ~20.
     public let isSyntaxChecked: Bool
@@ -23,4 +23,10 @@ public struct PresentedAccessToken: Sendable, Hashable {
         self.isDPoP = isDPoP
         self.isSyntaxChecked = isSyntaxChecked
     }
+}
+
+/// Never the token in a description, an interpolation or a `dump` (it is a credential).
+extension PresentedAccessToken: CustomStringConvertible, CustomReflectable {
+    public var description: String { "PresentedAccessToken(\(isDPoP ? "DPoP" : "Bearer"), \(text.utf8.count) bytes, redacted)" }
+    public var customMirror: Mirror { Mirror(self, children: ["isDPoP": isDPoP, "isSyntaxChecked": isSyntaxChecked], displayStyle: .struct) }
 }

@@ -11,9 +11,13 @@ package struct KeysByID: Sendable {
     /// Only when there are more keys than ``comparedOneByOne``.
     private let dictionary: [String: VerificationKey]
 
-    package init(_ keys: [String: VerificationKey]) {
-        self.list = Array(keys.values)
-        self.dictionary = keys.count > Self.comparedOneByOne ? keys : [:]
+    /// Found by their own `kid`s; of two keys with the same, the first (both ways of finding
+    /// give the same answer: key sets refuse such duplicates before they get here).
+    package init(_ keys: [VerificationKey]) {
+        self.list = keys
+        self.dictionary = keys.count > Self.comparedOneByOne
+            ? Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            : [:]
     }
 
     package subscript(id id: String) -> VerificationKey? {

@@ -10,7 +10,7 @@ public struct StaticKeySet: VerificationKeySource {
                 throw KeyConfigurationError("two keys share the kid '\(key.id)'")
             }
         }
-        self.keys = KeysByID(byID)
+        self.keys = KeysByID(keys)
     }
 
     public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {

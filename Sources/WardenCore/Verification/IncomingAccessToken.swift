@@ -21,3 +21,10 @@ public struct IncomingAccessToken: Sendable {
     /// The token of the request this task is handling, if any.
     @TaskLocal public static var current: IncomingAccessToken?
 }
+
+/// Never the token in a description, an interpolation or a `dump` (it is a credential); the
+/// verified token's claims are not secret.
+extension IncomingAccessToken: CustomStringConvertible, CustomReflectable {
+    public var description: String { "IncomingAccessToken(\(text.utf8.count) bytes, redacted, client_id: \(verified.clientID))" }
+    public var customMirror: Mirror { Mirror(self, children: ["verified": verified], displayStyle: .struct) }
+}

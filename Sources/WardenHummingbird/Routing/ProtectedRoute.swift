@@ -3,7 +3,7 @@ public import HummingbirdAuth
 public import WardenCore
 
 /// One protected route's checks, settled when the route is added (``ProtectedRouterGroup/on(_:method:requiring:summary:use:)``);
-/// ``serve(_:_:atHand:handler:)`` runs them for each request.
+/// ``serve(_:_:handler:)`` runs them for each request.
 ///
 /// Inlinable, with the group's `on` (issue 16): the usual request — a token verified without
 /// suspending, no signature to check — is then compiled in the service's own module for its
@@ -61,7 +61,7 @@ struct ProtectedRoute<Context: AuthRequestContext>: Sendable where Context.Ident
         return try await serveAfterWaiting(request, context, atHand: atHand, handler: handler)
     }
 
-    /// ``serve(_:_:handler:)`` for the rest: a token that takes waiting (a body, a key, a
+    /// `serve` for the rest: a token that takes waiting (a body, a key, a
     /// proof), none, or a signature to check. Not inlined: one copy for every route.
     @usableFromInline
     func serveAfterWaiting<Output>(

@@ -100,8 +100,7 @@ public struct ProtectedRouterGroup<Context: AuthRequestContext> where Context.Id
     /// Adds a route that requires this group's scopes and `requirement`.
     ///
     /// Inlinable, as the methods that call it (issue 16): the route's closure and the usual
-    /// request's checks (``ProtectedRoute/serve(_:_:handler:)``) are compiled in the service's
-    /// module for its own context and handler.
+    /// request's checks are compiled in the service's module for its own context and handler.
     @inlinable
     @discardableResult
     public func on<Output: ResponseGenerator>(
