@@ -4,8 +4,7 @@ import WardenTesting
 
 @testable import WardenCore
 
-/// The verified-token cache itself (issue 16: found by a keyed hash of the token's last 16 bytes,
-/// confirmed by the signed part byte for byte and a keyed hash of the signature): only exactly
+/// The verified-token cache itself (issue 16: found by the token's last 8 bytes, confirmed by the signed part byte for byte and a keyed hash of the signature): only exactly
 /// the cached token's bytes are answered, whatever part of it another token shares.
 @Suite struct VerifiedTokenCacheTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -21,7 +20,7 @@ import WardenTesting
         cache.lookup(token, now: now) != nil
     }
 
-    /// An ES256-shaped token: 86 signature characters, the first 70 of them before the keyed tail.
+    /// An ES256-shaped token: 86 signature characters, the first 78 of them before the key.
     let es256 = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9." + String(repeating: "AbCd", count: 21) + "Ef"
 
     @Test func answersExactlyTheCachedBytes() async throws {
@@ -31,7 +30,7 @@ import WardenTesting
         let bytes = Array(es256.utf8)
         let dot = bytes.lastIndex(of: UInt8(ascii: "."))!
         var variants: [String: [UInt8]] = [:]
-        // The signature's first character (outside the keyed tail: same key, same signed part;
+        // The signature's first character (outside the key: same key, same signed part;
         // only the signature's own hash tells them apart).
         var signatureStart = bytes
         signatureStart[dot + 1] = UInt8(ascii: "B")
@@ -64,7 +63,8 @@ import WardenTesting
         #expect(answers(cache, es256))
     }
 
-    /// HS256's signature is 43 characters; a token shorter than the keyed tail is keyed whole.
+    /// HS256's signature is 43 characters; a token shorter than the key is keyed whole, with its
+    /// length.
     @Test func answersShortSignaturesAndShortTokens() async throws {
         let cache = VerifiedTokenCache()
         let hs256 = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9." + String(repeating: "x", count: 43)
@@ -77,6 +77,24 @@ import WardenTesting
         // No `.`: no JWS, never entered.
         _ = try await cached("abc", in: cache)
         #expect(cache.count == 2)
+    }
+
+    /// Two verified tokens that end in the same 8 bytes share a key: the later one answers, the
+    /// earlier is verified again (a miss), and neither is taken for the other.
+    @Test func tokensEndingAlikeAreNeverTakenForEachOther() async throws {
+        let cache = VerifiedTokenCache()
+        let first = try await cached(es256, in: cache)
+        var otherBytes = Array(es256.utf8)
+        otherBytes[otherBytes.lastIndex(of: UInt8(ascii: "."))! + 1] = UInt8(ascii: "B")
+        let other = String(decoding: otherBytes, as: UTF8.self)
+        #expect(cache.lookup(es256, now: now)?.tokenID == first.tokenID)
+        let second = try await cached(other, in: cache)
+        #expect(cache.count == 1)
+        #expect(cache.lookup(other, now: now)?.tokenID == second.tokenID)
+        #expect(!answers(cache, es256))
+        // Removing the one that is not there leaves the other.
+        cache.remove(es256)
+        #expect(answers(cache, other))
     }
 
     @Test func removesOnlyTheCachedBytesAndForgetsExpiredEntries() async throws {

@@ -10,9 +10,10 @@ public struct BearerCredentials: Sendable {
     }
 
     /// Whether a request's body must be read for an `access_token` (RFC 6750 §2.2: a form body,
-    /// never on GET or HEAD, and only when configured).
-    public func formBodyIsRead(method: String, contentType: String?) -> Bool {
-        guard configuration.allowsFormBodyToken, method != "GET", method != "HEAD", let contentType else { return false }
+    /// never on GET or HEAD, and only when configured). The content type is looked up only when
+    /// the answer depends on it (issue 16: a search of the request's fields, on every request).
+    public func formBodyIsRead(method: String, contentType: @autoclosure () -> String?) -> Bool {
+        guard configuration.allowsFormBodyToken, method != "GET", method != "HEAD", let contentType = contentType() else { return false }
         return contentType.lowercased().hasPrefix("application/x-www-form-urlencoded")
     }
 

@@ -1,30 +1,37 @@
 import Foundation
 import Synchronization
 
-/// Remembers tokens that passed verification, so a repeated token costs two hashes, a lookup and a
-/// comparison instead of a signature check.
+/// Remembers tokens that passed verification, so a repeated token costs a lookup, a comparison
+/// and one hash instead of a signature check.
 ///
 /// Never the token itself: an entry keeps the part the signature covers (`header.payload`, RFC
-/// 7515 §7.1 — what the claims already say, and no credential without its signature) and two
-/// 64-bit keyed hashes: one of the token's last (up to) 16 bytes, the entry's key, and one of its
-/// signature. A presented token is the cached one only when its last bytes hash to the entry's
-/// key, it starts with the entry's signed part byte for byte followed by `.`, *and* the rest (its
-/// signature) hashes to the entry's second hash.
+/// 7515 §7.1 — what the claims already say, and no credential without its signature), the
+/// token's last 8 bytes (its key in the table: the end of its signature, 48 bits of it) and a
+/// 64-bit keyed hash of its signature. A presented token is the cached one only when its last 8
+/// bytes are the entry's key, it starts with the entry's signed part byte for byte followed by
+/// `.`, *and* the rest (its signature, the last 8 bytes included) hashes to the entry's hash.
 ///
-/// The hashes are the standard library's SipHash-1-3, each keyed with a random 64-bit value of
-/// this cache besides the process's own seed (so they stay secret and independent even under
-/// `SWIFT_DETERMINISTIC_HASHING`). Only verified tokens enter. Someone who knows a cached token's
-/// signed part but not its signature (or they would hold the token) passes for it only by
-/// matching the signature's hash, 2^-64 a request, and the key's too unless they know the token's
-/// last 16 characters (truncated tokens in logs show them): ~2^64 requests, never practical.
+/// The hash is the standard library's SipHash-1-3, keyed with a random 64-bit value of this cache
+/// besides the process's own seed (so it stays secret even under `SWIFT_DETERMINISTIC_HASHING`).
+/// Only verified tokens enter. Someone who knows a cached token's signed part but not its
+/// signature (or they would hold the token) passes for it only by matching the signature's hash,
+/// 2^-64 a request — and its last 8 characters too unless they know them (truncated tokens in
+/// logs show them): never practical.
 ///
-/// What a memory dump gives: no signature, but the hashes *and* their keys (they are in the same
-/// memory). SipHash is not one-way for whoever holds its key, so rebuilding a cached token from a
-/// dump is a search of ~2^64 per hash — hard, not impossible, within the token's lifetime. The
-/// SHA-256 of the signature this replaced (issue 16: ~160 ns and an allocation a hit, against
-/// ~60 ns and none; docs/benchmarks.md, ordo-one "cache key: …") was one-way, but a dump of a
-/// serving process holds the tokens of recent requests anyway (NIO's buffers and freed memory are
-/// not wiped, the handler's `IncomingAccessToken`): the cache was never what kept them out.
+/// Why the key is the raw bytes, not a keyed hash of them as before (issue 16): the table hashes
+/// its keys anyway (the process's seeded SipHash: an attacker choosing tails cannot crowd a
+/// bucket), and a second keyed hash cost ~90 ns a request in `perf` for what the signature's hash
+/// already gives. Two cached tokens that end alike (2^-48 a pair) share a key: the later replaces
+/// the earlier, which is then verified again — a miss, never a wrong answer.
+///
+/// What a memory dump gives: 8 of a signature's 86 characters, the hashes *and* their key (they
+/// are in the same memory). SipHash is not one-way for whoever holds its key: a signature that
+/// passes for a cached one is a search of ~2^64 per entry — hard, not impossible, within the
+/// token's lifetime. The SHA-256 of the signature this replaced (issue 16: ~160 ns and an
+/// allocation a hit, against ~60 ns and none; docs/benchmarks.md, ordo-one "cache key: …") was
+/// one-way, but a dump of a serving process holds the tokens of recent requests anyway (NIO's
+/// buffers and freed memory are not wiped, the handler's `IncomingAccessToken`): the cache was
+/// never what kept them out.
 ///
 /// Bounded: when full, an arbitrary entry makes room (an attacker cannot grow it). By count: an
 /// entry holds the token's claims and signed part — ~0.5 KiB for a usual token, at most the
@@ -41,8 +48,7 @@ public final class VerifiedTokenCache: Sendable {
         let signatureHash: Int
     }
 
-    private let entries: Mutex<[Int: Entry]>
-    private let keySeed: UInt64
+    private let entries: Mutex<[UInt64: Entry]>
     private let signatureSeed: UInt64
     public let capacity: Int
 
@@ -50,27 +56,24 @@ public final class VerifiedTokenCache: Sendable {
         precondition(capacity >= 0, "capacity must not be negative")
         self.capacity = capacity
         self.entries = Mutex([:])
-        self.keySeed = UInt64.random(in: .min ... .max)
         self.signatureSeed = UInt64.random(in: .min ... .max)
         entries.withLock { $0.reserveCapacity(min(capacity, 1 << 16)) }
     }
 
-    /// How many of a token's last bytes make its key: the end of its signature (an ES256 or EdDSA
-    /// signature is 86 characters, HS256's 43, RS256's 342): ~92 bits of it, enough to tell
-    /// tokens apart; the signature's own hash covers the rest.
-    static let keyedTail = 16
+    /// The entry's key for these token bytes: their last 8 bytes as they are (a shorter token's
+    /// bytes and its length), no search for the signature's `.` and no hash of ours on a lookup.
+    private static func key(_ token: UnsafeRawBufferPointer) -> UInt64 {
+        if token.count >= 8 { return token.loadUnaligned(fromByteOffset: token.count - 8, as: UInt64.self) }
+        var key = UInt64(token.count) << 56
+        for (index, byte) in token.enumerated() { key |= UInt64(byte) << (8 * index) }
+        return key
+    }
 
     private static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> Int {
         var hasher = Hasher()
         hasher.combine(seed)
         hasher.combine(bytes: bytes)
         return hasher.finalize()
-    }
-
-    /// The entry's key for these token bytes: the keyed hash of their last ``keyedTail`` bytes
-    /// (no search for the signature's `.` on a lookup).
-    private func key(_ token: UnsafeRawBufferPointer) -> Int {
-        Self.hash(UnsafeRawBufferPointer(rebasing: token[max(0, token.count - Self.keyedTail)...]), seed: keySeed)
     }
 
     /// Whether `token` is the entry's token: its signed part, then `.`, then a signature whose
@@ -100,7 +103,7 @@ public final class VerifiedTokenCache: Sendable {
     /// The verification remembered for exactly these token bytes, if it is still valid.
     func lookup(_ token: UnsafeRawBufferPointer, now: Date) -> VerifiedAccessToken? {
         guard capacity > 0 else { return nil }
-        let key = key(token)
+        let key = Self.key(token)
         return entries.withLock { entries in
             guard let entry = entries[key] else { return nil }
             guard now < entry.validUntil else {
@@ -118,7 +121,7 @@ public final class VerifiedTokenCache: Sendable {
         // A compact JWS's signed part ends at its last `.` (RFC 7515 §7.1); without one it is no
         // JWS (and was never verified).
         guard capacity > 0, let dot = token.lastIndex(of: UInt8(ascii: ".")) else { return }
-        let key = key(token)
+        let key = Self.key(token)
         let entry = Entry(
             token: verified,
             validUntil: validUntil,
@@ -136,7 +139,7 @@ public final class VerifiedTokenCache: Sendable {
     /// Forgets these token bytes' verification.
     func remove(_ token: UnsafeRawBufferPointer) {
         guard capacity > 0 else { return }
-        let key = key(token)
+        let key = Self.key(token)
         entries.withLock { entries in
             guard let entry = entries[key], isToken(token, of: entry) else { return }
             entries[key] = nil
