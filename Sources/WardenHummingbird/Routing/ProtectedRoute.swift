@@ -60,10 +60,14 @@ final class ProtectedRoute<Context: AuthRequestContext>: Sendable where Context.
         // …and then, with no signature to read a body for, served with the request as it came
         // (a copy of it costs a dozen reference counts).
         if !requiresSignature, case .verified(let incoming)? = atHand {
-            var context = context
-            context.identity = incoming.verified
-            let authorized = try admit(context.identity)
-            return try await IncomingAccessToken.$current.withValue(incoming) { try await handler(request, context, authorized) }
+            let authorized = try admit(incoming.verified)
+            // The context copied once, inside: copied outside, the closure captured a second
+            // copy (issue 16: a dozen reference counts a request).
+            return try await IncomingAccessToken.$current.withValue(incoming) {
+                var context = context
+                context.identity = incoming.verified
+                return try await handler(request, context, authorized)
+            }
         }
         return try await serveAfterWaiting(request, context, atHand: atHand, handler: handler)
     }
