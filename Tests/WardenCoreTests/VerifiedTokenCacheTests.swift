@@ -4,7 +4,8 @@ import WardenTesting
 
 @testable import WardenCore
 
-/// The verified-token cache itself (issue 16: found by the token's last 8 bytes, confirmed by the signed part byte for byte and a keyed hash of the signature): only exactly
+/// The verified-token cache itself (issue 16: found by the token's last 8 bytes, confirmed by
+/// the signed part byte for byte and a keyed hash of the signature): only exactly
 /// the cached token's bytes are answered, whatever part of it another token shares.
 @Suite struct VerifiedTokenCacheTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)

@@ -1,37 +1,39 @@
 import Foundation
 import Synchronization
 
-/// Remembers tokens that passed verification, so a repeated token costs a lookup, a comparison
-/// and one hash instead of a signature check.
+/// Remembers tokens that passed verification, so a repeated token costs a lookup, a comparison and
+/// one hash instead of a signature check.
 ///
 /// Never the token itself: an entry keeps the part the signature covers (`header.payload`, RFC
-/// 7515 §7.1 — what the claims already say, and no credential without its signature), the
-/// token's last 8 bytes (its key in the table: the end of its signature, 48 bits of it) and a
-/// 64-bit keyed hash of its signature. A presented token is the cached one only when its last 8
-/// bytes are the entry's key, it starts with the entry's signed part byte for byte followed by
-/// `.`, *and* the rest (its signature, the last 8 bytes included) hashes to the entry's hash.
+/// 7515 §7.1 — what the claims already say, and no credential without its signature), the token's
+/// last 8 bytes (its key in the table: the end of its signature, ~44 bits of it — a signature's
+/// last base64url character carries 2 to 4) and a 64-bit keyed hash of its signature. A presented
+/// token is the cached one only when its last 8 bytes are the entry's key, it starts with the
+/// entry's signed part byte for byte followed by `.`, *and* the rest (its signature, the last 8
+/// bytes included) hashes to the entry's hash.
 ///
 /// The hash is the standard library's SipHash-1-3, keyed with a random 64-bit value of this cache
 /// besides the process's own seed (so it stays secret even under `SWIFT_DETERMINISTIC_HASHING`).
 /// Only verified tokens enter. Someone who knows a cached token's signed part but not its
 /// signature (or they would hold the token) passes for it only by matching the signature's hash,
-/// 2^-64 a request — and its last 8 characters too unless they know them (truncated tokens in
-/// logs show them): never practical.
+/// 2^-64 a request on a 64-bit platform (`Hasher`'s `Int`) — and its last 8 characters too unless
+/// they know them (truncated tokens in logs show them): never practical.
 ///
 /// Why the key is the raw bytes, not a keyed hash of them as before (issue 16): the table hashes
-/// its keys anyway (the process's seeded SipHash: an attacker choosing tails cannot crowd a
-/// bucket), and a second keyed hash cost ~90 ns a request in `perf` for what the signature's hash
-/// already gives. Two cached tokens that end alike (2^-48 a pair) share a key: the later replaces
-/// the earlier, which is then verified again — a miss, never a wrong answer.
+/// its keys anyway, only verified tokens enter it (an attacker's lookups add no entries, so no
+/// chosen tails crowd a bucket, seeded hashing or not), and a second keyed hash cost ~90 ns a
+/// request in `perf` for what the signature's hash already gives. Two cached tokens that end alike
+/// (~2^-44 a pair) share a key: the later replaces the earlier, which is then verified again — a
+/// miss, never a wrong answer.
 ///
-/// What a memory dump gives: 8 of a signature's 86 characters, the hashes *and* their key (they
-/// are in the same memory). SipHash is not one-way for whoever holds its key: a signature that
-/// passes for a cached one is a search of ~2^64 per entry — hard, not impossible, within the
-/// token's lifetime. The SHA-256 of the signature this replaced (issue 16: ~160 ns and an
-/// allocation a hit, against ~60 ns and none; docs/benchmarks.md, ordo-one "cache key: …") was
-/// one-way, but a dump of a serving process holds the tokens of recent requests anyway (NIO's
-/// buffers and freed memory are not wiped, the handler's `IncomingAccessToken`): the cache was
-/// never what kept them out.
+/// What a memory dump gives: 8 of a signature's characters (of an ES256 one's 86), the signature's
+/// hash *and* its key (they are in the same memory). SipHash is not one-way for whoever holds its
+/// key: a signature that passes for a cached one is a search of ~2^64 per entry — hard, not
+/// impossible, within the token's lifetime. The SHA-256 of the signature this replaced (issue 16:
+/// ~160 ns and an allocation a hit, against ~60 ns and none; docs/benchmarks.md, ordo-one "cache
+/// key: …") was one-way, but a dump of a serving process holds the tokens of recent requests
+/// anyway (NIO's buffers and freed memory are not wiped, the handler's `IncomingAccessToken`): the
+/// cache was never what kept them out.
 ///
 /// Bounded: when full, an arbitrary entry makes room (an attacker cannot grow it). By count: an
 /// entry holds the token's claims and signed part — ~0.5 KiB for a usual token, at most the
