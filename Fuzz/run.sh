@@ -26,10 +26,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_PER_TARGET="${1:-60}"
-# Release by default, for long runs (2-10x the inputs a second). CI builds debug
-# (FUZZ_CONFIGURATION=debug): ~11 minutes to build all ten from a clean clone instead of ~18,
-# for a 10 s smoke run that replays the seeds and tries a few thousand inputs a target (the
-# DPoP target, whose inputs are signed, only some hundreds).
+# Release by default, for long runs (2-25x the inputs a second). CI builds debug
+# (FUZZ_CONFIGURATION=debug, ~4 minutes from a clean clone) for a 10 s smoke run that replays
+# the seeds and tries thousands of inputs a target (the DPoP target, whose inputs are signed,
+# some hundreds).
 CONFIGURATION="${FUZZ_CONFIGURATION:-release}"
 case "$CONFIGURATION" in release|debug) ;; *) echo "fuzz: FUZZ_CONFIGURATION is release or debug" >&2; exit 2;; esac
 FLAGS=(-c "$CONFIGURATION" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing)

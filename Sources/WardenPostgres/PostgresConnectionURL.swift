@@ -1,5 +1,5 @@
-import Foundation
 public import PostgresNIO
+import WardenCore
 import WardenServer
 
 /// A `postgres://user:password@host:port/database?…` URL, read the way libpq reads one, with
@@ -35,39 +35,25 @@ public struct PostgresConnectionURL: Sendable {
     let verifiesHostName: Bool
 
     public init(_ url: String) throws {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-            let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
-        else { throw Self.mistake("not a postgres://user@host/database URL") }
-        var parameters: [String: String] = [:]
-        for item in components.queryItems ?? [] {
-            guard parameters[item.name] == nil else { throw Self.mistake("\(item.name) given twice") }
-            parameters[item.name] = item.value ?? ""
-        }
-        func seconds(_ name: String, default value: Double) throws -> Duration {
-            guard let text = parameters.removeValue(forKey: name) else { return .milliseconds(Int64(value * 1000)) }
-            guard let number = Double(text), number > 0, number <= 3600 else { throw Self.mistake("\(name) must be seconds in (0, 3600]") }
-            return .milliseconds(Int64(number * 1000))
-        }
-        func count(_ name: String, default value: Int) throws -> Int {
-            guard let text = parameters.removeValue(forKey: name) else { return value }
-            guard let number = Int(text), (0...1000).contains(number) else { throw Self.mistake("\(name) must be 0…1000") }
-            return number
-        }
-
+        // The text (WardenCore's `PostgresURLSettings`, NIO-free so the fuzzers build it alone);
+        // here what it means for PostgresNIO.
+        let settings: PostgresURLSettings
+        do { settings = try PostgresURLSettings(url) } catch { throw Self.mistake(error.reason) }
         var tls = TLSConfiguration.makeClientConfiguration()
-        if let rootCertificate = parameters.removeValue(forKey: "sslrootcert") {
+        if let rootCertificate = settings.sslRootCertificate {
             tls.trustRoots = .file(rootCertificate)
         }
         // Unlike libpq (`prefer`: encrypted if the server offers it, the certificate never
         // checked), a remote database is reached with its certificate and host name verified
         // unless the URL says otherwise: the connection carries sealed keys and password hashes.
         // On loopback there is no network to protect, and local servers rarely have TLS.
-        let mode = parameters.removeValue(forKey: "sslmode") ?? (Self.isLoopback(host) ? "prefer" : "verify-full")
+        let mode = settings.sslMode ?? (Self.isLoopback(settings.host) ? "prefer" : "verify-full")
         self.sslMode = mode
-        self.host = host
-        self.port = components.port ?? 5432
-        self.user = user
-        self.password = components.password
+        self.host = settings.host
+        self.port = settings.port
+        self.user = settings.user
+        self.password = settings.password
+        self.database = settings.database
         let clientTLS: PostgresClient.Configuration.TLS
         switch mode {
         case "disable":
@@ -79,33 +65,22 @@ public struct PostgresConnectionURL: Sendable {
         case "verify-ca":
             tls.certificateVerification = .noHostnameVerification
             clientTLS = .require(tls)
-        case "verify-full":
+        default:  // verify-full (`PostgresURLSettings` let no other mode through)
             tls.certificateVerification = .fullVerification
             clientTLS = .require(tls)
-        default:
-            throw Self.mistake("sslmode must be disable, prefer, require, verify-ca or verify-full")
         }
-
         self.tls = mode == "disable" ? nil : tls
         self.tlsRequired = mode != "disable" && mode != "prefer"
         self.verifiesHostName = mode == "verify-full"
-        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        self.database = database.isEmpty ? nil : database
         var configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: database.isEmpty ? nil : database, tls: clientTLS
+            host: settings.host, port: settings.port, username: settings.user, password: settings.password,
+            database: settings.database, tls: clientTLS
         )
-        configuration.options.connectTimeout = try seconds("connect_timeout", default: 10)
-        configuration.options.minimumConnections = try count("pool_min", default: 0)
-        configuration.options.maximumConnections = try count("pool_max", default: 20)
-        guard configuration.options.maximumConnections >= max(1, configuration.options.minimumConnections) else {
-            throw Self.mistake("pool_max must be at least 1 and at least pool_min")
-        }
-        configuration.options.additionalStartupParameters = [("application_name", parameters.removeValue(forKey: "application_name") ?? "warden")]
-        self.queryTimeout = try seconds("query_timeout", default: 5)
-        if let unknown = parameters.keys.sorted().first {
-            throw Self.mistake("unknown parameter \(unknown) (known: sslmode, sslrootcert, connect_timeout, query_timeout, pool_min, pool_max, application_name)")
-        }
+        configuration.options.connectTimeout = settings.connectTimeout
+        configuration.options.minimumConnections = settings.minimumConnections
+        configuration.options.maximumConnections = settings.maximumConnections
+        configuration.options.additionalStartupParameters = [("application_name", settings.applicationName)]
+        self.queryTimeout = settings.queryTimeout
         self.configuration = configuration
     }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import WardenClient
+import WardenCore
 
 @Suite struct ServerSentEventParserTests {
     @Test func parsesEventsAcrossChunksAndLineEndings() throws {

@@ -1,5 +1,5 @@
 import FuzzSupport
-@testable import WardenClient
+@testable import WardenCore
 
 /// `Cache-Control` from the JWKS server (hand-written, RFC 9111 §5.2.2): never a trap, never a
 /// negative lifetime; `no-store`/`no-cache` anywhere mean 0; and a lifetime read is a

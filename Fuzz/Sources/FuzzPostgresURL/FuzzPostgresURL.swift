@@ -1,19 +1,20 @@
 import Foundation
 import FuzzSupport
-import WardenPostgres
+@testable import WardenCore
 
-/// `WARDEN_DATABASE` as a PostgreSQL URL (hand-written on top of Foundation's URLComponents):
-/// never a trap, whatever an operator or a deployment template puts there; what it accepts has
-/// a host, a user, a pool of at least one; and no error message repeats the password (they are
-/// printed and logged).
+/// `WARDEN_DATABASE` as a PostgreSQL URL (`PostgresURLSettings`, hand-written on top of
+/// Foundation's URLComponents; WardenPostgres's `PostgresConnectionURL` only maps what it reads
+/// to PostgresNIO and adds no mistake of its own): never a trap, whatever an operator or a
+/// deployment template puts there; what it accepts has a host, a user, a pool of at least one;
+/// and no error message repeats the password (they are printed and logged).
 let marker = "Marker-pw-7f3a9c"
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPostgresURL(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
     do {
-        let url = try PostgresConnectionURL(text)
-        guard !url.host.isEmpty, !url.user.isEmpty, url.configuration.options.maximumConnections >= 1 else {
+        let url = try PostgresURLSettings(text)
+        guard !url.host.isEmpty, !url.user.isEmpty, url.maximumConnections >= 1 else {
             propertyFailed("accepted without host, user or pool: \(text.debugDescription)")
         }
     } catch {}
@@ -22,7 +23,7 @@ public func fuzzPostgresURL(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     guard var components = URLComponents(string: text), components.host != nil else { return 0 }
     components.password = marker
     guard let marked = components.string else { return 0 }
-    do { _ = try PostgresConnectionURL(marked) } catch {
+    do { _ = try PostgresURLSettings(marked) } catch {
         guard !String(describing: error).contains(marker), !String(reflecting: error).contains(marker) else {
             propertyFailed("an error repeats the password: \(marked.debugDescription)")
         }

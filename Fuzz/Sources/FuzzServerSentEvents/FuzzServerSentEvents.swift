@@ -1,5 +1,5 @@
 import FuzzSupport
-@testable import WardenClient
+@testable import WardenCore
 
 /// The `text/event-stream` parser (hand-written, reads the revocation feed): never crashes, and
 /// the events do not depend on how the stream was cut into reads — all at once, at one place (a

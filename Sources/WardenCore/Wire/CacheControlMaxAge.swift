@@ -1,11 +1,10 @@
-import WardenCore
-
 /// Reads the freshness lifetime from a `Cache-Control` header (RFC 9111 §5.2.2): `max-age=N`,
 /// or zero for `no-store`/`no-cache`. `nil` when the header says neither. Whatever the header
 /// holds (empty directives, a bare `=`, digits past `Int.max`), the answer is a number or `nil`,
-/// never a trap: the header comes from another server.
-enum CacheControlMaxAge {
-    static func seconds(in header: String?) -> Int? {
+/// never a trap: the header comes from another server. (Used by WardenClient's JWKS cache; here,
+/// with the core's other hand-written parsers, so the fuzzers build it without NIO.)
+package enum CacheControlMaxAge {
+    package static func seconds(in header: String?) -> Int? {
         guard let header else { return nil }
         var result: Int?
         for directive in header.split(separator: ",") {
@@ -28,7 +27,7 @@ enum CacheControlMaxAge {
 }
 
 extension Substring {
-    func trimmingSpaces() -> String {
+    fileprivate func trimmingSpaces() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -3,19 +3,29 @@
 /// accumulate; a blank line dispatches. A line longer than ``maximumLineLength``, or an event
 /// whose data lines add up to more than ``maximumEventSize``, is an error, so a hostile stream
 /// cannot grow the buffers without bound. (Hand-written: no listed package parses SSE.)
-struct ServerSentEventParser {
-    struct Event: Equatable {
-        var id: String?
-        var event: String
-        var data: String
+///
+/// Used by WardenClient's revocation feed; here, with the core's other hand-written parsers,
+/// because it needs nothing but the standard library: the fuzzers (`Fuzz/`) build it without
+/// NIO or an HTTP client.
+package struct ServerSentEventParser {
+    package struct Event: Equatable {
+        package var id: String?
+        package var event: String
+        package var data: String
+
+        package init(id: String?, event: String, data: String) {
+            self.id = id
+            self.event = event
+            self.data = data
+        }
     }
 
-    struct LineTooLong: Error {}
-    struct EventTooLarge: Error {}
+    package struct LineTooLong: Error {}
+    package struct EventTooLarge: Error {}
 
-    static let maximumLineLength = 64 * 1024
+    package static let maximumLineLength = 64 * 1024
     /// A revocation event is under 200 bytes; this bounds one that never ends.
-    static let maximumEventSize = 256 * 1024
+    package static let maximumEventSize = 256 * 1024
 
     private var line: [UInt8] = []
     private var lastWasCR = false
@@ -25,8 +35,10 @@ struct ServerSentEventParser {
     private var id: String?
     private var hasFields = false
 
+    package init() {}
+
     /// Events completed by `bytes`.
-    mutating func feed(_ bytes: some Sequence<UInt8>) throws -> [Event] {
+    package mutating func feed(_ bytes: some Sequence<UInt8>) throws -> [Event] {
         var events: [Event] = []
         for byte in bytes {
             if lastWasCR {
