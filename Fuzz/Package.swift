@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 // libFuzzer targets for Warden's hand-written parsers (issue 17). Built with the fuzzer and the
-// address sanitizer (and -enable-testing, so targets may reach internal parsers through
-// `@testable import`) by run.sh; never part of `swift test`. Each target's
+// address sanitizer (and -enable-testing, so targets may reach internal and `package` parsers
+// through `@testable import`; every target depends on WardenCore alone) by run.sh; never part of `swift test`. Each target's
 // LLVMFuzzerTestOneInput checks a property (a round trip, agreement with a reference) and traps
 // when it fails.
 import PackageDescription

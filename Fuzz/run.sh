@@ -26,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_PER_TARGET="${1:-60}"
-# Release by default, for long runs (2-25x the inputs a second). CI builds debug
+# Release by default, for long runs (DPoP proofs ~25x the inputs a second). CI builds debug
 # (FUZZ_CONFIGURATION=debug, ~4 minutes from a clean clone) for a 10 s smoke run that replays
 # the seeds and tries thousands of inputs a target (the DPoP target, whose inputs are signed,
 # some hundreds).
