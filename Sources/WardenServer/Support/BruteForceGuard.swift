@@ -41,8 +41,8 @@ public struct BruteForceGuard: Sendable {
     /// Seconds until the account is unlocked for this address and the address is unlocked, or
     /// `nil` when neither is locked.
     func lockedOut(account: String, address: String?, now: Date) async -> TimeInterval? {
-        // Nobody locked on this node and no other node's counts: no key to build (issue 16).
-        if shared == nil, !accounts.locksAnyone(at: now), !addresses.locksAnyone(at: now) { return nil }
+        // Nobody locked on this node nor in the shared mirror: no key to build (issue 16).
+        if !accounts.locksAnyone(at: now), !addresses.locksAnyone(at: now), await sharedLocksNobody(at: now) { return nil }
         let accountKey = Self.accountKey(account, address: address)
         let addressKey = Self.addressKey(address)
         var waits = [accounts.lockedOut([accountKey], now: now), addresses.lockedOut([addressKey], now: now)]
@@ -63,13 +63,21 @@ public struct BruteForceGuard: Sendable {
     /// counted per address only. A generated client secret is 256 bits, so no number of guesses
     /// from any number of addresses finds it, and counting per (client, address) would let an
     /// attacker behind the same NAT as a service lock that service out with a few bad secrets.
-    nonisolated(nonsending) func lockedOut(address: String?, now: Date) async -> TimeInterval? {
-        // Nobody locked on this node and no other node's counts: no key to build (issue 16).
-        if shared == nil, !addresses.locksAnyone(at: now) { return nil }
-        let addressKey = Self.addressKey(address)
+    /// `address` is worked out only when someone may be locked (``ClientAuthenticator``).
+    nonisolated(nonsending) func lockedOut(address: @autoclosure () -> String?, now: Date) async -> TimeInterval? {
+        // Nobody locked on this node nor in the shared mirror: no key to build (issue 16; before,
+        // only a server without shared counts skipped it, and `warden serve` always has them).
+        if !addresses.locksAnyone(at: now), await sharedLocksNobody(at: now) { return nil }
+        let addressKey = Self.addressKey(address())
         var waits = [addresses.lockedOut([addressKey], now: now)]
         if let shared { waits.append(await shared.lockedOut([addressKey], now: now)) }
         return waits.compactMap { $0 }.max()
+    }
+
+    /// Whether the counters every node shares lock nobody at `now` (none shared: nobody).
+    private nonisolated(nonsending) func sharedLocksNobody(at now: Date) async -> Bool {
+        guard let shared else { return true }
+        return await !shared.locksAnyone(at: now)
     }
 
     /// Counts a failure against `address` only (client authentication; see above).

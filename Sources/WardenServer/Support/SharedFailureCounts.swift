@@ -15,6 +15,9 @@ import WardenCore
 final class SharedFailureCounts: Sendable {
     private struct Mirror {
         var lockouts: [String: Date] = [:]
+        /// When the latest mirrored lockout ends (set with every change to `lockouts`): before
+        /// it someone may be locked, after it nobody is (``locksAnyone(at:)``).
+        var lastLockEnds = Date.distantPast
         var loadedAt: Date?
         var loading = false
         /// Loaded at least once: later reloads run in the background.
@@ -39,25 +42,39 @@ final class SharedFailureCounts: Sendable {
 
     /// Seconds until the first of `keys` is unlocked, or `nil` when none is locked.
     func lockedOut(_ keys: [String], now: Date) async -> TimeInterval? {
+        await reloadIfDue(now: now)
+        return mirror.withLock { mirror in
+            keys.compactMap { key in
+                guard let until = mirror.lockouts[key], until > now else { return nil }
+                return until.timeIntervalSince(now)
+            }.max()
+        }
+    }
+
+    /// Whether any key may be locked at `now` (`false`: none is), by the mirror reloaded as
+    /// ``lockedOut(_:now:)`` reloads it. Every client authentication asks it first, and a healthy
+    /// server has locked nobody: then no key is built, no list made, no dictionary searched
+    /// (issue 16).
+    nonisolated(nonsending) func locksAnyone(at now: Date) async -> Bool {
+        await reloadIfDue(now: now)
+        return mirror.withLock { $0.lastLockEnds } > now
+    }
+
+    /// Reloads the lockouts when the last load is older than `refreshInterval` (or was
+    /// invalidated). Once loaded, a reload never holds a request (a node cut off from its
+    /// database would otherwise spend each request's query_timeout here): the last lockouts
+    /// answer meanwhile, and this node's own failures are in the mirror at once anyway.
+    private nonisolated(nonsending) func reloadIfDue(now: Date) async {
         let (reload, inBackground) = mirror.withLock { mirror -> (Bool, Bool) in
             guard !mirror.loading else { return (false, false) }
             if let loadedAt = mirror.loadedAt, loadedAt <= now, now.timeIntervalSince(loadedAt) < refreshInterval { return (false, false) }
             mirror.loading = true
             return (true, mirror.everLoaded)
         }
-        // Once loaded, a reload never holds a request (a node cut off from its database would
-        // otherwise spend each request's query_timeout here): the last lockouts answer meanwhile,
-        // and this node's own failures are in the mirror at once anyway.
         if reload, inBackground {
             Task.detached { [self] in await self.reload(now: now) }
         } else if reload {
             await self.reload(now: now)
-        }
-        return mirror.withLock { mirror in
-            keys.compactMap { key in
-                guard let until = mirror.lockouts[key], until > now else { return nil }
-                return until.timeIntervalSince(now)
-            }.max()
         }
     }
 
@@ -70,7 +87,10 @@ final class SharedFailureCounts: Sendable {
             failure = error
         }
         let (firstFailure, recovered) = mirror.withLock { mirror -> (Bool, Bool) in
-            if let loaded { mirror.lockouts = loaded }
+            if let loaded {
+                mirror.lockouts = loaded
+                mirror.lastLockEnds = loaded.values.max() ?? .distantPast
+            }
             mirror.loadedAt = now
             mirror.loading = false
             mirror.everLoaded = mirror.everLoaded || loaded != nil
@@ -98,7 +118,10 @@ final class SharedFailureCounts: Sendable {
             let failures = try await store.countAuthenticationFailure(key: key, at: now, resetBefore: now.addingTimeInterval(-policy.resetInterval))
             guard let duration = policy.lockDuration(afterFailures: failures) else { return }
             let until = now.addingTimeInterval(duration)
-            mirror.withLock { mirror in mirror.lockouts[key] = max(mirror.lockouts[key] ?? .distantPast, until) }
+            mirror.withLock { mirror in
+                mirror.lockouts[key] = max(mirror.lockouts[key] ?? .distantPast, until)
+                mirror.lastLockEnds = max(mirror.lastLockEnds, until)
+            }
             try await store.lockAuthentication(key: key, until: until)
             if mirror.withLock({ mirror in defer { mirror.countFailing = false }; return mirror.countFailing }) {
                 logger.notice("authentication failures counted in the store again")

@@ -24,8 +24,9 @@ public struct IntrospectionService: Sendable {
 
     /// The introspection response, as JSON bytes (§2.2). Runs on the caller's executor
     /// (`nonisolated(nonsending)`): from an actor, a verification that misses the cache runs on it.
-    public nonisolated(nonsending) func introspect(token: String, credentials: ClientCredentials?, remoteAddress: String?) async throws -> [UInt8] {
-        let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress, allowPublic: false)
+    /// `remoteAddress` is worked out only if client authentication needs it (``ClientAuthenticator``).
+    public nonisolated(nonsending) func introspect(token: String, credentials: ClientCredentials?, remoteAddress: @autoclosure () -> String?) async throws -> [UInt8] {
+        let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress(), allowPublic: false)
         let inactive = Array(#"{"active":false}"#.utf8)
         guard !token.isEmpty, token.utf8.count <= 16 * 1024 else { return inactive }
         // Without suspending when it can (the server's own keys are always at hand): issue 16.
