@@ -43,28 +43,34 @@ import WardenSQLite
         #expect(await guarded.lockedOut(address: "192.0.2.2", now: now) == nil)
     }
 
-    /// The counters every node shares (`warden serve` always has them): `locksAnyone` follows
-    /// the mirror — a lockout another node stored is seen once loaded, this node's own at once,
-    /// and it ends when the lockout does — and the guard still finds the locked address.
-    @Test func theSharedMirrorLocksAnyoneOnlyWhileALockoutItHoldsLasts() async throws {
+    /// The counters every node shares (`warden serve` always has them): the shortcut
+    /// (`surelyLocksNobody`) holds only while the mirror is loaded, fresh and locks nobody — a
+    /// node that never loaded it, or holds a lockout another node stored or it made itself, goes
+    /// the whole way — and the guard still finds the locked address.
+    @Test func theSharedMirrorSaysNobodyIsLockedOnlyWhenItKnows() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("locks-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try await SQLiteStore.open(path: path)
         let now = Date(timeIntervalSince1970: 3_000_000)
         let policy = FailureThrottle(threshold: 2, baseDelay: .seconds(10), maximumDelay: .seconds(60))
         let elsewhere = SharedFailureCounts(store: store, refreshInterval: .seconds(3600), logger: Logger(label: "locks"))
-        #expect(await !elsewhere.locksAnyone(at: now))
-        // Another node's two failures lock the key in the store: its own mirror at once, and a
-        // node loading the lockouts (a first load waits for the store) sees it.
+        #expect(!elsewhere.surelyLocksNobody(at: now))  // never loaded
+        #expect(await elsewhere.lockedOut(["ip:192.0.2.9"], now: now) == nil)
+        #expect(elsewhere.surelyLocksNobody(at: now))
+        // Its own failures: in its mirror at once.
         await elsewhere.recordFailure("ip:192.0.2.9", policy: policy, now: now)
-        #expect(await !elsewhere.locksAnyone(at: now))
+        #expect(elsewhere.surelyLocksNobody(at: now))
         await elsewhere.recordFailure("ip:192.0.2.9", policy: policy, now: now)
-        #expect(await elsewhere.locksAnyone(at: now))
+        #expect(!elsewhere.surelyLocksNobody(at: now))
+        // Another node sees the stored lockout once it loads the mirror, until the lockout ends.
         let here = SharedFailureCounts(store: store, refreshInterval: .seconds(3600), logger: Logger(label: "locks"))
-        #expect(await here.locksAnyone(at: now))
-        #expect(await !here.locksAnyone(at: now.addingTimeInterval(11)))
-        // Through the guard: the locked address is refused, another is not, though neither
-        // node's own throttle (a fresh one here) locked anybody.
+        #expect(await here.lockedOut(["ip:192.0.2.9"], now: now) == 10)
+        #expect(!here.surelyLocksNobody(at: now))
+        #expect(here.surelyLocksNobody(at: now.addingTimeInterval(11)))
+        // Past the refresh interval a reload is due: no shortcut.
+        #expect(!here.surelyLocksNobody(at: now.addingTimeInterval(3601)))
+        // Through the guard: the locked address is refused, another is not, though its own
+        // throttle (a fresh one) locked nobody.
         let guarded = BruteForceGuard(accounts: FailureThrottle(threshold: 5), addresses: FailureThrottle(threshold: 50)).sharing(here)
         #expect(await guarded.lockedOut(address: "192.0.2.9", now: now) != nil)
         #expect(await guarded.lockedOut(address: "192.0.2.10", now: now) == nil)

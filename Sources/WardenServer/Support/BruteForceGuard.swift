@@ -42,7 +42,7 @@ public struct BruteForceGuard: Sendable {
     /// `nil` when neither is locked.
     func lockedOut(account: String, address: String?, now: Date) async -> TimeInterval? {
         // Nobody locked on this node nor in the shared mirror: no key to build (issue 16).
-        if !accounts.locksAnyone(at: now), !addresses.locksAnyone(at: now), await sharedLocksNobody(at: now) { return nil }
+        if !accounts.locksAnyone(at: now), !addresses.locksAnyone(at: now), shared?.surelyLocksNobody(at: now) ?? true { return nil }
         let accountKey = Self.accountKey(account, address: address)
         let addressKey = Self.addressKey(address)
         var waits = [accounts.lockedOut([accountKey], now: now), addresses.lockedOut([addressKey], now: now)]
@@ -67,17 +67,11 @@ public struct BruteForceGuard: Sendable {
     nonisolated(nonsending) func lockedOut(address: @autoclosure () -> String?, now: Date) async -> TimeInterval? {
         // Nobody locked on this node nor in the shared mirror: no key to build (issue 16; before,
         // only a server without shared counts skipped it, and `warden serve` always has them).
-        if !addresses.locksAnyone(at: now), await sharedLocksNobody(at: now) { return nil }
+        if !addresses.locksAnyone(at: now), shared?.surelyLocksNobody(at: now) ?? true { return nil }
         let addressKey = Self.addressKey(address())
         var waits = [addresses.lockedOut([addressKey], now: now)]
         if let shared { waits.append(await shared.lockedOut([addressKey], now: now)) }
         return waits.compactMap { $0 }.max()
-    }
-
-    /// Whether the counters every node shares lock nobody at `now` (none shared: nobody).
-    private nonisolated(nonsending) func sharedLocksNobody(at now: Date) async -> Bool {
-        guard let shared else { return true }
-        return await !shared.locksAnyone(at: now)
     }
 
     /// Counts a failure against `address` only (client authentication; see above).

@@ -16,7 +16,7 @@ final class SharedFailureCounts: Sendable {
     private struct Mirror {
         var lockouts: [String: Date] = [:]
         /// When the latest mirrored lockout ends (set with every change to `lockouts`): before
-        /// it someone may be locked, after it nobody is (``locksAnyone(at:)``).
+        /// it someone may be locked, after it nobody is (``surelyLocksNobody(at:)``).
         var lastLockEnds = Date.distantPast
         var loadedAt: Date?
         var loading = false
@@ -51,20 +51,23 @@ final class SharedFailureCounts: Sendable {
         }
     }
 
-    /// Whether any key may be locked at `now` (`false`: none is), by the mirror reloaded as
-    /// ``lockedOut(_:now:)`` reloads it. Every client authentication asks it first, and a healthy
-    /// server has locked nobody: then no key is built, no list made, no dictionary searched
+    /// `true` when the mirror is fresh (no reload due) and locks nobody at `now`; `false` when
+    /// someone may be locked or a reload is due — then ``lockedOut(_:now:)`` answers (and
+    /// reloads). Every client authentication asks it first, and a healthy server has locked
+    /// nobody: then no key is built, no list made, no dictionary searched, nothing awaited
     /// (issue 16).
-    nonisolated(nonsending) func locksAnyone(at now: Date) async -> Bool {
-        await reloadIfDue(now: now)
-        return mirror.withLock { $0.lastLockEnds } > now
+    func surelyLocksNobody(at now: Date) -> Bool {
+        mirror.withLock { mirror in
+            guard let loadedAt = mirror.loadedAt, loadedAt <= now, now.timeIntervalSince(loadedAt) < refreshInterval else { return false }
+            return mirror.lastLockEnds <= now
+        }
     }
 
     /// Reloads the lockouts when the last load is older than `refreshInterval` (or was
     /// invalidated). Once loaded, a reload never holds a request (a node cut off from its
     /// database would otherwise spend each request's query_timeout here): the last lockouts
     /// answer meanwhile, and this node's own failures are in the mirror at once anyway.
-    private nonisolated(nonsending) func reloadIfDue(now: Date) async {
+    private func reloadIfDue(now: Date) async {
         let (reload, inBackground) = mirror.withLock { mirror -> (Bool, Bool) in
             guard !mirror.loading else { return (false, false) }
             if let loadedAt = mirror.loadedAt, loadedAt <= now, now.timeIntervalSince(loadedAt) < refreshInterval { return (false, false) }
