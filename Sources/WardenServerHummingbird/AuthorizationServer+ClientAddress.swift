@@ -13,7 +13,9 @@ extension AuthorizationServer {
     ///
     /// The first request that carries a forwarding header from a peer that is not a trusted
     /// proxy is logged once: behind a load balancer nobody named, every client shares the
-    /// balancer's address, and so its throttling and stream limits.
+    /// balancer's address, and so its throttling and stream limits. (Introspection asks for the
+    /// address only when a lockout or a failed authentication needs it, so on a node that only
+    /// introspects the notice waits for such a request; every other endpoint asks each time.)
     func clientAddress(_ request: Request, context: AuthorizationServerContext) -> String? {
         let peer = context.peerIP
         let proxies = configuration.trustedProxies

@@ -67,14 +67,42 @@ import WardenSQLite
         #expect(await here.lockedOut(["ip:192.0.2.9"], now: now) == 10)
         #expect(!here.surelyLocksNobody(at: now))
         #expect(here.surelyLocksNobody(at: now.addingTimeInterval(11)))
-        // Past the refresh interval a reload is due: no shortcut.
+        // Past the refresh interval a reload is due, and a clock gone back cannot tell: no shortcut.
         #expect(!here.surelyLocksNobody(at: now.addingTimeInterval(3601)))
+        #expect(!here.surelyLocksNobody(at: now.addingTimeInterval(-1)))
         // Through the guard: the locked address is refused, another is not, though its own
         // throttle (a fresh one) locked nobody.
         let guarded = BruteForceGuard(accounts: FailureThrottle(threshold: 5), addresses: FailureThrottle(threshold: 50)).sharing(here)
         #expect(await guarded.lockedOut(address: "192.0.2.9", now: now) != nil)
         #expect(await guarded.lockedOut(address: "192.0.2.10", now: now) == nil)
         #expect(await guarded.lockedOut(address: "192.0.2.9", now: now.addingTimeInterval(11)) == nil)
+        try await store.close()
+    }
+
+    /// A node that loaded the mirror empty, then is told another node locked someone out
+    /// (`invalidate`, from LISTEN/NOTIFY): no shortcut from then on, and the reload (in the
+    /// background, once loaded) brings the lockout in.
+    @Test func aLaterReloadBringsAnotherNodesLockoutIn() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("relock-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try await SQLiteStore.open(path: path)
+        let now = Date(timeIntervalSince1970: 4_000_000)
+        let policy = FailureThrottle(threshold: 1, baseDelay: .seconds(30), maximumDelay: .seconds(60))
+        let here = SharedFailureCounts(store: store, refreshInterval: .seconds(3600), logger: Logger(label: "locks"))
+        #expect(await here.lockedOut(["ip:192.0.2.7"], now: now) == nil)
+        #expect(here.surelyLocksNobody(at: now))
+        let elsewhere = SharedFailureCounts(store: store, refreshInterval: .seconds(3600), logger: Logger(label: "locks"))
+        await elsewhere.recordFailure("ip:192.0.2.7", policy: policy, now: now)
+        here.invalidate()
+        #expect(!here.surelyLocksNobody(at: now))
+        var seen: TimeInterval?
+        for _ in 0..<200 where seen == nil {
+            seen = await here.lockedOut(["ip:192.0.2.7"], now: now)
+            if seen == nil { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(seen == 30)
+        #expect(!here.surelyLocksNobody(at: now))
+        #expect(here.surelyLocksNobody(at: now.addingTimeInterval(31)))
         try await store.close()
     }
 }

@@ -86,6 +86,24 @@ import WardenTesting
         }
     }
 
+    /// Introspection works the caller's address out only when a lockout or a failure needs it
+    /// (issue 16): wrong secrets are still counted under it, and 50 lock it out — the right
+    /// secret included — as at the token endpoint.
+    @Test func wrongSecretsAtIntrospectionLockTheAddressOut() async throws {
+        let clock = ManualTimeSource()
+        try await TestServer.run(timeSource: clock.timeSource) { server in
+            #expect(try await server.post("/oauth2/introspect", [("token", "abc")], basic: Self.order).status == 200)
+            for _ in 0..<50 {
+                let wrong = try await server.post("/oauth2/introspect", [("token", "abc")], basic: ("order-service", "wrong-secret-0123456789"))
+                #expect(wrong.status == 401 && wrong.error == "invalid_client")
+            }
+            let now = clock.timeSource.now()
+            #expect(try await server.store.authenticationLockouts(at: now, limit: 10).keys.sorted() == ["ip:127.0.0.1"])
+            let right = try await server.post("/oauth2/introspect", [("token", "abc")], basic: Self.order)
+            #expect(right.status == 401 && right.error == "invalid_client")
+        }
+    }
+
     @Test func aClientIntrospectsItsOwnRefreshTokenUntilItIsUsed() async throws {
         try await TestServer.run { server in
             try await server.store.createClient(ClientRecord(id: "confidential-web", secretHash: server.server.secretHasher.hash("confidential-web-secret-0123"), grants: [.password, .refreshToken], scopes: ["order.read"], audiences: ["order-service"]))

@@ -18,6 +18,8 @@ final class SharedFailureCounts: Sendable {
         /// When the latest mirrored lockout ends (set with every change to `lockouts`): before
         /// it someone may be locked, after it nobody is (``surelyLocksNobody(at:)``).
         var lastLockEnds = Date.distantPast
+        /// Counts ``invalidate()`` calls: a reload that began before one does not count as fresh.
+        var generation = 0
         var loadedAt: Date?
         var loading = false
         /// Loaded at least once: later reloads run in the background.
@@ -51,14 +53,14 @@ final class SharedFailureCounts: Sendable {
         }
     }
 
-    /// `true` when the mirror is fresh (no reload due) and locks nobody at `now`; `false` when
-    /// someone may be locked or a reload is due — then ``lockedOut(_:now:)`` answers (and
-    /// reloads). Every client authentication asks it first, and a healthy server has locked
-    /// nobody: then no key is built, no list made, no dictionary searched, nothing awaited
-    /// (issue 16).
+    /// `true` when the mirror was loaded from the store at least once, is fresh (no reload due)
+    /// and locks nobody at `now`; `false` when someone may be locked, a reload is due or the
+    /// store never answered — then ``lockedOut(_:now:)`` answers (and reloads). Every client
+    /// authentication asks it first, and a healthy server has locked nobody: then no key is
+    /// built, no list made, no dictionary searched, nothing awaited (issue 16).
     func surelyLocksNobody(at now: Date) -> Bool {
         mirror.withLock { mirror in
-            guard let loadedAt = mirror.loadedAt, loadedAt <= now, now.timeIntervalSince(loadedAt) < refreshInterval else { return false }
+            guard mirror.everLoaded, let loadedAt = mirror.loadedAt, loadedAt <= now, now.timeIntervalSince(loadedAt) < refreshInterval else { return false }
             return mirror.lastLockEnds <= now
         }
     }
@@ -68,20 +70,25 @@ final class SharedFailureCounts: Sendable {
     /// database would otherwise spend each request's query_timeout here): the last lockouts
     /// answer meanwhile, and this node's own failures are in the mirror at once anyway.
     private func reloadIfDue(now: Date) async {
-        let (reload, inBackground) = mirror.withLock { mirror -> (Bool, Bool) in
-            guard !mirror.loading else { return (false, false) }
-            if let loadedAt = mirror.loadedAt, loadedAt <= now, now.timeIntervalSince(loadedAt) < refreshInterval { return (false, false) }
+        let (reload, inBackground, generation) = mirror.withLock { mirror -> (Bool, Bool, Int) in
+            guard !mirror.loading else { return (false, false, 0) }
+            if let loadedAt = mirror.loadedAt, loadedAt <= now, now.timeIntervalSince(loadedAt) < refreshInterval { return (false, false, 0) }
             mirror.loading = true
-            return (true, mirror.everLoaded)
+            return (true, mirror.everLoaded, mirror.generation)
         }
         if reload, inBackground {
-            Task.detached { [self] in await self.reload(now: now) }
+            Task.detached { [self] in await self.reload(now: now, generation: generation) }
         } else if reload {
-            await self.reload(now: now)
+            await self.reload(now: now, generation: generation)
         }
     }
 
-    private func reload(now: Date) async {
+    /// Replaces the mirror with the store's lockouts, keeping those it holds that still run and
+    /// end later than the store says (this node's own, counted while the store was being read:
+    /// a lockout is never shortened, so the later end is the true one). An ``invalidate()``
+    /// while it read leaves the mirror due for another reload (the store may have changed after
+    /// the read).
+    private func reload(now: Date, generation: Int) async {
         var loaded: [String: Date]?
         var failure: (any Error)?
         do {
@@ -91,10 +98,14 @@ final class SharedFailureCounts: Sendable {
         }
         let (firstFailure, recovered) = mirror.withLock { mirror -> (Bool, Bool) in
             if let loaded {
-                mirror.lockouts = loaded
-                mirror.lastLockEnds = loaded.values.max() ?? .distantPast
+                var merged = loaded
+                for (key, until) in mirror.lockouts where until > now && merged.count < 2 * Self.mirrorCapacity {
+                    merged[key] = max(merged[key] ?? .distantPast, until)
+                }
+                mirror.lockouts = merged
+                mirror.lastLockEnds = merged.values.max() ?? .distantPast
             }
-            mirror.loadedAt = now
+            mirror.loadedAt = mirror.generation == generation ? now : nil
             mirror.loading = false
             mirror.everLoaded = mirror.everLoaded || loaded != nil
             defer { mirror.reloadFailing = failure != nil }
@@ -109,7 +120,10 @@ final class SharedFailureCounts: Sendable {
 
     /// Makes the next check reload the lockouts (another node locked something out).
     func invalidate() {
-        mirror.withLock { $0.loadedAt = nil }
+        mirror.withLock { mirror in
+            mirror.loadedAt = nil
+            mirror.generation &+= 1
+        }
     }
 
     func recordFailure(_ key: String, policy: FailureThrottle, now: Date) async {
