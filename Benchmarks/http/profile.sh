@@ -13,19 +13,7 @@ BASE="${1:?usage: profile.sh BASELINE_WARDEN [seconds]}"; SECS="${2:-8}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 NEW="$ROOT/.build/release/warden"
 command -v perf >/dev/null || { echo "profile.sh: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
-W=$(mktemp -d); SECRET="bench-secret-0123456789abcdef"
-start() { $1 scope create orders.read --description "Read orders" --database "$3" >/dev/null
-  $1 client create bench-service --secret "$SECRET" --grant client_credentials --scope orders.read --audience orders --database "$3" >/dev/null
-  $1 client create orders --secret "orders-secret-0123456789" --grant client_credentials --scope orders.read --audience orders --database "$3" >/dev/null
-  WARDEN_LOG_LEVEL=warning taskset -c 0 $1 serve --port $2 --database "$3" >/dev/null & }
-start "$BASE" 8031 $W/b.sqlite; PB=$!
-start "$NEW" 8032 $W/n.sqlite; PN=$!
-trap 'kill $PB $PN; rm -rf $W' EXIT
-for p in 8031 8032; do for _ in $(seq 100); do curl -sf http://127.0.0.1:$p/health >/dev/null && break; sleep 0.1; done; done
-tok() { curl -sf -u "bench-service:$SECRET" -d grant_type=client_credentials http://127.0.0.1:$1/oauth2/token | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])'; }
-TB=$(tok 8031); TN=$(tok 8032)
-export AUTH="$(printf 'orders:%s' "orders-secret-0123456789" | base64 -w0)"
-cd "$ROOT/Benchmarks/http"
+. "$ROOT/Benchmarks/http/two-wardens.sh"
 for r in 1 2; do for which in b n; do
   if [ $which = b ]; then pid=$PB; port=8031; t=$TB; else pid=$PN; port=8032; t=$TN; fi
   BODY="token=$t" taskset -c 1 wrk -t1 -c16 -d$((SECS+2))s -s post.lua http://127.0.0.1:$port/oauth2/introspect > $W/$which.$r.wrk &
