@@ -6,6 +6,7 @@ import WardenCore
 import WardenServer
 import WardenServerHummingbird
 import WardenSQLite
+import WardenTesting
 
 /// Request-signing keys (RFC 9421) registered per client with `warden client create/update`, and
 /// handed by `POST /oauth2/signing-keys` to the services that client may call, over real HTTP.
@@ -216,8 +217,12 @@ import WardenSQLite
             configuration.keyLifetime = .zero
             configuration.maximumLookupsPerSecond = 2
             configuration.failureBackoff = .zero
+            // The service's clock moves only when told: the per-second window must not roll
+            // over while a loaded machine answers the first lookups (CI saw 4 lookups for 2).
+            let clock = ManualTimeSource()
             let source = AuthorizationServerSignatureKeys(endpoint: server.baseURL + "/oauth2/signing-keys", clientID: "payments",
-                                                          clientSecret: "payments-secret-0123456789", configuration: configuration)
+                                                          clientSecret: "payments-secret-0123456789", configuration: configuration,
+                                                          timeSource: clock.timeSource)
             #expect(try await source.key(id: "orders") != nil)
             #expect(try await source.key(id: "orders:nope") == nil)
             // The third lookup this second: the known key (past its lifetime) stands in; an unknown id cannot be asked for.
@@ -229,7 +234,7 @@ import WardenSQLite
             #expect(try await source.key(id: "orders x") == nil)
             #expect(source.lookupCount == 2)
 
-            try await Task.sleep(for: .milliseconds(1100))
+            clock.advance(by: .milliseconds(1100))
             // This service's client deleted: the server refuses it, and the key it had is not used.
             try await CommandLineTests.run(["client", "delete", "payments"] + common)
             await #expect { _ = try await source.key(id: "orders") } throws: { ($0 as? HTTPSignatureError)?.reason == .keysUnavailable }
