@@ -5,6 +5,20 @@ import PostgresNIO
 /// A fresh PostgreSQL database for one test, created through the server named by a URL and
 /// dropped afterwards.
 enum PostgresTestDatabase {
+    /// The `query_timeout` of the URL handed to tests: a request's storage time (pool waits
+    /// included) is bounded by it, and the whole suite at once on a 2-core machine with
+    /// PostgreSQL on the same cores took longer than the default 5 s ("storage unavailable").
+    /// Tests of the timeout itself set their own (``url(_:setting:to:)``).
+    static let queryTimeout = "30"
+
+    /// `url` with the option `name` set to `value` (replaced if it was there: the store refuses
+    /// an option given twice).
+    static func url(_ url: String, setting name: String, to value: String) -> String {
+        guard var components = URLComponents(string: url) else { return url }
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != name } + [URLQueryItem(name: name, value: value)]
+        return components.string ?? url
+    }
+
     static func with(url: String, _ body: (String) async throws -> Void) async throws {
         guard var components = URLComponents(string: url), let host = components.host, let user = components.user else {
             throw PostgresTestDatabaseError(description: "WARDEN_POSTGRES_URL is not a postgres:// URL")
@@ -17,7 +31,7 @@ enum PostgresTestDatabase {
             defer { group.cancelAll() }
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
             do {
-                try await body(components.string!)
+                try await body(Self.url(components.string!, setting: "query_timeout", to: queryTimeout))
             } catch {
                 _ = try? await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
                 throw error

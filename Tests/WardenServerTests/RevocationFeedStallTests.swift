@@ -38,7 +38,9 @@ import WardenCore
     @Test func aSilentStreamIsReplacedAndResumesAfterTheLastCursor() async throws {
         let feed = StallingRevocationFeed(.silentAfterOneEvent)
         try await feed.run { url in
-            try await Self.subscribe(to: url, stallTimeout: .milliseconds(300)) { subscriber, revocations in
+            // 1.5 s: each connection's first event is read before the stall watcher fires, also
+            // on a loaded machine (300 ms was not always).
+            try await Self.subscribe(to: url, stallTimeout: .milliseconds(1500)) { subscriber, revocations in
                 let reconnected = try await eventually { subscriber.connectionCount >= 3 }
                 #expect(reconnected)
                 #expect(subscriber.stallCount >= 2)
@@ -56,10 +58,12 @@ import WardenCore
     @Test func heartbeatsKeepAStreamOpen() async throws {
         let feed = StallingRevocationFeed(.heartbeatsAfterOneEvent(every: .milliseconds(50)))
         try await feed.run { url in
-            try await Self.subscribe(to: url, stallTimeout: .seconds(2)) { subscriber, revocations in
+            // 5 s: a loaded machine that stops this process for a second or two must not look
+            // like a silent stream.
+            try await Self.subscribe(to: url, stallTimeout: .seconds(5)) { subscriber, revocations in
                 #expect(try await eventually { revocations.isRevoked(tokenID: "jti-1") })
-                // Twice the stall timeout, with a heartbeat every 50 ms all along.
-                try await Task.sleep(for: .seconds(4))
+                // Longer than the stall timeout, with a heartbeat every 50 ms all along.
+                try await Task.sleep(for: .seconds(8))
                 #expect(subscriber.stallCount == 0)
                 #expect(subscriber.connectionCount == 1)
             }
@@ -77,7 +81,7 @@ import WardenCore
             configuration.maximumBackoff = .seconds(30)
             configuration.workingStreamDuration = .milliseconds(50)
             try await Self.subscribe(to: url, configuration: configuration) { subscriber, _ in
-                let reopened = try await eventually(within: 15) { subscriber.connectionCount >= 10 }
+                let reopened = try await eventually(within: 20) { subscriber.connectionCount >= 10 }
                 #expect(reopened, "\(subscriber.connectionCount) connections")
             }
         }

@@ -84,14 +84,11 @@ import WardenSQLite
                 try await Task.sleep(for: .milliseconds(300))
                 let revoked = try await server.post("/oauth2/revoke", [("token", token), ("client_id", "tutorial-web")])
                 #expect(revoked.status == 200)
-                let started = ContinuousClock.now
-                var refused = false
-                while ContinuousClock.now - started < .seconds(5), !refused {
-                    refused = try await status(token) == .unauthorized
-                    if !refused { try await Task.sleep(for: .milliseconds(50)) }
-                }
-                #expect(refused, "still accepted 5 s after the revocation")
-                #expect(ContinuousClock.now - started < .seconds(2))
+                // Pushed, long before the token's 300 s end. Not timed tighter: one request on
+                // a loaded CI machine has taken seconds (the feed's latency is measured in
+                // RevocationStreamTests and docs/benchmarks.md).
+                let refused = try await eventually(within: 30) { try await status(token) == .unauthorized }
+                #expect(refused, "still accepted 30 s after the revocation")
                 #expect(try await status(other) == .ok)
             }
         }

@@ -155,14 +155,17 @@ extension ClusterTests {
         }
     }
 
-    /// PostgreSQL stops under a running node (query_timeout 2 s). Timed, each endpoint answers
+    /// PostgreSQL stops under a running node (query_timeout 6 s). Timed, each endpoint answers
     /// what it can at once: the JWKS and the metadata from memory, also after the key reread
     /// interval (5 s) has passed; a token request 503 with `Retry-After` within one
     /// query_timeout in all (it makes several statements); `/health` 503 naming the database;
     /// the outage logged once, not per request or per connection attempt. The node recovers by
     /// itself when PostgreSQL is back.
     @Test func aNodeWhoseDatabaseStopsAnswersWhatItCanAtOnce() async throws {
-        try await Cluster.run(nodes: 1, databaseOptions: "query_timeout=2") { cluster in
+        // The bounds below leave a loaded machine (one request has taken seconds in CI) room
+        // and still tell "from memory" (< 2 s) and "one query_timeout" (< 1.5 of it) from "one
+        // query_timeout per statement" (several of them).
+        try await Cluster.run(nodes: 1, databaseOptions: "query_timeout=6") { cluster in
             let node = cluster.nodes[0]
             let service = cluster.orderService
             #expect(try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: service).status == 200)
@@ -178,9 +181,9 @@ extension ClusterTests {
             // Three rounds over 12 s: the keys' reread interval (5 s) passes between them.
             for round in 0..<3 {
                 let (jwks, jwksTime) = try await timed { try await node.get("/oauth2/jwks") }
-                #expect(jwks.status == 200 && jwksTime < 0.5, "round \(round): JWKS \(jwks.status) in \(jwksTime) s")
+                #expect(jwks.status == 200 && jwksTime < 2, "round \(round): JWKS \(jwks.status) in \(jwksTime) s")
                 let (metadata, metadataTime) = try await timed { try await node.get("/.well-known/oauth-authorization-server") }
-                #expect(metadata.status == 200 && metadataTime < 0.5, "round \(round): metadata \(metadata.status) in \(metadataTime) s")
+                #expect(metadata.status == 200 && metadataTime < 2, "round \(round): metadata \(metadata.status) in \(metadataTime) s")
                 #expect(metadata.json["scopes_supported"] as? [String] == scopesBefore)
 
                 let (token, tokenTime) = try await timed { try await node.post("/oauth2/token", [("grant_type", "client_credentials")], basic: service) }
@@ -190,14 +193,15 @@ extension ClusterTests {
                     #expect(token.status == 503 && token.error == "temporarily_unavailable", "round \(round): \(token)")
                     #expect(token.header("Retry-After") == "5")
                 }
-                // One query_timeout (2 s) in all, not one per statement; 1 s for a loaded machine.
-                #expect(tokenTime < 3, "round \(round): token 503 after \(tokenTime) s")
+                // One query_timeout (6 s) in all, not one per statement; 3 s for a loaded machine.
+                #expect(tokenTime < 9, "round \(round): token 503 after \(tokenTime) s")
 
                 let (health, healthTime) = try await timed { try await node.get("/health") }
                 #expect(health.status == 503 && health.header("Retry-After") == "5", "\(health)")
                 #expect(health.json["database"] as? String == "unavailable" && health.json["signing_keys"] as? String == "ok", "\(health)")
-                // Within a second (health probes time out quickly), not a whole query_timeout.
-                #expect(healthTime < 1.5, "health took \(healthTime) s")
+                // Its probe's budget is a second (health probes time out quickly), not a whole
+                // query_timeout; 2 s more for a loaded machine.
+                #expect(healthTime < 3, "health took \(healthTime) s")
                 if round < 2 { try await Task.sleep(for: .seconds(6)) }
             }
             let log = node.log
