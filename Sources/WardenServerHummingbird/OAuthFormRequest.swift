@@ -66,12 +66,15 @@ struct OAuthFormRequest: Sendable {
     }
 
     /// `Basic`, compared ASCII-case-insensitively (RFC 9110 §11.1) without a lowercased copy.
+    /// Over the bytes where the header's string keeps them (issue 16: a `zip` of the two UTF-8
+    /// views, with their index checks, was ~0.2 µs of each client authentication). `b | 0x20`
+    /// equals a lowercase letter only for that letter and its uppercase form.
     static func isBasicScheme(_ scheme: Substring.UTF8View) -> Bool {
-        let expected = "basic".utf8
-        guard scheme.count == expected.count else { return false }
-        return zip(scheme, expected).allSatisfy { byte, lowercase in
-            ((0x41...0x5A).contains(byte) ? byte | 0x20 : byte) == lowercase
+        func isBasic(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            bytes.count == 5 && bytes[0] | 0x20 == UInt8(ascii: "b") && bytes[1] | 0x20 == UInt8(ascii: "a")
+                && bytes[2] | 0x20 == UInt8(ascii: "s") && bytes[3] | 0x20 == UInt8(ascii: "i") && bytes[4] | 0x20 == UInt8(ascii: "c")
         }
+        return scheme.withContiguousStorageIfAvailable(isBasic) ?? Array(scheme).withUnsafeBufferPointer(isBasic)
     }
 
     /// RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))`, or

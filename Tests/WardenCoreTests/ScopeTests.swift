@@ -69,4 +69,19 @@ import WardenCore
         #expect(ScopeSet().isSubset(of: ScopeSet()))
         #expect(!ScopeSet(["orders.read"]).isSubset(of: ScopeSet(["orders.readx", "Orders.read"])))
     }
+
+    /// The wire form: sorted, single spaces, for none, one and many scopes, as the plain
+    /// sort-and-join it replaced would write it.
+    @Test func theWireFormIsSortedAndSpaceSeparated() throws {
+        #expect(ScopeSet().description == "")
+        #expect(ScopeSet(["orders.read"]).description == "orders.read")
+        #expect(ScopeSet(["b", "a"]).description == "a b")
+        var random = SplitMix64(seed: 16)
+        for _ in 0..<200 {
+            let names = (0..<Int(random.next() % 9)).map { _ in "s\(random.next() % 40)" + (random.next() % 2 == 0 ? "" : ":Read") }
+            let set = ScopeSet(try names.map { try Scope(validating: $0) })
+            #expect(set.description == Set(names).sorted().joined(separator: " "))
+            #expect(try ScopeSet(parsing: set.description) == set)
+        }
+    }
 }

@@ -56,8 +56,24 @@ public struct ScopeSet: Hashable, Sendable, Sequence, CustomStringConvertible, E
     /// The scopes in a stable (sorted) order.
     public var sorted: [Scope] { scopes.sorted() }
 
-    /// The wire form: sorted scope tokens separated by single spaces.
-    public var description: String { sorted.map(\.rawValue).joined(separator: " ") }
+    /// The wire form: sorted scope tokens separated by single spaces. One scope (the common
+    /// case of a machine token) is its own string; more are sorted once and written into one
+    /// buffer (issue 16: sorting, mapping and joining were ~1 % of an introspection request).
+    public var description: String {
+        switch scopes.count {
+        case 0: return ""
+        case 1: return scopes.first!.rawValue
+        default:
+            let names = scopes.map(\.rawValue).sorted()
+            var text = ""
+            text.reserveCapacity(names.reduce(names.count - 1) { $0 + $1.utf8.count })
+            for (index, name) in names.enumerated() {
+                if index > 0 { text.append(" ") }
+                text.append(name)
+            }
+            return text
+        }
+    }
 }
 
 extension Scope {
