@@ -23,6 +23,9 @@ public final class KeyManager: VerificationKeySource {
         var lastUnknownKidReload: Date = .distantPast
         var keys: [StoredSigningKey] = []
         var decrypted: [String: SigningKey] = [:]
+        /// Each decrypted key's public half, by id: what every verification looks up (issue 16:
+        /// reading it through `decrypted` copied the whole `SigningKey` each time, ~0.2 µs).
+        var verificationKeys: [String: VerificationKey] = [:]
         var signers: [String: AccessTokenSigner] = [:]
         /// A refresh is under way; others serve the keys loaded before meanwhile.
         var refreshing = false
@@ -141,9 +144,11 @@ public final class KeyManager: VerificationKeySource {
         let live = Set(keys.map(\.id))
         decrypted = decrypted.filter { live.contains($0.key) }
         let signers = decrypted.mapValues { AccessTokenSigner(key: $0) }
+        let verificationKeys = decrypted.mapValues(\.verificationKey)
         state.withLock { state in
             state.keys = keys
             state.decrypted = decrypted
+            state.verificationKeys = verificationKeys
             state.signers = signers
             state.loadedAt = now
         }
@@ -224,7 +229,7 @@ public final class KeyManager: VerificationKeySource {
         try await reloadIfStale()
         let now = timeSource.now()
         return state.withLock { state in
-            state.keys.filter { $0.isPublished(at: now) }.sorted { $0.createdAt < $1.createdAt }.compactMap { state.decrypted[$0.id]?.verificationKey }
+            state.keys.filter { $0.isPublished(at: now) }.sorted { $0.createdAt < $1.createdAt }.compactMap { state.verificationKeys[$0.id] }
         }
     }
 
@@ -236,12 +241,12 @@ public final class KeyManager: VerificationKeySource {
     // MARK: VerificationKeySource
 
     public func verificationKeyAtHand(id: String) -> VerificationKey? {
-        state.withLock { $0.decrypted[id]?.verificationKey }
+        state.withLock { $0.verificationKeys[id] }
     }
 
     public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
         let now = timeSource.now()
-        if let key = state.withLock({ $0.decrypted[id]?.verificationKey }) { return key }
+        if let key = state.withLock({ $0.verificationKeys[id] }) { return key }
         // An unknown kid may be a key rotated in by another process; reread at most once a second.
         let shouldReload = state.withLock { state in
             guard now.timeIntervalSince(state.lastUnknownKidReload) >= 1 else { return false }
@@ -250,6 +255,6 @@ public final class KeyManager: VerificationKeySource {
         }
         guard shouldReload else { return nil }
         do { try await reload() } catch { throw TokenVerificationError(.keysUnavailable) }
-        return state.withLock { $0.decrypted[id]?.verificationKey }
+        return state.withLock { $0.verificationKeys[id] }
     }
 }
