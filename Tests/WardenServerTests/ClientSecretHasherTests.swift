@@ -49,3 +49,39 @@ import Testing
         #expect(!other.matches(secret, hash: hash))
     }
 }
+
+extension ClientSecretHasherTests {
+    /// RFC 4231 §4 (HMAC-SHA-256 test cases 1, 2, 6, 7): known answers from outside swift-crypto,
+    /// including a 131-byte key (hashed first) and a message over several blocks.
+    @Test(arguments: [
+        ([UInt8](repeating: 0x0B, count: 20), "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        (Array("Jefe".utf8), "what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        ([UInt8](repeating: 0xAA, count: 131), "Test Using Larger Than Block-Size Key - Hash Key First",
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        ([UInt8](repeating: 0xAA, count: 131),
+         "This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.",
+         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+    ])
+    func rfc4231KnownAnswers(key: [UInt8], message: String, expected: String) {
+        let code = ClientSecretHasher(key: SymmetricKey(data: key)).hash(message)
+        #expect(code.map { String(format: "%02x", $0) }.joined() == expected)
+    }
+
+    /// One hasher, many tasks at once: the precomputed states are shared and only ever copied.
+    @Test func concurrentUseGivesTheSameCodes() async {
+        let hasher = ClientSecretHasher(key: SymmetricKey(data: [UInt8](repeating: 0x42, count: 32)))
+        let secrets = (0..<64).map { "secret-\($0)-" + String(repeating: "x", count: $0) }
+        let expected = secrets.map(hasher.hash)
+        await withTaskGroup(of: Bool.self) { group in
+            for round in 0..<8 {
+                group.addTask {
+                    (0..<200).allSatisfy { index in
+                        let at = (index + round) % secrets.count
+                        return hasher.hash(secrets[at]) == expected[at] && hasher.matches(secrets[at], hash: expected[at])
+                    }
+                }
+            }
+            for await allMatched in group { #expect(allMatched) }
+        }
+    }
+}

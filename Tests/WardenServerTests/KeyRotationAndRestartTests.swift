@@ -52,6 +52,10 @@ import WardenTesting
             clock.advance(by: .seconds(400))
             let after = try await server.get("/oauth2/jwks").json["keys"] as? [[String: Any]] ?? []
             #expect(after.compactMap { $0["kid"] as? String } == [newKey.id])
+            // And the server itself no longer verifies with it (introspection, exchange).
+            try await server.server.keys.reload()
+            #expect(server.server.keys.verificationKeyAtHand(id: firstKey) == nil)
+            #expect(server.server.keys.verificationKeyAtHand(id: newKey.id) != nil)
         }
     }
 

@@ -84,11 +84,12 @@ import WardenSQLite
                 try await Task.sleep(for: .milliseconds(300))
                 let revoked = try await server.post("/oauth2/revoke", [("token", token), ("client_id", "tutorial-web")])
                 #expect(revoked.status == 200)
-                // Pushed, long before the token's 300 s end. Not timed tighter: one request on
-                // a loaded CI machine has taken seconds (the feed's latency is measured in
-                // RevocationStreamTests and docs/benchmarks.md).
-                let refused = try await eventually(within: 30) { try await status(token) == .unauthorized }
-                #expect(refused, "still accepted 30 s after the revocation")
+                // Through the feed, long before the token's 300 s end: within 15 s, not the 2 s
+                // this once asserted (one request on a loaded CI machine has taken seconds; that
+                // the push itself is immediate is RevocationStreamTests' to show, with polling
+                // set to an hour).
+                let refused = try await eventually(within: 15) { try await status(token) == .unauthorized }
+                #expect(refused, "still accepted 15 s after the revocation")
                 #expect(try await status(other) == .ok)
             }
         }

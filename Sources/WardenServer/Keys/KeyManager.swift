@@ -26,6 +26,11 @@ public final class KeyManager: VerificationKeySource {
         /// Each decrypted key's public half, by id: what every verification looks up (issue 16:
         /// reading it through `decrypted` copied the whole `SigningKey` each time, ~0.2 µs).
         var verificationKeys: [String: VerificationKey] = [:]
+        /// Rereads numbered as they start, and the number of the one whose keys are held: a
+        /// reread that started earlier but ended later (two overlapping, e.g. a rotation's and
+        /// the background one) must not bring back a key the later one no longer saw.
+        var rereadsStarted: UInt64 = 0
+        var rereadHeld: UInt64 = 0
         var signers: [String: AccessTokenSigner] = [:]
         /// A refresh is under way; others serve the keys loaded before meanwhile.
         var refreshing = false
@@ -135,6 +140,10 @@ public final class KeyManager: VerificationKeySource {
     /// Rereads the keys from the database.
     public func reload() async throws {
         let now = timeSource.now()
+        let number = state.withLock { state in
+            state.rereadsStarted += 1
+            return state.rereadsStarted
+        }
         let keys = try await store.signingKeys().filter { $0.isPublished(at: now) }
         var decrypted = state.withLock { $0.decrypted }
         for key in keys where decrypted[key.id] == nil {
@@ -146,6 +155,8 @@ public final class KeyManager: VerificationKeySource {
         let signers = decrypted.mapValues { AccessTokenSigner(key: $0) }
         let verificationKeys = decrypted.mapValues(\.verificationKey)
         state.withLock { state in
+            guard number > state.rereadHeld else { return }
+            state.rereadHeld = number
             state.keys = keys
             state.decrypted = decrypted
             state.verificationKeys = verificationKeys

@@ -25,8 +25,11 @@ public struct ClientSecretHasher: Sendable {
     init(key: SymmetricKey) {
         // RFC 2104 §2: a key longer than the block (64 bytes) is hashed first; a shorter one is
         // padded with zeros to the block.
-        var block = key.withUnsafeBytes { bytes in bytes.count > SHA256.blockByteCount ? Array(SHA256.hash(data: bytes)) : Array(bytes) }
-        block += [UInt8](repeating: 0, count: SHA256.blockByteCount - block.count)
+        var block = [UInt8](repeating: 0, count: SHA256.blockByteCount)
+        key.withUnsafeBytes { bytes in
+            let material = bytes.count > SHA256.blockByteCount ? Array(SHA256.hash(data: bytes)) : Array(bytes)
+            block.replaceSubrange(0..<material.count, with: material)
+        }
         var inner = SHA256(), outer = SHA256()
         inner.update(data: block.map { $0 ^ 0x36 })
         outer.update(data: block.map { $0 ^ 0x5C })
