@@ -221,14 +221,10 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         // The address first: a taken port is said before a database or key is created for a
-        // server that cannot start. (Checked by binding and closing at once; the server binds
-        // again when it starts, so a port taken in between is still said, only later.)
+        // server that cannot start (`PortProbe`: it accepts no connection meanwhile).
         if port != 0 {
             do {
-                let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                    .bind(host: host, port: port).get()
-                try await probe.close()
+                try await PortProbe.check(host: host, port: port)
             } catch {
                 throw Self.listenFailure(error, host: host, port: port) ?? error
             }

@@ -25,9 +25,13 @@ public struct IntrospectionService: Sendable {
     /// The introspection response, as JSON bytes (§2.2). Runs on the caller's executor
     /// (`nonisolated(nonsending)`): from an actor, a verification that misses the cache runs on it.
     /// `remoteAddress` is worked out only if client authentication needs it (``ClientAuthenticator``).
+    /// RFC 7662 §2.2's answer for any token not active, built once (issue 16: building it per
+    /// request was an array copy and an allocation of every introspection, active or not).
+    private static let inactive = Array(#"{"active":false}"#.utf8)
+
     public nonisolated(nonsending) func introspect(token: String, credentials: ClientCredentials?, remoteAddress: @autoclosure () -> String?) async throws -> [UInt8] {
         let caller = try await clients.authenticate(credentials, remoteAddress: remoteAddress(), allowPublic: false)
-        let inactive = Array(#"{"active":false}"#.utf8)
+        let inactive = Self.inactive
         guard !token.isEmpty, token.utf8.count <= 16 * 1024 else { return inactive }
         // Without suspending when it can (the server's own keys are always at hand): issue 16.
         // A refusal counts once: `verify` only when the key was not at hand.
