@@ -22,6 +22,7 @@ import WardenTesting
 ///     ResourceServerBench proofs DIR URI COUNT   # COUNT fresh proofs for GET URI with DIR's key and bound token, one per line
 ///     ResourceServerBench signatures DIR URI COUNT # COUNT signed POSTs of `body` to URI: "Signature-Input<TAB>Signature" per line
 ///     ResourceServerBench floor COUNT DIR URI    # in-process: raw P-256 verify, and a whole DPoP proof check, µs each
+///     ResourceServerBench verify-floor SECONDS   # in-process: the uncached verification, CPU µs each, over SECONDS (paired.sh)
 ///     ResourceServerBench replay-memory COUNT DIR # bytes of resident memory per proof remembered (replay memory)
 @main
 struct ResourceServerBench {
@@ -33,9 +34,10 @@ struct ResourceServerBench {
         case "floor" where arguments.count == 4: try await floor(count: Int(arguments[1])!, directory: arguments[2], uri: arguments[3])
         case "signatures" where arguments.count == 4: try await signatures(directory: arguments[1], uri: arguments[2], count: Int(arguments[3])!)
         case "signature-floor" where arguments.count == 4: try await signatureFloor(count: Int(arguments[1])!, directory: arguments[2], uri: arguments[3])
+        case "verify-floor" where arguments.count == 2: await verifyFloor(seconds: Double(arguments[1])!)
         case "replay-memory" where arguments.count == 3: try await replayMemory(count: Int(arguments[1])!, directory: arguments[2])
         default:
-            FileHandle.standardError.write(Data("usage: ResourceServerBench serve PORT DIR | proofs DIR URI COUNT | signatures DIR URI COUNT | floor COUNT DIR URI | signature-floor COUNT DIR URI | replay-memory COUNT DIR\n".utf8))
+            FileHandle.standardError.write(Data("usage: ResourceServerBench serve PORT DIR | proofs DIR URI COUNT | signatures DIR URI COUNT | floor COUNT DIR URI | verify-floor SECONDS | signature-floor COUNT DIR URI | replay-memory COUNT DIR\n".utf8))
             exit(64)
         }
     }
@@ -284,6 +286,28 @@ struct ResourceServerBench {
         }.value
         print("raw_p256_us \(String(format: "%.2f", raw))")
         print("dpop_proof_us \(String(format: "%.2f", whole))")
+    }
+
+    /// The uncached verification's CPU time, as the server's start measures it (`verify.floor`),
+    /// but for SECONDS of wall time: `paired.sh` runs it on the servers' CPU while they serve, so
+    /// that the floor and the uncached route are measured in the same seconds of a noisy host
+    /// (issue 16). A token of the same shape as the server's (same claims, another key).
+    static func verifyFloor(seconds: Double) async {
+        let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "orders")
+        let bearer = try! issuer.token(subject: "alice", scope: ["orders.read"], lifetime: .seconds(3600))
+        let verifier = issuer.verifier(configure: { $0.cacheCapacity = 0 })
+        let perVerification = await Task.detached {
+            for _ in 0..<50 { _ = try! verifier.verifyWithoutSuspending(bearer)! }
+            let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+            let start = cpuMicroseconds()
+            var count = 0
+            while ContinuousClock.now < end {
+                for _ in 0..<20 { _ = try! verifier.verifyWithoutSuspending(bearer)! }
+                count += 20
+            }
+            return (cpuMicroseconds() - start) / Double(count)
+        }.value
+        print(String(format: "%.2f", perVerification))
     }
 
     /// Resident memory the replay memory takes per proof it remembers: COUNT proofs made first,
