@@ -10,6 +10,11 @@
 #   uncached  (uncached - plain) / the in-process verification, the verification measured by a
 #             third process (`ResourceServerBench verify-floor`) on the same CPU in the same
 #             seconds: target <= 1.2
+#   control   (work - bearer) / a raw P-256 verification in process, measured the same way: what
+#             any handler doing that much crypto pays over it here (run.sh's control, paired) --
+#             the yardstick for the uncached ratio: the servers run at a third of plain's request
+#             rate there, and the framework's share of a request grows as fewer requests share
+#             each pass of the event loop (docs/benchmarks.md "fourth session")
 # Medians of the rounds are the result. run.sh measures the same routes one after another
 # (and everything else: DPoP, signatures, reporting); this script only the two targets.
 # What sharing CPU 0 changes: each server runs half the time, so its caches are cooled by the
@@ -52,7 +57,8 @@ load() {
 }
 # pair FIRST SECOND ROUND [floor]: FIRST on server a and SECOND on server b in odd rounds, the
 # other way round in even ones, both loaded at once; prints "FIRST-µs SECOND-µs" (CPU per
-# request), and with `floor` the in-process verification measured in the same seconds.
+# request), and with `floor` the in-process verification and raw P-256 verification measured in
+# the same seconds.
 pair() {
   local first="$1" second="$2" round="$3" on_a on_b a0 b0 a1 b1 floor_pid=""
   if (( round % 2 )); then on_a=$first; on_b=$second; else on_a=$second; on_b=$first; fi
@@ -62,32 +68,36 @@ pair() {
   if [ "${4:-}" = floor ]; then taskset -c 0 "$BIN" verify-floor "$DURATION" >"$WORK/floor" & floor_pid=$!; fi
   wait $ja $jb ${floor_pid:+$floor_pid}
   a1=$(cpu_ticks $PID_A); b1=$(cpu_ticks $PID_B)
-  python3 - "$round" "$a0" "$a1" "$(cat "$WORK/na")" "$b0" "$b1" "$(cat "$WORK/nb")" "${floor_pid:+$(cat "$WORK/floor")}" <<'PY'
+  python3 - "$round" "$a0" "$a1" "$(cat "$WORK/na")" "$b0" "$b1" "$(cat "$WORK/nb")" "${floor_pid:+$WORK/floor}" <<'PY'
 import sys
 r, a0, a1, na, b0, b1, nb, floor = sys.argv[1:]
 a = (float(a1) - float(a0)) * 1e4 / float(na)
 b = (float(b1) - float(b0)) * 1e4 / float(nb)
 first, second = (a, b) if int(r) % 2 else (b, a)
-print(f"{first:.1f} {second:.1f} {floor}")
+floors = dict(line.split() for line in open(floor)) if floor else {}
+print(f"{first:.1f} {second:.1f} {floors.get('verify_us', '-')} {floors.get('raw_p256_us', '-')}")
 PY
 }
 
 # Warm-up, not measured.
-for kind in plain bearer uncached; do load $kind "$PORT_A" "$WORK/a" /dev/null; load $kind "$PORT_B" "$WORK/b" /dev/null; done
+for kind in plain bearer uncached work; do load $kind "$PORT_A" "$WORK/a" /dev/null; load $kind "$PORT_B" "$WORK/b" /dev/null; done
 
 echo "rounds: $ROUNDS x ${DURATION}s, two servers on CPU 0 loaded at once ($CONNECTIONS connections each, wrk on CPU 1); server CPU µs per request"
-NULL=(); CACHED=(); UNCACHED=()
+NULL=(); CACHED=(); UNCACHED=(); CONTROL=()
 for round in $(seq "$ROUNDS"); do
-  read -r N1 N2 _ < <(pair plain plain "$round")
-  read -r P B _ < <(pair plain bearer "$round")
-  read -r P2 U F < <(pair plain uncached "$round" floor)
+  read -r N1 N2 _ _ < <(pair plain plain "$round")
+  read -r P B _ _ < <(pair plain bearer "$round")
+  read -r P2 U F _ < <(pair plain uncached "$round" floor)
+  read -r B2 WK _ RAW < <(pair bearer work "$round" floor)
   NULL+=("$(python3 -c "print(round($N1 / $N2, 3))")")
   CACHED+=("$(python3 -c "print(round($P / $B, 3))")")
   UNCACHED+=("$(python3 -c "print(round(($U - $P2) / $F, 3))")")
-  printf 'round %s: plain %5.1f / plain %5.1f = %s | plain %5.1f / bearer %5.1f = %s | uncached %6.1f - plain %5.1f over verify %5.1f = %s\n' \
-    "$round" "$N1" "$N2" "${NULL[-1]}" "$P" "$B" "${CACHED[-1]}" "$U" "$P2" "$F" "${UNCACHED[-1]}"
+  CONTROL+=("$(python3 -c "print(round(($WK - $B2) / $RAW, 3))")")
+  printf 'round %s: plain %5.1f / plain %5.1f = %s | plain %5.1f / bearer %5.1f = %s | uncached %6.1f - plain %5.1f over verify %5.1f = %s | work %6.1f - bearer %5.1f over raw P-256 %5.1f = %s\n' \
+    "$round" "$N1" "$N2" "${NULL[-1]}" "$P" "$B" "${CACHED[-1]}" "$U" "$P2" "$F" "${UNCACHED[-1]}" "$WK" "$B2" "$RAW" "${CONTROL[-1]}"
 done
 median() { python3 -c "import statistics, sys; print(round(statistics.median(map(float, sys.argv[1:])), 3))" "$@"; }
 echo "null: plain / plain, the method itself:          median $(median "${NULL[@]}") (1.00 when unbiased)"
 echo "issue 16: plain / bearer (cached), CPU per request: median $(median "${CACHED[@]}") (target >= 0.95)"
 echo "issue 16: (uncached - plain) / in-process verify:   median $(median "${UNCACHED[@]}") (target <= 1.2)"
+echo "control: (work - bearer) / in-process raw P-256:      median $(median "${CONTROL[@]}") (what any handler pays over its crypto here)"

@@ -3,6 +3,7 @@
 --   KIND=plain   Authorization: Bearer $TOKEN too (the route ignores it): the same bytes on the wire
 --                as the bearer routes, so that a ratio measures the check, not a bigger request
 --   KIND=bearer  Authorization: Bearer $TOKEN (the same token each time: the verified-token cache)
+--   KIND=inline  the same, to the route doing the cached check by hand (a control for the adapter)
 --   KIND=uncached, KIND=revocations  the same, to routes whose verifier has no cache (and a deny
 --                list of 100,000 other tokens)
 --   KIND=work    the same (the route adds one raw P-256 verification in its handler)
@@ -35,7 +36,7 @@ init = function(args)
 end
 
 request = function()
-  if kind == "plain" or kind == "bearer" or kind == "work" or kind == "uncached" or kind == "revocations"
+  if kind == "plain" or kind == "bearer" or kind == "inline" or kind == "work" or kind == "uncached" or kind == "revocations"
     or kind == "refused" or kind == "refused-reported" or kind == "reported" then
     return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token })
   end

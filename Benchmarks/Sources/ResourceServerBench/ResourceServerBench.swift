@@ -22,7 +22,7 @@ import WardenTesting
 ///     ResourceServerBench proofs DIR URI COUNT   # COUNT fresh proofs for GET URI with DIR's key and bound token, one per line
 ///     ResourceServerBench signatures DIR URI COUNT # COUNT signed POSTs of `body` to URI: "Signature-Input<TAB>Signature" per line
 ///     ResourceServerBench floor COUNT DIR URI    # in-process: raw P-256 verify, and a whole DPoP proof check, µs each
-///     ResourceServerBench verify-floor SECONDS   # in-process: the uncached verification, CPU µs each, over SECONDS (paired.sh)
+///     ResourceServerBench verify-floor SECONDS   # in-process: the uncached verification and a raw P-256 verify, CPU µs each, over SECONDS (paired.sh)
 ///     ResourceServerBench replay-memory COUNT DIR # bytes of resident memory per proof remembered (replay memory)
 @main
 struct ResourceServerBench {
@@ -289,25 +289,37 @@ struct ResourceServerBench {
     }
 
     /// The uncached verification's CPU time, as the server's start measures it (`verify.floor`),
-    /// but for SECONDS of wall time: `paired.sh` runs it on the servers' CPU while they serve, so
-    /// that the floor and the uncached route are measured in the same seconds of a noisy host
-    /// (issue 16). A token of the same shape as the server's (same claims, another key).
+    /// and a raw P-256 verification's (SHA-256 of the signing input and the signature check, as
+    /// the `work` route's handler does), in alternating batches for SECONDS of wall time:
+    /// `paired.sh` runs it on the servers' CPU while they serve, so that the floors and the
+    /// routes are measured in the same seconds of a noisy host (issue 16). A token of the same
+    /// shape as the server's (same claims, another key). Prints `verify_us` and `raw_p256_us`.
     static func verifyFloor(seconds: Double) async {
         let issuer = await TestTokenIssuer(issuer: "https://auth.example.com", audience: "orders")
         let bearer = try! issuer.token(subject: "alice", scope: ["orders.read"], lifetime: .seconds(3600))
         let verifier = issuer.verifier(configure: { $0.cacheCapacity = 0 })
-        let perVerification = await Task.detached {
+        let parts = bearer.split(separator: ".")
+        let input = Array("\(parts[0]).\(parts[1])".utf8)
+        let key = P256.Signing.PrivateKey()
+        let signature = try! key.signature(for: SHA256.hash(data: input))
+        let publicKey = key.publicKey
+        let (verify, raw) = await Task.detached {
             for _ in 0..<50 { _ = try! verifier.verifyWithoutSuspending(bearer)! }
             let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-            let start = cpuMicroseconds()
-            var count = 0
+            var verifyTime = 0.0, rawTime = 0.0, batches = 0
             while ContinuousClock.now < end {
-                for _ in 0..<20 { _ = try! verifier.verifyWithoutSuspending(bearer)! }
-                count += 20
+                var start = cpuMicroseconds()
+                for _ in 0..<10 { _ = try! verifier.verifyWithoutSuspending(bearer)! }
+                verifyTime += cpuMicroseconds() - start
+                start = cpuMicroseconds()
+                for _ in 0..<10 { precondition(publicKey.isValidSignature(signature, for: SHA256.hash(data: input))) }
+                rawTime += cpuMicroseconds() - start
+                batches += 1
             }
-            return (cpuMicroseconds() - start) / Double(count)
+            return (verifyTime / Double(batches * 10), rawTime / Double(batches * 10))
         }.value
-        print(String(format: "%.2f", perVerification))
+        print("verify_us \(String(format: "%.2f", verify))")
+        print("raw_p256_us \(String(format: "%.2f", raw))")
     }
 
     /// Resident memory the replay memory takes per proof it remembers: COUNT proofs made first,
