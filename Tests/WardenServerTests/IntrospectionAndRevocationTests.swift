@@ -144,6 +144,38 @@ import WardenTesting
         }
     }
 
+    /// Issue 16: an active token's answer is built once and kept; every check runs before it
+    /// is handed out again — the audience, then revocation.
+    @Test func aKeptAnswerGoesOnlyToItsAudienceAndNotPastARevocation() async throws {
+        try await TestServer.run { server in
+            let login = try await server.passwordToken("alice", "wonderland", scope: "order.read")
+            let token = try #require(login.accessToken)
+            for _ in 0..<3 {
+                let reply = try await server.post("/oauth2/introspect", [("token", token)], basic: Self.order)
+                #expect(reply.json["active"] as? Bool == true)
+                #expect(reply.json["sub"] as? String == "alice")
+            }
+            let foreign = try await server.post("/oauth2/introspect", [("token", token)], basic: Self.report)
+            #expect(foreign.json.count == 1)
+            #expect(foreign.json["active"] as? Bool == false)
+            // Another token of the same user: its own answer (its own jti).
+            let second = try #require(try await server.passwordToken("alice", "wonderland", scope: "order.read").accessToken)
+            let secondReply = try await server.post("/oauth2/introspect", [("token", second)], basic: Self.order)
+            #expect(secondReply.json["active"] as? Bool == true)
+            #expect(secondReply.json["jti"] as? String != nil)
+            let firstReply = try await server.post("/oauth2/introspect", [("token", token)], basic: Self.order)
+            #expect(secondReply.json["jti"] as? String != firstReply.json["jti"] as? String)
+            let revoke = try await server.post("/oauth2/revoke", [("token", token), ("client_id", "shop-web")])
+            #expect(revoke.status == 200)
+            let after = try await server.post("/oauth2/introspect", [("token", token)], basic: Self.order)
+            #expect(after.json.count == 1)
+            #expect(after.json["active"] as? Bool == false)
+            // The other token is untouched.
+            let untouched = try await server.post("/oauth2/introspect", [("token", second)], basic: Self.order)
+            #expect(untouched.json["active"] as? Bool == true)
+        }
+    }
+
     @Test func aClientCannotRevokeAnotherClientsToken() async throws {
         try await TestServer.run { server in
             let issued = try await server.post("/oauth2/token", [("grant_type", "client_credentials")], basic: Self.report)

@@ -13,6 +13,8 @@ public struct IntrospectionService: Sendable {
     let verifier: AccessTokenVerifier<KeyManager>
     let revocations: RevocationMirror
     let timeSource: TimeSource
+    /// Active access tokens' answers, built once per token (``IntrospectionAnswers``).
+    let answers: IntrospectionAnswers
 
     package init(tokens: TokenService) {
         self.store = tokens.store
@@ -20,6 +22,7 @@ public struct IntrospectionService: Sendable {
         self.verifier = tokens.verifier
         self.revocations = tokens.revocations
         self.timeSource = tokens.timeSource
+        self.answers = IntrospectionAnswers()
     }
 
     /// The introspection response, as JSON bytes (§2.2). Runs on the caller's executor
@@ -48,21 +51,7 @@ public struct IntrospectionService: Sendable {
             guard claims.expiresAt > timeSource.now() else { return inactive }
             guard claims.audience.contains(caller.id) || claims.clientID == caller.id else { return inactive }
             guard !(try await revocations.isRevoked(claims)) else { return inactive }
-            var writer = JSONObjectWriter()
-            writer.add("active", true)
-            writer.add("scope", claims.scope.description)
-            writer.add("client_id", claims.clientID)
-            writer.add("sub", claims.subject)
-            if claims.audience.count == 1 { writer.add("aud", claims.audience[0]) } else { writer.add("aud", claims.audience) }
-            writer.add("iss", claims.issuer)
-            writer.add("exp", claims.expiresAt)
-            writer.add("iat", claims.issuedAt)
-            writer.add("jti", claims.tokenID)
-            // RFC 9449 §6.2: a bound token is `DPoP`, with the key's thumbprint in `cnf.jkt`.
-            writer.add("token_type", claims.keyThumbprint == nil ? "Bearer" : "DPoP")
-            if let actor = claims.actor { writer.addRaw("act", actor.jsonBytes()) }
-            if let jkt = claims.keyThumbprint { writer.addRaw("cnf", JSONValue.object(["jkt": .string(jkt)]).serialized()) }
-            return writer.finish()
+            return answers.answer(for: claims, build: Self.activeAnswer)
         }
         if let refresh = try await store.refreshToken(hash: OpaqueToken.hash(token)), refresh.clientID == caller.id {
             // `refreshToken(hash:)` returns used and revoked tokens too; redeeming one now is a replay.
@@ -80,4 +69,23 @@ public struct IntrospectionService: Sendable {
         return inactive
     }
 
+    /// RFC 7662 §2.2's answer for an active access token: what its claims say (built once per
+    /// token, ``IntrospectionAnswers``).
+    static func activeAnswer(_ claims: AccessTokenClaims) -> [UInt8] {
+        var writer = JSONObjectWriter()
+        writer.add("active", true)
+        writer.add("scope", claims.scope.description)
+        writer.add("client_id", claims.clientID)
+        writer.add("sub", claims.subject)
+        if claims.audience.count == 1 { writer.add("aud", claims.audience[0]) } else { writer.add("aud", claims.audience) }
+        writer.add("iss", claims.issuer)
+        writer.add("exp", claims.expiresAt)
+        writer.add("iat", claims.issuedAt)
+        writer.add("jti", claims.tokenID)
+        // RFC 9449 §6.2: a bound token is `DPoP`, with the key's thumbprint in `cnf.jkt`.
+        writer.add("token_type", claims.keyThumbprint == nil ? "Bearer" : "DPoP")
+        if let actor = claims.actor { writer.addRaw("act", actor.jsonBytes()) }
+        if let jkt = claims.keyThumbprint { writer.addRaw("cnf", JSONValue.object(["jkt": .string(jkt)]).serialized()) }
+        return writer.finish()
+    }
 }
