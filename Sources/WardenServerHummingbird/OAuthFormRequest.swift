@@ -102,7 +102,9 @@ struct OAuthFormRequest: Sendable {
             guard let space = utf8.firstIndex(of: UInt8(ascii: " ")), isBasicScheme(utf8[..<space]) else {
                 throw OAuthError.invalidClient("Client authentication failed.")
             }
-            let encoded = authorization[space...].drop(while: { $0 == " " })
+            // Past the spaces by bytes: `Substring.drop(while:)` walks `Character`s, finding
+            // grapheme boundaries the whole way (issue 16: ~0.2 µs of each request under `perf`).
+            let encoded = Substring(utf8[space...].drop(while: { $0 == UInt8(ascii: " ") }))
             guard !encoded.isEmpty else { throw OAuthError.invalidClient("Client authentication failed.") }
             guard form["client_secret"] == nil else {
                 throw OAuthError.invalidRequest("Use one client authentication method, not two.")
