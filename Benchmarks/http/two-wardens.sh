@@ -4,7 +4,9 @@
 W=$(mktemp -d); SECRET="bench-secret-0123456789abcdef"
 start() { # bin port db
   $1 scope create orders.read --description "Read orders" --database "$3" >/dev/null
-  $1 client create bench-service --secret "$SECRET" --grant client_credentials --scope orders.read --audience orders --database "$3" >/dev/null
+  # An hour's tokens: introspection of an expired one would still answer 200 (inactive), and a
+  # long run would measure that instead.
+  $1 client create bench-service --secret "$SECRET" --grant client_credentials --scope orders.read --audience orders --token-lifetime 3600 --database "$3" >/dev/null
   $1 client create orders --secret "orders-secret-0123456789" --grant client_credentials --scope orders.read --audience orders --database "$3" >/dev/null
   WARDEN_LOG_LEVEL=warning taskset -c 0 $1 serve --port $2 --database "$3" >/dev/null &
 }

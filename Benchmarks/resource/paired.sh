@@ -15,7 +15,8 @@
 #             the yardstick for the uncached ratio: the servers run at a third of plain's request
 #             rate there, and the framework's share of a request grows as fewer requests share
 #             each pass of the event loop (docs/benchmarks.md "fourth session")
-# Medians of the rounds are the result. run.sh measures the same routes one after another
+# Medians of the rounds are the result; CPU time from the scheduler's per-thread counts
+# (/proc/PID/task/*/schedstat, ns). run.sh measures the same routes one after another
 # (and everything else: DPoP, signatures, reporting); this script only the two targets.
 # What sharing CPU 0 changes: each server runs half the time, so its caches are cooled by the
 # other's turns (~a few µs a scheduler slice of ~100 requests): both routes alike.
@@ -46,7 +47,9 @@ PID_B=$!
 for _ in $(seq 400); do [ -f "$WORK/a/ready" ] && [ -f "$WORK/b/ready" ] && break; sleep 0.05; done
 [ -f "$WORK/a/ready" ] && [ -f "$WORK/b/ready" ] || { echo "paired.sh: the servers did not start:" >&2; cat "$WORK"/*.log >&2; exit 1; }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU time the server's threads have had, in ns (the scheduler's own count, summed over them):
+# /proc/PID/stat's 10-ms ticks would be ~1 % of a 2-s round each.
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%d\n", ns}'; }
 # load KIND PORT DIR OUT: wrk against one server; the number of requests into OUT. Every answer
 # must be a 2xx.
 load() {
@@ -62,17 +65,21 @@ load() {
 pair() {
   local first="$1" second="$2" round="$3" on_a on_b a0 b0 a1 b1 floor_pid=""
   if (( round % 2 )); then on_a=$first; on_b=$second; else on_a=$second; on_b=$first; fi
-  a0=$(cpu_ticks $PID_A); b0=$(cpu_ticks $PID_B)
+  rm -f "$WORK/na" "$WORK/nb" "$WORK/floor"
+  a0=$(cpu_ns $PID_A); b0=$(cpu_ns $PID_B)
   load "$on_a" "$PORT_A" "$WORK/a" "$WORK/na" & local ja=$!
   load "$on_b" "$PORT_B" "$WORK/b" "$WORK/nb" & local jb=$!
   if [ "${4:-}" = floor ]; then taskset -c 0 "$BIN" verify-floor "$DURATION" >"$WORK/floor" & floor_pid=$!; fi
-  wait $ja $jb ${floor_pid:+$floor_pid}
-  a1=$(cpu_ticks $PID_A); b1=$(cpu_ticks $PID_B)
+  # One at a time: `wait A B` answers only B's status, and a failed load must stop the run.
+  wait "$ja" || exit 1
+  wait "$jb" || exit 1
+  [ -z "$floor_pid" ] || wait "$floor_pid" || exit 1
+  a1=$(cpu_ns $PID_A); b1=$(cpu_ns $PID_B)
   python3 - "$round" "$a0" "$a1" "$(cat "$WORK/na")" "$b0" "$b1" "$(cat "$WORK/nb")" "${floor_pid:+$WORK/floor}" <<'PY'
 import sys
 r, a0, a1, na, b0, b1, nb, floor = sys.argv[1:]
-a = (float(a1) - float(a0)) * 1e4 / float(na)
-b = (float(b1) - float(b0)) * 1e4 / float(nb)
+a = (int(a1) - int(a0)) / 1e3 / float(na)
+b = (int(b1) - int(b0)) / 1e3 / float(nb)
 first, second = (a, b) if int(r) % 2 else (b, a)
 floors = dict(line.split() for line in open(floor)) if floor else {}
 print(f"{first:.1f} {second:.1f} {floors.get('verify_us', '-')} {floors.get('raw_p256_us', '-')}")

@@ -42,8 +42,7 @@ import Testing
         }
         #expect(OAuthFormRequest.isFormEncoded(Self.type + "; charset=utf-8"))
         #expect(!OAuthFormRequest.isFormEncoded(Self.type + "x"))
-        // A string that is not stored as contiguous UTF-8 (a substring's copy is; a bridged one
-        // would not be on Darwin): the same answer through the fallback.
+        // A string cut out of a longer one (a header value is): the same answer.
         let sliced = String(("xx" + Self.type + "; a=b").dropFirst(2))
         #expect(OAuthFormRequest.isFormEncoded(sliced))
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import WardenCore
 
@@ -8,47 +9,63 @@ import WardenCore
 /// Only what a token's claims decide is kept: an answer is handed out after every check that
 /// can change between two introspections has passed again — the expiry by this server's clock,
 /// the caller being an audience or the client, the revocation lists — so a revoked or expired
-/// token is still `{"active":false}` at once. A `jti` names one token: this server's tokens are
-/// the only ones that verify here, and it draws each `jti` at random (128 bits); the claims are
-/// compared too, so a reused `jti` (another issuer's keys configured, a test's fixed ids) gets
-/// its own answer, never another token's.
+/// token is still `{"active":false}` at once. An entry is handed out only for the very token it
+/// was built for, compared byte for byte (a `jti` seen again on another token — another issuer's
+/// keys configured, a test's fixed ids — gets its own answer; `String`'s `==` would take
+/// canonically equivalent text for the same).
 ///
-/// Bounded: at `capacity` answers, an arbitrary one makes room (as the verified-token cache).
+/// Bounded: at most `capacity` answers (an arbitrary one makes room, as in the verified-token
+/// cache), for tokens of at most `maximumTokenSize` bytes (larger ones are answered afresh each
+/// time): at the defaults under ~5 MB however many tokens are introspected.
 final class IntrospectionAnswers: Sendable {
     /// A class: read out of the table with one reference count, where a struct's copy counted
-    /// every reference in the claims (~0.3 µs a lookup in `perf`).
+    /// every reference in it (~0.3 µs a lookup in `perf`).
     private final class Entry: Sendable {
-        let claims: AccessTokenClaims
+        let token: String
         let answer: [UInt8]
 
-        init(claims: AccessTokenClaims, answer: [UInt8]) {
-            self.claims = claims
+        init(token: String, answer: [UInt8]) {
+            self.token = token
             self.answer = answer
         }
     }
 
     private let entries: Mutex<[String: Entry]>
     let capacity: Int
+    let maximumTokenSize: Int
 
-    init(capacity: Int = 10_000) {
-        precondition(capacity >= 0, "capacity must not be negative")
+    init(capacity: Int = 1_000, maximumTokenSize: Int = 4096) {
+        precondition(capacity >= 0 && maximumTokenSize >= 0, "capacity and size must not be negative")
         self.capacity = capacity
+        self.maximumTokenSize = maximumTokenSize
         self.entries = Mutex([:])
     }
 
-    /// The answer for `claims`, built by `build` the first time (and again if its entry went).
-    func answer(for claims: AccessTokenClaims, build: (AccessTokenClaims) -> [UInt8]) -> [UInt8] {
-        if let kept = entries.withLock({ $0[claims.tokenID] }), kept.claims == claims { return kept.answer }
+    /// The answer for `token`, whose verified claims are `claims`, built by `build` the first
+    /// time (and again if its entry went).
+    func answer(for claims: AccessTokenClaims, token: String, build: (AccessTokenClaims) -> [UInt8]) -> [UInt8] {
+        guard capacity > 0, token.utf8.count <= maximumTokenSize else { return build(claims) }
+        if let kept = entries.withLock({ $0[claims.tokenID] }), Self.sameBytes(kept.token, token) { return kept.answer }
         let answer = build(claims)
-        guard capacity > 0 else { return answer }
         entries.withLock { entries in
             if entries.count >= capacity, entries[claims.tokenID] == nil, let victim = entries.keys.first {
                 entries[victim] = nil
             }
-            entries[claims.tokenID] = Entry(claims: claims, answer: answer)
+            entries[claims.tokenID] = Entry(token: token, answer: answer)
         }
         return answer
     }
 
     var count: Int { entries.withLock { $0.count } }
+
+    /// Byte for byte, without `String`'s canonical equivalence.
+    private static func sameBytes(_ left: String, _ right: String) -> Bool {
+        guard left.utf8.count == right.utf8.count else { return false }
+        let compared = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes in
+                leftBytes.isEmpty || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, leftBytes.count) == 0
+            }
+        }
+        return (compared ?? nil) ?? left.utf8.elementsEqual(right.utf8)
+    }
 }

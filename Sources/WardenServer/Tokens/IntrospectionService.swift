@@ -51,7 +51,7 @@ public struct IntrospectionService: Sendable {
             guard claims.expiresAt > timeSource.now() else { return inactive }
             guard claims.audience.contains(caller.id) || claims.clientID == caller.id else { return inactive }
             guard !(try await revocations.isRevoked(claims)) else { return inactive }
-            return answers.answer(for: claims, build: Self.activeAnswer)
+            return answers.answer(for: claims, token: token, build: Self.activeAnswer)
         }
         if let refresh = try await store.refreshToken(hash: OpaqueToken.hash(token)), refresh.clientID == caller.id {
             // `refreshToken(hash:)` returns used and revoked tokens too; redeeming one now is a replay.
