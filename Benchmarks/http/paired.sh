@@ -30,7 +30,7 @@ for tool in wrk taskset python3 curl; do command -v $tool >/dev/null || { echo "
 
 # CPU time the server's threads have had, in ns (the scheduler's own count, summed over them):
 # /proc/PID/stat's 10-ms ticks would be ~1 % of a 2-s round each.
-cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%d\n", ns}'; }
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%.0f\n", ns}'; }
 # load KIND PORT TOKEN OUT: wrk against one server, the number of requests into OUT; every
 # answer must be a 2xx.
 load() {

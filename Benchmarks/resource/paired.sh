@@ -49,7 +49,7 @@ for _ in $(seq 400); do [ -f "$WORK/a/ready" ] && [ -f "$WORK/b/ready" ] && brea
 
 # CPU time the server's threads have had, in ns (the scheduler's own count, summed over them):
 # /proc/PID/stat's 10-ms ticks would be ~1 % of a 2-s round each.
-cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%d\n", ns}'; }
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%.0f\n", ns}'; }
 # load KIND PORT DIR OUT: wrk against one server; the number of requests into OUT. Every answer
 # must be a 2xx.
 load() {
