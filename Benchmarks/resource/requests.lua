@@ -7,6 +7,7 @@
 --   KIND=uncached, KIND=revocations  the same, to routes whose verifier has no cache (and a deny
 --                list of 100,000 other tokens)
 --   KIND=work    the same (the route adds one raw P-256 verification in its handler)
+--   KIND=parts/…  the same (decompose.sh: the cached route taken apart)
 --   KIND=refused, KIND=refused-reported, KIND=reported  the same (issue 14: the first two answer 403)
 --   KIND=dpop    Authorization: DPoP $TOKEN and the next proof of $PROOFS (one per line, made just
 --                before the measurement: a proof is accepted once, within 60 s of its iat)
@@ -36,7 +37,7 @@ init = function(args)
 end
 
 request = function()
-  if kind == "plain" or kind == "bearer" or kind == "inline" or kind == "work" or kind == "uncached" or kind == "revocations"
+  if kind:sub(1, 6) == "parts/" or kind == "plain" or kind == "bearer" or kind == "inline" or kind == "work" or kind == "uncached" or kind == "revocations"
     or kind == "refused" or kind == "refused-reported" or kind == "reported" then
     return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token })
   end

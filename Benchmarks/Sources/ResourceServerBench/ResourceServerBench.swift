@@ -166,6 +166,52 @@ struct ResourceServerBench {
             .get { _, _, auth in auth.subject }
         router.protected("reported", by: BearerAuthenticator(verifier: reportingVerifier, configuration: reporting, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
+        // The cached route's cost taken apart (`resource/decompose.sh`, docs/benchmarks.md "fifth
+        // session"): each of these against `parts/plain`, registered beside them so that routing
+        // costs them alike.
+        //   compute       ~1 µs of arithmetic touching no memory (calibrated now, in process):
+        //                 what a microsecond of work in a handler costs in the server
+        //   scan          the `Authorization` field looked up and its scheme checked
+        //   cached        one cached verification of a token the handler holds (no header read)
+        //   cached-twice  two: the second is the hot cost, the first also pays for the
+        //                 verifier's memory gone cold since the last request
+        //   inline        the check by hand (header, copy, cached verification, scope), as `inline`
+        //   bearer        the protected route, as `bearer`
+        let computeCount = Self.calibratedComputeCount(microseconds: 1)
+        try write(String(format: "%.3f", Self.computeMicroseconds(count: computeCount)), to: directory + "/compute.floor")
+        let heldToken = try issuer.token(subject: "alice", scope: ["orders.read"], lifetime: .seconds(3600))
+        let parts = router.group("parts")
+        parts.get("plain") { _, _ in "alice" }
+        parts.get("compute") { _, _ -> String in
+            Self.compute(computeCount) == 0 ? "bob" : "alice"
+        }
+        parts.get("scan") { request, _ -> String in
+            var authorization: String?
+            for field in request.headers where field.name == .authorization { authorization = field.value }
+            guard let authorization, authorization.hasPrefix("Bearer ") else { throw HTTPError(.unauthorized) }
+            return "alice"
+        }
+        parts.get("cached") { _, _ -> String in
+            guard try verifier.verifyWithoutSuspending(heldToken) != nil else { throw HTTPError(.unauthorized) }
+            return "alice"
+        }
+        parts.get("cached-twice") { _, _ -> String in
+            guard try verifier.verifyWithoutSuspending(heldToken) != nil, try verifier.verifyWithoutSuspending(heldToken) != nil else {
+                throw HTTPError(.unauthorized)
+            }
+            return "alice"
+        }
+        let ordersRead = Scope("orders.read")
+        parts.get("inline") { request, _ -> String in
+            let headers = request.headers[values: .authorization]
+            guard headers.count == 1, headers[0].hasPrefix("Bearer "),
+                let verified = try verifier.verifyWithoutSuspending(String(headers[0].dropFirst(7))),
+                verified.scope.contains(ordersRead)
+            else { throw HTTPError(.unauthorized) }
+            return verified.subject
+        }
+        parts.protected("bearer", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
+            .get { _, _, auth in auth.subject }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         // As Warden's executables serve: the flushes of one pass of the loop passed on as one
@@ -365,6 +411,34 @@ struct ResourceServerBench {
 
     /// CPU time (user + system) this process has used, in µs: the same measure as the server's
     /// (run.sh reads it from /proc), so time the machine gives to others is not counted.
+    /// A chain of multiplications whose every step needs the last (no memory touched, nothing
+    /// the optimizer can fold): `parts/compute`'s work.
+    @inline(never)
+    static func compute(_ count: Int) -> UInt64 {
+        var x = UInt64(truncatingIfNeeded: count) | 1
+        for _ in 0..<count { x = (x ^ (x >> 29)) &* 6364136223846793005 &+ 1442695040888963407 }
+        return x
+    }
+
+    /// µs of CPU a `compute(count)` takes here, the median of 11 batches.
+    static func computeMicroseconds(count: Int) -> Double {
+        var sink: UInt64 = 0
+        var batches: [Double] = []
+        for _ in 0..<11 {
+            let start = cpuMicroseconds()
+            // Counts alternating by one: the same argument each time would let the optimizer call it once.
+            for index in 0..<2000 { sink &+= compute(count ^ (index & 1)) }
+            batches.append((cpuMicroseconds() - start) / 2000)
+        }
+        if sink == 42 { print("") }
+        return batches.sorted()[batches.count / 2]
+    }
+
+    /// The count whose `compute` takes about `microseconds` here.
+    static func calibratedComputeCount(microseconds: Double) -> Int {
+        max(1, Int(1000 * microseconds / computeMicroseconds(count: 1000)))
+    }
+
     static func cpuMicroseconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -376,3 +450,4 @@ struct ResourceServerBench {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 }
+

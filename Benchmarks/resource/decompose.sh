@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The cached protected route's cost taken apart (issue 16; docs/benchmarks.md "fifth session"):
+# each of ResourceServerBench's `parts/…` routes against `parts/plain`, paired as paired.sh pairs
+# (two servers on CPU 0 loaded at once by wrk on CPU 1, the routes swapping servers each round),
+# printing per part the median of plain / part and of the server CPU it adds a request (µs):
+#   compute       ~1 µs of arithmetic touching no memory (the server calibrates it at start and
+#                 prints its in-process cost): what a microsecond of handler work costs served
+#   scan          the `Authorization` field found and its scheme checked
+#   cached        one cached verification of a token the handler holds
+#   cached-twice  two: (cached-twice - cached) is a verification with the verifier's memory hot;
+#                 cached less that, what the first pays for it having gone cold since the last
+#                 request (the framework's work in between evicts it)
+#   inline        the check written by hand in a plain handler (header, copy, cached verification, scope)
+#   bearer        the protected route (the adapter: credential scan, cached verification, scope
+#                 check, context, task-local)
+# Usage: Benchmarks/resource/decompose.sh [seconds per round=2] [rounds=10] [connections per server=8]
+# DECOMPOSE_PARTS="scan cached": only those. Needs what paired.sh needs.
+set -euo pipefail
+cd "$(dirname "$0")"
+DURATION="${1:-2}"
+ROUNDS="${2:-10}"
+CONNECTIONS="${3:-8}"
+read -r -a PARTS <<<"${DECOMPOSE_PARTS:-compute scan cached cached-twice inline bearer}"
+SCRIPT=decompose.sh
+# shellcheck source=paired-servers.sh
+source ./paired-servers.sh
+
+for part in plain "${PARTS[@]}"; do load "parts/$part" "$PORT_A" "$WORK/a" /dev/null; load "parts/$part" "$PORT_B" "$WORK/b" /dev/null; done
+echo "rounds: $ROUNDS x ${DURATION}s, each part paired with parts/plain; server CPU µs per request; compute's in-process cost: $(cat "$WORK/a/compute.floor") µs"
+declare -A RATIOS EXTRAS
+for round in $(seq "$ROUNDS"); do
+  line="round $round:"
+  for part in "${PARTS[@]}"; do
+    read -r P X _ _ < <(pair parts/plain "parts/$part" "$round")
+    RATIOS[$part]+=" $(python3 -c "print(round($P / $X, 3))")"
+    EXTRAS[$part]+=" $(python3 -c "print(round($X - $P, 2))")"
+    line+=" | $part $X over $P"
+  done
+  echo "$line"
+done
+median() { python3 -c "import statistics, sys; print(round(statistics.median(map(float, sys.argv[1:])), 3))" "$@"; }
+for part in "${PARTS[@]}"; do
+  # shellcheck disable=SC2086
+  printf '%-13s plain / part median %s, adds %s µs a request (median)\n' "$part" "$(median ${RATIOS[$part]})" "$(median ${EXTRAS[$part]})"
+done
