@@ -5,11 +5,12 @@
 # build is cheaper), and the same divided by plain's (the two servers' places alone can move a
 # ratio by ~1-2 %: plain, the same code in both builds, measures that).
 # Usage: Benchmarks/resource/ab.sh BASELINE_BINARY [seconds per round=2] [rounds=10] [routes=plain bearer]
-# (keep a baseline: cp Benchmarks/.build/release/ResourceServerBench /tmp/base before changing code)
+# (keep a baseline: cp Benchmarks/.build/release/ResourceServerBench /tmp/base before changing code;
+# a route the baseline does not serve answers 404 and stops the run)
 # Needs what paired.sh needs.
 set -euo pipefail
-[ $# -ge 1 ] && [ -x "$1" ] || { echo "usage: $0 BASELINE_BINARY [seconds] [rounds] [routes...]" >&2; exit 1; }
-export RESOURCE_BENCH_BASELINE="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+[ $# -ge 1 ] && [ -f "$1" ] && [ -x "$1" ] || { echo "usage: $0 BASELINE_BINARY [seconds] [rounds] [routes...]" >&2; exit 1; }
+BASELINE_BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 cd "$(dirname "$0")"
 DURATION="${2:-2}"
 ROUNDS="${3:-10}"

@@ -23,6 +23,7 @@ CONNECTIONS="${3:-8}"
 read -r -a PARTS <<<"${DECOMPOSE_PARTS:-compute scan cached cached-twice inline bearer}"
 SCRIPT=decompose.sh
 # shellcheck source=paired-servers.sh
+BASELINE_BIN=""
 source ./paired-servers.sh
 
 for part in plain "${PARTS[@]}"; do load "parts/$part" "$PORT_A" "$WORK/a" /dev/null; load "parts/$part" "$PORT_B" "$WORK/b" /dev/null; done

@@ -1,8 +1,9 @@
 # Sourced by paired.sh and decompose.sh (issue 16): two ResourceServerBench servers on CPU 0
 # (ports PORT_A and PORT_B), `cpu_ns`, `load` and `pair` (see paired.sh for the method). Expects
 # DURATION, CONNECTIONS and SCRIPT (the caller's name, for messages); the working directory is
-# Benchmarks/resource. RESOURCE_BENCH_BASELINE=PATH serves another build on server a (for an A/B
-# of two builds; every other use serves one build on both).
+# Benchmarks/resource. BASELINE_BIN (a shell variable ab.sh sets, never read from the environment)
+# serves another build on server a, for an A/B of two builds; otherwise both serve one build.
+BASELINE_BIN="${BASELINE_BIN:-}"
 BIN="${RESOURCE_BENCH_BIN:-$(cd .. && pwd)/.build/release/ResourceServerBench}"
 PORT_A="${RESOURCE_BENCH_PORT:-8093}"
 PORT_B=$((PORT_A + 1))
@@ -15,7 +16,7 @@ mkdir "$WORK/a" "$WORK/b"
 cleanup() { kill "${PID_A:-}" "${PID_B:-}" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 # As run.sh's default: Swift's global executor on NIO's loops, jobs run as generic ones.
-RESOURCE_BENCH_NIO_EXECUTOR=generic taskset -c 0 "${RESOURCE_BENCH_BASELINE:-$BIN}" serve "$PORT_A" "$WORK/a" >"$WORK/a.log" 2>&1 &
+RESOURCE_BENCH_NIO_EXECUTOR=generic taskset -c 0 "${BASELINE_BIN:-$BIN}" serve "$PORT_A" "$WORK/a" >"$WORK/a.log" 2>&1 &
 PID_A=$!
 RESOURCE_BENCH_NIO_EXECUTOR=generic taskset -c 0 "$BIN" serve "$PORT_B" "$WORK/b" >"$WORK/b.log" 2>&1 &
 PID_B=$!

@@ -30,6 +30,7 @@ ROUNDS="${2:-12}"
 CONNECTIONS="${3:-8}"
 SCRIPT=paired.sh
 # shellcheck source=paired-servers.sh
+BASELINE_BIN=""
 source ./paired-servers.sh
 
 # Warm-up, not measured.

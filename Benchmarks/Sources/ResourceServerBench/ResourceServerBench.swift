@@ -168,7 +168,8 @@ struct ResourceServerBench {
             .get { _, _, auth in auth.subject }
         // The cached route's cost taken apart (`resource/decompose.sh`, docs/benchmarks.md "fifth
         // session"): each of these against `parts/plain`, registered beside them so that routing
-        // costs them alike.
+        // costs them nearly alike (Hummingbird compares a level's routes in the order they were
+        // added, ~50 ns a place in `perf`: `bearer`, seventh, pays ~0.3 µs more than `plain`).
         //   compute       ~1 µs of arithmetic touching no memory (calibrated now, in process):
         //                 what a microsecond of work in a handler costs in the server
         //   scan          the `Authorization` field looked up and its scheme checked
@@ -409,8 +410,6 @@ struct ResourceServerBench {
         return try DPoPProofSigner(key: try await SigningKey.es256(try ES256PrivateKey(pem: pem), id: "dpop"))
     }
 
-    /// CPU time (user + system) this process has used, in µs: the same measure as the server's
-    /// (run.sh reads it from /proc), so time the machine gives to others is not counted.
     /// A chain of multiplications whose every step needs the last (no memory touched, nothing
     /// the optimizer can fold): `parts/compute`'s work.
     @inline(never)
@@ -427,18 +426,27 @@ struct ResourceServerBench {
         for _ in 0..<11 {
             let start = cpuMicroseconds()
             // Counts alternating by one: the same argument each time would let the optimizer call it once.
-            for index in 0..<2000 { sink &+= compute(count ^ (index & 1)) }
+            for index in 0..<2000 { sink &+= compute(opaque(count ^ (index & 1))) }
             batches.append((cpuMicroseconds() - start) / 2000)
         }
         if sink == 42 { print("") }
         return batches.sorted()[batches.count / 2]
     }
 
-    /// The count whose `compute` takes about `microseconds` here.
+    /// The count whose `compute` takes about `microseconds` here (1,000 steps if the clock could
+    /// not time them: a route that works, not a trap or an endless loop).
     static func calibratedComputeCount(microseconds: Double) -> Int {
-        max(1, Int(1000 * microseconds / computeMicroseconds(count: 1000)))
+        let perThousand = computeMicroseconds(count: 1000)
+        guard perThousand.isFinite, perThousand > 0.01 else { return 1000 }
+        return min(1_000_000, max(1, Int(1000 * microseconds / perThousand)))
     }
 
+    /// `count` as the optimizer cannot see it: the calibration's calls stay calls.
+    @_optimize(none)
+    static func opaque(_ count: Int) -> Int { count }
+
+    /// CPU time (user + system) this process has used, in µs: the same measure as the server's
+    /// (run.sh reads it from /proc), so time the machine gives to others is not counted.
     static func cpuMicroseconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -81,13 +81,13 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
 
     /// Verifies `token` (the compact JWS, as sent after `Bearer `).
     public func verify(_ token: String) async throws(TokenVerificationError) -> VerifiedAccessToken {
-        guard let tracer else { return try await verifyText(token).token }
+        guard isTraced, let tracer else { return try await verifyText(token).token }
         return try await traced(tracer) { () async throws(TokenVerificationError) in try await verifyText(token) }
     }
 
     /// Verifies a token given as bytes.
     public func verify(bytes token: [UInt8]) async throws(TokenVerificationError) -> VerifiedAccessToken {
-        guard let tracer else { return try await verifyBytes(token).token }
+        guard isTraced, let tracer else { return try await verifyBytes(token).token }
         return try await traced(tracer) { () async throws(TokenVerificationError) in try await verifyBytes(token) }
     }
 

@@ -43,16 +43,24 @@ public struct ServerMetrics: Sendable {
     package func recordError(_ code: String) { (errors[code] ?? errors["other"])?.increment() }
 
     package func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        let key = "\(method) \(status) \(route)"
-        let timer = timers.timer(key) {
+        // Found by the three values, not a string made of them: the interpolation allocated and
+        // formatted a string on every request (issue 16: `recordRequest` was ~0.75 µs of each
+        // introspection under `perf`).
+        let timer = timers.timer(TimerKey(route: route, method: method, status: status)) {
             Timer(label: "warden.http.request.duration", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
         }
         timer.recordNanoseconds(Int64(duration.timeInterval * 1e9))
     }
 
+    struct TimerKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
     final class TimerCache: Sendable {
-        private let timers = Mutex<[String: Timer]>([:])
-        func timer(_ key: String, make: () -> Timer) -> Timer {
+        private let timers = Mutex<[TimerKey: Timer]>([:])
+        func timer(_ key: TimerKey, make: () -> Timer) -> Timer {
             timers.withLock { timers in
                 if let timer = timers[key] { return timer }
                 let timer = make()
