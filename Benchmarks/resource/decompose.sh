@@ -9,7 +9,8 @@
 #   cached        one cached verification of a token the handler holds
 #   cached-twice  two: (cached-twice - cached) is a verification with the verifier's memory hot;
 #                 cached less that, what the first pays for it having gone cold since the last
-#                 request (the framework's work in between evicts it)
+#                 request (likely the framework's work in between evicting it; readings of single
+#                 parts are good to ~±0.5–1 µs)
 #   inline        the check written by hand in a plain handler (header, copy, cached verification, scope)
 #   bearer        the protected route (the adapter: credential scan, cached verification, scope
 #                 check, context, task-local)
@@ -22,8 +23,8 @@ ROUNDS="${2:-10}"
 CONNECTIONS="${3:-8}"
 read -r -a PARTS <<<"${DECOMPOSE_PARTS:-compute scan cached cached-twice inline bearer}"
 SCRIPT=decompose.sh
-# shellcheck source=paired-servers.sh
 BASELINE_BIN=""
+# shellcheck source=paired-servers.sh
 source ./paired-servers.sh
 
 for part in plain "${PARTS[@]}"; do load "parts/$part" "$PORT_A" "$WORK/a" /dev/null; load "parts/$part" "$PORT_B" "$WORK/b" /dev/null; done

@@ -29,8 +29,8 @@ DURATION="${1:-2}"
 ROUNDS="${2:-12}"
 CONNECTIONS="${3:-8}"
 SCRIPT=paired.sh
-# shellcheck source=paired-servers.sh
 BASELINE_BIN=""
+# shellcheck source=paired-servers.sh
 source ./paired-servers.sh
 
 # Warm-up, not measured.
