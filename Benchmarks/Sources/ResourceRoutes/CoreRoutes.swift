@@ -23,8 +23,16 @@ public enum CoreRoutes {
         router.get("plain") { _, _ in "alice" }
         router.protected("bearer", by: BearerAuthenticator(verifier: verifier, configuration: configuration, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
+        router.get("inline", use: inlineCheck(verifier))
+    }
+
+    /// The `inline` control's handler: the cached verification and scope check by hand (also
+    /// ResourceServerBench's `parts/inline`).
+    public static func inlineCheck<Keys: VerificationKeySource>(
+        _ verifier: AccessTokenVerifier<Keys>
+    ) -> @Sendable (Request, BearerRequestContext) async throws -> String {
         let ordersRead = Scope("orders.read")
-        router.get("inline") { request, _ -> String in
+        return { request, _ in
             let headers = request.headers[values: .authorization]
             guard headers.count == 1, headers[0].hasPrefix("Bearer "),
                 let verified = try verifier.verifyWithoutSuspending(String(headers[0].dropFirst(7))),

@@ -202,15 +202,7 @@ struct ResourceServerBench {
             }
             return "alice"
         }
-        let ordersRead = Scope("orders.read")
-        parts.get("inline") { request, _ -> String in
-            let headers = request.headers[values: .authorization]
-            guard headers.count == 1, headers[0].hasPrefix("Bearer "),
-                let verified = try verifier.verifyWithoutSuspending(String(headers[0].dropFirst(7))),
-                verified.scope.contains(ordersRead)
-            else { throw HTTPError(.unauthorized) }
-            return verified.subject
-        }
+        parts.get("inline", use: CoreRoutes.inlineCheck(verifier))
         parts.protected("bearer", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
         var logger = Logger(label: "bench")
