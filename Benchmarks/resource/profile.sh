@@ -16,7 +16,7 @@ SECONDS_EACH="${3:-8}"
 ROUNDS="${4:-3}"
 BIN="${RESOURCE_BENCH_BIN:-$(cd .. && pwd)/.build/release/ResourceServerBench}"
 PORT="${RESOURCE_BENCH_PORT:-8097}"
-# PROFILE_KEEP=DIR keeps the recordings there (DIR/ROUTE.ROUND.data, for `perf report -G`).
+# PROFILE_KEEP=DIR keeps the recordings there (DIR/ROUTE.ROUND.data, a `/` in ROUTE as `_`; for `perf report -G`).
 WORK="${PROFILE_KEEP:-$(mktemp -d)}"
 mkdir -p "$WORK"
 cleanup() { kill "${SERVER_PID:-}" 2>/dev/null || true; [ -n "${PROFILE_KEEP:-}" ] || rm -rf "$WORK"; }
@@ -31,16 +31,18 @@ FREQUENCY=10000
 
 for round in $(seq "$ROUNDS"); do
   for route in "$A" "$B"; do
-    KIND=plain TOKEN="$TOKEN" taskset -c 1 wrk -t1 -c16 -d"$((SECONDS_EACH + 2))s" -s requests.lua "http://127.0.0.1:$PORT/$route" >"$WORK/$route.$round.wrk" &
+    # A route's files are named by it, `/` as `_` (ResourceServerBench's `parts/…`).
+    file="${route//\//_}"
+    KIND=plain TOKEN="$TOKEN" taskset -c 1 wrk -t1 -c16 -d"$((SECONDS_EACH + 2))s" -s requests.lua "http://127.0.0.1:$PORT/$route" >"$WORK/$file.$round.wrk" &
     WRK=$!
     sleep 1
-    perf record -q -F "$FREQUENCY" -g -p "$SERVER_PID" -o "$WORK/$route.$round.data" -- sleep "$SECONDS_EACH" >/dev/null 2>&1
+    perf record -q -F "$FREQUENCY" -g -p "$SERVER_PID" -o "$WORK/$file.$round.data" -- sleep "$SECONDS_EACH" >/dev/null 2>&1
     wait "$WRK"
-    perf report -i "$WORK/$route.$round.data" --no-children --sort symbol --stdio -g none 2>/dev/null \
-      | awk '/^ +[0-9.]+%/ { sub(/%/, "", $1); $2 = ""; name = $0; sub(/^[^ ]+ +/, "", name); print $1 "\t" name }' >"$WORK/$route.$round.symbols"
-    perf script -i "$WORK/$route.$round.data" -F period 2>/dev/null | wc -l >"$WORK/$route.$round.samples"
+    perf report -i "$WORK/$file.$round.data" --no-children --sort symbol --stdio -g none 2>/dev/null \
+      | awk '/^ +[0-9.]+%/ { sub(/%/, "", $1); $2 = ""; name = $0; sub(/^[^ ]+ +/, "", name); print $1 "\t" name }' >"$WORK/$file.$round.symbols"
+    perf script -i "$WORK/$file.$round.data" -F period 2>/dev/null | wc -l >"$WORK/$file.$round.samples"
     # Requests while recording: wrk's rate times the recorded seconds.
-    awk '/Requests\/sec/ { print $2 }' "$WORK/$route.$round.wrk" >"$WORK/$route.$round.rate"
+    awk '/Requests\/sec/ { print $2 }' "$WORK/$file.$round.wrk" >"$WORK/$file.$round.rate"
   done
 done
 
@@ -48,6 +50,7 @@ python3 - "$WORK" "$A" "$B" "$ROUNDS" "$SECONDS_EACH" "$FREQUENCY" <<'PY'
 import collections, sys
 work, a, b, rounds, seconds, frequency = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
 def per_request(route):
+    route = route.replace("/", "_")
     totals = collections.Counter()
     total_ns = 0.0
     for r in range(1, rounds + 1):

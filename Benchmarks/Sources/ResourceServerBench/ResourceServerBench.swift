@@ -167,44 +167,84 @@ struct ResourceServerBench {
         router.protected("reported", by: BearerAuthenticator(verifier: reportingVerifier, configuration: reporting, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
         // The cached route's cost taken apart (`resource/decompose.sh`, docs/benchmarks.md "fifth
-        // session"): each of these against `parts/plain`, registered beside them so that routing
-        // costs them nearly alike (Hummingbird compares a level's routes in the order they were
-        // added, ~50 ns a place in `perf`: `bearer`, seventh, pays ~0.3 µs more than `plain`).
+        // session" and "sixth session"): each probe at `parts/NAME/probe`, against its own twin
+        // `parts/NAME/plain` ("alice", nothing else) registered just before it. Hummingbird
+        // compares a level's routes in the order they were added (~85 ns a place served, sixth
+        // session: `parts/plain-late`, the plain handler registered twelfth, read +1.05 µs
+        // against `parts/plain`), so a probe compared with one plain route for all read dearer
+        // the later it came; against its twin it pays one place (~0.1 µs), as `bearer` does
+        // against `plain` in paired.sh.
         //   compute       ~1 µs of arithmetic touching no memory (calibrated now, in process):
         //                 what a microsecond of work in a handler costs in the server
         //   scan          the `Authorization` field looked up and its scheme checked
         //   cached        one cached verification of a token the handler holds (no header read)
         //   cached-twice  two: the second is the hot cost, the first also pays for the
         //                 verifier's memory gone cold since the last request
+        //   floor         a lower bound for any remembered token's check: the held token's bytes
+        //                 compared with a copy and the clock read against its expiry (no lock, no
+        //                 table, no revocation or key lookup)
+        //   tasklocal     the task-local binding the protected route makes around its handler
+        //                 (an async closure inside it)
+        //   asyncclosure  an async closure called through a function: the same without the binding
         //   inline        the check by hand (header, copy, cached verification, scope), as `inline`
         //   bearer        the protected route, as `bearer`
+        //   same          the plain handler as the probe too: what the method reads for nothing
         let computeCount = Self.calibratedComputeCount(microseconds: 1)
         try write(String(format: "%.3f", Self.computeMicroseconds(count: computeCount)), to: directory + "/compute.floor")
         let heldToken = try issuer.token(subject: "alice", scope: ["orders.read"], lifetime: .seconds(3600))
+        let heldBytes = Array(heldToken.utf8)
+        let heldExpiry = Date().addingTimeInterval(3600)
+        let heldIncoming = IncomingAccessToken(rawValue: heldToken, verified: try await verifier.verify(heldToken))
         let parts = router.group("parts")
         parts.get("plain") { _, _ in "alice" }
-        parts.get("compute") { _, _ -> String in
+        func probe(_ name: String, _ handler: @escaping @Sendable (Request, BearerRequestContext) async throws -> String) {
+            let group = parts.group(RouterPath(name))
+            group.get("plain") { _, _ in "alice" }
+            group.get("probe", use: handler)
+        }
+        probe("same") { _, _ in "alice" }
+        probe("compute") { _, _ in
             Self.compute(computeCount) == 0 ? "bob" : "alice"
         }
-        parts.get("scan") { request, _ -> String in
+        probe("scan") { request, _ in
             var authorization: String?
             for field in request.headers where field.name == .authorization { authorization = field.value }
             guard let authorization, authorization.hasPrefix("Bearer ") else { throw HTTPError(.unauthorized) }
             return "alice"
         }
-        parts.get("cached") { _, _ -> String in
+        probe("cached") { _, _ in
             guard try verifier.verifyWithoutSuspending(heldToken) != nil else { throw HTTPError(.unauthorized) }
             return "alice"
         }
-        parts.get("cached-twice") { _, _ -> String in
+        probe("cached-twice") { _, _ in
             guard try verifier.verifyWithoutSuspending(heldToken) != nil, try verifier.verifyWithoutSuspending(heldToken) != nil else {
                 throw HTTPError(.unauthorized)
             }
             return "alice"
         }
-        parts.get("inline", use: CoreRoutes.inlineCheck(verifier))
-        parts.protected("bearer", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
+        probe("floor") { _, _ in
+            let same = heldToken.utf8.withContiguousStorageIfAvailable { presented in
+                heldBytes.withUnsafeBufferPointer { held in
+                    presented.count == held.count && memcmp(presented.baseAddress!, held.baseAddress!, held.count) == 0
+                }
+            } ?? false
+            guard same, Date() < heldExpiry else { throw HTTPError(.unauthorized) }
+            return "alice"
+        }
+        probe("tasklocal") { _, _ in
+            await IncomingAccessToken.$current.withValue(heldIncoming) { () async -> String in "alice" }
+        }
+        probe("asyncclosure") { _, _ in
+            await Self.callAsync { () async -> String in "alice" }
+        }
+        probe("inline", CoreRoutes.inlineCheck(verifier))
+        let bearerPart = parts.group("bearer")
+        bearerPart.get("plain") { _, _ in "alice" }
+        bearerPart.protected("probe", by: BearerAuthenticator(verifier: verifier, configuration: bearerOnly, context: BearerRequestContext.self), requiring: .allOf("orders.read"))
             .get { _, _, auth in auth.subject }
+        // Registered last: the plain handler twelve places after `parts/plain`, what the order
+        // of registration alone costs (`DECOMPOSE_PARTS=late`).
+        parts.get("late") { _, _ in "alice" }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         // As Warden's executables serve: the flushes of one pass of the loop passed on as one
@@ -401,6 +441,10 @@ struct ResourceServerBench {
         let pem = try String(contentsOfFile: directory + "/dpop.pem", encoding: .utf8)
         return try DPoPProofSigner(key: try await SigningKey.es256(try ES256PrivateKey(pem: pem), id: "dpop"))
     }
+
+    /// An async closure called through a function the optimizer keeps (`parts/asyncclosure`).
+    @inline(never)
+    static func callAsync(_ operation: () async -> String) async -> String { await operation() }
 
     /// A chain of multiplications whose every step needs the last (no memory touched, nothing
     /// the optimizer can fold): `parts/compute`'s work.
