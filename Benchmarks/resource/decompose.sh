@@ -15,6 +15,7 @@
 #                 cached less that, what the first pays for it having gone cold since the last
 #                 request (likely the framework's work in between evicting it; readings of single
 #                 parts are good to ~±0.5 µs)
+#   cached-deny   `cached` by a verifier whose deny list holds 100,000 other tokens
 #   floor         a lower bound for any remembered token's check: bytes compared, clock read
 #   tasklocal     the task-local binding around an async closure, as the protected route makes it
 #   asyncclosure  the async closure call alone

@@ -180,6 +180,7 @@ struct ResourceServerBench {
         //   cached        one cached verification of a token the handler holds (no header read)
         //   cached-twice  two: the second is the hot cost, the first also pays for the
         //                 verifier's memory gone cold since the last request
+        //   cached-deny   `cached` by a verifier whose deny list holds 100,000 other tokens
         //   floor         a lower bound for any remembered token's check: the held token's bytes
         //                 compared with a copy and the clock read against its expiry (no lock, no
         //                 table, no revocation or key lookup)
@@ -220,6 +221,14 @@ struct ResourceServerBench {
             guard try verifier.verifyWithoutSuspending(heldToken) != nil, try verifier.verifyWithoutSuspending(heldToken) != nil else {
                 throw HTTPError(.unauthorized)
             }
+            return "alice"
+        }
+        // The same cached verification by a verifier whose deny list holds 100,000 other tokens
+        // (the `revocations` route's list): what a populated list costs a hit.
+        let denyingVerifier = issuer.verifier(revocations: revocations)
+        _ = try await denyingVerifier.verify(heldToken)
+        probe("cached-deny") { _, _ in
+            guard try denyingVerifier.verifyWithoutSuspending(heldToken) != nil else { throw HTTPError(.unauthorized) }
             return "alice"
         }
         probe("floor") { _, _ in
