@@ -2,8 +2,8 @@
 # The cached protected route's cost taken apart (issue 16; docs/benchmarks.md "fifth session",
 # "sixth session"): each of ResourceServerBench's probes, `parts/NAME/probe`, against its own
 # plain twin `parts/NAME/plain` registered just before it (Hummingbird compares a level's routes in
-# the order they were added, ~85 ns a place served: a probe against one plain route for all read
-# dearer the later it was registered). Paired as paired.sh pairs (two servers on CPU 0 loaded at
+# the order they were added, ~25–85 ns a place served: a probe against one plain route for all
+# read dearer the later it was registered). Paired as paired.sh pairs (two servers on CPU 0 loaded at
 # once by wrk on CPU 1, the routes swapping servers each round), printing per part the median of
 # plain / part and of the server CPU it adds a request (µs):
 #   same          the plain handler as the probe too: what the method reads for nothing (~0)
@@ -14,7 +14,7 @@
 #   cached-twice  two: (cached-twice - cached) is a verification with the verifier's memory hot;
 #                 cached less that, what the first pays for it having gone cold since the last
 #                 request (likely the framework's work in between evicting it; readings of single
-#                 parts are good to ~±0.5 µs)
+#                 parts are good to ~±0.5 µs, more in the host's noisy hours: watch `same`)
 #   cached-deny   `cached` by a verifier whose deny list holds 100,000 other tokens
 #   floor         a lower bound for any remembered token's check: bytes compared, clock read
 #   tasklocal     the task-local binding around an async closure, as the protected route makes it

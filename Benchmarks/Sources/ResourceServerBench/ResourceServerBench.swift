@@ -169,10 +169,10 @@ struct ResourceServerBench {
         // The cached route's cost taken apart (`resource/decompose.sh`, docs/benchmarks.md "fifth
         // session" and "sixth session"): each probe at `parts/NAME/probe`, against its own twin
         // `parts/NAME/plain` ("alice", nothing else) registered just before it. Hummingbird
-        // compares a level's routes in the order they were added (~85 ns a place served, sixth
-        // session: `parts/plain-late`, the plain handler registered twelfth, read +1.05 µs
-        // against `parts/plain`), so a probe compared with one plain route for all read dearer
-        // the later it came; against its twin it pays one place (~0.1 µs), as `bearer` does
+        // compares a level's routes in the order they were added (sixth session: the plain
+        // handler registered twelve places after `parts/plain` read +1.05 µs and +0.3 µs against
+        // it in two runs, ~25–85 ns a place served), so a probe compared with one plain route for
+        // all read dearer the later it came; against its twin it pays one place, as `bearer` does
         // against `plain` in paired.sh.
         //   compute       ~1 µs of arithmetic touching no memory (calibrated now, in process):
         //                 what a microsecond of work in a handler costs in the server
