@@ -1,5 +1,6 @@
 import HTTPTypes
 import Testing
+import WardenCore
 import WardenServer
 import WardenTesting
 

@@ -1,4 +1,5 @@
 public import HTTPTypes
+public import WardenCore
 
 /// Which peers may say who the client is, and in which header (architecture.md decision 10).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import WardenCore
 
 /// Brute-force protection for password and client authentication. Failures are counted per
 /// (account, client address) — an account is a user or a client — and per client address;

@@ -1,4 +1,5 @@
 import Synchronization
+import WardenCore
 
 /// Counts the open revocation streams, in all and per client address (IPv4 one by one, IPv6 by
 /// /64), and admits a new one within the limits

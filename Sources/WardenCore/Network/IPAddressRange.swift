@@ -11,7 +11,9 @@ import Synchronization
 /// `10.0.0.0/8`, `2001:db8::/32`, or one address (`192.0.2.7`, `::1`).
 ///
 /// Written here because none of the project's libraries matches an address against a prefix
-/// (NIO parses addresses but has no CIDR type); parsing is `inet_pton`'s.
+/// (NIO parses addresses but has no CIDR type); parsing is `inet_pton`'s. In WardenCore (no NIO)
+/// so that a fuzz target reaches it (Fuzz/Sources/FuzzIPAddressRange): it reads operators'
+/// `--trusted-proxy` blocks and, behind trusted proxies, the addresses in `X-Forwarded-For`.
 public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
     /// Network bytes: 4 for IPv4, 16 for IPv6.
     let network: [UInt8]
@@ -37,7 +39,7 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
         return contains(bytes: bytes)
     }
 
-    func contains(bytes: [UInt8]) -> Bool {
+    package func contains(bytes: [UInt8]) -> Bool {
         bytes.count == network.count && Self.masked(bytes, prefix: prefixLength) == network
     }
 
@@ -63,7 +65,7 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
     /// a server sees the same few addresses again and again. At most `spellingsCapacity`
     /// addresses are kept; past that the memory starts over (many addresses only cost the work
     /// again).
-    static func spellings(of address: String) -> AddressSpellings {
+    package static func spellings(of address: String) -> AddressSpellings {
         if let known = spellingsMemo.withLock({ $0[address] }) { return known }
         let worked = AddressSpellings(of: address)
         // Only addresses (at most 64 bytes, `bytes(of:)`) are kept: other text, of any length,
@@ -76,10 +78,10 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
         return worked
     }
 
-    static let spellingsCapacity = 4096
+    package static let spellingsCapacity = 4096
     private static let spellingsMemo = Mutex<[String: AddressSpellings]>([:])
 
-    static func text(of bytes: [UInt8]) -> String {
+    package static func text(of bytes: [UInt8]) -> String {
         var text = [UInt8](repeating: 0, count: 64)
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         let written = bytes.withUnsafeBytes { source in
@@ -90,7 +92,7 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The address's bytes (IPv4-mapped IPv6 as IPv4), or `nil` when `text` is not an address.
-    static func bytes(of text: String) -> [UInt8]? {
+    package static func bytes(of text: String) -> [UInt8]? {
         guard !text.isEmpty, text.utf8.count <= 64, text.allSatisfy(\.isASCII) else { return nil }
         var v4 = [UInt8](repeating: 0, count: 4)
         if v4.withUnsafeMutableBytes({ inet_pton(AF_INET, text, $0.baseAddress) }) == 1 { return v4 }

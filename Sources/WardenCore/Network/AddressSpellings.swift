@@ -2,11 +2,11 @@
 /// (``IPAddressRange/normalized(_:)``, `nil` when it is not an address) and its throttling bucket
 /// (``IPAddressRange/bucket(for:)``: IPv4 itself, IPv6 its /64; the text itself when it is not an
 /// address).
-struct AddressSpellings: Sendable {
-    let normalized: String?
-    let bucket: String
+package struct AddressSpellings: Sendable {
+    package let normalized: String?
+    package let bucket: String
 
-    init(of address: String) {
+    package init(of address: String) {
         guard var bytes = IPAddressRange.bytes(of: address) else {
             normalized = nil
             bucket = address
