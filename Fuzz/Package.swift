@@ -32,5 +32,7 @@ let package = Package(
         .executableTarget(name: "FuzzServerSentEvents", dependencies: ["FuzzSupport", core]),
         .executableTarget(name: "FuzzCacheControl", dependencies: ["FuzzSupport", core]),
         .executableTarget(name: "FuzzPostgresURL", dependencies: ["FuzzSupport", core]),
+        // IPAddressRange moved to WardenCore for this target (it was in WardenServer, on NIO).
+        .executableTarget(name: "FuzzIPAddressRange", dependencies: ["FuzzSupport", core]),
     ]
 )

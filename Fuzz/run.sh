@@ -12,6 +12,8 @@
 #   FuzzServerSentEvents  the revocation feed's SSE parser: the same events however the stream is cut into reads
 #   FuzzCacheControl      Cache-Control max-age: never negative, never invented
 #   FuzzPostgresURL       database URLs: no crash; no error message repeats the password
+#   FuzzIPAddressRange    trusted-proxy blocks and forwarded addresses: blocks print and parse back alike;
+#                         an address's one spelling and its throttling bucket hold it
 #
 #   Fuzz/run.sh [seconds-per-target=60]        (FUZZ_TARGETS="A B" to run some;
 #                                              FUZZ_RUNS=N to stop each after N inputs;
@@ -35,7 +37,7 @@ case "$CONFIGURATION" in release|debug) ;; *) echo "fuzz: FUZZ_CONFIGURATION is 
 FLAGS=(-c "$CONFIGURATION" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing)
 swift build "${FLAGS[@]}"
 BIN="$(swift build "${FLAGS[@]}" --show-bin-path)"
-TARGETS="${FUZZ_TARGETS:-FuzzBase64URL FuzzJSON FuzzTokenJSON FuzzAuthorization FuzzForm FuzzDPoPProof FuzzSignatureFields FuzzServerSentEvents FuzzCacheControl FuzzPostgresURL}"
+TARGETS="${FUZZ_TARGETS:-FuzzBase64URL FuzzJSON FuzzTokenJSON FuzzAuthorization FuzzForm FuzzDPoPProof FuzzSignatureFields FuzzServerSentEvents FuzzCacheControl FuzzPostgresURL FuzzIPAddressRange}"
 mkdir -p .corpus .artifacts
 status=0
 for target in $TARGETS; do

@@ -120,7 +120,7 @@ import WardenTesting
         #expect(!IPAddressRange("0.0.0.0/0")!.contains("::1"))
         #expect(IPAddressRange("172.16.0.0/12")!.description == "172.16.0.0/12")
         #expect(IPAddressRange("10.1.2.3/8")!.description == "10.0.0.0/8")
-        for bad in ["", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "::/129", "example.com", "10.0.0.0/8/8", "1.2.3", "10.0.0.0/ 8", "10.0.0.0/٨"] {
+        for bad in ["", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "::/129", "example.com", "10.0.0.0/8/8", "1.2.3", "10.0.0.0/ 8", "10.0.0.0/٨", "10.0.0.0/+8", "10.0.0.0/0008", "::/1_0"] {
             #expect(IPAddressRange(bad) == nil, "\(bad)")
         }
     }

@@ -25,7 +25,10 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
         guard let address = Self.bytes(of: String(parts[0])) else { return nil }
         var prefix = address.count * 8
         if parts.count == 2 {
-            guard !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), let length = Int(parts[1]), (0...prefix).contains(length) else { return nil }
+            // Decimal digits only (RFC 4632 §3.1's "/prefix-length"): `Int` alone took "+8".
+            let digits = parts[1].utf8
+            guard (1...3).contains(digits.count), digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                let length = Int(parts[1]), (0...prefix).contains(length) else { return nil }
             prefix = length
         }
         self.network = Self.masked(address, prefix: prefix)
