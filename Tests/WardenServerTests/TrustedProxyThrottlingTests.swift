@@ -120,8 +120,15 @@ import WardenTesting
         #expect(!IPAddressRange("0.0.0.0/0")!.contains("::1"))
         #expect(IPAddressRange("172.16.0.0/12")!.description == "172.16.0.0/12")
         #expect(IPAddressRange("10.1.2.3/8")!.description == "10.0.0.0/8")
-        for bad in ["", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "::/129", "example.com", "10.0.0.0/8/8", "1.2.3", "10.0.0.0/ 8", "10.0.0.0/٨", "10.0.0.0/+8", "10.0.0.0/0008", "::/1_0"] {
+        for bad in ["", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "::/129", "example.com", "10.0.0.0/8/8", "1.2.3", "10.0.0.0/ 8", "10.0.0.0/٨", "10.0.0.0/+8", "10.0.0.0/0008", "::/1_0", "10.0.0.0\0x/8", "fe80::1%eth0/64"] {
             #expect(IPAddressRange(bad) == nil, "\(bad)")
         }
+        // Text after a NUL is not read past (inet_pton reads a C string), and what is remembered
+        // for an address never answers for text that only looks like it.
+        #expect(IPAddressRange.normalized("1.2.3.4") == "1.2.3.4")
+        #expect(IPAddressRange.normalized("1.2.3.4\0x") == nil)
+        #expect(IPAddressRange.normalized("1.2.3.4\0\u{37E}") == nil)
+        #expect(IPAddressRange.bucket(for: "1.2.3.4\0x") == "1.2.3.4\0x")
+        #expect(!IPAddressRange("1.2.3.0/24")!.contains("1.2.3.4\0x"))
     }
 }

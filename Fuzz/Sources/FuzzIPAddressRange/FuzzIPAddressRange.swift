@@ -9,10 +9,12 @@ import FuzzSupport
 /// an address's throttling bucket is the address (IPv4) or a /64 that holds it (IPv6).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIPAddressRange(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    let text = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
-    let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-    let blockText = parts[0]
-    let address = parts.count > 1 ? parts[1] : parts[0]
+    // Cut at the first newline byte before decoding ("\r\n" is one `Character`, so a split of the
+    // text would never cut there).
+    let bytes = UnsafeRawBufferPointer(start: start, count: count)
+    let newline = bytes.firstIndex(of: UInt8(ascii: "\n"))
+    let blockText = String(decoding: bytes[..<(newline ?? count)], as: UTF8.self)
+    let address = newline.map { String(decoding: bytes[($0 + 1)...], as: UTF8.self) } ?? blockText
 
     if let block = IPAddressRange(blockText) {
         let printed = block.description

@@ -20,6 +20,8 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
     public let prefixLength: Int
 
     /// Parses `text`; `nil` when it is not an address or a CIDR block with a prefix in range.
+    /// An IPv4-mapped block is the IPv4 block it maps, its prefix on the IPv4 scale
+    /// (`::ffff:10.0.0.0/8` is `10.0.0.0/8`; `::ffff:10.0.0.0/104` is refused).
     public init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let address = Self.bytes(of: String(parts[0])) else { return nil }
@@ -95,14 +97,31 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The address's bytes (IPv4-mapped IPv6 as IPv4), or `nil` when `text` is not an address.
+    ///
+    /// Only the characters an address is spelled with (hex digits, `.`, `:`) reach `inet_pton`:
+    /// it reads a C string, so text after a NUL was ignored (`"1.2.3.4\0x"` passed as 1.2.3.4),
+    /// and the spellings memo, keyed by `String` (equal under canonical equivalence, which makes
+    /// U+037E equal to `;`), could then answer for text a fresh parse refuses (found by a review of
+    /// FuzzIPAddressRange's properties). A zone (`%eth0`) was refused before too.
     package static func bytes(of text: String) -> [UInt8]? {
-        guard !text.isEmpty, text.utf8.count <= 64, text.allSatisfy(\.isASCII) else { return nil }
+        guard !text.isEmpty, text.utf8.count <= 64, text.utf8.allSatisfy(isAddressByte) else { return nil }
         var v4 = [UInt8](repeating: 0, count: 4)
         if v4.withUnsafeMutableBytes({ inet_pton(AF_INET, text, $0.baseAddress) }) == 1 { return v4 }
         var v6 = [UInt8](repeating: 0, count: 16)
         guard v6.withUnsafeMutableBytes({ inet_pton(AF_INET6, text, $0.baseAddress) }) == 1 else { return nil }
         if v6[0..<10].allSatisfy({ $0 == 0 }), v6[10] == 0xff, v6[11] == 0xff { return Array(v6[12..<16]) }
         return v6
+    }
+
+    /// `0`–`9`, `a`–`f`, `A`–`F`, `.` and `:`.
+    private static func isAddressByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"),
+            UInt8(ascii: "."), UInt8(ascii: ":"):
+            return true
+        default:
+            return false
+        }
     }
 
     private static func masked(_ bytes: [UInt8], prefix: Int) -> [UInt8] {
