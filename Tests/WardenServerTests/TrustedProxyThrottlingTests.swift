@@ -127,6 +127,8 @@ import WardenTesting
         // for an address never answers for text that only looks like it.
         #expect(IPAddressRange.normalized("1.2.3.4") == "1.2.3.4")
         #expect(IPAddressRange.normalized("1.2.3.4\0x") == nil)
+        // U+037E is canonically `;`: equal `String`s, so a remembered "1.2.3.4\0;" once answered for it.
+        #expect(IPAddressRange.normalized("1.2.3.4\0;") == nil)
         #expect(IPAddressRange.normalized("1.2.3.4\0\u{37E}") == nil)
         #expect(IPAddressRange.bucket(for: "1.2.3.4\0x") == "1.2.3.4\0x")
         #expect(!IPAddressRange("1.2.3.0/24")!.contains("1.2.3.4\0x"))

@@ -35,7 +35,7 @@ public struct TrustedProxies: Sendable, Hashable {
     }
 
     /// The client's address for a request from `peer` with `headers`, normalized
-    /// (`IPAddressRange.normalized(_:)` (WardenCore)).
+    /// (WardenCore's `IPAddressRange.normalized(_:)`).
     public func clientAddress(peer: String?, headers: HTTPFields) -> String? {
         resolve(peer: peer, headers: headers).map { IPAddressRange.normalized($0) ?? $0 }
     }
