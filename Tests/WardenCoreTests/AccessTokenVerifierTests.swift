@@ -320,6 +320,38 @@ import WardenTesting
         await expectRefusal(token, .revoked, verifier: fresh)
     }
 
+    /// Cached hits ask the revocation list only when it has taken a revocation since their token
+    /// was last found unrevoked (issue 16): a revocation of *another* token makes every hit check
+    /// again once, and the token's own revocation after that still refuses it — on both paths, with
+    /// hits running on other threads meanwhile.
+    @Test func aRevocationAfterTheListMovedStillRefusesACachedToken() async throws {
+        let issuer = await TestTokenIssuer()
+        let revocations = RevocationList()
+        let verifier = issuer.verifier(revocations: revocations)
+        for round in 0..<20 {
+            let token = try issuer.token(subject: "alice\(round)")
+            let other = try issuer.token(subject: "bob\(round)")
+            let verified = try await verifier.verify(token)
+            let bob = try await verifier.verify(other)
+            let before = revocations.generation
+            revocations.revoke(tokenID: bob.tokenID, expiresAt: bob.claims.expiresAt)
+            #expect(revocations.generation != before)
+            // Checked again, found unrevoked, noted: the next hits skip the list's lock.
+            #expect(try verifier.verifyWithoutSuspending(token)?.tokenID == verified.tokenID)
+            #expect(try await verifier.verify(token).tokenID == verified.tokenID)
+            // Hits on other threads while the token is revoked; once `revoke` has returned, no
+            // verification passes.
+            let hitting = Task.detached {
+                for _ in 0..<2_000 { _ = try? verifier.verifyWithoutSuspending(token) }
+            }
+            revocations.revoke(tokenID: verified.tokenID, expiresAt: verified.claims.expiresAt)
+            #expect { try verifier.verifyWithoutSuspending(token) } throws: { ($0 as? TokenVerificationError)?.reason == .revoked }
+            await expectRefusal(token, .revoked, verifier: verifier)
+            await hitting.value
+            await expectRefusal(token, .revoked, verifier: verifier)
+        }
+    }
+
     /// A client entry (issue 14: a client narrowed or deleted) revokes the client's tokens issued
     /// before its time — cached or not — and no other client's, nor later ones.
     @Test func aClientEntryRevokesTheClientsEarlierTokens() async throws {

@@ -13,7 +13,7 @@ import WardenTesting
     func cached(_ token: String, in cache: VerifiedTokenCache) async throws -> VerifiedAccessToken {
         let issuer = await TestTokenIssuer()
         let verified = try await issuer.verifier(configure: { $0.cacheCapacity = 0 }).verify(try issuer.token())
-        Array(token.utf8).withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60)) }
+        Array(token.utf8).withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 7) }
         return verified
     }
 
@@ -27,7 +27,7 @@ import WardenTesting
     @Test func answersExactlyTheCachedBytes() async throws {
         let cache = VerifiedTokenCache()
         let verified = try await cached(es256, in: cache)
-        #expect(cache.lookup(es256, now: now)?.tokenID == verified.tokenID)
+        #expect(cache.lookup(es256, now: now)?.token.tokenID == verified.tokenID)
         let bytes = Array(es256.utf8)
         let dot = bytes.lastIndex(of: UInt8(ascii: "."))!
         var variants: [String: [UInt8]] = [:]
@@ -88,10 +88,10 @@ import WardenTesting
         var otherBytes = Array(es256.utf8)
         otherBytes[otherBytes.lastIndex(of: UInt8(ascii: "."))! + 1] = UInt8(ascii: "B")
         let other = String(decoding: otherBytes, as: UTF8.self)
-        #expect(cache.lookup(es256, now: now)?.tokenID == first.tokenID)
+        #expect(cache.lookup(es256, now: now)?.token.tokenID == first.tokenID)
         let second = try await cached(other, in: cache)
         #expect(cache.count == 1)
-        #expect(cache.lookup(other, now: now)?.tokenID == second.tokenID)
+        #expect(cache.lookup(other, now: now)?.token.tokenID == second.tokenID)
         #expect(!answers(cache, es256))
         // Removing the one that is not there leaves the other.
         cache.remove(es256)
@@ -110,5 +110,44 @@ import WardenTesting
         _ = try await cached(es256, in: cache)
         #expect(cache.lookup(es256, now: now.addingTimeInterval(60)) == nil)
         #expect(cache.count == 0)
+    }
+
+    /// A hit answers the revocation generation its token was last found unrevoked at; a later
+    /// check moves it on for exactly those bytes — never for another token under the same key,
+    /// which was checked on its own (issue 16).
+    @Test func aTokensRevocationGenerationMovesOnlyForItsOwnBytes() async throws {
+        let cache = VerifiedTokenCache()
+        _ = try await cached(es256, in: cache)
+        #expect(cache.lookup(es256, now: now)?.revocationGeneration == 7)
+        var otherBytes = Array(es256.utf8)
+        otherBytes[otherBytes.lastIndex(of: UInt8(ascii: "."))! + 1] = UInt8(ascii: "B")
+        let other = String(decoding: otherBytes, as: UTF8.self)
+        // Same key, other bytes: the entry keeps its generation.
+        cache.noteUnrevoked(other, at: 9)
+        #expect(cache.lookup(es256, now: now)?.revocationGeneration == 7)
+        cache.noteUnrevoked(es256, at: 9)
+        #expect(cache.lookup(es256, now: now)?.revocationGeneration == 9)
+        // A note read earlier than the entry's, arriving late, does not move it back.
+        cache.noteUnrevoked(es256, at: 8)
+        #expect(cache.lookup(es256, now: now)?.revocationGeneration == 9)
+    }
+
+    /// Split into shards, the cache still holds at most its capacity, whatever the keys; a small
+    /// cache is one shard and holds exactly its capacity.
+    @Test func shardsTogetherHoldAtMostTheCapacity() async throws {
+        let issuer = await TestTokenIssuer()
+        let verified = try await issuer.verifier(configure: { $0.cacheCapacity = 0 }).verify(try issuer.token())
+        for capacity in [1, 3, 127, 128, 1_000, 10_000] {
+            let cache = VerifiedTokenCache(capacity: capacity)
+            var generator = SystemRandomNumberGenerator()
+            for _ in 0..<(capacity * 3 + 50) {
+                let signature = (0..<86).map { _ in UInt8.random(in: 0x61...0x7A, using: &generator) }
+                let token = Array("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.".utf8) + signature
+                token.withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 0) }
+            }
+            #expect(cache.count <= capacity, "capacity \(capacity)")
+            #expect(cache.count >= capacity * 9 / 10, "capacity \(capacity): \(cache.count) held")
+            if capacity < 128 { #expect(cache.count == capacity) }
+        }
     }
 }

@@ -5,8 +5,10 @@ import WardenTesting
 
 /// A plain loop over Warden's verify path for profilers (`valgrind --tool=callgrind`), which
 /// count instructions, not seconds, or `perf record`. Usage: ProfileVerify [hs256|es256]
-/// [iterations] [cached|raw|at-hand] (at-hand: cached, by `verifyWithoutSuspending`, as adapters
-/// verify a request's token first).
+/// [iterations] [cached|raw|at-hand|parallel [threads] [distinct]] (at-hand: cached, by
+/// `verifyWithoutSuspending`, as adapters verify a request's token first; parallel: the same on
+/// one thread and on `threads` at once, rounds of 1 s alternating, iterations / 1,000,000 rounds
+/// (at least 3) — how cache hits scale over cores, ParallelHits.swift).
 @main
 struct ProfileVerify {
     static func main() async throws {
@@ -31,6 +33,19 @@ struct ProfileVerify {
             var valid = 0
             for _ in 0..<iterations where publicKey.isValidSignature(signature, for: SHA256.hash(data: input)) { valid += 1 }
             print("raw P-256: \(valid) verified, \((ContinuousClock.now - start) / iterations) each")
+            return
+        }
+        if arguments.count > 3 && arguments[3] == "parallel" {
+            let verifier = issuer.verifier()
+            let threads = arguments.count > 4 ? Int(arguments[4])! : ProcessInfo.processInfo.activeProcessorCount
+            // `distinct`: a token of its own for each thread; otherwise all present one.
+            let distinct = arguments.count > 5 && arguments[5] == "distinct"
+            var tokens = [token]
+            if distinct {
+                for index in 1..<threads { tokens.append(try issuer.token(subject: "user\(index)", scope: ["order.read"], lifetime: .seconds(3600))) }
+            }
+            for token in tokens { _ = try await verifier.verify(token) }
+            ParallelHits.compare(verifier, tokens, threads: threads, rounds: max(iterations / 1_000_000, 3))
             return
         }
         let cached = arguments.count > 3 && (arguments[3] == "cached" || arguments[3] == "at-hand")

@@ -20,6 +20,13 @@ public final class RevocationList: Sendable {
     }
 
     private let storage = Mutex(Storage())
+    /// Moves on with every revocation (issue 16): a verifier's cache remembers the generation it
+    /// last found a token unrevoked at, and a hit asks the list's lock only when a revocation has
+    /// come since. Every cached request on every core took that lock before; a generation that
+    /// does not move is a line all cores only read. Bumped after the entry is in (inside the lock,
+    /// releasing), read before a check (acquiring): a check that began before a revocation's entry
+    /// was in sees a generation the revocation then moves past.
+    private let revocations = Atomic<UInt64>(0)
     /// Extra time an entry is kept past the token's `exp`, to cover verifiers' leeway.
     public let retention: TimeInterval
     let timeSource: TimeSource
@@ -37,6 +44,7 @@ public final class RevocationList: Sendable {
             if until > now {
                 storage.entries[tokenID] = max(storage.entries[tokenID] ?? .distantPast, until)
             }
+            revocations.wrappingAdd(1, ordering: .releasing)
             if now >= storage.nextPurge { storage.purge(now: now) }
         }
     }
@@ -52,6 +60,7 @@ public final class RevocationList: Sendable {
             guard until > now else { return }
             let known = storage.clients[clientID]
             storage.clients[clientID] = (max(known?.issuedBefore ?? .distantPast, issuedBefore), max(known?.until ?? .distantPast, until))
+            revocations.wrappingAdd(1, ordering: .releasing)
         }
     }
 
@@ -88,6 +97,11 @@ public final class RevocationList: Sendable {
     func isRevoked(_ token: VerifiedAccessToken) -> Bool {
         isRevoked(tokenID: token.tokenID, clientID: token.clientID, issuedAt: token.claims.issuedAt)
     }
+
+    /// How many revocations this list has taken: read it *before* asking ``isRevoked(tokenID:clientID:issuedAt:)``,
+    /// and an unchanged generation later means that answer still stands (purges never move it:
+    /// they only drop entries of tokens that have expired).
+    package var generation: UInt64 { revocations.load(ordering: .acquiring) }
 
     /// Entries currently held, `jti`s and clients (expired ones may linger until the next purge).
     public var count: Int { storage.withLock { $0.entries.count + $0.clients.count } }

@@ -142,17 +142,22 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         // The size and the cache read where the request keeps the token's bytes, in one pass
         // (`Substring.utf8.count` is a call of its own: ~35 ns a request in `perf`).
         var fits = false
-        let remembered = token.utf8.withContiguousStorageIfAvailable { bytes -> VerifiedAccessToken? in
+        let remembered = token.utf8.withContiguousStorageIfAvailable { bytes -> VerifiedTokenCache.Hit? in
             fits = bytes.count <= configuration.maximumTokenSize
             return fits ? cache.lookup(UnsafeRawBufferPointer(bytes), now: now) : nil
         } ?? {
             fits = token.utf8.count <= configuration.maximumTokenSize
             return fits ? cache.lookup(token, now: now) : nil
         }()
-        if let cached = remembered {
-            guard !revocations.isRevoked(cached) else {
-                cache.remove(token)
-                throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
+        if let (cached, checkedAt) = remembered {
+            // The revocation list asked again only when it has taken a revocation since (issue 16).
+            let revocationGeneration = revocations.generation
+            if revocationGeneration != checkedAt {
+                guard !revocations.isRevoked(cached) else {
+                    cache.remove(token)
+                    throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
+                }
+                cache.noteUnrevoked(token, at: revocationGeneration)
             }
             // Not at hand, or another algorithm's: `verify` asks the source and decides.
             guard let key = keys.verificationKeyAtHand(id: cached.keyID), key.algorithm == cached.algorithm else { return nil }
@@ -174,8 +179,9 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             let bytes = token.utf8.withContiguousStorageIfAvailable { Array($0) } ?? Array(token.utf8)
             let parsed = try parse(bytes, keyID: &keyID)
             guard let key = keys.verificationKeyAtHand(id: parsed.keyID) else { return nil }
+            let revocationGeneration = revocations.generation
             let verified = try check(parsed, by: key, now: now, signed: &signed)
-            remember(verified, token: bytes)
+            remember(verified, token: bytes, checkedAt: revocationGeneration)
             return (verified, false)
         } catch {
             throw refuse(error, keyID: keyID, claims: signed)
@@ -189,7 +195,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         }
         let now = timeSource.now()
         if let hit = cache.lookup(token, now: now) {
-            return (try await cachedVerification(hit, forget: { cache.remove(token) }), true)
+            return (try await cachedVerification(hit, forget: { cache.remove(token) }, unrevoked: { cache.noteUnrevoked(token, at: $0) }), true)
         }
         return (try await verifyAndRemember(Array(token.utf8), now: now), false)
     }
@@ -200,7 +206,12 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         }
         let now = timeSource.now()
         if let hit = token.withUnsafeBytes({ cache.lookup($0, now: now) }) {
-            return (try await cachedVerification(hit, forget: { token.withUnsafeBytes { cache.remove($0) } }), true)
+            return (
+                try await cachedVerification(
+                    hit, forget: { token.withUnsafeBytes { cache.remove($0) } },
+                    unrevoked: { generation in token.withUnsafeBytes { cache.noteUnrevoked($0, at: generation) } }
+                ), true
+            )
         }
         return (try await verifyAndRemember(token, now: now), false)
     }
@@ -250,11 +261,19 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     /// The cached verification of the same token bytes (`cached`, unexpired), unless its `jti`
     /// has since been revoked or its key is no longer in the key source (then `forget` drops the
     /// entry and the token is refused). The key lookup is the key source's in-memory one while
-    /// its keys are fresh.
-    private func cachedVerification(_ cached: VerifiedAccessToken, forget: () -> Void) async throws(TokenVerificationError) -> VerifiedAccessToken {
-        guard !revocations.isRevoked(cached) else {
-            forget()
-            throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
+    /// its keys are fresh. The revocation list is asked only when it has taken a revocation
+    /// since the token was last found unrevoked (then `unrevoked` notes the generation read).
+    private func cachedVerification(
+        _ hit: VerifiedTokenCache.Hit, forget: () -> Void, unrevoked: (UInt64) -> Void
+    ) async throws(TokenVerificationError) -> VerifiedAccessToken {
+        let cached = hit.token
+        let revocationGeneration = revocations.generation
+        if revocationGeneration != hit.revocationGeneration {
+            guard !revocations.isRevoked(cached) else {
+                forget()
+                throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
+            }
+            unrevoked(revocationGeneration)
         }
         let key: VerificationKey?
         do {
@@ -277,17 +296,21 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         do throws(TokenVerificationError) {
             let parsed = try parse(token, keyID: &keyID)
             guard let key = try await keys.verificationKey(id: parsed.keyID) else { throw TokenVerificationError(.unknownKey) }
+            let revocationGeneration = revocations.generation
             let verified = try check(parsed, by: key, now: now, signed: &signed)
-            remember(verified, token: token)
+            remember(verified, token: token, checkedAt: revocationGeneration)
             return verified
         } catch {
             throw refuse(error, keyID: keyID, claims: signed)
         }
     }
 
-    /// A passed verification, remembered (when caching) until its `exp`.
-    private func remember(_ verified: VerifiedAccessToken, token: [UInt8]) {
-        token.withUnsafeBytes { cache.insert(verified, for: $0, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway)) }
+    /// A passed verification, remembered (when caching) until its `exp`; `checkedAt`: the
+    /// revocation list's generation read before `check` found it unrevoked.
+    private func remember(_ verified: VerifiedAccessToken, token: [UInt8], checkedAt revocationGeneration: UInt64) {
+        token.withUnsafeBytes {
+            cache.insert(verified, for: $0, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway), revocationGeneration: revocationGeneration)
+        }
         metrics.verified.increment()
     }
 
