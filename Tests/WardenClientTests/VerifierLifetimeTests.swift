@@ -33,6 +33,48 @@ import WardenTesting
         }
     }
 
+    /// The same on the path adapters take first (issue 16): a cached hit does not look its key
+    /// up while the key set has installed nothing since and its answer is within its maximum
+    /// age — and the moment either changes, the hit is no longer answered from the cache alone.
+    @Test func aCachedHitWithoutSuspendingStopsWithItsKeyOrItsKeySetsAge() async throws {
+        let issuer = await TestTokenIssuer()
+        let successor = await TestTokenIssuer(keyID: "next-key")
+        let endpoint = JWKSEndpoint()
+        endpoint.serve([issuer.signingKey.verificationKey])
+        try await endpoint.run { url in
+            let clock = ManualTimeSource()
+            var configuration = RemoteJWKSConfiguration()
+            configuration.maximumStaleAge = .seconds(3600)
+            let keys = RemoteJWKSKeySet(url: url, configuration: configuration, timeSource: clock.timeSource)
+            let verifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: keys, timeSource: clock.timeSource)
+            #expect(await keys.refresh())
+            let token = try issuer.token(lifetime: .seconds(7200), now: clock.now)
+            // Verified at hand (the key's answer remembered with it), then hits.
+            #expect(try verifier.verifyWithoutSuspending(token) != nil)
+            #expect(try verifier.verifyWithoutSuspending(token) != nil)
+            // The same keys installed again: the hit looks the key up again and still passes.
+            #expect(await keys.refresh())
+            #expect(try verifier.verifyWithoutSuspending(token) != nil)
+            // Past the key set's maximum age (by its clock), nothing is answered at hand.
+            endpoint.fail()
+            clock.advance(by: .seconds(3601))
+            #expect(try verifier.verifyWithoutSuspending(token) == nil)
+            // Fresh again, then the key withdrawn: not answered at hand, refused by `verify`.
+            endpoint.serve([issuer.signingKey.verificationKey])
+            #expect(await keys.refresh())
+            #expect(try verifier.verifyWithoutSuspending(token) != nil)
+            endpoint.serve([successor.signingKey.verificationKey])
+            #expect(await keys.refresh())
+            #expect(try verifier.verifyWithoutSuspending(token) == nil)
+            do throws(TokenVerificationError) {
+                _ = try await verifier.verify(token)
+                Issue.record("a token whose key was withdrawn was accepted from the cache")
+            } catch {
+                #expect(error.reason == .unknownKey)
+            }
+        }
+    }
+
     @Test func tokensMintedToLiveLongerThanTheMaximumAreRefused() async throws {
         let issuer = await TestTokenIssuer()
         let verifier = issuer.verifier()

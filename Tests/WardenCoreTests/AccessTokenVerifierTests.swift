@@ -352,6 +352,37 @@ import WardenTesting
         }
     }
 
+    /// A cached hit asks its key source for the key only when the source's keys at hand have
+    /// changed since or the answer it was cached with has run out (issue 16: the lookup took a
+    /// remote key set's lock on every hit); a withdrawn key or an answer past its end is never
+    /// taken from the cache.
+    @Test func aCachedHitAsksForItsKeyOnlyWhenTheKeysChangedOrTheAnswerRanOut() async throws {
+        let clock = ManualTimeSource(now)
+        let issuer = await TestTokenIssuer()
+        let successor = await TestTokenIssuer(keyID: "next-key")
+        let keys = KeysWithGenerations(try issuer.keySet(), usableUntil: now.addingTimeInterval(600), timeSource: clock.timeSource)
+        let verifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: keys, timeSource: clock.timeSource)
+        let token = try issuer.token(lifetime: .seconds(3600), now: now)
+        #expect(try verifier.verifyWithoutSuspending(token) != nil)
+        #expect(keys.lookups == 1)
+        for _ in 0..<5 { #expect(try verifier.verifyWithoutSuspending(token) != nil) }
+        #expect(keys.lookups == 1)
+        // The same keys installed again: one lookup, noted, then none.
+        keys.install(try issuer.keySet(), usableUntil: now.addingTimeInterval(600))
+        #expect(try verifier.verifyWithoutSuspending(token) != nil)
+        #expect(try verifier.verifyWithoutSuspending(token) != nil)
+        #expect(keys.lookups == 2)
+        // The answer's end passed: asked again, and the key is not at hand any more.
+        clock.advance(by: .seconds(601))
+        #expect(try verifier.verifyWithoutSuspending(token) == nil)
+        // Usable again, then the key withdrawn: never answered at hand, refused by `verify`.
+        keys.install(try issuer.keySet(), usableUntil: now.addingTimeInterval(7200))
+        #expect(try verifier.verifyWithoutSuspending(token) != nil)
+        keys.install(try successor.keySet(), usableUntil: now.addingTimeInterval(7200))
+        #expect(try verifier.verifyWithoutSuspending(token) == nil)
+        await #expect(throws: TokenVerificationError.self) { try await verifier.verify(token) }
+    }
+
     /// A client entry (issue 14: a client narrowed or deleted) revokes the client's tokens issued
     /// before its time — cached or not — and no other client's, nor later ones.
     @Test func aClientEntryRevokesTheClientsEarlierTokens() async throws {

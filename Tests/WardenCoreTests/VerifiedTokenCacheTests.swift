@@ -13,7 +13,7 @@ import WardenTesting
     func cached(_ token: String, in cache: VerifiedTokenCache) async throws -> VerifiedAccessToken {
         let issuer = await TestTokenIssuer()
         let verified = try await issuer.verifier(configure: { $0.cacheCapacity = 0 }).verify(try issuer.token())
-        Array(token.utf8).withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 7) }
+        Array(token.utf8).withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 7, key: nil) }
         return verified
     }
 
@@ -123,12 +123,12 @@ import WardenTesting
         otherBytes[otherBytes.lastIndex(of: UInt8(ascii: "."))! + 1] = UInt8(ascii: "B")
         let other = String(decoding: otherBytes, as: UTF8.self)
         // Same key, other bytes: the entry keeps its generation.
-        cache.noteUnrevoked(other, at: 9)
+        cache.note(other, unrevokedAt: 9, key: nil)
         #expect(cache.lookup(es256, now: now)?.revocationGeneration == 7)
-        cache.noteUnrevoked(es256, at: 9)
+        cache.note(es256, unrevokedAt: 9, key: nil)
         #expect(cache.lookup(es256, now: now)?.revocationGeneration == 9)
         // A note read earlier than the entry's, arriving late, does not move it back.
-        cache.noteUnrevoked(es256, at: 8)
+        cache.note(es256, unrevokedAt: 8, key: nil)
         #expect(cache.lookup(es256, now: now)?.revocationGeneration == 9)
     }
 
@@ -143,7 +143,7 @@ import WardenTesting
             for _ in 0..<(capacity * 3 + 50) {
                 let signature = (0..<86).map { _ in UInt8.random(in: 0x61...0x7A, using: &generator) }
                 let token = Array("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.".utf8) + signature
-                token.withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 0) }
+                token.withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 0, key: nil) }
             }
             #expect(cache.count <= capacity, "capacity \(capacity)")
             #expect(cache.count >= capacity * 9 / 10, "capacity \(capacity): \(cache.count) held")

@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-package import Foundation
+public import Foundation
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -35,6 +35,10 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
     }
 
     let state = Mutex(State())
+    /// Moves with every answer installed (issue 16: `KeyAtHand`): a verifier's cached token whose
+    /// key was at hand at this generation needs no lookup — no lock — while it has not moved and
+    /// that answer is within its maximum age. Bumped inside the lock after the keys are in.
+    private let keysGeneration = Atomic<UInt64>(0)
 
     public init(
         url: String,
@@ -61,6 +65,26 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
     public func verificationKeyAtHand(id: String) -> VerificationKey? {
         let now = timeSource.now()
         return state.withLock { state in isUsable(state, now: now) ? state.keys[id: id] : nil }
+    }
+
+    /// The key while the last answer is usable, and until when it is (its maximum age).
+    public func keyAtHand(id: String) -> KeyAtHand? {
+        let now = timeSource.now()
+        return state.withLock { state in
+            guard isUsable(state, now: now), let fetchedAt = state.fetchedAt, let key = state.keys[id: id] else { return nil }
+            // Read inside the lock: installs bump it there, so this is the generation of these keys.
+            return KeyAtHand(
+                key: key,
+                generation: keysGeneration.load(ordering: .relaxed),
+                usableUntil: fetchedAt.addingTimeInterval(configuration.maximumStaleAge.timeInterval)
+            )
+        }
+    }
+
+    /// No answer installed since `generation`, and `until` (the answer's maximum age) not past —
+    /// ``verificationKeyAtHand(id:)`` would still hand out the same key.
+    public func keysAtHandStand(generation: UInt64, until: Date) -> Bool {
+        keysGeneration.load(ordering: .acquiring) == generation && timeSource.now() <= until
     }
 
     public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
@@ -124,6 +148,7 @@ public final class RemoteJWKSKeySet: VerificationKeySource {
                     state.keys = KeysByID(keys)
                     state.fetchedAt = now
                     state.freshUntil = now.addingTimeInterval(lifetime)
+                    keysGeneration.wrappingAdd(1, ordering: .releasing)
                 } else {
                     state.lastLookupFetch = timeSource.now()
                 }

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Keys given in code or configuration.
 public struct StaticKeySet: VerificationKeySource {
     private let keys: KeysByID
@@ -20,6 +22,13 @@ public struct StaticKeySet: VerificationKeySource {
     public func verificationKeyAtHand(id: String) -> VerificationKey? {
         keys[id: id]
     }
+
+    /// The key, for good: these keys never change (one generation, no end).
+    public func keyAtHand(id: String) -> KeyAtHand? {
+        keys[id: id].map { KeyAtHand(key: $0, generation: 0, usableUntil: .distantFuture) }
+    }
+
+    public func keysAtHandStand(generation: UInt64, until: Date) -> Bool { generation == 0 }
 
     /// The key ids, sorted.
     public var keyIDs: [String] { keys.sortedIDs }

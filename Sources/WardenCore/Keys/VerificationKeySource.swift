@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Where a verifier finds the key for a token's `kid`.
 ///
 /// Implementations match `kid` exactly and never fall back to a default key.
@@ -12,9 +14,28 @@ public protocol VerificationKeySource: Sendable {
     /// remembered token is accepted without suspending when its key is at hand (issue 16: each
     /// suspension on a request's path costs an executor switch).
     func verificationKeyAtHand(id: String) -> VerificationKey?
+
+    /// ``verificationKeyAtHand(id:)`` with how long the answer stands: a verifier remembers it
+    /// with a cached token and asks ``keysAtHandStand(generation:until:)`` on the token's next
+    /// hits instead of looking the key up again.
+    func keyAtHand(id: String) -> KeyAtHand?
+
+    /// Whether an answer of ``keyAtHand(id:)`` given at `generation`, usable until `until`, still
+    /// stands: the source's keys at hand have not changed since (a source that can change them
+    /// moves its generation with every change, with the change made before the generation moves)
+    /// and `until` has not passed by the source's clock. Asked on every cached hit: no lock.
+    func keysAtHandStand(generation: UInt64, until: Date) -> Bool
 }
 
 extension VerificationKeySource {
     /// Nothing at hand: every lookup goes through ``verificationKey(id:)``.
     public func verificationKeyAtHand(id: String) -> VerificationKey? { nil }
+
+    /// The key at hand, for this lookup only: every hit asks ``verificationKeyAtHand(id:)``.
+    public func keyAtHand(id: String) -> KeyAtHand? {
+        verificationKeyAtHand(id: id).map { KeyAtHand(key: $0, generation: nil, usableUntil: .distantPast) }
+    }
+
+    /// No generations: nothing stands.
+    public func keysAtHandStand(generation: UInt64, until: Date) -> Bool { false }
 }

@@ -149,18 +149,34 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             fits = token.utf8.count <= configuration.maximumTokenSize
             return fits ? cache.lookup(token, now: now) : nil
         }()
-        if let (cached, checkedAt) = remembered {
-            // The revocation list asked again only when it has taken a revocation since (issue 16).
+        if let hit = remembered {
+            let cached = hit.token
+            // The revocation list and the key source asked again only when they have changed
+            // since the token was last checked (issue 16: their locks were taken by every hit on
+            // every core); what a hit finds asking again is noted for the next.
+            var unrevokedAt: UInt64?
             let revocationGeneration = revocations.generation
-            if revocationGeneration != checkedAt {
+            if revocationGeneration != hit.revocationGeneration {
                 guard !revocations.isRevoked(cached) else {
                     cache.remove(token)
                     throw refuse(.init(.revoked), keyID: cached.keyID, claims: cached.claims)
                 }
-                cache.noteUnrevoked(token, at: revocationGeneration)
+                unrevokedAt = revocationGeneration
             }
-            // Not at hand, or another algorithm's: `verify` asks the source and decides.
-            guard let key = keys.verificationKeyAtHand(id: cached.keyID), key.algorithm == cached.algorithm else { return nil }
+            var keyAnswer: KeyAtHand?
+            // Written out, not `Optional.map`: a closure over the generic key source looked up
+            // type metadata on every hit.
+            var keyStands = false
+            if let keyGeneration = hit.keyGeneration { keyStands = keys.keysAtHandStand(generation: keyGeneration, until: hit.keyUsableUntil) }
+            if !keyStands {
+                // Not at hand, or another algorithm's: `verify` asks the source and decides.
+                guard let atHand = keys.keyAtHand(id: cached.keyID), atHand.key.algorithm == cached.algorithm else {
+                    if unrevokedAt != nil { cache.note(token, unrevokedAt: unrevokedAt, key: nil) }
+                    return nil
+                }
+                keyAnswer = atHand
+            }
+            if unrevokedAt != nil || keyAnswer?.generation != nil { cache.note(token, unrevokedAt: unrevokedAt, key: keyAnswer) }
             metrics.cached.increment()
             return (cached, true)
         }
@@ -178,10 +194,10 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             // `perf`, where the in-process floor, verifying a `String`, paid nothing).
             let bytes = token.utf8.withContiguousStorageIfAvailable { Array($0) } ?? Array(token.utf8)
             let parsed = try parse(bytes, keyID: &keyID)
-            guard let key = keys.verificationKeyAtHand(id: parsed.keyID) else { return nil }
+            guard let atHand = keys.keyAtHand(id: parsed.keyID) else { return nil }
             let revocationGeneration = revocations.generation
-            let verified = try check(parsed, by: key, now: now, signed: &signed)
-            remember(verified, token: bytes, checkedAt: revocationGeneration)
+            let verified = try check(parsed, by: atHand.key, now: now, signed: &signed)
+            remember(verified, token: bytes, checkedAt: revocationGeneration, key: atHand)
             return (verified, false)
         } catch {
             throw refuse(error, keyID: keyID, claims: signed)
@@ -195,7 +211,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
         }
         let now = timeSource.now()
         if let hit = cache.lookup(token, now: now) {
-            return (try await cachedVerification(hit, forget: { cache.remove(token) }, unrevoked: { cache.noteUnrevoked(token, at: $0) }), true)
+            return (try await cachedVerification(hit, forget: { cache.remove(token) }, unrevoked: { cache.note(token, unrevokedAt: $0, key: nil) }), true)
         }
         return (try await verifyAndRemember(Array(token.utf8), now: now), false)
     }
@@ -209,7 +225,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             return (
                 try await cachedVerification(
                     hit, forget: { token.withUnsafeBytes { cache.remove($0) } },
-                    unrevoked: { generation in token.withUnsafeBytes { cache.noteUnrevoked($0, at: generation) } }
+                    unrevoked: { generation in token.withUnsafeBytes { cache.note($0, unrevokedAt: generation, key: nil) } }
                 ), true
             )
         }
@@ -298,7 +314,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             guard let key = try await keys.verificationKey(id: parsed.keyID) else { throw TokenVerificationError(.unknownKey) }
             let revocationGeneration = revocations.generation
             let verified = try check(parsed, by: key, now: now, signed: &signed)
-            remember(verified, token: token, checkedAt: revocationGeneration)
+            remember(verified, token: token, checkedAt: revocationGeneration, key: nil)
             return verified
         } catch {
             throw refuse(error, keyID: keyID, claims: signed)
@@ -306,10 +322,14 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     }
 
     /// A passed verification, remembered (when caching) until its `exp`; `checkedAt`: the
-    /// revocation list's generation read before `check` found it unrevoked.
-    private func remember(_ verified: VerifiedAccessToken, token: [UInt8], checkedAt revocationGeneration: UInt64) {
+    /// revocation list's generation read before `check` found it unrevoked; `key`: the key
+    /// source's answer when it had the key at hand.
+    private func remember(_ verified: VerifiedAccessToken, token: [UInt8], checkedAt revocationGeneration: UInt64, key: KeyAtHand?) {
         token.withUnsafeBytes {
-            cache.insert(verified, for: $0, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway), revocationGeneration: revocationGeneration)
+            cache.insert(
+                verified, for: $0, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway),
+                revocationGeneration: revocationGeneration, key: key
+            )
         }
         metrics.verified.increment()
     }

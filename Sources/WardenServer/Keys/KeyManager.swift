@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Logging
 import Synchronization
 public import WardenCore
@@ -40,6 +40,10 @@ public final class KeyManager: VerificationKeySource {
         var rereadAgain = false
     }
     private let state = Mutex(State())
+    /// Moves with every reread installed (issue 16: `KeyAtHand`): a verifier's cached token whose
+    /// key was at hand at this generation needs no lookup, no lock, while it has not moved.
+    /// Bumped inside the lock after the keys are in.
+    private let keysGeneration = Atomic<UInt64>(0)
 
     public init(configuration: KeyConfiguration, store: any AuthorizationStore, masterKey: MasterKey, timeSource: TimeSource = .system, logger: Logger = Logger(label: "warden.keys")) {
         self.configuration = configuration
@@ -162,6 +166,7 @@ public final class KeyManager: VerificationKeySource {
             state.verificationKeys = verificationKeys
             state.signers = signers
             state.loadedAt = now
+            keysGeneration.wrappingAdd(1, ordering: .releasing)
         }
     }
 
@@ -253,6 +258,18 @@ public final class KeyManager: VerificationKeySource {
 
     public func verificationKeyAtHand(id: String) -> VerificationKey? {
         state.withLock { $0.verificationKeys[id] }
+    }
+
+    /// The key loaded, until the next reread changes the keys (a key loaded does not age).
+    public func keyAtHand(id: String) -> KeyAtHand? {
+        state.withLock { state in
+            // Read inside the lock: rereads bump it there, so this is the generation of these keys.
+            state.verificationKeys[id].map { KeyAtHand(key: $0, generation: keysGeneration.load(ordering: .relaxed), usableUntil: .distantFuture) }
+        }
+    }
+
+    public func keysAtHandStand(generation: UInt64, until: Date) -> Bool {
+        keysGeneration.load(ordering: .acquiring) == generation
     }
 
     public func verificationKey(id: String) async throws(TokenVerificationError) -> VerificationKey? {
