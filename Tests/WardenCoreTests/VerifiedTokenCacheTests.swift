@@ -133,8 +133,10 @@ import WardenTesting
     }
 
     /// Split into shards, the cache still holds at most its capacity, whatever the keys; a small
-    /// cache is one shard and holds exactly its capacity.
+    /// cache is one shard and holds exactly its capacity. A shard is 128 bytes, so two shards'
+    /// locks and tables never share a cache line.
     @Test func shardsTogetherHoldAtMostTheCapacity() async throws {
+        #expect(MemoryLayout<VerifiedTokenCache.Shard>.stride == 128)
         let issuer = await TestTokenIssuer()
         let verified = try await issuer.verifier(configure: { $0.cacheCapacity = 0 }).verify(try issuer.token())
         for capacity in [1, 3, 127, 128, 1_000, 10_000] {

@@ -42,11 +42,12 @@ import Synchronization
 /// is revoked.
 ///
 /// Shared by every core (issue 16): the table is split into up to 64 shards, each with its own
-/// lock on its own cache line, chosen by the token's key — event loops verifying different
+/// lock, no two on one cache line, chosen by the token's key — event loops verifying different
 /// tokens no longer queue on one lock (one lock for all made two threads' hits *slower*
 /// together than one thread's alone: `ProfileVerify es256 N parallel 2 distinct`). Each shard
-/// holds at most its share of `capacity` and evicts on its own. A cache of fewer than 128
-/// entries is one shard.
+/// holds at most its share of `capacity` and evicts on its own — so a cache of 10,000 starts
+/// evicting at ~8,000 distinct tokens (its fullest shard full), not at 10,000. A cache of fewer
+/// than 128 entries is one shard.
 ///
 /// An entry also keeps the revocation list's generation its token was last found unrevoked at
 /// (``RevocationList/generation``): the verifier asks the list again only when it has moved.

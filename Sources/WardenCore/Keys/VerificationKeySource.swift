@@ -24,6 +24,13 @@ public protocol VerificationKeySource: Sendable {
     /// stands: the source's keys at hand have not changed since (a source that can change them
     /// moves its generation with every change, with the change made before the generation moves)
     /// and `until` has not passed by the source's clock. Asked on every cached hit: no lock.
+    ///
+    /// The contract, for a source of your own (a wrong answer keeps a withdrawn key's cached tokens
+    /// passing): ``keyAtHand(id:)`` reads the key and the generation together — under the lock
+    /// that changes them, or the generation first —, every change of the keys moves the generation
+    /// after it is made, and a source made of others never answers one of theirs as its own (their
+    /// generations can be equal: combine them, e.g. add them up, with the earliest end, or answer
+    /// a `nil` generation).
     func keysAtHandStand(generation: UInt64, until: Date) -> Bool
 }
 

@@ -43,8 +43,10 @@ public final class RevocationList: Sendable {
             let until = expiresAt.addingTimeInterval(retention)
             if until > now {
                 storage.entries[tokenID] = max(storage.entries[tokenID] ?? .distantPast, until)
+                // Only when an entry went in: every move sends every cached token's next hit to
+                // the lock (a flood of revocations of expired tokens must not).
+                revocations.wrappingAdd(1, ordering: .releasing)
             }
-            revocations.wrappingAdd(1, ordering: .releasing)
             if now >= storage.nextPurge { storage.purge(now: now) }
         }
     }
@@ -98,7 +100,8 @@ public final class RevocationList: Sendable {
         isRevoked(tokenID: token.tokenID, clientID: token.clientID, issuedAt: token.claims.issuedAt)
     }
 
-    /// How many revocations this list has taken: read it *before* asking ``isRevoked(tokenID:clientID:issuedAt:)``,
+    /// Moves whenever an entry goes in (a revocation of a token not yet expired, a client entry):
+    /// read it *before* asking ``isRevoked(tokenID:clientID:issuedAt:)``,
     /// and an unchanged generation later means that answer still stands (purges never move it:
     /// they only drop entries of tokens that have expired).
     package var generation: UInt64 { revocations.load(ordering: .acquiring) }
