@@ -75,6 +75,46 @@ import WardenTesting
         }
     }
 
+    /// A key set that republishes a token's `kid` with other key material (a compromised key
+    /// replaced in place) takes the cached token with it, on both paths: the cache answers only
+    /// for the key material the token was verified with (`VerificationKey.fingerprint`).
+    @Test func aCachedTokenIsRefusedOnceItsKidNamesOtherKeyMaterial() async throws {
+        let issuer = await TestTokenIssuer()
+        let impostor = await TestTokenIssuer()
+        #expect(issuer.signingKey.verificationKey.id == impostor.signingKey.verificationKey.id)
+        let endpoint = JWKSEndpoint()
+        endpoint.serve([issuer.signingKey.verificationKey])
+        try await endpoint.run { url in
+            let keys = RemoteJWKSKeySet(url: url)
+            let verifier = AccessTokenVerifier(configuration: issuer.verifierConfiguration, keys: keys)
+            #expect(await keys.refresh())
+            let atHand = try issuer.token(subject: "at-hand")
+            let awaited = try issuer.token(subject: "awaited")
+            #expect(try verifier.verifyWithoutSuspending(atHand) != nil)
+            _ = try await verifier.verify(awaited)
+            #expect(verifier.cache.count == 2)
+            endpoint.serve([impostor.signingKey.verificationKey])
+            #expect(await keys.refresh())
+            // Not answered from the cache without suspending; `verify` checks the signature
+            // afresh, against the key there is now, and refuses.
+            #expect(try verifier.verifyWithoutSuspending(atHand) == nil)
+            for token in [atHand, awaited] {
+                do throws(TokenVerificationError) {
+                    _ = try await verifier.verify(token)
+                    Issue.record("a token verified with replaced key material was accepted from the cache")
+                } catch {
+                    #expect(error.reason == .badSignature)
+                }
+            }
+            #expect(verifier.cache.count == 0)
+            // The same material republished (a refetch): its tokens still pass.
+            let again = try impostor.token()
+            #expect(try verifier.verifyWithoutSuspending(again) != nil)
+            #expect(await keys.refresh())
+            #expect(try verifier.verifyWithoutSuspending(again) != nil)
+        }
+    }
+
     @Test func tokensMintedToLiveLongerThanTheMaximumAreRefused() async throws {
         let issuer = await TestTokenIssuer()
         let verifier = issuer.verifier()

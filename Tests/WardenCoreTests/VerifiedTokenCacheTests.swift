@@ -13,7 +13,7 @@ import WardenTesting
     func cached(_ token: String, in cache: VerifiedTokenCache) async throws -> VerifiedAccessToken {
         let issuer = await TestTokenIssuer()
         let verified = try await issuer.verifier(configure: { $0.cacheCapacity = 0 }).verify(try issuer.token())
-        Array(token.utf8).withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 7, key: nil) }
+        Array(token.utf8).withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 7, verifiedWith: issuer.signingKey.verificationKey, key: nil) }
         return verified
     }
 
@@ -145,7 +145,7 @@ import WardenTesting
             for _ in 0..<(capacity * 3 + 50) {
                 let signature = (0..<86).map { _ in UInt8.random(in: 0x61...0x7A, using: &generator) }
                 let token = Array("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.".utf8) + signature
-                token.withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 0, key: nil) }
+                token.withUnsafeBytes { cache.insert(verified, for: $0, validUntil: now.addingTimeInterval(60), revocationGeneration: 0, verifiedWith: issuer.signingKey.verificationKey, key: nil) }
             }
             #expect(cache.count <= capacity, "capacity \(capacity)")
             #expect(cache.count >= capacity * 9 / 10, "capacity \(capacity): \(cache.count) held")

@@ -65,6 +65,8 @@ public final class VerifiedTokenCache: Sendable {
         /// on every hit), and until when that answer stands (``KeyAtHand``).
         var keyGeneration: UInt64?
         var keyUsableUntil: Date
+        /// The ``VerificationKey/fingerprint`` of the key its signature was checked with.
+        let keyFingerprint: UInt64
     }
 
 
@@ -147,14 +149,21 @@ public final class VerifiedTokenCache: Sendable {
             // it, a hit paid two more reference counts — ~30 ns alone, no better on two threads
             // presenting one token (`ProfileVerify … parallel 2`: x1.22 against x1.15).
             guard isToken(token, of: entry) else { return nil }
-            return Hit(token: entry.token, revocationGeneration: entry.revocationGeneration, keyGeneration: entry.keyGeneration, keyUsableUntil: entry.keyUsableUntil)
+            return Hit(
+                token: entry.token, revocationGeneration: entry.revocationGeneration, keyGeneration: entry.keyGeneration,
+                keyUsableUntil: entry.keyUsableUntil, keyFingerprint: entry.keyFingerprint
+            )
         }
     }
 
     /// Remembers a verification until `validUntil`; `revocationGeneration` is the revocation
-    /// list's generation read before the token was found unrevoked, `key` the key source's answer
-    /// its signature was checked with (when it had the key at hand).
-    func insert(_ verified: VerifiedAccessToken, for token: UnsafeRawBufferPointer, validUntil: Date, revocationGeneration: UInt64, key: KeyAtHand?) {
+    /// list's generation read before the token was found unrevoked, `verifiedWith` the key its
+    /// signature was checked with and `key` the key source's answer for it (when it had the key
+    /// at hand).
+    func insert(
+        _ verified: VerifiedAccessToken, for token: UnsafeRawBufferPointer, validUntil: Date, revocationGeneration: UInt64,
+        verifiedWith verificationKey: VerificationKey, key: KeyAtHand?
+    ) {
         // A compact JWS's signed part ends at its last `.` (RFC 7515 §7.1); without one it is no
         // JWS (and was never verified).
         guard capacity > 0, let dot = token.lastIndex(of: UInt8(ascii: ".")) else { return }
@@ -166,7 +175,8 @@ public final class VerifiedTokenCache: Sendable {
             signatureHash: Self.hash(UnsafeRawBufferPointer(rebasing: token[(dot + 1)...]), seed: signatureSeed),
             revocationGeneration: revocationGeneration,
             keyGeneration: key?.generation,
-            keyUsableUntil: key?.usableUntil ?? .distantPast
+            keyUsableUntil: key?.usableUntil ?? .distantPast,
+            keyFingerprint: verificationKey.fingerprint
         )
         let shard = shard(of: tableKey)
         let shardCapacity = shards[shard].capacity

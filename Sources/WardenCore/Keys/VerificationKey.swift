@@ -16,12 +16,20 @@ public struct VerificationKey: Sendable {
         let algorithm: SignatureAlgorithm
         let publicJWK: [String: JSONValue]?
         let check: any JWTAlgorithm
+        let fingerprint: UInt64
 
         init(id: String, algorithm: SignatureAlgorithm, publicJWK: [String: JSONValue]?, check: any JWTAlgorithm) {
             self.id = id
             self.algorithm = algorithm
             self.publicJWK = publicJWK
             self.check = check
+            // A public key's RFC 7638 thumbprint, its first 8 bytes; a key without one (HMAC) a
+            // random value of its own, so two such keys are never taken for each other.
+            if let jwk = publicJWK, let thumbprint = JWKThumbprint.sha256(of: jwk), let bytes = Base64URL.decodeCanonical(Array(thumbprint.utf8)), bytes.count >= 8 {
+                fingerprint = bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+            } else {
+                fingerprint = UInt64.random(in: .min ... .max)
+            }
         }
     }
 
@@ -34,6 +42,11 @@ public struct VerificationKey: Sendable {
     /// The public JWK (RFC 7517) for publishing in a JWKS; `nil` for HMAC keys.
     public var publicJWK: [String: JSONValue]? { storage.publicJWK }
     private var check: any JWTAlgorithm { storage.check }
+    /// What the key's material is, in 64 bits (issue 16): a cached token is taken from the cache
+    /// only while its `kid` names the key material it was verified with — a key set that
+    /// republishes a `kid` with other material (a compromised key replaced in place) takes the
+    /// tokens verified with the old material with it.
+    package var fingerprint: UInt64 { storage.fingerprint }
 
     init(id: String, algorithm: SignatureAlgorithm, publicJWK: [String: JSONValue]?, check: any JWTAlgorithm) {
         self.storage = Storage(id: id, algorithm: algorithm, publicJWK: publicJWK, check: check)

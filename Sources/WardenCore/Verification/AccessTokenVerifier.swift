@@ -174,6 +174,12 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
                     if unrevokedAt != nil { cache.note(token, unrevokedAt: unrevokedAt, key: nil) }
                     return nil
                 }
+                // Another key under the same `kid` (replaced in place): the token is verified
+                // afresh by `verify`, with the key there is now.
+                guard atHand.key.fingerprint == hit.keyFingerprint else {
+                    cache.remove(token)
+                    return nil
+                }
                 keyAnswer = atHand
             }
             if unrevokedAt != nil || keyAnswer?.generation != nil { cache.note(token, unrevokedAt: unrevokedAt, key: keyAnswer) }
@@ -197,7 +203,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             guard let atHand = keys.keyAtHand(id: parsed.keyID) else { return nil }
             let revocationGeneration = revocations.generation
             let verified = try check(parsed, by: atHand.key, now: now, signed: &signed)
-            remember(verified, token: bytes, checkedAt: revocationGeneration, key: atHand)
+            remember(verified, token: bytes, checkedAt: revocationGeneration, verifiedWith: atHand.key, key: atHand)
             return (verified, false)
         } catch {
             throw refuse(error, keyID: keyID, claims: signed)
@@ -210,8 +216,10 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             throw refuse(.init(.oversized), keyID: nil)
         }
         let now = timeSource.now()
-        if let hit = cache.lookup(token, now: now) {
-            return (try await cachedVerification(hit, forget: { cache.remove(token) }, unrevoked: { cache.note(token, unrevokedAt: $0, key: nil) }), true)
+        if let hit = cache.lookup(token, now: now),
+            let cached = try await cachedVerification(hit, forget: { cache.remove(token) }, unrevoked: { cache.note(token, unrevokedAt: $0, key: nil) })
+        {
+            return (cached, true)
         }
         return (try await verifyAndRemember(Array(token.utf8), now: now), false)
     }
@@ -221,13 +229,13 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             throw refuse(.init(.oversized), keyID: nil)
         }
         let now = timeSource.now()
-        if let hit = token.withUnsafeBytes({ cache.lookup($0, now: now) }) {
-            return (
-                try await cachedVerification(
-                    hit, forget: { token.withUnsafeBytes { cache.remove($0) } },
-                    unrevoked: { generation in token.withUnsafeBytes { cache.note($0, unrevokedAt: generation, key: nil) } }
-                ), true
+        if let hit = token.withUnsafeBytes({ cache.lookup($0, now: now) }),
+            let cached = try await cachedVerification(
+                hit, forget: { token.withUnsafeBytes { cache.remove($0) } },
+                unrevoked: { generation in token.withUnsafeBytes { cache.note($0, unrevokedAt: generation, key: nil) } }
             )
+        {
+            return (cached, true)
         }
         return (try await verifyAndRemember(token, now: now), false)
     }
@@ -277,11 +285,12 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     /// The cached verification of the same token bytes (`cached`, unexpired), unless its `jti`
     /// has since been revoked or its key is no longer in the key source (then `forget` drops the
     /// entry and the token is refused). The key lookup is the key source's in-memory one while
-    /// its keys are fresh. The revocation list is asked only when it has taken a revocation
+    /// its keys are fresh; `nil` when the key under its `kid` is other key material now (the
+    /// entry dropped: verify the token afresh). The revocation list is asked only when it has taken a revocation
     /// since the token was last found unrevoked (then `unrevoked` notes the generation read).
     private func cachedVerification(
         _ hit: VerifiedTokenCache.Hit, forget: () -> Void, unrevoked: (UInt64) -> Void
-    ) async throws(TokenVerificationError) -> VerifiedAccessToken {
+    ) async throws(TokenVerificationError) -> VerifiedAccessToken? {
         let cached = hit.token
         let revocationGeneration = revocations.generation
         if revocationGeneration != hit.revocationGeneration {
@@ -302,6 +311,11 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             forget()
             throw refuse(.init(.unknownKey, detail: "key withdrawn since the token was cached"), keyID: cached.keyID)
         }
+        // Another key under the same `kid` (replaced in place): `nil`, verified afresh.
+        guard key.fingerprint == hit.keyFingerprint else {
+            forget()
+            return nil
+        }
         metrics.cached.increment()
         return cached
     }
@@ -314,7 +328,7 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
             guard let key = try await keys.verificationKey(id: parsed.keyID) else { throw TokenVerificationError(.unknownKey) }
             let revocationGeneration = revocations.generation
             let verified = try check(parsed, by: key, now: now, signed: &signed)
-            remember(verified, token: token, checkedAt: revocationGeneration, key: nil)
+            remember(verified, token: token, checkedAt: revocationGeneration, verifiedWith: key, key: nil)
             return verified
         } catch {
             throw refuse(error, keyID: keyID, claims: signed)
@@ -324,11 +338,13 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     /// A passed verification, remembered (when caching) until its `exp`; `checkedAt`: the
     /// revocation list's generation read before `check` found it unrevoked; `key`: the key
     /// source's answer when it had the key at hand.
-    private func remember(_ verified: VerifiedAccessToken, token: [UInt8], checkedAt revocationGeneration: UInt64, key: KeyAtHand?) {
+    private func remember(
+        _ verified: VerifiedAccessToken, token: [UInt8], checkedAt revocationGeneration: UInt64, verifiedWith verificationKey: VerificationKey, key: KeyAtHand?
+    ) {
         token.withUnsafeBytes {
             cache.insert(
                 verified, for: $0, validUntil: verified.claims.expiresAt.addingTimeInterval(expiryLeeway),
-                revocationGeneration: revocationGeneration, key: key
+                revocationGeneration: revocationGeneration, verifiedWith: verificationKey, key: key
             )
         }
         metrics.verified.increment()
