@@ -50,7 +50,9 @@ import Synchronization
 /// than 128 entries is one shard.
 ///
 /// An entry also keeps the revocation list's generation its token was last found unrevoked at
-/// (``RevocationList/generation``): the verifier asks the list again only when it has moved.
+/// (``RevocationList/generation``), its key source's last answer (``KeyAtHand``) and the key
+/// material it was verified with (``VerificationKey/fingerprint``): the verifier asks the list
+/// and the source again only when they have moved, and answers only for that material.
 public final class VerifiedTokenCache: Sendable {
     struct Entry {
         let token: VerifiedAccessToken
@@ -68,7 +70,6 @@ public final class VerifiedTokenCache: Sendable {
         /// The ``VerificationKey/fingerprint`` of the key its signature was checked with.
         let keyFingerprint: UInt64
     }
-
 
     private let shards: InlineArray<64, Shard>
     /// `shardCount - 1`, `shardCount` a power of two.

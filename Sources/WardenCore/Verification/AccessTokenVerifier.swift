@@ -286,8 +286,9 @@ public struct AccessTokenVerifier<Keys: VerificationKeySource>: Sendable {
     /// has since been revoked or its key is no longer in the key source (then `forget` drops the
     /// entry and the token is refused). The key lookup is the key source's in-memory one while
     /// its keys are fresh; `nil` when the key under its `kid` is other key material now (the
-    /// entry dropped: verify the token afresh). The revocation list is asked only when it has taken a revocation
-    /// since the token was last found unrevoked (then `unrevoked` notes the generation read).
+    /// entry dropped: verify the token afresh). The revocation list is asked only when it has
+    /// taken a revocation since the token was last found unrevoked (then `unrevoked` notes the
+    /// generation read).
     private func cachedVerification(
         _ hit: VerifiedTokenCache.Hit, forget: () -> Void, unrevoked: (UInt64) -> Void
     ) async throws(TokenVerificationError) -> VerifiedAccessToken? {
