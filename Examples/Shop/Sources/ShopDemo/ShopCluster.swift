@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 public import Logging
 import ServiceLifecycle
+import Synchronization
 public import ShopServices
 public import WardenClient
 import WardenCore
@@ -43,6 +44,8 @@ public final class ShopCluster: Sendable {
     /// --database PATH` administers the running shop (rotate keys, update users).
     public let databasePath: String
     let authorizationServices: ServiceGroup
+    /// The task running `authorizationServices`, once started.
+    private let authorizationRun = Mutex<Task<Void, any Error>?>(nil)
 
     public static let webClientID = "shop-web"
 
@@ -65,9 +68,13 @@ public final class ShopCluster: Sendable {
         self.authorizationServices = authorizationServices
     }
 
-    /// Stops the authorization server (the services keep running).
+    /// Stops the authorization server (the services keep running), and returns once it has
+    /// stopped: a graceful shutdown only begins when triggered, and until it ends the server
+    /// still answers on connections it has (a test that went on at once saw an exchange pass
+    /// with the server "down", in a loaded CI run).
     public func stopAuthorizationServer() async {
         await authorizationServices.triggerGracefulShutdown()
+        _ = try? await authorizationRun.withLock { $0 }?.value
     }
 
     /// Starts everything, runs `body`, stops everything. `history`: how many orders and
@@ -180,6 +187,7 @@ public final class ShopCluster: Sendable {
             }
         }
         let authorization = start(authorizationServices)
+        cluster.authorizationRun.withLock { $0 = authorization }
         let shop = start(shopServices)
         do {
             try await waitUntilUp([issuer + "/health", cluster.orderURL + "/orders", cluster.paymentURL + "/payments"], check: stopped.check)
